@@ -1,0 +1,31 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PARTICIPANTS_DIR } from '../../inventory/index.js';
+import { UsageError } from '../errors.js';
+import { TEMPLATES_DIR } from '../../project.js';
+
+const TEMPLATE = path.join(TEMPLATES_DIR, 'participant.yaml');
+const ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+export interface InitResult {
+  file: string;
+}
+
+/**
+ * Scaffolds a participant file with every field and a comment for each. Required values are
+ * left empty on purpose: `prichal validate` then lists each one with its line, so nothing
+ * made-up can slip into the inventory.
+ */
+export async function init(options: { inventory: string; id: string; force: boolean }): Promise<InitResult> {
+  if (!ID.test(options.id)) throw new UsageError(`participant id '${options.id}' must be lower-case letters, digits and '-', 2–63 characters`);
+  const file = path.join(options.inventory, PARTICIPANTS_DIR, `${options.id}.yaml`);
+  const template = await readFile(TEMPLATE, 'utf8');
+  await mkdir(path.dirname(file), { recursive: true });
+  try {
+    await writeFile(file, template.replaceAll('{{id}}', options.id), { flag: options.force ? 'w' : 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${file} already exists; use --force to overwrite it`);
+    throw error;
+  }
+  return { file };
+}

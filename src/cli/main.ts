@@ -1,0 +1,95 @@
+// cli: the `prichal` command. Commands are declared here in one place; each is an
+// `async (options) => result` in commands/ that returns data, printed as text or JSON.
+// One handler maps named errors to exit codes. May import every other stage.
+import { Command, CommanderError, Option } from 'commander';
+import { init } from './commands/init.js';
+import { plan, planText } from './commands/plan.js';
+import { validate, validateText } from './commands/validate.js';
+import { EXIT, UsageError } from './errors.js';
+
+type Format = 'text' | 'json';
+interface Common {
+  inventory: string;
+  format: Format;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+function parseDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)) || new Date(value).toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`--at must be a date YYYY-MM-DD, got '${value}'`);
+  }
+  return value;
+}
+
+function emit<T>(format: Format, result: T, text: (r: T) => string): void {
+  process.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${text(result)}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('prichal')
+    .description('Connects participant organisations to the regional hub: inventory, plan, provisioning, drift and documents.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  const withCommon = (command: Command) =>
+    command
+      .option('--inventory <dir>', 'inventory folder', 'inventory')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
+
+  withCommon(program.command('validate'))
+    .description('validate the whole inventory: YAML, schema and cross-file rules (exit 0 valid, 1 invalid, 2 usage)')
+    .option('--at <date>', 'evaluate date-dependent warnings at YYYY-MM-DD', today())
+    .action(async (options: Common & { at: string }) => {
+      const result = await validate({ inventory: options.inventory, at: parseDate(options.at) });
+      emit(options.format, result, validateText);
+      process.exitCode = result.ok ? EXIT.ok : EXIT.findings;
+    });
+
+  withCommon(program.command('plan'))
+    .description('print the plan: gateway and link allocations and, per contour, the registered participants')
+    .option('--at <date>', 'evaluate date-dependent warnings at YYYY-MM-DD', today())
+    .option('--save', 'record new allocations in allocations.yaml (only when the inventory is valid)', false)
+    .action(async (options: Common & { at: string; save: boolean }) => {
+      const result = await plan({ inventory: options.inventory, at: parseDate(options.at), save: options.save });
+      emit(options.format, result, planText);
+      process.exitCode = result.ok ? EXIT.ok : EXIT.findings;
+    });
+
+  withCommon(program.command('init'))
+    .description('scaffold inventory/participants/<id>.yaml with every field and a comment for each')
+    .argument('<id>', 'participant id (lower-case letters, digits, -)')
+    .option('--force', 'overwrite an existing file', false)
+    .action(async (id: string, options: Common & { force: boolean }) => {
+      const result = await init({ inventory: options.inventory, id, force: options.force });
+      emit(options.format, result, (r) => `wrote ${r.file}; fill it in, then run 'prichal validate'`);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`prichal: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`prichal: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.findings;
+  }
+}
+
+// Run when executed directly (bin/prichal), not when imported by tests.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,23 @@
+// The shared front of every command: validate the inventory at a date, then build the plan.
+// Commands that change anything refuse to go on when this reports errors.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { hasErrors, sortFindings, validateInventory, type Finding, type ValidationResult } from '../inventory/index.js';
+import { buildPlan, type Plan } from '../plan/index.js';
+import { UsageError } from './errors.js';
+
+export interface CheckedInventory {
+  validation: ValidationResult;
+  plan: Plan | undefined;
+  findings: Finding[];
+  ok: boolean;
+}
+
+export async function checkInventory(root: string, at: string): Promise<CheckedInventory> {
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`);
+  const validation = await validateInventory(root, { at });
+  const planned = buildPlan(validation.inventory, validation.loaded.allocations);
+  const findings = sortFindings([...validation.findings, ...planned.findings]);
+  return { validation, plan: planned.plan, findings, ok: !hasErrors(findings) };
+}

@@ -1,0 +1,70 @@
+// Findings are the one currency of validation: every phase pushes them, nothing throws.
+
+export const FINDING_CODES = [
+  'yaml-syntax',
+  'duplicate-key',
+  'schema',
+  'id-mismatch',
+  'duplicate-id',
+  'unknown-reference',
+  'subnet-overlap',
+  'endpoint-outside-networks',
+  'vipnet-node-mismatch',
+  'duplicate-vipnet-node',
+  'duplicate-mnemonic',
+  'port-not-allowed',
+  'contour-order',
+  'coordinator-required',
+  'agreement-missing',
+  'leased-line-incomplete',
+  'pool-exhausted',
+  // warnings
+  'allocation-moved',
+  'file-missing',
+  'certificate-expiry',
+] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+export type Severity = 'error' | 'warning';
+
+/** One problem, located: the shape printed by `--format json` (inventory.md). */
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** Path relative to the inventory root, with forward slashes. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** Dotted field path, e.g. channel.vipnet.node or endpoints[0].port; empty for the whole file. */
+  path: string;
+  /** What is wrong and what is accepted. */
+  message: string;
+}
+
+export type FieldPath = readonly (string | number)[];
+
+export function formatPath(path: FieldPath): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${part}` : part;
+  }
+  return out;
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
+      (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+  );
+}
+
+export function formatFinding(f: Finding): string {
+  const where = `${f.file}:${f.line}:${f.column}`;
+  return `${where} ${f.severity} ${f.code} ${f.path ? `${f.path}: ` : ''}${f.message}`;
+}

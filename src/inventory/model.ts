@@ -1,0 +1,60 @@
+// The validated model: plain data from the schema-checked files, each with the source it came
+// from so that any downstream stage can still point at file and line.
+import type { Finding, FieldPath, FindingCode, Severity } from './findings.js';
+import { findingAt, type SourceFile } from './source.js';
+import type { OperatorFile, Participant } from './types.generated.js';
+
+export interface Located<T> {
+  value: T;
+  source: SourceFile;
+}
+
+export interface Inventory {
+  root: string;
+  /** Undefined when operator.yaml is missing or failed its schema. */
+  operator: Located<OperatorFile> | undefined;
+  /** Participants that passed their schema, in file order. */
+  participants: Located<Participant>[];
+}
+
+export type ContourName = 'test' | 'prod';
+export const CONTOURS: readonly ContourName[] = ['test', 'prod'];
+
+/** Collects findings for the rules; each rule is a small function that calls `at`. */
+export class Findings {
+  readonly items: Finding[] = [];
+
+  at(
+    source: SourceFile,
+    path: FieldPath,
+    code: FindingCode,
+    message: string,
+    options: { severity?: Severity; key?: boolean } = {},
+  ): void {
+    this.items.push(findingAt(source, path, code, message, options));
+  }
+
+  push(...findings: Finding[]): void {
+    this.items.push(...findings);
+  }
+}
+
+export interface RuleOptions {
+  /** The date rules evaluate at, YYYY-MM-DD. */
+  at: string;
+}
+
+export type Rule = (inventory: Inventory, findings: Findings, options: RuleOptions) => void;
+
+/** Groups items by a key, keeping the first occurrence first; used by the uniqueness rules. */
+export function groupBy<T>(items: Iterable<T>, key: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,49 @@
+// Channel rules: ViPNet identities and leased-line paperwork (seed 003 §3.1.6.1).
+import { groupBy, type Rule } from '../model.js';
+
+export const vipnetNodeInNetwork: Rule = (inventory, findings) => {
+  for (const { value: p, source } of inventory.participants) {
+    const vipnet = p.channel.vipnet;
+    if (!vipnet) continue;
+    // A ViPNet node id carries its network number in the upper 16 bits.
+    const network = Number.parseInt(vipnet.node.slice(2), 16) >>> 16;
+    if (network !== vipnet.network) {
+      findings.at(
+        source,
+        ['channel', 'vipnet', 'node'],
+        'vipnet-node-mismatch',
+        `${vipnet.node} is in network ${network}, but vipnet.network is ${vipnet.network}`,
+      );
+    }
+  }
+};
+
+export const vipnetNodesUnique: Rule = (inventory, findings) => {
+  const withNode = inventory.participants.filter((p) => p.value.channel.vipnet);
+  for (const [node, group] of groupBy(withNode, (p) => p.value.channel.vipnet!.node.toUpperCase())) {
+    for (const { source } of group.slice(1)) {
+      findings.at(
+        source,
+        ['channel', 'vipnet', 'node'],
+        'duplicate-vipnet-node',
+        `ViPNet node ${node} is already declared by ${group[0]!.value.id} (${group[0]!.source.file}); each node belongs to one participant`,
+      );
+    }
+  }
+};
+
+export const leasedLineDocumented: Rule = (inventory, findings) => {
+  for (const { value: p, source } of inventory.participants) {
+    if (p.channel.type !== 'leased-line' || !p.channel.leasedLine) continue;
+    const line = p.channel.leasedLine;
+    const missing = (['provider', 'circuit', 'application'] as const).filter((field) => !line[field]);
+    if (missing.length) {
+      findings.at(
+        source,
+        ['channel', 'leasedLine'],
+        'leased-line-incomplete',
+        `a leased line needs provider, circuit and the Appendix 10 application (seed 003); missing: ${missing.join(', ')}`,
+      );
+    }
+  }
+};

@@ -1,0 +1,33 @@
+// Ids: a participant's id is its file name, and ids are unique across the inventory.
+import path from 'node:path';
+import { groupBy, type Rule } from '../model.js';
+
+export const idMatchesFileName: Rule = (inventory, findings) => {
+  for (const { value, source } of inventory.participants) {
+    const expected = path.posix.basename(source.file).replace(/\.ya?ml$/, '');
+    if (value.id !== expected) {
+      findings.at(source, ['id'], 'id-mismatch', `id '${value.id}' must equal the file name '${expected}'`);
+    }
+  }
+};
+
+export const idsAreUnique: Rule = (inventory, findings) => {
+  for (const [id, group] of groupBy(inventory.participants, (p) => p.value.id)) {
+    for (const { source } of group.slice(1)) {
+      findings.at(source, ['id'], 'duplicate-id', `id '${id}' is already used by ${group[0]!.source.file}; ids must be unique`);
+    }
+  }
+  const operator = inventory.operator;
+  if (!operator) return;
+  const lists = [
+    ['edges', operator.value.edges],
+    ['cryptoProducts', operator.value.cryptoProducts],
+  ] as const;
+  for (const [field, list] of lists) {
+    for (const [id, group] of groupBy(list.map((item, index) => ({ id: item.id, index })), (e) => e.id)) {
+      for (const { index } of group.slice(1)) {
+        findings.at(operator.source, [field, index, 'id'], 'duplicate-id', `${field} id '${id}' appears more than once`);
+      }
+    }
+  }
+};

@@ -1,0 +1,59 @@
+// A parsed YAML file that still knows where every node came from, so that any later phase
+// can name file, line and column for a field path without carrying positions in the model.
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from 'yaml';
+import { formatPath, type FieldPath, type Finding, type FindingCode, type Severity } from './findings.js';
+
+export interface SourceFile {
+  /** Relative to the inventory root, forward slashes. */
+  file: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * Position of the node at `path`; with `key`, of the mapping key instead of its value (used for
+ * unknown fields). Falls back to the deepest existing ancestor so that a missing field points
+ * at the mapping that should hold it.
+ */
+export function locate(source: SourceFile, path: FieldPath, key = false): Position {
+  let node: unknown = source.doc.contents;
+  let best: Node | Pair | null = (source.doc.contents as Node | null) ?? null;
+  for (let i = 0; i < path.length; i++) {
+    const part = path[i]!;
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));
+      if (pair && key && i === path.length - 1) return positionOf(source, pair.key as Node);
+      next = pair?.value;
+    } else if (isSeq(node) && typeof part === 'number') {
+      next = node.items[part];
+    }
+    if (next === undefined || next === null || !(isMap(next) || isSeq(next) || isScalar(next) || isPair(next))) break;
+    node = next;
+    best = next as Node;
+  }
+  return best ? positionOf(source, best) : { line: 1, column: 1 };
+}
+
+function positionOf(source: SourceFile, node: Node | Pair): Position {
+  const range = 'range' in node ? node.range : undefined;
+  const offset = range?.[0] ?? 0;
+  const { line, col } = source.lines.linePos(offset);
+  return { line, column: col };
+}
+
+export function findingAt(
+  source: SourceFile,
+  path: FieldPath,
+  code: FindingCode,
+  message: string,
+  options: { severity?: Severity; key?: boolean } = {},
+): Finding {
+  const { line, column } = locate(source, path, options.key ?? false);
+  return { code, severity: options.severity ?? 'error', file: source.file, line, column, path: formatPath(path), message };
+}

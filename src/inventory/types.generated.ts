@@ -1,0 +1,479 @@
+/* eslint-disable */
+// DO NOT EDIT: generated from src/inventory/schema/*.schema.json by `npm run gen:types`.
+/**
+ * The operator of the hub: contours, address pools, edge hosts, accepted crypto and policy (inventory/operator.yaml).
+ */
+export interface OperatorFile {
+  operator: Operator;
+  contours: Contours;
+  /**
+   * Pool for /31 point-to-point links of leased lines (link: auto).
+   */
+  linkPool: string;
+  /**
+   * Hosts where firewall rules are applied over SSH.
+   *
+   * @minItems 1
+   */
+  edges: [Edge, ...Edge[]];
+  /**
+   * Certified crypto products (СКЗИ) the operator accepts (seed 003 §9.1).
+   */
+  cryptoProducts: CryptoProduct[];
+  policy: Policy;
+}
+/**
+ * The operating organisation.
+ */
+export interface Operator {
+  /**
+   * Official name of the operator.
+   */
+  name: string;
+  support: Support;
+}
+/**
+ * Support desk that receives the requests (seed 000).
+ */
+export interface Support {
+  /**
+   * Support e-mail.
+   */
+  email: string;
+  /**
+   * Support phone.
+   */
+  phone?: string;
+}
+/**
+ * Exactly the two contours of the bus: test and prod.
+ */
+export interface Contours {
+  test: Contour;
+  prod: Contour;
+}
+/**
+ * One contour of the bus (test or prod): its management API and gateway address pool.
+ */
+export interface Contour {
+  bus: Bus;
+  /**
+   * Addresses of the contour's gateway containers are allocated here.
+   */
+  gatewayPool: string;
+}
+/**
+ * Management API of the contour's bus.
+ */
+export interface Bus {
+  /**
+   * Base URL of the management API.
+   */
+  url: string;
+  /**
+   * Virtual host of the contour.
+   */
+  vhost: string;
+  /**
+   * Name of the secret with the bus administrator's credentials.
+   */
+  credentials: string;
+}
+export interface Edge {
+  /**
+   * Edge id, referenced by participants' channel.edge.
+   */
+  id: string;
+  /**
+   * What the edge stands for.
+   */
+  kind: 'vipnet-coordinator' | 'leased-line-router';
+  ssh: SshTarget;
+  /**
+   * The edge's address towards the gateways.
+   */
+  transit: string;
+}
+/**
+ * How Prichal reaches the edge.
+ */
+export interface SshTarget {
+  /**
+   * Host name or IPv4 address of the SSH server.
+   */
+  host: string;
+  /**
+   * SSH port.
+   */
+  port: number;
+  /**
+   * SSH user.
+   */
+  user: string;
+  /**
+   * Pinned host key fingerprint, 'SHA256:' followed by unpadded base64 as printed by ssh-keygen -lf.
+   */
+  hostKey: string;
+  /**
+   * Name of the secret that holds the private key (never the key itself).
+   */
+  credentials: string;
+}
+export interface CryptoProduct {
+  /**
+   * Product id, referenced by channel.vipnet.product.
+   */
+  id: string;
+  /**
+   * Product name.
+   */
+  name: string;
+  /**
+   * Conformity certificate number (ФСБ).
+   */
+  certificate: string;
+  /**
+   * Last day the conformity certificate is valid.
+   */
+  validUntil: string;
+}
+/**
+ * Operator policy checked by validate and audit.
+ */
+export interface Policy {
+  /**
+   * TCP ports participant endpoints may use.
+   *
+   * @minItems 1
+   */
+  allowedPorts: [number, ...number[]];
+  /**
+   * Warn this many days before a signer certificate expires.
+   */
+  certificateWarningDays: number;
+  /**
+   * Minimum CryptoPro CSP version (seed 001: 4.0.9963).
+   */
+  minCryptoPro: string;
+}
+
+/**
+ * The channel from the participant to the hub (seed 003 §3.1.6.1, §9).
+ */
+export type Channel = {
+  /**
+   * vipnet: ViPNet VPN through a coordinator; leased-line: dedicated line (Appendix 10); internet: allowed in the file but flagged by audit (CH-1).
+   */
+  type: 'vipnet' | 'leased-line' | 'internet';
+  /**
+   * Id of the operator edge host (operator.yaml edges) that filters this participant's traffic.
+   */
+  edge: string;
+  vipnet?: Vipnet;
+  leasedLine?: LeasedLine;
+};
+
+/**
+ * One participant organisation connected to the hub (inventory/participants/<id>.yaml). Fields 1–7 of the support request form (seed 000) are covered by name, head, clerk, coordinatedBy and sed.
+ */
+export interface Participant {
+  /**
+   * Stable identifier: lower-case letters, digits and '-'; must equal the file name without .yaml.
+   */
+  id: string;
+  /**
+   * Full official name of the organisation (form field 1).
+   */
+  name: string;
+  /**
+   * Kind of organisation. Institutions and rural settlements need coordinatedBy; executive bodies and their institutions sign no joining agreement (seed 000 footnote).
+   */
+  kind:
+    | 'executive-body'
+    | 'state-institution'
+    | 'local-government'
+    | 'municipal-institution'
+    | 'rural-settlement'
+    | 'other';
+  /**
+   * Taxpayer number (ИНН), 10 digits for organisations.
+   */
+  inn?: string;
+  /**
+   * Municipal district (район) the participant belongs to; groups rural settlements in the coverage statistics (seed 002).
+   */
+  district?: string;
+  /**
+   * Id of the participant that coordinates and controls this one (form field 4); required for state and municipal institutions and rural settlements.
+   */
+  coordinatedBy?: string;
+  /**
+   * Full name of the head of the organisation (form field 2).
+   */
+  head: string;
+  clerk: Contact;
+  technical: Contact;
+  agreements?: Agreements;
+  sed: Sed;
+  workstations: Workstations;
+  /**
+   * People who sign documents with a qualified electronic signature (63-ФЗ), with their certificates.
+   */
+  signers: Signer[];
+  channel: Channel;
+  /**
+   * IPv4 networks of the participant reachable through the channel (CIDR, host bits zero).
+   *
+   * @minItems 1
+   */
+  networks: [string, ...string[]];
+  /**
+   * Web services of the participant that the hub calls.
+   */
+  endpoints: Endpoint[];
+  registrations: Registrations;
+  /**
+   * Services of the portal the participant provides.
+   */
+  services?: Service[];
+}
+/**
+ * A person: the clerk who registers documents (form field 3) or the technical contact for the channel and tests.
+ */
+export interface Contact {
+  /**
+   * Full name.
+   */
+  name: string;
+  /**
+   * Phone number, e.g. +7 3452 00-00-00.
+   */
+  phone?: string;
+  /**
+   * E-mail address.
+   */
+  email?: string;
+}
+/**
+ * Dates of the signed agreements (seed 000 §1.1, §2.2); required except for executive bodies and the institutions they coordinate.
+ */
+export interface Agreements {
+  /**
+   * Date of the statement of joining the information-exchange agreement.
+   */
+  joining?: string;
+  /**
+   * Date of the personal-data processing agreement.
+   */
+  personalData?: string;
+}
+/**
+ * How the participant works with the regional document management system (СЭД).
+ */
+export interface Sed {
+  /**
+   * operator: uses the operator's СЭД (seed 000 §1); connector: own СЭД through the connector (seed 000 §2).
+   */
+  mode: 'operator' | 'connector';
+  /**
+   * Name of the СЭД product used (for connector mode, the participant's own system).
+   */
+  system?: string;
+  /**
+   * Registration journals and their number formats (form fields 5 and 6).
+   */
+  journals?: Journal[];
+  /**
+   * Date of the scheduled training (form field 7).
+   */
+  training?: string;
+}
+export interface Journal {
+  /**
+   * Journal name, e.g. Входящие.
+   */
+  name: string;
+  /**
+   * Number format; {n:5} is a zero-padded sequence number of 5 digits.
+   */
+  numberFormat: string;
+}
+/**
+ * Workstation baseline (seed 001).
+ */
+export interface Workstations {
+  /**
+   * CryptoPro CSP version, e.g. 5.0.13000; at least policy.minCryptoPro.
+   */
+  cryptoPro: string;
+  /**
+   * Browser with GOST TLS support, e.g. chromium-gost or yandex.
+   */
+  browser?: string;
+}
+export interface Signer {
+  /**
+   * Full name of the signer.
+   */
+  name: string;
+  /**
+   * Role of the signer in the organisation.
+   */
+  role: 'head' | 'clerk' | 'deputy' | 'other';
+  certificate: Certificate;
+}
+/**
+ * Qualified signature certificate.
+ */
+export interface Certificate {
+  /**
+   * Serial number, hexadecimal.
+   */
+  serial: string;
+  /**
+   * SHA-1 thumbprint, 40 hexadecimal digits.
+   */
+  thumbprint: string;
+  /**
+   * Issuing certification authority.
+   */
+  issuer: string;
+  /**
+   * First day of validity.
+   */
+  notBefore: string;
+  /**
+   * Last day of validity.
+   */
+  notAfter: string;
+}
+/**
+ * ViPNet details; required when type is vipnet.
+ */
+export interface Vipnet {
+  /**
+   * ViPNet network number (decimal).
+   */
+  network: number;
+  /**
+   * ViPNet node id, 32-bit hex such as 0x1A0E000A; its upper 16 bits are the network number.
+   */
+  node: string;
+  /**
+   * Id of the certified crypto product (operator.yaml cryptoProducts).
+   */
+  product: string;
+}
+/**
+ * Leased line details; required when type is leased-line. provider, circuit and application are required by the regulation (leased-line-incomplete).
+ */
+export interface LeasedLine {
+  /**
+   * Telecom provider.
+   */
+  provider?: string;
+  /**
+   * Circuit id given by the provider.
+   */
+  circuit?: string;
+  /**
+   * VLAN id on the operator side.
+   */
+  vlan?: number;
+  /**
+   * Bandwidth in Mbit/s.
+   */
+  bandwidthMbps?: number;
+  /**
+   * Point-to-point /31 link: 'auto' allocates from operator linkPool; or an explicit /31 CIDR.
+   */
+  link?: (
+    | 'auto'
+    | {
+        [k: string]: unknown;
+      }
+  ) &
+    string;
+  /**
+   * Reference to the Appendix 10 application (seed 003), e.g. 'Прил. 10 № 45 от 2024-02-10'.
+   */
+  application?: string;
+}
+export interface Endpoint {
+  /**
+   * Endpoint id, unique within the participant; referenced by registrations.
+   */
+  id: string;
+  /**
+   * What the endpoint is for, e.g. portal-intake, sed-connector.
+   */
+  purpose: string;
+  /**
+   * IPv4 address inside one of the participant's networks.
+   */
+  address: string;
+  /**
+   * TCP port; must be in policy.allowedPorts.
+   */
+  port: number;
+  /**
+   * Application protocol.
+   */
+  protocol: 'https' | 'http';
+  /**
+   * URL path of the service.
+   */
+  path?: string;
+}
+/**
+ * Registrations of the participant's web services in the bus contours; production only after the test registration is tested (seed 003 §4.6).
+ */
+export interface Registrations {
+  test?: Registration;
+  prod?: Registration;
+}
+/**
+ * Registration of the participant's web services in one bus contour.
+ */
+export interface Registration {
+  /**
+   * Mnemonic of the information system in the contour; also the participant's bus user. Unique per contour.
+   */
+  mnemonic: string;
+  /**
+   * Message types (виды сведений) as namespace#rootElement; one bus binding each.
+   */
+  messageTypes?: string[];
+  /**
+   * Ids of the participant's endpoints registered in this contour.
+   *
+   * @minItems 1
+   */
+  endpoints: [string, ...string[]];
+  /**
+   * requested: application sent; registered: active in the contour; tested: connectivity test protocol signed.
+   */
+  status: 'requested' | 'registered' | 'tested';
+  /**
+   * Date of the successful test (Appendix 9 protocol).
+   */
+  tested?: string;
+  /**
+   * Date of switching from the test to the production mode (seed 000 §2.4).
+   */
+  switchDate?: string;
+}
+export interface Service {
+  /**
+   * Service code in the federal register (19 digits).
+   */
+  code: string;
+  /**
+   * Service name.
+   */
+  name: string;
+  /**
+   * Portal options enabled for the service.
+   */
+  options?: ('appointment' | 'rating' | 'status' | 'payment')[];
+}

@@ -1,0 +1,74 @@
+// The three phases of inventory validation: YAML (load.ts) → shape (schema-check.ts) →
+// semantic rules over the whole inventory (rules/). Every finding is collected; nothing stops
+// at the first problem.
+import { sortFindings, type Finding } from './findings.js';
+import { loadInventory, type LoadedInventory } from './load.js';
+import { Findings, type Inventory, type Located, type Rule, type RuleOptions } from './model.js';
+import { certificatesCurrent } from './rules/certificates.js';
+import { endpointPortsAllowed, endpointsInsideNetworks, subnetsDoNotOverlap } from './rules/addresses.js';
+import { leasedLineDocumented, vipnetNodeInNetwork, vipnetNodesUnique } from './rules/channel.js';
+import { idMatchesFileName, idsAreUnique } from './rules/identity.js';
+import { agreementsPresent, coordinatorPresent } from './rules/organisation.js';
+import { referencesResolve } from './rules/references.js';
+import { mnemonicsUniquePerContour, productionAfterTest } from './rules/registrations.js';
+import { checkOperatorShape, checkParticipantShape } from './schema-check.js';
+import type { Participant } from './types.generated.js';
+
+export const RULES: readonly Rule[] = [
+  idMatchesFileName,
+  idsAreUnique,
+  referencesResolve,
+  subnetsDoNotOverlap,
+  endpointsInsideNetworks,
+  endpointPortsAllowed,
+  vipnetNodeInNetwork,
+  vipnetNodesUnique,
+  leasedLineDocumented,
+  mnemonicsUniquePerContour,
+  productionAfterTest,
+  coordinatorPresent,
+  agreementsPresent,
+  certificatesCurrent,
+];
+
+export interface ValidationResult {
+  inventory: Inventory;
+  loaded: LoadedInventory;
+  /** All findings so far, errors and warnings, sorted by file and position. */
+  findings: Finding[];
+}
+
+/** Shape-checks the loaded files and runs the rules over those that passed. */
+export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[], options: RuleOptions): ValidationResult {
+  const findings = new Findings();
+  findings.push(...loadFindings);
+
+  let operator: Inventory['operator'];
+  if (loaded.operator?.data !== undefined) {
+    const shape = checkOperatorShape(loaded.operator.source, loaded.operator.data);
+    findings.push(...shape.findings);
+    if (shape.value) operator = { value: shape.value, source: loaded.operator.source };
+  }
+  const participants: Located<Participant>[] = [];
+  for (const file of loaded.participants) {
+    if (file.data === undefined) continue;
+    const shape = checkParticipantShape(file.source, file.data);
+    findings.push(...shape.findings);
+    if (shape.value) participants.push({ value: shape.value, source: file.source });
+  }
+
+  const inventory: Inventory = { root: loaded.root, operator, participants };
+  for (const rule of RULES) rule(inventory, findings, options);
+  return { inventory, loaded, findings: findings.items };
+}
+
+export async function validateInventory(root: string, options: RuleOptions): Promise<ValidationResult> {
+  const { inventory, findings } = await loadInventory(root);
+  const result = validateLoaded(inventory, findings, options);
+  result.findings = sortFindings(result.findings);
+  return result;
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}

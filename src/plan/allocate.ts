@@ -1,0 +1,103 @@
+// Stable address allocation. Allocations are recorded in inventory/allocations.yaml (committed,
+// reviewed): a recorded address is kept as long as its owner exists and it still fits its pool,
+// and only newcomers get fresh addresses, lowest free first in id order. Deriving addresses
+// from ids alone (hashing) cannot give that guarantee once two ids collide, so the record is
+// the source of stability and the reviewable history of who got what.
+import { cidrInterval, formatAddress, type Interval } from '../inventory/addresses.js';
+
+export interface AllocationRequest {
+  /** Participant id: the stable key. */
+  owner: string;
+  /** Previously recorded value, if any. */
+  recorded?: string | undefined;
+}
+
+export interface Allocation {
+  owner: string;
+  value: string;
+  /** True when this run assigned it (not yet in allocations.yaml). */
+  fresh: boolean;
+  /** Set when a recorded value had to be replaced, with the reason. */
+  moved?: string;
+}
+
+export interface AllocationResult {
+  allocations: Allocation[];
+  exhausted: string[];
+}
+
+/**
+ * Hands out slots of `size` addresses (1 for gateways, 2 for /31 links) from `usable`, keeping
+ * valid recorded values. Slots are aligned to `size`. Work is O(n + scanned slots).
+ */
+function allocateSlots(
+  usable: Interval,
+  size: 1 | 2,
+  requests: readonly AllocationRequest[],
+  parse: (recorded: string) => number | undefined,
+  format: (slotStart: number) => string,
+): AllocationResult {
+  const taken = new Set<number>();
+  const result = new Map<string, Allocation>();
+  const ordered = [...requests].sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0));
+  const pending: AllocationRequest[] = [];
+  const moved = new Map<string, string>();
+
+  for (const request of ordered) {
+    if (request.recorded === undefined) {
+      pending.push(request);
+      continue;
+    }
+    const start = parse(request.recorded);
+    const fits = start !== undefined && start >= usable.start && start + size - 1 <= usable.end && (start - usable.start) % size === 0;
+    if (fits && !taken.has(start)) {
+      taken.add(start);
+      result.set(request.owner, { owner: request.owner, value: request.recorded, fresh: false });
+    } else {
+      moved.set(request.owner, fits ? `${request.recorded} is recorded for another participant too` : `${request.recorded} is outside the pool`);
+      pending.push(request);
+    }
+  }
+
+  const exhausted: string[] = [];
+  let cursor = usable.start;
+  for (const request of pending) {
+    while (cursor + size - 1 <= usable.end && taken.has(cursor)) cursor += size;
+    if (cursor + size - 1 > usable.end) {
+      exhausted.push(request.owner);
+      continue;
+    }
+    taken.add(cursor);
+    const allocation: Allocation = { owner: request.owner, value: format(cursor), fresh: true };
+    const reason = moved.get(request.owner);
+    if (reason) allocation.moved = reason;
+    result.set(request.owner, allocation);
+  }
+  return { allocations: ordered.flatMap((r) => result.get(r.owner) ?? []), exhausted };
+}
+
+function parseAddress(text: string): number | undefined {
+  const parts = text.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
+  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
+}
+
+/**
+ * Gateway addresses in a contour's pool. The network address, the first host (the Docker
+ * bridge's own address on the contour network) and the broadcast address are never handed out.
+ */
+export function allocateGateways(pool: string, requests: readonly AllocationRequest[]): AllocationResult {
+  const { start, end } = cidrInterval(pool);
+  return allocateSlots({ start: start + 2, end: end - 1 }, 1, requests, parseAddress, formatAddress);
+}
+
+/** /31 point-to-point links in the link pool (RFC 3021: both addresses usable). */
+export function allocateLinks(pool: string, requests: readonly AllocationRequest[]): AllocationResult {
+  return allocateSlots(
+    cidrInterval(pool),
+    2,
+    requests,
+    (text) => (text.endsWith('/31') ? parseAddress(text.slice(0, -3)) : undefined),
+    (start) => `${formatAddress(start)}/31`,
+  );
+}

@@ -1,0 +1,186 @@
+// The plan: a pure function of the validated inventory and the recorded allocations. Same
+// input, byte-identical output; every later stage (render, Pulumi program, documents, drift)
+// consumes it and derives nothing again.
+import { stringify } from 'yaml';
+import type { Finding } from '../inventory/findings.js';
+import type { LoadedFile } from '../inventory/load.js';
+import { CONTOURS, Findings, type ContourName, type Inventory } from '../inventory/model.js';
+import type { Participant, Registration } from '../inventory/types.generated.js';
+import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
+
+export const PLAN_VERSION = 1;
+
+export interface PlannedEndpoint {
+  id: string;
+  purpose: string;
+  address: string;
+  port: number;
+  protocol: 'http' | 'https';
+  path: string;
+}
+
+export interface PlannedRegistration {
+  participant: string;
+  name: string;
+  mnemonic: string;
+  status: Registration['status'];
+  channel: Participant['channel']['type'];
+  edge: string;
+  /** The participant's gateway address in this contour's pool. */
+  gateway: string;
+  networks: string[];
+  endpoints: PlannedEndpoint[];
+  messageTypes: string[];
+  /** True when the gateway address was allocated by this run (not yet recorded). */
+  newAllocation: boolean;
+}
+
+export interface PlannedContour {
+  gatewayPool: string;
+  vhost: string;
+  registrations: PlannedRegistration[];
+}
+
+export interface PlannedLink {
+  participant: string;
+  edge: string;
+  link: string;
+  /** Lower address of the /31: the operator's edge side. */
+  edgeAddress: string;
+  /** Upper address of the /31: the participant's router. */
+  participantAddress: string;
+  newAllocation: boolean;
+}
+
+export interface Plan {
+  version: typeof PLAN_VERSION;
+  contours: Record<ContourName, PlannedContour>;
+  links: PlannedLink[];
+}
+
+interface RecordedAllocations {
+  gateways: Record<ContourName, Record<string, string>>;
+  links: Record<string, string>;
+}
+
+function readRecorded(file: LoadedFile | undefined, findings: Findings): RecordedAllocations {
+  const recorded: RecordedAllocations = { gateways: { test: {}, prod: {} }, links: {} };
+  if (!file || file.data === undefined || file.data === null) return recorded;
+  const isStringMap = (v: unknown): v is Record<string, string> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+  const data = file.data as { gateways?: Record<string, unknown>; links?: unknown };
+  for (const contour of CONTOURS) {
+    const map = data.gateways?.[contour];
+    if (map === undefined) continue;
+    if (isStringMap(map)) recorded.gateways[contour] = map;
+    else findings.at(file.source, ['gateways', contour], 'schema', 'must map participant ids to gateway addresses');
+  }
+  if (data.links !== undefined) {
+    if (isStringMap(data.links)) recorded.links = data.links;
+    else findings.at(file.source, ['links'], 'schema', 'must map participant ids to /31 links');
+  }
+  return recorded;
+}
+
+function plannedEndpoints(p: Participant, ids: readonly string[]): PlannedEndpoint[] {
+  const byId = new Map(p.endpoints.map((e) => [e.id, e]));
+  return [...new Set(ids)]
+    .flatMap((id) => byId.get(id) ?? [])
+    .map((e) => ({ id: e.id, purpose: e.purpose, address: e.address, port: e.port, protocol: e.protocol, path: e.path ?? '/' }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+export interface PlanResult {
+  /** Undefined when there is no valid operator file to plan against. */
+  plan: Plan | undefined;
+  findings: Finding[];
+}
+
+export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile): PlanResult {
+  const findings = new Findings();
+  const operator = inventory.operator;
+  if (!operator) return { plan: undefined, findings: [] };
+  const recorded = readRecorded(allocationsFile, findings);
+  const participants = [...inventory.participants].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
+  const byId = new Map(participants.map((p) => [p.value.id, p]));
+
+  const reportAllocation = (result: AllocationResult, pool: string, poolPath: string, fieldPath: (id: string) => (string | number)[]) => {
+    for (const owner of result.exhausted) {
+      const p = byId.get(owner)!;
+      findings.at(p.source, fieldPath(owner), 'pool-exhausted', `${poolPath} ${pool} has no free address left for ${owner}; widen the pool or remove participants`);
+    }
+    for (const a of result.allocations.filter((x) => x.moved)) {
+      findings.at(byId.get(a.owner)!.source, fieldPath(a.owner), 'allocation-moved', `recorded allocation ${a.moved}; ${a.owner} gets ${a.value} instead`, {
+        severity: 'warning',
+      });
+    }
+  };
+
+  const contours = {} as Record<ContourName, PlannedContour>;
+  for (const contour of CONTOURS) {
+    const { gatewayPool, bus } = operator.value.contours[contour];
+    const requests: AllocationRequest[] = participants
+      .filter((p) => p.value.registrations[contour])
+      .map((p) => ({ owner: p.value.id, recorded: recorded.gateways[contour][p.value.id] }));
+    const result = allocateGateways(gatewayPool, requests);
+    reportAllocation(result, gatewayPool, `contours.${contour}.gatewayPool`, () => ['registrations', contour]);
+    contours[contour] = {
+      gatewayPool,
+      vhost: bus.vhost,
+      registrations: result.allocations.map((allocation) => {
+        const p = byId.get(allocation.owner)!.value;
+        const registration = p.registrations[contour]!;
+        return {
+          participant: p.id,
+          name: p.name,
+          mnemonic: registration.mnemonic,
+          status: registration.status,
+          channel: p.channel.type,
+          edge: p.channel.edge,
+          gateway: allocation.value,
+          networks: [...p.networks].sort(),
+          endpoints: plannedEndpoints(p, registration.endpoints),
+          messageTypes: [...(registration.messageTypes ?? [])].sort(),
+          newAllocation: allocation.fresh,
+        };
+      }),
+    };
+  }
+
+  // An explicit link in the participant file wins over the record; 'auto' takes the record.
+  const leased = participants.filter((p) => p.value.channel.type === 'leased-line' && p.value.channel.leasedLine?.link);
+  const linkRequests = leased.map((p) => {
+    const link = p.value.channel.leasedLine!.link!;
+    return { owner: p.value.id, recorded: link === 'auto' ? recorded.links[p.value.id] : link };
+  });
+  const linkResult = allocateLinks(operator.value.linkPool, linkRequests);
+  for (const a of linkResult.allocations.filter((x) => x.moved)) {
+    const p = byId.get(a.owner)!;
+    if (p.value.channel.leasedLine!.link !== 'auto') {
+      findings.at(p.source, ['channel', 'leasedLine', 'link'], 'subnet-overlap', `link ${p.value.channel.leasedLine!.link} must be a free /31 inside linkPool ${operator.value.linkPool}`);
+      delete a.moved;
+    }
+  }
+  reportAllocation(linkResult, operator.value.linkPool, 'linkPool', () => ['channel', 'leasedLine', 'link']);
+  const links: PlannedLink[] = linkResult.allocations.map((a) => {
+    const [address] = a.value.split('/');
+    const octets = address!.split('.');
+    const upper = [...octets.slice(0, 3), String(Number(octets[3]) + 1)].join('.');
+    return { participant: a.owner, edge: byId.get(a.owner)!.value.channel.edge, link: a.value, edgeAddress: address!, participantAddress: upper, newAllocation: a.fresh };
+  });
+
+  return { plan: { version: PLAN_VERSION, contours, links }, findings: findings.items };
+}
+
+const ALLOCATIONS_HEADER = `# Address allocations, written by \`prichal plan --save\`. Reviewed in pull requests like any
+# inventory change: a participant keeps its addresses for as long as it is in the inventory.
+`;
+
+/** The allocations.yaml text for a plan: sorted, stable, reviewable. */
+export function renderAllocations(plan: Plan): string {
+  const gateways = Object.fromEntries(
+    CONTOURS.map((contour) => [contour, Object.fromEntries(plan.contours[contour].registrations.map((r) => [r.participant, r.gateway]))]),
+  );
+  const links = Object.fromEntries(plan.links.map((l) => [l.participant, l.link]));
+  return ALLOCATIONS_HEADER + stringify({ gateways, links }, { sortMapEntries: true });
+}

@@ -1,0 +1,18 @@
+// Where the project's own files are, whether running from src/ (vitest) or dist/src/ (bin).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('cannot find the Prichal project root (package.json)');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const PROJECT_ROOT = findRoot();
+export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
+export const SCHEMA_DIR = path.join(PROJECT_ROOT, 'src', 'inventory', 'schema');
