@@ -28,7 +28,7 @@ export function locate(source: SourceFile, path: FieldPath, key = false): Positi
     let next: unknown;
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));
-      if (pair && key && i === path.length - 1) return positionOf(source, pair.key as Node);
+      if (pair && i === path.length - 1 && (key || startsOnLaterLine(source, pair))) return positionOf(source, pair.key as Node);
       next = pair?.value;
     } else if (isSeq(node) && typeof part === 'number') {
       next = node.items[part];
@@ -38,6 +38,14 @@ export function locate(source: SourceFile, path: FieldPath, key = false): Positi
     best = next as Node;
   }
   return best ? positionOf(source, best) : { line: 1, column: 1 };
+}
+
+/** A block mapping or sequence value starts on the line after its key; the key is the better anchor. */
+function startsOnLaterLine(source: SourceFile, pair: Pair): boolean {
+  const keyStart = (pair.key as Node | null)?.range?.[0];
+  const valueStart = (pair.value as Node | null)?.range?.[0];
+  if (keyStart === undefined || valueStart === undefined) return false;
+  return source.lines.linePos(valueStart).line !== source.lines.linePos(keyStart).line;
 }
 
 function positionOf(source: SourceFile, node: Node | Pair): Position {

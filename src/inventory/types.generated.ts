@@ -385,15 +385,9 @@ export interface LeasedLine {
    */
   bandwidthMbps?: number;
   /**
-   * Point-to-point /31 link: 'auto' allocates from operator linkPool; or an explicit /31 CIDR.
+   * Point-to-point link: 'auto' allocates a /31 from operator linkPool; or an explicit /31 CIDR inside linkPool.
    */
-  link?: (
-    | 'auto'
-    | {
-        [k: string]: unknown;
-      }
-  ) &
-    string;
+  link?: string;
   /**
    * Reference to the Appendix 10 application (seed 003), e.g. 'Прил. 10 № 45 от 2024-02-10'.
    */

@@ -8,9 +8,10 @@ const NEEDS_COORDINATOR: ReadonlySet<Participant['kind']> = new Set(['state-inst
 export const coordinatorPresent: Rule = (inventory, findings) => {
   for (const { value: p, source } of inventory.participants) {
     if (NEEDS_COORDINATOR.has(p.kind) && !p.coordinatedBy) {
+      // Anchored at `kind`: the field that makes coordinatedBy required (the missing field has no line).
       findings.at(
         source,
-        [],
+        ['kind'],
         'coordinator-required',
         `a ${p.kind} needs coordinatedBy: the id of the body that coordinates and controls it (form field 4)`,
       );
@@ -36,7 +37,7 @@ export const agreementsPresent: Rule = (inventory, findings) => {
     if (missing.length) {
       findings.at(
         source,
-        p.agreements ? ['agreements'] : [],
+        p.agreements ? ['agreements'] : ['kind'],
         'agreement-missing',
         `a ${p.kind} signs the joining and personal-data agreements (seed 000 §1.1, §2.2); missing: ${missing.map((m) => `agreements.${m}`).join(', ')}`,
       );

@@ -1,0 +1,11 @@
+// Runs the built CLI (bin/prichal → dist) as a user would, on the project's Node.
+import path from 'node:path';
+import { execa } from 'execa';
+import { PROJECT_ROOT } from '../../src/project.js';
+
+export const PRICHAL = path.join(PROJECT_ROOT, 'bin', 'prichal');
+
+export async function prichal(args: string[], options: { cwd?: string } = {}) {
+  const result = await execa(PRICHAL, args, { reject: false, cwd: options.cwd ?? PROJECT_ROOT });
+  return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
