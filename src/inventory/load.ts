@@ -3,9 +3,8 @@
 // later phases but never stops the others from being read.
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { Finding } from './findings.js';
-import type { SourceFile } from './source.js';
+import { parseWithPositions, SourceFile } from './source.js';
 
 export const OPERATOR_FILE = 'operator.yaml';
 export const PARTICIPANTS_DIR = 'participants';
@@ -25,9 +24,8 @@ export interface LoadedInventory {
 }
 
 export function parseSource(file: string, text: string): { loaded: LoadedFile; findings: Finding[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const source: SourceFile = { file, doc, lines };
+  const { doc, lines } = parseWithPositions(text);
+  const source = new SourceFile(file, text);
   const findings: Finding[] = doc.errors.map((error) => {
     const { line, col } = lines.linePos(error.pos[0]);
     const duplicate = error.code === 'DUPLICATE_KEY';

@@ -1,13 +1,35 @@
 // A parsed YAML file that still knows where every node came from, so that any later phase
 // can name file, line and column for a field path without carrying positions in the model.
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { formatPath, type FieldPath, type Finding, type FindingCode, type Severity } from './findings.js';
 
-export interface SourceFile {
-  /** Relative to the inventory root, forward slashes. */
-  file: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
+export function parseWithPositions(text: string): { doc: Document.Parsed; lines: LineCounter } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  return { doc, lines };
+}
+
+/**
+ * One inventory file. Its syntax tree is built again only when a finding needs a position:
+ * keeping 10,000 trees alive costs more memory than the whole rest of validation, and a valid
+ * file never needs one.
+ */
+export class SourceFile {
+  #tree: { doc: Document.Parsed; lines: LineCounter } | undefined;
+
+  constructor(
+    /** Relative to the inventory root, forward slashes. */
+    readonly file: string,
+    readonly text: string,
+  ) {}
+
+  get doc(): Document.Parsed {
+    return (this.#tree ??= parseWithPositions(this.text)).doc;
+  }
+
+  get lines(): LineCounter {
+    return (this.#tree ??= parseWithPositions(this.text)).lines;
+  }
 }
 
 export interface Position {
