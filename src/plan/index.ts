@@ -2,3 +2,4 @@
 // Pure; imports only from inventory. Consumed by render, infra, docs, drift and cli.
 export * from './allocate.js';
 export * from './plan.js';
+export * from './firewall.js';

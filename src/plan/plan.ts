@@ -7,6 +7,7 @@ import type { LoadedFile } from '../inventory/load.js';
 import { CONTOURS, Findings, type ContourName, type Inventory } from '../inventory/model.js';
 import type { Participant, Registration } from '../inventory/types.generated.js';
 import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
+import { planEdges, type PlannedEdge } from './firewall.js';
 
 export const PLAN_VERSION = 1;
 
@@ -56,6 +57,8 @@ export interface Plan {
   version: typeof PLAN_VERSION;
   contours: Record<ContourName, PlannedContour>;
   links: PlannedLink[];
+  /** Per edge host, the flows its firewall lets through. */
+  edges: PlannedEdge[];
 }
 
 interface RecordedAllocations {
@@ -169,7 +172,7 @@ export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile): P
     return { participant: a.owner, edge: byId.get(a.owner)!.value.channel.edge, link: a.value, edgeAddress: address!, participantAddress: upper, newAllocation: a.fresh };
   });
 
-  return { plan: { version: PLAN_VERSION, contours, links }, findings: findings.items };
+  return { plan: { version: PLAN_VERSION, contours, links, edges: planEdges(inventory, contours) }, findings: findings.items };
 }
 
 const ALLOCATIONS_HEADER = `# Address allocations, written by \`prichal plan --save\`. Reviewed in pull requests like any

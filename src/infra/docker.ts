@@ -1,0 +1,38 @@
+// A thin wrapper over the Docker CLI (execa): every lab and gateway operation goes through
+// here, so that errors carry the command and Docker's own message.
+import { execa } from 'execa';
+
+export class DockerError extends Error {
+  override readonly name = 'DockerError';
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number | undefined,
+    readonly stderr: string,
+  ) {
+    super(`docker ${args.slice(0, 3).join(' ')} failed (exit ${exitCode ?? '?'}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  }
+}
+
+export async function docker(args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+  const result = await execa('docker', args, {
+    reject: false,
+    ...(options.input === undefined ? {} : { input: options.input }),
+    timeout: options.timeoutMs ?? 120_000,
+  });
+  if (result.exitCode !== 0) throw new DockerError(args, result.exitCode, String(result.stderr ?? ''));
+  return String(result.stdout ?? '');
+}
+
+/** `docker <kind> inspect` for many objects in one call; missing ones are left out, not errors. */
+export async function inspectMany<T>(kind: 'container' | 'network' | 'image', names: readonly string[]): Promise<T[]> {
+  if (names.length === 0) return [];
+  const result = await execa('docker', [kind, 'inspect', ...names], { reject: false });
+  // inspect exits 1 when any name is missing but still prints the ones it found.
+  const out = String(result.stdout ?? '').trim();
+  return out ? (JSON.parse(out) as T[]) : [];
+}
+
+export async function listByLabel(kind: 'container' | 'network', label: string): Promise<string[]> {
+  const args = kind === 'container' ? ['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}'] : ['network', 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}'];
+  return (await docker(args)).split('\n').filter(Boolean).sort();
+}

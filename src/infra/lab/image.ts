@@ -1,0 +1,92 @@
+// The lab image, built from Debian packages (no registry is reachable): debootstrap a minimal
+// bookworm with the packages below, prepare it in a chroot, `docker import` it. The tag is a
+// hash of the package list and the preparation script, so the image is rebuilt only when one
+// of them changes.
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { docker } from '../docker.js';
+
+export const LAB_LABEL = 'prichal.lab';
+export const IMAGE_REPOSITORY = 'prichal-lab';
+
+const PACKAGES = [
+  'openssh-server',
+  'nftables',
+  'iproute2',
+  'iputils-ping',
+  'curl',
+  'nginx-light',
+  'openssl',
+  'libcap2-bin',
+  'rabbitmq-server',
+  'procps',
+  'ca-certificates',
+];
+
+// Runs inside the chroot. netops may run nft (and only nft) with CAP_NET_ADMIN: the container
+// grants the capability, setcap hands it to the binary, no sudo and no root login needed.
+const PREPARE = `set -e
+useradd --create-home --shell /bin/bash netops
+setcap cap_net_admin+ep /usr/sbin/nft
+mkdir -p /run/sshd /etc/prichal
+rm -f /etc/ssh/ssh_host_*
+cat > /etc/ssh/sshd_config.d/prichal.conf <<'CONF'
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+PubkeyAuthentication yes
+UseDNS no
+MaxSessions 64
+MaxStartups 64:30:128
+CONF
+openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=prichal-lab -keyout /etc/prichal/tls.key -out /etc/prichal/tls.crt 2>/dev/null
+rm -f /etc/nginx/sites-enabled/default
+rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
+apt-get clean
+rm -rf /var/lib/apt/lists/*
+`;
+
+// Bump when the way the image is assembled changes (e.g. tar keeping xattrs for setcap).
+const BUILD_VERSION = 2;
+
+export function imageTag(): string {
+  const hash = createHash('sha256').update(JSON.stringify({ PACKAGES, PREPARE, BUILD_VERSION })).digest('hex').slice(0, 12);
+  return `${IMAGE_REPOSITORY}:${hash}`;
+}
+
+async function debianMirror(): Promise<string> {
+  // Use the mirror apt already uses on this machine (deb822 or one-line sources).
+  for (const file of ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list']) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    const match = /^URIs:\s*(\S+)/m.exec(text) ?? /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+bookworm/m.exec(text);
+    if (match) return match[1]!;
+  }
+  return 'http://deb.debian.org/debian';
+}
+
+export async function ensureLabImage(log: (line: string) => void = () => {}): Promise<string> {
+  const tag = imageTag();
+  const exists = await docker(['image', 'inspect', '--format', '{{.Id}}', tag]).then(
+    () => true,
+    () => false,
+  );
+  if (exists) return tag;
+  const root = await mkdtemp(path.join(tmpdir(), 'prichal-rootfs-'));
+  try {
+    const mirror = await debianMirror();
+    log(`building ${tag}: debootstrap bookworm from ${mirror} (about a minute)`);
+    await execa('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', root, mirror], { timeout: 900_000 });
+    // Daemons must not start inside the chroot while packages are configured.
+    await execa('chroot', [root, 'sh', '-c', PREPARE], { timeout: 300_000 });
+    log(`importing ${tag}`);
+    await execa('bash', ['-c', 'set -o pipefail; tar --xattrs --xattrs-include="*" -C "$1" -c . | docker import --change "LABEL $3=image" - "$2" >/dev/null', 'import', root, tag, LAB_LABEL], {
+      timeout: 600_000,
+    });
+    return tag;
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,39 @@
+// Secrets by name: the inventory names a secret (`credentials: edge1`), never holds it.
+// Looked up in the environment (PRICHAL_SECRET_EDGE1) first, then in the secrets folder
+// (PRICHAL_SECRETS_DIR, default .state/secrets/<name>). Values are never logged or put in errors.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../project.js';
+
+export class SecretMissingError extends Error {
+  override readonly name = 'SecretMissingError';
+  constructor(readonly secret: string) {
+    super(`secret '${secret}' is not set: export ${envName(secret)} or write it to ${path.join(secretsDir(), secret)}`);
+  }
+}
+
+export function secretsDir(): string {
+  return process.env.PRICHAL_SECRETS_DIR ?? path.join(PROJECT_ROOT, '.state', 'secrets');
+}
+
+function envName(secret: string): string {
+  return `PRICHAL_SECRET_${secret.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
+}
+
+export async function readSecret(name: string): Promise<string> {
+  const fromEnv = process.env[envName(name)];
+  if (fromEnv) return fromEnv;
+  try {
+    return await readFile(path.join(secretsDir(), name), 'utf8');
+  } catch {
+    throw new SecretMissingError(name);
+  }
+}
+
+/** Bus administrator credentials are stored as "user:password". */
+export async function readCredentials(name: string): Promise<{ username: string; password: string }> {
+  const value = (await readSecret(name)).trim();
+  const colon = value.indexOf(':');
+  if (colon <= 0) throw new Error(`secret '${name}' must have the form user:password`);
+  return { username: value.slice(0, colon), password: value.slice(colon + 1) };
+}

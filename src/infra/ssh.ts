@@ -1,0 +1,135 @@
+// SSH to edge hosts with ssh2: the host key is pinned by its SHA256 fingerprint from the
+// inventory (unknown or different key: refuse), key authentication only, one connection per
+// host reused for every command, timeouts on connect and on each command. Errors name host,
+// command, exit code and stderr, never the key.
+import { createHash } from 'node:crypto';
+import { Client, type ConnectConfig } from 'ssh2';
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  user: string;
+  /** 'SHA256:<base64 without padding>' as printed by ssh-keygen -lf. */
+  hostKey: string;
+}
+
+export type SshErrorKind = 'host-key-mismatch' | 'connect' | 'auth' | 'timeout' | 'command' | 'disconnected';
+
+export class SshError extends Error {
+  override readonly name = 'SshError';
+  constructor(
+    readonly kind: SshErrorKind,
+    readonly host: string,
+    message: string,
+    readonly command?: string,
+    readonly exitCode?: number | null,
+    readonly stderr?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function fingerprint(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface SshOptions {
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+}
+
+export class SshConnection {
+  private constructor(
+    private readonly client: Client,
+    readonly target: SshTarget,
+    private readonly commandTimeoutMs: number,
+  ) {}
+
+  get label(): string {
+    return `${this.target.user}@${this.target.host}:${this.target.port}`;
+  }
+
+  static connect(target: SshTarget, privateKey: string, options: SshOptions = {}): Promise<SshConnection> {
+    const label = `${target.user}@${target.host}:${target.port}`;
+    return new Promise((resolve, reject) => {
+      const client = new Client();
+      let presented: string | undefined;
+      const config: ConnectConfig = {
+        host: target.host,
+        port: target.port,
+        username: target.user,
+        privateKey,
+        readyTimeout: options.connectTimeoutMs ?? 10_000,
+        keepaliveInterval: 5_000,
+        keepaliveCountMax: 3,
+        hostVerifier: (key: Buffer) => {
+          presented = fingerprint(key);
+          return presented === target.hostKey;
+        },
+      };
+      client
+        .once('ready', () => resolve(new SshConnection(client, target, options.commandTimeoutMs ?? 60_000)))
+        .once('error', (error: Error & { level?: string }) => {
+          client.end();
+          if (presented !== undefined && presented !== target.hostKey) {
+            reject(new SshError('host-key-mismatch', label, `refusing ${label}: its host key is ${presented}, but the inventory pins ${target.hostKey}`));
+          } else if (error.level === 'client-authentication') {
+            reject(new SshError('auth', label, `${label} refused the key for user ${target.user}`));
+          } else if (/timed out/i.test(error.message)) {
+            reject(new SshError('timeout', label, `${label}: no SSH handshake within ${config.readyTimeout} ms`));
+          } else {
+            reject(new SshError('connect', label, `${label}: ${error.message}`));
+          }
+        })
+        .connect(config);
+    });
+  }
+
+  /** Runs one command; stdin is written whole and closed. Non-zero exit is an error unless allowed. */
+  exec(command: string, options: { stdin?: string; allowFailure?: boolean; timeoutMs?: number } = {}): Promise<CommandResult> {
+    const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (error, channel) => {
+        if (error) return reject(new SshError('disconnected', this.label, `${this.label}: ${error.message}`, command));
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        let settled = false;
+        const timer = setTimeout(() => {
+          settled = true;
+          channel.close();
+          reject(new SshError('timeout', this.label, `${this.label}: '${command}' did not finish within ${timeoutMs} ms`, command));
+        }, timeoutMs);
+        channel.on('data', (chunk: Buffer) => out.push(chunk));
+        channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+        channel.on('close', (code: number | null) => {
+          clearTimeout(timer);
+          if (settled) return;
+          settled = true;
+          const result = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode: code ?? -1 };
+          if (code === null || code === undefined) {
+            reject(new SshError('disconnected', this.label, `${this.label}: connection lost while running '${command}'`, command, null, result.stderr));
+          } else if (code !== 0 && !options.allowFailure) {
+            reject(new SshError('command', this.label, `${this.label}: '${command}' exited ${code}: ${result.stderr.trim().slice(0, 500)}`, command, code, result.stderr));
+          } else resolve(result);
+        });
+        if (options.stdin !== undefined) channel.end(options.stdin);
+        else channel.end();
+      });
+    });
+  }
+
+  /** Drops the TCP connection without a goodbye: what a network failure looks like (used by tests). */
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}
