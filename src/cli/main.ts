@@ -3,6 +3,7 @@
 // One handler maps named errors to exit codes. May import every other stage.
 import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
+import { lab, labText } from './commands/lab.js';
 import { plan, planText } from './commands/plan.js';
 import { validate, validateText } from './commands/validate.js';
 import { EXIT, UsageError } from './errors.js';
@@ -67,7 +68,21 @@ export function buildProgram(): Command {
       emit(options.format, result, (r) => `wrote ${r.file}; fill it in, then run 'prichal validate'`);
     });
 
+  withCommon(program.command('lab'))
+    .description('the local lab: up (idempotent), down (removes what carries the lab label), status')
+    .argument('<action>', 'up | down | status')
+    .option('--no-hosts', 'up without participant endpoint hosts (edges, hub and bus only)')
+    .action(async (action: string, options: Common & { hosts: boolean }) => {
+      const result = await lab({ action, inventory: options.inventory, withHosts: options.hosts, log: progress });
+      emit(options.format, result, labText);
+    });
+
   return program;
+}
+
+/** Progress goes to stderr so that stdout stays clean for --format json. */
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
 export async function main(argv: string[]): Promise<number> {

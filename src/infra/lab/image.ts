@@ -10,6 +10,8 @@ import { execa } from 'execa';
 import { docker } from '../docker.js';
 
 export const LAB_LABEL = 'prichal.lab';
+/** The cached image carries its own label, so that `lab down` (which removes LAB_LABEL) keeps it. */
+export const IMAGE_LABEL = 'prichal.lab-image';
 export const IMAGE_REPOSITORY = 'prichal-lab';
 
 const PACKAGES = [
@@ -82,7 +84,7 @@ export async function ensureLabImage(log: (line: string) => void = () => {}): Pr
     // Daemons must not start inside the chroot while packages are configured.
     await execa('chroot', [root, 'sh', '-c', PREPARE], { timeout: 300_000 });
     log(`importing ${tag}`);
-    await execa('bash', ['-c', 'set -o pipefail; tar --xattrs --xattrs-include="*" -C "$1" -c . | docker import --change "LABEL $3=image" - "$2" >/dev/null', 'import', root, tag, LAB_LABEL], {
+    await execa('bash', ['-c', 'set -o pipefail; tar --xattrs --xattrs-include="*" -C "$1" -c . | docker import --change "LABEL $3=image" - "$2" >/dev/null', 'import', root, tag, IMAGE_LABEL], {
       timeout: 600_000,
     });
     return tag;

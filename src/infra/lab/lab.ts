@@ -1,0 +1,217 @@
+// `prichal lab up|down|status`: the real local infrastructure that the demo, the integration
+// tests and the benchmarks run against. Idempotent: up creates what is missing or changed and
+// leaves the rest running; down removes exactly the containers and networks carrying LAB_LABEL.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { PROJECT_ROOT } from '../../project.js';
+import type { Plan } from '../../plan/index.js';
+import type { OperatorFile } from '../../inventory/index.js';
+import { docker, inspectMany, listByLabel } from '../docker.js';
+import { readSecret, secretsDir } from '../secrets.js';
+import { ensureLabImage, LAB_LABEL } from './image.js';
+import { labTopology, type LabHost, type LabTopology } from './topology.js';
+
+export const HOSTKEYS_DIR = path.join(PROJECT_ROOT, 'scripts', 'lab', 'hostkeys');
+const SPEC_LABEL = 'prichal.lab.spec';
+
+export interface LabStatus {
+  containers: Array<{ name: string; state: string }>;
+  networks: string[];
+}
+
+type Log = (line: string) => void;
+
+/** The lab only ever talks to loopback: an inventory pointing elsewhere is refused, not probed. */
+export function assertLoopbackOnly(operator: OperatorFile): void {
+  const bad: string[] = [];
+  for (const e of operator.edges) if (!e.ssh.host.startsWith('127.')) bad.push(`edge ${e.id} ssh.host ${e.ssh.host}`);
+  for (const [name, c] of Object.entries(operator.contours)) {
+    const host = new URL(c.bus.url).hostname;
+    if (!host.startsWith('127.')) bad.push(`contour ${name} bus.url ${c.bus.url}`);
+  }
+  if (bad.length) throw new Error(`the lab serves only 127.0.0.0/8; this inventory points at ${bad.join(', ')}`);
+}
+
+async function ensureSecretFile(name: string, create: () => Promise<string>): Promise<void> {
+  const file = path.join(secretsDir(), name);
+  if (existsSync(file)) return;
+  await mkdir(secretsDir(), { recursive: true, mode: 0o700 });
+  await writeFile(file, await create(), { mode: 0o600 });
+}
+
+async function ensureLabSecrets(operator: OperatorFile): Promise<void> {
+  for (const edge of operator.edges) {
+    await ensureSecretFile(edge.ssh.credentials, async () => {
+      const tmp = path.join(secretsDir(), `.${edge.ssh.credentials}.tmp`);
+      await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `prichal-lab-${edge.ssh.credentials}`, '-f', tmp]);
+      const key = await readFile(tmp, 'utf8');
+      await writeFile(path.join(secretsDir(), `${edge.ssh.credentials}.pub`), await readFile(`${tmp}.pub`, 'utf8'));
+      await execa('rm', ['-f', tmp, `${tmp}.pub`]);
+      return key;
+    });
+  }
+  for (const contour of Object.values(operator.contours)) {
+    await ensureSecretFile(contour.bus.credentials, async () => `prichal-${contour.bus.credentials.toLowerCase()}:${randomBytes(18).toString('base64url')}`);
+  }
+}
+
+const specHash = (spec: unknown) => createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+
+interface ContainerState {
+  Name: string;
+  State: { Running: boolean; Status: string };
+  Config: { Labels: Record<string, string> };
+}
+
+/** Runs `create` unless a running container with the same spec exists; replaces a stale one. */
+async function ensureContainer(name: string, spec: unknown, current: Map<string, ContainerState>, create: (labels: string[]) => Promise<void>): Promise<'kept' | 'created'> {
+  const hash = specHash(spec);
+  const existing = current.get(name);
+  if (existing?.State.Running && existing.Config.Labels[SPEC_LABEL] === hash) return 'kept';
+  if (existing) await docker(['rm', '-f', name]);
+  await create(['--label', `${LAB_LABEL}=true`, '--label', `${SPEC_LABEL}=${hash}`]);
+  return 'created';
+}
+
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+function nginxConfig(host: LabHost, httpPorts: Set<number>): string {
+  const servers = host.ports.map((port) => {
+    const tls = httpPorts.has(port) ? '' : ' ssl';
+    return `server { listen ${port}${tls}; ssl_certificate /etc/prichal/tls.crt; ssl_certificate_key /etc/prichal/tls.key; access_log off; default_type application/json; location / { return 200 '{"lab":"${host.role}","participant":"${host.participant}","address":"${host.address}","port":${port}}\\n'; } }`;
+  });
+  return `worker_processes 1; pid /run/nginx.pid; error_log stderr warn; events { worker_connections 64; } http { ${servers.join(' ')} }`;
+}
+
+export async function labUp(plan: Plan, operator: OperatorFile, options: { log?: Log; withHosts?: boolean } = {}): Promise<LabTopology> {
+  const log = options.log ?? (() => {});
+  assertLoopbackOnly(operator);
+  const image = await ensureLabImage(log);
+  await ensureLabSecrets(operator);
+  const topology = labTopology(plan, {
+    allowedPorts: operator.policy.allowedPorts,
+    gatewayPools: [operator.contours.test.gatewayPool, operator.contours.prod.gatewayPool],
+    withHosts: options.withHosts ?? true,
+  });
+
+  // Networks: create what is missing; one whose subnet changed is recreated.
+  const existingNetworks = new Map((await inspectMany<{ Name: string; IPAM: { Config: Array<{ Subnet: string }> } }>('network', topology.networks.map((n) => n.name))).map((n) => [n.Name, n]));
+  for (const network of topology.networks) {
+    const existing = existingNetworks.get(network.name);
+    if (existing?.IPAM.Config[0]?.Subnet === network.subnet) continue;
+    if (existing) {
+      for (const c of await listByLabel('container', LAB_LABEL)) await docker(['network', 'disconnect', '-f', network.name, c]).catch(() => {});
+      await docker(['network', 'rm', network.name]);
+    }
+    await docker(['network', 'create', '--label', `${LAB_LABEL}=true`, '--subnet', network.subnet, ...(network.internal ? ['--internal'] : []), network.name]);
+  }
+
+  const names = [topology.bus.container, topology.hub.container, ...topology.edges.map((e) => e.container), ...topology.hosts.map((h) => h.container)];
+  const current = new Map((await inspectMany<ContainerState>('container', names)).map((c) => [c.Name.replace(/^\//, ''), c]));
+  let created = 0;
+  const count = (result: 'kept' | 'created') => void (result === 'created' && created++);
+
+  // The bus: RabbitMQ with the management API on loopback, one vhost per contour.
+  const busSpec = { image, vhosts: [operator.contours.test.bus.vhost, operator.contours.prod.bus.vhost] };
+  count(
+    await ensureContainer(topology.bus.container, busSpec, current, async (labels) => {
+      await docker(['run', '-d', '--name', topology.bus.container, '--hostname', 'prichal-bus', ...labels, '--network', topology.mgmt.name, '-p', `127.0.0.1:${topology.bus.apiPort}:15672`, image, 'rabbitmq-server']);
+    }),
+  );
+
+  // Edges: SSH on loopback with the pinned host key, nft for netops, routes to the gateway pools via the hub.
+  await pool(topology.edges, 4, async (edge) => {
+    const keyFile = path.join(HOSTKEYS_DIR, edge.id);
+    if (!existsSync(keyFile)) throw new Error(`no lab host key for ${edge.id}: expected ${keyFile} (generate one with ssh-keygen -t ed25519 and pin its fingerprint in operator.yaml)`);
+    const inventoryEdge = operator.edges.find((e) => e.id === edge.id)!;
+    const publicKey = await readSecret(`${inventoryEdge.ssh.credentials}.pub`);
+    const spec = { image, edge, publicKey };
+    count(
+      await ensureContainer(edge.container, spec, current, async (labels) => {
+        const start = `install -m 600 /lab-keys/${edge.id} /etc/ssh/ssh_host_ed25519_key && install -m 644 /lab-keys/${edge.id}.pub /etc/ssh/ssh_host_ed25519_key.pub && exec /usr/sbin/sshd -D -e`;
+        await docker(['create', '--name', edge.container, '--hostname', edge.id, ...labels, '--network', topology.mgmt.name, '-p', `127.0.0.1:${edge.sshPort}:22`, '--cap-add', 'NET_ADMIN', '--sysctl', 'net.ipv4.ip_forward=1', '-v', `${HOSTKEYS_DIR}:/lab-keys:ro`, image, 'bash', '-c', start]);
+        await docker(['network', 'connect', '--ip', edge.transit, topology.transit.name, edge.container]);
+        for (const a of edge.attachments) await docker(['network', 'connect', '--ip', a.address, a.network, edge.container]);
+        await docker(['start', edge.container]);
+        const routes = edge.routes.map((r) => `ip route replace ${r.destination} via ${r.via}`).join(' && ');
+        await docker(['exec', '-i', edge.container, 'bash', '-c', `set -e; ${routes || 'true'}; install -d -o netops -g netops -m 700 /home/netops/.ssh; cat > /home/netops/.ssh/authorized_keys; chown netops:netops /home/netops/.ssh/authorized_keys; chmod 600 /home/netops/.ssh/authorized_keys`], { input: publicKey });
+      }),
+    );
+  });
+
+  // The hub: every gateway address as /32 so probes leave with a gateway's source address.
+  const hubSpec = { image, hub: topology.hub };
+  count(
+    await ensureContainer(topology.hub.container, hubSpec, current, async (labels) => {
+      await docker(['run', '-d', '--name', topology.hub.container, '--hostname', 'hub', ...labels, '--network', topology.transit.name, '--ip', topology.hub.address, '--cap-add', 'NET_ADMIN', image, 'sleep', 'infinity']);
+      const script = [...topology.hub.gatewayAddresses.map((a) => `ip addr add ${a}/32 dev lo`), ...topology.hub.routes.map((r) => `ip route replace ${r.destination} via ${r.via}`)].join('\n');
+      await docker(['exec', '-i', topology.hub.container, 'bash', '-e'], { input: script });
+    }),
+  );
+
+  // Endpoint hosts and decoys: nginx on the declared and sample ports, default route via the edge.
+  const httpPorts = new Map<string, Set<number>>();
+  for (const r of [...plan.contours.test.registrations, ...plan.contours.prod.registrations]) {
+    for (const e of r.endpoints) if (e.protocol === 'http') httpPorts.set(e.address, (httpPorts.get(e.address) ?? new Set()).add(e.port));
+  }
+  await pool(topology.hosts, 6, async (host) => {
+    const config = nginxConfig(host, httpPorts.get(host.address) ?? new Set());
+    count(
+      await ensureContainer(host.container, { image, host, config }, current, async (labels) => {
+        const start = `ip route replace default via ${host.router} && printf '%s' "$NGINX_CONF" > /etc/nginx/lab.conf && exec nginx -c /etc/nginx/lab.conf -g 'daemon off;'`;
+        await docker(['run', '-d', '--name', host.container, ...labels, '--network', host.network, '--ip', host.address, '--cap-add', 'NET_ADMIN', '-e', `NGINX_CONF=${config}`, image, 'bash', '-c', start]);
+      }),
+    );
+  });
+
+  await waitForBus(topology, operator, log);
+  log(`lab up: ${names.length} containers (${created} created, ${names.length - created} kept), ${topology.networks.length} networks`);
+  return topology;
+}
+
+async function waitForBus(topology: LabTopology, operator: OperatorFile, log: Log): Promise<void> {
+  const container = topology.bus.container;
+  await docker(['exec', container, 'rabbitmqctl', 'await_startup', '--timeout', '120'], { timeoutMs: 150_000 });
+  const vhosts = (await docker(['exec', container, 'rabbitmqctl', '-q', 'list_vhosts', 'name', '--no-table-headers'])).split('\n').map((s) => s.trim());
+  const users = (await docker(['exec', container, 'rabbitmqctl', '-q', 'list_users', '--no-table-headers'])).split('\n').map((s) => s.split(/\s+/)[0]);
+  for (const contour of Object.values(operator.contours)) {
+    if (!vhosts.includes(contour.bus.vhost)) await docker(['exec', container, 'rabbitmqctl', '-q', 'add_vhost', contour.bus.vhost]);
+    const [username, password] = (await readSecret(contour.bus.credentials)).trim().split(/:(.*)/s) as [string, string];
+    if (!users.includes(username)) {
+      // The password goes through stdin, never a command line that `ps` would show.
+      await docker(['exec', '-i', container, 'rabbitmqctl', '-q', 'add_user', username], { input: password });
+      await docker(['exec', container, 'rabbitmqctl', '-q', 'set_user_tags', username, 'administrator']);
+      users.push(username);
+    }
+    await docker(['exec', container, 'rabbitmqctl', '-q', 'set_permissions', '-p', contour.bus.vhost, username, '.*', '.*', '.*']);
+  }
+  log('bus ready');
+}
+
+export async function labDown(log: Log = () => {}): Promise<{ containers: number; networks: number }> {
+  const containers = await listByLabel('container', LAB_LABEL);
+  if (containers.length) await docker(['rm', '-f', ...containers]);
+  const networks = await listByLabel('network', LAB_LABEL);
+  for (const n of networks) await docker(['network', 'rm', n]);
+  log(`lab down: removed ${containers.length} containers and ${networks.length} networks`);
+  return { containers: containers.length, networks: networks.length };
+}
+
+export async function labStatus(): Promise<LabStatus> {
+  const names = await listByLabel('container', LAB_LABEL);
+  const states = await inspectMany<ContainerState>('container', names);
+  return {
+    containers: states.map((c) => ({ name: c.Name.replace(/^\//, ''), state: c.State.Status })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    networks: await listByLabel('network', LAB_LABEL),
+  };
+}

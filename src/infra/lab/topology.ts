@@ -1,0 +1,151 @@
+// The lab's layout, a pure function of the plan: which Docker networks and containers stand
+// for the transit network, the edges, the participants' networks and endpoint hosts.
+//
+//   hub (10.200.0.254 + every gateway address as /32)  ── transit ──  edge-N  ── participant nets ── endpoints, decoys
+//                                                                        └── mgmt (SSH on 127.0.0.1) ── bus (API on 127.0.0.1)
+//
+// The hub holds the gateway addresses so that probes leave with a gateway's source address and
+// cross the edge exactly as a gateway's traffic would. Participant hosts route everything via
+// their edge. The networks are not Docker `--internal`: with br_netfilter, Docker's isolation
+// rules for internal networks drop bridged frames whose source is outside the subnet, which is
+// exactly the routed traffic the lab must carry.
+import { addressValue, cidrInterval, formatAddress } from '../../inventory/addresses.js';
+import { CONTOURS } from '../../inventory/model.js';
+import type { Plan, PlannedEdge } from '../../plan/index.js';
+
+export const LAB_PREFIX = 'prichal-lab';
+/** Management network for SSH and the bus API; chosen outside 10/8 (inventory space) and 192.0.2.0/24 (uplink). */
+export const MGMT_SUBNET = '172.30.99.0/24';
+/** Ports every endpoint host listens on besides its declared ones, so that a leak would answer. */
+export const EXTRA_LISTEN_PORTS = [80, 8080];
+
+export interface LabNetwork {
+  name: string;
+  subnet: string;
+  internal: boolean;
+}
+
+export interface LabEdge {
+  id: string;
+  container: string;
+  sshPort: number;
+  transit: string;
+  /** Participant networks attached to this edge, with the edge's (router) address in each. */
+  attachments: Array<{ network: string; address: string }>;
+  /** Routes to the gateway pools via the hub. */
+  routes: Array<{ destination: string; via: string }>;
+}
+
+export interface LabHost {
+  container: string;
+  participant: string;
+  network: string;
+  address: string;
+  router: string;
+  ports: number[];
+  /** Decoys stand at undeclared addresses: any answer from them means the firewall leaks. */
+  role: 'endpoint' | 'decoy';
+}
+
+export interface LabTopology {
+  networks: LabNetwork[];
+  mgmt: LabNetwork;
+  transit: LabNetwork;
+  hub: { container: string; address: string; gatewayAddresses: string[]; routes: Array<{ destination: string; via: string }> };
+  edges: LabEdge[];
+  hosts: LabHost[];
+  bus: { container: string; apiPort: number };
+}
+
+export interface TopologyOptions {
+  /** Ports allowed by policy: endpoint hosts listen on all of them. */
+  allowedPorts: number[];
+  gatewayPools: string[];
+  /** Without participant hosts: only edges, hub and bus (benchmarks at 10,000 participants). */
+  withHosts?: boolean;
+}
+
+const slug = (text: string) => text.replace(/[^a-z0-9-]/g, '-');
+
+function transitSubnet(edges: readonly PlannedEdge[]): string {
+  // The /24 holding the edges' transit addresses (they must share it to reach the hub).
+  const first = addressValue(edges[0]!.transit);
+  const base = first - (first % 256);
+  for (const e of edges) {
+    if (addressValue(e.transit) - (addressValue(e.transit) % 256) !== base) throw new Error(`the lab needs all edge transit addresses in one /24; ${e.id} has ${e.transit}`);
+  }
+  return `${formatAddress(base)}/24`;
+}
+
+export function labTopology(plan: Plan, options: TopologyOptions): LabTopology {
+  if (plan.edges.length === 0) throw new Error('the inventory declares no edges');
+  const transitCidr = transitSubnet(plan.edges);
+  const transitBase = cidrInterval(transitCidr).start;
+  const hubAddress = formatAddress(transitBase + 254);
+  const mgmt: LabNetwork = { name: `${LAB_PREFIX}-mgmt`, subnet: MGMT_SUBNET, internal: false };
+  const transit: LabNetwork = { name: `${LAB_PREFIX}-transit`, subnet: transitCidr, internal: false };
+  const networks: LabNetwork[] = [mgmt, transit];
+  const hosts: LabHost[] = [];
+  const registrations = CONTOURS.flatMap((c) => plan.contours[c].registrations);
+  const edgeOf = new Map(registrations.map((r) => [r.participant, r.edge]));
+  const attachments = new Map<string, LabEdge['attachments']>();
+  const hubRoutes: Array<{ destination: string; via: string }> = [];
+  const transitOf = new Map(plan.edges.map((e) => [e.id, e.transit]));
+
+  // One entry per participant (its networks and endpoints are the same in both contours).
+  const seen = new Set<string>();
+  for (const r of registrations) {
+    if (seen.has(r.participant)) continue;
+    seen.add(r.participant);
+    const edge = edgeOf.get(r.participant)!;
+    const endpointsByAddress = new Map<string, number[]>();
+    for (const c of CONTOURS) {
+      for (const e of plan.contours[c].registrations.find((x) => x.participant === r.participant)?.endpoints ?? []) {
+        endpointsByAddress.set(e.address, [...(endpointsByAddress.get(e.address) ?? []), e.port]);
+      }
+    }
+    r.networks.forEach((cidr, i) => {
+      hubRoutes.push({ destination: cidr, via: transitOf.get(edge)! });
+      if (options.withHosts === false) return;
+      const name = `${LAB_PREFIX}-net-${slug(r.participant)}-${i}`;
+      networks.push({ name, subnet: cidr, internal: false });
+      const { start, end } = cidrInterval(cidr);
+      const used = new Set([...endpointsByAddress.keys()].map(addressValue));
+      const free = (from: number) => {
+        for (let v = from; v > start; v--) if (!used.has(v)) return (used.add(v), v);
+        throw new Error(`no free address left in ${cidr} for the lab`);
+      };
+      // Docker's bridge takes the first host address; the edge routes from the last one.
+      used.add(start + 1);
+      const router = formatAddress(free(end - 1));
+      attachments.set(edge, [...(attachments.get(edge) ?? []), { network: name, address: router }]);
+      for (const [address, ports] of endpointsByAddress) {
+        const value = addressValue(address);
+        if (value < start || value > end) continue;
+        const listen = [...new Set([...options.allowedPorts, ...EXTRA_LISTEN_PORTS, ...ports])].sort((a, b) => a - b);
+        hosts.push({ container: `${LAB_PREFIX}-ep-${slug(r.participant)}-${address.replace(/\./g, '-')}`, participant: r.participant, network: name, address, router, ports: listen, role: 'endpoint' });
+      }
+      const decoy = formatAddress(free(end - 2));
+      const ports = [...new Set([...options.allowedPorts, ...EXTRA_LISTEN_PORTS])].sort((a, b) => a - b);
+      hosts.push({ container: `${LAB_PREFIX}-decoy-${slug(r.participant)}-${i}`, participant: r.participant, network: name, address: decoy, router, ports, role: 'decoy' });
+    });
+  }
+
+  const gatewayAddresses = CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r) => r.gateway));
+  return {
+    networks,
+    mgmt,
+    transit,
+    hub: { container: `${LAB_PREFIX}-hub`, address: hubAddress, gatewayAddresses, routes: hubRoutes },
+    edges: plan.edges.map((e) => ({
+      id: e.id,
+      container: `${LAB_PREFIX}-${slug(e.id)}`,
+      sshPort: e.ssh.port,
+      transit: e.transit,
+      attachments: attachments.get(e.id) ?? [],
+      routes: options.gatewayPools.map((pool) => ({ destination: pool, via: hubAddress })),
+    })),
+    hosts,
+    bus: { container: `${LAB_PREFIX}-bus`, apiPort: 15672 },
+  };
+}
