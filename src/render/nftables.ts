@@ -6,6 +6,7 @@ import path from 'node:path';
 import Mustache from 'mustache';
 import type { Flow, PlannedEdge } from '../plan/index.js';
 import { TEMPLATES_DIR } from '../project.js';
+import { FORWARD_CHAIN } from './nftables-model.js';
 
 export const PRICHAL_TABLE = { family: 'inet', name: 'prichal' } as const;
 
@@ -45,6 +46,7 @@ export function renderEdgeRuleset(edge: PlannedEdge): RenderedRuleset {
     egressCount: edge.egress.length,
     ingress: edge.ingress.map((f) => ({ element: element(f, `${f.participant} ${f.contour}`) })),
     egress: edge.egress.map((f) => ({ element: element(f, `${f.participant} ${f.contour} ${f.endpoint ?? ''}`) })),
+    forwardRules: FORWARD_CHAIN.rules,
   };
   return { edge: edge.id, text: Mustache.render(TEMPLATE, view, {}, { escape: (value: string) => nftComment(String(value)).slice(1, -1) }) };
 }
