@@ -1,0 +1,170 @@
+// The regional bus (RabbitMQ management API, built-in fetch). Per contour one vhost; per
+// registered participant: a user named by its mnemonic (tag "prichal", no password: participants
+// authenticate with certificates), one queue prichal.<MNEMONIC>.in, a binding from the contour
+// exchange prichal.smev for each declared message type, and permissions confined to its own
+// queue. ensure() converges to the plan, read() returns everything carrying Prichal's naming
+// (planned or not), remove() undoes a registration.
+import type { ContourName } from '../inventory/index.js';
+import type { PlannedRegistration } from '../plan/index.js';
+
+export const EXCHANGE = 'prichal.smev';
+export const USER_TAG = 'prichal';
+export const queueName = (mnemonic: string) => `prichal.${mnemonic}.in`;
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export interface Permission {
+  user: string;
+  configure: string;
+  write: string;
+  read: string;
+}
+
+export function plannedPermission(mnemonic: string): Permission {
+  const own = `^prichal\\.${escapeRegex(mnemonic)}\\..*$`;
+  return { user: mnemonic, configure: own, write: `^prichal\\.(smev|${escapeRegex(mnemonic)}\\..*)$`, read: own };
+}
+
+export interface Binding {
+  queue: string;
+  routingKey: string;
+}
+
+export interface BusState {
+  vhost: string;
+  /** Users tagged "prichal" (users are global; those with no permission here are listed too). */
+  users: string[];
+  /** Permissions in this vhost of users tagged "prichal". */
+  permissions: Permission[];
+  queues: string[];
+  bindings: Binding[];
+  exchange: boolean;
+  /** Management API requests this read took. */
+  requests: number;
+}
+
+export class BusError extends Error {
+  override readonly name = 'BusError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number | undefined,
+    detail: string,
+  ) {
+    super(`bus ${method} ${path}: ${status === undefined ? '' : `HTTP ${status}: `}${detail}`);
+  }
+}
+
+export class PromotionRefusedError extends Error {
+  override readonly name = 'PromotionRefusedError';
+}
+
+export interface BusTarget {
+  url: string;
+  vhost: string;
+  username: string;
+  password: string;
+}
+
+export class BusClient {
+  requests = 0;
+  private readonly auth: string;
+
+  constructor(private readonly target: BusTarget) {
+    // Kept only as the header value; never part of an error or log line.
+    this.auth = `Basic ${Buffer.from(`${target.username}:${target.password}`).toString('base64')}`;
+  }
+
+  get vhost(): string {
+    return this.target.vhost;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, okMissing = false): Promise<T | undefined> {
+    this.requests++;
+    let response: Response;
+    try {
+      response = await fetch(new URL(`/api${path}`, this.target.url), {
+        method,
+        headers: { authorization: this.auth, 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(15_000),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      throw new BusError(method, path, undefined, `unreachable (${(error as Error).message})`);
+    }
+    if (okMissing && response.status === 404) return undefined;
+    if (!response.ok) throw new BusError(method, path, response.status, (await response.text()).slice(0, 300));
+    const text = await response.text();
+    return text ? (JSON.parse(text) as T) : undefined;
+  }
+
+  private v(): string {
+    return encodeURIComponent(this.target.vhost);
+  }
+
+  async read(): Promise<BusState> {
+    const before = this.requests;
+    const [users, permissions, queues, exchange, bindings] = await Promise.all([
+      this.call<Array<{ name: string; tags: string[] | string }>>('GET', '/users?columns=name,tags'),
+      this.call<Permission[]>('GET', `/vhosts/${this.v()}/permissions`),
+      this.call<Array<{ name: string }>>('GET', `/queues/${this.v()}?columns=name`),
+      this.call<{ name: string }>('GET', `/exchanges/${this.v()}/${encodeURIComponent(EXCHANGE)}`, undefined, true),
+      this.call<Array<{ destination: string; destination_type: string; routing_key: string }>>('GET', `/exchanges/${this.v()}/${encodeURIComponent(EXCHANGE)}/bindings/source`, undefined, true),
+    ]);
+    const tagged = (users ?? []).filter((u) => (Array.isArray(u.tags) ? u.tags : String(u.tags).split(',')).includes(USER_TAG)).map((u) => u.name);
+    const taggedSet = new Set(tagged);
+    return {
+      vhost: this.target.vhost,
+      users: tagged.sort(),
+      permissions: (permissions ?? []).filter((p) => taggedSet.has(p.user)).map(({ user, configure, write, read }) => ({ user, configure, write, read })).sort((a, b) => (a.user < b.user ? -1 : 1)),
+      queues: (queues ?? []).map((q) => q.name).filter((n) => n.startsWith('prichal.')).sort(),
+      bindings: (bindings ?? []).filter((b) => b.destination_type === 'queue').map((b) => ({ queue: b.destination, routingKey: b.routing_key })).sort((a, b) => (a.queue + a.routingKey < b.queue + b.routingKey ? -1 : 1)),
+      exchange: exchange !== undefined,
+      requests: this.requests - before,
+    };
+  }
+
+  /** Creates or corrects one participant's registration in this vhost; idempotent. */
+  async ensure(registration: Pick<PlannedRegistration, 'mnemonic' | 'messageTypes'>, current?: BusState): Promise<void> {
+    const state = current ?? (await this.read());
+    const m = registration.mnemonic;
+    const queue = queueName(m);
+    if (!state.exchange) await this.call('PUT', `/exchanges/${this.v()}/${encodeURIComponent(EXCHANGE)}`, { type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {} });
+    if (!state.users.includes(m)) await this.call('PUT', `/users/${encodeURIComponent(m)}`, { password_hash: '', tags: USER_TAG });
+    const permission = plannedPermission(m);
+    const live = state.permissions.find((p) => p.user === m);
+    if (!live || live.configure !== permission.configure || live.write !== permission.write || live.read !== permission.read) {
+      await this.call('PUT', `/permissions/${this.v()}/${encodeURIComponent(m)}`, { configure: permission.configure, write: permission.write, read: permission.read });
+    }
+    if (!state.queues.includes(queue)) await this.call('PUT', `/queues/${this.v()}/${encodeURIComponent(queue)}`, { durable: true, auto_delete: false, arguments: {} });
+    const have = new Set(state.bindings.filter((b) => b.queue === queue).map((b) => b.routingKey));
+    const want = new Set(registration.messageTypes);
+    for (const key of want) {
+      if (!have.has(key)) await this.call('POST', `/bindings/${this.v()}/e/${encodeURIComponent(EXCHANGE)}/q/${encodeURIComponent(queue)}`, { routing_key: key, arguments: {} });
+    }
+    for (const key of have) {
+      // A binding's "properties key" is its routing key, escaped, when it has no arguments.
+      if (!want.has(key)) await this.call('DELETE', `/bindings/${this.v()}/e/${encodeURIComponent(EXCHANGE)}/q/${encodeURIComponent(queue)}/${encodeURIComponent(key.replace(/%/g, '%25'))}`, undefined, true);
+    }
+  }
+
+  /** Removes one participant's queue and permission here; the user goes when no vhost grants it anything. */
+  async remove(mnemonic: string): Promise<void> {
+    await this.call('DELETE', `/queues/${this.v()}/${encodeURIComponent(queueName(mnemonic))}`, undefined, true);
+    await this.call('DELETE', `/permissions/${this.v()}/${encodeURIComponent(mnemonic)}`, undefined, true);
+    const remaining = await this.call<unknown[]>('GET', `/users/${encodeURIComponent(mnemonic)}/permissions`, undefined, true);
+    if (remaining !== undefined && remaining.length === 0) await this.call('DELETE', `/users/${encodeURIComponent(mnemonic)}`, undefined, true);
+  }
+}
+
+/**
+ * Production registration only after a tested test registration (seed 003 §4.6): the
+ * inventory must say `tested` and the test contour must really hold the registration.
+ */
+export function assertPromotable(contour: ContourName, mnemonic: string, testStatus: string | undefined, testState: BusState | undefined): void {
+  if (contour !== 'prod') return;
+  if (testStatus !== 'tested') throw new PromotionRefusedError(`refusing to register ${mnemonic} in prod: its test registration is ${testStatus ? `'${testStatus}'` : 'absent'}, not 'tested' (seed 003 §4.6)`);
+  if (testState && !testState.permissions.some((p) => p.user === mnemonic)) {
+    throw new PromotionRefusedError(`refusing to register ${mnemonic} in prod: the test contour (${testState.vhost}) holds no registration for it`);
+  }
+}
