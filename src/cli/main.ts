@@ -4,6 +4,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
 import { lab, labText } from './commands/lab.js';
+import { bus, firewall, probeCommand, probeText } from './commands/live.js';
+import { parseContour } from './context.js';
 import { plan, planText } from './commands/plan.js';
 import { validate, validateText } from './commands/validate.js';
 import { EXIT, UsageError } from './errors.js';
@@ -75,6 +77,36 @@ export function buildProgram(): Command {
     .action(async (action: string, options: Common & { hosts: boolean }) => {
       const result = await lab({ action, inventory: options.inventory, withHosts: options.hosts, log: progress });
       emit(options.format, result, labText);
+    });
+
+  withCommon(program.command('firewall'))
+    .description('edge firewalls: render (print the rulesets) or apply (atomic replace of table inet prichal, read back, rollback on failure)')
+    .argument('<action>', 'apply | render')
+    .option('--edge <id>', 'only this edge')
+    .action(async (action: string, options: Common & { edge?: string }) => {
+      const result = await firewall({ action, inventory: options.inventory, log: progress, ...(options.edge ? { edge: options.edge } : {}) });
+      emit(options.format, result, (r) => (r.rendered ? r.rendered.map((x) => x.text).join('\n') : r.applied!.map((a) => `${a.edge}: ${a.changed ? 'applied' : 'unchanged'}`).join('\n')));
+    });
+
+  withCommon(program.command('bus'))
+    .description("bus registrations of a contour: ensure (create or correct, prod only after a tested test registration) or read (what exists, including unplanned objects with Prichal's naming)")
+    .argument('<action>', 'ensure | read')
+    .requiredOption('--contour <contour>', 'test | prod')
+    .option('--participant <id>', 'only this participant (ensure)')
+    .action(async (action: string, options: Common & { contour: string; participant?: string }) => {
+      const result = await bus({ action, inventory: options.inventory, contour: parseContour(options.contour), log: progress, ...(options.participant ? { participant: options.participant } : {}) });
+      emit(options.format, result, (r) => `${r.state.vhost}: ${r.state.users.length} users, ${r.state.permissions.length} permissions, ${r.state.queues.length} queues, ${r.state.bindings.length} bindings`);
+    });
+
+  withCommon(program.command('probe'))
+    .description('connectivity test protocol (Appendix 9) in the lab: declared endpoints answer through the edge, undeclared flows are dropped (exit 0 passed, 1 failed)')
+    .requiredOption('--contour <contour>', 'test | prod')
+    .requiredOption('--participant <id>', 'participant id')
+    .option('--out <file>', 'also write the protocol as JSON to this file')
+    .action(async (options: Common & { contour: string; participant: string; out?: string }) => {
+      const result = await probeCommand({ inventory: options.inventory, contour: parseContour(options.contour), participant: options.participant, ...(options.out ? { out: options.out } : {}) });
+      emit(options.format, result, probeText);
+      process.exitCode = result.passed ? EXIT.ok : EXIT.findings;
     });
 
   return program;

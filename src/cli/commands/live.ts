@@ -1,0 +1,60 @@
+// Commands on live systems outside Pulumi: the edge firewall, bus registrations and the probe.
+import { writeFile } from 'node:fs/promises';
+import type { ContourName } from '../../inventory/index.js';
+import { assertPromotable, type BusState } from '../../infra/bus.js';
+import { applyEdgeFirewall, type ApplyResult } from '../../infra/firewall.js';
+import { probe, type ProbeProtocol } from '../../infra/lab/probe.js';
+import { renderEdgeRuleset } from '../../render/index.js';
+import { UsageError } from '../errors.js';
+import { busClient, connectEdge, liveContext, selectEdges, topologyOf } from '../context.js';
+
+export async function firewall(options: { action: string; inventory: string; edge?: string; log: (line: string) => void }): Promise<{ applied?: ApplyResult[]; rendered?: Array<{ edge: string; text: string }> }> {
+  const context = await liveContext(options.inventory);
+  const edges = selectEdges(context.plan, options.edge);
+  if (options.action === 'render') return { rendered: edges.map(renderEdgeRuleset) };
+  if (options.action !== 'apply') throw new UsageError(`firewall takes apply or render, not '${options.action}'`);
+  const applied: ApplyResult[] = [];
+  for (const edge of edges) {
+    const conn = await connectEdge(edge);
+    try {
+      const result = await applyEdgeFirewall(conn, edge);
+      options.log(`${edge.id}: ${result.changed ? `applied ${result.bytes} bytes in ${result.durationMs.toFixed(0)} ms` : 'already as planned'}`);
+      applied.push(result);
+    } finally {
+      conn.close();
+    }
+  }
+  return { applied };
+}
+
+export async function bus(options: { action: string; inventory: string; contour: ContourName; participant?: string; log: (line: string) => void }): Promise<{ state: BusState }> {
+  const { plan, operator } = await liveContext(options.inventory);
+  const client = await busClient(operator, options.contour);
+  if (options.action === 'read') return { state: await client.read() };
+  if (options.action !== 'ensure') throw new UsageError(`bus takes ensure or read, not '${options.action}'`);
+  const registrations = plan.contours[options.contour].registrations.filter((r) => !options.participant || r.participant === options.participant);
+  if (options.participant && registrations.length === 0) throw new UsageError(`${options.participant} is not registered in the ${options.contour} contour`);
+  const testState = options.contour === 'prod' ? await (await busClient(operator, 'test')).read() : undefined;
+  const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.participant, r.status]));
+  const state = await client.read();
+  for (const r of registrations) {
+    assertPromotable(options.contour, r.mnemonic, testStatus.get(r.participant), testState);
+    await client.ensure(r, state);
+    options.log(`${options.contour}: ${r.mnemonic} (${r.participant}) ensured`);
+  }
+  return { state: await client.read() };
+}
+
+export async function probeCommand(options: { inventory: string; contour: ContourName; participant: string; out?: string }): Promise<ProbeProtocol> {
+  const context = await liveContext(options.inventory);
+  const protocol = await probe(context.plan, topologyOf(context), options.contour, options.participant);
+  if (options.out) await writeFile(options.out, `${JSON.stringify(protocol, null, 2)}\n`);
+  return protocol;
+}
+
+export function probeText(p: ProbeProtocol): string {
+  const lines = [`probe ${p.participant} (${p.mnemonic}) in ${p.contour} via ${p.edge}, gateway ${p.gateway}: ${p.passed ? 'PASSED' : 'FAILED'}`];
+  for (const a of p.allowed) lines.push(`  allow ${a.protocol}://${a.address}:${a.port}${a.path}  ${a.result}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}`);
+  for (const d of p.denied) lines.push(`  deny  ${d.source} -> ${d.address}:${d.port}  ${d.result}  (${d.description})`);
+  return lines.join('\n');
+}

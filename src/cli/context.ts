@@ -1,0 +1,52 @@
+// What commands that touch live systems share: a validated plan (refusing invalid input),
+// secrets by name, connections to edges and the bus.
+import type { ContourName, OperatorFile } from '../inventory/index.js';
+import { BusClient } from '../infra/bus.js';
+import { labTopology, type LabTopology } from '../infra/lab/topology.js';
+import { readCredentials, readSecret } from '../infra/secrets.js';
+import { SshConnection } from '../infra/ssh.js';
+import type { Plan, PlannedEdge } from '../plan/index.js';
+import { UsageError } from './errors.js';
+import { checkInventory } from './pipeline.js';
+
+export interface LiveContext {
+  plan: Plan;
+  operator: OperatorFile;
+}
+
+export async function liveContext(inventory: string): Promise<LiveContext> {
+  const checked = await checkInventory(inventory, new Date().toISOString().slice(0, 10));
+  const operator = checked.validation.inventory.operator?.value;
+  if (!checked.ok || !checked.plan || !operator) {
+    const errors = checked.findings.filter((f) => f.severity === 'error');
+    throw new UsageError(`refusing to touch live systems: the inventory does not validate (${errors.length} errors; first: ${errors[0] ? `${errors[0].file}:${errors[0].line} ${errors[0].code}` : 'none'}); run 'prichal validate'`);
+  }
+  return { plan: checked.plan, operator };
+}
+
+export function selectEdges(plan: Plan, id: string | undefined): PlannedEdge[] {
+  if (!id) return plan.edges;
+  const edge = plan.edges.find((e) => e.id === id);
+  if (!edge) throw new UsageError(`no edge '${id}' in the inventory; edges: ${plan.edges.map((e) => e.id).join(', ')}`);
+  return [edge];
+}
+
+export async function connectEdge(edge: PlannedEdge): Promise<SshConnection> {
+  const key = await readSecret(edge.ssh.credentials);
+  return SshConnection.connect({ host: edge.ssh.host, port: edge.ssh.port, user: edge.ssh.user, hostKey: edge.ssh.hostKey }, key);
+}
+
+export async function busClient(operator: OperatorFile, contour: ContourName): Promise<BusClient> {
+  const bus = operator.contours[contour].bus;
+  const { username, password } = await readCredentials(bus.credentials);
+  return new BusClient({ url: bus.url, vhost: bus.vhost, username, password });
+}
+
+export function topologyOf({ plan, operator }: LiveContext): LabTopology {
+  return labTopology(plan, { allowedPorts: operator.policy.allowedPorts, gatewayPools: [operator.contours.test.gatewayPool, operator.contours.prod.gatewayPool] });
+}
+
+export function parseContour(value: string): ContourName {
+  if (value !== 'test' && value !== 'prod') throw new UsageError(`--contour must be test or prod, not '${value}'`);
+  return value;
+}
