@@ -1,10 +1,24 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: unit tests run in parallel; integration tests share one real lab (started
+// once by the global setup), so their files run one at a time, after the unit tests.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    // Integration tests share one real lab; files run one at a time to keep it deterministic.
-    fileParallelism: true,
+    testTimeout: 60_000,
+    hookTimeout: 600_000,
+    projects: [
+      { test: { name: 'unit', include: ['test/*.test.ts'], sequence: { groupOrder: 0 } } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
