@@ -1,14 +1,37 @@
 #!/usr/bin/env bash
-# The README's main job: installs what is missing, validates the sample inventory and writes
-# the plan into out/. Later stages (lab, apply, drift report) extend this same script.
+# The README's main job: installs what is missing, starts the lab, onboards the sample
+# participants (edge firewalls, bus registrations in both contours), runs the connectivity
+# probe for every registration and writes the results into out/.
 set -euo pipefail
 . "$(dirname "$0")/setup.sh"
+. "$(dirname "$0")/setup-lab.sh"
 cd "$PRICHAL_ROOT"
 out=${PRICHAL_OUT:-out}
-mkdir -p "$out"
-echo "== validate"
-bin/prichal validate --inventory inventory
-echo "== plan"
-bin/prichal plan --inventory inventory | tee "$out/plan.txt"
-bin/prichal plan --inventory inventory --format json > "$out/plan.json"
-echo "== wrote $out/plan.txt and $out/plan.json"
+inv=${PRICHAL_INVENTORY:-inventory}
+mkdir -p "$out/probes"
+step() { printf '\n== %s\n' "$*"; }
+
+step "validate"
+bin/prichal validate --inventory "$inv"
+step "plan"
+bin/prichal plan --inventory "$inv" | tee "$out/plan.txt"
+bin/prichal plan --inventory "$inv" --format json > "$out/plan.json"
+step "lab up"
+bin/prichal lab up --inventory "$inv"
+step "edge firewalls"
+bin/prichal firewall apply --inventory "$inv"
+step "bus registrations"
+bin/prichal bus ensure --contour test --inventory "$inv"
+bin/prichal bus ensure --contour prod --inventory "$inv"
+step "connectivity probes"
+failed=0
+for contour in test prod; do
+  for participant in $(bin/prichal plan --inventory "$inv" --format json | node -e '
+      const plan = JSON.parse(require("fs").readFileSync(0, "utf8")).plan;
+      console.log(plan.contours[process.argv[1]].registrations.map((r) => r.participant).join(" "));' "$contour"); do
+    if bin/prichal probe --inventory "$inv" --contour "$contour" --participant "$participant" --out "$out/probes/$contour-$participant.json" | head -n 1; then :; fi
+    node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).passed ? 0 : 1)' "$out/probes/$contour-$participant.json" || failed=$((failed + 1))
+  done
+done
+step "done: results in $out/ ($failed failed probes)"
+[ "$failed" -eq 0 ]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing (idempotent), builds, and runs the whole
-# suite, unit and integration tests alike. Extra arguments go to vitest.
+# The README's test command: installs what is missing (idempotent), builds, starts the Docker
+# engine for the lab, and runs the whole suite — unit tests, then integration tests against the
+# real lab (the suite's global setup starts it). Extra arguments go to vitest.
 set -euo pipefail
 . "$(dirname "$0")/setup.sh"
+. "$(dirname "$0")/setup-lab.sh"
 cd "$PRICHAL_ROOT"
 exec vitest run "$@"

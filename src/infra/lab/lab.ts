@@ -187,11 +187,14 @@ async function waitForBus(topology: LabTopology, operator: OperatorFile, log: Lo
   for (const contour of Object.values(operator.contours)) {
     if (!vhosts.includes(contour.bus.vhost)) await docker(['exec', container, 'rabbitmqctl', '-q', 'add_vhost', contour.bus.vhost]);
     const [username, password] = (await readSecret(contour.bus.credentials)).trim().split(/:(.*)/s) as [string, string];
+    // The password goes through stdin, never a command line that `ps` would show. It is set on
+    // every run, so a lab reused from another checkout (other secrets) still accepts this one's.
     if (!users.includes(username)) {
-      // The password goes through stdin, never a command line that `ps` would show.
       await docker(['exec', '-i', container, 'rabbitmqctl', '-q', 'add_user', username], { input: password });
       await docker(['exec', container, 'rabbitmqctl', '-q', 'set_user_tags', username, 'administrator']);
       users.push(username);
+    } else {
+      await docker(['exec', '-i', container, 'rabbitmqctl', '-q', 'change_password', username], { input: password });
     }
     await docker(['exec', container, 'rabbitmqctl', '-q', 'set_permissions', '-p', contour.bus.vhost, username, '.*', '.*', '.*']);
   }
