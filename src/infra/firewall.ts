@@ -10,6 +10,8 @@ import { SshError, type SshConnection } from './ssh.js';
 
 export const NFT = '/usr/sbin/nft';
 const TABLE = `${PRICHAL_TABLE.family} ${PRICHAL_TABLE.name}`;
+const BACKUP_DIR = '.prichal';
+const BACKUP = `${BACKUP_DIR}/backup.json`;
 
 export class FirewallApplyError extends Error {
   override readonly name = 'FirewallApplyError';
@@ -26,8 +28,6 @@ export class FirewallApplyError extends Error {
 
 export interface ApplyResult {
   edge: string;
-  /** False when the live table already equalled the plan and nothing was loaded. */
-  changed: boolean;
   previous: 'absent' | 'present';
   bytes: number;
   durationMs: number;
@@ -54,29 +54,62 @@ export async function loadVerified(conn: SshConnection, text: string, options: {
   await conn.exec(command, { stdin: text, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
 }
 
-export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge): Promise<ApplyResult> {
+/**
+ * Saves the live table on the host itself (nft's JSON, restorable with `nft -j -f`), so a
+ * 10,000-participant table is never shipped to the client just to be kept. Returns whether
+ * there was a table to save.
+ */
+async function backupOnHost(conn: SshConnection): Promise<'present' | 'absent'> {
+  const result = await conn.exec(
+    `mkdir -p ${BACKUP_DIR} && if ${NFT} -j list table ${TABLE} > ${BACKUP}.tmp 2>/dev/null; then mv ${BACKUP}.tmp ${BACKUP}; echo present; else rm -f ${BACKUP}.tmp ${BACKUP}; echo absent; fi`,
+  );
+  return result.stdout.trim() === 'present' ? 'present' : 'absent';
+}
+
+/**
+ * Puts the saved table back in one transaction: the listing is spliced after an add+delete of
+ * the table, so nft replaces it atomically exactly as a normal apply does.
+ */
+async function restoreOnHost(conn: SshConnection, previous: 'present' | 'absent'): Promise<void> {
+  if (previous === 'absent') {
+    await loadVerified(conn, `table ${TABLE}\ndelete table ${TABLE}\n`);
+    return;
+  }
+  const head = `{"add":{"table":{"family":"${PRICHAL_TABLE.family}","name":"${PRICHAL_TABLE.name}"}}},{"delete":{"table":{"family":"${PRICHAL_TABLE.family}","name":"${PRICHAL_TABLE.name}"}}},`;
+  await conn.exec(`sed '1s/^{"nftables": \\[/{"nftables": [${head}/' ${BACKUP} > ${BACKUP}.restore && ${NFT} -j -f ${BACKUP}.restore; rc=$?; rm -f ${BACKUP}.restore; exit $rc`, { timeoutMs: 300_000 });
+}
+
+export interface ApplyTimings {
+  backupMs: number;
+  loadMs: number;
+  readBackMs: number;
+}
+
+/**
+ * Every apply reloads the table: the reload is atomic, so repeating it is harmless, and a
+ * hand-edited table is repaired even when the plan did not change.
+ */
+export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, timings?: ApplyTimings): Promise<ApplyResult> {
   const started = performance.now();
   const planned = plannedTable(edge);
-  const backup = await readTableText(conn);
-  const before = backup === undefined ? undefined : await readTable(conn);
   const text = replaceTableTransaction(renderEdgeRuleset(edge).text);
-  const base = { edge: edge.id, previous: backup === undefined ? 'absent' : 'present', bytes: Buffer.byteLength(text) } as const;
-  if (before && compareTables(planned, before).length === 0) return { ...base, changed: false, durationMs: performance.now() - started };
-
-  const restore = async () => {
-    await loadVerified(conn, backup === undefined ? `table ${TABLE}\ndelete table ${TABLE}\n` : replaceTableTransaction(backup));
-  };
+  const previous = await backupOnHost(conn);
+  const loadStart = performance.now();
+  const base = { edge: edge.id, previous, bytes: Buffer.byteLength(text) } as const;
   try {
     await loadVerified(conn, text, { timeoutMs: 300_000 });
   } catch (error) {
     // nft's transaction failed as a whole; restoring is harmless and covers a partial host-side failure.
-    const rolledBack = await restore().then(() => true, () => false);
+    const rolledBack = await restoreOnHost(conn, previous).then(() => true, () => false);
     throw new FirewallApplyError(edge.id, `${edge.id}: loading the ruleset failed${rolledBack ? '; the previous table is restored' : ''}: ${(error as Error).message}`, [], rolledBack, error);
   }
-  const differences = compareTables(planned, await readTable(conn));
+  const readStart = performance.now();
+  const live = await readTable(conn);
+  if (timings) Object.assign(timings, { backupMs: loadStart - started, loadMs: readStart - loadStart, readBackMs: performance.now() - readStart });
+  const differences = compareTables(planned, live);
   if (differences.length) {
-    const rolledBack = await restore().then(() => true, () => false);
+    const rolledBack = await restoreOnHost(conn, previous).then(() => true, () => false);
     throw new FirewallApplyError(edge.id, `${edge.id}: the loaded table differs from the plan (${differences.slice(0, 3).map((d) => d.message).join('; ')}); ${rolledBack ? 'the previous table is restored' : 'RESTORE FAILED'}`, differences, rolledBack);
   }
-  return { ...base, changed: true, durationMs: performance.now() - started };
+  return { ...base, durationMs: performance.now() - started };
 }

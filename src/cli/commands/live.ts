@@ -18,7 +18,7 @@ export async function firewall(options: { action: string; inventory: string; edg
     const conn = await connectEdge(edge);
     try {
       const result = await applyEdgeFirewall(conn, edge);
-      options.log(`${edge.id}: ${result.changed ? `applied ${result.bytes} bytes in ${result.durationMs.toFixed(0)} ms` : 'already as planned'}`);
+      options.log(`${edge.id}: applied ${result.bytes} bytes in ${result.durationMs.toFixed(0)} ms (previous table ${result.previous})`);
       applied.push(result);
     } finally {
       conn.close();
