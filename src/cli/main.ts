@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
 import { lab, labText } from './commands/lab.js';
-import { bus, firewall, probeCommand, probeText } from './commands/live.js';
+import { bus, firewall, gateways, probeCommand, probeText } from './commands/live.js';
 import { parseContour } from './context.js';
 import { plan, planText } from './commands/plan.js';
 import { validate, validateText } from './commands/validate.js';
@@ -96,6 +96,16 @@ export function buildProgram(): Command {
     .action(async (action: string, options: Common & { contour: string; participant?: string }) => {
       const result = await bus({ action, inventory: options.inventory, contour: parseContour(options.contour), log: progress, ...(options.participant ? { participant: options.participant } : {}) });
       emit(options.format, result, (r) => `${r.state.vhost}: ${r.state.users.length} users, ${r.state.permissions.length} permissions, ${r.state.queues.length} queues, ${r.state.bindings.length} bindings`);
+    });
+
+  withCommon(program.command('gateways'))
+    .description('start the gateways of a contour in the lab from their specifications (stack setting gateways: external)')
+    .argument('<action>', 'up')
+    .requiredOption('--contour <contour>', 'test | prod')
+    .action(async (action: string, options: Common & { contour: string }) => {
+      if (action !== 'up') throw new UsageError(`gateways takes up, not '${action}'`);
+      const result = await gateways({ inventory: options.inventory, contour: parseContour(options.contour), log: progress });
+      emit(options.format, result, (r) => `gateways: ${r.created} started, ${r.kept} unchanged, ${r.removed} removed`);
     });
 
   withCommon(program.command('probe'))

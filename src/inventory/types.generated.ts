@@ -415,7 +415,7 @@ export interface Endpoint {
    */
   protocol: 'https' | 'http';
   /**
-   * URL path of the service.
+   * URL path of the service: '/' followed by letters, digits and . _ ~ % / - (it is written into gateway configurations).
    */
   path?: string;
 }

@@ -2,3 +2,4 @@
 // imports from plan and inventory only. Consumed by infra, collect and drift.
 export * from './nftables.js';
 export * from './nftables-model.js';
+export * from './gateway.js';

@@ -4,6 +4,8 @@ import type { ContourName } from '../../inventory/index.js';
 import { assertPromotable, type BusState } from '../../infra/bus.js';
 import { applyEdgeFirewall, type ApplyResult } from '../../infra/firewall.js';
 import { probe, type ProbeProtocol } from '../../infra/lab/probe.js';
+import { contourGatewaySpecs, ensureGateways } from '../../infra/gateways.js';
+import { imageTag, LAB_LABEL } from '../../infra/lab/image.js';
 import { renderEdgeRuleset } from '../../render/index.js';
 import { UsageError } from '../errors.js';
 import { busClient, connectEdge, liveContext, selectEdges, topologyOf } from '../context.js';
@@ -57,4 +59,15 @@ export function probeText(p: ProbeProtocol): string {
   for (const a of p.allowed) lines.push(`  allow ${a.protocol}://${a.address}:${a.port}${a.path}  ${a.result}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}`);
   for (const d of p.denied) lines.push(`  deny  ${d.source} -> ${d.address}:${d.port}  ${d.result}  (${d.description})`);
   return lines.join('\n');
+}
+
+/**
+ * Gateways in "external" mode: started from the same specification the Pulumi program emits,
+ * on the lab's contour network, with the Docker CLI.
+ */
+export async function gateways(options: { inventory: string; contour: ContourName; log: (line: string) => void }) {
+  const context = await liveContext(options.inventory);
+  const network = topologyOf(context).gatewayNetworks[options.contour].name;
+  const specs = contourGatewaySpecs(context.plan, options.contour, { image: imageTag(), network });
+  return ensureGateways(specs, options.contour, { [LAB_LABEL]: 'true' }, options.log);
 }

@@ -49,6 +49,8 @@ export interface LabHost {
 
 export interface LabTopology {
   networks: LabNetwork[];
+  /** Contour networks holding the gateways (subnet = the contour's gatewayPool). */
+  gatewayNetworks: Record<'test' | 'prod', LabNetwork>;
   mgmt: LabNetwork;
   transit: LabNetwork;
   hub: { container: string; address: string; gatewayAddresses: string[]; routes: Array<{ destination: string; via: string }> };
@@ -61,6 +63,8 @@ export interface TopologyOptions {
   /** Ports allowed by policy: endpoint hosts listen on all of them. */
   allowedPorts: number[];
   gatewayPools: string[];
+  /** Pools by contour, for the gateway networks. */
+  contourPools?: Record<'test' | 'prod', string>;
   /** Without participant hosts: only edges, hub and bus (benchmarks at 10,000 participants). */
   withHosts?: boolean;
 }
@@ -84,7 +88,12 @@ export function labTopology(plan: Plan, options: TopologyOptions): LabTopology {
   const hubAddress = formatAddress(transitBase + 254);
   const mgmt: LabNetwork = { name: `${LAB_PREFIX}-mgmt`, subnet: MGMT_SUBNET, internal: false };
   const transit: LabNetwork = { name: `${LAB_PREFIX}-transit`, subnet: transitCidr, internal: false };
-  const networks: LabNetwork[] = [mgmt, transit];
+  const pools = options.contourPools ?? { test: options.gatewayPools[0]!, prod: options.gatewayPools[1]! };
+  const gatewayNetworks = {
+    test: { name: `${LAB_PREFIX}-gw-test`, subnet: pools.test, internal: false },
+    prod: { name: `${LAB_PREFIX}-gw-prod`, subnet: pools.prod, internal: false },
+  };
+  const networks: LabNetwork[] = [mgmt, transit, gatewayNetworks.test, gatewayNetworks.prod];
   const hosts: LabHost[] = [];
   const registrations = CONTOURS.flatMap((c) => plan.contours[c].registrations);
   const edgeOf = new Map(registrations.map((r) => [r.participant, r.edge]));
@@ -134,6 +143,7 @@ export function labTopology(plan: Plan, options: TopologyOptions): LabTopology {
   const gatewayAddresses = CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r) => r.gateway));
   return {
     networks,
+    gatewayNetworks,
     mgmt,
     transit,
     hub: { container: `${LAB_PREFIX}-hub`, address: hubAddress, gatewayAddresses, routes: hubRoutes },
