@@ -3,6 +3,7 @@
 // One handler maps named errors to exit codes. May import every other stage.
 import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
+import { checks, checksText, exitCode, HISTORY_FILE } from './commands/checks.js';
 import { lab, labText } from './commands/lab.js';
 import { bus, firewall, gateways, probeCommand, probeText } from './commands/live.js';
 import { parseContour } from './context.js';
@@ -96,6 +97,29 @@ export function buildProgram(): Command {
     .action(async (action: string, options: Common & { contour: string; participant?: string }) => {
       const result = await bus({ action, inventory: options.inventory, contour: parseContour(options.contour), log: progress, ...(options.participant ? { participant: options.participant } : {}) });
       emit(options.format, result, (r) => `${r.state.vhost}: ${r.state.users.length} users, ${r.state.permissions.length} permissions, ${r.state.queues.length} queues, ${r.state.bindings.length} bindings`);
+    });
+
+  withCommon(program.command('audit'))
+    .description('inventory requirements (CH-1..3, BUS-2, SIG-1, ORG-1..2, WS-1) at a date (exit 0 met, 1 findings, 2 usage)')
+    .option('--at <date>', 'audit date YYYY-MM-DD', today())
+    .option('--out <dir>', 'also write JSON, JUnit XML, Markdown and HTML reports here')
+    .action(async (options: Common & { at: string; out?: string }) => {
+      const result = await checks({ kind: 'audit', inventory: options.inventory, at: parseDate(options.at), ...(options.out ? { out: options.out } : {}) });
+      emit(options.format, result.result, () => checksText(result));
+      process.exitCode = exitCode(result.result);
+    });
+
+  withCommon(program.command('drift'))
+    .description('live state against the plan (FW-1..3, GW-1, BUS-1..2); --all adds the audit, writes every report format and the history (exit 0 met, 1 findings, 3 not everything checked, 2 usage)')
+    .option('--all', 'audit + drift, every report format, history and trend (nightly mode)', false)
+    .option('--at <date>', 'date for inventory requirements YYYY-MM-DD', today())
+    .option('--out <dir>', 'write JSON, JUnit XML, Markdown and HTML reports here')
+    .option('--history <file>', 'history store for the trend (default .state/history.jsonl with --all)')
+    .action(async (options: Common & { all: boolean; at: string; out?: string; history?: string }) => {
+      const history = options.history ?? (options.all ? HISTORY_FILE : undefined);
+      const result = await checks({ kind: options.all ? 'all' : 'drift', inventory: options.inventory, at: parseDate(options.at), ...(options.out ? { out: options.out } : {}), ...(history ? { history } : {}) });
+      emit(options.format, result.result, () => checksText(result));
+      process.exitCode = exitCode(result.result);
     });
 
   withCommon(program.command('gateways'))

@@ -236,6 +236,10 @@ export interface Participant {
    * Services of the portal the participant provides.
    */
   services?: Service[];
+  /**
+   * Accepted exceptions to audit and drift requirements for this participant; each expires and then stops waiving.
+   */
+  waivers?: Waiver[];
 }
 /**
  * A person: the clerk who registers documents (form field 3) or the technical contact for the channel and tests.
@@ -470,4 +474,35 @@ export interface Service {
    * Portal options enabled for the service.
    */
   options?: ('appointment' | 'rating' | 'status' | 'payment')[];
+}
+export interface Waiver {
+  /**
+   * Requirement id from the catalogue (requirements.md).
+   */
+  requirement:
+    | 'CH-1'
+    | 'CH-2'
+    | 'CH-3'
+    | 'FW-1'
+    | 'FW-2'
+    | 'FW-3'
+    | 'GW-1'
+    | 'BUS-1'
+    | 'BUS-2'
+    | 'SIG-1'
+    | 'ORG-1'
+    | 'ORG-2'
+    | 'WS-1';
+  /**
+   * Why the finding is accepted.
+   */
+  reason: string;
+  /**
+   * Who accepted it and answers for it.
+   */
+  owner: string;
+  /**
+   * Last day the waiver applies; afterwards the finding counts again.
+   */
+  expires: string;
 }

@@ -1,0 +1,118 @@
+// Runs audit and drift into one CheckResult: collects live state concurrently (bounded),
+// evaluates the catalogue, applies waivers, and never reports what it could not read as compliant.
+import { collectBus, collectEdges, collectGateways } from '../collect/index.js';
+import { CONTOURS, type Inventory, type OperatorFile } from '../inventory/index.js';
+import type { Plan } from '../plan/index.js';
+import { gatewaySpec, type GatewaySpec } from '../render/index.js';
+import { auditInventory } from './audit.js';
+import { checkBus, checkEdge, checkGateways, ownerIndex } from './live.js';
+import { RESULT_VERSION, sortFindings, type CheckResult, type Finding, type Unchecked } from './model.js';
+import { INVENTORY_REQUIREMENTS, LIVE_REQUIREMENTS, type RequirementId } from './requirements.js';
+
+export interface DriftOptions {
+  /** Image and network of each contour's gateways, as provisioned (lab: external mode). */
+  gateways: { image: string; network: (contour: 'test' | 'prod') => string };
+  concurrency?: number;
+  progress?: (done: number, total: number, what: string) => void;
+}
+
+export function expectedGateways(plan: Plan, options: DriftOptions['gateways']): GatewaySpec[] {
+  return CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r) => gatewaySpec(r, c, { image: options.image, network: options.network(c) })));
+}
+
+export async function collectAndCheck(plan: Plan, operator: OperatorFile, options: DriftOptions): Promise<{ findings: Finding[]; unchecked: Unchecked[]; reads: NonNullable<CheckResult['reads']> }> {
+  const findings: Finding[] = [];
+  const unchecked: Unchecked[] = [];
+  const total = plan.edges.length + 1 + CONTOURS.length;
+  let done = 0;
+  const tick = (what: string) => options.progress?.(++done, total, what);
+  const ownerOf = ownerIndex(plan);
+
+  const [edges, gateways, ...buses] = await Promise.all([
+    collectEdges(plan.edges, { concurrency: options.concurrency ?? 8, onDone: () => tick('edge') }),
+    collectGateways().finally(() => tick('docker')),
+    ...CONTOURS.map((c) => collectBus(operator, c).finally(() => tick(`bus ${c}`))),
+  ]);
+  const reads: NonNullable<CheckResult['reads']> = { sshCommandsPerEdge: {}, dockerCalls: 0, busRequests: {} };
+  for (const [i, e] of edges.entries()) {
+    const edge = plan.edges[i]!;
+    if (!e.ok) {
+      unchecked.push({ subject: edge.id, requirements: ['FW-1', 'FW-2', 'FW-3'], reason: e.error });
+      continue;
+    }
+    reads.sshCommandsPerEdge[edge.id] = e.value.sshCommands;
+    findings.push(...checkEdge(edge, e.value, ownerOf));
+  }
+  if (gateways.ok) {
+    reads.dockerCalls = gateways.value.dockerCalls;
+    findings.push(...checkGateways(expectedGateways(plan, options.gateways), gateways.value.containers));
+  } else unchecked.push({ subject: 'docker', requirements: ['GW-1'], reason: gateways.error });
+  const [test, prod] = buses;
+  for (const [i, contour] of CONTOURS.entries()) {
+    const state = buses[i]!;
+    if (!state.ok) {
+      unchecked.push({ subject: `bus ${operator.contours[contour].bus.vhost}`, requirements: ['BUS-1', 'BUS-2'], reason: state.error });
+      continue;
+    }
+    reads.busRequests[contour] = state.value.requests;
+    findings.push(...checkBus(plan, contour, state.value, contour === 'prod' && test?.ok ? test.value : undefined));
+  }
+  void prod;
+  return { findings, unchecked, reads };
+}
+
+/** Moves findings covered by a current waiver into `waived`; an expired waiver waives nothing. */
+export function applyWaivers(inventory: Inventory, at: string, findings: Finding[]): { findings: Finding[]; waived: Finding[] } {
+  const waivers = new Map(inventory.participants.map((p) => [p.value.id, p.value.waivers ?? []]));
+  const kept: Finding[] = [];
+  const waived: Finding[] = [];
+  for (const f of findings) {
+    const waiver = f.participant ? waivers.get(f.participant)?.find((w) => w.requirement === f.requirement && w.expires >= at) : undefined;
+    if (waiver) waived.push({ ...f, waiver: { reason: waiver.reason, owner: waiver.owner, expires: waiver.expires } });
+    else kept.push(f);
+  }
+  return { findings: kept, waived };
+}
+
+export interface RunOptions {
+  kind: CheckResult['kind'];
+  at: string;
+  inventory: Inventory;
+  plan: Plan;
+  drift?: DriftOptions;
+}
+
+export async function runChecks(options: RunOptions): Promise<CheckResult> {
+  const { inventory, plan, at, kind } = options;
+  const operator = inventory.operator!.value;
+  let findings: Finding[] = [];
+  let unchecked: Unchecked[] = [];
+  let reads: CheckResult['reads'];
+  const requirements = new Set<RequirementId>();
+  if (kind !== 'drift') {
+    findings.push(...auditInventory(inventory, at));
+    INVENTORY_REQUIREMENTS.forEach((r) => requirements.add(r));
+  }
+  if (kind !== 'audit') {
+    if (!options.drift) throw new Error('drift needs the gateway image and networks');
+    const live = await collectAndCheck(plan, operator, options.drift);
+    findings.push(...live.findings);
+    unchecked = live.unchecked;
+    reads = live.reads;
+    LIVE_REQUIREMENTS.forEach((r) => requirements.add(r));
+  }
+  const split = applyWaivers(inventory, at, findings);
+  findings = split.findings;
+  return {
+    version: RESULT_VERSION,
+    kind,
+    generatedAt: new Date().toISOString(),
+    at,
+    participants: inventory.participants.map((p) => p.value.id).sort(),
+    requirements: [...requirements].sort(),
+    findings: sortFindings(findings),
+    waived: sortFindings(split.waived),
+    unchecked,
+    ...(reads ? { reads } : {}),
+  };
+}
