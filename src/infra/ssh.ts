@@ -73,9 +73,17 @@ export class SshConnection {
           return presented === target.hostKey;
         },
       };
+      let settled = false;
       client
-        .once('ready', () => resolve(new SshConnection(client, target, options.commandTimeoutMs ?? 60_000)))
-        .once('error', (error: Error & { level?: string }) => {
+        .once('ready', () => {
+          settled = true;
+          resolve(new SshConnection(client, target, options.commandTimeoutMs ?? 60_000));
+        })
+        // ssh2 may emit more than one error (e.g. a timeout, then the lost socket); the first
+        // decides, later ones and errors after 'ready' surface through exec() as 'disconnected'.
+        .on('error', (error: Error & { level?: string }) => {
+          if (settled) return;
+          settled = true;
           client.end();
           if (presented !== undefined && presented !== target.hostKey) {
             reject(new SshError('host-key-mismatch', label, `refusing ${label}: its host key is ${presented}, but the inventory pins ${target.hostKey}`));

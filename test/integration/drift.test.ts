@@ -1,0 +1,189 @@
+// Drift against the real lab: a clean onboarding has no findings; each tamper gives exactly
+// its finding; an unreachable edge gives exit 3 and a partial result.
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exitCode, type CheckResult } from '../../src/drift/model.js';
+import { expectedGateways, runChecks } from '../../src/drift/run.js';
+import { assertPromotable, EXCHANGE, queueName, type BusClient } from '../../src/infra/bus.js';
+import { docker } from '../../src/infra/docker.js';
+import { applyEdgeFirewall, NFT } from '../../src/infra/firewall.js';
+import { contourGatewaySpecs, ensureGateways } from '../../src/infra/gateways.js';
+import { imageTag, LAB_LABEL } from '../../src/infra/lab/image.js';
+import { readCredentials } from '../../src/infra/secrets.js';
+import type { OperatorFile, Inventory } from '../../src/inventory/index.js';
+import type { Plan } from '../../src/plan/index.js';
+import { dockerRunArgs } from '../../src/render/index.js';
+import { checkInventory } from '../../src/cli/pipeline.js';
+import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
+import { busClient, connectEdge, edge, topologyOf } from './lab.js';
+
+let plan: Plan;
+let operator: OperatorFile;
+let inventory: Inventory;
+const buses: Partial<Record<'test' | 'prod', BusClient>> = {};
+const gatewayOptions = (c: 'test' | 'prod') => ({ image: imageTag(), network: topologyOf({ plan, operator }).gatewayNetworks[c].name });
+
+async function onboard(): Promise<void> {
+  for (const e of plan.edges) {
+    const conn = await connectEdge(e);
+    await applyEdgeFirewall(conn, e);
+    conn.close();
+  }
+  for (const c of ['test', 'prod'] as const) {
+    await ensureGateways(contourGatewaySpecs(plan, c, gatewayOptions(c)), c, { [LAB_LABEL]: 'true' });
+    const state = await buses[c]!.read();
+    for (const r of plan.contours[c].registrations) {
+      assertPromotable(c, r.mnemonic, plan.contours.test.registrations.find((t) => t.participant === r.participant)?.status, c === 'prod' ? await buses.test!.read() : undefined);
+      await buses[c]!.ensure(r, state);
+    }
+  }
+}
+
+const drift = (): Promise<CheckResult> =>
+  runChecks({ kind: 'drift', at: '2026-11-23', inventory, plan, drift: { gateways: { image: imageTag(), network: (c) => gatewayOptions(c).network } } });
+
+const brief = (r: CheckResult) => r.findings.map((f) => `${f.requirement} ${f.participant ?? f.subject}${f.contour ? ` ${f.contour}` : ''}`).sort();
+
+async function adminFetch(method: string, path: string, body?: unknown): Promise<void> {
+  const { username, password } = await readCredentials(operator.contours.test.bus.credentials);
+  const response = await fetch(new URL(`/api${path}`, operator.contours.test.bus.url), {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true);
+}
+
+async function edgeExec(id: string, command: string): Promise<void> {
+  const conn = await connectEdge(edge(plan, id));
+  await conn.exec(command);
+  conn.close();
+}
+
+beforeAll(async () => {
+  const checked = await checkInventory(SAMPLE_INVENTORY, '2026-11-23');
+  plan = checked.plan!;
+  inventory = checked.validation.inventory;
+  operator = inventory.operator!.value;
+  buses.test = await busClient(operator, 'test');
+  buses.prod = await busClient(operator, 'prod');
+  await onboard();
+});
+afterAll(async () => {
+  await execa('docker', ['unpause', 'prichal-lab-edge-2'], { reject: false });
+  await onboard();
+});
+
+describe('drift on the lab', () => {
+  it('finds nothing after a clean onboarding, with one ruleset read per edge and constant bus reads', async () => {
+    const result = await drift();
+    expect(brief(result)).toEqual([]);
+    expect(result.unchecked).toEqual([]);
+    expect(exitCode(result)).toBe(0);
+    expect(result.reads?.sshCommandsPerEdge).toEqual({ 'edge-1': 1, 'edge-2': 1 });
+    expect(result.reads?.dockerCalls).toBe(2);
+    expect(result.reads?.busRequests).toEqual({ test: 5, prod: 5 });
+  });
+
+  const tampers: Array<{ name: string; tamper: () => Promise<void>; expected: string[] }> = [
+    { name: 'an extra accepting rule', tamper: () => edgeExec('edge-1', `${NFT} add rule inet prichal forward ip saddr 10.31.1.0/24 accept`), expected: ['FW-2 dep-obr', 'FW-3 edge-1'] },
+    {
+      name: 'a deleted rule',
+      tamper: async () => {
+        const conn = await connectEdge(edge(plan, 'edge-1'));
+        const listing = JSON.parse((await conn.exec(`${NFT} -j -a list chain inet prichal forward`)).stdout) as { nftables: Array<{ rule?: { handle: number; expr: Array<Record<string, unknown>> } }> };
+        const invalidDrop = listing.nftables.find((o) => o.rule && JSON.stringify(o.rule.expr).includes('invalid'))!.rule!.handle;
+        await conn.exec(`${NFT} delete rule inet prichal forward handle ${invalidDrop}`);
+        conn.close();
+      },
+      expected: ['FW-3 edge-1'],
+    },
+    { name: 'a changed chain policy', tamper: () => edgeExec('edge-2', `${NFT} chain inet prichal forward '{ policy accept; }'`), expected: ['FW-1 edge-2', 'FW-3 edge-2'] },
+    { name: 'a stopped gateway', tamper: () => docker(['stop', '-t', '1', 'prichal-gw-dep-obr-test']).then(() => {}), expected: ['GW-1 dep-obr test'] },
+    {
+      name: 'a privileged gateway',
+      tamper: async () => {
+        const spec = contourGatewaySpecs(plan, 'prod', gatewayOptions('prod')).find((s) => s.participant === 'dep-zdrav')!;
+        await docker(['rm', '-f', spec.name]);
+        const args = dockerRunArgs(spec, { [LAB_LABEL]: 'true' });
+        args.splice(2, 0, '--privileged');
+        await docker(args);
+      },
+      expected: ['GW-1 dep-zdrav prod'],
+    },
+    {
+      name: 'a changed gateway configuration',
+      tamper: async () => {
+        const spec = contourGatewaySpecs(plan, 'test', gatewayOptions('test')).find((s) => s.participant === 'kaskara-sp')!;
+        await docker(['rm', '-f', spec.name]);
+        await docker(dockerRunArgs({ ...spec, env: { GATEWAY_CONF: spec.config.replace('location = /health', 'location /debug { return 200; }\n\t\tlocation = /health') } }, { [LAB_LABEL]: 'true' }));
+      },
+      expected: ['GW-1 kaskara-sp test'],
+    },
+    { name: 'an extra bus user', tamper: () => adminFetch('PUT', '/users/ZZ_INTRUDER', { password_hash: '', tags: 'prichal' }), expected: ['BUS-1 bus smev-test test'] },
+    { name: 'a widened permission', tamper: () => adminFetch('PUT', '/permissions/smev-test/TMN_DEPOBR', { configure: '.*', write: '.*', read: '.*' }), expected: ['BUS-1 dep-obr test'] },
+    {
+      name: 'a missing binding',
+      tamper: () => adminFetch('DELETE', `/bindings/smev-test/e/${EXCHANGE}/q/${queueName('TMN_ZDRAV')}/${encodeURIComponent('urn://x-artefacts-tmn/health/referral/1.1.0#Referral')}`),
+      expected: ['BUS-1 dep-zdrav test'],
+    },
+    {
+      name: "an unmanaged container with Prichal's label",
+      tamper: () => docker(['run', '-d', '--name', 'prichal-gw-ghost', '--label', 'prichal.participant=ghost', '--label', `${LAB_LABEL}=true`, imageTag(), 'sleep', 'infinity']).then(() => {}),
+      expected: ['GW-1 ghost'],
+    },
+  ];
+
+  it.each(tampers)('reports exactly its finding for $name', async ({ tamper, expected }) => {
+    try {
+      await tamper();
+      const result = await drift();
+      expect(brief(result)).toEqual(expected);
+      expect(exitCode(result)).toBe(1);
+      for (const f of result.findings) {
+        expect(f.evidence.length).toBeGreaterThan(0);
+        expect(f.fix.length).toBeGreaterThan(0);
+      }
+    } finally {
+      await execa('docker', ['rm', '-f', 'prichal-gw-ghost'], { reject: false });
+      await adminFetch('DELETE', '/users/ZZ_INTRUDER').catch(() => {});
+      await onboard();
+    }
+    expect(brief(await drift())).toEqual([]);
+  });
+
+  it('reports an unreachable edge as not checked (exit 3), never as compliant, and still checks the rest', async () => {
+    await docker(['pause', 'prichal-lab-edge-2']);
+    try {
+      await docker(['stop', '-t', '1', 'prichal-gw-tmn-sosh-12-prod']);
+      const result = await drift();
+      expect(result.unchecked.map((u) => u.subject)).toEqual(['edge-2']);
+      expect(result.unchecked[0]!.requirements).toEqual(['FW-1', 'FW-2', 'FW-3']);
+      expect(exitCode(result)).toBe(3);
+      expect(brief(result)).toEqual(['GW-1 tmn-sosh-12 prod']);
+      expect(result.reads?.sshCommandsPerEdge).toEqual({ 'edge-1': 1 });
+    } finally {
+      await docker(['unpause', 'prichal-lab-edge-2']);
+      await onboard();
+    }
+  });
+});
+
+describe('gateway specification on the real engine', () => {
+  it('runs hardened, turns healthy and serves its rendered configuration', async () => {
+    const spec = expectedGateways(plan, { image: imageTag(), network: (c) => gatewayOptions(c).network }).find((s) => s.participant === 'tmn-city-admin' && s.contour === 'test')!;
+    const deadline = Date.now() + 30_000;
+    let health = '';
+    while (Date.now() < deadline && health !== 'healthy') {
+      health = (await docker(['inspect', '--format', '{{.State.Health.Status}}', spec.name])).trim();
+      if (health !== 'healthy') await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(health).toBe('healthy');
+    const test = await execa('docker', ['exec', spec.name, 'nginx', '-t', '-c', '/tmp/nginx.conf'], { reject: false });
+    expect(test.stderr).toContain('syntax is ok');
+    const id = (await docker(['exec', spec.name, 'id', '-u'])).trim();
+    expect(id).toBe('33');
+    const write = await execa('docker', ['exec', spec.name, 'touch', '/etc/x'], { reject: false });
+    expect(write.exitCode).not.toBe(0);
+  });
+});
