@@ -10,3 +10,5 @@ node dist/bench/validate.bench.js
 echo "== edge firewall (issue 3)"
 bin/prichal lab up >/dev/null
 node dist/bench/firewall.bench.js
+echo "== drift (issue 5)"
+node dist/bench/drift.bench.js

@@ -36,5 +36,10 @@ for contour in test prod; do
     node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).passed ? 0 : 1)' "$out/probes/$contour-$participant.json" || failed=$((failed + 1))
   done
 done
-step "done: results in $out/ ($failed failed probes)"
-[ "$failed" -eq 0 ]
+step "drift and audit report (nightly mode)"
+set +e
+bin/prichal drift --all --inventory "$inv" --out "$out/reports"
+report=$?
+set -e
+step "done: results in $out/ ($failed failed probes; drift/audit exit code $report)"
+[ "$failed" -eq 0 ] && [ "$report" -eq 0 ]
