@@ -3,6 +3,7 @@
 // One handler maps named errors to exit codes. May import every other stage.
 import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
+import { coverageCommand, docs, onboard } from './commands/documents.js';
 import { checks, checksText, exitCode, HISTORY_FILE } from './commands/checks.js';
 import { lab, labText } from './commands/lab.js';
 import { bus, firewall, gateways, probeCommand, probeText } from './commands/live.js';
@@ -120,6 +121,38 @@ export function buildProgram(): Command {
       const result = await checks({ kind: options.all ? 'all' : 'drift', inventory: options.inventory, at: parseDate(options.at), ...(options.out ? { out: options.out } : {}), ...(history ? { history } : {}) });
       emit(options.format, result.result, () => checksText(result));
       process.exitCode = exitCode(result.result);
+    });
+
+  withCommon(program.command('docs'))
+    .description('write the documents (Markdown, print-ready HTML, PDF with --pdf): support request, connection act, test protocol, leased-line application')
+    .option('--participant <id>', 'participant id')
+    .option('--all', 'every participant, every document that applies to it', false)
+    .option('--kind <kind>', 'request-new | request-update | act | protocol | leased-line (default: all that apply)')
+    .option('--out <dir>', 'output folder', 'out/documents')
+    .option('--probes <dir>', 'probe protocols <contour>-<id>.json for the test protocol (default: <out>/../probes)')
+    .option('--pdf', 'also print PDF through headless Chromium', false)
+    .action(async (options: Common & { participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean }) => {
+      const result = await docs({ inventory: options.inventory, all: options.all, out: options.out, pdf: options.pdf, ...(options.participant ? { participant: options.participant } : {}), ...(options.kind ? { kind: options.kind } : {}), ...(options.probes ? { probes: options.probes } : {}) });
+      emit(options.format, result, (r) => [...r.written.map((w) => `${w.participant} ${w.kind}: ${w.files.join(', ')}`), ...r.errors.map((e) => `error: ${e}`)].join('\n'));
+      process.exitCode = result.errors.length ? EXIT.findings : EXIT.ok;
+    });
+
+  withCommon(program.command('coverage'))
+    .description('coverage statistics in the shape of seed 002: shares of local governments and institutions connected per coordinating body; settlements per district')
+    .option('--out <dir>', 'also write coverage.md, coverage.html and coverage.json here')
+    .action(async (options: Common & { out?: string }) => {
+      const result = await coverageCommand({ inventory: options.inventory, ...(options.out ? { out: options.out } : {}) });
+      emit(options.format, result.coverage, () => result.markdown.trimEnd());
+    });
+
+  withCommon(program.command('onboard'))
+    .description("the engineer's path for one participant: validate, plan, apply the test contour, probe, write the test protocol; --promote: production and the connection act")
+    .argument('<id>', 'participant id')
+    .option('--promote', "also apply production (refused unless the test registration is 'tested') and write the act", false)
+    .option('--out <dir>', 'output folder', 'out/onboard')
+    .action(async (id: string, options: Common & { promote: boolean; out: string }) => {
+      const result = await onboard({ inventory: options.inventory, participant: id, promote: options.promote, out: options.out, log: progress });
+      emit(options.format, result, (r) => `${r.participant}: ${r.steps.length} steps done${r.promoted ? ', promoted to production' : ''}`);
     });
 
   withCommon(program.command('gateways'))

@@ -105,15 +105,16 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   });
 
   // Networks: create what is missing; one whose subnet changed is recreated.
-  const existingNetworks = new Map((await inspectMany<{ Name: string; IPAM: { Config: Array<{ Subnet: string }> } }>('network', topology.networks.map((n) => n.name))).map((n) => [n.Name, n]));
+  const MASQ = 'com.docker.network.bridge.enable_ip_masquerade';
+  const existingNetworks = new Map((await inspectMany<{ Name: string; IPAM: { Config: Array<{ Subnet: string }> }; Options: Record<string, string> }>('network', topology.networks.map((n) => n.name))).map((n) => [n.Name, n]));
   for (const network of topology.networks) {
     const existing = existingNetworks.get(network.name);
-    if (existing?.IPAM.Config[0]?.Subnet === network.subnet) continue;
+    if (existing?.IPAM.Config[0]?.Subnet === network.subnet && (existing.Options?.[MASQ] ?? 'true') === String(network.masquerade)) continue;
     if (existing) {
       for (const c of await listByLabel('container', LAB_LABEL)) await docker(['network', 'disconnect', '-f', network.name, c]).catch(() => {});
       await docker(['network', 'rm', network.name]);
     }
-    await docker(['network', 'create', '--label', `${LAB_LABEL}=true`, '--subnet', network.subnet, ...(network.internal ? ['--internal'] : []), network.name]);
+    await docker(['network', 'create', '--label', `${LAB_LABEL}=true`, '--subnet', network.subnet, '-o', `${MASQ}=${network.masquerade}`, ...(network.internal ? ['--internal'] : []), network.name]);
   }
 
   const names = [topology.bus.container, topology.hub.container, ...topology.edges.map((e) => e.container), ...topology.hosts.map((h) => h.container)];

@@ -23,6 +23,7 @@ export interface AllowedCheck {
 }
 
 export interface DeniedCheck {
+  kind: 'undeclared-port' | 'undeclared-address' | 'foreign-gateway';
   description: string;
   source: string;
   address: string;
@@ -87,20 +88,20 @@ export async function probe(plan: Plan, topology: LabTopology, contour: ContourN
   });
   const declared = new Set(registration.endpoints.map((e) => `${e.address}:${e.port}`));
   let n = 0;
-  const deny = (description: string, source: string, address: string, port: number) => {
+  const deny = (kind: DeniedCheck['kind'], description: string, source: string, address: string, port: number) => {
     const id = `d${n++}`;
-    deniedMeta.set(id, { description, source, address, port });
+    deniedMeta.set(id, { kind, description, source, address, port });
     jobs.push({ id, source, url: `https://${address}:${port}/` });
   };
   for (const host of hosts) {
     for (const port of host.ports) {
       if (declared.has(`${host.address}:${port}`)) continue;
-      deny(host.role === 'decoy' ? `undeclared address ${host.address} in ${participant}'s network` : `undeclared port ${port} on ${participant}'s endpoint host`, gw, host.address, port);
+      deny(host.role === 'decoy' ? 'undeclared-address' : 'undeclared-port', host.role === 'decoy' ? `undeclared address ${host.address} in ${participant}'s network` : `undeclared port ${port} on ${participant}'s endpoint host`, gw, host.address, port);
     }
   }
   const other = plan.contours[contour].registrations.find((r) => r.participant !== participant && r.gateway !== gw);
   const first = registration.endpoints[0];
-  if (other && first) deny(`another participant's gateway (${other.participant}) calling ${participant}`, other.gateway, first.address, first.port);
+  if (other && first) deny('foreign-gateway', `another participant's gateway (${other.participant}) calling ${participant}`, other.gateway, first.address, first.port);
 
   const connectTimeout = options.connectTimeoutSeconds ?? 2;
   const output = await docker(['exec', '-i', topology.hub.container, 'bash'], { input: script(jobs, connectTimeout), timeoutMs: (connectTimeout + 10) * 1000 });

@@ -23,6 +23,12 @@ export interface LabNetwork {
   name: string;
   subnet: string;
   internal: boolean;
+  /**
+   * Docker masquerades a non-internal network's subnet when it leaves by another bridge; with
+   * br_netfilter that rewrites the gateways' source addresses as they cross the transit
+   * network. Only the management network (published ports) keeps it.
+   */
+  masquerade: boolean;
 }
 
 export interface LabEdge {
@@ -86,12 +92,12 @@ export function labTopology(plan: Plan, options: TopologyOptions): LabTopology {
   const transitCidr = transitSubnet(plan.edges);
   const transitBase = cidrInterval(transitCidr).start;
   const hubAddress = formatAddress(transitBase + 254);
-  const mgmt: LabNetwork = { name: `${LAB_PREFIX}-mgmt`, subnet: MGMT_SUBNET, internal: false };
-  const transit: LabNetwork = { name: `${LAB_PREFIX}-transit`, subnet: transitCidr, internal: false };
+  const mgmt: LabNetwork = { name: `${LAB_PREFIX}-mgmt`, subnet: MGMT_SUBNET, internal: false, masquerade: true };
+  const transit: LabNetwork = { name: `${LAB_PREFIX}-transit`, subnet: transitCidr, internal: false, masquerade: false };
   const pools = options.contourPools ?? { test: options.gatewayPools[0]!, prod: options.gatewayPools[1]! };
   const gatewayNetworks = {
-    test: { name: `${LAB_PREFIX}-gw-test`, subnet: pools.test, internal: false },
-    prod: { name: `${LAB_PREFIX}-gw-prod`, subnet: pools.prod, internal: false },
+    test: { name: `${LAB_PREFIX}-gw-test`, subnet: pools.test, internal: false, masquerade: false },
+    prod: { name: `${LAB_PREFIX}-gw-prod`, subnet: pools.prod, internal: false, masquerade: false },
   };
   const networks: LabNetwork[] = [mgmt, transit, gatewayNetworks.test, gatewayNetworks.prod];
   const hosts: LabHost[] = [];
@@ -117,7 +123,7 @@ export function labTopology(plan: Plan, options: TopologyOptions): LabTopology {
       hubRoutes.push({ destination: cidr, via: transitOf.get(edge)! });
       if (options.withHosts === false) return;
       const name = `${LAB_PREFIX}-net-${slug(r.participant)}-${i}`;
-      networks.push({ name, subnet: cidr, internal: false });
+      networks.push({ name, subnet: cidr, internal: false, masquerade: false });
       const { start, end } = cidrInterval(cidr);
       const used = new Set([...endpointsByAddress.keys()].map(addressValue));
       const free = (from: number) => {

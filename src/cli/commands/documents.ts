@@ -1,0 +1,154 @@
+// prichal docs / coverage / onboard: the documents of the regulations and the engineer's path.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { applicableDocuments, coverage, coverageMarkdown, documentHtml, DOCUMENT_KINDS, htmlToPdf, MissingDataError, renderDocument, type DocumentKind } from '../../docs/index.js';
+import type { ContourName } from '../../inventory/index.js';
+import { assertPromotable } from '../../infra/bus.js';
+import { applyEdgeFirewall } from '../../infra/firewall.js';
+import { contourGatewaySpecs, ensureGateways } from '../../infra/gateways.js';
+import { imageTag, LAB_LABEL } from '../../infra/lab/image.js';
+import { probe, type ProbeProtocol } from '../../infra/lab/probe.js';
+import { busClient, connectEdge, liveContext, topologyOf, type LiveContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { checkInventory } from '../pipeline.js';
+
+async function readProbe(dir: string, contour: ContourName, id: string): Promise<ProbeProtocol | undefined> {
+  const file = path.join(dir, `${contour}-${id}.json`);
+  return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as ProbeProtocol) : undefined;
+}
+
+export interface WrittenDocument {
+  participant: string;
+  kind: DocumentKind;
+  files: string[];
+}
+
+export async function writeDocuments(context: LiveContext & { inventory: import('../../inventory/index.js').Inventory }, ids: string[], kinds: DocumentKind[] | undefined, options: { out: string; probes: string; pdf: boolean }) {
+  await mkdir(options.out, { recursive: true });
+  const written: WrittenDocument[] = [];
+  const errors: string[] = [];
+  for (const id of ids) {
+    const p = context.inventory.participants.find((x) => x.value.id === id);
+    if (!p) throw new UsageError(`no participant '${id}' in the inventory`);
+    const probes = { test: await readProbe(options.probes, 'test', id), prod: await readProbe(options.probes, 'prod', id) };
+    for (const kind of kinds ?? applicableDocuments(p.value)) {
+      try {
+        const doc = renderDocument(kind, id, { inventory: context.inventory, plan: context.plan, probes: { ...(probes.test ? { test: probes.test } : {}), ...(probes.prod ? { prod: probes.prod } : {}) } });
+        const base = path.join(options.out, `${id}.${kind}`);
+        await writeFile(`${base}.md`, doc.markdown);
+        await writeFile(`${base}.html`, documentHtml(`${doc.title}: ${p.value.name}`, doc.markdown));
+        const files = [`${base}.md`, `${base}.html`];
+        if (options.pdf && (await htmlToPdf(path.resolve(`${base}.html`), path.resolve(`${base}.pdf`)))) files.push(`${base}.pdf`);
+        written.push({ participant: id, kind, files });
+      } catch (error) {
+        if (error instanceof MissingDataError) errors.push(error.message);
+        else throw error;
+      }
+    }
+  }
+  return { written, errors };
+}
+
+export async function docs(options: { inventory: string; participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean }) {
+  if (!options.participant && !options.all) throw new UsageError('name a participant (--participant ID) or --all');
+  if (options.kind && !DOCUMENT_KINDS.includes(options.kind as DocumentKind)) throw new UsageError(`--kind must be one of ${DOCUMENT_KINDS.join(', ')}`);
+  const checked = await checkInventory(options.inventory, new Date().toISOString().slice(0, 10));
+  if (!checked.ok || !checked.plan) throw new UsageError("the inventory does not validate; run 'prichal validate'");
+  const inventory = checked.validation.inventory;
+  const ids = options.all ? inventory.participants.map((p) => p.value.id).sort() : [options.participant!];
+  return writeDocuments({ plan: checked.plan, operator: inventory.operator!.value, inventory }, ids, options.kind ? [options.kind as DocumentKind] : undefined, { out: options.out, probes: options.probes ?? path.join(path.dirname(options.out), 'probes'), pdf: options.pdf });
+}
+
+export async function coverageCommand(options: { inventory: string; out?: string }) {
+  const checked = await checkInventory(options.inventory, new Date().toISOString().slice(0, 10));
+  const result = coverage(checked.validation.inventory);
+  const markdown = coverageMarkdown(result);
+  if (options.out) {
+    await mkdir(options.out, { recursive: true });
+    await writeFile(path.join(options.out, 'coverage.md'), markdown);
+    await writeFile(path.join(options.out, 'coverage.html'), documentHtml('Статистика подключения к ЭДО', markdown));
+    await writeFile(path.join(options.out, 'coverage.json'), `${JSON.stringify(result, null, 2)}\n`);
+  }
+  return { coverage: result, markdown };
+}
+
+/**
+ * The engineer's whole path for one participant. Every step is idempotent, so a failed run is
+ * resumed by running the same command again once the cause is fixed.
+ */
+export async function onboard(options: { inventory: string; participant: string; promote: boolean; out: string; log: (line: string) => void }) {
+  const steps: Array<{ step: string; detail: string }> = [];
+  const id = options.participant;
+  const resume = `prichal onboard ${id}${options.promote ? ' --promote' : ''}${options.inventory !== 'inventory' ? ` --inventory ${options.inventory}` : ''}`;
+  const run = async <T>(step: string, work: () => Promise<T>, detail: (value: T) => string): Promise<T> => {
+    try {
+      const value = await work();
+      steps.push({ step, detail: detail(value) });
+      options.log(`✓ ${step}: ${detail(value)}`);
+      return value;
+    } catch (error) {
+      options.log(`✗ ${step} failed: ${(error as Error).message}`);
+      options.log(`  fix the cause, then resume with: ${resume}`);
+      throw error;
+    }
+  };
+
+  const context = await run('validate', () => liveContext(options.inventory), () => 'the inventory is valid');
+  const checked = await checkInventory(options.inventory, new Date().toISOString().slice(0, 10));
+  const inventory = checked.validation.inventory;
+  const participant = inventory.participants.find((p) => p.value.id === id)?.value;
+  if (!participant) throw new UsageError(`no participant '${id}' in ${options.inventory}`);
+  const test = context.plan.contours.test.registrations.find((r) => r.participant === id);
+  if (!test) throw new UsageError(`${id} has no test registration; add registrations.test first`);
+  const edge = context.plan.edges.find((e) => e.id === test.edge)!;
+  await run('plan', async () => test, (r) => `test gateway ${r.gateway} on ${r.edge}; endpoints ${r.endpoints.map((e) => `${e.address}:${e.port}`).join(', ')}; mnemonic ${r.mnemonic}`);
+
+  const topology = topologyOf(context);
+  const applyContour = async (contour: ContourName) => {
+    await run(`firewall ${edge.id}`, async () => {
+      const conn = await connectEdge(edge);
+      try {
+        return await applyEdgeFirewall(conn, edge);
+      } finally {
+        conn.close();
+      }
+    }, (r) => `table inet prichal applied and verified (${r.bytes} bytes)`);
+    await run(`gateway ${contour}`, () => ensureGateways(contourGatewaySpecs(context.plan, contour, { image: imageTag(), network: topology.gatewayNetworks[contour].name }), contour, { [LAB_LABEL]: 'true' }), (r) => `${r.created} started, ${r.kept} unchanged`);
+    const registration = context.plan.contours[contour].registrations.find((r) => r.participant === id)!;
+    await run(`bus ${contour}`, async () => {
+      const client = await busClient(context.operator, contour);
+      const testState = contour === 'prod' ? await (await busClient(context.operator, 'test')).read() : undefined;
+      assertPromotable(contour, registration.mnemonic, test.status, testState);
+      await client.ensure(registration);
+      return registration;
+    }, (r) => `${r.mnemonic} registered in ${context.operator.contours[contour].bus.vhost}`);
+    const protocol = await run(`probe ${contour}`, async () => {
+      const result = await probe(context.plan, topology, contour, id);
+      await mkdir(path.join(options.out, 'probes'), { recursive: true });
+      await writeFile(path.join(options.out, 'probes', `${contour}-${id}.json`), `${JSON.stringify(result, null, 2)}\n`);
+      if (!result.passed) throw new Error(`the connectivity test failed: ${[...result.allowed.filter((a) => a.result !== 'answered').map((a) => `${a.address}:${a.port} ${a.result}`), ...result.denied.filter((d) => d.result !== 'dropped').map((d) => `${d.address}:${d.port} not dropped`)].join('; ')}`);
+      return result;
+    }, (r) => `${r.allowed.length} endpoints answered, ${r.denied.length} undeclared flows dropped`);
+    return protocol;
+  };
+
+  await applyContour('test');
+  const docsOut = path.join(options.out, 'documents');
+  const documentContext = { ...context, inventory };
+  await run('test protocol', () => writeDocuments(documentContext, [id], ['protocol'], { out: docsOut, probes: path.join(options.out, 'probes'), pdf: false }), (r) => r.written.flatMap((w) => w.files).join(', ') || r.errors.join('; '));
+  if (options.promote) {
+    if (participant.registrations.test?.status !== 'tested') {
+      options.log(`✗ promote refused: the test registration is '${participant.registrations.test?.status}'; set registrations.test.status: tested (with the date of the signed protocol) and add registrations.prod, then resume with: ${resume}`);
+      throw new UsageError(`promotion of ${id} refused: test registration is not 'tested' (seed 003 §4.6)`);
+    }
+    if (!participant.registrations.prod) throw new UsageError(`${id} has no prod registration to promote to; add registrations.prod`);
+    await applyContour('prod');
+    await run('connection act', async () => {
+      const r = await writeDocuments(documentContext, [id], ['act'], { out: docsOut, probes: path.join(options.out, 'probes'), pdf: false });
+      if (r.errors.length) throw new Error(r.errors.join('; '));
+      return r;
+    }, (r) => r.written.flatMap((w) => w.files).join(', '));
+  }
+  return { participant: id, promoted: options.promote, steps };
+}

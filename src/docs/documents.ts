@@ -1,0 +1,212 @@
+// The documents the regulations ask for, in Russian, from the inventory, the plan and live
+// results: the support request (seed 000, both variants), the connection act (seed 003, App. 3),
+// the test protocol (App. 9, from the probe) and the leased-line application (App. 10).
+// Missing data is an error naming each field: a form is never printed with a blank.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Mustache from 'mustache';
+import type { Inventory, Participant } from '../inventory/index.js';
+import type { ProbeProtocol } from '../infra/lab/probe.js';
+import type { Plan } from '../plan/index.js';
+import { TEMPLATES_DIR } from '../project.js';
+
+export const DOCUMENT_KINDS = ['request-new', 'request-update', 'act', 'protocol', 'leased-line'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+export class MissingDataError extends Error {
+  override readonly name = 'MissingDataError';
+  constructor(
+    readonly document: string,
+    readonly participant: string,
+    readonly fields: string[],
+  ) {
+    super(`${document} for ${participant} cannot be written; missing: ${fields.join(', ')}`);
+  }
+}
+
+const TITLES: Record<DocumentKind, string> = {
+  'request-new': 'Заявка в техническую поддержку СЭД (регистрация нового абонента)',
+  'request-update': 'Заявка в техническую поддержку СЭД (актуализация данных)',
+  act: 'Акт о подключении (Приложение 3)',
+  protocol: 'Протокол тестирования (Приложение 9)',
+  'leased-line': 'Заявка на подключение через выделенную сеть (Приложение 10)',
+};
+
+const template = (name: string) => readFileSync(path.join(TEMPLATES_DIR, 'docs', `${name}.md.mustache`), 'utf8');
+
+/** Values go into Markdown table cells: no pipes, no line breaks, no markup. */
+const cell = (value: unknown) => String(value).replace(/\|/g, '/').replace(/[\r\n]+/g, ' ').replace(/([*_`\\[\]<>])/g, '\\$1');
+
+export interface DocumentContext {
+  inventory: Inventory;
+  plan: Plan;
+  /** Probe protocols by contour, for the test protocol. */
+  probes?: Partial<Record<'test' | 'prod', ProbeProtocol>>;
+}
+
+export interface RenderedDocument {
+  kind: DocumentKind;
+  title: string;
+  participant: string;
+  markdown: string;
+}
+
+function requireFields(document: string, participant: string, fields: Record<string, unknown>): void {
+  const missing = Object.entries(fields)
+    .filter(([, v]) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0))
+    .map(([k]) => k);
+  if (missing.length) throw new MissingDataError(document, participant, missing);
+}
+
+const CHANNEL_NAMES = { vipnet: 'ViPNet (VPN)', 'leased-line': 'выделенная сеть', internet: 'сеть Интернет (не допускается, раздел 9.1)' } as const;
+const SED_MODES = { operator: 'СЭД, предоставляемая Оператором ИС СЭД (раздел 1 регламента)', connector: 'собственная СЭД через коннектор (раздел 2 регламента)' } as const;
+const DENIED_KINDS: Record<ProbeProtocol['denied'][number]['kind'], (d: ProbeProtocol['denied'][number]) => string> = {
+  'undeclared-port': (d) => `недекларированный порт ${d.port} узла сервиса`,
+  'undeclared-address': (d) => `недекларированный адрес ${d.address} в сети организации`,
+  'foreign-gateway': (d) => `обращение со шлюза другого участника (${d.source})`,
+};
+const fmtDate = (iso: string | undefined) => (iso ? iso.split('-').reverse().join('.') : undefined);
+
+export function renderDocument(kind: DocumentKind, participantId: string, context: DocumentContext): RenderedDocument {
+  const { inventory, plan } = context;
+  const found = inventory.participants.find((p) => p.value.id === participantId);
+  if (!found) throw new MissingDataError(TITLES[kind], participantId, ['participant file']);
+  const p: Participant = found.value;
+  const operator = inventory.operator!.value;
+  const name = (id: string | undefined) => (id ? inventory.participants.find((x) => x.value.id === id)?.value.name ?? id : undefined);
+  const title = TITLES[kind];
+  let view: Record<string, unknown>;
+  let file: string;
+
+  switch (kind) {
+    case 'request-new':
+    case 'request-update': {
+      const isNew = kind === 'request-new';
+      const needsCoordinator = ['state-institution', 'municipal-institution', 'rural-settlement'].includes(p.kind);
+      const fields: Record<string, unknown> = {
+        'name (1)': p.name,
+        'head (2)': p.head,
+        'clerk.name (3)': p.clerk.name,
+        'clerk.phone (3)': p.clerk.phone,
+        'clerk.email (3)': p.clerk.email,
+        ...(needsCoordinator ? { 'coordinatedBy (4)': p.coordinatedBy } : {}),
+        ...(isNew ? { 'sed.journals (5, 6)': p.sed.journals, 'sed.training (7)': p.sed.training } : {}),
+      };
+      requireFields(title, p.id, fields);
+      view = {
+        operatorName: operator.operator.name,
+        supportEmail: operator.operator.support.email,
+        phrase: isNew ? 'регистрации нового' : 'актуализации данных',
+        isNew,
+        name: p.name,
+        head: p.head,
+        clerkName: p.clerk.name,
+        clerkPhone: p.clerk.phone,
+        clerkEmail: p.clerk.email,
+        coordinator: needsCoordinator ? name(p.coordinatedBy) : 'не требуется',
+        journals: (p.sed.journals ?? []).map((j) => j.name).join('; '),
+        numberFormats: (p.sed.journals ?? []).map((j) => `${j.name}: ${j.numberFormat}`).join('; '),
+        training: fmtDate(p.sed.training),
+        sedMode: SED_MODES[p.sed.mode],
+      };
+      file = 'support-request';
+      break;
+    }
+    case 'act': {
+      const test = plan.contours.test.registrations.find((r) => r.participant === p.id);
+      const prod = plan.contours.prod.registrations.find((r) => r.participant === p.id);
+      const product = p.channel.vipnet ? operator.cryptoProducts.find((c) => c.id === p.channel.vipnet!.product) : undefined;
+      const line = p.channel.leasedLine;
+      requireFields(title, p.id, {
+        inn: p.inn,
+        'registrations.prod': prod,
+        'registrations.test.tested (date of the test protocol)': p.registrations.test?.tested,
+        'registrations.prod.switchDate': p.registrations.prod?.switchDate,
+        ...(p.channel.type === 'vipnet' ? { 'channel.vipnet.product (certified)': product } : {}),
+        ...(p.channel.type === 'leased-line' ? { 'channel.leasedLine.provider': line?.provider, 'channel.leasedLine.circuit': line?.circuit } : {}),
+      });
+      view = {
+        operatorName: operator.operator.name,
+        name: p.name,
+        inn: p.inn,
+        head: p.head,
+        mnemonic: prod!.mnemonic,
+        channel: CHANNEL_NAMES[p.channel.type],
+        channelDetails: product
+          ? `${product.name}, сертификат ${product.certificate} до ${fmtDate(product.validUntil)}; сеть ${p.channel.vipnet!.network}, узел ${p.channel.vipnet!.node}`
+          : line
+            ? `${line.provider}, канал ${line.circuit}${line.application ? `, ${line.application}` : ''}`
+            : 'нет',
+        networks: p.networks.join(', '),
+        testGateway: test?.gateway ?? 'нет регистрации',
+        prodGateway: prod!.gateway,
+        tested: fmtDate(p.registrations.test?.tested),
+        switchDate: fmtDate(p.registrations.prod?.switchDate),
+        endpoints: prod!.endpoints.map((e, i) => ({ n: i + 1, id: e.id, purpose: e.purpose, url: `${e.protocol}://${e.address}:${e.port}${e.path}`, messageTypes: prod!.messageTypes.join('; ') || '—' })),
+      };
+      file = 'connection-act';
+      break;
+    }
+    case 'protocol': {
+      const probe = context.probes?.test ?? context.probes?.prod;
+      requireFields(title, p.id, { 'connectivity probe results (prichal probe)': probe, 'technical.name': p.technical.name });
+      const results = { answered: 'ответ получен', 'no-answer': 'НЕТ ОТВЕТА', 'wrong-host': 'ответил другой узел', dropped: 'заблокировано', answered_denied: 'НЕ ЗАБЛОКИРОВАНО', refused: 'НЕ ЗАБЛОКИРОВАНО (отказ узла)' } as const;
+      view = {
+        name: p.name,
+        mnemonic: probe!.mnemonic,
+        contourName: probe!.contour === 'test' ? 'тестовый' : 'продуктивный',
+        edge: probe!.edge,
+        gateway: probe!.gateway,
+        startedAt: probe!.startedAt,
+        finishedAt: probe!.finishedAt,
+        allowed: probe!.allowed.map((a, i) => ({ n: i + 1, endpoint: a.endpoint, url: `${a.protocol}://${a.address}:${a.port}${a.path}`, result: results[a.result] })),
+        denied: probe!.denied.map((d, i) => ({ n: i + 1, description: DENIED_KINDS[d.kind](d), source: d.source, address: d.address, port: d.port, result: d.result === 'answered' ? results.answered_denied : results[d.result] })),
+        conclusion: probe!.passed ? 'тестирование пройдено успешно: все зарегистрированные сервисы доступны, недекларированные потоки блокируются.' : 'ТЕСТИРОВАНИЕ НЕ ПРОЙДЕНО: см. строки с отклонениями.',
+        technical: p.technical.name,
+      };
+      file = 'test-protocol';
+      break;
+    }
+    case 'leased-line': {
+      const line = p.channel.leasedLine;
+      const link = plan.links.find((l) => l.participant === p.id);
+      requireFields(title, p.id, {
+        'channel.type leased-line': p.channel.type === 'leased-line' ? line : undefined,
+        inn: p.inn,
+        'channel.leasedLine.provider': line?.provider,
+        'channel.leasedLine.circuit': line?.circuit,
+        'channel.leasedLine.vlan': line?.vlan,
+        'channel.leasedLine.bandwidthMbps': line?.bandwidthMbps,
+        'channel.leasedLine.application': line?.application,
+        'link allocation (prichal plan --save)': link,
+      });
+      view = {
+        name: p.name,
+        inn: p.inn,
+        head: p.head,
+        provider: line!.provider,
+        circuit: line!.circuit,
+        vlan: line!.vlan,
+        bandwidth: line!.bandwidthMbps,
+        edgeAddress: link!.edgeAddress,
+        participantAddress: link!.participantAddress,
+        networks: p.networks.join(', '),
+        edge: p.channel.edge,
+        application: line!.application,
+        technical: [p.technical.name, p.technical.phone, p.technical.email].filter(Boolean).join(', '),
+      };
+      file = 'leased-line-application';
+      break;
+    }
+  }
+  return { kind, title, participant: p.id, markdown: Mustache.render(template(file), view, {}, { escape: cell }) };
+}
+
+/** Documents that apply to a participant in its current state (what the main job writes). */
+export function applicableDocuments(p: Participant): DocumentKind[] {
+  const kinds: DocumentKind[] = [p.registrations.prod ? 'request-update' : 'request-new'];
+  if (p.registrations.test) kinds.push('protocol');
+  if (p.registrations.prod) kinds.push('act');
+  if (p.channel.type === 'leased-line') kinds.push('leased-line');
+  return kinds;
+}
