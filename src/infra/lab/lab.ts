@@ -175,6 +175,16 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
     );
   });
 
+  // Converge: lab containers and networks that this topology no longer has are removed
+  // (gateways are left to their own provisioner).
+  const wanted = new Set(names);
+  const stale = (await inspectMany<ContainerState>('container', await listByLabel('container', LAB_LABEL)))
+    .filter((c) => !wanted.has(c.Name.replace(/^\//, '')) && c.Config.Labels['prichal.managed'] !== 'gateway')
+    .map((c) => c.Name.replace(/^\//, ''));
+  if (stale.length) await docker(['rm', '-f', ...stale]);
+  const wantedNetworks = new Set(topology.networks.map((n) => n.name));
+  for (const n of await listByLabel('network', LAB_LABEL)) if (!wantedNetworks.has(n)) await docker(['network', 'rm', n]).catch(() => {});
+
   await waitForBus(topology, operator, log);
   log(`lab up: ${names.length} containers (${created} created, ${names.length - created} kept), ${topology.networks.length} networks`);
   return topology;
