@@ -36,6 +36,9 @@ for contour in test prod; do
     node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).passed ? 0 : 1)' "$out/probes/$contour-$participant.json" || failed=$((failed + 1))
   done
 done
+step "documents and coverage statistics"
+bin/prichal docs --all --inventory "$inv" --out "$out/documents" --probes "$out/probes" --pdf | tail -n 3
+bin/prichal coverage --inventory "$inv" --out "$out"
 step "drift and audit report (nightly mode)"
 set +e
 bin/prichal drift --all --inventory "$inv" --out "$out/reports"
