@@ -8,12 +8,11 @@
 import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connectEdge } from '../src/cli/context.js';
+import { applyFirewalls } from '../src/cli/context.js';
 import { checkInventory } from '../src/cli/pipeline.js';
 import { collectBus, collectEdges, collectGateways } from '../src/collect/index.js';
 import { runChecks } from '../src/drift/run.js';
 import { BusClient } from '../src/infra/bus.js';
-import { applyEdgeFirewall } from '../src/infra/firewall.js';
 import { imageTag } from '../src/infra/lab/image.js';
 import { readCredentials } from '../src/infra/secrets.js';
 import { PROJECT_ROOT } from '../src/project.js';
@@ -44,11 +43,7 @@ async function main() {
 
     let t = performance.now();
     const edges = plan.edges.filter((e) => e.participants.length);
-    for (const e of edges) {
-      const conn = await connectEdge(e);
-      await applyEdgeFirewall(conn, e);
-      conn.close();
-    }
+    await applyFirewalls(edges);
     for (const c of ['test', 'prod'] as const) {
       const cred = operator.contours[c].bus.credentials;
       const { username } = await readCredentials(cred);
@@ -93,11 +88,7 @@ async function main() {
   } finally {
     // Leave the lab as the sample plans it: its firewall, no bench vhosts, no bench users.
     const sample = await checkInventory(path.join(PROJECT_ROOT, 'inventory'), '2026-11-23');
-    for (const e of sample.plan!.edges) {
-      const conn = await connectEdge(e);
-      await applyEdgeFirewall(conn, e);
-      conn.close();
-    }
+    await applyFirewalls(sample.plan!.edges);
     const op = sample.validation.inventory.operator!.value;
     const users = Array.from({ length: COUNT }, (_, i) => `ORG_${String(i).padStart(5, '0')}`);
     for (const c of ['test', 'prod'] as const) await admin('DELETE', op.contours[c].bus.url, `/vhosts/${VHOSTS[c]}`, op.contours[c].bus.credentials);

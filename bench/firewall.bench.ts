@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { checkInventory } from '../src/cli/pipeline.js';
-import { connectEdge } from '../src/cli/context.js';
+import { applyFirewalls, connectEdge, withEdge } from '../src/cli/context.js';
 import { applyEdgeFirewall, NFT, type ApplyTimings } from '../src/infra/firewall.js';
 import { secretsDir } from '../src/infra/secrets.js';
 import type { PlannedEdge } from '../src/plan/index.js';
@@ -27,14 +27,11 @@ async function edgeFor(count: number, dir: string): Promise<PlannedEdge> {
 }
 
 async function forwardRuleCount(edge: PlannedEdge): Promise<number> {
-  const conn = await connectEdge(edge);
-  try {
+  return withEdge(edge, async (conn) => {
     await applyEdgeFirewall(conn, edge);
     const out = await conn.exec(`${NFT} -j list chain inet prichal forward`);
     return (JSON.parse(out.stdout) as { nftables: Array<Record<string, unknown>> }).nftables.filter((o) => o.rule).length;
-  } finally {
-    conn.close();
-  }
+  });
 }
 
 async function main() {
@@ -84,11 +81,7 @@ async function main() {
   } finally {
     // Leave the lab as the sample inventory plans it.
     const sample = await checkInventory(path.join(PROJECT_ROOT, 'inventory'), '2026-11-23');
-    for (const edge of sample.plan!.edges) {
-      const conn = await connectEdge(edge);
-      await applyEdgeFirewall(conn, edge);
-      conn.close();
-    }
+    await applyFirewalls(sample.plan!.edges);
     await rm(work, { recursive: true, force: true });
   }
 }

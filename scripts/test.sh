@@ -6,4 +6,5 @@ set -euo pipefail
 . "$(dirname "$0")/setup.sh"
 . "$(dirname "$0")/setup-lab.sh"
 cd "$PRICHAL_ROOT"
+tsc -p tsconfig.test.json
 exec vitest run "$@"

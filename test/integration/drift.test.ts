@@ -6,7 +6,7 @@ import { exitCode, type CheckResult } from '../../src/drift/model.js';
 import { expectedGateways, runChecks } from '../../src/drift/run.js';
 import { assertPromotable, EXCHANGE, queueName, type BusClient } from '../../src/infra/bus.js';
 import { docker } from '../../src/infra/docker.js';
-import { applyEdgeFirewall, NFT } from '../../src/infra/firewall.js';
+import { NFT } from '../../src/infra/firewall.js';
 import { contourGatewaySpecs, ensureGateways } from '../../src/infra/gateways.js';
 import { imageTag, LAB_LABEL } from '../../src/infra/lab/image.js';
 import { readCredentials } from '../../src/infra/secrets.js';
@@ -15,7 +15,7 @@ import type { Plan } from '../../src/plan/index.js';
 import { dockerRunArgs } from '../../src/render/index.js';
 import { checkInventory } from '../../src/cli/pipeline.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
-import { busClient, connectEdge, edge, topologyOf } from './lab.js';
+import { applyFirewalls, busClient, connectEdge, edge, topologyOf, withEdge } from './lab.js';
 
 let plan: Plan;
 let operator: OperatorFile;
@@ -24,11 +24,7 @@ const buses: Partial<Record<'test' | 'prod', BusClient>> = {};
 const gatewayOptions = (c: 'test' | 'prod') => ({ image: imageTag(), network: topologyOf({ plan, operator }).gatewayNetworks[c].name });
 
 async function onboard(): Promise<void> {
-  for (const e of plan.edges) {
-    const conn = await connectEdge(e);
-    await applyEdgeFirewall(conn, e);
-    conn.close();
-  }
+  await applyFirewalls(plan.edges);
   for (const c of ['test', 'prod'] as const) {
     await ensureGateways(contourGatewaySpecs(plan, c, gatewayOptions(c)), c, { [LAB_LABEL]: 'true' });
     const state = await buses[c]!.read();
@@ -55,9 +51,7 @@ async function adminFetch(method: string, path: string, body?: unknown): Promise
 }
 
 async function edgeExec(id: string, command: string): Promise<void> {
-  const conn = await connectEdge(edge(plan, id));
-  await conn.exec(command);
-  conn.close();
+  await withEdge(edge(plan, id), (conn) => conn.exec(command));
 }
 
 beforeAll(async () => {

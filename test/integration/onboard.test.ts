@@ -8,12 +8,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../../src/infra/docker.js';
 import { labUp } from '../../src/infra/lab/lab.js';
-import { applyEdgeFirewall } from '../../src/infra/firewall.js';
 import { contourGatewaySpecs, ensureGateways } from '../../src/infra/gateways.js';
 import { imageTag, LAB_LABEL } from '../../src/infra/lab/image.js';
 import { prichal } from '../helpers/cli.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
-import { busClient, connectEdge, loadSample, topologyOf } from './lab.js';
+import { applyFirewalls, busClient, loadSample, topologyOf } from './lab.js';
 
 const FILE = 'participants/new-sp.yaml';
 let dir: string;
@@ -37,11 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const { plan, operator } = await loadSample();
   await labUp(plan, operator);
-  for (const e of plan.edges) {
-    const conn = await connectEdge(e);
-    await applyEdgeFirewall(conn, e);
-    conn.close();
-  }
+  await applyFirewalls(plan.edges);
   for (const c of ['test', 'prod'] as const) {
     await ensureGateways(contourGatewaySpecs(plan, c, { image: imageTag(), network: topologyOf({ plan, operator }).gatewayNetworks[c].name }), c, { [LAB_LABEL]: 'true' });
     await (await busClient(operator, c)).remove('TMR_NEWSP');

@@ -1,11 +1,11 @@
 // The connectivity probe through the real edges: with the planned firewall every declared
 // endpoint answers and every undeclared sample is dropped; without it, the leaks show.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyEdgeFirewall, NFT } from '../../src/infra/firewall.js';
+import { NFT } from '../../src/infra/firewall.js';
 import { probe } from '../../src/infra/lab/probe.js';
 import type { LabTopology } from '../../src/infra/lab/topology.js';
 import type { Plan } from '../../src/plan/index.js';
-import { connectEdge, edge, loadSample, topologyOf } from './lab.js';
+import { applyFirewalls, edge, loadSample, topologyOf, withEdge } from './lab.js';
 
 let plan: Plan;
 let topology: LabTopology;
@@ -14,17 +14,10 @@ beforeAll(async () => {
   const sample = await loadSample();
   plan = sample.plan;
   topology = topologyOf(sample);
-  for (const e of plan.edges) {
-    const conn = await connectEdge(e);
-    await applyEdgeFirewall(conn, e);
-    conn.close();
-  }
+  await applyFirewalls(plan.edges);
 });
 afterAll(async () => {
-  const e = edge(plan, 'edge-2');
-  const conn = await connectEdge(e);
-  await applyEdgeFirewall(conn, e);
-  conn.close();
+  await applyFirewalls([edge(plan, 'edge-2')]);
 });
 
 describe('probe', () => {
@@ -42,9 +35,7 @@ describe('probe', () => {
 
   it('fails, naming each leak, when the edge lets everything through', async () => {
     const e = edge(plan, 'edge-2');
-    const conn = await connectEdge(e);
-    await conn.exec(`${NFT} delete table inet prichal`);
-    conn.close();
+    await withEdge(e, (conn) => conn.exec(`${NFT} delete table inet prichal`));
     const protocol = await probe(plan, topology, 'test', 'obl-hospital-3');
     expect(protocol.passed).toBe(false);
     const leaks = protocol.denied.filter((d) => d.result !== 'dropped');

@@ -5,11 +5,10 @@ import path from 'node:path';
 import { applicableDocuments, coverage, coverageMarkdown, documentHtml, DOCUMENT_KINDS, htmlToPdf, MissingDataError, renderDocument, type DocumentKind } from '../../docs/index.js';
 import type { ContourName } from '../../inventory/index.js';
 import { assertPromotable } from '../../infra/bus.js';
-import { applyEdgeFirewall } from '../../infra/firewall.js';
 import { contourGatewaySpecs, ensureGateways } from '../../infra/gateways.js';
 import { imageTag, LAB_LABEL } from '../../infra/lab/image.js';
 import { probe, type ProbeProtocol } from '../../infra/lab/probe.js';
-import { busClient, connectEdge, liveContext, topologyOf, type LiveContext } from '../context.js';
+import { applyFirewalls, busClient, liveContext, topologyOf, type LiveContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { checkInventory } from '../pipeline.js';
 
@@ -106,14 +105,7 @@ export async function onboard(options: { inventory: string; participant: string;
 
   const topology = topologyOf(context);
   const applyContour = async (contour: ContourName) => {
-    await run(`firewall ${edge.id}`, async () => {
-      const conn = await connectEdge(edge);
-      try {
-        return await applyEdgeFirewall(conn, edge);
-      } finally {
-        conn.close();
-      }
-    }, (r) => `table inet prichal applied and verified (${r.bytes} bytes)`);
+    await run(`firewall ${edge.id}`, async () => (await applyFirewalls([edge]))[0]!, (r) => `table inet prichal applied and verified (${r.bytes} bytes)`);
     await run(`gateway ${contour}`, () => ensureGateways(contourGatewaySpecs(context.plan, contour, { image: imageTag(), network: topology.gatewayNetworks[contour].name }), contour, { [LAB_LABEL]: 'true' }), (r) => `${r.created} started, ${r.kept} unchanged`);
     const registration = context.plan.contours[contour].registrations.find((r) => r.participant === id)!;
     await run(`bus ${contour}`, async () => {

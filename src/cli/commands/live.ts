@@ -2,30 +2,21 @@
 import { writeFile } from 'node:fs/promises';
 import type { ContourName } from '../../inventory/index.js';
 import { assertPromotable, type BusState } from '../../infra/bus.js';
-import { applyEdgeFirewall, type ApplyResult } from '../../infra/firewall.js';
+import type { ApplyResult } from '../../infra/firewall.js';
 import { probe, type ProbeProtocol } from '../../infra/lab/probe.js';
 import { contourGatewaySpecs, ensureGateways } from '../../infra/gateways.js';
 import { imageTag, LAB_LABEL } from '../../infra/lab/image.js';
 import { renderEdgeRuleset } from '../../render/index.js';
 import { UsageError } from '../errors.js';
-import { busClient, connectEdge, liveContext, selectEdges, topologyOf } from '../context.js';
+import { applyFirewalls, busClient, liveContext, selectEdges, topologyOf } from '../context.js';
 
 export async function firewall(options: { action: string; inventory: string; edge?: string; log: (line: string) => void }): Promise<{ applied?: ApplyResult[]; rendered?: Array<{ edge: string; text: string }> }> {
   const context = await liveContext(options.inventory);
   const edges = selectEdges(context.plan, options.edge);
   if (options.action === 'render') return { rendered: edges.map(renderEdgeRuleset) };
   if (options.action !== 'apply') throw new UsageError(`firewall takes apply or render, not '${options.action}'`);
-  const applied: ApplyResult[] = [];
-  for (const edge of edges) {
-    const conn = await connectEdge(edge);
-    try {
-      const result = await applyEdgeFirewall(conn, edge);
-      options.log(`${edge.id}: applied ${result.bytes} bytes in ${result.durationMs.toFixed(0)} ms (previous table ${result.previous})`);
-      applied.push(result);
-    } finally {
-      conn.close();
-    }
-  }
+  const applied = await applyFirewalls(edges);
+  for (const result of applied) options.log(`${result.edge}: applied ${result.bytes} bytes in ${result.durationMs.toFixed(0)} ms (previous table ${result.previous})`);
   return { applied };
 }
 
