@@ -7,7 +7,16 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 600_000,
     projects: [
-      { test: { name: 'unit', include: ['test/*.test.ts'], sequence: { groupOrder: 0 } } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/*.test.ts'],
+          sequence: { groupOrder: 0 },
+          // The compiled Pulumi program is loaded by Node itself, as the engine would: Pulumi
+          // serializes dynamic providers from their source, which vite's transform would change.
+          server: { deps: { external: [/\/dist\/src\//] } },
+        },
+      },
       {
         test: {
           name: 'integration',

@@ -12,3 +12,5 @@ bin/prichal lab up >/dev/null
 node dist/bench/firewall.bench.js
 echo "== drift (issue 5)"
 node dist/bench/drift.bench.js
+echo "== Pulumi program under mocks (issue 4)"
+node dist/bench/pulumi.bench.js

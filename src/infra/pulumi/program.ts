@@ -1,0 +1,73 @@
+// The Pulumi program: thin wiring from the plan to resources, one stack per contour.
+//   - a Gateway per registered participant (gateways: pulumi) on the contour's network;
+//   - an EdgeFirewall per edge, owned by the test stack: the edge's one table carries both
+//     contours' flows, so only one stack may own it (test exists first: seed 003 §4.6);
+//   - a BusRegistration per registered participant.
+// All logic lives in the pure stages; this file only maps plan objects to resources.
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
+import type { ContourName, OperatorFile } from '../../inventory/index.js';
+import type { Plan } from '../../plan/index.js';
+import { gatewaySpec } from '../../render/index.js';
+import { BusRegistration } from './bus-registration.js';
+import { EdgeFirewall } from './edge-firewall.js';
+import { Gateway } from './gateway.js';
+
+export type GatewayMode = 'pulumi' | 'external';
+
+export interface ProgramArgs {
+  contour: ContourName;
+  plan: Plan;
+  operator: OperatorFile;
+  gateways: GatewayMode;
+  image: string;
+  /** Secrets by the inventory's credential names (SSH keys, "user:password" for the bus). */
+  secret: (name: string) => pulumi.Input<string>;
+  /** Absolute path of compiled src/, for the dynamic providers. */
+  modules: string;
+}
+
+export interface ProgramResources {
+  network?: docker.Network;
+  gateways: Gateway[];
+  firewalls: EdgeFirewall[];
+  registrations: BusRegistration[];
+}
+
+export function definePrichal(args: ProgramArgs): ProgramResources {
+  const { contour, plan, operator } = args;
+  const registrations = plan.contours[contour].registrations;
+  const out: ProgramResources = { gateways: [], firewalls: [], registrations: [] };
+
+  const networkName = `prichal-${contour}`;
+  if (args.gateways === 'pulumi') {
+    out.network = new docker.Network(networkName, { name: networkName, ipamConfigs: [{ subnet: plan.contours[contour].gatewayPool }], labels: [{ label: 'prichal.contour', value: contour }] });
+    for (const r of registrations) {
+      const spec = gatewaySpec(r, contour, { image: args.image, network: networkName });
+      out.gateways.push(new Gateway(spec.name, { spec, network: out.network.name }));
+    }
+  }
+
+  if (contour === 'test') {
+    for (const edge of plan.edges) {
+      const credentials = operator.edges.find((e) => e.id === edge.id)!.ssh.credentials;
+      out.firewalls.push(new EdgeFirewall(`firewall-${edge.id}`, { edge, privateKey: args.secret(credentials), modules: args.modules }));
+    }
+  }
+
+  const bus = operator.contours[contour].bus;
+  const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.participant, r.status]));
+  for (const r of registrations) {
+    out.registrations.push(
+      new BusRegistration(`bus-${contour}-${r.participant}`, {
+        contour,
+        registration: r,
+        testStatus: testStatus.get(r.participant),
+        bus: { url: bus.url, vhost: bus.vhost, testVhost: operator.contours.test.bus.vhost },
+        credentials: args.secret(bus.credentials),
+        modules: args.modules,
+      }),
+    );
+  }
+  return out;
+}
