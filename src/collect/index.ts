@@ -2,6 +2,7 @@
 // registrations from the management API. Reads only, never writes; a host that cannot be read
 // is returned as a value ("not checked"), so one dead host never stops a fleet-wide run.
 import { createHash } from 'node:crypto';
+import { mapBounded } from '../concurrency.js';
 import type { ContourName, OperatorFile } from '../inventory/index.js';
 import { BusClient, type BusState } from '../infra/bus.js';
 import { docker, inspectMany } from '../infra/docker.js';
@@ -16,20 +17,6 @@ export interface EdgeState {
   edge: string;
   tables: Map<string, TableModel>;
   sshCommands: number;
-}
-
-export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await work(items[i]!);
-      }
-    }),
-  );
-  return results;
 }
 
 /** One SSH session and one `nft -j list ruleset` per edge, edges concurrently (bounded). */

@@ -47,7 +47,7 @@ export async function collectAndCheck(plan: Plan, operator: OperatorFile, option
     reads.dockerCalls = gateways.value.dockerCalls;
     findings.push(...checkGateways(expectedGateways(plan, options.gateways), gateways.value.containers));
   } else unchecked.push({ subject: 'docker', requirements: ['GW-1'], reason: gateways.error });
-  const [test, prod] = buses;
+  const test = buses[0];
   for (const [i, contour] of CONTOURS.entries()) {
     const state = buses[i]!;
     if (!state.ok) {
@@ -57,7 +57,6 @@ export async function collectAndCheck(plan: Plan, operator: OperatorFile, option
     reads.busRequests[contour] = state.value.requests;
     findings.push(...checkBus(plan, contour, state.value, contour === 'prod' && test?.ok ? test.value : undefined));
   }
-  void prod;
   return { findings, unchecked, reads };
 }
 

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import { mapBounded } from '../../concurrency.js';
 import { PROJECT_ROOT } from '../../project.js';
 import type { Plan } from '../../plan/index.js';
 import type { OperatorFile } from '../../inventory/index.js';
@@ -76,15 +77,6 @@ async function ensureContainer(name: string, spec: unknown, current: Map<string,
   return 'created';
 }
 
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
-
 function nginxConfig(host: LabHost, httpPorts: Set<number>): string {
   const servers = host.ports.map((port) => {
     const tls = httpPorts.has(port) ? '' : ' ssl';
@@ -131,7 +123,7 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   );
 
   // Edges: SSH on loopback with the pinned host key, nft for netops, routes to the gateway pools via the hub.
-  await pool(topology.edges, 4, async (edge) => {
+  await mapBounded(topology.edges, 4, async (edge) => {
     const keyFile = path.join(HOSTKEYS_DIR, edge.id);
     if (!existsSync(keyFile)) throw new Error(`no lab host key for ${edge.id}: expected ${keyFile} (generate one with ssh-keygen -t ed25519 and pin its fingerprint in operator.yaml)`);
     const inventoryEdge = operator.edges.find((e) => e.id === edge.id)!;
@@ -165,7 +157,7 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   for (const r of [...plan.contours.test.registrations, ...plan.contours.prod.registrations]) {
     for (const e of r.endpoints) if (e.protocol === 'http') httpPorts.set(e.address, (httpPorts.get(e.address) ?? new Set()).add(e.port));
   }
-  await pool(topology.hosts, 6, async (host) => {
+  await mapBounded(topology.hosts, 6, async (host) => {
     const config = nginxConfig(host, httpPorts.get(host.address) ?? new Set());
     count(
       await ensureContainer(host.container, { image, host, config }, current, async (labels) => {
