@@ -142,7 +142,7 @@ export function checkBus(plan: Plan, contour: ContourName, state: BusState, test
       const status = testStatus.get(p.user);
       const inTest = testState?.permissions.some((t) => t.user === p.user) ?? true;
       if (status !== 'tested' || !inTest) {
-        const participant = plan.contours.prod.registrations.find((r) => r.mnemonic === p.user)?.participant;
+        const participant = CONTOURS.flatMap((c) => plan.contours[c].registrations).find((r) => r.mnemonic === p.user)?.participant;
         out.push({ requirement: 'BUS-2', ...(participant ? { participant } : {}), contour, subject, severity: 'error', message: `${p.user} is registered in production without a tested test registration`, evidence: `test status: ${status ?? 'none'}; present in test vhost: ${inTest}`, fix: 'remove the production registration until the test contour passes (seed 003 §4.6)' });
       }
     }

@@ -122,6 +122,14 @@ describe('drift on the lab', () => {
       expected: ['BUS-1 dep-zdrav test'],
     },
     {
+      name: 'a production registration without a tested test registration',
+      tamper: async () => {
+        const onokhino = plan.contours.test.registrations.find((r) => r.participant === 'onokhino-sp')!;
+        await buses.prod!.ensure(onokhino);
+      },
+      expected: ['BUS-1 bus smev-prod prod', 'BUS-1 bus smev-prod prod', 'BUS-2 onokhino-sp prod'],
+    },
+    {
       name: "an unmanaged container with Prichal's label",
       tamper: () => docker(['run', '-d', '--name', 'prichal-gw-ghost', '--label', 'prichal.participant=ghost', '--label', `${LAB_LABEL}=true`, imageTag(), 'sleep', 'infinity']).then(() => {}),
       expected: ['GW-1 ghost'],
@@ -141,6 +149,7 @@ describe('drift on the lab', () => {
     } finally {
       await execa('docker', ['rm', '-f', 'prichal-gw-ghost'], { reject: false });
       await adminFetch('DELETE', '/users/ZZ_INTRUDER').catch(() => {});
+      await buses.prod!.remove('TMR_ONOKHINO');
       await onboard();
     }
     expect(brief(await drift())).toEqual([]);
