@@ -13,6 +13,9 @@ import { renderJunit, writeReports } from '../src/report/index.js';
 import { launchBrowser } from './helpers/browser.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY, type Edit } from './helpers/inventory.js';
 import { prichal } from './helpers/cli.js';
+import { Ajv } from 'ajv';
+import * as ajvFormats from 'ajv-formats';
+import { PROJECT_ROOT } from '../src/project.js';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeInventory)));
@@ -97,6 +100,12 @@ describe('reports', () => {
     expect(files.map((f) => path.basename(f))).toEqual(['audit.json', 'audit.junit.xml', 'audit.md', 'audit.html']);
     const json = JSON.parse(await readFile(files[0]!, 'utf8'));
     expect(json.version).toBe(1);
+    // The JSON report follows its published schema.
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    (ajvFormats as unknown as { default: (a: Ajv) => void }).default(ajv);
+    const validate = ajv.compile(JSON.parse(await readFile(path.join(PROJECT_ROOT, 'src/report/result.schema.json'), 'utf8')));
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...json, findings: [{ requirement: 'XX-9' }] })).toBe(false);
     expect(json.summary).toMatchObject({ status: 'PARTIAL: not everything could be checked', exitCode: 3 });
     const md = await readFile(files[2]!, 'utf8');
     expect(md).toContain('PARTIAL');
