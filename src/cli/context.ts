@@ -3,9 +3,7 @@
 import type { ContourName, OperatorFile } from '../inventory/index.js';
 import { BusClient } from '../infra/bus.js';
 import { labTopology, type LabTopology } from '../infra/lab/topology.js';
-import { readCredentials, readSecret } from '../infra/secrets.js';
-import { SshConnection } from '../infra/ssh.js';
-import { applyEdgeFirewall, type ApplyResult } from '../infra/firewall.js';
+import { readCredentials } from '../infra/secrets.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
 import { UsageError } from './errors.js';
 import { checkInventory } from './pipeline.js';
@@ -32,27 +30,7 @@ export function selectEdges(plan: Plan, id: string | undefined): PlannedEdge[] {
   return [edge];
 }
 
-export async function connectEdge(edge: PlannedEdge): Promise<SshConnection> {
-  const key = await readSecret(edge.ssh.credentials);
-  return SshConnection.connect({ host: edge.ssh.host, port: edge.ssh.port, user: edge.ssh.user, hostKey: edge.ssh.hostKey }, key);
-}
-
-/** One connection for `work`, closed whatever happens. */
-export async function withEdge<T>(edge: PlannedEdge, work: (conn: SshConnection) => Promise<T>): Promise<T> {
-  const conn = await connectEdge(edge);
-  try {
-    return await work(conn);
-  } finally {
-    conn.close();
-  }
-}
-
-/** Applies the planned table to each edge in turn (each atomic, verified, rolled back on failure). */
-export async function applyFirewalls(edges: readonly PlannedEdge[]): Promise<ApplyResult[]> {
-  const results: ApplyResult[] = [];
-  for (const edge of edges) results.push(await withEdge(edge, (conn) => applyEdgeFirewall(conn, edge)));
-  return results;
-}
+export { applyFirewalls, connectEdge, withEdge } from '../infra/edges.js';
 
 export async function busClient(operator: OperatorFile, contour: ContourName): Promise<BusClient> {
   const bus = operator.contours[contour].bus;

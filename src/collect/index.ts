@@ -6,8 +6,8 @@ import { mapBounded } from '../concurrency.js';
 import type { ContourName, OperatorFile } from '../inventory/index.js';
 import { BusClient, type BusState } from '../infra/bus.js';
 import { docker, inspectMany } from '../infra/docker.js';
-import { readCredentials, readSecret } from '../infra/secrets.js';
-import { SshConnection } from '../infra/ssh.js';
+import { withEdge } from '../infra/edges.js';
+import { readCredentials } from '../infra/secrets.js';
 import type { PlannedEdge } from '../plan/index.js';
 import { GATEWAY_LABELS, parseNftJson, type TableModel } from '../render/index.js';
 
@@ -23,14 +23,8 @@ export interface EdgeState {
 export async function collectEdges(edges: readonly PlannedEdge[], options: { concurrency?: number; onDone?: () => void } = {}): Promise<Array<Collected<EdgeState> & { edge: string }>> {
   return mapBounded(edges, options.concurrency ?? 8, async (edge) => {
     try {
-      const key = await readSecret(edge.ssh.credentials);
-      const conn = await SshConnection.connect({ host: edge.ssh.host, port: edge.ssh.port, user: edge.ssh.user, hostKey: edge.ssh.hostKey }, key, { connectTimeoutMs: 5_000 });
-      try {
-        const out = await conn.exec('/usr/sbin/nft -j list ruleset');
-        return { edge: edge.id, ok: true as const, value: { edge: edge.id, tables: parseNftJson(out.stdout), sshCommands: 1 } };
-      } finally {
-        conn.close();
-      }
+      const out = await withEdge(edge, (conn) => conn.exec('/usr/sbin/nft -j list ruleset'), { connectTimeoutMs: 5_000 });
+      return { edge: edge.id, ok: true as const, value: { edge: edge.id, tables: parseNftJson(out.stdout), sshCommands: 1 } };
     } catch (error) {
       return { edge: edge.id, ok: false as const, error: (error as Error).message };
     } finally {

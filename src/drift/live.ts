@@ -37,20 +37,21 @@ export function ownerIndex(plan: Plan): (text: string) => string | undefined {
 export function checkEdge(edge: PlannedEdge, state: EdgeState, ownerOf: (text: string) => string | undefined): Finding[] {
   const out: Finding[] = [];
   const base = { subject: edge.id } as const;
+  const planned = plannedTable(edge);
   const live = state.tables.get('inet prichal');
   const forward = live?.chains.forward;
   if (!forward || forward.hook !== 'forward' || forward.policy !== 'drop') {
     out.push({ ...base, requirement: 'FW-1', severity: 'error', message: `no default-deny: ${forward ? `chain forward has policy ${forward.policy}` : 'Prichal\'s forward chain is missing'}`, evidence: forward ? `inet prichal forward: type ${forward.type} hook ${forward.hook} priority ${forward.prio}; policy ${forward.policy}` : 'table inet prichal: absent', fix: "re-apply the edge firewall: 'prichal firewall apply --edge " + edge.id + "'" });
   }
-  for (const d of compareTables(plannedTable(edge), live)) {
-    const participant = d.kind.endsWith('element') ? ownerOf(d.message.split(': ').slice(1).join(': ').replace(/^(missing|extra) element /, '')) : undefined;
+  for (const d of compareTables(planned, live)) {
+    const participant = d.element ? ownerOf(d.element) : undefined;
     out.push({ ...base, ...(participant ? { participant } : {}), requirement: 'FW-3', severity: 'error', message: d.message, evidence: `live table inet prichal on ${edge.id}`, fix: `re-apply the planned table ('prichal firewall apply --edge ${edge.id}'); change the inventory instead of the host` });
   }
   // FW-2: whatever accepts traffic beyond the declared pairs.
   if (live) {
     for (const [name, set] of Object.entries(live.sets)) {
-      const planned = new Set(plannedTable(edge).sets[name]?.elements ?? []);
-      for (const element of set.elements.filter((e) => !planned.has(e))) {
+      const declared = new Set(planned.sets[name]?.elements ?? []);
+      for (const element of set.elements.filter((e) => !declared.has(e))) {
         const participant = ownerOf(element);
         out.push({ ...base, ...(participant ? { participant } : {}), requirement: 'FW-2', severity: 'error', message: `accepts an undeclared flow ${element}`, evidence: `set ${name} element ${element}`, fix: 'remove the element; declare the flow in the inventory if it is needed' });
       }
@@ -133,8 +134,9 @@ export function checkBus(plan: Plan, contour: ContourName, state: BusState, test
       out.push({ ...extraBase, message: `extra bus user ${user} carries Prichal's tag but is in no plan${withPermission.has(user) ? ` and has permissions in ${state.vhost}` : ''}`, evidence: `GET /api/users: ${user} [prichal]`, fix: `remove the user or register the participant in the inventory` });
     }
   }
+  const plannedQueues = new Set([...planned].map(queueName));
   for (const queue of state.queues) {
-    if (![...planned].some((m) => queueName(m) === queue)) out.push({ ...extraBase, message: `extra queue ${queue} with Prichal's naming`, evidence: `GET /api/queues/${state.vhost}`, fix: 'remove the queue or register its participant' });
+    if (!plannedQueues.has(queue)) out.push({ ...extraBase, message: `extra queue ${queue} with Prichal's naming`, evidence: `GET /api/queues/${state.vhost}`, fix: 'remove the queue or register its participant' });
   }
   if (contour === 'prod') {
     const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.mnemonic, r.status]));

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { PlannedEdge } from '../plan/index.js';
 import { compareTables, parseNftJson, plannedTable, PRICHAL_TABLE, renderEdgeRuleset, replaceTableTransaction, type TableDifference } from '../render/index.js';
-import { SshError, type SshConnection } from './ssh.js';
+import type { SshConnection } from './ssh.js';
 
 export const NFT = '/usr/sbin/nft';
 const TABLE = `${PRICHAL_TABLE.family} ${PRICHAL_TABLE.name}`;
@@ -31,14 +31,6 @@ export interface ApplyResult {
   previous: 'absent' | 'present';
   bytes: number;
   durationMs: number;
-}
-
-/** The live Prichal table as nft text, or undefined when the host has none. */
-export async function readTableText(conn: SshConnection): Promise<string | undefined> {
-  const result = await conn.exec(`${NFT} list table ${TABLE}`, { allowFailure: true });
-  if (result.exitCode === 0) return result.stdout;
-  if (/No such file or directory|does not exist/i.test(result.stderr)) return undefined;
-  throw new SshError('command', conn.label, `${conn.label}: nft list table ${TABLE} exited ${result.exitCode}: ${result.stderr.trim()}`, `nft list table ${TABLE}`, result.exitCode, result.stderr);
 }
 
 export async function readTable(conn: SshConnection) {

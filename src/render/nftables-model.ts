@@ -164,6 +164,8 @@ export interface TableDifference {
   kind: 'missing-table' | 'chain' | 'rules' | 'set' | 'missing-element' | 'extra-element';
   /** Where: chain or set name. */
   object: string;
+  /** For missing-/extra-element: the canonical element. */
+  element?: string;
   message: string;
 }
 
@@ -196,8 +198,8 @@ export function compareTables(planned: TableModel, live: TableModel | undefined)
     if (want.type.join() !== have.type.join() || want.flags.join() !== have.flags.join()) out.push({ kind: 'set', object: name, message: `set ${name}: type or flags differ` });
     const haveSet = new Set(have.elements);
     const wantSet = new Set(want.elements);
-    for (const e of want.elements) if (!haveSet.has(e)) out.push({ kind: 'missing-element', object: name, message: `set ${name}: missing element ${e}` });
-    for (const e of have.elements) if (!wantSet.has(e)) out.push({ kind: 'extra-element', object: name, message: `set ${name}: extra element ${e}` });
+    for (const e of want.elements) if (!haveSet.has(e)) out.push({ kind: 'missing-element', object: name, element: e, message: `set ${name}: missing element ${e}` });
+    for (const e of have.elements) if (!wantSet.has(e)) out.push({ kind: 'extra-element', object: name, element: e, message: `set ${name}: extra element ${e}` });
   }
   for (const name of Object.keys(live.sets)) if (!planned.sets[name]) out.push({ kind: 'set', object: name, message: `extra set ${name}` });
   return out;

@@ -2,7 +2,7 @@
 // other tables untouched, rollback on a failed load and on a read-back mismatch, a connection
 // killed mid-apply, and refused host keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyEdgeFirewall, FirewallApplyError, NFT, readTable, readTableText } from '../../src/infra/firewall.js';
+import { applyEdgeFirewall, FirewallApplyError, NFT, readTable } from '../../src/infra/firewall.js';
 import { readSecret } from '../../src/infra/secrets.js';
 import { SshConnection, SshError } from '../../src/infra/ssh.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';
@@ -88,7 +88,7 @@ describe('applyEdgeFirewall', () => {
     }
     // The early kills land before nft runs: those must leave the old table.
     expect(outcomes[0]).toBe('old');
-    expect(await readTableText(conn)).toBeDefined();
+    expect(await readTable(conn)).toBeDefined();
   });
 });
 
