@@ -1,5 +1,6 @@
 // A thin wrapper over the Docker CLI (execa): every lab and gateway operation goes through
 // here, so that errors carry the command and Docker's own message.
+import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 
 export class DockerError extends Error {
@@ -36,3 +37,33 @@ export async function listByLabel(kind: 'container' | 'network', label: string):
   const args = kind === 'container' ? ['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}'] : ['network', 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}'];
   return (await docker(args)).split('\n').filter(Boolean).sort();
 }
+
+/** Label holding the hash of the specification a container was created from. */
+export const SPEC_LABEL = 'prichal.spec-hash';
+
+export interface ContainerState {
+  Name: string;
+  State: { Running: boolean; Status: string };
+  Config: { Labels: Record<string, string> };
+}
+
+/**
+ * Keeps a running container whose spec-hash label matches `spec`; otherwise removes it and
+ * calls `create` with the labels (the spec hash included) the new container must carry.
+ */
+export async function ensureContainer(
+  name: string,
+  spec: unknown,
+  current: ReadonlyMap<string, ContainerState>,
+  labels: Record<string, string>,
+  create: (labelArgs: Record<string, string>) => Promise<void>,
+): Promise<'kept' | 'created'> {
+  const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  const existing = current.get(name);
+  if (existing?.State.Running && existing.Config.Labels[SPEC_LABEL] === hash) return 'kept';
+  if (existing) await docker(['rm', '-f', name]);
+  await create({ ...labels, [SPEC_LABEL]: hash });
+  return 'created';
+}
+
+export const labelArgs = (labels: Record<string, string>): string[] => Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);

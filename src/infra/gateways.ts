@@ -2,22 +2,13 @@
 // the very specification the Pulumi program would emit, with the Docker CLI. Idempotent: a
 // container is replaced only when its specification changed; gateways of the contour that the
 // plan no longer has are removed.
-import { createHash } from 'node:crypto';
 import type { ContourName } from '../inventory/index.js';
 import type { Plan } from '../plan/index.js';
 import { dockerRunArgs, GATEWAY_LABELS, gatewaySpec, type GatewaySpec } from '../render/index.js';
-import { docker, inspectMany } from './docker.js';
-
-const SPEC_LABEL = 'prichal.spec-hash';
+import { docker, ensureContainer, inspectMany, type ContainerState } from './docker.js';
 
 export function contourGatewaySpecs(plan: Plan, contour: ContourName, options: { image: string; network: string }): GatewaySpec[] {
   return plan.contours[contour].registrations.map((r) => gatewaySpec(r, contour, options));
-}
-
-interface Inspected {
-  Name: string;
-  State: { Running: boolean };
-  Config: { Labels: Record<string, string> };
 }
 
 export async function listGatewayContainers(contour?: ContourName): Promise<string[]> {
@@ -27,22 +18,16 @@ export async function listGatewayContainers(contour?: ContourName): Promise<stri
 
 export async function ensureGateways(specs: readonly GatewaySpec[], contour: ContourName, extraLabels: Record<string, string> = {}, log: (line: string) => void = () => {}): Promise<{ created: number; kept: number; removed: number }> {
   const existing = await listGatewayContainers(contour);
-  const current = new Map((await inspectMany<Inspected>('container', existing)).map((c) => [c.Name.replace(/^\//, ''), c]));
+  const current = new Map((await inspectMany<ContainerState>('container', existing)).map((c) => [c.Name.replace(/^\//, ''), c]));
   let created = 0;
-  let kept = 0;
   for (const spec of specs) {
-    const args = dockerRunArgs(spec, extraLabels);
-    const hash = createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 16);
-    const have = current.get(spec.name);
-    if (have?.State.Running && have.Config.Labels[SPEC_LABEL] === hash) {
-      kept++;
-      continue;
-    }
-    if (have) await docker(['rm', '-f', spec.name]);
-    await docker(dockerRunArgs(spec, { ...extraLabels, [SPEC_LABEL]: hash }));
-    created++;
-    log(`gateway ${spec.name} started at ${spec.address}`);
+    const result = await ensureContainer(spec.name, dockerRunArgs(spec, extraLabels), current, extraLabels, async (labels) => {
+      await docker(dockerRunArgs(spec, labels));
+      log(`gateway ${spec.name} started at ${spec.address}`);
+    });
+    if (result === 'created') created++;
   }
+  const kept = specs.length - created;
   const planned = new Set(specs.map((s) => s.name));
   const stale = existing.filter((name) => !planned.has(name));
   if (stale.length) await docker(['rm', '-f', ...stale]);

@@ -1,7 +1,7 @@
 // `prichal lab up|down|status`: the real local infrastructure that the demo, the integration
 // tests and the benchmarks run against. Idempotent: up creates what is missing or changed and
 // leaves the rest running; down removes exactly the containers and networks carrying LAB_LABEL.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,13 +10,12 @@ import { mapBounded } from '../../concurrency.js';
 import { PROJECT_ROOT } from '../../project.js';
 import type { Plan } from '../../plan/index.js';
 import type { OperatorFile } from '../../inventory/index.js';
-import { docker, inspectMany, listByLabel } from '../docker.js';
+import { docker, ensureContainer as ensureSpecContainer, inspectMany, labelArgs, listByLabel, type ContainerState } from '../docker.js';
 import { readSecret, secretsDir } from '../secrets.js';
 import { ensureLabImage, LAB_LABEL } from './image.js';
 import { labTopology, type LabHost, type LabTopology } from './topology.js';
 
 export const HOSTKEYS_DIR = path.join(PROJECT_ROOT, 'scripts', 'lab', 'hostkeys');
-const SPEC_LABEL = 'prichal.lab.spec';
 
 export interface LabStatus {
   containers: Array<{ name: string; state: string }>;
@@ -59,24 +58,6 @@ async function ensureLabSecrets(operator: OperatorFile): Promise<void> {
   }
 }
 
-const specHash = (spec: unknown) => createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
-
-interface ContainerState {
-  Name: string;
-  State: { Running: boolean; Status: string };
-  Config: { Labels: Record<string, string> };
-}
-
-/** Runs `create` unless a running container with the same spec exists; replaces a stale one. */
-async function ensureContainer(name: string, spec: unknown, current: Map<string, ContainerState>, create: (labels: string[]) => Promise<void>): Promise<'kept' | 'created'> {
-  const hash = specHash(spec);
-  const existing = current.get(name);
-  if (existing?.State.Running && existing.Config.Labels[SPEC_LABEL] === hash) return 'kept';
-  if (existing) await docker(['rm', '-f', name]);
-  await create(['--label', `${LAB_LABEL}=true`, '--label', `${SPEC_LABEL}=${hash}`]);
-  return 'created';
-}
-
 function nginxConfig(host: LabHost, httpPorts: Set<number>): string {
   const servers = host.ports.map((port) => {
     const tls = httpPorts.has(port) ? '' : ' ssl';
@@ -113,11 +94,14 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   const current = new Map((await inspectMany<ContainerState>('container', names)).map((c) => [c.Name.replace(/^\//, ''), c]));
   let created = 0;
   const count = (result: 'kept' | 'created') => void (result === 'created' && created++);
+  // Every lab container carries the lab label (what `lab down` removes) and its spec hash.
+  const ensureContainer = (name: string, spec: unknown, create: (labels: string[]) => Promise<void>) =>
+    ensureSpecContainer(name, spec, current, { [LAB_LABEL]: 'true' }, (labels) => create(labelArgs(labels)));
 
   // The bus: RabbitMQ with the management API on loopback, one vhost per contour.
   const busSpec = { image, vhosts: [operator.contours.test.bus.vhost, operator.contours.prod.bus.vhost] };
   count(
-    await ensureContainer(topology.bus.container, busSpec, current, async (labels) => {
+    await ensureContainer(topology.bus.container, busSpec, async (labels) => {
       await docker(['run', '-d', '--name', topology.bus.container, '--hostname', 'prichal-bus', ...labels, '--network', topology.mgmt.name, '-p', `127.0.0.1:${topology.bus.apiPort}:15672`, image, 'rabbitmq-server']);
     }),
   );
@@ -130,7 +114,7 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
     const publicKey = await readSecret(`${inventoryEdge.ssh.credentials}.pub`);
     const spec = { image, edge, publicKey };
     count(
-      await ensureContainer(edge.container, spec, current, async (labels) => {
+      await ensureContainer(edge.container, spec, async (labels) => {
         const start = `install -m 600 /lab-keys/${edge.id} /etc/ssh/ssh_host_ed25519_key && install -m 644 /lab-keys/${edge.id}.pub /etc/ssh/ssh_host_ed25519_key.pub && exec /usr/sbin/sshd -D -e`;
         await docker(['create', '--name', edge.container, '--hostname', edge.id, ...labels, '--network', topology.mgmt.name, '-p', `127.0.0.1:${edge.sshPort}:22`, '--cap-add', 'NET_ADMIN', '--sysctl', 'net.ipv4.ip_forward=1', '-v', `${HOSTKEYS_DIR}:/lab-keys:ro`, image, 'bash', '-c', start]);
         await docker(['network', 'connect', '--ip', edge.transit, topology.transit.name, edge.container]);
@@ -145,7 +129,7 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   // The hub: every gateway address as /32 so probes leave with a gateway's source address.
   const hubSpec = { image, hub: topology.hub };
   count(
-    await ensureContainer(topology.hub.container, hubSpec, current, async (labels) => {
+    await ensureContainer(topology.hub.container, hubSpec, async (labels) => {
       await docker(['run', '-d', '--name', topology.hub.container, '--hostname', 'hub', ...labels, '--network', topology.transit.name, '--ip', topology.hub.address, '--cap-add', 'NET_ADMIN', image, 'sleep', 'infinity']);
       const script = [...topology.hub.gatewayAddresses.map((a) => `ip addr add ${a}/32 dev lo`), ...topology.hub.routes.map((r) => `ip route replace ${r.destination} via ${r.via}`)].join('\n');
       await docker(['exec', '-i', topology.hub.container, 'bash', '-e'], { input: script });
@@ -160,7 +144,7 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   await mapBounded(topology.hosts, 6, async (host) => {
     const config = nginxConfig(host, httpPorts.get(host.address) ?? new Set());
     count(
-      await ensureContainer(host.container, { image, host, config }, current, async (labels) => {
+      await ensureContainer(host.container, { image, host, config }, async (labels) => {
         const start = `ip route replace default via ${host.router} && printf '%s' "$NGINX_CONF" > /etc/nginx/lab.conf && exec nginx -c /etc/nginx/lab.conf -g 'daemon off;'`;
         await docker(['run', '-d', '--name', host.container, ...labels, '--network', host.network, '--ip', host.address, '--cap-add', 'NET_ADMIN', '-e', `NGINX_CONF=${config}`, image, 'bash', '-c', start]);
       }),
