@@ -35,3 +35,6 @@ fi
 # Build: tsc is incremental, so an unchanged tree costs well under a second.
 log "building (tsc)"
 tsc -p tsconfig.json
+
+# The Pulumi engine (built once into ~/.cache/prichal, outside the checkout).
+. "$PRICHAL_ROOT/scripts/setup-engine.sh"
