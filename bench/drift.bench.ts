@@ -9,7 +9,7 @@ import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyFirewalls } from '../src/cli/context.js';
-import { checkInventory } from '../src/cli/pipeline.js';
+import { checkInventory } from '../src/plan/index.js';
 import { collectBus, collectEdges, collectGateways } from '../src/collect/index.js';
 import { runChecks } from '../src/drift/run.js';
 import { BusClient } from '../src/infra/bus.js';

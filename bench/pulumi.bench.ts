@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { checkInventory } from '../src/cli/pipeline.js';
+import { checkInventory } from '../src/plan/index.js';
 import { definePrichal } from '../src/infra/pulumi/program.js';
 import { writeSyntheticInventory } from './synthetic.js';
 
@@ -19,7 +19,7 @@ try {
   await pulumi.runtime.setMocks({ newResource: (a) => (resources++, { id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs }, 'prichal', 'test', false);
   const started = performance.now();
   for (const contour of ['test', 'prod'] as const) {
-    definePrichal({ contour, plan: checked.plan!, operator: checked.validation.inventory.operator!.value, gateways: 'pulumi', image: 'prichal-lab:bench', secret: (n) => pulumi.secret(`x-${n}`), modules: '/nonexistent' });
+    definePrichal({ contour, plan: checked.plan!, operator: checked.validation.inventory.operator!.value, gateways: 'pulumi', image: 'prichal-lab:bench', secret: (n) => pulumi.secret(`x-${n}`) });
   }
   // Wait until every registration reached the mock monitor.
   while (resources < COUNT * 2 * 3) await new Promise((r) => setTimeout(r, 10));

@@ -3,7 +3,7 @@
 // carrying exactly the specification the external provisioner runs.
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkInventory } from '../src/cli/pipeline.js';
+import { checkInventory } from '../src/plan/index.js';
 import type { OperatorFile } from '../src/inventory/index.js';
 import type { Plan } from '../src/plan/index.js';
 import { gatewaySpec } from '../src/render/index.js';
@@ -42,7 +42,7 @@ async function build(contour: 'test' | 'prod', gateways: 'pulumi' | 'external') 
   const operator = checked.validation.inventory.operator!.value as OperatorFile;
   const { definePrichal } = (await import(PROGRAM)) as typeof import('../src/infra/pulumi/program.js');
   const before = captured.length;
-  const resources = definePrichal({ contour, plan, operator, gateways, image: 'prichal-lab:test', secret: (name) => pulumi.secret(`secret-of-${name}`), modules: '/nonexistent' });
+  const resources = definePrichal({ contour, plan, operator, gateways, image: 'prichal-lab:test', secret: (name) => pulumi.secret(`secret-of-${name}`) });
   // Let registrations settle.
   await new Promise((r) => setTimeout(r, 50));
   return { plan, resources, created: captured.slice(before) };
@@ -56,7 +56,10 @@ describe('Pulumi program under mocks', () => {
     expect(count('prichal:gateway:Gateway')).toBe(n);
     expect(count('docker:index/container:Container')).toBe(n);
     expect(count('docker:index/network:Network')).toBe(1);
-    expect(count('pulumi-nodejs:dynamic:Resource')).toBe(n + plan.edges.length);
+    expect(count('prichal:index:BusRegistration')).toBe(n);
+    expect(count('prichal:index:EdgeFirewall')).toBe(plan.edges.length);
+    // The provider plugin's resources carry only their properties: no provider code, no checkout path.
+    for (const c of created.filter((x) => x.type.startsWith('prichal:index:'))) expect(JSON.stringify(c.inputs)).not.toContain(PROJECT_ROOT);
     // ≤ 6 resources per participant per contour (3 here), plus the shared network and firewalls.
     expect((created.length - 1 - plan.edges.length) / n).toBe(3);
   });

@@ -6,7 +6,7 @@ import { labTopology, type LabTopology } from '../infra/lab/topology.js';
 import { readCredentials } from '../infra/secrets.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
 import { UsageError } from './errors.js';
-import { checkInventory } from './pipeline.js';
+import { checkInventory } from '../plan/index.js';
 
 export interface LiveContext {
   plan: Plan;

@@ -10,7 +10,11 @@ import { bus, firewall, gateways, probeCommand, probeText } from './commands/liv
 import { parseContour } from './context.js';
 import { plan, planText } from './commands/plan.js';
 import { validate, validateText } from './commands/validate.js';
+import { engineCommand, engineText } from './commands/engine.js';
+import type { EngineAction } from '../infra/pulumi/engine.js';
+import { createInterface } from 'node:readline/promises';
 import { EXIT, UsageError } from './errors.js';
+import { InventoryNotFoundError } from '../plan/index.js';
 
 type Format = 'text' | 'json';
 interface Common {
@@ -176,6 +180,37 @@ export function buildProgram(): Command {
       process.exitCode = result.passed ? EXIT.ok : EXIT.findings;
     });
 
+  const engine = (action: EngineAction, description: string) =>
+    withCommon(program.command(action))
+      .description(description)
+      .requiredOption('--contour <contour>', 'test | prod (the stack)')
+      .option('--participant <id>', "only this participant's resources (its bus registration; in test also the table of its edge, which is one atomic object)")
+      .option('--refresh', 'read the live state first (preview and up; preview never refreshes otherwise)', false)
+      .option('--yes', 'apply without asking (needed when not on a terminal)', false)
+      .option('--expect-no-changes', 'preview: exit 1 when anything would change', false);
+
+  const runEngineCommand = async (action: EngineAction, options: Common & { contour: string; participant?: string; refresh: boolean; yes: boolean; expectNoChanges: boolean }) => {
+    const base = { inventory: options.inventory, contour: parseContour(options.contour), ...(options.participant ? { participant: options.participant } : {}) };
+    // Progress: one line per resource operation, on stderr (stdout stays clean for --format json).
+    const log = options.format === 'text' || process.stderr.isTTY ? progress : undefined;
+    if ((action === 'up' || action === 'destroy') && !options.yes) {
+      if (!process.stdin.isTTY) throw new UsageError(`${action} changes live systems: pass --yes to go ahead without a prompt`);
+      const preview = await engineCommand({ ...base, action: 'preview', refresh: action === 'destroy' || options.refresh, ...(log ? { log } : {}) });
+      progress(engineText(preview));
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      const answer = await rl.question(`${action} the ${base.contour} stack? [y/N] `);
+      rl.close();
+      if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError(`${action} cancelled; nothing changed`);
+    }
+    const result = await engineCommand({ ...base, action, refresh: options.refresh, expectNoChanges: options.expectNoChanges, ...(log ? { log } : {}) });
+    emit(options.format, result, engineText);
+    process.exitCode = options.expectNoChanges && result.changed ? EXIT.findings : EXIT.ok;
+  };
+
+  engine('preview', 'what the engine would change in a contour (exit 1 with --expect-no-changes when anything would)').action((o) => runEngineCommand('preview', o));
+  engine('up', 'provision a contour through the Pulumi engine: edge firewalls (test stack), bus registrations; refused for an invalid inventory').action((o) => runEngineCommand('up', o));
+  engine('refresh', "read the live state into the stack's state; hand edits show as updates that the next up undoes").action((o) => runEngineCommand('refresh', o));
+  engine('destroy', "remove Prichal's objects of a contour (its edge tables, its bus registrations) and nothing else").action((o) => runEngineCommand('destroy', o));
   return program;
 }
 
@@ -194,7 +229,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof InventoryNotFoundError) {
       process.stderr.write(`prichal: ${error.message}\n`);
       return EXIT.usage;
     }

@@ -1,6 +1,6 @@
 // Live requirements (FW-1..3, GW-1, BUS-1, BUS-2) from collected state against the plan.
 import type { EdgeState, GatewayContainer } from '../collect/index.js';
-import { plannedPermission, queueName, type BusState } from '../infra/bus.js';
+import { queueName, registrationDifferences, type BusState } from '../infra/bus.js';
 import { addressValue, cidrInterval, CONTOURS, isIPv4, type ContourName, type Interval } from '../inventory/index.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
 import { compareTables, FORWARD_CHAIN, plannedTable, type GatewaySpec } from '../render/index.js';
@@ -113,18 +113,7 @@ export function checkBus(plan: Plan, contour: ContourName, state: BusState, test
   const fix = (m: string) => `run 'prichal bus ensure --contour ${contour} --participant …' for ${m}; change the inventory instead of the bus`;
   for (const r of registrations) {
     const base = { requirement: 'BUS-1', participant: r.participant, contour, subject, severity: 'error' } as const;
-    const queue = queueName(r.mnemonic);
-    if (!state.users.includes(r.mnemonic)) out.push({ ...base, message: `user ${r.mnemonic} is missing`, evidence: 'GET /api/users', fix: fix(r.mnemonic) });
-    const want = plannedPermission(r.mnemonic);
-    const have = state.permissions.find((p) => p.user === r.mnemonic);
-    if (!have) out.push({ ...base, message: `${r.mnemonic} has no permission in ${state.vhost}`, evidence: `GET /api/vhosts/${state.vhost}/permissions`, fix: fix(r.mnemonic) });
-    else if (have.configure !== want.configure || have.write !== want.write || have.read !== want.read) {
-      out.push({ ...base, message: `permission of ${r.mnemonic} is not confined to its own queue`, evidence: `configure ${have.configure}, write ${have.write}, read ${have.read}; planned configure ${want.configure}, write ${want.write}, read ${want.read}`, fix: fix(r.mnemonic) });
-    }
-    if (!state.queues.includes(queue)) out.push({ ...base, message: `queue ${queue} is missing`, evidence: `GET /api/queues/${state.vhost}`, fix: fix(r.mnemonic) });
-    const keys = new Set(state.bindings.filter((b) => b.queue === queue).map((b) => b.routingKey));
-    for (const t of r.messageTypes) if (!keys.has(t)) out.push({ ...base, message: `binding for ${t} is missing`, evidence: `bindings of ${queue}: ${[...keys].join(', ') || 'none'}`, fix: fix(r.mnemonic) });
-    for (const k of keys) if (!r.messageTypes.includes(k)) out.push({ ...base, message: `binding for undeclared message type ${k}`, evidence: `binding prichal.smev → ${queue} ${k}`, fix: fix(r.mnemonic) });
+    for (const d of registrationDifferences(r, state)) out.push({ ...base, message: d.message, evidence: d.evidence, fix: fix(r.mnemonic) });
   }
   const extraBase = { requirement: 'BUS-1', contour, subject, severity: 'error' } as const;
   const withPermission = new Set(state.permissions.map((p) => p.user));

@@ -157,6 +157,31 @@ export class BusClient {
   }
 }
 
+/** One way a participant's live registration differs from the plan (drift and the engine's refresh both use it). */
+export interface RegistrationDifference {
+  kind: 'user' | 'permission' | 'queue' | 'binding';
+  message: string;
+  evidence: string;
+}
+
+/** What a vhost holds of one registration compared with the plan; empty when it matches. */
+export function registrationDifferences(r: Pick<PlannedRegistration, 'mnemonic' | 'messageTypes'>, state: BusState): RegistrationDifference[] {
+  const out: RegistrationDifference[] = [];
+  const queue = queueName(r.mnemonic);
+  if (!state.users.includes(r.mnemonic)) out.push({ kind: 'user', message: `user ${r.mnemonic} is missing`, evidence: 'GET /api/users' });
+  const want = plannedPermission(r.mnemonic);
+  const have = state.permissions.find((p) => p.user === r.mnemonic);
+  if (!have) out.push({ kind: 'permission', message: `${r.mnemonic} has no permission in ${state.vhost}`, evidence: `GET /api/vhosts/${state.vhost}/permissions` });
+  else if (have.configure !== want.configure || have.write !== want.write || have.read !== want.read) {
+    out.push({ kind: 'permission', message: `permission of ${r.mnemonic} is not confined to its own queue`, evidence: `configure ${have.configure}, write ${have.write}, read ${have.read}; planned configure ${want.configure}, write ${want.write}, read ${want.read}` });
+  }
+  if (!state.queues.includes(queue)) out.push({ kind: 'queue', message: `queue ${queue} is missing`, evidence: `GET /api/queues/${state.vhost}` });
+  const keys = new Set(state.bindings.filter((b) => b.queue === queue).map((b) => b.routingKey));
+  for (const t of r.messageTypes) if (!keys.has(t)) out.push({ kind: 'binding', message: `binding for ${t} is missing`, evidence: `bindings of ${queue}: ${[...keys].join(', ') || 'none'}` });
+  for (const k of keys) if (!r.messageTypes.includes(k)) out.push({ kind: 'binding', message: `binding for undeclared message type ${k}`, evidence: `binding ${EXCHANGE} → ${queue} ${k}` });
+  return out;
+}
+
 /**
  * Production registration only after a tested test registration (seed 003 §4.6): the
  * inventory must say `tested` and the test contour must really hold the registration.

@@ -39,6 +39,11 @@ export async function readTable(conn: SshConnection) {
   return parseNftJson(result.stdout).get(TABLE);
 }
 
+/** Removes Prichal's table, and nothing else; a table that is already gone is not an error. */
+export async function removeEdgeFirewall(conn: SshConnection): Promise<void> {
+  await loadVerified(conn, `table ${TABLE}\ndelete table ${TABLE}\n`);
+}
+
 /** Uploads `text`, verifies its checksum on the host, and only then runs `nft -f` on it. */
 export async function loadVerified(conn: SshConnection, text: string, options: { timeoutMs?: number } = {}): Promise<void> {
   const sha = createHash('sha256').update(text).digest('hex');
@@ -63,10 +68,7 @@ async function backupOnHost(conn: SshConnection): Promise<'present' | 'absent'> 
  * the table, so nft replaces it atomically exactly as a normal apply does.
  */
 async function restoreOnHost(conn: SshConnection, previous: 'present' | 'absent'): Promise<void> {
-  if (previous === 'absent') {
-    await loadVerified(conn, `table ${TABLE}\ndelete table ${TABLE}\n`);
-    return;
-  }
+  if (previous === 'absent') return removeEdgeFirewall(conn);
   const head = `{"add":{"table":{"family":"${PRICHAL_TABLE.family}","name":"${PRICHAL_TABLE.name}"}}},{"delete":{"table":{"family":"${PRICHAL_TABLE.family}","name":"${PRICHAL_TABLE.name}"}}},`;
   await conn.exec(`sed '1s/^{"nftables": \\[/{"nftables": [${head}/' ${BACKUP} > ${BACKUP}.restore && ${NFT} -j -f ${BACKUP}.restore; rc=$?; rm -f ${BACKUP}.restore; exit $rc`, { timeoutMs: 300_000 });
 }

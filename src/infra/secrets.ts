@@ -5,6 +5,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../project.js';
 
+/** The passphrase of the Pulumi state's secrets provider (a secret like the SSH keys). */
+export const PASSPHRASE_SECRET = 'pulumi-passphrase';
+
 export class SecretMissingError extends Error {
   override readonly name = 'SecretMissingError';
   constructor(readonly secret: string) {

@@ -3,3 +3,4 @@
 export * from './allocate.js';
 export * from './plan.js';
 export * from './firewall.js';
+export * from './check.js';

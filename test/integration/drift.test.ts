@@ -13,7 +13,7 @@ import { readCredentials } from '../../src/infra/secrets.js';
 import type { OperatorFile, Inventory } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { dockerRunArgs } from '../../src/render/index.js';
-import { checkInventory } from '../../src/cli/pipeline.js';
+import { checkInventory } from '../../src/plan/index.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
 import { applyFirewalls, busClient, connectEdge, edge, topologyOf, withEdge } from './lab.js';
 

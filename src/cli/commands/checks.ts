@@ -6,7 +6,7 @@ import { runChecks } from '../../drift/run.js';
 import { imageTag } from '../../infra/lab/image.js';
 import { PROJECT_ROOT } from '../../project.js';
 import { summary, writeReports } from '../../report/index.js';
-import { checkInventory } from '../pipeline.js';
+import { checkInventory } from '../../plan/index.js';
 import { topologyOf } from '../context.js';
 import { UsageError } from '../errors.js';
 

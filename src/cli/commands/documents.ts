@@ -10,7 +10,7 @@ import { imageTag, LAB_LABEL } from '../../infra/lab/image.js';
 import { probe, type ProbeProtocol } from '../../infra/lab/probe.js';
 import { applyFirewalls, busClient, liveContext, topologyOf, type LiveContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { checkInventory } from '../pipeline.js';
+import { checkInventory } from '../../plan/index.js';
 
 async function readProbe(dir: string, contour: ContourName, id: string): Promise<ProbeProtocol | undefined> {
   const file = path.join(dir, `${contour}-${id}.json`);

@@ -1,6 +1,6 @@
 import { labDown, labStatus, labUp } from '../../infra/lab/lab.js';
 import { UsageError } from '../errors.js';
-import { checkInventory } from '../pipeline.js';
+import { checkInventory } from '../../plan/index.js';
 
 export async function lab(options: { action: string; inventory: string; log: (line: string) => void; withHosts: boolean }) {
   switch (options.action) {

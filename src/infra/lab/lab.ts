@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../../project.js';
 import type { Plan } from '../../plan/index.js';
 import type { OperatorFile } from '../../inventory/index.js';
 import { docker, ensureContainer as ensureSpecContainer, inspectMany, labelArgs, listByLabel, type ContainerState } from '../docker.js';
-import { readSecret, secretsDir } from '../secrets.js';
+import { PASSPHRASE_SECRET, readSecret, secretsDir } from '../secrets.js';
 import { ensureLabImage, LAB_LABEL } from './image.js';
 import { labTopology, type LabHost, type LabTopology } from './topology.js';
 
@@ -56,6 +56,8 @@ async function ensureLabSecrets(operator: OperatorFile): Promise<void> {
   for (const contour of Object.values(operator.contours)) {
     await ensureSecretFile(contour.bus.credentials, async () => `prichal-${contour.bus.credentials.toLowerCase()}:${randomBytes(18).toString('base64url')}`);
   }
+  // The passphrase of the lab's Pulumi state (the engine's passphrase secrets provider).
+  await ensureSecretFile(PASSPHRASE_SECRET, async () => randomBytes(24).toString('base64url'));
 }
 
 function nginxConfig(host: LabHost, httpPorts: Set<number>): string {

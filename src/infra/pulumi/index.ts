@@ -1,12 +1,12 @@
-// Entry point of the Pulumi program (Pulumi.yaml main): stack name = contour. Reads the
+// Entry point of the Pulumi program for a standard Pulumi install (Pulumi.yaml main): stack
+// name = contour. `prichal up` runs the same definePrichal inline instead (engine.ts). Reads the
 // inventory named by config `prichal:inventory`, refuses one that does not validate, and
-// defines the resources. Secrets (SSH keys, bus credentials) come from stack secrets named as
-// the inventory's `credentials`. The engine cannot be built on this machine yet (issue 4).
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// defines the resources. Secrets (SSH keys, bus credentials) come from stack secrets
+// `prichal-secrets:<name>` when set, else from Prichal's secret store, by the inventory's
+// `credentials` names.
 import * as pulumi from '@pulumi/pulumi';
-import { checkInventory } from '../../cli/pipeline.js';
-import { imageTag } from '../lab/image.js';
+import { checkInventory } from '../../plan/index.js';
+import { readSecret } from '../secrets.js';
 import { definePrichal, type GatewayMode } from './program.js';
 
 // @pulumi/pulumi records `new Error().stack` on every promise it creates (leak diagnostics);
@@ -24,13 +24,13 @@ export default async function main(): Promise<void> {
   const checked = await checkInventory(inventory, new Date().toISOString().slice(0, 10));
   if (!checked.ok || !checked.plan) throw new Error(`the inventory ${inventory} does not validate; run 'prichal validate'`);
   const secrets = new pulumi.Config('prichal-secrets');
+  const image = config.get('gatewayImage');
   definePrichal({
     contour: stack,
     plan: checked.plan,
     operator: checked.validation.inventory.operator!.value,
     gateways,
-    image: config.get('gatewayImage') ?? imageTag(),
-    secret: (name) => secrets.requireSecret(name),
-    modules: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'),
+    ...(image ? { image } : {}),
+    secret: (name) => secrets.getSecret(name) ?? pulumi.secret(readSecret(name)),
   });
 }

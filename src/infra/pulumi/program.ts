@@ -1,4 +1,6 @@
-// The Pulumi program: thin wiring from the plan to resources, one stack per contour.
+// The Pulumi program: thin wiring from the plan to resources, one stack per contour. The same
+// definePrichal runs inline under `prichal up` (src/infra/pulumi/engine.ts) and from the
+// Pulumi.yaml entry point (index.ts) for operators with a standard Pulumi install.
 //   - a Gateway per registered participant (gateways: pulumi) on the contour's network;
 //   - an EdgeFirewall per edge, owned by the test stack: the edge's one table carries both
 //     contours' flows, so only one stack may own it (test exists first: seed 003 §4.6);
@@ -9,9 +11,8 @@ import * as pulumi from '@pulumi/pulumi';
 import type { ContourName, OperatorFile } from '../../inventory/index.js';
 import type { Plan } from '../../plan/index.js';
 import { gatewaySpec } from '../../render/index.js';
-import { BusRegistration } from './bus-registration.js';
-import { EdgeFirewall } from './edge-firewall.js';
 import { Gateway } from './gateway.js';
+import { BusRegistration, EdgeFirewall } from './resources.js';
 
 export type GatewayMode = 'pulumi' | 'external';
 
@@ -20,11 +21,10 @@ export interface ProgramArgs {
   plan: Plan;
   operator: OperatorFile;
   gateways: GatewayMode;
-  image: string;
+  /** Gateway image; needed only when Prichal provisions the gateways (gateways: pulumi). */
+  image?: string;
   /** Secrets by the inventory's credential names (SSH keys, "user:password" for the bus). */
   secret: (name: string) => pulumi.Input<string>;
-  /** Absolute path of compiled src/, for the dynamic providers. */
-  modules: string;
 }
 
 export interface ProgramResources {
@@ -34,6 +34,10 @@ export interface ProgramResources {
   registrations: BusRegistration[];
 }
 
+/** Resource names: stable, so URNs (and `--participant` targets) can be computed from the plan. */
+export const firewallName = (edge: string) => `firewall-${edge}`;
+export const registrationName = (contour: ContourName, participant: string) => `bus-${contour}-${participant}`;
+
 export function definePrichal(args: ProgramArgs): ProgramResources {
   const { contour, plan, operator } = args;
   const registrations = plan.contours[contour].registrations;
@@ -41,6 +45,7 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
 
   const networkName = `prichal-${contour}`;
   if (args.gateways === 'pulumi') {
+    if (!args.image) throw new Error('gateways: pulumi needs the gateway image (config prichal:gatewayImage)');
     out.network = new docker.Network(networkName, { name: networkName, ipamConfigs: [{ subnet: plan.contours[contour].gatewayPool }], labels: [{ label: 'prichal.contour', value: contour }] });
     for (const r of registrations) {
       const spec = gatewaySpec(r, contour, { image: args.image, network: networkName });
@@ -51,21 +56,22 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
   if (contour === 'test') {
     for (const edge of plan.edges) {
       const credentials = operator.edges.find((e) => e.id === edge.id)!.ssh.credentials;
-      out.firewalls.push(new EdgeFirewall(`firewall-${edge.id}`, { edge, privateKey: args.secret(credentials), modules: args.modules }));
+      out.firewalls.push(new EdgeFirewall(firewallName(edge.id), { edge, privateKey: args.secret(credentials) }));
     }
   }
 
   const bus = operator.contours[contour].bus;
+  const testBus = operator.contours.test.bus;
   const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.participant, r.status]));
   for (const r of registrations) {
     out.registrations.push(
-      new BusRegistration(`bus-${contour}-${r.participant}`, {
+      new BusRegistration(registrationName(contour, r.participant), {
         contour,
-        registration: r,
-        testStatus: testStatus.get(r.participant),
-        bus: { url: bus.url, vhost: bus.vhost, testVhost: operator.contours.test.bus.vhost },
+        registration: { participant: r.participant, mnemonic: r.mnemonic, messageTypes: r.messageTypes },
+        testStatus: testStatus.get(r.participant) ?? null,
+        bus: { url: bus.url, vhost: bus.vhost },
         credentials: args.secret(bus.credentials),
-        modules: args.modules,
+        testBus: contour === 'prod' ? { url: testBus.url, vhost: testBus.vhost, credentials: args.secret(testBus.credentials) } : null,
       }),
     );
   }

@@ -1,10 +1,14 @@
-// The shared front of every command: validate the inventory at a date, then build the plan.
-// Commands that change anything refuse to go on when this reports errors.
+// The shared front of every command and of the Pulumi program: validate the inventory at a
+// date, then build the plan. Whatever changes anything refuses to go on when this reports errors.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hasErrors, sortFindings, validateInventory, type Finding, type ValidationResult } from '../inventory/index.js';
-import { buildPlan, type Plan } from '../plan/index.js';
-import { UsageError } from './errors.js';
+import { buildPlan, type Plan } from './plan.js';
+
+/** The inventory folder does not exist: a usage error (exit 2), not an invalid inventory. */
+export class InventoryNotFoundError extends Error {
+  override readonly name = 'InventoryNotFoundError';
+}
 
 export interface CheckedInventory {
   validation: ValidationResult;
@@ -15,7 +19,7 @@ export interface CheckedInventory {
 
 export async function checkInventory(root: string, at: string): Promise<CheckedInventory> {
   const info = await stat(root).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UsageError(`inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`);
+  if (!info?.isDirectory()) throw new InventoryNotFoundError(`inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`);
   const validation = await validateInventory(root, { at });
   const planned = buildPlan(validation.inventory, validation.loaded.allocations);
   const findings = sortFindings([...validation.findings, ...planned.findings]);

@@ -1,0 +1,268 @@
+// The Pulumi engine, run through the Automation API with the program inline: the CLI serves
+// state, locking, diffs and ordering; the program (definePrichal) runs in this Node process
+// (no language host); Prichal's resources are served by the provider plugin in bin/.
+//   - Engine: the `pulumi` that setup put on PATH (PRICHAL_PULUMI), pinned to @pulumi/pulumi's
+//     version; no update checks, no plugin downloads, never Pulumi Cloud.
+//   - State: a self-managed backend, PRICHAL_PULUMI_BACKEND (file://, postgres://, s3://…),
+//     default file://<project>/.state/pulumi (git-ignored).
+//   - Secrets: the passphrase provider; the passphrase is Prichal's secret `pulumi-passphrase`.
+//     SSH keys and bus credentials are read from the secret store before the engine starts and
+//     handed to the program as Pulumi secrets, so nothing encrypted is committed and a fresh
+//     machine with the secrets works.
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { parse as parseYaml } from 'yaml';
+import { LocalWorkspace, PulumiCommand, type EngineEvent, type OpType, type Stack } from '@pulumi/pulumi/automation/index.js';
+import type { ContourName, OperatorFile } from '../../inventory/index.js';
+import type { Plan } from '../../plan/index.js';
+import { PROJECT_ROOT } from '../../project.js';
+import { PASSPHRASE_SECRET, readSecret } from '../secrets.js';
+import { definePrichal, firewallName, registrationName, type GatewayMode } from './program.js';
+import { BUS_REGISTRATION, EDGE_FIREWALL, busRegistrationChanges, busRegistrationReplaces, edgeFirewallChanges, type ResourceChange } from './resources.js';
+
+export const PROJECT = 'prichal';
+
+export type EngineAction = 'preview' | 'up' | 'refresh' | 'destroy';
+
+export interface EngineRequest {
+  action: EngineAction;
+  contour: ContourName;
+  plan: Plan;
+  operator: OperatorFile;
+  gateways: GatewayMode;
+  image?: string;
+  /** Only this participant's resources (and the edge table that carries its flows). */
+  participant?: string;
+  /** preview/up: refresh first (read the live state). */
+  refresh?: boolean;
+  /** preview: fail when anything would change. */
+  expectNoChanges?: boolean;
+  /** One call per resource operation, as the engine reports it. */
+  onProgress?: (step: StepReport) => void;
+  /** One call when the engine has started (its start-up time, for the benchmark). */
+  onStarted?: () => void;
+}
+
+/** One resource operation: what, on which resource, for whom, and the changes it makes. */
+export interface StepReport {
+  op: OpType;
+  type: string;
+  name: string;
+  status: 'planned' | 'done' | 'failed';
+  participants: string[];
+  changes: ResourceChange[];
+  durationMs?: number;
+}
+
+export interface EngineResult {
+  action: EngineAction;
+  contour: ContourName;
+  stack: string;
+  backend: string;
+  /** Operations by kind (create, update, delete, same, …) as the engine counted them. */
+  summary: Record<string, number>;
+  /** Resources that change (not "same"), in order. */
+  steps: StepReport[];
+  /** Changes grouped: by resource type, and by participant (shared objects under "(shared)"). */
+  byType: Record<string, Record<string, number>>;
+  byParticipant: Record<string, ResourceChange[]>;
+  changed: boolean;
+  timings: { startupMs: number; totalMs: number };
+}
+
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+}
+
+export function backendUrl(): string {
+  return process.env.PRICHAL_PULUMI_BACKEND || `file://${path.join(PROJECT_ROOT, '.state', 'pulumi')}`;
+}
+
+/** Backend URLs may carry a password (postgres://user:pw@…): never print it. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z0-9+.-]+:\/\/)([^/@]*)@/i, (_, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : auth}@`);
+}
+
+/**
+ * The stack settings both entry points read: `prichal:gateways` (pulumi | external) and
+ * `prichal:gatewayImage` in stacks/Pulumi.<contour>.yaml. Only settings: secrets never go there.
+ */
+export async function stackSettings(contour: ContourName): Promise<{ gateways: GatewayMode; image?: string }> {
+  const file = path.join(PROJECT_ROOT, 'stacks', `Pulumi.${contour}.yaml`);
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const config = ((parseYaml(text) as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
+  const gateways = (config['prichal:gateways'] ?? 'pulumi') as GatewayMode;
+  if (gateways !== 'pulumi' && gateways !== 'external') throw new EngineError(`${file}: prichal:gateways must be pulumi or external, not '${String(gateways)}'`);
+  const image = config['prichal:gatewayImage'];
+  return { gateways, ...(typeof image === 'string' ? { image } : {}) };
+}
+
+/** Credentials the program needs in this contour, by name (read once, before the engine starts). */
+function credentialNames(contour: ContourName, plan: Plan, operator: OperatorFile): string[] {
+  const names = new Set<string>([operator.contours[contour].bus.credentials]);
+  if (contour === 'test') for (const e of plan.edges) names.add(e.ssh.credentials);
+  else names.add(operator.contours.test.bus.credentials);
+  return [...names];
+}
+
+/** URNs of one participant's resources: its registration, and in test the table of its edge. */
+export function participantTargets(contour: ContourName, plan: Plan, participant: string): string[] {
+  const urn = (type: string, name: string) => `urn:pulumi:${contour}::${PROJECT}::${type}::${name}`;
+  const registration = plan.contours[contour].registrations.find((r) => r.participant === participant);
+  const edges = plan.edges.filter((e) => e.participants.includes(participant));
+  if (!registration && edges.length === 0) throw new EngineError(`${participant} has no resources in the ${contour} contour (not registered there)`);
+  const out: string[] = [];
+  if (registration) out.push(urn(BUS_REGISTRATION, registrationName(contour, participant)));
+  // The edge table is one atomic object carrying every participant of the edge; a participant
+  // whose flows change changes that table as a whole (see resources.ts).
+  if (contour === 'test') for (const e of edges) out.push(urn(EDGE_FIREWALL, firewallName(e.id)));
+  return out;
+}
+
+async function pulumiCommand(): Promise<PulumiCommand> {
+  const binary = process.env.PRICHAL_PULUMI;
+  // Setup pins the CLI to @pulumi/pulumi's version; the check stays on.
+  return binary ? PulumiCommand.get({ root: path.dirname(path.dirname(binary)) }) : PulumiCommand.get();
+}
+
+async function openStack(request: EngineRequest): Promise<Stack> {
+  const { contour, plan, operator } = request;
+  const secrets = new Map<string, string>();
+  for (const name of credentialNames(contour, plan, operator)) secrets.set(name, await readSecret(name));
+  const passphrase = await readSecret(PASSPHRASE_SECRET);
+  const backend = backendUrl();
+  if (backend.startsWith('file://')) await mkdir(backend.slice('file://'.length), { recursive: true });
+
+  const program = async () => {
+    definePrichal({
+      contour,
+      plan,
+      operator,
+      gateways: request.gateways,
+      ...(request.image ? { image: request.image } : {}),
+      secret: (name) => pulumi.secret(secrets.get(name)!),
+    });
+  };
+  const pulumiDir = process.env.PRICHAL_PULUMI ? path.dirname(process.env.PRICHAL_PULUMI) : undefined;
+  const envVars: Record<string, string> = {
+    PULUMI_BACKEND_URL: backend,
+    PULUMI_CONFIG_PASSPHRASE: passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true',
+    // The provider plugin (bin/pulumi-resource-prichal) and the engine are found on PATH.
+    PATH: [path.join(PROJECT_ROOT, 'bin'), ...(pulumiDir ? [pulumiDir] : []), process.env.PATH ?? ''].join(path.delimiter),
+  };
+  return LocalWorkspace.createOrSelectStack(
+    { stackName: contour, projectName: PROJECT, program },
+    {
+      pulumiCommand: await pulumiCommand(),
+      envVars,
+      secretsProvider: 'passphrase',
+      projectSettings: { name: PROJECT, runtime: 'nodejs', backend: { url: backend } },
+    },
+  );
+}
+
+/** Participants a resource's changes concern; a registration always concerns its participant. */
+function describe(type: string, name: string, op: OpType, olds: any, news: any, plan: Plan, contour: ContourName): { participants: string[]; changes: ResourceChange[] } {
+  let changes: ResourceChange[] = [];
+  if (type === EDGE_FIREWALL) {
+    const edge = plan.edges.find((e) => firewallName(e.id) === name);
+    if (op === 'update' && olds?.edge && news?.edge) changes = edgeFirewallChanges(olds, news);
+    else if (op === 'create' && edge) changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) => ({ participant, message: `table created with its flows` }));
+  } else if (type === BUS_REGISTRATION) {
+    const participant = (news ?? olds)?.registration?.participant as string | undefined;
+    if (op === 'update' && olds?.registration && news?.registration) {
+      changes = busRegistrationChanges(olds, news);
+      if (busRegistrationReplaces(olds, news).length) changes.push({ participant: participant!, message: 'registration replaced (mnemonic or vhost)' });
+    } else if (participant) changes = [{ participant, message: op === 'delete' ? 'registration removed' : op === 'create' ? 'registration created' : `${op}` }];
+  }
+  if (op === 'refresh' && news?.differences) changes = news.differences as ResourceChange[];
+  void contour;
+  return { participants: [...new Set(changes.map((c) => c.participant).filter((p): p is string => !!p))].sort(), changes };
+}
+
+const nameOf = (urn: string) => urn.slice(urn.lastIndexOf('::') + 2);
+
+/** Runs one engine action on one contour's stack and reports what changed. */
+export async function runEngine(request: EngineRequest): Promise<EngineResult> {
+  const started = performance.now();
+  const stack = await openStack(request);
+  const startupMs = performance.now() - started;
+  request.onStarted?.();
+  const target = request.participant ? participantTargets(request.contour, request.plan, request.participant) : undefined;
+  const steps: StepReport[] = [];
+  const begun = new Map<string, number>();
+
+  const onEvent = (event: EngineEvent) => {
+    const pre = event.resourcePreEvent?.metadata;
+    const done = event.resOutputsEvent?.metadata;
+    const failed = event.resOpFailedEvent?.metadata;
+    const meta = pre ?? done ?? failed;
+    if (!meta || meta.type === 'pulumi:pulumi:Stack' || meta.type.startsWith('pulumi:providers:')) return;
+    if (pre) begun.set(meta.urn, performance.now());
+    const finished = !!done || !!failed;
+    // A preview only plans: its pre-events are the operations. Otherwise report when each ends.
+    if (request.action === 'preview' ? !pre : !finished) return;
+    if (meta.op === 'same') return;
+    const name = nameOf(meta.urn);
+    const { participants, changes } = describe(meta.type, name, meta.op, meta.old?.outputs, meta.new?.inputs ?? meta.new?.outputs, request.plan, request.contour);
+    if (meta.op === 'refresh' && changes.length === 0) return;
+    const step: StepReport = { op: meta.op, type: meta.type, name, status: failed ? 'failed' : request.action === 'preview' ? 'planned' : 'done', participants, changes };
+    const t0 = begun.get(meta.urn);
+    if (finished && t0 !== undefined) step.durationMs = performance.now() - t0;
+    steps.push(step);
+    request.onProgress?.(step);
+  };
+
+  let summary: Record<string, number> = {};
+  try {
+    if (request.action === 'preview') {
+      const r = await stack.preview({ onEvent, ...(target ? { target } : {}), ...(request.refresh ? { refresh: true } : {}), ...(request.expectNoChanges ? { expectNoChanges: true } : {}) });
+      summary = r.changeSummary as Record<string, number>;
+    } else if (request.action === 'up') {
+      const r = await stack.up({ onEvent, ...(target ? { target } : {}), ...(request.refresh ? { refresh: true } : {}) });
+      summary = (r.summary.resourceChanges ?? {}) as Record<string, number>;
+    } else if (request.action === 'refresh') {
+      const r = await stack.refresh({ onEvent, ...(target ? { target } : {}) });
+      summary = (r.summary.resourceChanges ?? {}) as Record<string, number>;
+    } else {
+      const r = await stack.destroy({ onEvent, ...(target ? { target } : {}) });
+      summary = (r.summary.resourceChanges ?? {}) as Record<string, number>;
+    }
+  } catch (error) {
+    throw new EngineError(engineMessage(error, request));
+  }
+
+  const byType: EngineResult['byType'] = {};
+  const byParticipant: EngineResult['byParticipant'] = {};
+  for (const s of steps) {
+    const ops = (byType[s.type] ??= {});
+    ops[s.op] = (ops[s.op] ?? 0) + 1;
+    for (const c of s.changes) (byParticipant[c.participant ?? '(shared)'] ??= []).push(c);
+  }
+  const changed = steps.some((s) => s.op !== 'same' && s.op !== 'read');
+  return {
+    action: request.action,
+    contour: request.contour,
+    stack: request.contour,
+    backend: redactUrl(backendUrl()),
+    summary,
+    steps,
+    byType,
+    byParticipant,
+    changed,
+    timings: { startupMs, totalMs: performance.now() - started },
+  };
+}
+
+/** The engine's own error text, trimmed to what an operator needs; secrets are never part of it. */
+function engineMessage(error: unknown, request: EngineRequest): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split('\n').map((l) => l.trim());
+  const useful = lines.filter((l) => /error|refus|lock|fail|conflict/i.test(l) && !/^(code|stdout|stderr):?$/i.test(l));
+  const detail = (useful.length ? useful : lines.filter(Boolean)).slice(0, 8).join('\n  ');
+  return `pulumi ${request.action} of the ${request.contour} stack failed:\n  ${detail}`;
+}
