@@ -192,17 +192,17 @@ export function buildProgram(): Command {
   const runEngineCommand = async (action: EngineAction, options: Common & { contour: string; participant?: string; refresh: boolean; yes: boolean; expectNoChanges: boolean }) => {
     const base = { inventory: options.inventory, contour: parseContour(options.contour), ...(options.participant ? { participant: options.participant } : {}) };
     // Progress: one line per resource operation, on stderr (stdout stays clean for --format json).
-    const log = options.format === 'text' || process.stderr.isTTY ? progress : undefined;
+    const log = progress;
     if ((action === 'up' || action === 'destroy') && !options.yes) {
       if (!process.stdin.isTTY) throw new UsageError(`${action} changes live systems: pass --yes to go ahead without a prompt`);
-      const preview = await engineCommand({ ...base, action: 'preview', refresh: action === 'destroy' || options.refresh, ...(log ? { log } : {}) });
+      const preview = await engineCommand({ ...base, action: 'preview', refresh: action === 'destroy' || options.refresh, log });
       progress(engineText(preview));
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       const answer = await rl.question(`${action} the ${base.contour} stack? [y/N] `);
       rl.close();
       if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError(`${action} cancelled; nothing changed`);
     }
-    const result = await engineCommand({ ...base, action, refresh: options.refresh, expectNoChanges: options.expectNoChanges, ...(log ? { log } : {}) });
+    const result = await engineCommand({ ...base, action, refresh: options.refresh, expectNoChanges: options.expectNoChanges, log });
     emit(options.format, result, engineText);
     process.exitCode = options.expectNoChanges && result.changed ? EXIT.findings : EXIT.ok;
   };

@@ -43,7 +43,6 @@ export async function engineCommand(options: EngineCommandOptions): Promise<Engi
     ...settings,
     ...(options.participant ? { participant: options.participant } : {}),
     ...(options.refresh ? { refresh: true } : {}),
-    ...(options.expectNoChanges ? { expectNoChanges: true } : {}),
     ...(log ? { onProgress: (step: StepReport) => log(stepText(step)) } : {}),
   });
 }

@@ -15,7 +15,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml } from 'yaml';
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type OpType, type Stack } from '@pulumi/pulumi/automation/index.js';
 import type { ContourName, OperatorFile } from '../../inventory/index.js';
-import type { Plan } from '../../plan/index.js';
+import type { Plan, PlannedEdge } from '../../plan/index.js';
+import { flowElement } from '../../render/index.js';
 import { PROJECT_ROOT } from '../../project.js';
 import { PASSPHRASE_SECRET, readSecret } from '../secrets.js';
 import { definePrichal, firewallName, registrationName, type GatewayMode } from './program.js';
@@ -36,8 +37,6 @@ export interface EngineRequest {
   participant?: string;
   /** preview/up: refresh first (read the live state). */
   refresh?: boolean;
-  /** preview: fail when anything would change. */
-  expectNoChanges?: boolean;
   /** One call per resource operation, as the engine reports it. */
   onProgress?: (step: StepReport) => void;
   /** One call when the engine has started (its start-up time, for the benchmark). */
@@ -106,17 +105,38 @@ function credentialNames(contour: ContourName, plan: Plan, operator: OperatorFil
   return [...names];
 }
 
-/** URNs of one participant's resources: its registration, and in test the table of its edge. */
-export function participantTargets(contour: ContourName, plan: Plan, participant: string): string[] {
-  const urn = (type: string, name: string) => `urn:pulumi:${contour}::${PROJECT}::${type}::${name}`;
+const urnOf = (contour: ContourName, type: string, name: string) => `urn:pulumi:${contour}::${PROJECT}::${type}::${name}`;
+
+/** A participant's flows on an edge, as set elements: what its share of the edge table is. */
+function flowsOf(edge: PlannedEdge | undefined, participant: string): string {
+  return edge ? [...edge.ingress, ...edge.egress].filter((f) => f.participant === participant).map(flowElement).sort().join('\n') : '';
+}
+
+/**
+ * URNs of one participant's resources: its bus registration, and in the test stack the table of
+ * its edge when its flows there change (`recorded` = the edge as the state last applied it). The
+ * edge table is one atomic object carrying every participant of the edge, so it is updated as a
+ * whole — but only when this participant's share of it changes; another participant's pending
+ * change or a hand edit on that edge waits for a full `up`.
+ */
+export function participantTargets(contour: ContourName, plan: Plan, participant: string, recorded: ReadonlyMap<string, PlannedEdge> = new Map()): string[] {
   const registration = plan.contours[contour].registrations.find((r) => r.participant === participant);
-  const edges = plan.edges.filter((e) => e.participants.includes(participant));
-  if (!registration && edges.length === 0) throw new EngineError(`${participant} has no resources in the ${contour} contour (not registered there)`);
-  const out: string[] = [];
-  if (registration) out.push(urn(BUS_REGISTRATION, registrationName(contour, participant)));
-  // The edge table is one atomic object carrying every participant of the edge; a participant
-  // whose flows change changes that table as a whole (see resources.ts).
-  if (contour === 'test') for (const e of edges) out.push(urn(EDGE_FIREWALL, firewallName(e.id)));
+  if (!registration) throw new EngineError(`${participant} has no resources in the ${contour} contour (not registered there)`);
+  const out = [urnOf(contour, BUS_REGISTRATION, registrationName(contour, participant))];
+  if (contour === 'test') {
+    for (const e of plan.edges) {
+      const before = recorded.get(e.id);
+      if (flowsOf(before, participant) !== flowsOf(e, participant)) out.push(urnOf(contour, EDGE_FIREWALL, firewallName(e.id)));
+    }
+  }
+  return out;
+}
+
+/** The edges as the stack's state last applied them (from the deployment the backend holds). */
+async function recordedEdges(stack: Stack): Promise<Map<string, PlannedEdge>> {
+  const deployment = (await stack.exportStack()).deployment as { resources?: Array<{ type: string; outputs?: { edge?: PlannedEdge } }> };
+  const out = new Map<string, PlannedEdge>();
+  for (const r of deployment.resources ?? []) if (r.type === EDGE_FIREWALL && r.outputs?.edge) out.set(r.outputs.edge.id, r.outputs.edge);
   return out;
 }
 
@@ -165,22 +185,22 @@ async function openStack(request: EngineRequest): Promise<Stack> {
   );
 }
 
-/** Participants a resource's changes concern; a registration always concerns its participant. */
-function describe(type: string, name: string, op: OpType, olds: any, news: any, plan: Plan, contour: ContourName): { participants: string[]; changes: ResourceChange[] } {
+/** What one resource operation changes, and for which participants (the provider's diff functions). */
+function describe(type: string, name: string, op: OpType, olds: any, news: any, plan: Plan): { participants: string[]; changes: ResourceChange[] } {
   let changes: ResourceChange[] = [];
-  if (type === EDGE_FIREWALL) {
+  if (op === 'refresh') {
+    // What refresh found on the live system; an object that is gone reads as such.
+    changes = news ? ((news.differences ?? []) as ResourceChange[]) : [{ message: `${name} is gone from the live system` }];
+  } else if (type === EDGE_FIREWALL) {
     const edge = plan.edges.find((e) => firewallName(e.id) === name);
     if (op === 'update' && olds?.edge && news?.edge) changes = edgeFirewallChanges(olds, news);
-    else if (op === 'create' && edge) changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) => ({ participant, message: `table created with its flows` }));
+    else if (edge) changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) => ({ participant, message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table` }));
   } else if (type === BUS_REGISTRATION) {
-    const participant = (news ?? olds)?.registration?.participant as string | undefined;
-    if (op === 'update' && olds?.registration && news?.registration) {
-      changes = busRegistrationChanges(olds, news);
-      if (busRegistrationReplaces(olds, news).length) changes.push({ participant: participant!, message: 'registration replaced (mnemonic or vhost)' });
-    } else if (participant) changes = [{ participant, message: op === 'delete' ? 'registration removed' : op === 'create' ? 'registration created' : `${op}` }];
+    const participant = (news ?? olds)?.registration?.participant as string;
+    if (op === 'update' && olds?.registration && news?.registration) changes = busRegistrationChanges(olds, news);
+    else if (participant) changes = [{ participant, message: `registration: ${op}` }];
+    if (olds?.registration && news?.registration && busRegistrationReplaces(olds, news).length) changes.push({ participant, message: 'registration replaced (mnemonic or vhost changes)' });
   }
-  if (op === 'refresh' && news?.differences) changes = news.differences as ResourceChange[];
-  void contour;
   return { participants: [...new Set(changes.map((c) => c.participant).filter((p): p is string => !!p))].sort(), changes };
 }
 
@@ -192,11 +212,13 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
   const stack = await openStack(request);
   const startupMs = performance.now() - started;
   request.onStarted?.();
-  const target = request.participant ? participantTargets(request.contour, request.plan, request.participant) : undefined;
+  const target = request.participant ? participantTargets(request.contour, request.plan, request.participant, await recordedEdges(stack)) : undefined;
   const steps: StepReport[] = [];
   const begun = new Map<string, number>();
+  const refreshing = new Set<string>();
 
   const onEvent = (event: EngineEvent) => {
+    if (process.env.PRICHAL_DEBUG_EVENTS) process.stderr.write(`${JSON.stringify(event)}\n`);
     const pre = event.resourcePreEvent?.metadata;
     const done = event.resOutputsEvent?.metadata;
     const failed = event.resOpFailedEvent?.metadata;
@@ -204,13 +226,21 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
     if (!meta || meta.type === 'pulumi:pulumi:Stack' || meta.type.startsWith('pulumi:providers:')) return;
     if (pre) begun.set(meta.urn, performance.now());
     const finished = !!done || !!failed;
-    // A preview only plans: its pre-events are the operations. Otherwise report when each ends.
-    if (request.action === 'preview' ? !pre : !finished) return;
-    if (meta.op === 'same') return;
+    // A refresh (its own action, or the first phase of --refresh) announces itself as 'refresh'
+    // and ends as 'same', 'update' or 'delete': its result is what it found on the live system.
+    if (pre?.op === 'refresh') refreshing.add(meta.urn);
+    const refreshed = finished && refreshing.delete(meta.urn);
+    const op: OpType = refreshed || pre?.op === 'refresh' ? 'refresh' : meta.op;
+    // A preview only plans: its pre-events are the operations. Refreshes really run (in a
+    // preview too), so they and every other operation are reported when they end.
+    const planned = request.action === 'preview' && op !== 'refresh';
+    if (planned ? !pre : !finished) return;
+    if (op === 'same') return;
     const name = nameOf(meta.urn);
-    const { participants, changes } = describe(meta.type, name, meta.op, meta.old?.outputs, meta.new?.inputs ?? meta.new?.outputs, request.plan, request.contour);
-    if (meta.op === 'refresh' && changes.length === 0) return;
-    const step: StepReport = { op: meta.op, type: meta.type, name, status: failed ? 'failed' : request.action === 'preview' ? 'planned' : 'done', participants, changes };
+    const news = op === 'refresh' ? (meta.op === 'delete' ? undefined : meta.new?.outputs) : (meta.new?.inputs ?? meta.new?.outputs);
+    const { participants, changes } = describe(meta.type, name, op, meta.old?.outputs, news, request.plan);
+    if (op === 'refresh' && changes.length === 0) return;
+    const step: StepReport = { op, type: meta.type, name, status: failed ? 'failed' : planned ? 'planned' : 'done', participants, changes };
     const t0 = begun.get(meta.urn);
     if (finished && t0 !== undefined) step.durationMs = performance.now() - t0;
     steps.push(step);
@@ -218,9 +248,16 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
   };
 
   let summary: Record<string, number> = {};
+  // The SDK records the stack of every resource registration (sourcePosition, stackTrace) in
+  // the state: absolute paths of this checkout. With no stack frames to read, it records none,
+  // so the state is the same from any clone. Errors keep their messages; only traces go.
+  const prepareStackTrace = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
   try {
     if (request.action === 'preview') {
-      const r = await stack.preview({ onEvent, ...(target ? { target } : {}), ...(request.refresh ? { refresh: true } : {}), ...(request.expectNoChanges ? { expectNoChanges: true } : {}) });
+      // --expect-no-changes is judged from this result (the caller's exit code), not by the
+      // engine, which would fail the preview and lose the report of what would change.
+      const r = await stack.preview({ onEvent, ...(target ? { target } : {}), ...(request.refresh ? { refresh: true } : {}) });
       summary = r.changeSummary as Record<string, number>;
     } else if (request.action === 'up') {
       const r = await stack.up({ onEvent, ...(target ? { target } : {}), ...(request.refresh ? { refresh: true } : {}) });
@@ -234,6 +271,8 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
     }
   } catch (error) {
     throw new EngineError(engineMessage(error, request));
+  } finally {
+    Error.prepareStackTrace = prepareStackTrace;
   }
 
   const byType: EngineResult['byType'] = {};
@@ -243,7 +282,8 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
     ops[s.op] = (ops[s.op] ?? 0) + 1;
     for (const c of s.changes) (byParticipant[c.participant ?? '(shared)'] ??= []).push(c);
   }
-  const changed = steps.some((s) => s.op !== 'same' && s.op !== 'read');
+  // Changes: any operation that writes, and for refresh anything found that differs.
+  const changed = steps.some((s) => s.op !== 'same' && s.op !== 'read' && (s.op !== 'refresh' || request.action === 'refresh'));
   return {
     action: request.action,
     contour: request.contour,
