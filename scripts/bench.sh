@@ -14,3 +14,5 @@ echo "== drift (issue 5)"
 node dist/bench/drift.bench.js
 echo "== Pulumi program under mocks (issue 4)"
 node dist/bench/pulumi.bench.js
+echo "== Pulumi engine, real, on the lab (issue 9)"
+node dist/bench/engine.bench.js

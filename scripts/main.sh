@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's main job: installs what is missing, starts the lab, onboards the sample
-# participants (edge firewalls, bus registrations in both contours), runs the connectivity
-# probe for every registration and writes the results into out/.
+# The README's main job: installs what is missing (the Pulumi engine included), starts the lab,
+# onboards the sample participants through the engine (`prichal up`: edge firewalls and bus
+# registrations, test then prod), runs the connectivity probe for every registration and writes
+# the results into out/.
 set -euo pipefail
 . "$(dirname "$0")/setup.sh"
 . "$(dirname "$0")/setup-lab.sh"
@@ -18,14 +19,14 @@ bin/prichal plan --inventory "$inv" | tee "$out/plan.txt"
 bin/prichal plan --inventory "$inv" --format json > "$out/plan.json"
 step "lab up"
 bin/prichal lab up --inventory "$inv"
-step "edge firewalls"
-bin/prichal firewall apply --inventory "$inv"
 step "gateways (external mode, from the program's specifications)"
 bin/prichal gateways up --contour test --inventory "$inv"
 bin/prichal gateways up --contour prod --inventory "$inv"
-step "bus registrations"
-bin/prichal bus ensure --contour test --inventory "$inv"
-bin/prichal bus ensure --contour prod --inventory "$inv"
+# --refresh: the lab may have been rebuilt since the state was written; up converges to it.
+step "prichal up: test contour (edge firewalls, test registrations) through the Pulumi engine"
+bin/prichal up --contour test --refresh --yes --inventory "$inv"
+step "prichal up: prod contour (registrations of tested participants)"
+bin/prichal up --contour prod --refresh --yes --inventory "$inv"
 step "connectivity probes"
 failed=0
 for contour in test prod; do
@@ -44,5 +45,8 @@ set +e
 bin/prichal drift --all --inventory "$inv" --out "$out/reports"
 report=$?
 set -e
+step "the engine agrees: nothing left to change"
+bin/prichal preview --contour test --expect-no-changes --inventory "$inv"
+bin/prichal preview --contour prod --expect-no-changes --inventory "$inv"
 step "done: results in $out/ ($failed failed probes; drift/audit exit code $report)"
 [ "$failed" -eq 0 ] && [ "$report" -eq 0 ]
