@@ -13,7 +13,6 @@ import { checkInventory } from '../src/plan/index.js';
 import { collectBus, collectEdges, collectGateways } from '../src/collect/index.js';
 import { runChecks } from '../src/drift/run.js';
 import { BusClient } from '../src/infra/bus.js';
-import { imageTag } from '../src/infra/lab/image.js';
 import { readCredentials } from '../src/infra/secrets.js';
 import { PROJECT_ROOT } from '../src/project.js';
 import { writeSyntheticInventory } from './synthetic.js';
@@ -74,7 +73,7 @@ async function main() {
     const floor = reads.edges + reads.docker + reads.bus;
 
     t = performance.now();
-    const result = await runChecks({ kind: 'drift', at: '2026-11-23', inventory: checked.validation.inventory, plan: { ...plan, edges }, drift: { gateways: { image: imageTag(), network: (c) => `prichal-lab-gw-${c}` } } });
+    const result = await runChecks({ kind: 'drift', at: '2026-11-23', inventory: checked.validation.inventory, plan: { ...plan, edges }, drift: { gateways: operator.gateways } });
     const wall = performance.now() - t;
     const byReq = new Map<string, number>();
     for (const f of result.findings) byReq.set(f.requirement, (byReq.get(f.requirement) ?? 0) + 1);

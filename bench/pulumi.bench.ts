@@ -19,7 +19,7 @@ try {
   await pulumi.runtime.setMocks({ newResource: (a) => (resources++, { id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs }, 'prichal', 'test', false);
   const started = performance.now();
   for (const contour of ['test', 'prod'] as const) {
-    definePrichal({ contour, plan: checked.plan!, operator: checked.validation.inventory.operator!.value, gateways: 'pulumi', image: 'prichal-lab:bench', secret: (n) => pulumi.secret(`x-${n}`) });
+    definePrichal({ contour, plan: checked.plan!, operator: checked.validation.inventory.operator!.value, gateways: 'pulumi', secret: (n) => pulumi.secret(`x-${n}`) });
   }
   // Wait until every registration reached the mock monitor.
   while (resources < COUNT * 2 * 3) await new Promise((r) => setTimeout(r, 10));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { checkInventory } from '../src/plan/index.js';
 import { coverage, documentHtml, MissingDataError, renderDocument, type DocumentContext, type DocumentKind } from '../src/docs/index.js';
-import type { ProbeProtocol } from '../src/infra/lab/probe.js';
+import type { ProbeProtocol } from '../src/infra/probe.js';
 import { launchBrowser } from './helpers/browser.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from './helpers/inventory.js';
 

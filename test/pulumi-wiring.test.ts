@@ -42,10 +42,10 @@ async function build(contour: 'test' | 'prod', gateways: 'pulumi' | 'external') 
   const operator = checked.validation.inventory.operator!.value as OperatorFile;
   const { definePrichal } = (await import(PROGRAM)) as typeof import('../src/infra/pulumi/program.js');
   const before = captured.length;
-  const resources = definePrichal({ contour, plan, operator, gateways, image: 'prichal-lab:test', secret: (name) => pulumi.secret(`secret-of-${name}`) });
+  const resources = definePrichal({ contour, plan, operator, gateways, secret: (name) => pulumi.secret(`secret-of-${name}`) });
   // Let registrations settle.
   await new Promise((r) => setTimeout(r, 50));
-  return { plan, resources, created: captured.slice(before) };
+  return { plan, operator, resources, created: captured.slice(before) };
 }
 
 describe('Pulumi program under mocks', () => {
@@ -65,11 +65,11 @@ describe('Pulumi program under mocks', () => {
   });
 
   it('emits @pulumi/docker containers with exactly the gateway specification, hardened', async () => {
-    const { plan, created } = await build('prod', 'pulumi');
+    const { plan, operator, created } = await build('prod', 'pulumi');
     const containers = created.filter((c) => c.type === 'docker:index/container:Container');
     expect(containers.map((c) => c.inputs.name).sort()).toEqual(plan.contours.prod.registrations.map((r) => `prichal-gw-${r.participant}-prod`).sort());
     for (const r of plan.contours.prod.registrations) {
-      const spec = gatewaySpec(r, 'prod', { image: 'prichal-lab:test', network: 'prichal-prod' });
+      const spec = gatewaySpec(r, 'prod', { image: operator.gateways!.image, network: operator.gateways!.network.prod });
       const c = containers.find((x) => x.inputs.name === spec.name)!.inputs as Record<string, any>;
       expect(c.image).toBe(spec.image);
       expect(c.networksAdvanced[0].ipv4Address).toBe(r.gateway);

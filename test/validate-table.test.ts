@@ -48,6 +48,7 @@ const CASES: Case[] = [
   { code: 'coordinator-required', edits: [{ file: P('tmn-sosh-12'), from: 'coordinatedBy: tmn-city-admin\n', to: '' }], file: P('tmn-sosh-12'), marker: 'kind:', path: 'kind' },
   { code: 'agreement-missing', edits: [{ file: P('tmn-sosh-12'), from: 'agreements: { joining: 2024-03-01, personalData: 2024-03-01 }', to: 'agreements: { joining: 2024-03-01 }' }], file: P('tmn-sosh-12'), marker: 'agreements:', path: 'agreements' },
   { code: 'leased-line-incomplete', edits: [{ file: P('tmn-city-admin'), from: 'circuit: TMN-L2-004512, ', to: '' }], file: P('tmn-city-admin'), marker: 'leasedLine:', path: 'channel.leasedLine' },
+  { code: 'schema-version', edits: [{ file: 'operator.yaml', from: 'version: 2\n', to: '' }], file: 'operator.yaml', marker: 'gateways:', path: 'gateways' },
   { code: 'pool-exhausted', edits: [{ file: 'operator.yaml', from: 'gatewayPool: 10.210.0.0/16', to: 'gatewayPool: 10.210.0.0/29' }], file: P('tmn-sosh-12'), marker: '  test:', path: 'registrations.test' },
 ];
 

@@ -2,7 +2,7 @@
 // secrets by name, connections to edges and the bus.
 import type { ContourName, OperatorFile } from '../inventory/index.js';
 import { BusClient } from '../infra/bus.js';
-import { labTopology, type LabTopology } from '../infra/lab/topology.js';
+import type { HostSsh } from '../infra/edges.js';
 import { readCredentials } from '../infra/secrets.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
 import { UsageError } from './errors.js';
@@ -38,8 +38,16 @@ export async function busClient(operator: OperatorFile, contour: ContourName): P
   return new BusClient({ url: bus.url, vhost: bus.vhost, username, password });
 }
 
-export function topologyOf({ plan, operator }: LiveContext): LabTopology {
-  return labTopology(plan, { allowedPorts: operator.policy.allowedPorts, gatewayPools: [operator.contours.test.gatewayPool, operator.contours.prod.gatewayPool] });
+/** The hub host probes start from; an operator file without one cannot probe. */
+export function hubOf(operator: OperatorFile): HostSsh {
+  if (!operator.hub) throw new UsageError("operator.yaml names no hub host (hub: { ssh: … }, version 2): probes start there");
+  return operator.hub.ssh;
+}
+
+/** Image and network of each contour's gateways as operator.yaml declares them. */
+export function gatewaysOf(operator: OperatorFile): NonNullable<OperatorFile['gateways']> {
+  if (!operator.gateways) throw new UsageError("operator.yaml declares no gateways (gateways: { image, network: { test, prod } }, version 2)");
+  return operator.gateways;
 }
 
 export function parseContour(value: string): ContourName {

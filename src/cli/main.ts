@@ -5,8 +5,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
 import { coverageCommand, docs, onboard } from './commands/documents.js';
 import { checks, checksText, exitCode, HISTORY_FILE } from './commands/checks.js';
-import { lab, labText } from './commands/lab.js';
-import { bus, firewall, gateways, probeCommand, probeText } from './commands/live.js';
+import { gateways, lab, labText } from './commands/lab.js';
+import { bus, firewall, probeCommand, probeText } from './commands/live.js';
 import { parseContour } from './context.js';
 import { plan, planText } from './commands/plan.js';
 import { validate, validateText } from './commands/validate.js';
@@ -170,7 +170,7 @@ export function buildProgram(): Command {
     });
 
   withCommon(program.command('probe'))
-    .description('connectivity test protocol (Appendix 9) in the lab: declared endpoints answer through the edge, undeclared flows are dropped (exit 0 passed, 1 failed)')
+    .description('connectivity test protocol (Appendix 9), run on the hub host of operator.yaml: declared endpoints answer through the edge, undeclared flows are dropped (exit 0 passed, 1 failed)')
     .requiredOption('--contour <contour>', 'test | prod')
     .requiredOption('--participant <id>', 'participant id')
     .option('--out <file>', 'also write the protocol as JSON to this file')

@@ -46,6 +46,8 @@ export interface GatewayContainer {
   capDrop: string[];
   publishedPorts: string[];
   address: string | undefined;
+  /** Docker networks the container is attached to. */
+  networks: string[];
   /** SHA-256 (16 hex) of the configuration the container really runs with (its GATEWAY_CONF). */
   configHash: string | undefined;
 }
@@ -78,6 +80,7 @@ export async function collectGateways(): Promise<Collected<{ containers: Gateway
         capDrop: c.HostConfig.CapDrop ?? [],
         publishedPorts: Object.keys(c.HostConfig.PortBindings ?? {}),
         address: net?.IPAMConfig?.IPv4Address ?? net?.IPAddress,
+        networks: Object.keys(c.NetworkSettings.Networks).sort(),
         // Only the gateway configuration is read from the environment, and only as a hash.
         configHash: hashOf((c.Config.Env ?? []).find((e) => e.startsWith('GATEWAY_CONF='))?.slice('GATEWAY_CONF='.length)),
       };

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mustache from 'mustache';
 import type { Inventory, Participant } from '../inventory/index.js';
-import type { ProbeProtocol } from '../infra/lab/probe.js';
+import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
 import { TEMPLATES_DIR } from '../project.js';
 

@@ -94,6 +94,7 @@ export function checkGateways(specs: readonly GatewaySpec[], containers: readonl
     const extraCaps = c.capAdd.filter((cap) => !spec.security.capAdd.includes(cap));
     if (extraCaps.length || !c.capDrop.includes('ALL')) out.push({ ...base, message: `capabilities beyond the planned: ${extraCaps.length ? `adds ${extraCaps.join(', ')}` : 'does not drop ALL'}`, evidence: `HostConfig.CapAdd: ${JSON.stringify(c.capAdd)}, CapDrop: ${JSON.stringify(c.capDrop)}`, fix });
     if (c.publishedPorts.length) out.push({ ...base, message: `publishes ports ${c.publishedPorts.join(', ')}`, evidence: 'HostConfig.PortBindings', fix });
+    if (!c.networks.includes(spec.network)) out.push({ ...base, message: `attached to ${c.networks.join(', ') || 'no network'}, planned ${spec.network}`, evidence: 'NetworkSettings.Networks', fix });
     if (c.address !== spec.address) out.push({ ...base, message: `address ${c.address ?? 'none'}, planned ${spec.address}`, evidence: 'NetworkSettings', fix });
   }
   const planned = new Set(specs.map((s) => s.name));

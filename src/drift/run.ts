@@ -10,14 +10,14 @@ import { RESULT_VERSION, sortFindings, type CheckResult, type Finding, type Unch
 import { INVENTORY_REQUIREMENTS, LIVE_REQUIREMENTS, type RequirementId } from './requirements.js';
 
 export interface DriftOptions {
-  /** Image and network of each contour's gateways, as provisioned (lab: external mode). */
-  gateways: { image: string; network: (contour: 'test' | 'prod') => string };
+  /** Image and network of each contour's gateways (operator.yaml `gateways`); without them GW-1 is not checked. */
+  gateways: { image: string; network: Record<'test' | 'prod', string> } | undefined;
   concurrency?: number;
   progress?: (done: number, total: number, what: string) => void;
 }
 
-export function expectedGateways(plan: Plan, options: DriftOptions['gateways']): GatewaySpec[] {
-  return CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r) => gatewaySpec(r, c, { image: options.image, network: options.network(c) })));
+export function expectedGateways(plan: Plan, options: NonNullable<DriftOptions['gateways']>): GatewaySpec[] {
+  return CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r) => gatewaySpec(r, c, { image: options.image, network: options.network[c] })));
 }
 
 export async function collectAndCheck(plan: Plan, operator: OperatorFile, options: DriftOptions): Promise<{ findings: Finding[]; unchecked: Unchecked[]; reads: NonNullable<CheckResult['reads']> }> {
@@ -43,7 +43,8 @@ export async function collectAndCheck(plan: Plan, operator: OperatorFile, option
     reads.sshCommandsPerEdge[edge.id] = e.value.sshCommands;
     findings.push(...checkEdge(edge, e.value, ownerOf));
   }
-  if (gateways.ok) {
+  if (!options.gateways) unchecked.push({ subject: 'docker', requirements: ['GW-1'], reason: 'operator.yaml declares no gateways (image and network per contour), so there is nothing to compare the containers with' });
+  else if (gateways.ok) {
     reads.dockerCalls = gateways.value.dockerCalls;
     findings.push(...checkGateways(expectedGateways(plan, options.gateways), gateways.value.containers));
   } else unchecked.push({ subject: 'docker', requirements: ['GW-1'], reason: gateways.error });

@@ -18,6 +18,7 @@ export const FINDING_CODES = [
   'agreement-missing',
   'leased-line-incomplete',
   'pool-exhausted',
+  'schema-version',
   // warnings
   'allocation-moved',
   'file-missing',

@@ -4,6 +4,10 @@
  * The operator of the hub: contours, address pools, edge hosts, accepted crypto and policy (inventory/operator.yaml).
  */
 export interface OperatorFile {
+  /**
+   * Version of this file's contract. 1 (the default) or 2, which adds gateways, hub and timeZone; a version-1 file keeps validating.
+   */
+  version?: 1 | 2;
   operator: Operator;
   contours: Contours;
   /**
@@ -21,6 +25,12 @@ export interface OperatorFile {
    */
   cryptoProducts: CryptoProduct[];
   policy: Policy;
+  gateways?: Gateways;
+  hub?: Hub;
+  /**
+   * IANA time zone of the operator: 'today' for date checks and dates in reports. Default Asia/Yekaterinburg (Tyumen).
+   */
+  timeZone?: string;
 }
 /**
  * The operating organisation.
@@ -155,6 +165,35 @@ export interface Policy {
    * Minimum CryptoPro CSP version (seed 001: 4.0.9963).
    */
   minCryptoPro: string;
+}
+/**
+ * How the participants' gateway containers run: the image and, per contour, the Docker network they are attached to. Drift expects exactly these; the Pulumi program (gateways: pulumi) and an external provisioner start them so.
+ */
+export interface Gateways {
+  /**
+   * Image reference of the gateway containers, e.g. prichal/gateway:bookworm-1 (from the operator's own registry or built locally; never pulled from the internet).
+   */
+  image: string;
+  network: GatewayNetworks;
+}
+/**
+ * Docker network of each contour's gateways.
+ */
+export interface GatewayNetworks {
+  /**
+   * Network of the test contour's gateways.
+   */
+  test: string;
+  /**
+   * Network of the prod contour's gateways.
+   */
+  prod: string;
+}
+/**
+ * The hub host on the gateways' side, holding the gateway addresses: connectivity probes start here, over SSH like the edges, and only when an engineer asks.
+ */
+export interface Hub {
+  ssh: SshTarget;
 }
 
 /**

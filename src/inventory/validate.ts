@@ -10,6 +10,7 @@ import { leasedLineDocumented, vipnetNodeInNetwork, vipnetNodesUnique } from './
 import { idMatchesFileName, idsAreUnique } from './rules/identity.js';
 import { agreementsPresent, coordinatorPresent } from './rules/organisation.js';
 import { referencesResolve } from './rules/references.js';
+import { versionedFieldsDeclared } from './rules/version.js';
 import { mnemonicsUniquePerContour, productionAfterTest } from './rules/registrations.js';
 import { checkOperatorShape, checkParticipantShape } from './schema-check.js';
 import type { Participant } from './types.generated.js';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   coordinatorPresent,
   agreementsPresent,
   certificatesCurrent,
+  versionedFieldsDeclared,
 ];
 
 export interface ValidationResult {

@@ -3,7 +3,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hasErrors, sortFindings, validateInventory, type Finding, type ValidationResult } from '../inventory/index.js';
-import { buildPlan, type Plan } from './plan.js';
+import type { Plan } from './model.js';
+import { buildPlan } from './plan.js';
 
 /** The inventory folder does not exist: a usage error (exit 2), not an invalid inventory. */
 export class InventoryNotFoundError extends Error {

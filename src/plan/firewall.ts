@@ -5,32 +5,10 @@
 import { addressValue, cidrInterval } from '../inventory/addresses.js';
 import { CONTOURS, type ContourName, type Inventory } from '../inventory/model.js';
 import type { Edge } from '../inventory/types.generated.js';
-import type { PlannedContour } from './plan.js';
+import type { Flow, PlannedContour, PlannedEdge } from './model.js';
 
 /** The port gateways listen on for participants' calls. */
 export const GATEWAY_PORT = 443;
-
-export interface Flow {
-  /** Address or CIDR. */
-  source: string;
-  destination: string;
-  port: number;
-  participant: string;
-  contour: ContourName;
-  /** Endpoint id for egress flows. */
-  endpoint?: string;
-}
-
-export interface PlannedEdge {
-  id: string;
-  kind: Edge['kind'];
-  transit: string;
-  ssh: Edge['ssh'];
-  /** Participants whose channel ends on this edge, sorted. */
-  participants: string[];
-  ingress: Flow[];
-  egress: Flow[];
-}
 
 function sortKey(value: string): number {
   return value.includes('/') ? cidrInterval(value).start : addressValue(value);

@@ -5,61 +5,10 @@ import { stringify } from 'yaml';
 import type { Finding } from '../inventory/findings.js';
 import type { LoadedFile } from '../inventory/load.js';
 import { CONTOURS, Findings, type ContourName, type Inventory } from '../inventory/model.js';
-import type { Participant, Registration } from '../inventory/types.generated.js';
+import type { Participant } from '../inventory/types.generated.js';
 import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
-import { planEdges, type PlannedEdge } from './firewall.js';
-
-export const PLAN_VERSION = 1;
-
-export interface PlannedEndpoint {
-  id: string;
-  purpose: string;
-  address: string;
-  port: number;
-  protocol: 'http' | 'https';
-  path: string;
-}
-
-export interface PlannedRegistration {
-  participant: string;
-  name: string;
-  mnemonic: string;
-  status: Registration['status'];
-  channel: Participant['channel']['type'];
-  edge: string;
-  /** The participant's gateway address in this contour's pool. */
-  gateway: string;
-  networks: string[];
-  endpoints: PlannedEndpoint[];
-  messageTypes: string[];
-  /** True when the gateway address was allocated by this run (not yet recorded). */
-  newAllocation: boolean;
-}
-
-export interface PlannedContour {
-  gatewayPool: string;
-  vhost: string;
-  registrations: PlannedRegistration[];
-}
-
-export interface PlannedLink {
-  participant: string;
-  edge: string;
-  link: string;
-  /** Lower address of the /31: the operator's edge side. */
-  edgeAddress: string;
-  /** Upper address of the /31: the participant's router. */
-  participantAddress: string;
-  newAllocation: boolean;
-}
-
-export interface Plan {
-  version: typeof PLAN_VERSION;
-  contours: Record<ContourName, PlannedContour>;
-  links: PlannedLink[];
-  /** Per edge host, the flows its firewall lets through. */
-  edges: PlannedEdge[];
-}
+import { planEdges } from './firewall.js';
+import { PLAN_VERSION, type Plan, type PlannedContour, type PlannedEndpoint, type PlannedLink, type PlannedRegistration } from './model.js';
 
 interface RecordedAllocations {
   gateways: Record<ContourName, Record<string, string>>;

@@ -14,14 +14,15 @@ import type { OperatorFile, Inventory } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { dockerRunArgs } from '../../src/render/index.js';
 import { checkInventory } from '../../src/plan/index.js';
-import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
-import { applyFirewalls, busClient, connectEdge, edge, topologyOf, withEdge } from './lab.js';
+import { prichal } from '../helpers/cli.js';
+import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
+import { applyFirewalls, busClient, connectEdge, edge, withEdge } from './lab.js';
 
 let plan: Plan;
 let operator: OperatorFile;
 let inventory: Inventory;
 const buses: Partial<Record<'test' | 'prod', BusClient>> = {};
-const gatewayOptions = (c: 'test' | 'prod') => ({ image: imageTag(), network: topologyOf({ plan, operator }).gatewayNetworks[c].name });
+const gatewayOptions = (c: 'test' | 'prod') => ({ image: operator.gateways!.image, network: operator.gateways!.network[c] });
 
 async function onboard(): Promise<void> {
   await applyFirewalls(plan.edges);
@@ -36,7 +37,7 @@ async function onboard(): Promise<void> {
 }
 
 const drift = (): Promise<CheckResult> =>
-  runChecks({ kind: 'drift', at: '2026-11-23', inventory, plan, drift: { gateways: { image: imageTag(), network: (c) => gatewayOptions(c).network } } });
+  runChecks({ kind: 'drift', at: '2026-11-23', inventory, plan, drift: { gateways: operator.gateways } });
 
 const brief = (r: CheckResult) => r.findings.map((f) => `${f.requirement} ${f.participant ?? f.subject}${f.contour ? ` ${f.contour}` : ''}`).sort();
 
@@ -155,6 +156,27 @@ describe('drift on the lab', () => {
     expect(brief(await drift())).toEqual([]);
   });
 
+  it("prichal drift expects the gateway image and networks operator.yaml declares, not the lab's", async () => {
+    const dir = await inventoryWith([
+      { file: 'operator.yaml', from: 'image: prichal/gateway:bookworm', to: 'image: registry.example/acme/gateway:7' },
+      { file: 'operator.yaml', from: 'test: prichal-gw-test', to: 'test: acme-gw-test' },
+    ]);
+    try {
+      const r = await prichal(['drift', '--inventory', dir, '--format', 'json']);
+      expect(r.code, r.stderr).toBe(1);
+      const gw = (JSON.parse(r.stdout) as CheckResult).findings.filter((f) => f.requirement === 'GW-1');
+      const of = (contour: 'test' | 'prod') => gw.filter((f) => f.contour === contour).map((f) => f.message);
+      for (const contour of ['test', 'prod'] as const) {
+        const messages = of(contour);
+        expect(messages.filter((m) => m === 'runs image prichal/gateway:bookworm, planned registry.example/acme/gateway:7')).toHaveLength(plan.contours[contour].registrations.length);
+      }
+      expect(of('test').filter((m) => m === 'attached to prichal-gw-test, planned acme-gw-test')).toHaveLength(plan.contours.test.registrations.length);
+      expect(of('prod').filter((m) => m.startsWith('attached to'))).toEqual([]);
+    } finally {
+      await removeInventory(dir);
+    }
+  });
+
   it('reports an unreachable edge as not checked (exit 3), never as compliant, and still checks the rest', async () => {
     await docker(['pause', 'prichal-lab-edge-2']);
     try {
@@ -174,7 +196,7 @@ describe('drift on the lab', () => {
 
 describe('gateway specification on the real engine', () => {
   it('runs hardened, turns healthy and serves its rendered configuration', async () => {
-    const spec = expectedGateways(plan, { image: imageTag(), network: (c) => gatewayOptions(c).network }).find((s) => s.participant === 'tmn-city-admin' && s.contour === 'test')!;
+    const spec = expectedGateways(plan, operator.gateways!).find((s) => s.participant === 'tmn-city-admin' && s.contour === 'test')!;
     const deadline = Date.now() + 30_000;
     let health = '';
     while (Date.now() < deadline && health !== 'healthy') {

@@ -1,6 +1,6 @@
 // Shared access to the lab for integration tests: the sample plan, edge connections, bus clients.
 import { checkInventory } from '../../src/plan/index.js';
-import { applyFirewalls, busClient, connectEdge, topologyOf, withEdge } from '../../src/cli/context.js';
+import { applyFirewalls, busClient, connectEdge, withEdge } from '../../src/cli/context.js';
 import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
@@ -17,4 +17,4 @@ export function edge(plan: Plan, id: string): PlannedEdge {
   return found;
 }
 
-export { applyFirewalls, busClient, connectEdge, topologyOf, withEdge };
+export { applyFirewalls, busClient, connectEdge, withEdge };

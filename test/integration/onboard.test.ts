@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../../src/infra/docker.js';
 import { labUp } from '../../src/infra/lab/lab.js';
 import { contourGatewaySpecs, ensureGateways } from '../../src/infra/gateways.js';
-import { imageTag, LAB_LABEL } from '../../src/infra/lab/image.js';
+import { LAB_LABEL } from '../../src/infra/lab/image.js';
 import { prichal } from '../helpers/cli.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
-import { applyFirewalls, busClient, loadSample, topologyOf } from './lab.js';
+import { applyFirewalls, busClient, loadSample } from './lab.js';
 
 const FILE = 'participants/new-sp.yaml';
 let dir: string;
@@ -38,7 +38,7 @@ afterAll(async () => {
   await labUp(plan, operator);
   await applyFirewalls(plan.edges);
   for (const c of ['test', 'prod'] as const) {
-    await ensureGateways(contourGatewaySpecs(plan, c, { image: imageTag(), network: topologyOf({ plan, operator }).gatewayNetworks[c].name }), c, { [LAB_LABEL]: 'true' });
+    await ensureGateways(contourGatewaySpecs(plan, c, { image: operator.gateways!.image, network: operator.gateways!.network[c] }), c, { [LAB_LABEL]: 'true' });
     await (await busClient(operator, c)).remove('TMR_NEWSP');
   }
   await removeInventory(dir);

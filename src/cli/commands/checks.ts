@@ -3,11 +3,9 @@ import path from 'node:path';
 import { recordRun } from '../../drift/history.js';
 import { exitCode, type CheckResult } from '../../drift/model.js';
 import { runChecks } from '../../drift/run.js';
-import { imageTag } from '../../infra/lab/image.js';
 import { PROJECT_ROOT } from '../../project.js';
 import { summary, writeReports } from '../../report/index.js';
 import { checkInventory } from '../../plan/index.js';
-import { topologyOf } from '../context.js';
 import { UsageError } from '../errors.js';
 
 export const HISTORY_FILE = path.join(PROJECT_ROOT, '.state', 'history.jsonl');
@@ -36,7 +34,7 @@ export async function checks(options: { kind: CheckResult['kind']; inventory: st
       ? {}
       : {
           drift: {
-            gateways: { image: imageTag(), network: (c: 'test' | 'prod') => topologyOf({ plan, operator: operator.value }).gatewayNetworks[c].name },
+            gateways: operator.value.gateways,
             ...(progress ? { progress } : {}),
           },
         }),

@@ -6,9 +6,9 @@ import { applicableDocuments, coverage, coverageMarkdown, documentHtml, DOCUMENT
 import type { ContourName } from '../../inventory/index.js';
 import { assertPromotable } from '../../infra/bus.js';
 import { contourGatewaySpecs, ensureGateways } from '../../infra/gateways.js';
-import { imageTag, LAB_LABEL } from '../../infra/lab/image.js';
-import { probe, type ProbeProtocol } from '../../infra/lab/probe.js';
-import { applyFirewalls, busClient, liveContext, topologyOf, type LiveContext } from '../context.js';
+import type { ProbeProtocol } from '../../infra/probe.js';
+import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } from '../context.js';
+import { probeParticipant } from './live.js';
 import { UsageError } from '../errors.js';
 import { checkInventory } from '../../plan/index.js';
 
@@ -103,10 +103,10 @@ export async function onboard(options: { inventory: string; participant: string;
   const edge = context.plan.edges.find((e) => e.id === test.edge)!;
   await run('plan', async () => test, (r) => `test gateway ${r.gateway} on ${r.edge}; endpoints ${r.endpoints.map((e) => `${e.address}:${e.port}`).join(', ')}; mnemonic ${r.mnemonic}`);
 
-  const topology = topologyOf(context);
+  const declaredGateways = gatewaysOf(context.operator);
   const applyContour = async (contour: ContourName) => {
     await run(`firewall ${edge.id}`, async () => (await applyFirewalls([edge]))[0]!, (r) => `table inet prichal applied and verified (${r.bytes} bytes)`);
-    await run(`gateway ${contour}`, () => ensureGateways(contourGatewaySpecs(context.plan, contour, { image: imageTag(), network: topology.gatewayNetworks[contour].name }), contour, { [LAB_LABEL]: 'true' }), (r) => `${r.created} started, ${r.kept} unchanged`);
+    await run(`gateway ${contour}`, () => ensureGateways(contourGatewaySpecs(context.plan, contour, { image: declaredGateways.image, network: declaredGateways.network[contour] }), contour), (r) => `${r.created} started, ${r.kept} unchanged`);
     const registration = context.plan.contours[contour].registrations.find((r) => r.participant === id)!;
     await run(`bus ${contour}`, async () => {
       const client = await busClient(context.operator, contour);
@@ -116,7 +116,7 @@ export async function onboard(options: { inventory: string; participant: string;
       return registration;
     }, (r) => `${r.mnemonic} registered in ${context.operator.contours[contour].bus.vhost}`);
     const protocol = await run(`probe ${contour}`, async () => {
-      const result = await probe(context.plan, topology, contour, id);
+      const result = await probeParticipant(context, contour, id);
       await mkdir(path.join(options.out, 'probes'), { recursive: true });
       await writeFile(path.join(options.out, 'probes', `${contour}-${id}.json`), `${JSON.stringify(result, null, 2)}\n`);
       if (!result.passed) throw new Error(`the connectivity test failed: ${[...result.allowed.filter((a) => a.result !== 'answered').map((a) => `${a.address}:${a.port} ${a.result}`), ...result.denied.filter((d) => d.result !== 'dropped').map((d) => `${d.address}:${d.port} not dropped`)].join('; ')}`);

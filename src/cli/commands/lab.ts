@@ -1,6 +1,23 @@
+// Lab-only commands: the local lab, and gateways started in it (stack setting gateways:
+// external; in an operator's estate another party runs them). The only CLI file that imports the lab.
+import type { ContourName } from '../../inventory/index.js';
+import { contourGatewaySpecs, ensureGateways } from '../../infra/gateways.js';
+import { LAB_LABEL } from '../../infra/lab/image.js';
 import { labDown, labStatus, labUp } from '../../infra/lab/lab.js';
 import { UsageError } from '../errors.js';
 import { checkInventory } from '../../plan/index.js';
+import { gatewaysOf, liveContext } from '../context.js';
+
+/**
+ * Gateways in "external" mode, in the lab: started from the same specification the Pulumi
+ * program emits, with the image and network operator.yaml declares, by the Docker CLI.
+ */
+export async function gateways(options: { inventory: string; contour: ContourName; log: (line: string) => void }) {
+  const { plan, operator } = await liveContext(options.inventory);
+  const declared = gatewaysOf(operator);
+  const specs = contourGatewaySpecs(plan, options.contour, { image: declared.image, network: declared.network[options.contour] });
+  return ensureGateways(specs, options.contour, { [LAB_LABEL]: 'true' }, options.log);
+}
 
 export async function lab(options: { action: string; inventory: string; log: (line: string) => void; withHosts: boolean }) {
   switch (options.action) {

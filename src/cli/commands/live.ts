@@ -3,12 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import type { ContourName } from '../../inventory/index.js';
 import { assertPromotable, type BusState } from '../../infra/bus.js';
 import type { ApplyResult } from '../../infra/firewall.js';
-import { probe, type ProbeProtocol } from '../../infra/lab/probe.js';
-import { contourGatewaySpecs, ensureGateways } from '../../infra/gateways.js';
-import { imageTag, LAB_LABEL } from '../../infra/lab/image.js';
+import { runProbe, type ProbeProtocol } from '../../infra/probe.js';
+import { probeSample } from '../../plan/index.js';
 import { renderEdgeRuleset } from '../../render/index.js';
 import { UsageError } from '../errors.js';
-import { applyFirewalls, busClient, liveContext, selectEdges, topologyOf } from '../context.js';
+import { applyFirewalls, busClient, hubOf, liveContext, selectEdges, type LiveContext } from '../context.js';
 
 export async function firewall(options: { action: string; inventory: string; edge?: string; log: (line: string) => void }): Promise<{ applied?: ApplyResult[]; rendered?: Array<{ edge: string; text: string }> }> {
   const context = await liveContext(options.inventory);
@@ -38,9 +37,14 @@ export async function bus(options: { action: string; inventory: string; contour:
   return { state: await client.read() };
 }
 
+/** The connectivity test protocol of one participant, run on the hub host operator.yaml names. */
+export async function probeParticipant(context: LiveContext, contour: ContourName, participant: string): Promise<ProbeProtocol> {
+  return runProbe(probeSample(context.plan, contour, participant, context.operator.policy.allowedPorts), hubOf(context.operator));
+}
+
 export async function probeCommand(options: { inventory: string; contour: ContourName; participant: string; out?: string }): Promise<ProbeProtocol> {
   const context = await liveContext(options.inventory);
-  const protocol = await probe(context.plan, topologyOf(context), options.contour, options.participant);
+  const protocol = await probeParticipant(context, options.contour, options.participant);
   if (options.out) await writeFile(options.out, `${JSON.stringify(protocol, null, 2)}\n`);
   return protocol;
 }
@@ -50,15 +54,4 @@ export function probeText(p: ProbeProtocol): string {
   for (const a of p.allowed) lines.push(`  allow ${a.protocol}://${a.address}:${a.port}${a.path}  ${a.result}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}`);
   for (const d of p.denied) lines.push(`  deny  ${d.source} -> ${d.address}:${d.port}  ${d.result}  (${d.description})`);
   return lines.join('\n');
-}
-
-/**
- * Gateways in "external" mode: started from the same specification the Pulumi program emits,
- * on the lab's contour network, with the Docker CLI.
- */
-export async function gateways(options: { inventory: string; contour: ContourName; log: (line: string) => void }) {
-  const context = await liveContext(options.inventory);
-  const network = topologyOf(context).gatewayNetworks[options.contour].name;
-  const specs = contourGatewaySpecs(context.plan, options.contour, { image: imageTag(), network });
-  return ensureGateways(specs, options.contour, { [LAB_LABEL]: 'true' }, options.log);
 }

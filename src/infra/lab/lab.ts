@@ -32,6 +32,7 @@ export function assertLoopbackOnly(operator: OperatorFile): void {
     const host = new URL(c.bus.url).hostname;
     if (!host.startsWith('127.')) bad.push(`contour ${name} bus.url ${c.bus.url}`);
   }
+  if (operator.hub && !operator.hub.ssh.host.startsWith('127.')) bad.push(`hub ssh.host ${operator.hub.ssh.host}`);
   if (bad.length) throw new Error(`the lab serves only 127.0.0.0/8; this inventory points at ${bad.join(', ')}`);
 }
 
@@ -43,12 +44,14 @@ async function ensureSecretFile(name: string, create: () => Promise<string>): Pr
 }
 
 async function ensureLabSecrets(operator: OperatorFile): Promise<void> {
-  for (const edge of operator.edges) {
-    await ensureSecretFile(edge.ssh.credentials, async () => {
-      const tmp = path.join(secretsDir(), `.${edge.ssh.credentials}.tmp`);
-      await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `prichal-lab-${edge.ssh.credentials}`, '-f', tmp]);
+  // SSH client keys of the hosts Prichal logs in to (edges, hub), the public half beside each.
+  const logins = [...operator.edges.map((e) => e.ssh.credentials), ...(operator.hub ? [operator.hub.ssh.credentials] : [])];
+  for (const credentials of new Set(logins)) {
+    await ensureSecretFile(credentials, async () => {
+      const tmp = path.join(secretsDir(), `.${credentials}.tmp`);
+      await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `prichal-lab-${credentials}`, '-f', tmp]);
       const key = await readFile(tmp, 'utf8');
-      await writeFile(path.join(secretsDir(), `${edge.ssh.credentials}.pub`), await readFile(`${tmp}.pub`, 'utf8'));
+      await writeFile(path.join(secretsDir(), `${credentials}.pub`), await readFile(`${tmp}.pub`, 'utf8'));
       await execa('rm', ['-f', tmp, `${tmp}.pub`]);
       return key;
     });
@@ -71,15 +74,20 @@ function nginxConfig(host: LabHost, httpPorts: Set<number>): string {
 export async function labUp(plan: Plan, operator: OperatorFile, options: { log?: Log; withHosts?: boolean } = {}): Promise<LabTopology> {
   const log = options.log ?? (() => {});
   assertLoopbackOnly(operator);
+  const topology = labTopology(plan, operator, { withHosts: options.withHosts ?? true });
   const image = await ensureLabImage(log);
+  // The gateway image operator.yaml names is the lab image (nginx from Debian), under that name.
+  await docker(['tag', image, operator.gateways!.image]);
   await ensureLabSecrets(operator);
-  const topology = labTopology(plan, {
-    allowedPorts: operator.policy.allowedPorts,
-    gatewayPools: [operator.contours.test.gatewayPool, operator.contours.prod.gatewayPool],
-    withHosts: options.withHosts ?? true,
-  });
 
-  // Networks: create what is missing; one whose subnet changed is recreated.
+  // Networks: lab networks this topology no longer has go first (a renamed network would
+  // otherwise hold its subnet); then create what is missing; one whose subnet changed is recreated.
+  const wantedNetworkNames = new Set(topology.networks.map((n) => n.name));
+  for (const n of await listByLabel('network', LAB_LABEL)) {
+    if (wantedNetworkNames.has(n)) continue;
+    for (const c of (await docker(['ps', '-aq', '--filter', `network=${n}`])).split('\n').filter(Boolean)) await docker(['network', 'disconnect', '-f', n, c]).catch(() => {});
+    await docker(['network', 'rm', n]);
+  }
   const MASQ = 'com.docker.network.bridge.enable_ip_masquerade';
   const existingNetworks = new Map((await inspectMany<{ Name: string; IPAM: { Config: Array<{ Subnet: string }> }; Options: Record<string, string> }>('network', topology.networks.map((n) => n.name))).map((n) => [n.Name, n]));
   for (const network of topology.networks) {
@@ -128,12 +136,26 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
     );
   });
 
-  // The hub: every gateway address as /32 so probes leave with a gateway's source address.
-  const hubSpec = { image, hub: topology.hub };
+  // The hub: every gateway address as /32 so probes leave with a gateway's source address;
+  // reached over SSH like the edges (pinned host key, netops with the hub credentials' key).
+  const hubSsh = operator.hub!.ssh;
+  const hubKeyFile = path.join(HOSTKEYS_DIR, 'hub');
+  if (!existsSync(hubKeyFile)) throw new Error(`no lab host key for the hub: expected ${hubKeyFile}`);
+  const hubPublicKey = await readSecret(`${hubSsh.credentials}.pub`);
+  const hubSpec = { image, hub: topology.hub, publicKey: hubPublicKey };
   count(
     await ensureContainer(topology.hub.container, hubSpec, async (labels) => {
-      await docker(['run', '-d', '--name', topology.hub.container, '--hostname', 'hub', ...labels, '--network', topology.transit.name, '--ip', topology.hub.address, '--cap-add', 'NET_ADMIN', image, 'sleep', 'infinity']);
-      const script = [...topology.hub.gatewayAddresses.map((a) => `ip addr add ${a}/32 dev lo`), ...topology.hub.routes.map((r) => `ip route replace ${r.destination} via ${r.via}`)].join('\n');
+      const start = `install -m 600 /lab-keys/hub /etc/ssh/ssh_host_ed25519_key && install -m 644 /lab-keys/hub.pub /etc/ssh/ssh_host_ed25519_key.pub && exec /usr/sbin/sshd -D -e`;
+      await docker(['create', '--name', topology.hub.container, '--hostname', 'hub', ...labels, '--network', topology.mgmt.name, '-p', `127.0.0.1:${topology.hub.sshPort}:22`, '--cap-add', 'NET_ADMIN', '-v', `${HOSTKEYS_DIR}:/lab-keys:ro`, image, 'bash', '-c', start]);
+      await docker(['network', 'connect', '--ip', topology.hub.address, topology.transit.name, topology.hub.container]);
+      await docker(['start', topology.hub.container]);
+      const script = [
+        ...topology.hub.gatewayAddresses.map((a) => `ip addr add ${a}/32 dev lo`),
+        ...topology.hub.routes.map((r) => `ip route replace ${r.destination} via ${r.via}`),
+        'install -d -o netops -g netops -m 700 /home/netops/.ssh',
+        `printf '%s\n' '${hubPublicKey.trim()}' > /home/netops/.ssh/authorized_keys`,
+        'chown netops:netops /home/netops/.ssh/authorized_keys; chmod 600 /home/netops/.ssh/authorized_keys',
+      ].join('\n');
       await docker(['exec', '-i', topology.hub.container, 'bash', '-e'], { input: script });
     }),
   );
@@ -160,8 +182,6 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
     .filter((c) => !wanted.has(c.Name.replace(/^\//, '')) && c.Config.Labels['prichal.managed'] !== 'gateway')
     .map((c) => c.Name.replace(/^\//, ''));
   if (stale.length) await docker(['rm', '-f', ...stale]);
-  const wantedNetworks = new Set(topology.networks.map((n) => n.name));
-  for (const n of await listByLabel('network', LAB_LABEL)) if (!wantedNetworks.has(n)) await docker(['network', 'rm', n]).catch(() => {});
 
   await waitForBus(topology, operator, log);
   log(`lab up: ${names.length} containers (${created} created, ${names.length - created} kept), ${topology.networks.length} networks`);
@@ -191,9 +211,11 @@ async function waitForBus(topology: LabTopology, operator: OperatorFile, log: Lo
 }
 
 export async function labDown(log: Log = () => {}): Promise<{ containers: number; networks: number }> {
-  const containers = await listByLabel('container', LAB_LABEL);
-  if (containers.length) await docker(['rm', '-f', ...containers]);
   const networks = await listByLabel('network', LAB_LABEL);
+  // The lab's containers, and whatever was started on its networks (gateways from their own provisioner).
+  const attached = await Promise.all(networks.map(async (n) => (await docker(['ps', '-aq', '--filter', `network=${n}`])).split('\n').filter(Boolean)));
+  const containers = [...new Set([...(await listByLabel('container', LAB_LABEL)), ...attached.flat()])];
+  if (containers.length) await docker(['rm', '-f', ...containers]);
   for (const n of networks) await docker(['network', 'rm', n]);
   log(`lab down: removed ${containers.length} containers and ${networks.length} networks`);
   return { containers: containers.length, networks: networks.length };

@@ -11,13 +11,12 @@
 // exactly the routed traffic the lab must carry.
 import { addressValue, cidrInterval, formatAddress } from '../../inventory/addresses.js';
 import { CONTOURS } from '../../inventory/model.js';
-import type { Plan, PlannedEdge } from '../../plan/index.js';
+import type { OperatorFile } from '../../inventory/types.generated.js';
+import { PROBE_EXTRA_PORTS, undeclaredAddress, type Plan, type PlannedEdge } from '../../plan/index.js';
 
 export const LAB_PREFIX = 'prichal-lab';
 /** Management network for SSH and the bus API; chosen outside 10/8 (inventory space) and 192.0.2.0/24 (uplink). */
 export const MGMT_SUBNET = '172.30.99.0/24';
-/** Ports every endpoint host listens on besides its declared ones, so that a leak would answer. */
-export const EXTRA_LISTEN_PORTS = [80, 8080];
 
 export interface LabNetwork {
   name: string;
@@ -59,20 +58,20 @@ export interface LabTopology {
   gatewayNetworks: Record<'test' | 'prod', LabNetwork>;
   mgmt: LabNetwork;
   transit: LabNetwork;
-  hub: { container: string; address: string; gatewayAddresses: string[]; routes: Array<{ destination: string; via: string }> };
+  hub: { container: string; address: string; sshPort: number; gatewayAddresses: string[]; routes: Array<{ destination: string; via: string }> };
   edges: LabEdge[];
   hosts: LabHost[];
   bus: { container: string; apiPort: number };
 }
 
 export interface TopologyOptions {
-  /** Ports allowed by policy: endpoint hosts listen on all of them. */
-  allowedPorts: number[];
-  gatewayPools: string[];
-  /** Pools by contour, for the gateway networks. */
-  contourPools?: Record<'test' | 'prod', string>;
   /** Without participant hosts: only edges, hub and bus (benchmarks at 10,000 participants). */
   withHosts?: boolean;
+}
+
+/** What the lab builds from operator.yaml: the estate it declares (version 2: gateways and hub). */
+export class LabDeclarationError extends Error {
+  override readonly name = 'LabDeclarationError';
 }
 
 const slug = (text: string) => text.replace(/[^a-z0-9-]/g, '-');
@@ -87,17 +86,19 @@ function transitSubnet(edges: readonly PlannedEdge[]): string {
   return `${formatAddress(base)}/24`;
 }
 
-export function labTopology(plan: Plan, options: TopologyOptions): LabTopology {
-  if (plan.edges.length === 0) throw new Error('the inventory declares no edges');
+export function labTopology(plan: Plan, operator: OperatorFile, options: TopologyOptions = {}): LabTopology {
+  if (plan.edges.length === 0) throw new LabDeclarationError('the inventory declares no edges');
+  if (!operator.gateways || !operator.hub) throw new LabDeclarationError("the lab builds the estate operator.yaml declares: it needs 'gateways' (image and network per contour) and 'hub' (its SSH target), version-2 fields");
+  const allowedPorts = operator.policy.allowedPorts;
+  const gatewayPools = [operator.contours.test.gatewayPool, operator.contours.prod.gatewayPool];
   const transitCidr = transitSubnet(plan.edges);
   const transitBase = cidrInterval(transitCidr).start;
   const hubAddress = formatAddress(transitBase + 254);
   const mgmt: LabNetwork = { name: `${LAB_PREFIX}-mgmt`, subnet: MGMT_SUBNET, internal: false, masquerade: true };
   const transit: LabNetwork = { name: `${LAB_PREFIX}-transit`, subnet: transitCidr, internal: false, masquerade: false };
-  const pools = options.contourPools ?? { test: options.gatewayPools[0]!, prod: options.gatewayPools[1]! };
   const gatewayNetworks = {
-    test: { name: `${LAB_PREFIX}-gw-test`, subnet: pools.test, internal: false, masquerade: false },
-    prod: { name: `${LAB_PREFIX}-gw-prod`, subnet: pools.prod, internal: false, masquerade: false },
+    test: { name: operator.gateways.network.test, subnet: operator.contours.test.gatewayPool, internal: false, masquerade: false },
+    prod: { name: operator.gateways.network.prod, subnet: operator.contours.prod.gatewayPool, internal: false, masquerade: false },
   };
   const networks: LabNetwork[] = [mgmt, transit, gatewayNetworks.test, gatewayNetworks.prod];
   const hosts: LabHost[] = [];
@@ -130,18 +131,21 @@ export function labTopology(plan: Plan, options: TopologyOptions): LabTopology {
         for (let v = from; v > start; v--) if (!used.has(v)) return (used.add(v), v);
         throw new Error(`no free address left in ${cidr} for the lab`);
       };
-      // Docker's bridge takes the first host address; the edge routes from the last one.
+      // The decoy stands where the probe looks for an undeclared address (plan/probe.ts). Docker's
+      // bridge takes the first host address; the edge routes from the highest one left.
+      const decoy = undeclaredAddress(cidr, used);
+      if (!decoy) throw new LabDeclarationError(`no free address left in ${cidr} for the lab's decoy`);
       used.add(start + 1);
+      used.add(addressValue(decoy));
       const router = formatAddress(free(end - 1));
       attachments.set(edge, [...(attachments.get(edge) ?? []), { network: name, address: router }]);
       for (const [address, ports] of endpointsByAddress) {
         const value = addressValue(address);
         if (value < start || value > end) continue;
-        const listen = [...new Set([...options.allowedPorts, ...EXTRA_LISTEN_PORTS, ...ports])].sort((a, b) => a - b);
+        const listen = [...new Set([...allowedPorts, ...PROBE_EXTRA_PORTS, ...ports])].sort((a, b) => a - b);
         hosts.push({ container: `${LAB_PREFIX}-ep-${slug(r.participant)}-${address.replace(/\./g, '-')}`, participant: r.participant, network: name, address, router, ports: listen, role: 'endpoint' });
       }
-      const decoy = formatAddress(free(end - 2));
-      const ports = [...new Set([...options.allowedPorts, ...EXTRA_LISTEN_PORTS])].sort((a, b) => a - b);
+      const ports = [...new Set([...allowedPorts, ...PROBE_EXTRA_PORTS])].sort((a, b) => a - b);
       hosts.push({ container: `${LAB_PREFIX}-decoy-${slug(r.participant)}-${i}`, participant: r.participant, network: name, address: decoy, router, ports, role: 'decoy' });
     });
   }
@@ -152,14 +156,14 @@ export function labTopology(plan: Plan, options: TopologyOptions): LabTopology {
     gatewayNetworks,
     mgmt,
     transit,
-    hub: { container: `${LAB_PREFIX}-hub`, address: hubAddress, gatewayAddresses, routes: hubRoutes },
+    hub: { container: `${LAB_PREFIX}-hub`, address: hubAddress, sshPort: operator.hub.ssh.port, gatewayAddresses, routes: hubRoutes },
     edges: plan.edges.map((e) => ({
       id: e.id,
       container: `${LAB_PREFIX}-${slug(e.id)}`,
       sshPort: e.ssh.port,
       transit: e.transit,
       attachments: attachments.get(e.id) ?? [],
-      routes: options.gatewayPools.map((pool) => ({ destination: pool, via: hubAddress })),
+      routes: gatewayPools.map((pool) => ({ destination: pool, via: hubAddress })),
     })),
     hosts,
     bus: { container: `${LAB_PREFIX}-bus`, apiPort: 15672 },

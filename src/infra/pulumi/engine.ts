@@ -32,7 +32,6 @@ export interface EngineRequest {
   plan: Plan;
   operator: OperatorFile;
   gateways: GatewayMode;
-  image?: string;
   /** Only this participant's resources (and the edge table that carries its flows). */
   participant?: string;
   /** preview/up: refresh first (read the live state). */
@@ -84,17 +83,17 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * The stack settings both entry points read: `prichal:gateways` (pulumi | external) and
- * `prichal:gatewayImage` in stacks/Pulumi.<contour>.yaml. Only settings: secrets never go there.
+ * The stack setting both entry points read: `prichal:gateways` (pulumi | external) in
+ * stacks/Pulumi.<contour>.yaml — who runs the gateways. Their image and networks are facts of
+ * the estate, in operator.yaml. Only settings: secrets never go there.
  */
-export async function stackSettings(contour: ContourName): Promise<{ gateways: GatewayMode; image?: string }> {
+export async function stackSettings(contour: ContourName): Promise<{ gateways: GatewayMode }> {
   const file = path.join(PROJECT_ROOT, 'stacks', `Pulumi.${contour}.yaml`);
   const text = await readFile(file, 'utf8').catch(() => '');
   const config = ((parseYaml(text) as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
   const gateways = (config['prichal:gateways'] ?? 'pulumi') as GatewayMode;
   if (gateways !== 'pulumi' && gateways !== 'external') throw new EngineError(`${file}: prichal:gateways must be pulumi or external, not '${String(gateways)}'`);
-  const image = config['prichal:gatewayImage'];
-  return { gateways, ...(typeof image === 'string' ? { image } : {}) };
+  return { gateways };
 }
 
 /** Credentials the program needs in this contour, by name (read once, before the engine starts). */
@@ -160,7 +159,6 @@ async function openStack(request: EngineRequest): Promise<Stack> {
       plan,
       operator,
       gateways: request.gateways,
-      ...(request.image ? { image: request.image } : {}),
       secret: (name) => pulumi.secret(secrets.get(name)!),
     });
   };

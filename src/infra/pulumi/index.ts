@@ -24,13 +24,11 @@ export default async function main(): Promise<void> {
   const checked = await checkInventory(inventory, new Date().toISOString().slice(0, 10));
   if (!checked.ok || !checked.plan) throw new Error(`the inventory ${inventory} does not validate; run 'prichal validate'`);
   const secrets = new pulumi.Config('prichal-secrets');
-  const image = config.get('gatewayImage');
   definePrichal({
     contour: stack,
     plan: checked.plan,
     operator: checked.validation.inventory.operator!.value,
     gateways,
-    ...(image ? { image } : {}),
     secret: (name) => secrets.getSecret(name) ?? pulumi.secret(readSecret(name)),
   });
 }

@@ -21,8 +21,6 @@ export interface ProgramArgs {
   plan: Plan;
   operator: OperatorFile;
   gateways: GatewayMode;
-  /** Gateway image; needed only when Prichal provisions the gateways (gateways: pulumi). */
-  image?: string;
   /** Secrets by the inventory's credential names (SSH keys, "user:password" for the bus). */
   secret: (name: string) => pulumi.Input<string>;
 }
@@ -43,12 +41,14 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
   const registrations = plan.contours[contour].registrations;
   const out: ProgramResources = { gateways: [], firewalls: [], registrations: [] };
 
-  const networkName = `prichal-${contour}`;
   if (args.gateways === 'pulumi') {
-    if (!args.image) throw new Error('gateways: pulumi needs the gateway image (config prichal:gatewayImage)');
+    // The same image and network drift expects: operator.yaml's `gateways`.
+    if (!operator.gateways) throw new Error("gateways: pulumi needs operator.yaml's gateways (image and network per contour)");
+    const image = operator.gateways.image;
+    const networkName = operator.gateways.network[contour];
     out.network = new docker.Network(networkName, { name: networkName, ipamConfigs: [{ subnet: plan.contours[contour].gatewayPool }], labels: [{ label: 'prichal.contour', value: contour }] });
     for (const r of registrations) {
-      const spec = gatewaySpec(r, contour, { image: args.image, network: networkName });
+      const spec = gatewaySpec(r, contour, { image, network: networkName });
       out.gateways.push(new Gateway(spec.name, { spec, network: out.network.name }));
     }
   }

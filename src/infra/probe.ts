@@ -1,0 +1,113 @@
+// The connectivity test protocol (Appendix 9 of the portal regulation), run on the hub host that
+// operator.yaml names, over SSH like the edges: the sample of plan/probe.ts, one curl per check
+// from the right source address, all at once. Runs only when an engineer asks for it; it is the
+// one command that sends traffic to participant addresses.
+import type { ContourName } from '../inventory/index.js';
+import type { AllowedProbe, DeniedProbe, ProbeSample } from '../plan/index.js';
+import { withHost, type HostSsh } from './edges.js';
+
+export const PROBE_PROTOCOL_VERSION = 1;
+
+export interface AllowedCheck extends AllowedProbe {
+  result: 'answered' | 'no-answer' | 'wrong-host';
+  httpStatus: number;
+  connectMs: number;
+}
+
+export interface DeniedCheck extends DeniedProbe {
+  /** dropped: no TCP handshake and no refusal; anything else means the packet got through. */
+  result: 'dropped' | 'answered' | 'refused';
+}
+
+export interface ProbeProtocol {
+  version: typeof PROBE_PROTOCOL_VERSION;
+  contour: ContourName;
+  participant: string;
+  name: string;
+  mnemonic: string;
+  edge: string;
+  gateway: string;
+  startedAt: string;
+  finishedAt: string;
+  allowed: AllowedCheck[];
+  denied: DeniedCheck[];
+  passed: boolean;
+}
+
+interface Job {
+  id: string;
+  source: string;
+  url: string;
+}
+
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+function script(jobs: Job[], connectTimeout: number): string {
+  // One curl per check, all at once; each prints id, exit code, timing and the base64 body.
+  const lines = jobs.map(
+    (j) =>
+      `( out=$(curl -sk --interface ${shellQuote(j.source)} --connect-timeout ${connectTimeout} --max-time ${connectTimeout + 2} -w '\\n%{http_code} %{time_connect}' ${shellQuote(j.url)} 2>/dev/null); rc=$?; printf '%s\\t%s\\t%s\\n' '${j.id}' "$rc" "$(printf '%s' "$out" | base64 -w0)" ) &`,
+  );
+  return `${lines.join('\n')}\nwait\n`;
+}
+
+/**
+ * Whether the answer came from the declared host. Hosts that say who they are (a JSON body with
+ * `participant` and `address`, as the lab's endpoint hosts do) are held to it; any other answer
+ * counts as the endpoint's.
+ */
+function rightHost(body: string, participant: string, address: string): boolean {
+  try {
+    const said = JSON.parse(body) as { participant?: unknown; address?: unknown };
+    if (typeof said.participant !== 'string' || typeof said.address !== 'string') return true;
+    return said.participant === participant && said.address === address;
+  } catch {
+    return true;
+  }
+}
+
+export async function runProbe(sample: ProbeSample, hub: HostSsh, options: { connectTimeoutSeconds?: number } = {}): Promise<ProbeProtocol> {
+  const { registration, contour } = sample;
+  const scheme = (protocol: string) => (protocol === 'http' ? 'http' : 'https');
+  const jobs: Job[] = [
+    ...sample.allowed.map((a, i) => ({ id: `a${i}`, source: a.source, url: `${scheme(a.protocol)}://${a.address}:${a.port}${a.path}` })),
+    ...sample.denied.map((d, i) => ({ id: `d${i}`, source: d.source, url: `https://${d.address}:${d.port}/` })),
+  ];
+  const connectTimeout = options.connectTimeoutSeconds ?? 2;
+  const startedAt = new Date().toISOString();
+  const output = await withHost(hub, async (conn) => (await conn.exec('bash -s', { stdin: script(jobs, connectTimeout), timeoutMs: (connectTimeout + 20) * 1000 })).stdout);
+  const results = new Map<string, { rc: number; body: string; status: number; connect: number }>();
+  for (const line of output.split('\n').filter(Boolean)) {
+    const [id, rc, b64] = line.split('\t');
+    const text = Buffer.from(b64 ?? '', 'base64').toString('utf8');
+    const cut = text.lastIndexOf('\n');
+    const [status, connect] = text.slice(cut + 1).split(' ');
+    results.set(id!, { rc: Number(rc), body: text.slice(0, Math.max(cut, 0)), status: Number(status) || 0, connect: Number(connect) || 0 });
+  }
+  const allowed: AllowedCheck[] = sample.allowed.map((a, i) => {
+    const r = results.get(`a${i}`);
+    const answered = r !== undefined && r.rc === 0 && r.status >= 200 && r.status < 500;
+    const result = answered ? (rightHost(r.body, registration.participant, a.address) ? 'answered' : 'wrong-host') : 'no-answer';
+    return { ...a, result, httpStatus: r?.status ?? 0, connectMs: Math.round((r?.connect ?? 0) * 1000) };
+  });
+  const denied: DeniedCheck[] = sample.denied.map((d, i) => {
+    const r = results.get(`d${i}`);
+    // curl 28 without a TCP connect time: the SYN went unanswered, i.e. dropped. 7: refused (RST came back).
+    const result: DeniedCheck['result'] = !r || (r.rc === 28 && r.connect === 0) ? 'dropped' : r.rc === 7 ? 'refused' : 'answered';
+    return { ...d, result };
+  });
+  return {
+    version: PROBE_PROTOCOL_VERSION,
+    contour,
+    participant: registration.participant,
+    name: registration.name,
+    mnemonic: registration.mnemonic,
+    edge: registration.edge,
+    gateway: registration.gateway,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    allowed,
+    denied,
+    passed: allowed.every((a) => a.result === 'answered') && denied.every((d) => d.result === 'dropped'),
+  };
+}

@@ -1,0 +1,79 @@
+// The plan's shape: what every later stage consumes. Types only, so the modules that build the
+// plan (plan.ts, firewall.ts, probe.ts) import them without importing each other.
+import type { ContourName } from '../inventory/model.js';
+import type { Edge, Participant, Registration } from '../inventory/types.generated.js';
+
+export const PLAN_VERSION = 1;
+
+export interface PlannedEndpoint {
+  id: string;
+  purpose: string;
+  address: string;
+  port: number;
+  protocol: 'http' | 'https';
+  path: string;
+}
+
+export interface PlannedRegistration {
+  participant: string;
+  name: string;
+  mnemonic: string;
+  status: Registration['status'];
+  channel: Participant['channel']['type'];
+  edge: string;
+  /** The participant's gateway address in this contour's pool. */
+  gateway: string;
+  networks: string[];
+  endpoints: PlannedEndpoint[];
+  messageTypes: string[];
+  /** True when the gateway address was allocated by this run (not yet recorded). */
+  newAllocation: boolean;
+}
+
+export interface PlannedContour {
+  gatewayPool: string;
+  vhost: string;
+  registrations: PlannedRegistration[];
+}
+
+export interface PlannedLink {
+  participant: string;
+  edge: string;
+  link: string;
+  /** Lower address of the /31: the operator's edge side. */
+  edgeAddress: string;
+  /** Upper address of the /31: the participant's router. */
+  participantAddress: string;
+  newAllocation: boolean;
+}
+
+export interface Plan {
+  version: typeof PLAN_VERSION;
+  contours: Record<ContourName, PlannedContour>;
+  links: PlannedLink[];
+  /** Per edge host, the flows its firewall lets through. */
+  edges: PlannedEdge[];
+}
+
+export interface Flow {
+  /** Address or CIDR. */
+  source: string;
+  destination: string;
+  port: number;
+  participant: string;
+  contour: ContourName;
+  /** Endpoint id for egress flows. */
+  endpoint?: string;
+}
+
+export interface PlannedEdge {
+  id: string;
+  kind: Edge['kind'];
+  transit: string;
+  ssh: Edge['ssh'];
+  /** Participants whose channel ends on this edge, sorted. */
+  participants: string[];
+  ingress: Flow[];
+  egress: Flow[];
+}
+
