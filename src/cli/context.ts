@@ -14,7 +14,7 @@ export interface LiveContext {
 }
 
 export async function liveContext(inventory: string): Promise<LiveContext> {
-  const checked = await checkInventory(inventory, new Date().toISOString().slice(0, 10));
+  const checked = await checkInventory(inventory);
   const operator = checked.validation.inventory.operator?.value;
   if (!checked.ok || !checked.plan || !operator) {
     const errors = checked.findings.filter((f) => f.severity === 'error');

@@ -1,8 +1,44 @@
-// The few named errors the CLI maps to exit codes (inventory.md): 1 invalid input, 2 usage.
+// Exit codes and the one table that maps named errors to them. Every command returns data; a
+// failure is a named error thrown by the stage that knows what went wrong, and only here does
+// it become an exit code.
+//   0 done / valid / requirements met
+//   1 findings: an invalid inventory, requirements not met, a gate that refused (promotion)
+//   2 usage: wrong invocation, a missing folder or declaration the command needs
+//   3 not everything checked (drift: a host that could not be read)
+//   4 a live system failed: SSH, the firewall apply (rolled back), the bus, Docker, the engine
+import { DockerError } from '../infra/docker.js';
+import { FirewallApplyError } from '../infra/firewall.js';
+import { BusError, PromotionRefusedError } from '../infra/bus.js';
+import { EngineError } from '../infra/pulumi/engine.js';
+import { SecretMissingError } from '../infra/secrets.js';
+import { SshError } from '../infra/ssh.js';
+import { MissingDataError } from '../docs/index.js';
+import { InventoryNotFoundError, ProbeError } from '../plan/index.js';
+import { EXIT_CODES } from '../drift/model.js';
 
-export const EXIT = { ok: 0, findings: 1, usage: 2, unchecked: 3 } as const;
+export const EXIT = EXIT_CODES;
 
 /** Wrong invocation: unknown option, bad date, missing inventory folder. Exit 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+const EXIT_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, number]> = [
+  [UsageError, EXIT.usage],
+  [InventoryNotFoundError, EXIT.usage],
+  [ProbeError, EXIT.usage],
+  [SecretMissingError, EXIT.usage],
+  [PromotionRefusedError, EXIT.findings],
+  [MissingDataError, EXIT.findings],
+  [SshError, EXIT.failure],
+  [FirewallApplyError, EXIT.failure],
+  [BusError, EXIT.failure],
+  [DockerError, EXIT.failure],
+  [EngineError, EXIT.failure],
+];
+
+/** The exit code of a failure: by the table above; anything unnamed is a failure too. */
+export function exitCodeOf(error: unknown): number {
+  for (const [type, code] of EXIT_BY_ERROR) if (error instanceof type) return code;
+  return EXIT.failure;
 }

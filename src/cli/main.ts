@@ -13,8 +13,7 @@ import { validate, validateText } from './commands/validate.js';
 import { engineCommand, engineText } from './commands/engine.js';
 import type { EngineAction } from '../infra/pulumi/engine.js';
 import { createInterface } from 'node:readline/promises';
-import { EXIT, UsageError } from './errors.js';
-import { InventoryNotFoundError } from '../plan/index.js';
+import { EXIT, exitCodeOf, UsageError } from './errors.js';
 
 type Format = 'text' | 'json';
 interface Common {
@@ -22,11 +21,9 @@ interface Common {
   format: Format;
 }
 
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-function parseDate(value: string): string {
+/** --at: a date YYYY-MM-DD; without it, commands use today in the operator's time zone. */
+function parseDate(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)) || new Date(value).toISOString().slice(0, 10) !== value) {
     throw new UsageError(`--at must be a date YYYY-MM-DD, got '${value}'`);
   }
@@ -50,19 +47,19 @@ export function buildProgram(): Command {
 
   withCommon(program.command('validate'))
     .description('validate the whole inventory: YAML, schema and cross-file rules (exit 0 valid, 1 invalid, 2 usage)')
-    .option('--at <date>', 'evaluate date-dependent warnings at YYYY-MM-DD', today())
-    .action(async (options: Common & { at: string }) => {
-      const result = await validate({ inventory: options.inventory, at: parseDate(options.at) });
+    .option('--at <date>', "evaluate date-dependent warnings at YYYY-MM-DD (default: today in the operator's time zone)")
+    .action(async (options: Common & { at?: string }) => {
+      const result = await validate({ inventory: options.inventory, ...(options.at ? { at: parseDate(options.at)! } : {}) });
       emit(options.format, result, validateText);
       process.exitCode = result.ok ? EXIT.ok : EXIT.findings;
     });
 
   withCommon(program.command('plan'))
     .description('print the plan: gateway and link allocations and, per contour, the registered participants')
-    .option('--at <date>', 'evaluate date-dependent warnings at YYYY-MM-DD', today())
+    .option('--at <date>', "evaluate date-dependent warnings at YYYY-MM-DD (default: today in the operator's time zone)")
     .option('--save', 'record new allocations in allocations.yaml (only when the inventory is valid)', false)
-    .action(async (options: Common & { at: string; save: boolean }) => {
-      const result = await plan({ inventory: options.inventory, at: parseDate(options.at), save: options.save });
+    .action(async (options: Common & { at?: string; save: boolean }) => {
+      const result = await plan({ inventory: options.inventory, ...(options.at ? { at: parseDate(options.at)! } : {}), save: options.save });
       emit(options.format, result, planText);
       process.exitCode = result.ok ? EXIT.ok : EXIT.findings;
     });
@@ -106,10 +103,10 @@ export function buildProgram(): Command {
 
   withCommon(program.command('audit'))
     .description('inventory requirements (CH-1..3, BUS-2, SIG-1, ORG-1..2, WS-1) at a date (exit 0 met, 1 findings, 2 usage)')
-    .option('--at <date>', 'audit date YYYY-MM-DD', today())
+    .option('--at <date>', "audit date YYYY-MM-DD (default: today in the operator's time zone)")
     .option('--out <dir>', 'also write JSON, JUnit XML, Markdown and HTML reports here')
-    .action(async (options: Common & { at: string; out?: string }) => {
-      const result = await checks({ kind: 'audit', inventory: options.inventory, at: parseDate(options.at), ...(options.out ? { out: options.out } : {}) });
+    .action(async (options: Common & { at?: string; out?: string }) => {
+      const result = await checks({ kind: 'audit', inventory: options.inventory, ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}) });
       emit(options.format, result.result, () => checksText(result));
       process.exitCode = exitCode(result.result);
     });
@@ -117,12 +114,12 @@ export function buildProgram(): Command {
   withCommon(program.command('drift'))
     .description('live state against the plan (FW-1..3, GW-1, BUS-1..2); --all adds the audit, writes every report format and the history (exit 0 met, 1 findings, 3 not everything checked, 2 usage)')
     .option('--all', 'audit + drift, every report format, history and trend (nightly mode)', false)
-    .option('--at <date>', 'date for inventory requirements YYYY-MM-DD', today())
+    .option('--at <date>', "date for inventory requirements YYYY-MM-DD (default: today in the operator's time zone)")
     .option('--out <dir>', 'write JSON, JUnit XML, Markdown and HTML reports here')
     .option('--history <file>', 'history store for the trend (default .state/history.jsonl with --all)')
-    .action(async (options: Common & { all: boolean; at: string; out?: string; history?: string }) => {
+    .action(async (options: Common & { all: boolean; at?: string; out?: string; history?: string }) => {
       const history = options.history ?? (options.all ? HISTORY_FILE : undefined);
-      const result = await checks({ kind: options.all ? 'all' : 'drift', inventory: options.inventory, at: parseDate(options.at), ...(options.out ? { out: options.out } : {}), ...(history ? { history } : {}) });
+      const result = await checks({ kind: options.all ? 'all' : 'drift', inventory: options.inventory, ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}), ...(history ? { history } : {}) });
       emit(options.format, result.result, () => checksText(result));
       process.exitCode = exitCode(result.result);
     });
@@ -229,12 +226,8 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof UsageError || error instanceof InventoryNotFoundError) {
-      process.stderr.write(`prichal: ${error.message}\n`);
-      return EXIT.usage;
-    }
     process.stderr.write(`prichal: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.findings;
+    return exitCodeOf(error);
   }
 }
 

@@ -1,15 +1,15 @@
 // collect: reads the live state — edge rulesets over SSH, gateway containers from Docker, bus
 // registrations from the management API. Reads only, never writes; a host that cannot be read
 // is returned as a value ("not checked"), so one dead host never stops a fleet-wide run.
-import { createHash } from 'node:crypto';
+import { shortHash } from '../hash.js';
 import { mapBounded } from '../concurrency.js';
 import type { ContourName, OperatorFile } from '../inventory/index.js';
 import { BusClient, type BusState } from '../infra/bus.js';
-import { docker, inspectMany } from '../infra/docker.js';
+import { inspectMany, listContainers } from '../infra/docker.js';
 import { withEdge } from '../infra/edges.js';
 import { readCredentials } from '../infra/secrets.js';
 import type { PlannedEdge } from '../plan/index.js';
-import { GATEWAY_LABELS, parseNftJson, type TableModel } from '../render/index.js';
+import { GATEWAY_LABELS, NFT, parseNftJson, type TableModel } from '../render/index.js';
 
 export type Collected<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -23,7 +23,7 @@ export interface EdgeState {
 export async function collectEdges(edges: readonly PlannedEdge[], options: { concurrency?: number; onDone?: () => void } = {}): Promise<Array<Collected<EdgeState> & { edge: string }>> {
   return mapBounded(edges, options.concurrency ?? 8, async (edge) => {
     try {
-      const out = await withEdge(edge, (conn) => conn.exec('/usr/sbin/nft -j list ruleset'), { connectTimeoutMs: 5_000 });
+      const out = await withEdge(edge, (conn) => conn.exec(`${NFT} -j list ruleset`), { connectTimeoutMs: 5_000 });
       return { edge: edge.id, ok: true as const, value: { edge: edge.id, tables: parseNftJson(out.stdout), sshCommands: 1 } };
     } catch (error) {
       return { edge: edge.id, ok: false as const, error: (error as Error).message };
@@ -63,7 +63,7 @@ interface Inspect {
 /** Every container carrying a Prichal participant label: one listing, one batched inspect. */
 export async function collectGateways(): Promise<Collected<{ containers: GatewayContainer[]; dockerCalls: number }>> {
   try {
-    const names = (await docker(['ps', '-a', '--filter', `label=${GATEWAY_LABELS.participant}`, '--format', '{{.Names}}'])).split('\n').filter(Boolean);
+    const names = await listContainers(`label=${GATEWAY_LABELS.participant}`);
     const inspected = await inspectMany<Inspect>('container', names);
     const containers = inspected.map((c) => {
       const net = Object.values(c.NetworkSettings.Networks)[0];
@@ -92,7 +92,7 @@ export async function collectGateways(): Promise<Collected<{ containers: Gateway
 }
 
 function hashOf(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return text === undefined ? undefined : shortHash(text);
 }
 
 export async function collectBus(operator: OperatorFile, contour: ContourName): Promise<Collected<BusState>> {

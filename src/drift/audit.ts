@@ -1,9 +1,8 @@
 // Inventory requirements (CH-1..3, BUS-2, SIG-1, ORG-1..2, WS-1) evaluated at a date.
-import type { Inventory, Participant } from '../inventory/index.js';
+import { daysBetween, type Inventory, type Participant } from '../inventory/index.js';
 import { agreementsRequired } from '../inventory/rules/organisation.js';
 import type { Finding } from './model.js';
 
-const DAY_MS = 86_400_000;
 
 function compareVersions(a: string, b: string): number {
   const x = a.split('.').map(Number);
@@ -42,7 +41,7 @@ export function auditInventory(inventory: Inventory, at: string): Finding[] {
       add({ requirement: 'BUS-2', severity: 'error', message: 'production registration without a tested test registration', evidence: `registrations.test.status: ${p.registrations.test?.status ?? 'absent'}`, fix: 'finish the test contour (Appendix 9 protocol) before production (seed 003 §4.6)' });
     }
     p.signers.forEach((s) => {
-      const days = Math.floor((Date.parse(s.certificate.notAfter) - today) / DAY_MS);
+      const days = daysBetween(at, s.certificate.notAfter);
       const evidence = `certificate ${s.certificate.serial} of ${s.name}: ${s.certificate.notBefore} … ${s.certificate.notAfter}`;
       if (Date.parse(s.certificate.notBefore) > today) add({ requirement: 'SIG-1', severity: 'error', message: `the certificate of ${s.name} is not valid before ${s.certificate.notBefore}`, evidence, fix: 'check the certificate dates' });
       else if (days < 0) add({ requirement: 'SIG-1', severity: 'error', message: `the certificate of ${s.name} expired on ${s.certificate.notAfter}`, evidence, fix: 'issue a new qualified certificate (63-ФЗ) and update signers' });

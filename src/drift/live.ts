@@ -1,9 +1,10 @@
 // Live requirements (FW-1..3, GW-1, BUS-1, BUS-2) from collected state against the plan.
 import type { EdgeState, GatewayContainer } from '../collect/index.js';
-import { queueName, registrationDifferences, type BusState } from '../infra/bus.js';
+import { registrationDifferences, type BusState } from '../infra/bus.js';
+import { queueName } from '../plan/index.js';
 import { addressValue, cidrInterval, CONTOURS, isIPv4, type ContourName, type Interval } from '../inventory/index.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
-import { compareTables, FORWARD_CHAIN, plannedTable, type GatewaySpec } from '../render/index.js';
+import { compareTables, FORWARD_CHAIN, plannedTable, PRICHAL_TABLE_KEY, type GatewaySpec } from '../render/index.js';
 import type { Finding } from './model.js';
 
 /** Who owns an address or network: attributes set elements and rules to participants. */
@@ -38,7 +39,7 @@ export function checkEdge(edge: PlannedEdge, state: EdgeState, ownerOf: (text: s
   const out: Finding[] = [];
   const base = { subject: edge.id } as const;
   const planned = plannedTable(edge);
-  const live = state.tables.get('inet prichal');
+  const live = state.tables.get(PRICHAL_TABLE_KEY);
   const forward = live?.chains.forward;
   if (!forward || forward.hook !== 'forward' || forward.policy !== 'drop') {
     out.push({ ...base, requirement: 'FW-1', severity: 'error', message: `no default-deny: ${forward ? `chain forward has policy ${forward.policy}` : 'Prichal\'s forward chain is missing'}`, evidence: forward ? `inet prichal forward: type ${forward.type} hook ${forward.hook} priority ${forward.prio}; policy ${forward.policy}` : 'table inet prichal: absent', fix: "re-apply the edge firewall: 'prichal firewall apply --edge " + edge.id + "'" });
@@ -63,7 +64,7 @@ export function checkEdge(edge: PlannedEdge, state: EdgeState, ownerOf: (text: s
     }
   }
   for (const [key, table] of state.tables) {
-    if (key === 'inet prichal') continue;
+    if (key === PRICHAL_TABLE_KEY) continue;
     for (const [chainName, chain] of Object.entries(table.chains)) {
       for (const rule of chain.rules) {
         const participant = ownerOf(rule);

@@ -43,7 +43,8 @@ export interface CheckResult {
   trend?: { previous?: string; new: number; fixed: number; persisting: number; history: Array<{ generatedAt: string; errors: number; warnings: number; unchecked: number }> };
 }
 
-export const EXIT_CODES = { ok: 0, findings: 1, usage: 2, unchecked: 3 } as const;
+/** The project's exit codes (the CLI's table in cli/errors.ts maps named errors to them). */
+export const EXIT_CODES = { ok: 0, findings: 1, usage: 2, unchecked: 3, failure: 4 } as const;
 
 export function exitCode(result: CheckResult): number {
   if (result.unchecked.length) return EXIT_CODES.unchecked;

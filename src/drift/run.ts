@@ -9,11 +9,29 @@ import { checkBus, checkEdge, checkGateways, ownerIndex } from './live.js';
 import { RESULT_VERSION, sortFindings, type CheckResult, type Finding, type Unchecked } from './model.js';
 import { INVENTORY_REQUIREMENTS, LIVE_REQUIREMENTS, type RequirementId } from './requirements.js';
 
+/** Where live state comes from: the real collectors, or (benchmarks) a recorded snapshot of their output. */
+export interface Collectors {
+  edges: typeof collectEdges;
+  gateways: typeof collectGateways;
+  bus: typeof collectBus;
+}
+
+export const LIVE_COLLECTORS: Collectors = { edges: collectEdges, gateways: collectGateways, bus: collectBus };
+
+/** Wall time of each phase of a run, in milliseconds (filled in when asked for). */
+export interface CheckTimings {
+  auditMs?: number;
+  collectMs?: number;
+  evaluateMs?: number;
+}
+
 export interface DriftOptions {
   /** Image and network of each contour's gateways (operator.yaml `gateways`); without them GW-1 is not checked. */
   gateways: { image: string; network: Record<'test' | 'prod', string> } | undefined;
   concurrency?: number;
   progress?: (done: number, total: number, what: string) => void;
+  collectors?: Collectors;
+  timings?: CheckTimings;
 }
 
 export function expectedGateways(plan: Plan, options: NonNullable<DriftOptions['gateways']>): GatewaySpec[] {
@@ -26,13 +44,15 @@ export async function collectAndCheck(plan: Plan, operator: OperatorFile, option
   const total = plan.edges.length + 1 + CONTOURS.length;
   let done = 0;
   const tick = (what: string) => options.progress?.(++done, total, what);
-  const ownerOf = ownerIndex(plan);
-
+  const collect = options.collectors ?? LIVE_COLLECTORS;
+  const collectStart = performance.now();
   const [edges, gateways, ...buses] = await Promise.all([
-    collectEdges(plan.edges, { concurrency: options.concurrency ?? 8, onDone: () => tick('edge') }),
-    collectGateways().finally(() => tick('docker')),
-    ...CONTOURS.map((c) => collectBus(operator, c).finally(() => tick(`bus ${c}`))),
+    collect.edges(plan.edges, { concurrency: options.concurrency ?? 8, onDone: () => tick('edge') }),
+    collect.gateways().finally(() => tick('docker')),
+    ...CONTOURS.map((c) => collect.bus(operator, c).finally(() => tick(`bus ${c}`))),
   ]);
+  const evaluateStart = performance.now();
+  const ownerOf = ownerIndex(plan);
   const reads: NonNullable<CheckResult['reads']> = { sshCommandsPerEdge: {}, dockerCalls: 0, busRequests: {} };
   for (const [i, e] of edges.entries()) {
     const edge = plan.edges[i]!;
@@ -58,6 +78,7 @@ export async function collectAndCheck(plan: Plan, operator: OperatorFile, option
     reads.busRequests[contour] = state.value.requests;
     findings.push(...checkBus(plan, contour, state.value, contour === 'prod' && test?.ok ? test.value : undefined));
   }
+  if (options.timings) Object.assign(options.timings, { collectMs: evaluateStart - collectStart, evaluateMs: performance.now() - evaluateStart });
   return { findings, unchecked, reads };
 }
 
@@ -90,7 +111,9 @@ export async function runChecks(options: RunOptions): Promise<CheckResult> {
   let reads: CheckResult['reads'];
   const requirements = new Set<RequirementId>();
   if (kind !== 'drift') {
+    const auditStart = performance.now();
     findings.push(...auditInventory(inventory, at));
+    if (options.drift?.timings) options.drift.timings.auditMs = performance.now() - auditStart;
     INVENTORY_REQUIREMENTS.forEach((r) => requirements.add(r));
   }
   if (kind !== 'audit') {

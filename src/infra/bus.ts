@@ -5,25 +5,7 @@
 // queue. ensure() converges to the plan, read() returns everything carrying Prichal's naming
 // (planned or not), remove() undoes a registration.
 import type { ContourName } from '../inventory/index.js';
-import type { PlannedRegistration } from '../plan/index.js';
-
-export const EXCHANGE = 'prichal.smev';
-export const USER_TAG = 'prichal';
-export const queueName = (mnemonic: string) => `prichal.${mnemonic}.in`;
-
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-export interface Permission {
-  user: string;
-  configure: string;
-  write: string;
-  read: string;
-}
-
-export function plannedPermission(mnemonic: string): Permission {
-  const own = `^prichal\\.${escapeRegex(mnemonic)}\\..*$`;
-  return { user: mnemonic, configure: own, write: `^prichal\\.(smev|${escapeRegex(mnemonic)}\\..*)$`, read: own };
-}
+import { EXCHANGE, plannedPermission, queueName, USER_TAG, type Permission, type PlannedRegistration } from '../plan/index.js';
 
 export interface Binding {
   queue: string;

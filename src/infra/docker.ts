@@ -1,6 +1,6 @@
 // A thin wrapper over the Docker CLI (execa): every lab and gateway operation goes through
 // here, so that errors carry the command and Docker's own message.
-import { createHash } from 'node:crypto';
+import { shortHash } from '../hash.js';
 import { execa } from 'execa';
 
 export class DockerError extends Error {
@@ -33,9 +33,14 @@ export async function inspectMany<T>(kind: 'container' | 'network' | 'image', na
   return out ? (JSON.parse(out) as T[]) : [];
 }
 
+/** Names of the containers (running or not) matching every filter (`label=…`, `network=…`), sorted. */
+export async function listContainers(...filters: string[]): Promise<string[]> {
+  return (await docker(['ps', '-a', ...filters.flatMap((f) => ['--filter', f]), '--format', '{{.Names}}'])).split('\n').filter(Boolean).sort();
+}
+
 export async function listByLabel(kind: 'container' | 'network', label: string): Promise<string[]> {
-  const args = kind === 'container' ? ['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}'] : ['network', 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}'];
-  return (await docker(args)).split('\n').filter(Boolean).sort();
+  if (kind === 'container') return listContainers(`label=${label}`);
+  return (await docker(['network', 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}'])).split('\n').filter(Boolean).sort();
 }
 
 /** Label holding the hash of the specification a container was created from. */
@@ -58,7 +63,7 @@ export async function ensureContainer(
   labels: Record<string, string>,
   create: (labelArgs: Record<string, string>) => Promise<void>,
 ): Promise<'kept' | 'created'> {
-  const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  const hash = shortHash(JSON.stringify(spec));
   const existing = current.get(name);
   if (existing?.State.Running && existing.Config.Labels[SPEC_LABEL] === hash) return 'kept';
   if (existing) await docker(['rm', '-f', name]);

@@ -5,11 +5,11 @@
 // read back and compared with the plan; any error or difference restores the saved table.
 import { createHash } from 'node:crypto';
 import type { PlannedEdge } from '../plan/index.js';
-import { compareTables, parseNftJson, plannedTable, PRICHAL_TABLE, renderEdgeRuleset, replaceTableTransaction, type TableDifference } from '../render/index.js';
+import { compareTables, NFT, parseNftJson, plannedTable, PRICHAL_TABLE, PRICHAL_TABLE_KEY, renderEdgeRuleset, replaceTableTransaction, type TableDifference } from '../render/index.js';
 import type { SshConnection } from './ssh.js';
 
-export const NFT = '/usr/sbin/nft';
-const TABLE = `${PRICHAL_TABLE.family} ${PRICHAL_TABLE.name}`;
+export { NFT };
+const TABLE = PRICHAL_TABLE_KEY;
 const BACKUP_DIR = '.prichal';
 const BACKUP = `${BACKUP_DIR}/backup.json`;
 

@@ -5,15 +5,14 @@
 import type { ContourName } from '../inventory/index.js';
 import type { Plan } from '../plan/index.js';
 import { dockerRunArgs, GATEWAY_LABELS, gatewaySpec, type GatewaySpec } from '../render/index.js';
-import { docker, ensureContainer, inspectMany, type ContainerState } from './docker.js';
+import { docker, ensureContainer, inspectMany, listContainers, type ContainerState } from './docker.js';
 
 export function contourGatewaySpecs(plan: Plan, contour: ContourName, options: { image: string; network: string }): GatewaySpec[] {
   return plan.contours[contour].registrations.map((r) => gatewaySpec(r, contour, options));
 }
 
 export async function listGatewayContainers(contour?: ContourName): Promise<string[]> {
-  const filters = ['--filter', `label=${GATEWAY_LABELS.managed}=gateway`, ...(contour ? ['--filter', `label=${GATEWAY_LABELS.contour}=${contour}`] : [])];
-  return (await docker(['ps', '-a', ...filters, '--format', '{{.Names}}'])).split('\n').filter(Boolean).sort();
+  return listContainers(`label=${GATEWAY_LABELS.managed}=gateway`, ...(contour ? [`label=${GATEWAY_LABELS.contour}=${contour}`] : []));
 }
 
 export async function ensureGateways(specs: readonly GatewaySpec[], contour: ContourName, extraLabels: Record<string, string> = {}, log: (line: string) => void = () => {}): Promise<{ created: number; kept: number; removed: number }> {

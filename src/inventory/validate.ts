@@ -12,6 +12,7 @@ import { agreementsPresent, coordinatorPresent } from './rules/organisation.js';
 import { referencesResolve } from './rules/references.js';
 import { versionedFieldsDeclared } from './rules/version.js';
 import { mnemonicsUniquePerContour, productionAfterTest } from './rules/registrations.js';
+import { DEFAULT_TIME_ZONE, todayIn } from './dates.js';
 import { checkOperatorShape, checkParticipantShape } from './schema-check.js';
 import type { Participant } from './types.generated.js';
 
@@ -38,10 +39,12 @@ export interface ValidationResult {
   loaded: LoadedInventory;
   /** All findings so far, errors and warnings, sorted by file and position. */
   findings: Finding[];
+  /** The date the rules evaluated at: --at, else today in the operator's time zone. */
+  at: string;
 }
 
 /** Shape-checks the loaded files and runs the rules over those that passed. */
-export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[], options: RuleOptions): ValidationResult {
+export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[], options: Partial<RuleOptions>): ValidationResult {
   const findings = new Findings();
   findings.push(...loadFindings);
 
@@ -60,11 +63,13 @@ export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[],
   }
 
   const inventory: Inventory = { root: loaded.root, operator, participants };
-  for (const rule of RULES) rule(inventory, findings, options);
-  return { inventory, loaded, findings: findings.items };
+  // Without --at: today, in the operator's time zone (known only now that operator.yaml is read).
+  const at = options.at ?? todayIn(operator?.value.timeZone ?? DEFAULT_TIME_ZONE);
+  for (const rule of RULES) rule(inventory, findings, { ...options, at });
+  return { inventory, loaded, findings: findings.items, at };
 }
 
-export async function validateInventory(root: string, options: RuleOptions): Promise<ValidationResult> {
+export async function validateInventory(root: string, options: Partial<RuleOptions> = {}): Promise<ValidationResult> {
   const { inventory, findings } = await loadInventory(root);
   const result = validateLoaded(inventory, findings, options);
   result.findings = sortFindings(result.findings);

@@ -16,13 +16,25 @@ export interface CheckedInventory {
   plan: Plan | undefined;
   findings: Finding[];
   ok: boolean;
+  /** The date the checks evaluated at. */
+  at: string;
 }
 
-export async function checkInventory(root: string, at: string): Promise<CheckedInventory> {
+/** Wall time of validation (read, parse, schema, rules) and of planning, in milliseconds. */
+export interface CheckInventoryTimings {
+  validateMs?: number;
+  planMs?: number;
+}
+
+/** `at`: the date for date-dependent rules, YYYY-MM-DD; omitted, today in the operator's time zone (returned as `at`). */
+export async function checkInventory(root: string, at?: string, timings?: CheckInventoryTimings): Promise<CheckedInventory> {
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new InventoryNotFoundError(`inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`);
-  const validation = await validateInventory(root, { at });
+  const started = performance.now();
+  const validation = await validateInventory(root, at ? { at } : {});
+  const planStart = performance.now();
   const planned = buildPlan(validation.inventory, validation.loaded.allocations);
+  if (timings) Object.assign(timings, { validateMs: planStart - started, planMs: performance.now() - planStart });
   const findings = sortFindings([...validation.findings, ...planned.findings]);
-  return { validation, plan: planned.plan, findings, ok: !hasErrors(findings) };
+  return { validation, plan: planned.plan, findings, ok: !hasErrors(findings), at: validation.at };
 }

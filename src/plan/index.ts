@@ -1,8 +1,9 @@
-// plan: addresses, registrations and (later) rules derived from the validated inventory.
-// Pure; imports only from inventory. Consumed by render, infra, docs, drift and cli.
+// plan: addresses, registrations, edge flows, bus naming and the probe sample, derived from the
+// validated inventory. Pure; imports only from inventory. Consumed by every later stage.
 export * from './allocate.js';
 export * from './model.js';
 export * from './plan.js';
 export * from './firewall.js';
 export * from './check.js';
 export * from './probe.js';
+export * from './bus.js';

@@ -2,7 +2,7 @@
 // templates/) and the container specification that every provisioner uses — the Pulumi program
 // (gateways: pulumi) and the lab's Docker CLI provisioner (gateways: external) alike, so what is
 // checked by drift is exactly what was started.
-import { createHash } from 'node:crypto';
+import { shortHash } from '../hash.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mustache from 'mustache';
@@ -62,7 +62,7 @@ export const gatewayName = (participant: string, contour: ContourName) => `prich
 
 export function gatewaySpec(registration: PlannedRegistration, contour: ContourName, options: { image: string; network: string }): GatewaySpec {
   const config = renderGatewayConfig(registration, contour);
-  const configHash = createHash('sha256').update(config).digest('hex').slice(0, 16);
+  const configHash = shortHash(config);
   // The certificate is made at start in tmpfs: the root filesystem stays read-only and no key is baked into the image.
   const start = 'openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=gateway -keyout /tmp/tls.key -out /tmp/tls.crt 2>/dev/null && printf "%s" "$GATEWAY_CONF" > /tmp/nginx.conf && exec nginx -c /tmp/nginx.conf -g "daemon off;"';
   return {

@@ -3,6 +3,13 @@
 // syntax from their JSON expressions, so a difference reads like the rule an engineer would type.
 import type { PlannedEdge, Flow } from '../plan/index.js';
 
+/** Prichal's one table on every edge; nothing else on a host is Prichal's. */
+export const PRICHAL_TABLE = { family: 'inet', name: 'prichal' } as const;
+/** The table as `nft` names it and as parsed listings key it: "inet prichal". */
+export const PRICHAL_TABLE_KEY = `${PRICHAL_TABLE.family} ${PRICHAL_TABLE.name}`;
+/** Where nft lives on the edges (Debian); netops runs it through a file capability. */
+export const NFT = '/usr/sbin/nft';
+
 export interface ChainModel {
   type?: string;
   hook?: string;

@@ -6,9 +6,8 @@ import path from 'node:path';
 import Mustache from 'mustache';
 import type { Flow, PlannedEdge } from '../plan/index.js';
 import { TEMPLATES_DIR } from '../project.js';
-import { FORWARD_CHAIN } from './nftables-model.js';
+import { FORWARD_CHAIN, PRICHAL_TABLE } from './nftables-model.js';
 
-export const PRICHAL_TABLE = { family: 'inet', name: 'prichal' } as const;
 
 const TEMPLATE = readFileSync(path.join(TEMPLATES_DIR, 'nftables.nft.mustache'), 'utf8');
 

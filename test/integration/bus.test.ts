@@ -1,7 +1,8 @@
 // Bus registrations against the real RabbitMQ of the lab: ensure converges and is idempotent,
 // read shows unplanned objects with Prichal's naming, remove undoes, production is gated.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertPromotable, BusClient, BusError, plannedPermission, PromotionRefusedError, queueName } from '../../src/infra/bus.js';
+import { assertPromotable, BusClient, BusError, PromotionRefusedError } from '../../src/infra/bus.js';
+import { plannedPermission, queueName } from '../../src/plan/index.js';
 import type { OperatorFile } from '../../src/inventory/index.js';
 import { busClient, loadSample } from './lab.js';
 

@@ -2,10 +2,10 @@
 import path from 'node:path';
 import { recordRun } from '../../drift/history.js';
 import { exitCode, type CheckResult } from '../../drift/model.js';
-import { runChecks } from '../../drift/run.js';
+import { runChecks, type CheckTimings, type Collectors } from '../../drift/run.js';
 import { PROJECT_ROOT } from '../../project.js';
 import { summary, writeReports } from '../../report/index.js';
-import { checkInventory } from '../../plan/index.js';
+import { checkInventory, type CheckInventoryTimings } from '../../plan/index.js';
 import { UsageError } from '../errors.js';
 
 export const HISTORY_FILE = path.join(PROJECT_ROOT, '.state', 'history.jsonl');
@@ -19,15 +19,18 @@ function progressBar(): ((done: number, total: number, what: string) => void) | 
   };
 }
 
-export async function checks(options: { kind: CheckResult['kind']; inventory: string; at: string; out?: string; history?: string }): Promise<{ result: CheckResult; files: string[] }> {
-  const checked = await checkInventory(options.inventory, options.at);
+/** Phases of one audit/drift run, for the benchmark: validation, planning, audit, reads, evaluation, reports. */
+export type ChecksTimings = CheckInventoryTimings & CheckTimings & { reportMs?: number };
+
+export async function checks(options: { kind: CheckResult['kind']; inventory: string; at?: string; out?: string; history?: string; collectors?: Collectors; timings?: ChecksTimings }): Promise<{ result: CheckResult; files: string[] }> {
+  const checked = await checkInventory(options.inventory, options.at, options.timings);
   const operator = checked.validation.inventory.operator;
   const plan = checked.plan;
   if (!operator || !plan) throw new UsageError(`the inventory ${options.inventory} has no valid operator.yaml; run 'prichal validate'`);
   const progress = progressBar();
   const result = await runChecks({
     kind: options.kind,
-    at: options.at,
+    at: checked.at,
     inventory: checked.validation.inventory,
     plan,
     ...(options.kind === 'audit'
@@ -35,12 +38,16 @@ export async function checks(options: { kind: CheckResult['kind']; inventory: st
       : {
           drift: {
             gateways: operator.value.gateways,
+            ...(options.collectors ? { collectors: options.collectors } : {}),
+            ...(options.timings ? { timings: options.timings } : {}),
             ...(progress ? { progress } : {}),
           },
         }),
   });
+  const reportStart = performance.now();
   if (options.history) await recordRun(options.history, result);
   const files = options.out ? await writeReports(options.out, result) : [];
+  if (options.timings) options.timings.reportMs = performance.now() - reportStart;
   return { result, files };
 }
 

@@ -52,7 +52,7 @@ export async function writeDocuments(context: LiveContext & { inventory: import(
 export async function docs(options: { inventory: string; participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean }) {
   if (!options.participant && !options.all) throw new UsageError('name a participant (--participant ID) or --all');
   if (options.kind && !DOCUMENT_KINDS.includes(options.kind as DocumentKind)) throw new UsageError(`--kind must be one of ${DOCUMENT_KINDS.join(', ')}`);
-  const checked = await checkInventory(options.inventory, new Date().toISOString().slice(0, 10));
+  const checked = await checkInventory(options.inventory);
   if (!checked.ok || !checked.plan) throw new UsageError("the inventory does not validate; run 'prichal validate'");
   const inventory = checked.validation.inventory;
   const ids = options.all ? inventory.participants.map((p) => p.value.id).sort() : [options.participant!];
@@ -60,7 +60,7 @@ export async function docs(options: { inventory: string; participant?: string; a
 }
 
 export async function coverageCommand(options: { inventory: string; out?: string }) {
-  const checked = await checkInventory(options.inventory, new Date().toISOString().slice(0, 10));
+  const checked = await checkInventory(options.inventory);
   const result = coverage(checked.validation.inventory);
   const markdown = coverageMarkdown(result);
   if (options.out) {
@@ -94,7 +94,7 @@ export async function onboard(options: { inventory: string; participant: string;
   };
 
   const context = await run('validate', () => liveContext(options.inventory), () => 'the inventory is valid');
-  const checked = await checkInventory(options.inventory, new Date().toISOString().slice(0, 10));
+  const checked = await checkInventory(options.inventory);
   const inventory = checked.validation.inventory;
   const participant = inventory.participants.find((p) => p.value.id === id)?.value;
   if (!participant) throw new UsageError(`no participant '${id}' in ${options.inventory}`);

@@ -4,7 +4,8 @@
 import type { ContourName } from '../../inventory/index.js';
 import { runEngine, stackSettings, type EngineAction, type EngineResult, type StepReport } from '../../infra/pulumi/engine.js';
 import { UsageError } from '../errors.js';
-import { liveContext } from '../context.js';
+import { busClient, liveContext } from '../context.js';
+import { assertPromotable } from '../../infra/bus.js';
 
 export interface EngineCommandOptions {
   action: EngineAction;
@@ -32,6 +33,15 @@ export async function engineCommand(options: EngineCommandOptions): Promise<Engi
   const { plan, operator } = await liveContext(options.inventory);
   if (options.participant && !plan.contours.test.registrations.some((r) => r.participant === options.participant) && !plan.contours.prod.registrations.some((r) => r.participant === options.participant)) {
     throw new UsageError(`${options.participant} is registered in no contour of the inventory`);
+  }
+  // The promotion gate before anything starts: a refused production registration is a finding
+  // (exit 1) with nothing changed, not an engine failure halfway. The provider checks it again.
+  if (options.action === 'up' && options.contour === 'prod') {
+    const testState = await (await busClient(operator, 'test')).read();
+    const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.participant, r.status]));
+    for (const r of plan.contours.prod.registrations) {
+      if (!options.participant || r.participant === options.participant) assertPromotable('prod', r.mnemonic, testStatus.get(r.participant), testState);
+    }
   }
   const settings = await stackSettings(options.contour);
   const log = options.log;

@@ -22,7 +22,7 @@ export async function gateways(options: { inventory: string; contour: ContourNam
 export async function lab(options: { action: string; inventory: string; log: (line: string) => void; withHosts: boolean }) {
   switch (options.action) {
     case 'up': {
-      const checked = await checkInventory(options.inventory, new Date().toISOString().slice(0, 10));
+      const checked = await checkInventory(options.inventory);
       if (!checked.ok || !checked.plan || !checked.validation.inventory.operator) {
         throw new UsageError(`the inventory ${options.inventory} does not validate; run 'prichal validate' first`);
       }

@@ -12,7 +12,7 @@ export interface PlanCommandResult {
   saved?: string;
 }
 
-export async function plan(options: { inventory: string; at: string; save: boolean }): Promise<PlanCommandResult> {
+export async function plan(options: { inventory: string; at?: string; save: boolean }): Promise<PlanCommandResult> {
   const checked = await checkInventory(options.inventory, options.at);
   const result: PlanCommandResult = { ok: checked.ok, plan: checked.plan, findings: checked.findings };
   // Allocations are recorded only from a valid inventory, so that a broken file never frees

@@ -10,7 +10,7 @@ export interface ValidateResult {
 
 const item = ({ severity: _severity, ...rest }: Finding): Item => rest;
 
-export async function validate(options: { inventory: string; at: string }): Promise<ValidateResult> {
+export async function validate(options: { inventory: string; at?: string }): Promise<ValidateResult> {
   const { findings, ok } = await checkInventory(options.inventory, options.at);
   return {
     ok,

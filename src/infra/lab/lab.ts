@@ -10,7 +10,7 @@ import { mapBounded } from '../../concurrency.js';
 import { PROJECT_ROOT } from '../../project.js';
 import type { Plan } from '../../plan/index.js';
 import type { OperatorFile } from '../../inventory/index.js';
-import { docker, ensureContainer as ensureSpecContainer, inspectMany, labelArgs, listByLabel, type ContainerState } from '../docker.js';
+import { docker, ensureContainer as ensureSpecContainer, inspectMany, labelArgs, listByLabel, listContainers, type ContainerState } from '../docker.js';
 import { PASSPHRASE_SECRET, readSecret, secretsDir } from '../secrets.js';
 import { ensureLabImage, LAB_LABEL } from './image.js';
 import { labTopology, type LabHost, type LabTopology } from './topology.js';
@@ -85,7 +85,7 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   const wantedNetworkNames = new Set(topology.networks.map((n) => n.name));
   for (const n of await listByLabel('network', LAB_LABEL)) {
     if (wantedNetworkNames.has(n)) continue;
-    for (const c of (await docker(['ps', '-aq', '--filter', `network=${n}`])).split('\n').filter(Boolean)) await docker(['network', 'disconnect', '-f', n, c]).catch(() => {});
+    for (const c of await listContainers(`network=${n}`)) await docker(['network', 'disconnect', '-f', n, c]).catch(() => {});
     await docker(['network', 'rm', n]);
   }
   const MASQ = 'com.docker.network.bridge.enable_ip_masquerade';
@@ -213,7 +213,7 @@ async function waitForBus(topology: LabTopology, operator: OperatorFile, log: Lo
 export async function labDown(log: Log = () => {}): Promise<{ containers: number; networks: number }> {
   const networks = await listByLabel('network', LAB_LABEL);
   // The lab's containers, and whatever was started on its networks (gateways from their own provisioner).
-  const attached = await Promise.all(networks.map(async (n) => (await docker(['ps', '-aq', '--filter', `network=${n}`])).split('\n').filter(Boolean)));
+  const attached = await Promise.all(networks.map((n) => listContainers(`network=${n}`)));
   const containers = [...new Set([...(await listByLabel('container', LAB_LABEL)), ...attached.flat()])];
   if (containers.length) await docker(['rm', '-f', ...containers]);
   for (const n of networks) await docker(['network', 'rm', n]);

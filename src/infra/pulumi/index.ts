@@ -21,7 +21,7 @@ export default async function main(): Promise<void> {
   const inventory = config.get('inventory') ?? 'inventory';
   const gateways = (config.get('gateways') ?? 'pulumi') as GatewayMode;
   if (gateways !== 'pulumi' && gateways !== 'external') throw new Error(`prichal:gateways must be pulumi or external, not '${gateways}'`);
-  const checked = await checkInventory(inventory, new Date().toISOString().slice(0, 10));
+  const checked = await checkInventory(inventory);
   if (!checked.ok || !checked.plan) throw new Error(`the inventory ${inventory} does not validate; run 'prichal validate'`);
   const secrets = new pulumi.Config('prichal-secrets');
   definePrichal({

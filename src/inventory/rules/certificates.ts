@@ -1,15 +1,13 @@
 // Date-dependent warnings at `--at`: signer certificates that expired or expire soon. They do
 // not make the inventory invalid (audit's SIG-1 is the enforcing check); they tell the engineer early.
+import { daysBetween } from '../dates.js';
 import type { Rule } from '../model.js';
-
-const DAY_MS = 86_400_000;
 
 export const certificatesCurrent: Rule = (inventory, findings, { at }) => {
   const warnDays = inventory.operator?.value.policy.certificateWarningDays ?? 30;
-  const today = Date.parse(at);
   for (const { value: p, source } of inventory.participants) {
     p.signers.forEach((signer, i) => {
-      const days = Math.floor((Date.parse(signer.certificate.notAfter) - today) / DAY_MS);
+      const days = daysBetween(at, signer.certificate.notAfter);
       if (days >= warnDays) return;
       const message =
         days < 0
