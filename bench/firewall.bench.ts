@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { checkInventory } from '../src/plan/index.js';
-import { applyFirewalls, connectEdge, withEdge } from '../src/cli/context.js';
+import { applyFirewalls, connectEdge, withEdge } from '../src/workflows/context.js';
 import { applyEdgeFirewall, NFT, type ApplyTimings } from '../src/infra/firewall.js';
 import { secretsDir } from '../src/infra/secrets.js';
 import type { PlannedEdge } from '../src/plan/index.js';

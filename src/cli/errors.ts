@@ -15,13 +15,11 @@ import { SshError } from '../infra/ssh.js';
 import { MissingDataError } from '../docs/index.js';
 import { InventoryNotFoundError, ProbeError } from '../plan/index.js';
 import { EXIT_CODES } from '../drift/model.js';
+import { UsageError } from '../workflows/errors.js';
 
 export const EXIT = EXIT_CODES;
 
-/** Wrong invocation: unknown option, bad date, missing inventory folder. Exit 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 const EXIT_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, number]> = [
   [UsageError, EXIT.usage],

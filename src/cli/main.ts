@@ -3,15 +3,16 @@
 // One handler maps named errors to exit codes. May import every other stage.
 import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
-import { coverageCommand, docs, onboard } from './commands/documents.js';
-import { checks, checksText, exitCode, HISTORY_FILE } from './commands/checks.js';
+import { coverageCommand, docs, onboard } from '../workflows/documents.js';
+import { checks, exitCode, HISTORY_FILE } from '../workflows/checks.js';
+import { checksText, engineText, probeText, progressBar, stepText } from './text.js';
 import { gateways, lab, labText } from './commands/lab.js';
-import { bus, firewall, probeCommand, probeText } from './commands/live.js';
-import { parseContour } from './context.js';
+import { bus, firewall, probeCommand } from '../workflows/live.js';
+import { parseContour } from '../workflows/context.js';
 import { plan, planText } from './commands/plan.js';
 import { validate, validateText } from './commands/validate.js';
-import { engineCommand, engineText } from './commands/engine.js';
-import type { EngineAction } from '../infra/pulumi/engine.js';
+import { engineCommand } from '../workflows/engine.js';
+import type { EngineAction, StepReport } from '../infra/pulumi/engine.js';
 import { createInterface } from 'node:readline/promises';
 import { EXIT, exitCodeOf, UsageError } from './errors.js';
 
@@ -119,7 +120,8 @@ export function buildProgram(): Command {
     .option('--history <file>', 'history store for the trend (default .state/history.jsonl with --all)')
     .action(async (options: Common & { all: boolean; at?: string; out?: string; history?: string }) => {
       const history = options.history ?? (options.all ? HISTORY_FILE : undefined);
-      const result = await checks({ kind: options.all ? 'all' : 'drift', inventory: options.inventory, ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}), ...(history ? { history } : {}) });
+      const bar = progressBar();
+      const result = await checks({ kind: options.all ? 'all' : 'drift', inventory: options.inventory, ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}), ...(history ? { history } : {}), ...(bar ? { progress: bar } : {}) });
       emit(options.format, result.result, () => checksText(result));
       process.exitCode = exitCode(result.result);
     });
@@ -189,17 +191,17 @@ export function buildProgram(): Command {
   const runEngineCommand = async (action: EngineAction, options: Common & { contour: string; participant?: string; refresh: boolean; yes: boolean; expectNoChanges: boolean }) => {
     const base = { inventory: options.inventory, contour: parseContour(options.contour), ...(options.participant ? { participant: options.participant } : {}) };
     // Progress: one line per resource operation, on stderr (stdout stays clean for --format json).
-    const log = progress;
+    const onProgress = (step: StepReport) => progress(stepText(step));
     if ((action === 'up' || action === 'destroy') && !options.yes) {
       if (!process.stdin.isTTY) throw new UsageError(`${action} changes live systems: pass --yes to go ahead without a prompt`);
-      const preview = await engineCommand({ ...base, action: 'preview', refresh: action === 'destroy' || options.refresh, log });
+      const preview = await engineCommand({ ...base, action: 'preview', refresh: action === 'destroy' || options.refresh, onProgress });
       progress(engineText(preview));
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       const answer = await rl.question(`${action} the ${base.contour} stack? [y/N] `);
       rl.close();
       if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError(`${action} cancelled; nothing changed`);
     }
-    const result = await engineCommand({ ...base, action, refresh: options.refresh, expectNoChanges: options.expectNoChanges, log });
+    const result = await engineCommand({ ...base, action, refresh: options.refresh, expectNoChanges: options.expectNoChanges, onProgress });
     emit(options.format, result, engineText);
     process.exitCode = options.expectNoChanges && result.changed ? EXIT.findings : EXIT.ok;
   };

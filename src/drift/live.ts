@@ -1,6 +1,6 @@
 // Live requirements (FW-1..3, GW-1, BUS-1, BUS-2) from collected state against the plan.
 import type { EdgeState, GatewayContainer } from '../collect/index.js';
-import { registrationDifferences, type BusState } from '../infra/bus.js';
+import { indexBusState, registrationDifferences, type BusState } from '../infra/bus.js';
 import { queueName } from '../plan/index.js';
 import { addressValue, cidrInterval, CONTOURS, isIPv4, type ContourName, type Interval } from '../inventory/index.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
@@ -113,9 +113,10 @@ export function checkBus(plan: Plan, contour: ContourName, state: BusState, test
   const anywhere = new Set(CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r) => r.mnemonic)));
   const subject = `bus ${state.vhost}`;
   const fix = (m: string) => `run 'prichal bus ensure --contour ${contour} --participant …' for ${m}; change the inventory instead of the bus`;
+  const index = indexBusState(state);
   for (const r of registrations) {
     const base = { requirement: 'BUS-1', participant: r.participant, contour, subject, severity: 'error' } as const;
-    for (const d of registrationDifferences(r, state)) out.push({ ...base, message: d.message, evidence: d.evidence, fix: fix(r.mnemonic) });
+    for (const d of registrationDifferences(r, state, index)) out.push({ ...base, message: d.message, evidence: d.evidence, fix: fix(r.mnemonic) });
   }
   const extraBase = { requirement: 'BUS-1', contour, subject, severity: 'error' } as const;
   const withPermission = new Set(state.permissions.map((p) => p.user));
@@ -131,11 +132,13 @@ export function checkBus(plan: Plan, contour: ContourName, state: BusState, test
   }
   if (contour === 'prod') {
     const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.mnemonic, r.status]));
+    const inTestVhost = testState ? new Set(testState.permissions.map((t) => t.user)) : undefined;
+    const participantOf = new Map(CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r) => [r.mnemonic, r.participant] as const)));
     for (const p of state.permissions) {
       const status = testStatus.get(p.user);
-      const inTest = testState?.permissions.some((t) => t.user === p.user) ?? true;
+      const inTest = inTestVhost?.has(p.user) ?? true;
       if (status !== 'tested' || !inTest) {
-        const participant = CONTOURS.flatMap((c) => plan.contours[c].registrations).find((r) => r.mnemonic === p.user)?.participant;
+        const participant = participantOf.get(p.user);
         out.push({ requirement: 'BUS-2', ...(participant ? { participant } : {}), contour, subject, severity: 'error', message: `${p.user} is registered in production without a tested test registration`, evidence: `test status: ${status ?? 'none'}; present in test vhost: ${inTest}`, fix: 'remove the production registration until the test contour passes (seed 003 §4.6)' });
       }
     }

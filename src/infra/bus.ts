@@ -146,19 +146,33 @@ export interface RegistrationDifference {
   evidence: string;
 }
 
+/** A vhost's state indexed by name, so checking n registrations costs O(n), not O(n²). */
+export interface BusIndex {
+  users: Set<string>;
+  permissions: Map<string, Permission>;
+  queues: Set<string>;
+  routingKeys: Map<string, Set<string>>;
+}
+
+export function indexBusState(state: BusState): BusIndex {
+  const routingKeys = new Map<string, Set<string>>();
+  for (const b of state.bindings) (routingKeys.get(b.queue) ?? routingKeys.set(b.queue, new Set()).get(b.queue)!).add(b.routingKey);
+  return { users: new Set(state.users), permissions: new Map(state.permissions.map((p) => [p.user, p])), queues: new Set(state.queues), routingKeys };
+}
+
 /** What a vhost holds of one registration compared with the plan; empty when it matches. */
-export function registrationDifferences(r: Pick<PlannedRegistration, 'mnemonic' | 'messageTypes'>, state: BusState): RegistrationDifference[] {
+export function registrationDifferences(r: Pick<PlannedRegistration, 'mnemonic' | 'messageTypes'>, state: BusState, index: BusIndex = indexBusState(state)): RegistrationDifference[] {
   const out: RegistrationDifference[] = [];
   const queue = queueName(r.mnemonic);
-  if (!state.users.includes(r.mnemonic)) out.push({ kind: 'user', message: `user ${r.mnemonic} is missing`, evidence: 'GET /api/users' });
+  if (!index.users.has(r.mnemonic)) out.push({ kind: 'user', message: `user ${r.mnemonic} is missing`, evidence: 'GET /api/users' });
   const want = plannedPermission(r.mnemonic);
-  const have = state.permissions.find((p) => p.user === r.mnemonic);
+  const have = index.permissions.get(r.mnemonic);
   if (!have) out.push({ kind: 'permission', message: `${r.mnemonic} has no permission in ${state.vhost}`, evidence: `GET /api/vhosts/${state.vhost}/permissions` });
   else if (have.configure !== want.configure || have.write !== want.write || have.read !== want.read) {
     out.push({ kind: 'permission', message: `permission of ${r.mnemonic} is not confined to its own queue`, evidence: `configure ${have.configure}, write ${have.write}, read ${have.read}; planned configure ${want.configure}, write ${want.write}, read ${want.read}` });
   }
-  if (!state.queues.includes(queue)) out.push({ kind: 'queue', message: `queue ${queue} is missing`, evidence: `GET /api/queues/${state.vhost}` });
-  const keys = new Set(state.bindings.filter((b) => b.queue === queue).map((b) => b.routingKey));
+  if (!index.queues.has(queue)) out.push({ kind: 'queue', message: `queue ${queue} is missing`, evidence: `GET /api/queues/${state.vhost}` });
+  const keys = index.routingKeys.get(queue) ?? new Set<string>();
   for (const t of r.messageTypes) if (!keys.has(t)) out.push({ kind: 'binding', message: `binding for ${t} is missing`, evidence: `bindings of ${queue}: ${[...keys].join(', ') || 'none'}` });
   for (const k of keys) if (!r.messageTypes.includes(k)) out.push({ kind: 'binding', message: `binding for undeclared message type ${k}`, evidence: `binding ${EXCHANGE} → ${queue} ${k}` });
   return out;

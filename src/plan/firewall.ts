@@ -14,8 +14,11 @@ function sortKey(value: string): number {
   return value.includes('/') ? cidrInterval(value).start : addressValue(value);
 }
 
-export function compareFlows(a: Flow, b: Flow): number {
-  return sortKey(a.source) - sortKey(b.source) || sortKey(a.destination) - sortKey(b.destination) || a.port - b.port || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
+/** Flows by source, destination (numerically), port; each address parsed once (parsing is what sorting 100,000 flows costs). */
+export function sortFlows(flows: Flow[]): Flow[] {
+  const keyed = flows.map((f) => ({ f, s: sortKey(f.source), d: sortKey(f.destination) }));
+  keyed.sort((a, b) => a.s - b.s || a.d - b.d || a.f.port - b.f.port || (a.f.source < b.f.source ? -1 : a.f.source > b.f.source ? 1 : 0));
+  return keyed.map((k) => k.f);
 }
 
 export function planEdges(inventory: Inventory, contours: Record<ContourName, PlannedContour>): PlannedEdge[] {
@@ -31,6 +34,6 @@ export function planEdges(inventory: Inventory, contours: Record<ContourName, Pl
     }
   }
   return [...byEdge.values()]
-    .map((e) => ({ ...e, participants: [...e.participants].sort(), ingress: e.ingress.sort(compareFlows), egress: e.egress.sort(compareFlows) }))
+    .map((e) => ({ ...e, participants: [...e.participants].sort(), ingress: sortFlows(e.ingress), egress: sortFlows(e.egress) }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }

@@ -1,6 +1,6 @@
 // Shared access to the lab for integration tests: the sample plan, edge connections, bus clients.
 import { checkInventory } from '../../src/plan/index.js';
-import { applyFirewalls, busClient, connectEdge, withEdge } from '../../src/cli/context.js';
+import { applyFirewalls, busClient, connectEdge, withEdge } from '../../src/workflows/context.js';
 import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';

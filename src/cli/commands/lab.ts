@@ -6,7 +6,7 @@ import { LAB_LABEL } from '../../infra/lab/image.js';
 import { labDown, labStatus, labUp } from '../../infra/lab/lab.js';
 import { UsageError } from '../errors.js';
 import { checkInventory } from '../../plan/index.js';
-import { gatewaysOf, liveContext } from '../context.js';
+import { gatewaysOf, liveContext } from '../../workflows/context.js';
 
 /**
  * Gateways in "external" mode, in the lab: started from the same specification the Pulumi

@@ -1,16 +1,16 @@
-// prichal docs / coverage / onboard: the documents of the regulations and the engineer's path.
+// Documents, coverage and onboarding: the documents of the regulations and the engineer's path, as workflows that return data.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { applicableDocuments, coverage, coverageMarkdown, documentHtml, DOCUMENT_KINDS, htmlToPdf, MissingDataError, renderDocument, type DocumentKind } from '../../docs/index.js';
-import type { ContourName } from '../../inventory/index.js';
-import { assertPromotable } from '../../infra/bus.js';
-import { contourGatewaySpecs, ensureGateways } from '../../infra/gateways.js';
-import type { ProbeProtocol } from '../../infra/probe.js';
-import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } from '../context.js';
+import { applicableDocuments, coverage, coverageMarkdown, documentHtml, DOCUMENT_KINDS, htmlToPdf, MissingDataError, renderDocument, type DocumentKind } from '../docs/index.js';
+import type { ContourName } from '../inventory/index.js';
+import { assertPromotable } from '../infra/bus.js';
+import { contourGatewaySpecs, ensureGateways } from '../infra/gateways.js';
+import type { ProbeProtocol } from '../infra/probe.js';
+import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } from './context.js';
 import { probeParticipant } from './live.js';
-import { UsageError } from '../errors.js';
-import { checkInventory } from '../../plan/index.js';
+import { UsageError } from './errors.js';
+import { checkInventory } from '../plan/index.js';
 
 async function readProbe(dir: string, contour: ContourName, id: string): Promise<ProbeProtocol | undefined> {
   const file = path.join(dir, `${contour}-${id}.json`);
@@ -23,14 +23,16 @@ export interface WrittenDocument {
   files: string[];
 }
 
-export async function writeDocuments(context: LiveContext & { inventory: import('../../inventory/index.js').Inventory }, ids: string[], kinds: DocumentKind[] | undefined, options: { out: string; probes: string; pdf: boolean }) {
+export async function writeDocuments(context: LiveContext & { inventory: import('../inventory/index.js').Inventory }, ids: string[], kinds: DocumentKind[] | undefined, options: { out: string; probes: string | Map<string, ProbeProtocol>; pdf: boolean }) {
   await mkdir(options.out, { recursive: true });
   const written: WrittenDocument[] = [];
   const errors: string[] = [];
   for (const id of ids) {
     const p = context.inventory.participants.find((x) => x.value.id === id);
     if (!p) throw new UsageError(`no participant '${id}' in the inventory`);
-    const probes = { test: await readProbe(options.probes, 'test', id), prod: await readProbe(options.probes, 'prod', id) };
+    // Probe protocols: from a folder of earlier runs, or (onboard) the ones this run just made.
+    const probeOf = (contour: ContourName) => (typeof options.probes === 'string' ? readProbe(options.probes, contour, id) : Promise.resolve(options.probes.get(`${contour}-${id}`)));
+    const probes = { test: await probeOf('test'), prod: await probeOf('prod') };
     for (const kind of kinds ?? applicableDocuments(p.value)) {
       try {
         const doc = renderDocument(kind, id, { inventory: context.inventory, plan: context.plan, probes: { ...(probes.test ? { test: probes.test } : {}), ...(probes.prod ? { prod: probes.prod } : {}) } });
@@ -78,6 +80,7 @@ export async function coverageCommand(options: { inventory: string; out?: string
  */
 export async function onboard(options: { inventory: string; participant: string; promote: boolean; out: string; log: (line: string) => void }) {
   const steps: Array<{ step: string; detail: string }> = [];
+  const protocols = new Map<string, ProbeProtocol>();
   const id = options.participant;
   const resume = `prichal onboard ${id}${options.promote ? ' --promote' : ''}${options.inventory !== 'inventory' ? ` --inventory ${options.inventory}` : ''}`;
   const run = async <T>(step: string, work: () => Promise<T>, detail: (value: T) => string): Promise<T> => {
@@ -117,6 +120,7 @@ export async function onboard(options: { inventory: string; participant: string;
     }, (r) => `${r.mnemonic} registered in ${context.operator.contours[contour].bus.vhost}`);
     const protocol = await run(`probe ${contour}`, async () => {
       const result = await probeParticipant(context, contour, id);
+      protocols.set(`${contour}-${id}`, result);
       await mkdir(path.join(options.out, 'probes'), { recursive: true });
       await writeFile(path.join(options.out, 'probes', `${contour}-${id}.json`), `${JSON.stringify(result, null, 2)}\n`);
       if (!result.passed) throw new Error(`the connectivity test failed: ${[...result.allowed.filter((a) => a.result !== 'answered').map((a) => `${a.address}:${a.port} ${a.result}`), ...result.denied.filter((d) => d.result !== 'dropped').map((d) => `${d.address}:${d.port} not dropped`)].join('; ')}`);
@@ -128,7 +132,7 @@ export async function onboard(options: { inventory: string; participant: string;
   await applyContour('test');
   const docsOut = path.join(options.out, 'documents');
   const documentContext = { ...context, inventory };
-  await run('test protocol', () => writeDocuments(documentContext, [id], ['protocol'], { out: docsOut, probes: path.join(options.out, 'probes'), pdf: false }), (r) => r.written.flatMap((w) => w.files).join(', ') || r.errors.join('; '));
+  await run('test protocol', () => writeDocuments(documentContext, [id], ['protocol'], { out: docsOut, probes: protocols, pdf: false }), (r) => r.written.flatMap((w) => w.files).join(', ') || r.errors.join('; '));
   if (options.promote) {
     if (participant.registrations.test?.status !== 'tested') {
       options.log(`✗ promote refused: the test registration is '${participant.registrations.test?.status}'; set registrations.test.status: tested (with the date of the signed protocol) and add registrations.prod, then resume with: ${resume}`);
@@ -137,7 +141,7 @@ export async function onboard(options: { inventory: string; participant: string;
     if (!participant.registrations.prod) throw new UsageError(`${id} has no prod registration to promote to; add registrations.prod`);
     await applyContour('prod');
     await run('connection act', async () => {
-      const r = await writeDocuments(documentContext, [id], ['act'], { out: docsOut, probes: path.join(options.out, 'probes'), pdf: false });
+      const r = await writeDocuments(documentContext, [id], ['act'], { out: docsOut, probes: protocols, pdf: false });
       if (r.errors.length) throw new Error(r.errors.join('; '));
       return r;
     }, (r) => r.written.flatMap((w) => w.files).join(', '));

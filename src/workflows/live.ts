@@ -1,13 +1,13 @@
 // Commands on live systems outside Pulumi: the edge firewall, bus registrations and the probe.
 import { writeFile } from 'node:fs/promises';
-import type { ContourName } from '../../inventory/index.js';
-import { assertPromotable, type BusState } from '../../infra/bus.js';
-import type { ApplyResult } from '../../infra/firewall.js';
-import { runProbe, type ProbeProtocol } from '../../infra/probe.js';
-import { probeSample } from '../../plan/index.js';
-import { renderEdgeRuleset } from '../../render/index.js';
-import { UsageError } from '../errors.js';
-import { applyFirewalls, busClient, hubOf, liveContext, selectEdges, type LiveContext } from '../context.js';
+import type { ContourName } from '../inventory/index.js';
+import { assertPromotable, type BusState } from '../infra/bus.js';
+import type { ApplyResult } from '../infra/firewall.js';
+import { runProbe, type ProbeProtocol } from '../infra/probe.js';
+import { probeSample } from '../plan/index.js';
+import { renderEdgeRuleset } from '../render/index.js';
+import { UsageError } from './errors.js';
+import { applyFirewalls, busClient, hubOf, liveContext, selectEdges, type LiveContext } from './context.js';
 
 export async function firewall(options: { action: string; inventory: string; edge?: string; log: (line: string) => void }): Promise<{ applied?: ApplyResult[]; rendered?: Array<{ edge: string; text: string }> }> {
   const context = await liveContext(options.inventory);
@@ -49,9 +49,3 @@ export async function probeCommand(options: { inventory: string; contour: Contou
   return protocol;
 }
 
-export function probeText(p: ProbeProtocol): string {
-  const lines = [`probe ${p.participant} (${p.mnemonic}) in ${p.contour} via ${p.edge}, gateway ${p.gateway}: ${p.passed ? 'PASSED' : 'FAILED'}`];
-  for (const a of p.allowed) lines.push(`  allow ${a.protocol}://${a.address}:${a.port}${a.path}  ${a.result}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}`);
-  for (const d of p.denied) lines.push(`  deny  ${d.source} -> ${d.address}:${d.port}  ${d.result}  (${d.description})`);
-  return lines.join('\n');
-}

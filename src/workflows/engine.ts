@@ -1,0 +1,48 @@
+// preview | up | refresh | destroy: the Pulumi engine on one contour's stack, program inline.
+// The inventory is validated first; one that does not validate is refused before the engine
+// starts, so nothing changes.
+import type { ContourName } from '../inventory/index.js';
+import { runEngine, stackSettings, type EngineAction, type EngineResult, type StepReport } from '../infra/pulumi/engine.js';
+import { UsageError } from './errors.js';
+import { busClient, liveContext } from './context.js';
+import { assertPromotable } from '../infra/bus.js';
+
+export interface EngineCommandOptions {
+  action: EngineAction;
+  inventory: string;
+  contour: ContourName;
+  participant?: string;
+  refresh?: boolean;
+  expectNoChanges?: boolean;
+  /** One call per resource operation, as it happens. */
+  onProgress?: (step: StepReport) => void;
+}
+
+export async function engineCommand(options: EngineCommandOptions): Promise<EngineResult> {
+  if (options.expectNoChanges && options.action !== 'preview') throw new UsageError('--expect-no-changes goes with preview');
+  const { plan, operator } = await liveContext(options.inventory);
+  if (options.participant && !plan.contours.test.registrations.some((r) => r.participant === options.participant) && !plan.contours.prod.registrations.some((r) => r.participant === options.participant)) {
+    throw new UsageError(`${options.participant} is registered in no contour of the inventory`);
+  }
+  // The promotion gate before anything starts: a refused production registration is a finding
+  // (exit 1) with nothing changed, not an engine failure halfway. The provider checks it again.
+  if (options.action === 'up' && options.contour === 'prod') {
+    const testState = await (await busClient(operator, 'test')).read();
+    const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.participant, r.status]));
+    for (const r of plan.contours.prod.registrations) {
+      if (!options.participant || r.participant === options.participant) assertPromotable('prod', r.mnemonic, testStatus.get(r.participant), testState);
+    }
+  }
+  const settings = await stackSettings(options.contour);
+  return runEngine({
+    action: options.action,
+    contour: options.contour,
+    plan,
+    operator,
+    ...settings,
+    ...(options.participant ? { participant: options.participant } : {}),
+    ...(options.refresh ? { refresh: true } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+}
+
