@@ -13,7 +13,7 @@ import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyFirewalls } from '../src/workflows/context.js';
-import { checkInventory } from '../src/plan/index.js';
+import { checkInventory } from '../src/requirements/index.js';
 import { collectBus, collectEdges, collectGateways } from '../src/collect/index.js';
 import { checks, type ChecksTimings } from '../src/workflows/checks.js';
 import type { BusState } from '../src/infra/bus.js';

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { checkInventory } from '../src/plan/index.js';
+import { checkInventory } from '../src/requirements/index.js';
 import { applyFirewalls, connectEdge, withEdge } from '../src/workflows/context.js';
 import { applyEdgeFirewall, NFT, type ApplyTimings } from '../src/infra/firewall.js';
 import { secretsDir } from '../src/infra/secrets.js';

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { checkInventory } from '../src/plan/index.js';
+import { checkInventory } from '../src/requirements/index.js';
 import { definePrichal } from '../src/infra/pulumi/program.js';
 import { writeSyntheticInventory } from './synthetic.js';
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { cidrInterval, findOverlaps, formatAddress, listParticipantFiles } from '../src/inventory/index.js';
-import { checkInventory } from '../src/plan/index.js';
+import { checkInventory } from '../src/requirements/index.js';
 import { writeSyntheticInventory } from './synthetic.js';
 
 const SELF = fileURLToPath(import.meta.url);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { checkInventory } from '../src/plan/index.js';
+import { checkInventory } from '../src/requirements/index.js';
 import { recordRun } from '../src/drift/history.js';
 import { exitCode, type CheckResult } from '../src/drift/model.js';
 import { runChecks } from '../src/drift/run.js';

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { checkInventory } from '../src/plan/index.js';
+import { checkInventory } from '../src/requirements/index.js';
 import { coverage, documentHtml, MissingDataError, renderDocument, type DocumentContext, type DocumentKind } from '../src/docs/index.js';
 import type { ProbeProtocol } from '../src/infra/probe.js';
 import { launchBrowser } from './helpers/browser.js';

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { participantTargets, redactUrl } from '../src/infra/pulumi/engine.js';
 import { busRegistrationChanges, busRegistrationReplaces, edgeFirewallChanges, type BusRegistrationInputs } from '../src/infra/pulumi/resources.js';
-import { checkInventory, type Plan } from '../src/plan/index.js';
+import { type Plan } from '../src/plan/index.js';
+import { checkInventory } from '../src/requirements/index.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 
 async function samplePlan(): Promise<Plan> {

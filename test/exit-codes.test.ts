@@ -7,7 +7,7 @@ import { FirewallApplyError } from '../src/infra/firewall.js';
 import { EngineError } from '../src/infra/pulumi/engine.js';
 import { SecretMissingError } from '../src/infra/secrets.js';
 import { SshError } from '../src/infra/ssh.js';
-import { InventoryNotFoundError } from '../src/plan/index.js';
+import { InventoryNotFoundError } from '../src/requirements/index.js';
 
 describe('exitCodeOf', () => {
   it('maps each named error to its exit code', () => {

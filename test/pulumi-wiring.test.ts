@@ -3,7 +3,7 @@
 // carrying exactly the specification the external provisioner runs.
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkInventory } from '../src/plan/index.js';
+import { checkInventory } from '../src/requirements/index.js';
 import type { OperatorFile } from '../src/inventory/index.js';
 import type { Plan } from '../src/plan/index.js';
 import { gatewaySpec } from '../src/render/index.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInventory } from '../src/plan/index.js';
+import { checkInventory } from '../src/requirements/index.js';
 import type { Plan, PlannedEdge, Flow } from '../src/plan/index.js';
 import { FORWARD_CHAIN, nftComment, renderEdgeRuleset, replaceTableTransaction } from '../src/render/index.js';
 import { formatAddress } from '../src/inventory/addresses.js';

@@ -13,7 +13,8 @@ import { EngineError } from '../infra/pulumi/engine.js';
 import { SecretMissingError } from '../infra/secrets.js';
 import { SshError } from '../infra/ssh.js';
 import { MissingDataError } from '../docs/index.js';
-import { InventoryNotFoundError, ProbeError } from '../plan/index.js';
+import { ProbeError } from '../plan/index.js';
+import { InventoryNotFoundError } from '../requirements/index.js';
 import { EXIT_CODES } from '../drift/model.js';
 import { UsageError } from '../workflows/errors.js';
 

@@ -141,7 +141,7 @@ export function buildProgram(): Command {
     });
 
   withCommon(program.command('coverage'))
-    .description('coverage statistics in the shape of seed 002: shares of local governments and institutions connected per coordinating body; settlements per district')
+    .description('coverage statistics in the shape of the tables of «Организация ЮЗЭДО»: shares of local governments and institutions connected per coordinating body; settlements per district')
     .option('--out <dir>', 'also write coverage.md, coverage.html and coverage.json here')
     .action(async (options: Common & { out?: string }) => {
       const result = await coverageCommand({ inventory: options.inventory, ...(options.out ? { out: options.out } : {}) });

@@ -2,6 +2,7 @@
 import type { EdgeState, GatewayContainer } from '../collect/index.js';
 import { indexBusState, registrationDifferences, type BusState } from '../infra/bus.js';
 import { queueName } from '../plan/index.js';
+import { cite, productionAllowed } from '../requirements/index.js';
 import { addressValue, cidrInterval, CONTOURS, isIPv4, type ContourName, type Interval } from '../inventory/index.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
 import { compareTables, FORWARD_CHAIN, plannedTable, PRICHAL_TABLE_KEY, type GatewaySpec } from '../render/index.js';
@@ -137,9 +138,9 @@ export function checkBus(plan: Plan, contour: ContourName, state: BusState, test
     for (const p of state.permissions) {
       const status = testStatus.get(p.user);
       const inTest = inTestVhost?.has(p.user) ?? true;
-      if (status !== 'tested' || !inTest) {
+      if (!productionAllowed(status) || !inTest) {
         const participant = participantOf.get(p.user);
-        out.push({ requirement: 'BUS-2', ...(participant ? { participant } : {}), contour, subject, severity: 'error', message: `${p.user} is registered in production without a tested test registration`, evidence: `test status: ${status ?? 'none'}; present in test vhost: ${inTest}`, fix: 'remove the production registration until the test contour passes (seed 003 §4.6)' });
+        out.push({ requirement: 'BUS-2', ...(participant ? { participant } : {}), contour, subject, severity: 'error', message: `${p.user} is registered in production without a tested test registration`, evidence: `test status: ${status ?? 'none'}; present in test vhost: ${inTest}`, fix: `remove the production registration until the test contour passes (${cite('portal', '4.6')})` });
       }
     }
   }

@@ -1,6 +1,6 @@
 // One result model for audit and drift; every report format is rendered from it.
 import type { ContourName } from '../inventory/index.js';
-import type { RequirementId } from './requirements.js';
+import type { RequirementId } from '../requirements/index.js';
 
 export const RESULT_VERSION = 1;
 
@@ -11,6 +11,9 @@ export interface Finding {
   contour?: ContourName;
   /** The object the finding is about: edge id, container name, bus user, inventory file. */
   subject: string;
+  /** Inventory findings: the participant file (relative to the inventory root) and the line of the field. */
+  file?: string;
+  line?: number;
   severity: 'error' | 'warning';
   message: string;
   /** What was read: the rule text, the container field, the API object, the inventory value. */

@@ -7,7 +7,7 @@ import { gatewaySpec, type GatewaySpec } from '../render/index.js';
 import { auditInventory } from './audit.js';
 import { checkBus, checkEdge, checkGateways, ownerIndex } from './live.js';
 import { RESULT_VERSION, sortFindings, type CheckResult, type Finding, type Unchecked } from './model.js';
-import { INVENTORY_REQUIREMENTS, LIVE_REQUIREMENTS, type RequirementId } from './requirements.js';
+import { INVENTORY_REQUIREMENTS, LIVE_REQUIREMENTS, type RequirementId } from '../requirements/index.js';
 
 /** Where live state comes from: the real collectors, or (benchmarks) a recorded snapshot of their output. */
 export interface Collectors {

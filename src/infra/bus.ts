@@ -5,6 +5,7 @@
 // queue. ensure() converges to the plan, read() returns everything carrying Prichal's naming
 // (planned or not), remove() undoes a registration.
 import type { ContourName } from '../inventory/index.js';
+import { cite, productionAllowed } from '../requirements/index.js';
 import { EXCHANGE, plannedPermission, queueName, USER_TAG, type Permission, type PlannedRegistration } from '../plan/index.js';
 
 export interface Binding {
@@ -184,7 +185,7 @@ export function registrationDifferences(r: Pick<PlannedRegistration, 'mnemonic' 
  */
 export function assertPromotable(contour: ContourName, mnemonic: string, testStatus: string | undefined, testState: BusState | undefined): void {
   if (contour !== 'prod') return;
-  if (testStatus !== 'tested') throw new PromotionRefusedError(`refusing to register ${mnemonic} in prod: its test registration is ${testStatus ? `'${testStatus}'` : 'absent'}, not 'tested' (seed 003 §4.6)`);
+  if (!productionAllowed(testStatus)) throw new PromotionRefusedError(`refusing to register ${mnemonic} in prod: its test registration is ${testStatus ? `'${testStatus}'` : 'absent'}, not 'tested' (${cite('portal', '4.6')})`);
   if (testState && !testState.permissions.some((p) => p.user === mnemonic)) {
     throw new PromotionRefusedError(`refusing to register ${mnemonic} in prod: the test contour (${testState.vhost}) holds no registration for it`);
   }

@@ -21,7 +21,7 @@ export interface OperatorFile {
    */
   edges: [Edge, ...Edge[]];
   /**
-   * Certified crypto products (СКЗИ) the operator accepts (seed 003 §9.1).
+   * Certified crypto products (СКЗИ) the operator accepts (Регламент ПУ ТО, п. 9.1).
    */
   cryptoProducts: CryptoProduct[];
   policy: Policy;
@@ -43,7 +43,7 @@ export interface Operator {
   support: Support;
 }
 /**
- * Support desk that receives the requests (seed 000).
+ * Support desk that receives the requests (Регламент подключения к СЭД).
  */
 export interface Support {
   /**
@@ -162,7 +162,7 @@ export interface Policy {
    */
   certificateWarningDays: number;
   /**
-   * Minimum CryptoPro CSP version (seed 001: 4.0.9963).
+   * Minimum CryptoPro CSP version (Требования к АРМ пользователя СЭД: 4.0.9963).
    */
   minCryptoPro: string;
 }
@@ -197,7 +197,7 @@ export interface Hub {
 }
 
 /**
- * The channel from the participant to the hub (seed 003 §3.1.6.1, §9).
+ * The channel from the participant to the hub (Регламент ПУ ТО, п. 3.1.6.1, 9).
  */
 export type Channel = {
   /**
@@ -213,7 +213,7 @@ export type Channel = {
 };
 
 /**
- * One participant organisation connected to the hub (inventory/participants/<id>.yaml). Fields 1–7 of the support request form (seed 000) are covered by name, head, clerk, coordinatedBy and sed.
+ * One participant organisation connected to the hub (inventory/participants/<id>.yaml). Fields 1–7 of the support request form (Регламент подключения к СЭД) are covered by name, head, clerk, coordinatedBy and sed.
  */
 export interface Participant {
   /**
@@ -225,7 +225,7 @@ export interface Participant {
    */
   name: string;
   /**
-   * Kind of organisation. Institutions and rural settlements need coordinatedBy; executive bodies and their institutions sign no joining agreement (seed 000 footnote).
+   * Kind of organisation. Institutions and rural settlements need coordinatedBy; executive bodies and their institutions sign no joining agreement (Регламент подключения к СЭД, сноска).
    */
   kind:
     | 'executive-body'
@@ -239,7 +239,7 @@ export interface Participant {
    */
   inn?: string;
   /**
-   * Municipal district (район) the participant belongs to; groups rural settlements in the coverage statistics (seed 002).
+   * Municipal district (район) the participant belongs to; groups rural settlements in the coverage statistics (Организация ЮЗЭДО).
    */
   district?: string;
   /**
@@ -298,7 +298,7 @@ export interface Contact {
   email?: string;
 }
 /**
- * Dates of the signed agreements (seed 000 §1.1, §2.2); required except for executive bodies and the institutions they coordinate.
+ * Dates of the signed agreements (Регламент подключения к СЭД, п. 1.1, 2.2); required except for executive bodies and the institutions they coordinate.
  */
 export interface Agreements {
   /**
@@ -315,7 +315,7 @@ export interface Agreements {
  */
 export interface Sed {
   /**
-   * operator: uses the operator's СЭД (seed 000 §1); connector: own СЭД through the connector (seed 000 §2).
+   * operator: uses the operator's СЭД (Регламент подключения к СЭД, п. 1); connector: own СЭД through the connector (Регламент подключения к СЭД, п. 2).
    */
   mode: 'operator' | 'connector';
   /**
@@ -342,7 +342,7 @@ export interface Journal {
   numberFormat: string;
 }
 /**
- * Workstation baseline (seed 001).
+ * Workstation baseline (Требования к АРМ пользователя СЭД).
  */
 export interface Workstations {
   /**
@@ -432,7 +432,7 @@ export interface LeasedLine {
    */
   link?: string;
   /**
-   * Reference to the Appendix 10 application (seed 003), e.g. 'Прил. 10 № 45 от 2024-02-10'.
+   * Reference to the Appendix 10 application (Регламент ПУ ТО), e.g. 'Прил. 10 № 45 от 2024-02-10'.
    */
   application?: string;
 }
@@ -463,7 +463,7 @@ export interface Endpoint {
   path?: string;
 }
 /**
- * Registrations of the participant's web services in the bus contours; production only after the test registration is tested (seed 003 §4.6).
+ * Registrations of the participant's web services in the bus contours; production only after the test registration is tested (Регламент ПУ ТО, п. 4.6).
  */
 export interface Registrations {
   test?: Registration;
@@ -496,7 +496,7 @@ export interface Registration {
    */
   tested?: string;
   /**
-   * Date of switching from the test to the production mode (seed 000 §2.4).
+   * Date of switching from the test to the production mode (Регламент подключения к СЭД, п. 2.4).
    */
   switchDate?: string;
 }

@@ -4,14 +4,12 @@
 import { sortFindings, type Finding } from './findings.js';
 import { loadInventory, type LoadedInventory } from './load.js';
 import { Findings, type Inventory, type Located, type Rule, type RuleOptions } from './model.js';
-import { certificatesCurrent } from './rules/certificates.js';
 import { endpointPortsAllowed, endpointsInsideNetworks, subnetsDoNotOverlap } from './rules/addresses.js';
-import { leasedLineDocumented, vipnetNodeInNetwork, vipnetNodesUnique } from './rules/channel.js';
+import { vipnetNodeInNetwork, vipnetNodesUnique } from './rules/channel.js';
 import { idMatchesFileName, idsAreUnique } from './rules/identity.js';
-import { agreementsPresent, coordinatorPresent } from './rules/organisation.js';
 import { referencesResolve } from './rules/references.js';
 import { versionedFieldsDeclared } from './rules/version.js';
-import { mnemonicsUniquePerContour, productionAfterTest } from './rules/registrations.js';
+import { mnemonicsUniquePerContour } from './rules/registrations.js';
 import { DEFAULT_TIME_ZONE, todayIn } from './dates.js';
 import { checkOperatorShape, checkParticipantShape } from './schema-check.js';
 import type { Participant } from './types.generated.js';
@@ -25,12 +23,7 @@ export const RULES: readonly Rule[] = [
   endpointPortsAllowed,
   vipnetNodeInNetwork,
   vipnetNodesUnique,
-  leasedLineDocumented,
   mnemonicsUniquePerContour,
-  productionAfterTest,
-  coordinatorPresent,
-  agreementsPresent,
-  certificatesCurrent,
   versionedFieldsDeclared,
 ];
 
@@ -44,7 +37,8 @@ export interface ValidationResult {
 }
 
 /** Shape-checks the loaded files and runs the rules over those that passed. */
-export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[], options: Partial<RuleOptions>): ValidationResult {
+/** `rules`: further rules after the structural ones (checkInventory adds the requirement rules). */
+export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[], options: Partial<RuleOptions> & { rules?: readonly Rule[] }): ValidationResult {
   const findings = new Findings();
   findings.push(...loadFindings);
 
@@ -65,11 +59,11 @@ export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[],
   const inventory: Inventory = { root: loaded.root, operator, participants };
   // Without --at: today, in the operator's time zone (known only now that operator.yaml is read).
   const at = options.at ?? todayIn(operator?.value.timeZone ?? DEFAULT_TIME_ZONE);
-  for (const rule of RULES) rule(inventory, findings, { ...options, at });
+  for (const rule of [...RULES, ...(options.rules ?? [])]) rule(inventory, findings, { at });
   return { inventory, loaded, findings: findings.items, at };
 }
 
-export async function validateInventory(root: string, options: Partial<RuleOptions> = {}): Promise<ValidationResult> {
+export async function validateInventory(root: string, options: Partial<RuleOptions> & { rules?: readonly Rule[] } = {}): Promise<ValidationResult> {
   const { inventory, findings } = await loadInventory(root);
   const result = validateLoaded(inventory, findings, options);
   result.findings = sortFindings(result.findings);

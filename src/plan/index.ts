@@ -4,6 +4,5 @@ export * from './allocate.js';
 export * from './model.js';
 export * from './plan.js';
 export * from './firewall.js';
-export * from './check.js';
 export * from './probe.js';
 export * from './bus.js';

@@ -1,7 +1,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { exitCode, type CheckResult, type Finding } from '../drift/model.js';
-import { REQUIREMENTS, type RequirementId } from '../drift/requirements.js';
+import { REQUIREMENTS, type RequirementId } from '../requirements/index.js';
 
 const esc = (text: unknown) =>
   String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

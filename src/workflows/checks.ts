@@ -5,7 +5,7 @@ import { exitCode, type CheckResult } from '../drift/model.js';
 import { runChecks, type CheckTimings, type Collectors } from '../drift/run.js';
 import { PROJECT_ROOT } from '../project.js';
 import { summary, writeReports } from '../report/index.js';
-import { checkInventory, type CheckInventoryTimings } from '../plan/index.js';
+import { checkInventory, type CheckInventoryTimings } from '../requirements/index.js';
 import { UsageError } from './errors.js';
 
 export const HISTORY_FILE = path.join(PROJECT_ROOT, '.state', 'history.jsonl');

@@ -6,7 +6,7 @@ import type { HostSsh } from '../infra/edges.js';
 import { readCredentials } from '../infra/secrets.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
 import { UsageError } from './errors.js';
-import { checkInventory } from '../plan/index.js';
+import { checkInventory } from '../requirements/index.js';
 
 export interface LiveContext {
   plan: Plan;

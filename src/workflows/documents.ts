@@ -10,7 +10,7 @@ import type { ProbeProtocol } from '../infra/probe.js';
 import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } from './context.js';
 import { probeParticipant } from './live.js';
 import { UsageError } from './errors.js';
-import { checkInventory } from '../plan/index.js';
+import { checkInventory, cite, productionAllowed } from '../requirements/index.js';
 
 async function readProbe(dir: string, contour: ContourName, id: string): Promise<ProbeProtocol | undefined> {
   const file = path.join(dir, `${contour}-${id}.json`);
@@ -134,9 +134,9 @@ export async function onboard(options: { inventory: string; participant: string;
   const documentContext = { ...context, inventory };
   await run('test protocol', () => writeDocuments(documentContext, [id], ['protocol'], { out: docsOut, probes: protocols, pdf: false }), (r) => r.written.flatMap((w) => w.files).join(', ') || r.errors.join('; '));
   if (options.promote) {
-    if (participant.registrations.test?.status !== 'tested') {
+    if (!productionAllowed(participant.registrations.test?.status)) {
       options.log(`✗ promote refused: the test registration is '${participant.registrations.test?.status}'; set registrations.test.status: tested (with the date of the signed protocol) and add registrations.prod, then resume with: ${resume}`);
-      throw new UsageError(`promotion of ${id} refused: test registration is not 'tested' (seed 003 §4.6)`);
+      throw new UsageError(`promotion of ${id} refused: test registration is not 'tested' (${cite('portal', '4.6')})`);
     }
     if (!participant.registrations.prod) throw new UsageError(`${id} has no prod registration to promote to; add registrations.prod`);
     await applyContour('prod');

@@ -3,6 +3,7 @@
 import { stringify } from 'yaml';
 import { parseSource, validateLoaded, type Finding, type LoadedInventory } from '../../src/inventory/index.js';
 import { buildPlan } from '../../src/plan/index.js';
+import { REQUIREMENT_RULES } from '../../src/requirements/index.js';
 
 export const operator = () => ({
   operator: { name: 'Оператор', support: { email: 'sd@op.example' } },
@@ -70,7 +71,8 @@ export function check(input: BuiltInventory, at = '2026-11-23'): Finding[] {
     ),
     allocations: input.allocations ? load('allocations.yaml', input.allocations) : undefined,
   };
-  const result = validateLoaded(loaded, findings, { at });
+  // What checkInventory runs: the structural rules and the requirement rules of the catalogue.
+  const result = validateLoaded(loaded, findings, { at, rules: REQUIREMENT_RULES });
   return [...result.findings, ...buildPlan(result.inventory, loaded.allocations).findings];
 }
 

@@ -14,7 +14,7 @@ import { readCredentials } from '../../src/infra/secrets.js';
 import type { OperatorFile, Inventory } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { dockerRunArgs } from '../../src/render/index.js';
-import { checkInventory } from '../../src/plan/index.js';
+import { checkInventory } from '../../src/requirements/index.js';
 import { prichal } from '../helpers/cli.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
 import { applyFirewalls, busClient, connectEdge, edge, withEdge } from './lab.js';

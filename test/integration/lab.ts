@@ -1,5 +1,5 @@
 // Shared access to the lab for integration tests: the sample plan, edge connections, bus clients.
-import { checkInventory } from '../../src/plan/index.js';
+import { checkInventory } from '../../src/requirements/index.js';
 import { applyFirewalls, busClient, connectEdge, withEdge } from '../../src/workflows/context.js';
 import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';

@@ -5,7 +5,7 @@ import { contourGatewaySpecs, ensureGateways } from '../../infra/gateways.js';
 import { LAB_LABEL } from '../../infra/lab/image.js';
 import { labDown, labStatus, labUp } from '../../infra/lab/lab.js';
 import { UsageError } from '../errors.js';
-import { checkInventory } from '../../plan/index.js';
+import { checkInventory } from '../../requirements/index.js';
 import { gatewaysOf, liveContext } from '../../workflows/context.js';
 
 /**

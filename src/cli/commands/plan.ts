@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ALLOCATIONS_FILE, CONTOURS, formatFinding, type Finding } from '../../inventory/index.js';
 import { renderAllocations, type Plan } from '../../plan/index.js';
-import { checkInventory } from '../../plan/index.js';
+import { checkInventory } from '../../requirements/index.js';
 
 export interface PlanCommandResult {
   ok: boolean;

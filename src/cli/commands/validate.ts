@@ -1,5 +1,5 @@
 import { formatFinding, type Finding } from '../../inventory/index.js';
-import { checkInventory } from '../../plan/index.js';
+import { checkInventory } from '../../requirements/index.js';
 
 type Item = Omit<Finding, 'severity'>;
 export interface ValidateResult {

@@ -5,7 +5,7 @@
 // `prichal-secrets:<name>` when set, else from Prichal's secret store, by the inventory's
 // `credentials` names.
 import * as pulumi from '@pulumi/pulumi';
-import { checkInventory } from '../../plan/index.js';
+import { checkInventory } from '../../requirements/index.js';
 import { readSecret } from '../secrets.js';
 import { definePrichal, type GatewayMode } from './program.js';
 

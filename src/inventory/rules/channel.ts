@@ -1,4 +1,4 @@
-// Channel rules: ViPNet identities and leased-line paperwork (seed 003 §3.1.6.1).
+// Channel rules: ViPNet identities (the leased-line paperwork is a requirement: requirements/validation.ts).
 import { groupBy, type Rule } from '../model.js';
 
 export const vipnetNodeInNetwork: Rule = (inventory, findings) => {
@@ -27,22 +27,6 @@ export const vipnetNodesUnique: Rule = (inventory, findings) => {
         ['channel', 'vipnet', 'node'],
         'duplicate-vipnet-node',
         `ViPNet node ${node} is already declared by ${group[0]!.value.id} (${group[0]!.source.file}); each node belongs to one participant`,
-      );
-    }
-  }
-};
-
-export const leasedLineDocumented: Rule = (inventory, findings) => {
-  for (const { value: p, source } of inventory.participants) {
-    if (p.channel.type !== 'leased-line' || !p.channel.leasedLine) continue;
-    const line = p.channel.leasedLine;
-    const missing = (['provider', 'circuit', 'application'] as const).filter((field) => !line[field]);
-    if (missing.length) {
-      findings.at(
-        source,
-        ['channel', 'leasedLine'],
-        'leased-line-incomplete',
-        `a leased line needs provider, circuit and the Appendix 10 application (seed 003); missing: ${missing.join(', ')}`,
       );
     }
   }

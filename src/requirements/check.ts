@@ -1,10 +1,10 @@
 // The shared front of every command and of the Pulumi program: validate the inventory at a
-// date, then build the plan. Whatever changes anything refuses to go on when this reports errors.
+// date (structural rules, then the requirement rules), then build the plan. Whatever changes anything refuses to go on when this reports errors.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hasErrors, sortFindings, validateInventory, type Finding, type ValidationResult } from '../inventory/index.js';
-import type { Plan } from './model.js';
-import { buildPlan } from './plan.js';
+import { buildPlan, type Plan } from '../plan/index.js';
+import { REQUIREMENT_RULES } from './validation.js';
 
 /** The inventory folder does not exist: a usage error (exit 2), not an invalid inventory. */
 export class InventoryNotFoundError extends Error {
@@ -31,7 +31,7 @@ export async function checkInventory(root: string, at?: string, timings?: CheckI
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new InventoryNotFoundError(`inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`);
   const started = performance.now();
-  const validation = await validateInventory(root, at ? { at } : {});
+  const validation = await validateInventory(root, { ...(at ? { at } : {}), rules: REQUIREMENT_RULES });
   const planStart = performance.now();
   const planned = buildPlan(validation.inventory, validation.loaded.allocations);
   if (timings) Object.assign(timings, { validateMs: planStart - started, planMs: performance.now() - planStart });

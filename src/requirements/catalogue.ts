@@ -1,0 +1,26 @@
+// The requirement catalogue (the design's requirements.md): each requirement defined once —
+// stable id, what it demands, its source cited by the regulation's title, what it reads. The
+// pure checks that decide them are in checks.ts; validation, audit, drift, the bus adapter's
+// promotion gate and the documents all call those.
+import { cite } from './regulations.js';
+
+export const REQUIREMENTS = {
+  'CH-1': { title: 'Channel is ViPNet or a dedicated leased line', source: `${cite('portal', '9.1')}, ${cite('portal', '3.1.6.1')}`, reads: 'inventory' },
+  'CH-2': { title: 'ViPNet product certified and its certificate valid', source: cite('portal', '9.1'), reads: 'inventory' },
+  'CH-3': { title: 'Leased line documented (provider, circuit, Appendix 10)', source: cite('portal', '3.1.6.1'), reads: 'inventory' },
+  'FW-1': { title: 'Edge filters by default-deny', source: cite('portal', '9'), reads: 'live' },
+  'FW-2': { title: 'Accepting rules match declared flows only', source: cite('portal', '9'), reads: 'live' },
+  'FW-3': { title: 'Live ruleset equals the planned ruleset', source: 'drift', reads: 'live' },
+  'GW-1': { title: 'Gateway present, running, as planned and hardened', source: 'drift', reads: 'live' },
+  'BUS-1': { title: 'Bus registration equals the plan', source: `${cite('portal', '4.3')}; drift`, reads: 'live' },
+  'BUS-2': { title: 'Production only after a tested test registration', source: cite('portal', '4.6'), reads: 'inventory + live' },
+  'SIG-1': { title: 'Signer certificates valid', source: `${cite('edo')} (63-ФЗ, ст. 6)`, reads: 'inventory' },
+  'ORG-1': { title: 'Joining and personal-data agreements present', source: `${cite('sed', '1.1')}, ${cite('sed', '2.2')}, сноска`, reads: 'inventory' },
+  'ORG-2': { title: 'Support-request fields complete', source: `${cite('sed')}, форма заявки`, reads: 'inventory' },
+  'WS-1': { title: 'Workstations run CryptoPro CSP ≥ policy minimum', source: cite('workstation'), reads: 'inventory' },
+} as const;
+
+export type RequirementId = keyof typeof REQUIREMENTS;
+export const REQUIREMENT_IDS = Object.keys(REQUIREMENTS) as RequirementId[];
+export const INVENTORY_REQUIREMENTS = REQUIREMENT_IDS.filter((id) => REQUIREMENTS[id].reads !== 'live');
+export const LIVE_REQUIREMENTS = REQUIREMENT_IDS.filter((id) => REQUIREMENTS[id].reads !== 'inventory');

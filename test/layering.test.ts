@@ -1,0 +1,70 @@
+// The data flow as imports: every module imports only from its own stage or the stages before
+// it (inventory → plan → requirements → render → infra → collect → drift → report/docs →
+// workflows → cli), and the lab is imported only by the lab command (tests and benches aside).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../src/project.js';
+
+const SRC = path.join(PROJECT_ROOT, 'src');
+const ORDER = ['inventory', 'plan', 'requirements', 'render', 'infra', 'collect', 'drift', 'report|docs', 'workflows', 'cli'];
+const rank = (stage: string) => ORDER.findIndex((s) => s.split('|').includes(stage));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
+
+/** Stage of a file under src/ (root files such as project.ts are shared helpers: -1). */
+function stageOf(file: string): string | undefined {
+  const rel = path.relative(SRC, file).split(path.sep);
+  return rel.length > 1 ? rel[0] : undefined;
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g), ...text.matchAll(/import\('(\.[^']+)'\)/g)].map((m) => path.resolve(path.dirname(file), m[1]!));
+}
+
+describe('layering', () => {
+  const files = sources(SRC);
+
+  it('imports flow one way along the data flow', () => {
+    const upward: string[] = [];
+    for (const file of files) {
+      const from = stageOf(file);
+      if (!from) continue;
+      for (const target of imports(file)) {
+        const to = stageOf(target);
+        if (!to) continue;
+        expect(rank(from), `unknown stage ${from}`).toBeGreaterThanOrEqual(0);
+        expect(rank(to), `unknown stage ${to}`).toBeGreaterThanOrEqual(0);
+        if (rank(to) > rank(from)) upward.push(`${path.relative(SRC, file)} → ${path.relative(SRC, target)}`);
+      }
+    }
+    expect(upward).toEqual([]);
+  });
+
+  it('keeps the lab out of production code: only the lab command imports it', () => {
+    const lab = path.join(SRC, 'infra', 'lab');
+    const users = files.filter((f) => !f.startsWith(lab) && imports(f).some((t) => t.startsWith(lab))).map((f) => path.relative(SRC, f));
+    expect(users).toEqual(['cli/commands/lab.ts']);
+  });
+
+  it('has no import cycle between modules', () => {
+    const graph = new Map(files.map((f) => [f, imports(f).map((t) => t.replace(/\.js$/, '.ts')).filter((t) => t !== f)]));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (f: string, trail: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'visiting') {
+        cycles.push([...trail.slice(trail.indexOf(f)), f].map((x) => path.relative(SRC, x)).join(' → '));
+        return;
+      }
+      state.set(f, 'visiting');
+      for (const t of graph.get(f) ?? []) if (graph.has(t)) visit(t, [...trail, f]);
+      state.set(f, 'done');
+    };
+    for (const f of files) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+// The requirement catalogue: each id defined once, each used by validation, audit or drift,
+// every source cited by a regulation's title; and audit findings located by file and line.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CheckResult } from '../src/drift/model.js';
+import { PROJECT_ROOT } from '../src/project.js';
+import { cite, productionAllowed, REGULATIONS, REQUIREMENT_IDS, REQUIREMENTS } from '../src/requirements/index.js';
+import { prichal } from './helpers/cli.js';
+import { inventoryWith, lineOf, removeInventory } from './helpers/inventory.js';
+
+const SRC = path.join(PROJECT_ROOT, 'src');
+const sources = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+const texts = sources(SRC).map((file) => ({ file: path.relative(SRC, file), text: readFileSync(file, 'utf8') }));
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+
+describe('the requirement catalogue', () => {
+  it('lists the requirements of requirements.md, each defined in exactly one place', () => {
+    expect(REQUIREMENT_IDS).toEqual(['CH-1', 'CH-2', 'CH-3', 'FW-1', 'FW-2', 'FW-3', 'GW-1', 'BUS-1', 'BUS-2', 'SIG-1', 'ORG-1', 'ORG-2', 'WS-1']);
+    for (const id of REQUIREMENT_IDS) {
+      const definitions = texts.filter((t) => new RegExp(`^\\s*'${escape(id)}': \\{ title:`, 'm').test(t.text)).map((t) => t.file);
+      expect(definitions, id).toEqual(['requirements/catalogue.ts']);
+    }
+  });
+
+  it('has every requirement evaluated by audit or drift', () => {
+    const evaluators = texts.filter((t) => t.file.startsWith('drift/'));
+    for (const id of REQUIREMENT_IDS) {
+      const users = evaluators.filter((t) => t.text.includes(`requirement: '${id}'`)).map((t) => t.file);
+      expect(users.length, `${id} is evaluated nowhere`).toBeGreaterThan(0);
+    }
+  });
+
+  it('cites every source by a regulation title (or as a drift check), never by a file name', () => {
+    const titles = Object.values(REGULATIONS).map((r) => r.cite);
+    for (const id of REQUIREMENT_IDS) {
+      const source = REQUIREMENTS[id].source;
+      expect(titles.some((t) => source.includes(t)) || source === 'drift', `${id}: ${source}`).toBe(true);
+      expect(source).not.toMatch(/seed|00\d/);
+    }
+    expect(cite('portal', '4.6')).toBe('Регламент ПУ ТО, п. 4.6');
+    expect(cite('portal', 'Приложение 9')).toBe('Регламент ПУ ТО, Приложение 9');
+  });
+
+  it('decides "production only after a tested test registration" in one function', () => {
+    expect([productionAllowed('tested'), productionAllowed('registered'), productionAllowed('requested'), productionAllowed(undefined)]).toEqual([true, false, false, false]);
+    // Nobody else compares a test status with 'tested'.
+    const others = texts.filter((t) => !t.file.startsWith('requirements/') && !t.file.endsWith('types.generated.ts') && /(===|!==) 'tested'/.test(t.text)).map((t) => t.file);
+    expect(others).toEqual([]);
+  });
+});
+
+describe('audit findings', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await removeInventory(d);
+  });
+
+  it('carry the participant file and the line of the field', async () => {
+    const dir = await inventoryWith([{ file: 'participants/tmn-sosh-12.yaml', from: 'cryptoPro: 4.0.9975', to: 'cryptoPro: 4.0.1' }]);
+    dirs.push(dir);
+    const r = await prichal(['audit', '--inventory', dir, '--at', '2026-11-23', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    const ws = (JSON.parse(r.stdout) as CheckResult).findings.filter((f) => f.requirement === 'WS-1' && f.participant === 'tmn-sosh-12');
+    expect(ws).toHaveLength(1);
+    expect(ws[0]).toMatchObject({ file: 'participants/tmn-sosh-12.yaml', line: await lineOf(dir, 'participants/tmn-sosh-12.yaml', 'cryptoPro: 4.0.1'), severity: 'error' });
+  });
+});
