@@ -103,7 +103,7 @@ describe('reports', () => {
     // The JSON report follows its published schema.
     const ajv = new Ajv({ allErrors: true, strict: true });
     (ajvFormats as unknown as { default: (a: Ajv) => void }).default(ajv);
-    const validate = ajv.compile(JSON.parse(await readFile(path.join(PROJECT_ROOT, 'src/report/result.schema.json'), 'utf8')));
+    const validate = ajv.compile(JSON.parse(await readFile(path.join(PROJECT_ROOT, 'src/drift/result.schema.json'), 'utf8')));
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...json, findings: [{ requirement: 'XX-9' }] })).toBe(false);
     expect(json.summary).toMatchObject({ status: 'PARTIAL: not everything could be checked', exitCode: 3 });

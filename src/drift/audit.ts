@@ -3,12 +3,12 @@
 // is about, as validation's findings do.
 import { daysBetween, locate, type FieldPath, type Inventory, type Participant } from '../inventory/index.js';
 import { agreementsRequired, certificateState, cite, compareVersions, leasedLineGaps, missingAgreements, needsCoordinator, productionAllowed } from '../requirements/index.js';
-import type { Finding } from './model.js';
+import type { RequirementFinding } from './model.js';
 
-type Draft = Omit<Finding, 'participant' | 'subject' | 'file' | 'line'> & { path: FieldPath };
+type Draft = Omit<RequirementFinding, 'participant' | 'subject' | 'file' | 'line'> & { path: FieldPath };
 
-export function auditInventory(inventory: Inventory, at: string): Finding[] {
-  const out: Finding[] = [];
+export function auditInventory(inventory: Inventory, at: string): RequirementFinding[] {
+  const out: RequirementFinding[] = [];
   const operator = inventory.operator?.value;
   const kinds = new Map(inventory.participants.map((p) => [p.value.id, p.value.kind]));
   for (const { value: p, source } of inventory.participants) {

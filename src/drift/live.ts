@@ -6,7 +6,7 @@ import { cite, productionAllowed } from '../requirements/index.js';
 import { addressValue, cidrInterval, CONTOURS, isIPv4, type ContourName, type Interval } from '../inventory/index.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
 import { compareTables, FORWARD_CHAIN, plannedTable, PRICHAL_TABLE_KEY, type GatewaySpec } from '../render/index.js';
-import type { Finding } from './model.js';
+import type { RequirementFinding } from './model.js';
 
 /** Who owns an address or network: attributes set elements and rules to participants. */
 export function ownerIndex(plan: Plan): (text: string) => string | undefined {
@@ -36,8 +36,8 @@ export function ownerIndex(plan: Plan): (text: string) => string | undefined {
   };
 }
 
-export function checkEdge(edge: PlannedEdge, state: EdgeState, ownerOf: (text: string) => string | undefined): Finding[] {
-  const out: Finding[] = [];
+export function checkEdge(edge: PlannedEdge, state: EdgeState, ownerOf: (text: string) => string | undefined): RequirementFinding[] {
+  const out: RequirementFinding[] = [];
   const base = { subject: edge.id } as const;
   const planned = plannedTable(edge);
   const live = state.tables.get(PRICHAL_TABLE_KEY);
@@ -77,8 +77,8 @@ export function checkEdge(edge: PlannedEdge, state: EdgeState, ownerOf: (text: s
   return out;
 }
 
-export function checkGateways(specs: readonly GatewaySpec[], containers: readonly GatewayContainer[]): Finding[] {
-  const out: Finding[] = [];
+export function checkGateways(specs: readonly GatewaySpec[], containers: readonly GatewayContainer[]): RequirementFinding[] {
+  const out: RequirementFinding[] = [];
   const byName = new Map(containers.map((c) => [c.name, c]));
   for (const spec of specs) {
     const c = byName.get(spec.name);
@@ -107,8 +107,8 @@ export function checkGateways(specs: readonly GatewaySpec[], containers: readonl
   return out;
 }
 
-export function checkBus(plan: Plan, contour: ContourName, state: BusState, testState: BusState | undefined): Finding[] {
-  const out: Finding[] = [];
+export function checkBus(plan: Plan, contour: ContourName, state: BusState, testState: BusState | undefined): RequirementFinding[] {
+  const out: RequirementFinding[] = [];
   const registrations = plan.contours[contour].registrations;
   const planned = new Set(registrations.map((r) => r.mnemonic));
   const anywhere = new Set(CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r) => r.mnemonic)));

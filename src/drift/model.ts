@@ -1,50 +1,24 @@
 // One result model for audit and drift; every report format is rendered from it.
-import type { ContourName } from '../inventory/index.js';
 import type { RequirementId } from '../requirements/index.js';
+import type { CheckResult as GeneratedCheckResult, Finding, Requirement } from './result.generated.js';
 
 export const RESULT_VERSION = 1;
 
-export interface Finding {
-  requirement: RequirementId;
-  /** Participant concerned; absent for host-level findings (an edge's chain policy). */
-  participant?: string;
-  contour?: ContourName;
-  /** The object the finding is about: edge id, container name, bus user, inventory file. */
-  subject: string;
-  /** Inventory findings: the participant file (relative to the inventory root) and the line of the field. */
-  file?: string;
-  line?: number;
-  severity: 'error' | 'warning';
-  message: string;
-  /** What was read: the rule text, the container field, the API object, the inventory value. */
-  evidence: string;
-  fix: string;
-  waiver?: { reason: string; owner: string; expires: string };
-}
+/**
+ * The result model is the published JSON Schema (result.schema.json): its types are generated
+ * from it (result.generated.ts), so code and schema cannot drift apart. The report adds
+ * `summary`; the run itself produces the rest.
+ */
+export type CheckResult = Omit<GeneratedCheckResult, 'summary'>;
+/** A finding of audit or drift: one requirement not met, for one participant or host (validation's findings are inventory/findings.ts). */
+export type RequirementFinding = Finding;
+export type Unchecked = CheckResult['unchecked'][number];
 
-export interface Unchecked {
-  subject: string;
-  requirements: RequirementId[];
-  reason: string;
-}
-
-export interface CheckResult {
-  version: typeof RESULT_VERSION;
-  kind: 'audit' | 'drift' | 'all';
-  generatedAt: string;
-  /** Date inventory requirements were evaluated at. */
-  at: string;
-  participants: string[];
-  requirements: RequirementId[];
-  findings: Finding[];
-  /** Findings covered by a valid waiver: listed, not counted. */
-  waived: Finding[];
-  /** What could not be read: never reported as compliant. */
-  unchecked: Unchecked[];
-  /** Reads the collection took (drift): proves the constant-reads design. */
-  reads?: { sshCommandsPerEdge: Record<string, number>; dockerCalls: number; busRequests: Record<string, number> };
-  trend?: { previous?: string; new: number; fixed: number; persisting: number; history: Array<{ generatedAt: string; errors: number; warnings: number; unchecked: number }> };
-}
+// The schema's requirement enum and the catalogue's ids are the same set (checked both ways here; a test checks the order).
+const _catalogueInSchema: readonly Requirement[] = [] as RequirementId[];
+const _schemaInCatalogue: readonly RequirementId[] = [] as Requirement[];
+void _catalogueInSchema;
+void _schemaInCatalogue;
 
 /** The project's exit codes (the CLI's table in cli/errors.ts maps named errors to them). */
 export const EXIT_CODES = { ok: 0, findings: 1, usage: 2, unchecked: 3, failure: 4 } as const;
@@ -54,10 +28,10 @@ export function exitCode(result: CheckResult): number {
   return result.findings.some((f) => f.severity === 'error') ? EXIT_CODES.findings : EXIT_CODES.ok;
 }
 
-export function findingKey(f: Finding): string {
+export function findingKey(f: RequirementFinding): string {
   return [f.requirement, f.participant ?? '', f.contour ?? '', f.subject, f.message].join('|');
 }
 
-export function sortFindings(findings: Finding[]): Finding[] {
+export function sortRequirementFindings(findings: RequirementFinding[]): RequirementFinding[] {
   return findings.sort((a, b) => (findingKey(a) < findingKey(b) ? -1 : findingKey(a) > findingKey(b) ? 1 : 0));
 }

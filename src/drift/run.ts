@@ -6,7 +6,7 @@ import type { Plan } from '../plan/index.js';
 import { gatewaySpec, type GatewaySpec } from '../render/index.js';
 import { auditInventory } from './audit.js';
 import { checkBus, checkEdge, checkGateways, ownerIndex } from './live.js';
-import { RESULT_VERSION, sortFindings, type CheckResult, type Finding, type Unchecked } from './model.js';
+import { RESULT_VERSION, sortRequirementFindings, type CheckResult, type RequirementFinding, type Unchecked } from './model.js';
 import { INVENTORY_REQUIREMENTS, LIVE_REQUIREMENTS, type RequirementId } from '../requirements/index.js';
 
 /** Where live state comes from: the real collectors, or (benchmarks) a recorded snapshot of their output. */
@@ -38,8 +38,8 @@ export function expectedGateways(plan: Plan, options: NonNullable<DriftOptions['
   return CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r) => gatewaySpec(r, c, { image: options.image, network: options.network[c] })));
 }
 
-export async function collectAndCheck(plan: Plan, operator: OperatorFile, options: DriftOptions): Promise<{ findings: Finding[]; unchecked: Unchecked[]; reads: NonNullable<CheckResult['reads']> }> {
-  const findings: Finding[] = [];
+export async function collectAndCheck(plan: Plan, operator: OperatorFile, options: DriftOptions): Promise<{ findings: RequirementFinding[]; unchecked: Unchecked[]; reads: NonNullable<CheckResult['reads']> }> {
+  const findings: RequirementFinding[] = [];
   const unchecked: Unchecked[] = [];
   const total = plan.edges.length + 1 + CONTOURS.length;
   let done = 0;
@@ -83,10 +83,10 @@ export async function collectAndCheck(plan: Plan, operator: OperatorFile, option
 }
 
 /** Moves findings covered by a current waiver into `waived`; an expired waiver waives nothing. */
-export function applyWaivers(inventory: Inventory, at: string, findings: Finding[]): { findings: Finding[]; waived: Finding[] } {
+export function applyWaivers(inventory: Inventory, at: string, findings: RequirementFinding[]): { findings: RequirementFinding[]; waived: RequirementFinding[] } {
   const waivers = new Map(inventory.participants.map((p) => [p.value.id, p.value.waivers ?? []]));
-  const kept: Finding[] = [];
-  const waived: Finding[] = [];
+  const kept: RequirementFinding[] = [];
+  const waived: RequirementFinding[] = [];
   for (const f of findings) {
     const waiver = f.participant ? waivers.get(f.participant)?.find((w) => w.requirement === f.requirement && w.expires >= at) : undefined;
     if (waiver) waived.push({ ...f, waiver: { reason: waiver.reason, owner: waiver.owner, expires: waiver.expires } });
@@ -106,7 +106,7 @@ export interface RunOptions {
 export async function runChecks(options: RunOptions): Promise<CheckResult> {
   const { inventory, plan, at, kind } = options;
   const operator = inventory.operator!.value;
-  let findings: Finding[] = [];
+  let findings: RequirementFinding[] = [];
   let unchecked: Unchecked[] = [];
   let reads: CheckResult['reads'];
   const requirements = new Set<RequirementId>();
@@ -133,8 +133,8 @@ export async function runChecks(options: RunOptions): Promise<CheckResult> {
     at,
     participants: inventory.participants.map((p) => p.value.id).sort(),
     requirements: [...requirements].sort(),
-    findings: sortFindings(findings),
-    waived: sortFindings(split.waived),
+    findings: sortRequirementFindings(findings),
+    waived: sortRequirementFindings(split.waived),
     unchecked,
     ...(reads ? { reads } : {}),
   };

@@ -1,6 +1,6 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { exitCode, type CheckResult, type Finding } from '../drift/model.js';
+import { exitCode, type CheckResult, type RequirementFinding } from '../drift/model.js';
 import { REQUIREMENTS, type RequirementId } from '../requirements/index.js';
 
 const esc = (text: unknown) =>
@@ -20,7 +20,7 @@ export function renderJson(result: CheckResult): string {
 /** One test case per participant × requirement (host-level findings under their subject). */
 export function renderJunit(result: CheckResult): string {
   const subjects = [...new Set([...result.participants, ...result.findings.filter((f) => !f.participant).map((f) => f.subject)])].sort();
-  const byCase = new Map<string, Finding[]>();
+  const byCase = new Map<string, RequirementFinding[]>();
   for (const f of result.findings) {
     const key = `${f.participant || f.subject}|${f.requirement}`;
     byCase.set(key, [...(byCase.get(key) ?? []), f]);
@@ -46,7 +46,7 @@ export function renderJunit(result: CheckResult): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="prichal ${result.kind}" timestamp="${result.generatedAt}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-function findingLine(f: Finding): string {
+function findingLine(f: RequirementFinding): string {
   return `| ${f.requirement} | ${f.participant || '—'} | ${f.contour ?? ''} | ${f.severity} | ${f.message.replace(/\|/g, '\\|')} | ${f.evidence.replace(/\|/g, '\\|')} | ${f.fix.replace(/\|/g, '\\|')} |`;
 }
 

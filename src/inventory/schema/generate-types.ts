@@ -7,13 +7,20 @@ import path from 'node:path';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 
 const HEADER = `/* eslint-disable */
-// DO NOT EDIT: generated from src/inventory/schema/*.schema.json by \`npm run gen:types\`.
+// DO NOT EDIT: generated from the JSON Schemas by \`npm run gen:types\`.
 `;
 
-export async function generateTypes(schemaDir: string): Promise<string> {
+/** The generated files: each from its schemas (paths relative to the project root). */
+export const GENERATED = [
+  { out: 'src/inventory/types.generated.ts', schemas: ['src/inventory/schema/operator.schema.json', 'src/inventory/schema/participant.schema.json'] },
+  { out: 'src/drift/result.generated.ts', schemas: ['src/drift/result.schema.json'] },
+] as const;
+
+export async function generateTypes(root: string, schemas: readonly string[]): Promise<string> {
   const parts: string[] = [];
-  for (const name of ['operator', 'participant']) {
-    const schema = JSON.parse(await readFile(path.join(schemaDir, `${name}.schema.json`), 'utf8')) as JSONSchema;
+  for (const file of schemas) {
+    const name = path.basename(file, '.schema.json');
+    const schema = JSON.parse(await readFile(path.join(root, file), 'utf8')) as JSONSchema;
     parts.push(
       await compile(schema, schema.title ?? name, {
         bannerComment: '',
@@ -30,7 +37,8 @@ export async function generateTypes(schemaDir: string): Promise<string> {
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
 if (isMain) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-  const out = path.join(root, 'src/inventory/types.generated.ts');
-  await writeFile(out, await generateTypes(path.join(root, 'src/inventory/schema')));
-  console.log(`wrote ${path.relative(root, out)}`);
+  for (const { out, schemas } of GENERATED) {
+    await writeFile(path.join(root, out), await generateTypes(root, schemas));
+    console.log(`wrote ${out}`);
+  }
 }

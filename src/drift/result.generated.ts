@@ -1,0 +1,225 @@
+/* eslint-disable */
+// DO NOT EDIT: generated from the JSON Schemas by `npm run gen:types`.
+/**
+ * Requirement id (requirements.md).
+ */
+export type Requirement =
+  | 'CH-1'
+  | 'CH-2'
+  | 'CH-3'
+  | 'FW-1'
+  | 'FW-2'
+  | 'FW-3'
+  | 'GW-1'
+  | 'BUS-1'
+  | 'BUS-2'
+  | 'SIG-1'
+  | 'ORG-1'
+  | 'ORG-2'
+  | 'WS-1';
+
+/**
+ * Result of prichal audit / drift (the *.json report), version 1. Every other report format is rendered from it.
+ */
+export interface CheckResult {
+  /**
+   * Format version; bumped on incompatible changes.
+   */
+  version: 1;
+  /**
+   * audit: inventory requirements; drift: live requirements; all: both (nightly mode).
+   */
+  kind: 'audit' | 'drift' | 'all';
+  /**
+   * When the run finished.
+   */
+  generatedAt: string;
+  /**
+   * Date the inventory requirements were evaluated at.
+   */
+  at: string;
+  /**
+   * Participant ids covered.
+   */
+  participants: string[];
+  /**
+   * Requirement ids evaluated.
+   */
+  requirements: Requirement[];
+  /**
+   * Unwaived findings, errors and warnings.
+   */
+  findings: Finding[];
+  /**
+   * Findings covered by a valid waiver (each with its waiver).
+   */
+  waived: Finding[];
+  /**
+   * What could not be read; never reported as compliant.
+   */
+  unchecked: {
+    /**
+     * Edge id, 'docker' or 'bus <vhost>'.
+     */
+    subject: string;
+    /**
+     * Requirements left unchecked for it.
+     */
+    requirements: Requirement[];
+    /**
+     * Why (connection error, refused API), without secrets.
+     */
+    reason: string;
+  }[];
+  /**
+   * Reads the live collection took.
+   */
+  reads?: {
+    /**
+     * SSH commands per edge host (1: the ruleset read).
+     */
+    sshCommandsPerEdge: {
+      [k: string]: number;
+    };
+    /**
+     * Docker CLI calls (listing + batched inspect).
+     */
+    dockerCalls: number;
+    /**
+     * Management API requests per contour.
+     */
+    busRequests: {
+      [k: string]: number;
+    };
+  };
+  /**
+   * Change since the previous run of the same kind (with --history / --all).
+   */
+  trend?: {
+    /**
+     * When the previous run finished.
+     */
+    previous?: string;
+    /**
+     * Findings not in the previous run.
+     */
+    new: number;
+    /**
+     * Findings of the previous run that are gone.
+     */
+    fixed: number;
+    /**
+     * Findings in both runs.
+     */
+    persisting: number;
+    /**
+     * Up to 30 runs, oldest first, for the trend chart.
+     */
+    history: {
+      /**
+       * Run time.
+       */
+      generatedAt: string;
+      /**
+       * Errors of that run.
+       */
+      errors: number;
+      /**
+       * Warnings of that run.
+       */
+      warnings: number;
+      /**
+       * Unchecked subjects of that run.
+       */
+      unchecked: number;
+    }[];
+  };
+  /**
+   * Counts and the exit code the run ends with.
+   */
+  summary: {
+    /**
+     * Unwaived errors.
+     */
+    errors: number;
+    /**
+     * Unwaived warnings.
+     */
+    warnings: number;
+    /**
+     * Waived findings.
+     */
+    waived: number;
+    /**
+     * Subjects not checked.
+     */
+    unchecked: number;
+    /**
+     * One-line verdict.
+     */
+    status: 'COMPLIANT' | 'FINDINGS' | 'PARTIAL: not everything could be checked';
+    /**
+     * 0 met, 1 findings, 3 not everything checked.
+     */
+    exitCode: 0 | 1 | 3;
+  };
+}
+/**
+ * One requirement not met.
+ */
+export interface Finding {
+  requirement: Requirement;
+  /**
+   * Participant concerned; absent for host-level findings.
+   */
+  participant?: string;
+  /**
+   * Contour concerned, for live findings.
+   */
+  contour?: 'test' | 'prod';
+  /**
+   * Object the finding is about: edge, container, bus vhost, inventory file.
+   */
+  subject: string;
+  /**
+   * Inventory findings: the participant file, relative to the inventory root.
+   */
+  file?: string;
+  /**
+   * Inventory findings: the 1-based line of the field the finding is about.
+   */
+  line?: number;
+  /**
+   * Errors fail the run; warnings do not.
+   */
+  severity: 'error' | 'warning';
+  /**
+   * What is wrong.
+   */
+  message: string;
+  /**
+   * What was read: rule text, container field, API object, inventory value.
+   */
+  evidence: string;
+  /**
+   * How to resolve it.
+   */
+  fix: string;
+  /**
+   * The waiver that covers it (waived findings only).
+   */
+  waiver?: {
+    /**
+     * Why it is accepted.
+     */
+    reason: string;
+    /**
+     * Who accepted it.
+     */
+    owner: string;
+    /**
+     * Last day it applies.
+     */
+    expires: string;
+  };
+}
