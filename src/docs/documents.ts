@@ -8,6 +8,7 @@ import Mustache from 'mustache';
 import type { Inventory, Participant } from '../inventory/index.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
+import { needsCoordinator } from '../requirements/index.js';
 import { TEMPLATES_DIR } from '../project.js';
 
 export const DOCUMENT_KINDS = ['request-new', 'request-update', 'act', 'protocol', 'leased-line'] as const;
@@ -82,14 +83,14 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
     case 'request-new':
     case 'request-update': {
       const isNew = kind === 'request-new';
-      const needsCoordinator = ['state-institution', 'municipal-institution', 'rural-settlement'].includes(p.kind);
+      const coordinated = needsCoordinator(p.kind);
       const fields: Record<string, unknown> = {
         'name (1)': p.name,
         'head (2)': p.head,
         'clerk.name (3)': p.clerk.name,
         'clerk.phone (3)': p.clerk.phone,
         'clerk.email (3)': p.clerk.email,
-        ...(needsCoordinator ? { 'coordinatedBy (4)': p.coordinatedBy } : {}),
+        ...(coordinated ? { 'coordinatedBy (4)': p.coordinatedBy } : {}),
         ...(isNew ? { 'sed.journals (5, 6)': p.sed.journals, 'sed.training (7)': p.sed.training } : {}),
       };
       requireFields(title, p.id, fields);
@@ -103,7 +104,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         clerkName: p.clerk.name,
         clerkPhone: p.clerk.phone,
         clerkEmail: p.clerk.email,
-        coordinator: needsCoordinator ? name(p.coordinatedBy) : 'не требуется',
+        coordinator: coordinated ? name(p.coordinatedBy) : 'не требуется',
         journals: (p.sed.journals ?? []).map((j) => j.name).join('; '),
         numberFormats: (p.sed.journals ?? []).map((j) => `${j.name}: ${j.numberFormat}`).join('; '),
         training: fmtDate(p.sed.training),
