@@ -2,7 +2,7 @@
 // CLI's report share these functions), which URNs `--participant` targets, and backend URLs
 // printed without their password.
 import { describe, expect, it } from 'vitest';
-import { participantTargets, redactUrl } from '../src/infra/pulumi/engine.js';
+import { lockHolders, participantTargets, redactUrl, StackLockedError } from '../src/infra/pulumi/engine.js';
 import { busRegistrationChanges, busRegistrationReplaces, edgeFirewallChanges, type BusRegistrationInputs } from '../src/infra/pulumi/resources.js';
 import { type Plan } from '../src/plan/index.js';
 import { checkInventory } from '../src/requirements/index.js';
@@ -94,5 +94,14 @@ describe('redactUrl', () => {
   it('hides a password in a backend URL and leaves other URLs alone', () => {
     expect(redactUrl('postgres://prichal:s3cret@127.0.0.1:5432/state')).toBe('postgres://prichal:***@127.0.0.1:5432/state');
     expect(redactUrl('file:///var/lib/prichal/state')).toBe('file:///var/lib/prichal/state');
+  });
+});
+
+describe('lockHolders', () => {
+  it("reads who holds a stack from the engine's lock error, once per lock", () => {
+    const line = 'postgres://****:****@127.0.0.1:55432/db/.pulumi/locks/organization/prichal/test/x.json: created by root@vm (pid 4242) at 2026-11-23T02:30:00Z';
+    const text = `error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with \`pulumi cancel\`.\n  ${line}\nstderr: ${line}`;
+    expect(lockHolders(text)).toEqual([{ user: 'root', host: 'vm', pid: 4242, since: '2026-11-23T02:30:00Z' }]);
+    expect(new StackLockedError('test', lockHolders(text)).message).toMatch(/^the test stack is locked by root@vm \(pid 4242\) since 2026-11-23T02:30:00Z: /);
   });
 });

@@ -2,14 +2,14 @@
 // failure is a named error thrown by the stage that knows what went wrong, and only here does
 // it become an exit code.
 //   0 done / valid / requirements met
-//   1 findings: an invalid inventory, requirements not met, a gate that refused (promotion)
+//   1 findings: an invalid inventory, requirements not met, a gate that refused (promotion, a stack locked by another run)
 //   2 usage: wrong invocation, a missing folder or declaration the command needs
 //   3 not everything checked (drift: a host that could not be read)
 //   4 a live system failed: SSH, the firewall apply (rolled back), the bus, Docker, the engine
 import { DockerError } from '../infra/docker.js';
 import { FirewallApplyError } from '../infra/firewall.js';
 import { BusError, PromotionRefusedError } from '../infra/bus.js';
-import { EngineError } from '../infra/pulumi/engine.js';
+import { EngineError, StackLockedError } from '../infra/pulumi/engine.js';
 import { SecretMissingError } from '../infra/secrets.js';
 import { SshError } from '../infra/ssh.js';
 import { MissingDataError } from '../docs/index.js';
@@ -28,6 +28,7 @@ const EXIT_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => 
   [ProbeError, EXIT.usage],
   [SecretMissingError, EXIT.usage],
   [PromotionRefusedError, EXIT.findings],
+  [StackLockedError, EXIT.findings],
   [MissingDataError, EXIT.findings],
   [SshError, EXIT.failure],
   [FirewallApplyError, EXIT.failure],

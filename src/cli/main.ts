@@ -209,6 +209,15 @@ export function buildProgram(): Command {
   engine('preview', 'what the engine would change in a contour (exit 1 with --expect-no-changes when anything would)').action((o) => runEngineCommand('preview', o));
   engine('up', 'provision a contour through the Pulumi engine: edge firewalls (test stack), bus registrations; refused for an invalid inventory').action((o) => runEngineCommand('up', o));
   engine('refresh', "read the live state into the stack's state; hand edits show as updates that the next up undoes").action((o) => runEngineCommand('refresh', o));
+  withCommon(program.command('unlock'))
+    .description("clear a stale lock of a contour's stack — only when the run that took it is gone (the lock error names its user, host, pid and time)")
+    .requiredOption('--contour <contour>', 'test | prod (the stack)')
+    .option('--yes', 'confirm that the locking run is gone', false)
+    .action(async (options: Common & { contour: string; yes: boolean }) => {
+      if (!options.yes) throw new UsageError('unlock removes the lock of a run that may still be changing live systems: check that it is gone, then pass --yes');
+      const result = await engineCommand({ action: 'unlock', inventory: options.inventory, contour: parseContour(options.contour) });
+      emit(options.format, result, (r) => `the ${r.contour} stack is unlocked`);
+    });
   engine('destroy', "remove Prichal's objects of a contour (its edge tables, its bus registrations) and nothing else").action((o) => runEngineCommand('destroy', o));
   return program;
 }

@@ -9,7 +9,9 @@
 //     SSH keys and bus credentials are read from the secret store before the engine starts and
 //     handed to the program as Pulumi secrets, so nothing encrypted is committed and a fresh
 //     machine with the secrets works.
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml } from 'yaml';
@@ -24,7 +26,7 @@ import { BUS_REGISTRATION, EDGE_FIREWALL, busRegistrationChanges, busRegistratio
 
 export const PROJECT = 'prichal';
 
-export type EngineAction = 'preview' | 'up' | 'refresh' | 'destroy';
+export type EngineAction = 'preview' | 'up' | 'refresh' | 'destroy' | 'unlock';
 
 export interface EngineRequest {
   action: EngineAction;
@@ -73,13 +75,43 @@ export class EngineError extends Error {
   override readonly name = 'EngineError';
 }
 
+/** Who holds a stack's lock, as the backend records it. */
+export interface LockHolder {
+  user: string;
+  host: string;
+  pid: number;
+  since: string;
+}
+
+/** Another run holds the stack: refused before anything changed (the engine checks the lock first). */
+export class StackLockedError extends Error {
+  override readonly name = 'StackLockedError';
+  constructor(
+    readonly contour: string,
+    readonly holders: LockHolder[],
+  ) {
+    const who = holders.map((h) => `${h.user}@${h.host} (pid ${h.pid}) since ${h.since}`).join('; ') || 'another run';
+    super(
+      `the ${contour} stack is locked by ${who}: another prichal or pulumi run is changing it. Nothing was changed. ` +
+        `Wait for it to finish. If that process is gone (check on its host: ps -p <pid>), clear the stale lock with 'prichal unlock --contour ${contour} --yes' and run again.`,
+    );
+  }
+}
+
+/** The holders named in the engine's lock error ("created by user@host (pid N) at TIME"). */
+export function lockHolders(text: string): LockHolder[] {
+  // The engine's text can repeat the list (message and stderr): one entry per lock.
+  const unique = new Map([...text.matchAll(/created by (\S+)@(\S+) \(pid (\d+)\) at (\S+)/g)].map((m) => [m[0], { user: m[1]!, host: m[2]!, pid: Number(m[3]), since: m[4]! }]));
+  return [...unique.values()];
+}
+
 export function backendUrl(): string {
   return process.env.PRICHAL_PULUMI_BACKEND || `file://${path.join(PROJECT_ROOT, '.state', 'pulumi')}`;
 }
 
 /** Backend URLs may carry a password (postgres://user:pw@…): never print it. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z0-9+.-]+:\/\/)([^/@]*)@/i, (_, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : auth}@`);
+export function redactUrl(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s:]+):([^/@\s]*)@/gi, (_, scheme: string, user: string) => `${scheme}${user}:***@`);
 }
 
 /**
@@ -139,11 +171,29 @@ async function recordedEdges(stack: Stack): Promise<Map<string, PlannedEdge>> {
   return out;
 }
 
-async function pulumiCommand(): Promise<PulumiCommand> {
-  const binary = process.env.PRICHAL_PULUMI;
-  // Setup pins the CLI to @pulumi/pulumi's version; the check stays on.
-  return binary ? PulumiCommand.get({ root: path.dirname(path.dirname(binary)) }) : PulumiCommand.get();
+/**
+ * The engine binary: PRICHAL_PULUMI (set by setup), else the one setup built into the cache
+ * (`<cache>/prichal/pulumi-v<version>/bin/pulumi`, the version @pulumi/pulumi is pinned to), else
+ * `pulumi` on PATH — so `prichal up` works from any shell once setup has run.
+ */
+export function enginePath(): string | undefined {
+  if (process.env.PRICHAL_PULUMI) return process.env.PRICHAL_PULUMI;
+  const version = PULUMI_SDK_VERSION();
+  const cache = process.env.PRICHAL_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'prichal');
+  const cached = path.join(cache, `pulumi-v${version}`, 'bin', 'pulumi');
+  return existsSync(cached) ? cached : undefined;
 }
+
+async function pulumiCommand(binary: string | undefined): Promise<PulumiCommand> {
+  // Setup pins the CLI to @pulumi/pulumi's version; the version check stays on.
+  try {
+    return binary ? await PulumiCommand.get({ root: path.dirname(path.dirname(binary)) }) : await PulumiCommand.get();
+  } catch (error) {
+    throw new EngineError(`the Pulumi engine is not installed here (${(error as Error).message}); run scripts/setup.sh, or put pulumi v${PULUMI_SDK_VERSION()} on PATH`);
+  }
+}
+
+const PULUMI_SDK_VERSION = () => (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', '@pulumi', 'pulumi', 'package.json'), 'utf8')) as { version: string }).version;
 
 async function openStack(request: EngineRequest): Promise<Stack> {
   const { contour, plan, operator } = request;
@@ -162,7 +212,8 @@ async function openStack(request: EngineRequest): Promise<Stack> {
       secret: (name) => pulumi.secret(secrets.get(name)!),
     });
   };
-  const pulumiDir = process.env.PRICHAL_PULUMI ? path.dirname(process.env.PRICHAL_PULUMI) : undefined;
+  const binary = enginePath();
+  const pulumiDir = binary ? path.dirname(binary) : undefined;
   const envVars: Record<string, string> = {
     PULUMI_BACKEND_URL: backend,
     PULUMI_CONFIG_PASSPHRASE: passphrase,
@@ -175,7 +226,7 @@ async function openStack(request: EngineRequest): Promise<Stack> {
   return LocalWorkspace.createOrSelectStack(
     { stackName: contour, projectName: PROJECT, program },
     {
-      pulumiCommand: await pulumiCommand(),
+      pulumiCommand: await pulumiCommand(binary),
       envVars,
       secretsProvider: 'passphrase',
       projectSettings: { name: PROJECT, runtime: 'nodejs', backend: { url: backend } },
@@ -263,12 +314,17 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
     } else if (request.action === 'refresh') {
       const r = await stack.refresh({ onEvent, ...(target ? { target } : {}) });
       summary = (r.summary.resourceChanges ?? {}) as Record<string, number>;
+    } else if (request.action === 'unlock') {
+      // Removes the stack's lock (pulumi cancel): only for a lock whose process is gone.
+      await stack.cancel();
     } else {
       const r = await stack.destroy({ onEvent, ...(target ? { target } : {}) });
       summary = (r.summary.resourceChanges ?? {}) as Record<string, number>;
     }
   } catch (error) {
-    throw new EngineError(engineMessage(error, request));
+    const text = error instanceof Error ? error.message : String(error);
+    if (text.includes('the stack is currently locked')) throw new StackLockedError(request.contour, lockHolders(text));
+    throw new EngineError(redactUrl(engineMessage(error, request)));
   } finally {
     Error.prepareStackTrace = prepareStackTrace;
   }
