@@ -107,6 +107,33 @@ export class BusClient {
     };
   }
 
+  /**
+   * What this vhost holds of one registration only (its user, permission, queue and the queue's
+   * bindings from the exchange), in the shape of read(): five small requests whatever the size
+   * of the vhost, so the engine's per-registration reads stay constant at 10,000 participants.
+   */
+  async readRegistration(mnemonic: string): Promise<BusState> {
+    const before = this.requests;
+    const q = encodeURIComponent(queueName(mnemonic));
+    const [user, permission, queue, exchange, bindings] = await Promise.all([
+      this.call<{ name: string; tags: string[] | string }>('GET', `/users/${encodeURIComponent(mnemonic)}`, undefined, true),
+      this.call<Permission>('GET', `/permissions/${this.v()}/${encodeURIComponent(mnemonic)}`, undefined, true),
+      this.call<{ name: string }>('GET', `/queues/${this.v()}/${q}?columns=name`, undefined, true),
+      this.call<{ name: string }>('GET', `/exchanges/${this.v()}/${encodeURIComponent(EXCHANGE)}`, undefined, true),
+      this.call<Array<{ source: string; routing_key: string }>>('GET', `/queues/${this.v()}/${q}/bindings`, undefined, true),
+    ]);
+    const tagged = user !== undefined && (Array.isArray(user.tags) ? user.tags : String(user.tags).split(',')).includes(USER_TAG);
+    return {
+      vhost: this.target.vhost,
+      users: tagged ? [mnemonic] : [],
+      permissions: tagged && permission ? [{ user: mnemonic, configure: permission.configure, write: permission.write, read: permission.read }] : [],
+      queues: queue ? [queue.name] : [],
+      bindings: (bindings ?? []).filter((b) => b.source === EXCHANGE).map((b) => ({ queue: queueName(mnemonic), routingKey: b.routing_key })).sort((a, b) => (a.routingKey < b.routingKey ? -1 : 1)),
+      exchange: exchange !== undefined,
+      requests: this.requests - before,
+    };
+  }
+
   /** Creates or corrects one participant's registration in this vhost; idempotent. */
   async ensure(registration: Pick<PlannedRegistration, 'mnemonic' | 'messageTypes'>, current?: BusState): Promise<void> {
     const state = current ?? (await this.read());

@@ -37,6 +37,24 @@ describe('BusClient', () => {
     expect(test.requests - before).toBe(0);
   });
 
+  it('readRegistration reads one registration in five requests, exactly as read() sees it', async () => {
+    await test.ensure({ mnemonic: M, messageTypes: ['urn://x/a/1.0#A', 'urn://x/b/1.0#B'] });
+    const whole = await test.read();
+    const one = await test.readRegistration(M);
+    expect(one.requests).toBe(5);
+    expect({ ...one, requests: 0 }).toEqual({
+      vhost: whole.vhost,
+      users: whole.users.filter((u) => u === M),
+      permissions: whole.permissions.filter((p) => p.user === M),
+      queues: whole.queues.filter((q) => q === queueName(M)),
+      bindings: whole.bindings.filter((b) => b.queue === queueName(M)),
+      exchange: whole.exchange,
+      requests: 0,
+    });
+    const absent = await test.readRegistration('ZZ_NEVER_REGISTERED');
+    expect([absent.users, absent.permissions, absent.queues, absent.bindings]).toEqual([[], [], [], []]);
+  });
+
   it('ensure repairs a widened permission and drops an undeclared binding', async () => {
     await fetchAsAdmin('PUT', `/permissions/${operator.contours.test.bus.vhost}/${M}`, { configure: '.*', write: '.*', read: '.*' });
     await test.ensure({ mnemonic: M, messageTypes: ['urn://x/a/1.0#A'] });

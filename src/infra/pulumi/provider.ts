@@ -84,15 +84,17 @@ function withSecrets(inputs: BusRegistrationInputs): BusRegistrationInputs {
 }
 
 async function applyRegistration(inputs: BusRegistrationInputs): Promise<BusRegistrationState> {
-  const testState: BusState | undefined = inputs.testBus ? await busClient(inputs.testBus, inputs.testBus.credentials).read() : undefined;
+  const m = inputs.registration.mnemonic;
+  const testState: BusState | undefined = inputs.testBus ? await busClient(inputs.testBus, inputs.testBus.credentials).readRegistration(m) : undefined;
   if (inputs.contour === 'prod' && !testState) throw new Error(`prod registration of ${inputs.registration.mnemonic} without the test bus to check it against`);
-  assertPromotable(inputs.contour, inputs.registration.mnemonic, inputs.testStatus ?? undefined, testState);
-  await busClient(inputs.bus, inputs.credentials).ensure(inputs.registration);
+  assertPromotable(inputs.contour, m, inputs.testStatus ?? undefined, testState);
+  const client = busClient(inputs.bus, inputs.credentials);
+  await client.ensure(inputs.registration, await client.readRegistration(m));
   return { ...withSecrets(inputs), differences: [] };
 }
 
 async function readRegistration(props: BusRegistrationState): Promise<BusRegistrationState | undefined> {
-  const state = await busClient(props.bus, props.credentials).read();
+  const state = await busClient(props.bus, props.credentials).readRegistration(props.registration.mnemonic);
   const m = props.registration.mnemonic;
   const differences = registrationDifferences(props.registration, state);
   // Nothing of it left at all: the registration is gone (refresh drops it; up creates it again).
