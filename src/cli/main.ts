@@ -169,7 +169,7 @@ export function buildProgram(): Command {
     });
 
   withCommon(program.command('probe'))
-    .description('connectivity test protocol (Appendix 9), run on the hub host of operator.yaml: declared endpoints answer through the edge, undeclared flows are dropped (exit 0 passed, 1 failed)')
+    .description('connectivity test protocol (Регламент ПУ ТО, Приложение 9), run on the hub host of operator.yaml: declared endpoints answer through the edge, undeclared flows are dropped (exit 0 passed, 1 failed)')
     .requiredOption('--contour <contour>', 'test | prod')
     .requiredOption('--participant <id>', 'participant id')
     .option('--out <file>', 'also write the protocol as JSON to this file')
@@ -183,7 +183,7 @@ export function buildProgram(): Command {
     withCommon(program.command(action))
       .description(description)
       .requiredOption('--contour <contour>', 'test | prod (the stack)')
-      .option('--participant <id>', "only this participant's resources (its bus registration; in test also the table of its edge, which is one atomic object)")
+      .option('--participant <id>', "only this participant's resources: its bus registration and, in test, its edge's table (one atomic object) when its flows there change")
       .option('--refresh', 'read the live state first (preview and up; preview never refreshes otherwise)', false)
       .option('--yes', 'apply without asking (needed when not on a terminal)', false)
       .option('--expect-no-changes', 'preview: exit 1 when anything would change', false);

@@ -201,7 +201,7 @@ export interface Hub {
  */
 export type Channel = {
   /**
-   * vipnet: ViPNet VPN through a coordinator; leased-line: dedicated line (Appendix 10); internet: allowed in the file but flagged by audit (CH-1).
+   * vipnet: ViPNet VPN through a coordinator; leased-line: dedicated line (Регламент ПУ ТО, Приложение 10); internet: allowed in the file but flagged by audit (CH-1).
    */
   type: 'vipnet' | 'leased-line' | 'internet';
   /**
@@ -432,7 +432,7 @@ export interface LeasedLine {
    */
   link?: string;
   /**
-   * Reference to the Appendix 10 application (Регламент ПУ ТО), e.g. 'Прил. 10 № 45 от 2024-02-10'.
+   * Reference to the application of Регламент ПУ ТО, Приложение 10, e.g. 'Прил. 10 № 45 от 2024-02-10'.
    */
   application?: string;
 }
@@ -492,7 +492,7 @@ export interface Registration {
    */
   status: 'requested' | 'registered' | 'tested';
   /**
-   * Date of the successful test (Appendix 9 protocol).
+   * Date of the successful test (its protocol: Регламент ПУ ТО, Приложение 9).
    */
   tested?: string;
   /**
