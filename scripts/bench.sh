@@ -16,3 +16,5 @@ echo "== Pulumi program under mocks (issue 4)"
 node dist/bench/pulumi.bench.js
 echo "== Pulumi engine, real, on the lab (issue 9)"
 node dist/bench/engine.bench.js
+echo "== Pulumi engine at scale: 1,000 participants, today's resource model (issue 11)"
+node dist/bench/engine-scale.bench.js
