@@ -25,6 +25,7 @@ import type { Plan } from '../src/plan/index.js';
 import { BusClient } from '../src/infra/bus.js';
 import { readCredentials } from '../src/infra/secrets.js';
 import { PROJECT_ROOT } from '../src/project.js';
+import { busAdmin } from './bus-admin.js';
 import { writeSyntheticInventory } from './synthetic.js';
 
 const COUNT = Number(process.env.BENCH_DRIFT_PARTICIPANTS ?? 1000);
@@ -100,13 +101,6 @@ async function large(work: string): Promise<void> {
 }
 const VHOSTS = { test: 'bench-smev-test', prod: 'bench-smev-prod' };
 
-async function admin(method: string, url: string, apiPath: string, credentials: string, body?: unknown) {
-  const { username, password } = await readCredentials(credentials);
-  const response = await fetch(new URL(`/api${apiPath}`, url), { method, headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  if (!response.ok && response.status !== 404) throw new Error(`${method} ${apiPath}: ${response.status}`);
-  return response;
-}
-
 async function main() {
   const dir = await mkdtemp(path.join(tmpdir(), 'prichal-driftbench-'));
   const operatorFile = path.join(dir, 'operator.yaml');
@@ -126,8 +120,8 @@ async function main() {
     for (const c of ['test', 'prod'] as const) {
       const cred = operator.contours[c].bus.credentials;
       const { username } = await readCredentials(cred);
-      await admin('PUT', url, `/vhosts/${VHOSTS[c]}`, cred, {});
-      await admin('PUT', url, `/permissions/${VHOSTS[c]}/${username}`, cred, { configure: '.*', write: '.*', read: '.*' });
+      await busAdmin('PUT', url, `/vhosts/${VHOSTS[c]}`, cred, {});
+      await busAdmin('PUT', url, `/permissions/${VHOSTS[c]}/${username}`, cred, { configure: '.*', write: '.*', read: '.*' });
       const { password } = await readCredentials(cred);
       const client = new BusClient({ url, vhost: VHOSTS[c], username, password });
       const state = await client.read();
@@ -174,8 +168,8 @@ async function main() {
     await applyFirewalls(sample.plan!.edges);
     const op = sample.validation.inventory.operator!.value;
     const users = Array.from({ length: COUNT }, (_, i) => `ORG_${String(i).padStart(5, '0')}`);
-    for (const c of ['test', 'prod'] as const) await admin('DELETE', op.contours[c].bus.url, `/vhosts/${VHOSTS[c]}`, op.contours[c].bus.credentials);
-    await admin('POST', op.contours.test.bus.url, '/users/bulk-delete', op.contours.test.bus.credentials, { users });
+    for (const c of ['test', 'prod'] as const) await busAdmin('DELETE', op.contours[c].bus.url, `/vhosts/${VHOSTS[c]}`, op.contours[c].bus.credentials);
+    await busAdmin('POST', op.contours.test.bus.url, '/users/bulk-delete', op.contours.test.bus.credentials, { users });
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -13,6 +13,7 @@ import { engineCommand } from '../src/workflows/engine.js';
 import { bus, firewall } from '../src/workflows/live.js';
 import { readCredentials } from '../src/infra/secrets.js';
 import { PROJECT_ROOT } from '../src/project.js';
+import { busAdmin } from './bus-admin.js';
 import { writeSyntheticInventory } from './synthetic.js';
 
 const COUNT = Number(process.env.BENCH_ENGINE_PARTICIPANTS ?? 1000);
@@ -24,12 +25,6 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
   const started = performance.now();
   const result = await work();
   return [performance.now() - started, result];
-}
-
-async function admin(method: string, url: string, apiPath: string, credentials: string, body?: unknown) {
-  const { username, password } = await readCredentials(credentials);
-  const response = await fetch(new URL(`/api${apiPath}`, url), { method, headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  if (!response.ok && response.status !== 404) throw new Error(`${method} ${apiPath}: ${response.status}`);
 }
 
 async function sizeOf(dir: string): Promise<number> {
@@ -48,9 +43,9 @@ async function main() {
     await writeSyntheticInventory(dir, COUNT);
     // Test contour only, in a bench vhost: the prod registrations of the synthetic inventory are dropped.
     await writeFile(path.join(dir, 'operator.yaml'), sample.replace('vhost: smev-test', `vhost: ${VHOST}`));
-    await admin('PUT', url, `/vhosts/${VHOST}`, 'busTest', {});
+    await busAdmin('PUT', url, `/vhosts/${VHOST}`, 'busTest', {});
     const { username } = await readCredentials('busTest');
-    await admin('PUT', url, `/permissions/${VHOST}/${username}`, 'busTest', { configure: '.*', write: '.*', read: '.*' });
+    await busAdmin('PUT', url, `/permissions/${VHOST}/${username}`, 'busTest', { configure: '.*', write: '.*', read: '.*' });
     process.env.PRICHAL_PULUMI_BACKEND = `file://${backend}`;
 
     const [direct] = await timed(async () => {
@@ -71,10 +66,10 @@ async function main() {
     console.log(`destroy: ${s(destroy)}`);
   } finally {
     delete process.env.PRICHAL_PULUMI_BACKEND;
-    await admin('DELETE', url, `/vhosts/${VHOST}`, 'busTest');
+    await busAdmin('DELETE', url, `/vhosts/${VHOST}`, 'busTest');
     const users = Array.from({ length: COUNT }, (_, i) => `ORG_${String(i).padStart(5, '0')}`);
     // destroy already removed them when it ran; after a failure they may remain.
-    await admin('POST', url, '/users/bulk-delete', 'busTest', { users }).catch(() => {});
+    await busAdmin('POST', url, '/users/bulk-delete', 'busTest', { users }).catch(() => {});
     await firewall({ action: 'apply', inventory: path.join(PROJECT_ROOT, 'inventory'), log: quiet });
     await rm(work, { recursive: true, force: true });
   }

@@ -15,13 +15,14 @@ import type * as provider from '@pulumi/pulumi/provider/index.js';
 import { BusClient, assertPromotable, registrationDifferences, type BusState } from '../bus.js';
 import { withEdge } from '../edges.js';
 import { applyEdgeFirewall, readTable, removeEdgeFirewall } from '../firewall.js';
-import { compareTables, flowElement, plannedTable } from '../../render/index.js';
+import { compareTables, plannedTable } from '../../render/index.js';
 import {
   BUS_REGISTRATION,
   EDGE_FIREWALL,
   busRegistrationChanges,
   busRegistrationReplaces,
   edgeFirewallChanges,
+  elementOwners,
   type BusEndpoint,
   type BusRegistrationInputs,
   type BusRegistrationState,
@@ -62,7 +63,7 @@ async function applyEdge(inputs: EdgeFirewallInputs): Promise<EdgeFirewallState>
 async function readEdge(props: EdgeFirewallState): Promise<EdgeFirewallState | undefined> {
   const live = await withEdge(props.edge, readTable, {}, reveal(props.privateKey));
   if (!live) return undefined;
-  const owners = new Map([...props.edge.ingress, ...props.edge.egress].map((f) => [flowElement(f), f.participant]));
+  const owners = elementOwners(props.edge);
   const differences: ResourceChange[] = compareTables(plannedTable(props.edge), live).map((d) => {
     const participant = d.element ? owners.get(d.element) : undefined;
     return { ...(participant ? { participant } : {}), message: d.message };

@@ -59,7 +59,7 @@ export interface BusEndpoint {
 export type BusRegistrationState = BusRegistrationInputs & Partial<LiveDifferences>;
 
 /** Element → participant, from the plan's flows (both sets). */
-function elementOwners(edge: PlannedEdge): Map<string, string> {
+export function elementOwners(edge: PlannedEdge): Map<string, string> {
   return new Map([...edge.ingress, ...edge.egress].map((f) => [flowElement(f), f.participant]));
 }
 
