@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # PostgreSQL for the team-state backend (PRICHAL_PULUMI_BACKEND=postgres://…): Debian's server,
-# a cluster of the project's own in .state/postgres on 127.0.0.1:${PRICHAL_PG_PORT:-55432},
-# password authentication with a generated password kept as the secret `postgres-state`
-# (user:password). Idempotent; sourced by the test command. Exports PRICHAL_PG_URL (the server,
+# a cluster of this checkout's own on 127.0.0.1:${PRICHAL_PG_PORT:-55432}, its data under the
+# postgres user's home (a checkout may sit in a folder the postgres user cannot enter, such as a
+# mktemp -d), one folder per checkout path;
+# password authentication with a generated password, handed to the checkout as the secret
+# `postgres-state` (user:password). Idempotent; sourced by the test command. Exports PRICHAL_PG_URL (the server,
 # without a database) for the tests.
 set -euo pipefail
 pglog() { printf '[setup-postgres] %s\n' "$*" >&2; }
@@ -12,20 +14,22 @@ if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
 fi
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 PG_PORT=${PRICHAL_PG_PORT:-55432}
-PG_DATA="$PRICHAL_ROOT/.state/postgres"
+PG_DATA=${PRICHAL_PG_DATA:-/var/lib/postgresql/prichal-$(printf '%s' "$PRICHAL_ROOT" | sha256sum | cut -c1-12)}
 PG_SECRET="${PRICHAL_SECRETS_DIR:-$PRICHAL_ROOT/.state/secrets}/postgres-state"
-if [ ! -s "$PG_SECRET" ]; then
-  mkdir -p "$(dirname "$PG_SECRET")" && chmod 700 "$(dirname "$PG_SECRET")"
-  (umask 077 && printf 'prichal:%s' "$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" > "$PG_SECRET")
-fi
-PG_PASSWORD=$(cut -d: -f2- "$PG_SECRET")
+# The cluster's password lives beside the cluster (root only): a fresh clone at the same path
+# reuses the cluster, so its secret must come from there, not be invented anew.
+PG_PASSFILE="$PG_DATA.password"
 if [ ! -f "$PG_DATA/PG_VERSION" ]; then
   pglog "creating the cluster in $PG_DATA"
-  mkdir -p "$PG_DATA" && chown postgres:postgres "$PG_DATA" && chmod 700 "$PG_DATA"
-  pwfile=$(mktemp) && printf '%s' "$PG_PASSWORD" > "$pwfile" && chown postgres "$pwfile"
+  (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$PG_PASSFILE")
+  install -d -o postgres -g postgres -m 700 "$PG_DATA"
+  pwfile="$PG_DATA.initpw" && install -o postgres -m 600 "$PG_PASSFILE" "$pwfile"
   runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -U prichal --pwfile="$pwfile" -A scram-sha-256 >/dev/null
   rm -f "$pwfile"
 fi
+PG_PASSWORD=$(cat "$PG_PASSFILE")
+mkdir -p "$(dirname "$PG_SECRET")" && chmod 700 "$(dirname "$PG_SECRET")"
+(umask 077 && printf 'prichal:%s' "$PG_PASSWORD" > "$PG_SECRET")
 if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
   pglog "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$PG_DATA/server.log" \
