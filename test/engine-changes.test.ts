@@ -3,7 +3,7 @@
 // printed without their password.
 import { describe, expect, it } from 'vitest';
 import { lockHolders, participantTargets, redactUrl, StackLockedError } from '../src/infra/pulumi/engine.js';
-import { busRegistrationChanges, busRegistrationReplaces, edgeFirewallChanges, type BusRegistrationInputs } from '../src/infra/pulumi/resources.js';
+import { BUS_SHARDS, busShardReplaces, busShardUpdate, edgeFirewallChanges, effectiveEdge, shardOf, type BusShardInputs, type ShardEntry } from '../src/infra/pulumi/resources.js';
 import { type Plan } from '../src/plan/index.js';
 import { checkInventory } from '../src/requirements/index.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
@@ -38,49 +38,105 @@ describe('edgeFirewallChanges', () => {
   });
 });
 
-describe('busRegistrationChanges', () => {
-  const base: BusRegistrationInputs = {
+describe('effectiveEdge (a targeted run on an edge table)', () => {
+  it("takes only the scoped participant's flows from the plan and keeps everyone else's as last applied", async () => {
+    const edge = (await samplePlan()).edges[0]!;
+    const [p, q] = edge.participants;
+    const drop = (e: typeof edge, who: string) => ({ ...e, participants: e.participants.filter((x) => x !== who), ingress: e.ingress.filter((f) => f.participant !== who), egress: e.egress.filter((f) => f.participant !== who) });
+    // Recorded: neither p nor q; planned: both. Scoped to p: p's flows arrive, q's do not.
+    const recorded = drop(drop(edge, p!), q!);
+    const scoped = effectiveEdge({ edge: recorded, privateKey: 'k' }, { edge, privateKey: 'k', scope: p! });
+    expect(scoped).toEqual(drop(edge, q!));
+    const changes = edgeFirewallChanges({ edge: recorded, privateKey: 'k' }, { edge, privateKey: 'k', scope: p! });
+    expect(changes.length).toBeGreaterThan(0);
+    expect(new Set(changes.map((c) => c.participant))).toEqual(new Set([p]));
+    // Unscoped, or nothing recorded yet: the plan's edge.
+    expect(effectiveEdge({ edge: recorded, privateKey: 'k' }, { edge, privateKey: 'k' })).toBe(edge);
+    expect(effectiveEdge(undefined, { edge, privateKey: 'k', scope: p! })).toBe(edge);
+  });
+});
+
+describe('busShardUpdate', () => {
+  const entry = (participant: string, mnemonic: string, messageTypes = ['a', 'b'], testStatus: string | null = 'registered'): ShardEntry => ({ participant, mnemonic, messageTypes, testStatus });
+  const base: BusShardInputs = {
     contour: 'test',
-    registration: { participant: 'p', mnemonic: 'P', messageTypes: ['a', 'b'] },
-    testStatus: 'registered',
+    shard: '07',
+    entries: [entry('p', 'P'), entry('q', 'Q')],
     bus: { url: 'http://127.0.0.1:15672', vhost: 'smev-test' },
     credentials: 'u:p',
     testBus: null,
   };
 
-  it('lists message types bound and unbound, status changes and live differences, all under the participant', () => {
-    const changes = busRegistrationChanges({ ...base, differences: [{ message: 'permission of P is not confined to its own queue' }] }, { ...base, testStatus: 'tested', registration: { ...base.registration, messageTypes: ['b', 'c'] } });
-    expect(changes.map((c) => c.message)).toEqual(['bind message type c', 'unbind message type a', 'test status registered → tested', 'on the bus: permission of P is not confined to its own queue; corrected to the plan']);
-    expect(new Set(changes.map((c) => c.participant))).toEqual(new Set(['p']));
-    expect(busRegistrationChanges(base, { ...base })).toEqual([]);
+  it('creates every registration of a new shard', () => {
+    const u = busShardUpdate(undefined, base);
+    expect(u.ensure.map((e) => e.mnemonic)).toEqual(['P', 'Q']);
+    expect(u.changes).toEqual([{ participant: 'p', message: 'register P' }, { participant: 'q', message: 'register Q' }]);
+    expect(u.entries).toEqual(base.entries);
   });
 
-  it('replaces a registration whose mnemonic or vhost changes', () => {
-    expect(busRegistrationReplaces(base, { ...base, registration: { ...base.registration, mnemonic: 'Q' } })).toEqual(['registration']);
-    expect(busRegistrationReplaces(base, { ...base, bus: { ...base.bus, vhost: 'other' } })).toEqual(['registration']);
-    expect(busRegistrationReplaces(base, { ...base, registration: { ...base.registration, messageTypes: [] } })).toEqual([]);
+  it('touches only the registrations that change, naming each participant: types, status, live differences, removal', () => {
+    const olds = { ...base, entries: [...base.entries, entry('r', 'R')], differences: [{ participant: 'q', message: 'permission of Q is not confined to its own queue' }] };
+    const news = { ...base, entries: [entry('p', 'P', ['b', 'c'], 'tested'), entry('q', 'Q')] };
+    const u = busShardUpdate(olds, news);
+    expect(u.changes).toEqual([
+      { participant: 'p', message: 'bind message type c' },
+      { participant: 'p', message: 'unbind message type a' },
+      { participant: 'p', message: 'test status registered → tested' },
+      { participant: 'q', message: 'on the bus: permission of Q is not confined to its own queue; corrected to the plan' },
+      { participant: 'r', message: 'remove registration R' },
+    ]);
+    expect(u.ensure.map((e) => e.mnemonic)).toEqual(['P', 'Q']);
+    expect(u.remove.map((e) => e.mnemonic)).toEqual(['R']);
+    expect(u.entries).toEqual(news.entries);
+    expect(u.differences).toEqual([]);
+    expect(busShardUpdate({ ...base, differences: [] }, { ...base })).toEqual({ ensure: [], remove: [], changes: [], entries: base.entries, differences: [] });
+  });
+
+  it("scoped to one participant: applies its changes only and records everyone else's entries and live differences as they were", () => {
+    const olds = { ...base, entries: [entry('p', 'P'), entry('r', 'R')], differences: [{ participant: 'r', message: 'queue of R is missing' }, { participant: 'p', message: 'queue of P is missing' }] };
+    const news = { ...base, entries: [entry('p', 'P', ['c']), entry('q', 'Q')], scope: 'p' };
+    const u = busShardUpdate(olds, news);
+    expect(new Set(u.changes.map((c) => c.participant))).toEqual(new Set(['p']));
+    expect(u.ensure.map((e) => e.mnemonic)).toEqual(['P']);
+    expect(u.remove).toEqual([]);
+    // q is not added and r is not removed: the next unscoped preview still shows both.
+    expect(u.entries).toEqual([entry('p', 'P', ['c']), entry('r', 'R')]);
+    expect(u.differences).toEqual([{ participant: 'r', message: 'queue of R is missing' }]);
+    const next = busShardUpdate({ ...base, entries: u.entries, differences: u.differences }, { ...news, scope: null });
+    expect(next.changes.map((c) => `${c.participant}: ${c.message}`)).toEqual(['q: register Q', 'r: remove registration R']);
+  });
+
+  it('replaces a shard whose vhost changes, and spreads mnemonics over a fixed set of shards', () => {
+    expect(busShardReplaces(base, { ...base, bus: { ...base.bus, vhost: 'other' } })).toEqual(['bus']);
+    expect(busShardReplaces(base, { ...base, entries: [] })).toEqual([]);
+    const shards = new Set(Array.from({ length: 2000 }, (_, i) => shardOf(`ORG_${i}`)));
+    expect(shards.size).toBe(BUS_SHARDS);
+    expect(shardOf('ORG_1')).toBe(shardOf('ORG_1'));
+    expect([...shards].every((s) => /^\d{2}$/.test(s) && Number(s) < BUS_SHARDS)).toBe(true);
   });
 });
 
 describe('participantTargets', () => {
-  it("targets the registration and, in test, the table of the participant's edge only when its flows there change", async () => {
+  it("targets the shard of the participant's registration and, in test, its edge's table only when its flows there change", async () => {
     const plan = await samplePlan();
     const r = plan.contours.test.registrations[0]!;
-    const registration = `urn:pulumi:test::prichal::prichal:index:BusRegistration::bus-test-${r.participant}`;
+    const shard = (contour: string, mnemonic: string) => `urn:pulumi:${contour}::prichal::prichal:index:BusRegistrations::bus-${contour}-${shardOf(mnemonic)}`;
+    const registration = shard('test', r.mnemonic);
     const table = `urn:pulumi:test::prichal::prichal:index:EdgeFirewall::firewall-${r.edge}`;
     // Nothing applied yet: its edge's table is created with its flows.
     expect(participantTargets('test', plan, r.participant)).toEqual([registration, table]);
-    // Applied as planned: only the registration.
+    // Applied as planned: only the shard.
     const applied = new Map(plan.edges.map((e) => [e.id, e]));
     expect(participantTargets('test', plan, r.participant, applied)).toEqual([registration]);
-    // Another participant's flows changed on the same edge: still only the registration.
+    // Another participant's flows changed on the same edge: still only the shard.
     const edge = plan.edges.find((e) => e.id === r.edge)!;
     const other = edge.ingress.find((f) => f.participant !== r.participant)!.participant;
     const withoutOther = { ...edge, ingress: edge.ingress.filter((f) => f.participant !== other), egress: edge.egress.filter((f) => f.participant !== other) };
     expect(participantTargets('test', plan, r.participant, new Map([...applied, [edge.id, withoutOther]]))).toEqual([registration]);
-    expect(participantTargets('test', plan, other, new Map([...applied, [edge.id, withoutOther]]))).toEqual([`urn:pulumi:test::prichal::prichal:index:BusRegistration::bus-test-${other}`, table]);
+    const otherMnemonic = plan.contours.test.registrations.find((x) => x.participant === other)!.mnemonic;
+    expect(participantTargets('test', plan, other, new Map([...applied, [edge.id, withoutOther]]))).toEqual([shard('test', otherMnemonic), table]);
     const p = plan.contours.prod.registrations[0]!;
-    expect(participantTargets('prod', plan, p.participant)).toEqual([`urn:pulumi:prod::prichal::prichal:index:BusRegistration::bus-prod-${p.participant}`]);
+    expect(participantTargets('prod', plan, p.participant)).toEqual([shard('prod', p.mnemonic)]);
   });
 
   it('refuses a participant with nothing in the contour', async () => {

@@ -49,19 +49,24 @@ async function build(contour: 'test' | 'prod', gateways: 'pulumi' | 'external') 
 }
 
 describe('Pulumi program under mocks', () => {
-  it('creates per participant one gateway (component + container) and one bus registration, and one firewall per edge in the test stack', async () => {
+  it('creates per participant one gateway (component + container), its registration in its mnemonic\'s shard, and one firewall per edge in the test stack', async () => {
     const { plan, created } = await build('test', 'pulumi');
     const count = (type: string) => created.filter((c) => c.type === type).length;
     const n = plan.contours.test.registrations.length;
     expect(count('prichal:gateway:Gateway')).toBe(n);
     expect(count('docker:index/container:Container')).toBe(n);
     expect(count('docker:index/network:Network')).toBe(1);
-    expect(count('prichal:index:BusRegistration')).toBe(n);
+    const shards = created.filter((c) => c.type === 'prichal:index:BusRegistrations');
+    const entries = shards.flatMap((c) => (c.inputs.entries as Array<{ participant: string; mnemonic: string }>).map((e) => ({ ...e, shard: c.inputs.shard })));
+    expect(entries.map((e) => e.participant).sort()).toEqual(plan.contours.test.registrations.map((r) => r.participant).sort());
+    const { shardOf } = (await import(path.join(path.dirname(PROGRAM), 'resources.js'))) as typeof import('../src/infra/pulumi/resources.js');
+    for (const e of entries) expect(e.shard).toBe(shardOf(e.mnemonic));
+    expect(new Set(shards.map((c) => c.inputs.shard)).size).toBe(shards.length);
     expect(count('prichal:index:EdgeFirewall')).toBe(plan.edges.length);
     // The provider plugin's resources carry only their properties: no provider code, no checkout path.
     for (const c of created.filter((x) => x.type.startsWith('prichal:index:'))) expect(JSON.stringify(c.inputs)).not.toContain(PROJECT_ROOT);
-    // ≤ 6 resources per participant per contour (3 here), plus the shared network and firewalls.
-    expect((created.length - 1 - plan.edges.length) / n).toBe(3);
+    // 2 resources per participant per contour (its gateway), plus the shared network, firewalls and shards.
+    expect((created.length - 1 - plan.edges.length - shards.length) / n).toBe(2);
   });
 
   it('emits @pulumi/docker containers with exactly the gateway specification, hardened', async () => {
@@ -101,6 +106,6 @@ describe('Pulumi program under mocks', () => {
       expect(await pulumi.isSecret(outputs(f).privateKey!)).toBe(true);
       expect(await pulumi.isSecret(outputs(f).edge!)).toBe(false);
     }
-    for (const r of resources.registrations) expect(await pulumi.isSecret(outputs(r).credentials!)).toBe(true);
+    for (const r of resources.shards) expect(await pulumi.isSecret(outputs(r).credentials!)).toBe(true);
   });
 });

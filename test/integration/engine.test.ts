@@ -1,7 +1,7 @@
 // The real Pulumi engine (the CLI built by setup) running Prichal's program inline against the
 // lab, driven through `prichal preview|up|refresh|destroy` exactly as an operator would: up
 // provisions, a second preview is clean, hand edits show in refresh and are undone by up,
-// targeting one participant leaves the others alone, destroy removes exactly Prichal's objects,
+// targeting one participant leaves the others alone (even in its own shard), destroy removes exactly Prichal's objects,
 // an invalid inventory changes nothing, and a state written from one clone is read, refreshed
 // and destroyed from another clone at another path after the first is gone.
 import { cp, mkdtemp, readdir, readFile, rm, symlink, mkdir } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import type { EngineResult } from '../../src/infra/pulumi/engine.js';
 import { NFT, readTable } from '../../src/infra/firewall.js';
 import { type BusClient } from '../../src/infra/bus.js';
 import { plannedPermission } from '../../src/plan/index.js';
+import { shardOf } from '../../src/infra/pulumi/resources.js';
 import { readCredentials, readSecret, secretsDir } from '../../src/infra/secrets.js';
 import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
@@ -76,6 +77,7 @@ async function permissionOf(contour: 'test' | 'prod', mnemonic: string) {
   return (await buses[contour].read()).permissions.find((p) => p.user === mnemonic);
 }
 
+const shardsOf = (contour: 'test' | 'prod') => new Set(plan.contours[contour].registrations.map((r) => shardOf(r.mnemonic)));
 const mnemonics = (contour: 'test' | 'prod') => plan.contours[contour].registrations.map((r) => r.mnemonic).sort();
 
 async function registeredMnemonics(contour: 'test' | 'prod'): Promise<string[]> {
@@ -140,9 +142,11 @@ describe('the Pulumi engine against the lab', () => {
     const r = await run(['up', '--contour', 'test', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json!.byType['prichal:index:EdgeFirewall']).toEqual({ create: plan.edges.length });
-    expect(r.json!.byType['prichal:index:BusRegistration']).toEqual({ create: plan.contours.test.registrations.length });
+    expect(r.json!.byType['prichal:index:BusRegistrations']).toEqual({ create: shardsOf('test').size });
+    // Every participant's registration is named in the report of its shard's creation.
+    expect(Object.keys(r.json!.byParticipant).filter((p) => r.json!.byParticipant[p]!.some((c) => /^register /.test(c.message))).sort()).toEqual(plan.contours.test.registrations.map((x) => x.participant).sort());
     // Progress: one line per resource operation on stderr.
-    expect(r.stderr.split('\n').filter((l) => /^\+ create prichal:index:/.test(l))).toHaveLength(plan.edges.length + plan.contours.test.registrations.length);
+    expect(r.stderr.split('\n').filter((l) => /^\+ create prichal:index:/.test(l))).toHaveLength(plan.edges.length + shardsOf('test').size);
     for (const e of plan.edges) expect(await liveDifferences(e.id)).toEqual([]);
     expect(await registeredMnemonics('test')).toEqual(mnemonics('test'));
     for (const m of mnemonics('test')) expect(await permissionOf('test', m)).toEqual(plannedPermission(m));
@@ -186,7 +190,7 @@ describe('the Pulumi engine against the lab', () => {
 
     const preview = await run(['preview', '--contour', 'test', '--expect-no-changes']);
     expect(preview.code).toBe(1);
-    expect(preview.json!.steps.map((s) => `${s.op} ${s.name}`).sort()).toEqual([`update bus-test-${participant}`, 'update firewall-edge-1']);
+    expect(preview.json!.steps.map((s) => `${s.op} ${s.name}`).sort()).toEqual([`update bus-test-${shardOf(mnemonic)}`, 'update firewall-edge-1']);
 
     const up = await run(['up', '--contour', 'test', '--yes']);
     expect(up.code, up.stderr).toBe(0);
@@ -195,21 +199,45 @@ describe('the Pulumi engine against the lab', () => {
     expect((await run(['preview', '--contour', 'test', '--expect-no-changes', '--refresh'])).code).toBe(0);
   });
 
-  it("--participant changes that participant's objects only: another's drift and a hand edit on its edge wait for the next full up", async () => {
-    const [a, b] = plan.contours.test.registrations;
-    await widen('test', a!.mnemonic);
-    await widen('test', b!.mnemonic);
-    await withEdge(edge(plan, a!.edge), (conn) => conn.exec(`${NFT} add element inet prichal participant_to_gateway '{ 10.98.0.0/24 . 10.210.0.251 . 22 }'`));
-    const r = await run(['up', '--contour', 'test', '--participant', a!.participant, '--refresh', '--yes']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.json!.steps.filter((s) => s.op === 'update').map((s) => s.name)).toEqual([`bus-test-${a!.participant}`]);
-    expect(await permissionOf('test', a!.mnemonic)).toEqual(plannedPermission(a!.mnemonic));
-    expect(await permissionOf('test', b!.mnemonic)).not.toEqual(plannedPermission(b!.mnemonic));
-    expect((await liveDifferences(a!.edge)).map((d) => d.element)).toEqual(['10.98.0.0/24 . 10.210.0.251 . 22']);
-    const full = await run(['up', '--contour', 'test', '--refresh', '--yes']);
-    expect(full.code, full.stderr).toBe(0);
-    expect(await permissionOf('test', b!.mnemonic)).toEqual(plannedPermission(b!.mnemonic));
-    expect(await liveDifferences(a!.edge)).toEqual([]);
+  it("--participant changes that participant's objects only: another's drift in the same shard and a hand edit on its edge wait for the next full up", async () => {
+    const [a] = plan.contours.test.registrations;
+    // A second participant whose registration lands in a's shard: the sample's school under a
+    // mnemonic chosen to hash there (both contours), so the scope is tested inside one resource.
+    let suffix = 0;
+    while (shardOf(`TMN_SOSH12_${suffix}`) !== shardOf(a!.mnemonic)) suffix++;
+    const b = { participant: 'tmn-sosh-12', mnemonic: `TMN_SOSH12_${suffix}` };
+    const rename = { file: 'participants/tmn-sosh-12.yaml', from: 'mnemonic: TMN_SOSH12\n', to: `mnemonic: ${b.mnemonic}\n` };
+    const shared = await inventoryWith([rename, rename]);
+    try {
+      expect((await run(['up', '--contour', 'test', '--yes'], shared)).code).toBe(0);
+      await widen('test', a!.mnemonic);
+      await widen('test', b.mnemonic);
+      await withEdge(edge(plan, a!.edge), (conn) => conn.exec(`${NFT} add element inet prichal participant_to_gateway '{ 10.98.0.0/24 . 10.210.0.251 . 22 }'`));
+      const r = await run(['up', '--contour', 'test', '--participant', a!.participant, '--refresh', '--yes'], shared);
+      expect(r.code, r.stderr).toBe(0);
+      const updates = r.json!.steps.filter((s) => s.op === 'update');
+      expect(updates.map((s) => s.name)).toEqual([`bus-test-${shardOf(a!.mnemonic)}`]);
+      expect(updates[0]!.participants).toEqual([a!.participant]);
+      expect(await permissionOf('test', a!.mnemonic)).toEqual(plannedPermission(a!.mnemonic));
+      expect(await permissionOf('test', b.mnemonic)).not.toEqual(plannedPermission(b.mnemonic));
+      expect((await liveDifferences(a!.edge)).map((d) => d.element)).toEqual(['10.98.0.0/24 . 10.210.0.251 . 22']);
+      // The other participant's pending correction is still in the plan of the next full up.
+      const pending = await run(['preview', '--contour', 'test', '--expect-no-changes', '--refresh'], shared);
+      expect(pending.code).toBe(1);
+      expect(Object.keys(pending.json!.byParticipant)).toContain(b.participant);
+      expect(Object.keys(pending.json!.byParticipant)).not.toContain(a!.participant);
+      const full = await run(['up', '--contour', 'test', '--refresh', '--yes'], shared);
+      expect(full.code, full.stderr).toBe(0);
+      expect(await permissionOf('test', b.mnemonic)).toEqual(plannedPermission(b.mnemonic));
+      expect(await liveDifferences(a!.edge)).toEqual([]);
+    } finally {
+      // Back to the sample: the renamed registration is removed, the school's own restored.
+      const back = await run(['up', '--contour', 'test', '--yes']);
+      expect(back.code, back.stderr).toBe(0);
+      await removeInventory(shared);
+    }
+    expect(await registeredMnemonics('test')).toEqual(mnemonics('test'));
+    expect((await run(['preview', '--contour', 'test', '--expect-no-changes', '--refresh'])).code).toBe(0);
   });
 
   it("destroy removes exactly Prichal's objects: other tables and other bus users stay", async () => {
@@ -268,7 +296,7 @@ describe('state shared between clones', () => {
     expect(refresh.json!.steps).toEqual([]);
     const destroy = await fromSecond(['destroy', '--contour', 'test', '--yes'], inventory);
     expect(destroy.code, destroy.stderr).toBe(0);
-    expect(destroy.json!.byType).toEqual({ 'prichal:index:EdgeFirewall': { delete: plan.edges.length }, 'prichal:index:BusRegistration': { delete: plan.contours.test.registrations.length } });
+    expect(destroy.json!.byType).toEqual({ 'prichal:index:EdgeFirewall': { delete: plan.edges.length }, 'prichal:index:BusRegistrations': { delete: shardsOf('test').size } });
     for (const e of plan.edges) expect(await tableExists(e.id, 'inet prichal')).toBe(false);
     expect(await registeredMnemonics('test')).toEqual([]);
   });

@@ -21,8 +21,8 @@ import type { Plan, PlannedEdge } from '../../plan/index.js';
 import { flowElement } from '../../render/index.js';
 import { PROJECT_ROOT } from '../../project.js';
 import { PASSPHRASE_SECRET, readSecret } from '../secrets.js';
-import { definePrichal, firewallName, registrationName, type GatewayMode } from './program.js';
-import { BUS_REGISTRATION, EDGE_FIREWALL, busRegistrationChanges, busRegistrationReplaces, edgeFirewallChanges, type ResourceChange } from './resources.js';
+import { definePrichal, firewallName, shardName, type GatewayMode } from './program.js';
+import { BUS_REGISTRATIONS, EDGE_FIREWALL, busShardUpdate, edgeFirewallChanges, shardOf, type ResourceChange } from './resources.js';
 
 export const PROJECT = 'prichal';
 
@@ -34,7 +34,7 @@ export interface EngineRequest {
   plan: Plan;
   operator: OperatorFile;
   gateways: GatewayMode;
-  /** Only this participant's resources (and the edge table that carries its flows). */
+  /** Only this participant's objects: the shard holding its registration, and its edge's table when its flows change. */
   participant?: string;
   /** preview/up: refresh first (read the live state). */
   refresh?: boolean;
@@ -144,16 +144,15 @@ function flowsOf(edge: PlannedEdge | undefined, participant: string): string {
 }
 
 /**
- * URNs of one participant's resources: its bus registration, and in the test stack the table of
- * its edge when its flows there change (`recorded` = the edge as the state last applied it). The
- * edge table is one atomic object carrying every participant of the edge, so it is updated as a
- * whole — but only when this participant's share of it changes; another participant's pending
- * change or a hand edit on that edge waits for a full `up`.
+ * URNs of the resources holding one participant: the shard of its registration, and in the test
+ * stack the table of its edge when its flows there change (`recorded` = the edge as the state
+ * last applied it). The run is scoped to the participant (program.ts), so those resources change
+ * its objects only: the shard's other registrations and the edge's other flows stay as recorded.
  */
 export function participantTargets(contour: ContourName, plan: Plan, participant: string, recorded: ReadonlyMap<string, PlannedEdge> = new Map()): string[] {
   const registration = plan.contours[contour].registrations.find((r) => r.participant === participant);
   if (!registration) throw new EngineError(`${participant} has no resources in the ${contour} contour (not registered there)`);
-  const out = [urnOf(contour, BUS_REGISTRATION, registrationName(contour, participant))];
+  const out = [urnOf(contour, BUS_REGISTRATIONS, shardName(contour, shardOf(registration.mnemonic)))];
   if (contour === 'test') {
     for (const e of plan.edges) {
       const before = recorded.get(e.id);
@@ -210,6 +209,7 @@ async function openStack(request: EngineRequest): Promise<Stack> {
       operator,
       gateways: request.gateways,
       secret: (name) => pulumi.secret(secrets.get(name)!),
+      ...(request.participant ? { scope: request.participant } : {}),
     });
   };
   const binary = enginePath();
@@ -244,11 +244,9 @@ function describe(type: string, name: string, op: OpType, olds: any, news: any, 
     const edge = plan.edges.find((e) => firewallName(e.id) === name);
     if (op === 'update' && olds?.edge && news?.edge) changes = edgeFirewallChanges(olds, news);
     else if (edge) changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) => ({ participant, message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table` }));
-  } else if (type === BUS_REGISTRATION) {
-    const participant = (news ?? olds)?.registration?.participant as string;
-    if (op === 'update' && olds?.registration && news?.registration) changes = busRegistrationChanges(olds, news);
-    else if (participant) changes = [{ participant, message: `registration: ${op}` }];
-    if (olds?.registration && news?.registration && busRegistrationReplaces(olds, news).length) changes.push({ participant, message: 'registration replaced (mnemonic or vhost changes)' });
+  } else if (type === BUS_REGISTRATIONS) {
+    if (op === 'delete') changes = ((olds?.entries ?? []) as Array<{ participant: string; mnemonic: string }>).map((e) => ({ participant: e.participant, message: `remove registration ${e.mnemonic}` }));
+    else if (news?.entries) changes = busShardUpdate(op === 'update' ? olds : undefined, news).changes;
   }
   return { participants: [...new Set(changes.map((c) => c.participant).filter((p): p is string => !!p))].sort(), changes };
 }

@@ -4,7 +4,10 @@
 //   - a Gateway per registered participant (gateways: pulumi) on the contour's network;
 //   - an EdgeFirewall per edge, owned by the test stack: the edge's one table carries both
 //     contours' flows, so only one stack may own it (test exists first: seed 003 §4.6);
-//   - a BusRegistration per registered participant.
+//   - BusRegistrations: the contour's registrations in shards (resources.ts says why), each
+//     shard holding the registrations whose mnemonic hashes to it.
+// `scope` (a targeted run, `prichal up --participant ID`) tells the targeted resources to change
+// that participant's objects only.
 // All logic lives in the pure stages; this file only maps plan objects to resources.
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
@@ -12,7 +15,7 @@ import type { ContourName, OperatorFile } from '../../inventory/index.js';
 import type { Plan } from '../../plan/index.js';
 import { gatewaySpec } from '../../render/index.js';
 import { Gateway } from './gateway.js';
-import { BusRegistration, EdgeFirewall } from './resources.js';
+import { BusRegistrations, EdgeFirewall, shardOf, type ShardEntry } from './resources.js';
 
 export type GatewayMode = 'pulumi' | 'external';
 
@@ -23,23 +26,25 @@ export interface ProgramArgs {
   gateways: GatewayMode;
   /** Secrets by the inventory's credential names (SSH keys, "user:password" for the bus). */
   secret: (name: string) => pulumi.Input<string>;
+  /** A targeted run: the one participant whose objects may change. */
+  scope?: string;
 }
 
 export interface ProgramResources {
   network?: docker.Network;
   gateways: Gateway[];
   firewalls: EdgeFirewall[];
-  registrations: BusRegistration[];
+  shards: BusRegistrations[];
 }
 
 /** Resource names: stable, so URNs (and `--participant` targets) can be computed from the plan. */
 export const firewallName = (edge: string) => `firewall-${edge}`;
-export const registrationName = (contour: ContourName, participant: string) => `bus-${contour}-${participant}`;
+export const shardName = (contour: ContourName, shard: string) => `bus-${contour}-${shard}`;
 
 export function definePrichal(args: ProgramArgs): ProgramResources {
   const { contour, plan, operator } = args;
   const registrations = plan.contours[contour].registrations;
-  const out: ProgramResources = { gateways: [], firewalls: [], registrations: [] };
+  const out: ProgramResources = { gateways: [], firewalls: [], shards: [] };
 
   if (args.gateways === 'pulumi') {
     // The same image and network drift expects: operator.yaml's `gateways`.
@@ -56,22 +61,30 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
   if (contour === 'test') {
     for (const edge of plan.edges) {
       const credentials = operator.edges.find((e) => e.id === edge.id)!.ssh.credentials;
-      out.firewalls.push(new EdgeFirewall(firewallName(edge.id), { edge, privateKey: args.secret(credentials) }));
+      out.firewalls.push(new EdgeFirewall(firewallName(edge.id), { edge, privateKey: args.secret(credentials), ...(args.scope ? { scope: args.scope } : {}) }));
     }
   }
 
   const bus = operator.contours[contour].bus;
   const testBus = operator.contours.test.bus;
   const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.participant, r.status]));
+  const shards = new Map<string, ShardEntry[]>();
   for (const r of registrations) {
-    out.registrations.push(
-      new BusRegistration(registrationName(contour, r.participant), {
+    const shard = shardOf(r.mnemonic);
+    shards.set(shard, [...(shards.get(shard) ?? []), { participant: r.participant, mnemonic: r.mnemonic, messageTypes: r.messageTypes, testStatus: testStatus.get(r.participant) ?? null }]);
+  }
+  // Only shards that hold registrations exist (at most BUS_SHARDS); an emptied shard is deleted.
+  for (const shard of [...shards.keys()].sort()) {
+    const entries = shards.get(shard)!.sort((a, b) => (a.mnemonic < b.mnemonic ? -1 : a.mnemonic > b.mnemonic ? 1 : 0));
+    out.shards.push(
+      new BusRegistrations(shardName(contour, shard), {
         contour,
-        registration: { participant: r.participant, mnemonic: r.mnemonic, messageTypes: r.messageTypes },
-        testStatus: testStatus.get(r.participant) ?? null,
+        shard,
+        entries,
         bus: { url: bus.url, vhost: bus.vhost },
         credentials: args.secret(bus.credentials),
         testBus: contour === 'prod' ? { url: testBus.url, vhost: testBus.vhost, credentials: args.secret(testBus.credentials) } : null,
+        scope: args.scope ?? null,
       }),
     );
   }

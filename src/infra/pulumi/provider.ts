@@ -12,24 +12,30 @@
 // and returned wrapped, so the state keeps them encrypted.
 import type * as pulumi from '@pulumi/pulumi';
 import type * as provider from '@pulumi/pulumi/provider/index.js';
-import { BusClient, assertPromotable, registrationDifferences, type BusState } from '../bus.js';
+import { mapBounded } from '../../concurrency.js';
+import { BusClient, assertPromotable, registrationDifferences } from '../bus.js';
 import { withEdge } from '../edges.js';
 import { applyEdgeFirewall, readTable, removeEdgeFirewall } from '../firewall.js';
 import { compareTables, plannedTable } from '../../render/index.js';
 import {
-  BUS_REGISTRATION,
+  BUS_REGISTRATIONS,
   EDGE_FIREWALL,
-  busRegistrationChanges,
-  busRegistrationReplaces,
+  busShardReplaces,
+  busShardUpdate,
   edgeFirewallChanges,
+  effectiveEdge,
   elementOwners,
   type BusEndpoint,
-  type BusRegistrationInputs,
-  type BusRegistrationState,
+  type BusShardInputs,
+  type BusShardState,
   type EdgeFirewallInputs,
   type EdgeFirewallState,
   type ResourceChange,
+  type ShardEntry,
 } from './resources.js';
+
+/** Registrations of one shard applied or read at once: the bus sees at most shards × this. */
+const SHARD_CONCURRENCY = 4;
 
 /** The engine's marker of a secret value (`specialSigKey` / `secretSig` of the SDK's rpc module). */
 const SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -49,15 +55,16 @@ function secret<T>(value: Wrapped<T>): Wrapped<T> {
 function typeOf(urn: string): string {
   const parts = urn.split('::');
   const type = parts[parts.length - 2] ?? '';
-  if (type !== EDGE_FIREWALL && type !== BUS_REGISTRATION) throw new Error(`prichal provider: unknown resource type '${type}'`);
+  if (type !== EDGE_FIREWALL && type !== BUS_REGISTRATIONS) throw new Error(`prichal provider: unknown resource type '${type}'`);
   return type;
 }
 
 // ---- edge firewall -------------------------------------------------------------------------
 
-async function applyEdge(inputs: EdgeFirewallInputs): Promise<EdgeFirewallState> {
-  await withEdge(inputs.edge, (conn) => applyEdgeFirewall(conn, inputs.edge), {}, reveal(inputs.privateKey));
-  return { edge: inputs.edge, privateKey: secret(inputs.privateKey) as string, differences: [] };
+async function applyEdge(olds: EdgeFirewallState | undefined, inputs: EdgeFirewallInputs): Promise<EdgeFirewallState> {
+  const edge = effectiveEdge(olds, inputs);
+  await withEdge(edge, (conn) => applyEdgeFirewall(conn, edge), {}, reveal(inputs.privateKey));
+  return { edge, privateKey: secret(inputs.privateKey) as string, differences: [] };
 }
 
 async function readEdge(props: EdgeFirewallState): Promise<EdgeFirewallState | undefined> {
@@ -71,7 +78,7 @@ async function readEdge(props: EdgeFirewallState): Promise<EdgeFirewallState | u
   return { ...props, privateKey: secret(props.privateKey) as string, differences };
 }
 
-// ---- bus registration ----------------------------------------------------------------------
+// ---- bus registrations, one shard ----------------------------------------------------------
 
 function busClient(bus: BusEndpoint, wrappedCredentials: Wrapped<string>): BusClient {
   const credentials = reveal(wrappedCredentials);
@@ -80,69 +87,90 @@ function busClient(bus: BusEndpoint, wrappedCredentials: Wrapped<string>): BusCl
   return new BusClient({ url: bus.url, vhost: bus.vhost, username: credentials.slice(0, colon), password: credentials.slice(colon + 1) });
 }
 
-function withSecrets(inputs: BusRegistrationInputs): BusRegistrationInputs {
+function withSecrets<T extends Omit<BusShardInputs, 'scope'>>(inputs: T): T {
   return { ...inputs, credentials: secret(inputs.credentials) as string, testBus: inputs.testBus ? { ...inputs.testBus, credentials: secret(inputs.testBus.credentials) as string } : null };
 }
 
-async function applyRegistration(inputs: BusRegistrationInputs): Promise<BusRegistrationState> {
-  const m = inputs.registration.mnemonic;
-  const testState: BusState | undefined = inputs.testBus ? await busClient(inputs.testBus, inputs.testBus.credentials).readRegistration(m) : undefined;
-  if (inputs.contour === 'prod' && !testState) throw new Error(`prod registration of ${inputs.registration.mnemonic} without the test bus to check it against`);
-  assertPromotable(inputs.contour, m, inputs.testStatus ?? undefined, testState);
-  const client = busClient(inputs.bus, inputs.credentials);
-  await client.ensure(inputs.registration, await client.readRegistration(m));
-  return { ...withSecrets(inputs), differences: [] };
+/** The shard as the state keeps it: the inputs without the run's scope. */
+function stateOf(inputs: BusShardInputs, entries: ShardEntry[], differences: ResourceChange[]): BusShardState {
+  const { scope: _scope, ...rest } = inputs;
+  return { ...withSecrets(rest), entries, differences };
 }
 
-async function readRegistration(props: BusRegistrationState): Promise<BusRegistrationState | undefined> {
-  const state = await busClient(props.bus, props.credentials).readRegistration(props.registration.mnemonic);
-  const m = props.registration.mnemonic;
-  const differences = registrationDifferences(props.registration, state);
-  // Nothing of it left at all: the registration is gone (refresh drops it; up creates it again).
-  if (differences.some((d) => d.kind === 'user') && differences.some((d) => d.kind === 'queue') && !state.permissions.some((p) => p.user === m)) return undefined;
-  return { ...props, ...withSecrets(props), differences: differences.map((d) => ({ participant: props.registration.participant, message: d.message })) };
+/**
+ * Applies a shard's update: exactly the registrations busShardUpdate names (each through the
+ * same ensure/remove the stateless `bus` command uses; ensure tolerates existing objects), the
+ * promotion gate checked for every prod registration it touches.
+ */
+async function applyShard(olds: BusShardState | undefined, inputs: BusShardInputs): Promise<BusShardState> {
+  const update = busShardUpdate(olds, inputs);
+  const client = busClient(inputs.bus, inputs.credentials);
+  const testClient = inputs.testBus ? busClient(inputs.testBus, inputs.testBus.credentials) : undefined;
+  if (inputs.contour === 'prod' && !testClient && update.ensure.length) throw new Error(`prod registrations of shard ${inputs.shard} without the test bus to check them against`);
+  await mapBounded(update.ensure, SHARD_CONCURRENCY, async (entry) => {
+    if (testClient) assertPromotable(inputs.contour, entry.mnemonic, entry.testStatus ?? undefined, await testClient.readRegistration(entry.mnemonic));
+    await client.ensure(entry, await client.readRegistration(entry.mnemonic));
+  });
+  await mapBounded(update.remove, SHARD_CONCURRENCY, (entry) => client.remove(entry.mnemonic));
+  return stateOf(inputs, update.entries, update.differences);
+}
+
+/** Reads a shard's registrations; what differs from the plan is recorded by participant. Gone entirely: undefined. */
+async function readShard(props: BusShardState): Promise<BusShardState | undefined> {
+  const client = busClient(props.bus, props.credentials);
+  let gone = 0;
+  const found = await mapBounded(props.entries, SHARD_CONCURRENCY, async (entry) => {
+    const state = await client.readRegistration(entry.mnemonic);
+    const differences = registrationDifferences(entry, state);
+    if (differences.some((d) => d.kind === 'user') && differences.some((d) => d.kind === 'queue') && !state.permissions.some((p) => p.user === entry.mnemonic)) gone++;
+    return differences.map((d) => ({ participant: entry.participant, message: d.message }));
+  });
+  // Nothing of any of its registrations left: the shard is gone (refresh drops it; up creates it again).
+  if (props.entries.length > 0 && gone === props.entries.length) return undefined;
+  return { ...withSecrets(props), differences: found.flat() };
 }
 
 // ---- the provider --------------------------------------------------------------------------
 
-function idOf(type: string, inputs: EdgeFirewallInputs | BusRegistrationInputs): string {
-  return type === EDGE_FIREWALL ? (inputs as EdgeFirewallInputs).edge.id : `${(inputs as BusRegistrationInputs).bus.vhost}/${(inputs as BusRegistrationInputs).registration.mnemonic}`;
+function idOf(type: string, inputs: EdgeFirewallInputs | BusShardInputs): string {
+  return type === EDGE_FIREWALL ? (inputs as EdgeFirewallInputs).edge.id : `${(inputs as BusShardInputs).bus.vhost}/shard-${(inputs as BusShardInputs).shard}`;
 }
 
 export function prichalProvider(version: string): provider.Provider {
   return {
     version,
-    async diff(_id: pulumi.ID, urn: pulumi.URN, olds: EdgeFirewallState | BusRegistrationState, news: EdgeFirewallInputs | BusRegistrationInputs) {
+    async diff(_id: pulumi.ID, urn: pulumi.URN, olds: EdgeFirewallState | BusShardState, news: EdgeFirewallInputs | BusShardInputs) {
       if (typeOf(urn) === EDGE_FIREWALL) {
         const changes = edgeFirewallChanges(olds as EdgeFirewallState, news as EdgeFirewallInputs);
         const keyChanged = reveal((olds as EdgeFirewallState).privateKey) !== reveal((news as EdgeFirewallInputs).privateKey);
         return { changes: changes.length > 0 || keyChanged };
       }
-      const replaces = busRegistrationReplaces(olds as BusRegistrationState, news as BusRegistrationInputs);
-      const changes = busRegistrationChanges(olds as BusRegistrationState, news as BusRegistrationInputs);
-      const credentialsChanged = reveal((olds as BusRegistrationState).credentials) !== reveal((news as BusRegistrationInputs).credentials);
+      const replaces = busShardReplaces(olds as BusShardState, news as BusShardInputs);
+      const changes = busShardUpdate(olds as BusShardState, news as BusShardInputs).changes;
+      const credentialsChanged = reveal((olds as BusShardState).credentials) !== reveal((news as BusShardInputs).credentials);
       return { changes: changes.length > 0 || replaces.length > 0 || credentialsChanged, replaces, deleteBeforeReplace: replaces.length > 0 };
     },
-    async create(urn: pulumi.URN, inputs: EdgeFirewallInputs | BusRegistrationInputs) {
+    async create(urn: pulumi.URN, inputs: EdgeFirewallInputs | BusShardInputs) {
       const type = typeOf(urn);
-      const outs = type === EDGE_FIREWALL ? await applyEdge(inputs as EdgeFirewallInputs) : await applyRegistration(inputs as BusRegistrationInputs);
+      const outs = type === EDGE_FIREWALL ? await applyEdge(undefined, inputs as EdgeFirewallInputs) : await applyShard(undefined, inputs as BusShardInputs);
       return { id: idOf(type, inputs), outs };
     },
-    async update(_id: pulumi.ID, urn: pulumi.URN, _olds: unknown, news: EdgeFirewallInputs | BusRegistrationInputs) {
-      return { outs: typeOf(urn) === EDGE_FIREWALL ? await applyEdge(news as EdgeFirewallInputs) : await applyRegistration(news as BusRegistrationInputs) };
+    async update(_id: pulumi.ID, urn: pulumi.URN, olds: EdgeFirewallState | BusShardState, news: EdgeFirewallInputs | BusShardInputs) {
+      return { outs: typeOf(urn) === EDGE_FIREWALL ? await applyEdge(olds as EdgeFirewallState, news as EdgeFirewallInputs) : await applyShard(olds as BusShardState, news as BusShardInputs) };
     },
-    async read(id: pulumi.ID, urn: pulumi.URN, props?: EdgeFirewallState | BusRegistrationState) {
+    async read(id: pulumi.ID, urn: pulumi.URN, props?: EdgeFirewallState | BusShardState) {
       if (!props) throw new Error(`prichal provider: import is not supported (${urn}); run 'prichal up'`);
-      const live = typeOf(urn) === EDGE_FIREWALL ? await readEdge(props as EdgeFirewallState) : await readRegistration(props as BusRegistrationState);
+      const live = typeOf(urn) === EDGE_FIREWALL ? await readEdge(props as EdgeFirewallState) : await readShard(props as BusShardState);
       return live ? { id, props: live } : { id: '', props: {} };
     },
-    async delete(_id: pulumi.ID, urn: pulumi.URN, props: EdgeFirewallState | BusRegistrationState) {
+    async delete(_id: pulumi.ID, urn: pulumi.URN, props: EdgeFirewallState | BusShardState) {
       if (typeOf(urn) === EDGE_FIREWALL) {
         const e = props as EdgeFirewallState;
         await withEdge(e.edge, removeEdgeFirewall, {}, reveal(e.privateKey));
       } else {
-        const r = props as BusRegistrationState;
-        await busClient(r.bus, r.credentials).remove(r.registration.mnemonic);
+        const shard = props as BusShardState;
+        const client = busClient(shard.bus, shard.credentials);
+        await mapBounded(shard.entries, SHARD_CONCURRENCY, (entry) => client.remove(entry.mnemonic));
       }
     },
   };
