@@ -1,5 +1,4 @@
-// The engine path at scale (issue 11's measurements, today's resource model: one registration
-// per participant, one table per edge), on the lab, through the workflow functions the CLI
+// The engine path at scale (issue 11: registrations in shards, one table per edge), on the lab, through the workflow functions the CLI
 // calls: N synthetic participants in the test contour (bench vhosts, so the sample's stay
 // untouched) — first up, no-change preview (no refresh), refresh, and the same estate's drift;
 // against the direct path (firewall apply + bus ensure) measured in the same run. Prints state
@@ -61,7 +60,8 @@ async function main() {
     console.log(`refresh: ${s(refresh)}`);
     const [drift] = await timed(() => checks({ kind: 'drift', inventory: dir }));
     console.log(`drift of the same estate: ${s(drift)} — no-change preview ÷ drift ${(preview / drift).toFixed(2)} (target ≤ 5)`);
-    console.log(`state: ${(await sizeOf(backend) / 1e6).toFixed(1)} MB on the file backend; peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+    const stateFile = (await stat(path.join(backend, '.pulumi', 'stacks', 'prichal', 'test.json'))).size;
+    console.log(`state: ${(stateFile / 1e6).toFixed(1)} MB (the stack's checkpoint; ${(await sizeOf(backend) / 1e6).toFixed(1)} MB with the backend's history and backups); peak RSS of this process (the program runs in it) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
     const [destroy] = await timed(() => engineCommand({ action: 'destroy', inventory: dir, contour: 'test' }));
     console.log(`destroy: ${s(destroy)}`);
   } finally {

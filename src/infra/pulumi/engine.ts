@@ -22,7 +22,7 @@ import { flowElement } from '../../render/index.js';
 import { PROJECT_ROOT } from '../../project.js';
 import { PASSPHRASE_SECRET, readSecret } from '../secrets.js';
 import { definePrichal, firewallName, shardName, type GatewayMode } from './program.js';
-import { BUS_REGISTRATIONS, EDGE_FIREWALL, busShardUpdate, edgeFirewallChanges, shardOf, type ResourceChange } from './resources.js';
+import { BUS_REGISTRATIONS, EDGE_FIREWALL, busShardUpdate, edgeFirewallChanges, shardOf, unpackEdge, type PackedEdge, type ResourceChange } from './resources.js';
 
 export const PROJECT = 'prichal';
 
@@ -164,9 +164,9 @@ export function participantTargets(contour: ContourName, plan: Plan, participant
 
 /** The edges as the stack's state last applied them (from the deployment the backend holds). */
 async function recordedEdges(stack: Stack): Promise<Map<string, PlannedEdge>> {
-  const deployment = (await stack.exportStack()).deployment as { resources?: Array<{ type: string; outputs?: { edge?: PlannedEdge } }> };
+  const deployment = (await stack.exportStack()).deployment as { resources?: Array<{ type: string; outputs?: { edge?: PackedEdge } }> };
   const out = new Map<string, PlannedEdge>();
-  for (const r of deployment.resources ?? []) if (r.type === EDGE_FIREWALL && r.outputs?.edge) out.set(r.outputs.edge.id, r.outputs.edge);
+  for (const r of deployment.resources ?? []) if (r.type === EDGE_FIREWALL && r.outputs?.edge) out.set(r.outputs.edge.id, unpackEdge(r.outputs.edge));
   return out;
 }
 
@@ -242,7 +242,7 @@ function describe(type: string, name: string, op: OpType, olds: any, news: any, 
     changes = news ? ((news.differences ?? []) as ResourceChange[]) : [{ message: `${name} is gone from the live system` }];
   } else if (type === EDGE_FIREWALL) {
     const edge = plan.edges.find((e) => firewallName(e.id) === name);
-    if (op === 'update' && olds?.edge && news?.edge) changes = edgeFirewallChanges(olds, news);
+    if (op === 'update' && olds?.edge && news?.edge) changes = edgeFirewallChanges({ ...olds, edge: unpackEdge(olds.edge) }, { ...news, edge: unpackEdge(news.edge) });
     else if (edge) changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) => ({ participant, message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table` }));
   } else if (type === BUS_REGISTRATIONS) {
     if (op === 'delete') changes = ((olds?.entries ?? []) as Array<{ participant: string; mnemonic: string }>).map((e) => ({ participant: e.participant, message: `remove registration ${e.mnemonic}` }));

@@ -25,6 +25,9 @@ import {
   edgeFirewallChanges,
   effectiveEdge,
   elementOwners,
+  packEdge,
+  unpackEdge,
+  type PackedEdge,
   type BusEndpoint,
   type BusShardInputs,
   type BusShardState,
@@ -61,13 +64,18 @@ function typeOf(urn: string): string {
 
 // ---- edge firewall -------------------------------------------------------------------------
 
-async function applyEdge(olds: EdgeFirewallState | undefined, inputs: EdgeFirewallInputs): Promise<EdgeFirewallState> {
+/** The engine's properties carry the edge packed (resources.ts): unpacked on the way in, packed on the way out. */
+type Wire<T extends { edge: unknown }> = Omit<T, 'edge'> & { edge: PackedEdge };
+const fromWire = <T extends { edge: unknown }>(props: Wire<T>) => ({ ...props, edge: unpackEdge(props.edge) }) as unknown as T;
+const toWire = (state: EdgeFirewallState): Wire<EdgeFirewallState> => ({ ...state, edge: packEdge(state.edge) });
+
+async function applyEdge(olds: EdgeFirewallState | undefined, inputs: EdgeFirewallInputs): Promise<Wire<EdgeFirewallState>> {
   const edge = effectiveEdge(olds, inputs);
   await withEdge(edge, (conn) => applyEdgeFirewall(conn, edge), {}, reveal(inputs.privateKey));
-  return { edge, privateKey: secret(inputs.privateKey) as string, differences: [] };
+  return toWire({ edge, privateKey: secret(inputs.privateKey) as string, differences: [] });
 }
 
-async function readEdge(props: EdgeFirewallState): Promise<EdgeFirewallState | undefined> {
+async function readEdge(props: EdgeFirewallState): Promise<Wire<EdgeFirewallState> | undefined> {
   const live = await withEdge(props.edge, readTable, {}, reveal(props.privateKey));
   if (!live) return undefined;
   const owners = elementOwners(props.edge);
@@ -75,7 +83,7 @@ async function readEdge(props: EdgeFirewallState): Promise<EdgeFirewallState | u
     const participant = d.element ? owners.get(d.element) : undefined;
     return { ...(participant ? { participant } : {}), message: d.message };
   });
-  return { ...props, privateKey: secret(props.privateKey) as string, differences };
+  return toWire({ ...props, privateKey: secret(props.privateKey) as string, differences });
 }
 
 // ---- bus registrations, one shard ----------------------------------------------------------
@@ -132,17 +140,13 @@ async function readShard(props: BusShardState): Promise<BusShardState | undefine
 
 // ---- the provider --------------------------------------------------------------------------
 
-function idOf(type: string, inputs: EdgeFirewallInputs | BusShardInputs): string {
-  return type === EDGE_FIREWALL ? (inputs as EdgeFirewallInputs).edge.id : `${(inputs as BusShardInputs).bus.vhost}/shard-${(inputs as BusShardInputs).shard}`;
-}
-
 export function prichalProvider(version: string): provider.Provider {
   return {
     version,
-    async diff(_id: pulumi.ID, urn: pulumi.URN, olds: EdgeFirewallState | BusShardState, news: EdgeFirewallInputs | BusShardInputs) {
+    async diff(_id: pulumi.ID, urn: pulumi.URN, olds: Wire<EdgeFirewallState> | BusShardState, news: Wire<EdgeFirewallInputs> | BusShardInputs) {
       if (typeOf(urn) === EDGE_FIREWALL) {
-        const changes = edgeFirewallChanges(olds as EdgeFirewallState, news as EdgeFirewallInputs);
-        const keyChanged = reveal((olds as EdgeFirewallState).privateKey) !== reveal((news as EdgeFirewallInputs).privateKey);
+        const changes = edgeFirewallChanges(fromWire(olds as Wire<EdgeFirewallState>), fromWire(news as Wire<EdgeFirewallInputs>));
+        const keyChanged = reveal((olds as Wire<EdgeFirewallState>).privateKey) !== reveal((news as Wire<EdgeFirewallInputs>).privateKey);
         return { changes: changes.length > 0 || keyChanged };
       }
       const replaces = busShardReplaces(olds as BusShardState, news as BusShardInputs);
@@ -150,22 +154,24 @@ export function prichalProvider(version: string): provider.Provider {
       const credentialsChanged = reveal((olds as BusShardState).credentials) !== reveal((news as BusShardInputs).credentials);
       return { changes: changes.length > 0 || replaces.length > 0 || credentialsChanged, replaces, deleteBeforeReplace: replaces.length > 0 };
     },
-    async create(urn: pulumi.URN, inputs: EdgeFirewallInputs | BusShardInputs) {
+    async create(urn: pulumi.URN, inputs: Wire<EdgeFirewallInputs> | BusShardInputs) {
       const type = typeOf(urn);
-      const outs = type === EDGE_FIREWALL ? await applyEdge(undefined, inputs as EdgeFirewallInputs) : await applyShard(undefined, inputs as BusShardInputs);
-      return { id: idOf(type, inputs), outs };
+      if (type === EDGE_FIREWALL) return { id: (inputs as Wire<EdgeFirewallInputs>).edge.id, outs: await applyEdge(undefined, fromWire(inputs as Wire<EdgeFirewallInputs>)) };
+      const shard = inputs as BusShardInputs;
+      return { id: `${shard.bus.vhost}/shard-${shard.shard}`, outs: await applyShard(undefined, shard) };
     },
-    async update(_id: pulumi.ID, urn: pulumi.URN, olds: EdgeFirewallState | BusShardState, news: EdgeFirewallInputs | BusShardInputs) {
-      return { outs: typeOf(urn) === EDGE_FIREWALL ? await applyEdge(olds as EdgeFirewallState, news as EdgeFirewallInputs) : await applyShard(olds as BusShardState, news as BusShardInputs) };
+    async update(_id: pulumi.ID, urn: pulumi.URN, olds: Wire<EdgeFirewallState> | BusShardState, news: Wire<EdgeFirewallInputs> | BusShardInputs) {
+      if (typeOf(urn) === EDGE_FIREWALL) return { outs: await applyEdge(fromWire(olds as Wire<EdgeFirewallState>), fromWire(news as Wire<EdgeFirewallInputs>)) };
+      return { outs: await applyShard(olds as BusShardState, news as BusShardInputs) };
     },
-    async read(id: pulumi.ID, urn: pulumi.URN, props?: EdgeFirewallState | BusShardState) {
+    async read(id: pulumi.ID, urn: pulumi.URN, props?: Wire<EdgeFirewallState> | BusShardState) {
       if (!props) throw new Error(`prichal provider: import is not supported (${urn}); run 'prichal up'`);
-      const live = typeOf(urn) === EDGE_FIREWALL ? await readEdge(props as EdgeFirewallState) : await readShard(props as BusShardState);
+      const live = typeOf(urn) === EDGE_FIREWALL ? await readEdge(fromWire(props as Wire<EdgeFirewallState>)) : await readShard(props as BusShardState);
       return live ? { id, props: live } : { id: '', props: {} };
     },
-    async delete(_id: pulumi.ID, urn: pulumi.URN, props: EdgeFirewallState | BusShardState) {
+    async delete(_id: pulumi.ID, urn: pulumi.URN, props: Wire<EdgeFirewallState> | BusShardState) {
       if (typeOf(urn) === EDGE_FIREWALL) {
-        const e = props as EdgeFirewallState;
+        const e = fromWire(props as Wire<EdgeFirewallState>);
         await withEdge(e.edge, removeEdgeFirewall, {}, reveal(e.privateKey));
       } else {
         const shard = props as BusShardState;

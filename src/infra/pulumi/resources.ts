@@ -88,6 +88,25 @@ export interface BusEndpoint {
   vhost: string;
 }
 
+/**
+ * The edge as the engine carries it (the EdgeFirewall's `edge` property): each flow one string,
+ * "participant contour source destination port [endpoint]". Measured at 1,000 participants
+ * (10,000 flows): as objects, the engine spent 7 s of a 17 s no-change preview on this one
+ * resource; the cost grows with the number of property values, not their bytes.
+ */
+export type PackedEdge = Omit<PlannedEdge, 'ingress' | 'egress'> & { ingress: string[]; egress: string[] };
+
+// No field holds whitespace: ids and endpoints are schema patterns, the rest addresses and numbers.
+const packFlow = (f: Flow) => [f.participant, f.contour, f.source, f.destination, f.port, ...(f.endpoint ? [f.endpoint] : [])].join(' ');
+
+function unpackFlow(text: string): Flow {
+  const [participant, contour, source, destination, port, endpoint] = text.split(' ');
+  return { source: source!, destination: destination!, port: Number(port), participant: participant!, contour: contour as Flow['contour'], ...(endpoint ? { endpoint } : {}) };
+}
+
+export const packEdge = (edge: PlannedEdge): PackedEdge => ({ ...edge, ingress: edge.ingress.map(packFlow), egress: edge.egress.map(packFlow) });
+export const unpackEdge = (edge: PackedEdge): PlannedEdge => ({ ...edge, ingress: edge.ingress.map(unpackFlow), egress: edge.egress.map(unpackFlow) });
+
 /** Element → participant, from the plan's flows (both sets). */
 export function elementOwners(edge: PlannedEdge): Map<string, string> {
   return new Map([...edge.ingress, ...edge.egress].map((f) => [flowElement(f), f.participant]));
@@ -201,7 +220,7 @@ export class EdgeFirewall extends pulumi.CustomResource {
   declare readonly differences: pulumi.Output<ResourceChange[]>;
 
   constructor(name: string, args: { edge: PlannedEdge; privateKey: pulumi.Input<string>; scope?: string }, opts?: pulumi.CustomResourceOptions) {
-    super(EDGE_FIREWALL, name, { edge: args.edge, privateKey: pulumi.secret(args.privateKey), scope: args.scope ?? null, differences: undefined }, { ...opts, additionalSecretOutputs: ['privateKey'] });
+    super(EDGE_FIREWALL, name, { edge: packEdge(args.edge), privateKey: pulumi.secret(args.privateKey), scope: args.scope ?? null, differences: undefined }, { ...opts, additionalSecretOutputs: ['privateKey'] });
   }
 }
 
