@@ -25,7 +25,7 @@ import type { Plan } from '../src/plan/index.js';
 import { BusClient } from '../src/infra/bus.js';
 import { readCredentials } from '../src/infra/secrets.js';
 import { PROJECT_ROOT } from '../src/project.js';
-import { busAdmin } from './bus-admin.js';
+import { busAdmin, deleteUsers } from './bus-admin.js';
 import { writeSyntheticInventory } from './synthetic.js';
 
 const COUNT = Number(process.env.BENCH_DRIFT_PARTICIPANTS ?? 1000);
@@ -169,7 +169,7 @@ async function main() {
     const op = sample.validation.inventory.operator!.value;
     const users = Array.from({ length: COUNT }, (_, i) => `ORG_${String(i).padStart(5, '0')}`);
     for (const c of ['test', 'prod'] as const) await busAdmin('DELETE', op.contours[c].bus.url, `/vhosts/${VHOSTS[c]}`, op.contours[c].bus.credentials);
-    await busAdmin('POST', op.contours.test.bus.url, '/users/bulk-delete', op.contours.test.bus.credentials, { users });
+    await deleteUsers(op.contours.test.bus.url, users, op.contours.test.bus.credentials);
     await rm(dir, { recursive: true, force: true });
   }
 }

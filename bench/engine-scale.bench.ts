@@ -12,7 +12,7 @@ import { engineCommand } from '../src/workflows/engine.js';
 import { bus, firewall } from '../src/workflows/live.js';
 import { readCredentials } from '../src/infra/secrets.js';
 import { PROJECT_ROOT } from '../src/project.js';
-import { busAdmin } from './bus-admin.js';
+import { busAdmin, deleteUsers } from './bus-admin.js';
 import { writeSyntheticInventory } from './synthetic.js';
 
 const COUNT = Number(process.env.BENCH_ENGINE_PARTICIPANTS ?? 1000);
@@ -69,7 +69,7 @@ async function main() {
     await busAdmin('DELETE', url, `/vhosts/${VHOST}`, 'busTest');
     const users = Array.from({ length: COUNT }, (_, i) => `ORG_${String(i).padStart(5, '0')}`);
     // destroy already removed them when it ran; after a failure they may remain.
-    await busAdmin('POST', url, '/users/bulk-delete', 'busTest', { users }).catch(() => {});
+    await deleteUsers(url, users, 'busTest').catch(() => {});
     await firewall({ action: 'apply', inventory: path.join(PROJECT_ROOT, 'inventory'), log: quiet });
     await rm(work, { recursive: true, force: true });
   }

@@ -48,14 +48,15 @@ export function syntheticParticipant(i: number) {
   };
 }
 
-/** Writes the inventory to `dir` (operator.yaml copied from the sample) and returns the file count. */
-export async function writeSyntheticInventory(dir: string, count: number): Promise<number> {
+/** Writes the inventory to `dir` (operator.yaml copied from the sample) and returns the file count. `testOnly`: no prod registrations. */
+export async function writeSyntheticInventory(dir: string, count: number, options: { testOnly?: boolean } = {}): Promise<number> {
   await mkdir(path.join(dir, 'participants'), { recursive: true });
   await cp(path.join(PROJECT_ROOT, 'inventory', 'operator.yaml'), path.join(dir, 'operator.yaml'));
   const gateways: Record<'test' | 'prod', Record<string, string>> = { test: {}, prod: {} };
   const batch: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
-    const p = syntheticParticipant(i);
+    const p: Partial<ReturnType<typeof syntheticParticipant>['registrations']> & ReturnType<typeof syntheticParticipant> = syntheticParticipant(i);
+    if (options.testOnly) delete (p.registrations as Partial<typeof p.registrations>).prod;
     gateways.test[p.id] = formatAddress(((10 << 24) | (210 << 16)) + 2 + i);
     gateways.prod[p.id] = formatAddress(((10 << 24) | (220 << 16)) + 2 + i);
     batch.push(writeFile(path.join(dir, 'participants', `${p.id}.yaml`), stringify(p)));

@@ -12,9 +12,12 @@ bin/prichal lab up >/dev/null
 node dist/bench/firewall.bench.js
 echo "== drift (issue 5)"
 node dist/bench/drift.bench.js
-echo "== Pulumi program under mocks (issue 4)"
-node dist/bench/pulumi.bench.js
+echo "== Pulumi program under mocks (issues 4 and 11)"
+node dist/bench/pulumi.bench.js 1000 pulumi
+node dist/bench/pulumi.bench.js 10000 pulumi
+node dist/bench/pulumi.bench.js 10000 external
 echo "== Pulumi engine, real, on the lab (issue 9)"
 node dist/bench/engine.bench.js
-echo "== Pulumi engine at scale: 1,000 participants, today's resource model (issue 11)"
-node dist/bench/engine-scale.bench.js
+echo "== Pulumi engine at scale, on the lab (issue 11): 1,000 participants, then 10,000"
+BENCH_ENGINE_PARTICIPANTS=1000 node dist/bench/engine-scale.bench.js
+BENCH_ENGINE_PARTICIPANTS=10000 node dist/bench/engine-scale.bench.js

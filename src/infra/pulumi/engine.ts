@@ -11,7 +11,7 @@
 //     machine with the secrets works.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml } from 'yaml';
@@ -90,11 +90,22 @@ export class StackLockedError extends Error {
     readonly contour: string,
     readonly holders: LockHolder[],
   ) {
-    const who = holders.map((h) => `${h.user}@${h.host} (pid ${h.pid}) since ${h.since}`).join('; ') || 'another run';
+    const who = holders.map((h) => `${h.user}@${h.host} (pid ${h.pid}) since ${h.since}${isStale(h) ? ' — that process is no longer running on this host: the lock is stale' : ''}`).join('; ') || 'another run';
     super(
       `the ${contour} stack is locked by ${who}: another prichal or pulumi run is changing it. Nothing was changed. ` +
         `Wait for it to finish. If that process is gone (check on its host: ps -p <pid>), clear the stale lock with 'prichal unlock --contour ${contour} --yes' and run again.`,
     );
+  }
+}
+
+/** A lock taken on this host by a process that no longer runs (a run that was killed or crashed). */
+function isStale(holder: LockHolder): boolean {
+  if (holder.host !== hostname()) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
@@ -194,6 +205,19 @@ async function pulumiCommand(binary: string | undefined): Promise<PulumiCommand>
 
 const PULUMI_SDK_VERSION = () => (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', '@pulumi', 'pulumi', 'package.json'), 'utf8')) as { version: string }).version;
 
+/**
+ * The checkpoint policy. A self-managed backend rewrites the whole state after every step; with
+ * them skipped, the state is written once, at the end, and a run that dies records nothing of
+ * what it did. That is safe only when every create tolerates objects that already exist, so the
+ * re-run converges (test/integration/engine-interrupted.test.ts kills a large first apply to
+ * prove it): true of Prichal's provider (edge tables, bus shards), not of @pulumi/docker, whose
+ * create fails on a container name in use. So: skipped unless Prichal runs the gateways itself;
+ * PRICHAL_PULUMI_CHECKPOINTS=every-step keeps them always.
+ */
+export function skipCheckpoints(gateways: GatewayMode): boolean {
+  return gateways === 'external' && process.env.PRICHAL_PULUMI_CHECKPOINTS !== 'every-step';
+}
+
 async function openStack(request: EngineRequest): Promise<Stack> {
   const { contour, plan, operator } = request;
   const secrets = new Map<string, string>();
@@ -220,6 +244,7 @@ async function openStack(request: EngineRequest): Promise<Stack> {
     PULUMI_SKIP_UPDATE_CHECK: 'true',
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
     PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true',
+    PULUMI_SKIP_CHECKPOINTS: String(skipCheckpoints(request.gateways)),
     // The provider plugin (bin/pulumi-resource-prichal) and the engine are found on PATH.
     PATH: [path.join(PROJECT_ROOT, 'bin'), ...(pulumiDir ? [pulumiDir] : []), process.env.PATH ?? ''].join(path.delimiter),
   };
