@@ -1,6 +1,8 @@
 // The pure half of the engine path: what a preview says changes (the provider's diff and the
 // CLI's report share these functions), which URNs `--participant` targets, and backend URLs
 // printed without their password.
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { lockHolders, participantTargets, redactUrl, StackLockedError } from '../src/infra/pulumi/engine.js';
 import { BUS_SHARDS, busShardReplaces, busShardUpdate, edgeFirewallChanges, effectiveEdge, shardOf, type BusShardInputs, type ShardEntry } from '../src/infra/pulumi/resources.js';
@@ -158,6 +160,14 @@ describe('lockHolders', () => {
     const line = 'postgres://****:****@127.0.0.1:55432/db/.pulumi/locks/organization/prichal/test/x.json: created by root@vm (pid 4242) at 2026-11-23T02:30:00Z';
     const text = `error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with \`pulumi cancel\`.\n  ${line}\nstderr: ${line}`;
     expect(lockHolders(text)).toEqual([{ user: 'root', host: 'vm', pid: 4242, since: '2026-11-23T02:30:00Z' }]);
-    expect(new StackLockedError('test', lockHolders(text)).message).toMatch(/^the test stack is locked by root@vm \(pid 4242\) since 2026-11-23T02:30:00Z: /);
+    const elsewhere = lockHolders(text.replaceAll('root@vm', 'root@other-host'));
+    expect(new StackLockedError('test', elsewhere).message).toMatch(/^the test stack is locked by root@other-host \(pid 4242\) since 2026-11-23T02:30:00Z: /);
+  });
+
+  it('says a lock is stale when its holder was on this host and its process is gone, never while it runs', () => {
+    const gone = spawnSync('true').pid!;
+    const holder = (pid: number) => ({ user: 'root', host: hostname(), pid, since: '2026-11-23T02:30:00Z' });
+    expect(new StackLockedError('test', [holder(gone)]).message).toContain(`(pid ${gone}) since 2026-11-23T02:30:00Z — that process is no longer running on this host: the lock is stale`);
+    expect(new StackLockedError('test', [holder(process.pid)]).message).not.toContain('the lock is stale');
   });
 });

@@ -2,7 +2,7 @@
 // a run that dies records nothing of what it did. "Nothing is lost" rests on the providers: every
 // create tolerates objects that already exist and every apply converges. Proven here on a large
 // first apply — 300 synthetic participants in vhosts of their own — killed midway with SIGKILL to
-// its whole process group (a crash: no clean-up runs), then: the stale lock is named as such and
+// its whole process group (a crash: no clean-up runs), then: no orphaned provider plugin, the stale lock is named as such and
 // cleared, the re-run converges, a refreshing preview finds nothing to change, and drift finds
 // the bus and the edge tables exactly as planned.
 import { execa } from 'execa';
@@ -82,6 +82,10 @@ describe('an up killed midway through a large first apply', () => {
     const result = await up;
     expect(killed, `the up ended before it could be interrupted (exit ${result.exitCode}): ${result.stderr.slice(-500)}`).toBe(true);
     expect(result.signal).toBe('SIGKILL');
+    // The provider plugins the dead engine started notice their parent is gone and exit.
+    const plugins = async () => (await execa('pgrep', ['-f', 'dist/src/infra/pulumi/provider-main.js'], { reject: false })).stdout.trim();
+    for (const deadline = Date.now() + 10_000; (await plugins()) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+    expect(await plugins()).toBe('');
     const partial = await registered();
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(COUNT);
