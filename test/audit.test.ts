@@ -24,7 +24,7 @@ async function audit(edits: Edit[], at = '2026-11-23'): Promise<CheckResult> {
   const dir = edits.length ? await inventoryWith(edits) : SAMPLE_INVENTORY;
   if (edits.length) dirs.push(dir);
   const checked = await checkInventory(dir, at);
-  return runChecks({ kind: 'audit', at, inventory: checked.validation.inventory, plan: checked.plan! });
+  return runChecks({ kind: 'audit', at, inventory: checked.validation.inventory, plan: checked.plan!, validation: checked.findings });
 }
 const brief = (r: CheckResult) => r.findings.map((f) => `${f.requirement} ${f.participant} ${f.severity}`).sort();
 const P = (id: string) => `participants/${id}.yaml`;

@@ -2,7 +2,7 @@
 // failure is a named error thrown by the stage that knows what went wrong, and only here does
 // it become an exit code.
 //   0 done / valid / requirements met
-//   1 findings: an invalid inventory, requirements not met, a gate that refused (promotion, a stack locked by another run)
+//   1 findings: an invalid inventory (documents, coverage, audit, drift), requirements not met, a gate that refused (promotion, a stack locked by another run)
 //   2 usage: wrong invocation, a missing folder or declaration the command needs
 //   3 not everything checked (drift: a host that could not be read)
 //   4 a live system failed: SSH, the firewall apply (rolled back), the bus, Docker, the engine
@@ -16,7 +16,7 @@ import { MissingDataError } from '../docs/index.js';
 import { ProbeError } from '../plan/index.js';
 import { InventoryNotFoundError } from '../requirements/index.js';
 import { EXIT_CODES } from '../drift/model.js';
-import { UsageError } from '../workflows/errors.js';
+import { InvalidInventoryError, UsageError } from '../workflows/errors.js';
 
 export const EXIT = EXIT_CODES;
 
@@ -30,6 +30,7 @@ const EXIT_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => 
   [PromotionRefusedError, EXIT.findings],
   [StackLockedError, EXIT.findings],
   [MissingDataError, EXIT.findings],
+  [InvalidInventoryError, EXIT.findings],
   [SshError, EXIT.failure],
   [FirewallApplyError, EXIT.failure],
   [BusError, EXIT.failure],

@@ -15,6 +15,7 @@ import { engineCommand } from '../workflows/engine.js';
 import type { EngineAction, StepReport } from '../infra/pulumi/engine.js';
 import { createInterface } from 'node:readline/promises';
 import { EXIT, exitCodeOf, UsageError } from './errors.js';
+import { InvalidInventoryError } from '../workflows/errors.js';
 
 type Format = 'text' | 'json';
 interface Common {
@@ -227,6 +228,8 @@ function progress(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+const jsonRequested = (argv: readonly string[]) => argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -238,6 +241,8 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     process.stderr.write(`prichal: ${error instanceof Error ? error.message : String(error)}\n`);
+    // With --format json, stdout still carries JSON: the findings that stopped the command.
+    if (error instanceof InvalidInventoryError && jsonRequested(argv)) process.stdout.write(`${JSON.stringify({ error: 'the inventory does not validate', findings: error.findings }, null, 2)}\n`);
     return exitCodeOf(error);
   }
 }

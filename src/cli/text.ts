@@ -48,7 +48,7 @@ export function checksText({ result, files }: { result: CheckResult; files: stri
   const s = summary(result);
   const lines = [`${result.kind}: ${s.status} — ${s.errors} errors, ${s.warnings} warnings, ${s.waived} waived, ${s.unchecked} not checked`];
   for (const u of result.unchecked) lines.push(`  NOT CHECKED ${u.subject} (${u.requirements.join(', ')}): ${u.reason}`);
-  for (const f of result.findings) lines.push(`  ${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.requirement.padEnd(5)} ${(f.participant || f.subject).padEnd(22)} ${f.contour ? `[${f.contour}] ` : ''}${f.message}`);
+  for (const f of result.findings) lines.push(`  ${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.requirement.padEnd(5)} ${(f.participant || (f.file ? `${f.file}:${f.line}` : f.subject)).padEnd(22)} ${f.contour ? `[${f.contour}] ` : ''}${f.message}`);
   for (const f of result.waived) lines.push(`  WAIVED ${f.requirement} ${f.participant}: ${f.message} (${f.waiver!.reason}; ${f.waiver!.owner}, until ${f.waiver!.expires})`);
   if (result.trend) lines.push(`  trend: ${result.trend.new} new, ${result.trend.fixed} fixed, ${result.trend.persisting} persisting`);
   for (const f of files) lines.push(`  wrote ${f}`);

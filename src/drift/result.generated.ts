@@ -4,6 +4,7 @@
  * Requirement id (requirements.md).
  */
 export type Requirement =
+  | 'INV-1'
   | 'CH-1'
   | 'CH-2'
   | 'CH-3'

@@ -1,10 +1,11 @@
 // Runs audit and drift into one CheckResult: collects live state concurrently (bounded),
 // evaluates the catalogue, applies waivers, and never reports what it could not read as compliant.
 import { collectBus, collectEdges, collectGateways } from '../collect/index.js';
-import { CONTOURS, type Inventory, type OperatorFile } from '../inventory/index.js';
+import { CONTOURS, type Finding, type Inventory, type OperatorFile } from '../inventory/index.js';
 import type { Plan } from '../plan/index.js';
 import { gatewaySpec, type GatewaySpec } from '../render/index.js';
 import { auditInventory } from './audit.js';
+import { inventoryFindings } from './inventory.js';
 import { checkBus, checkEdge, checkGateways, ownerIndex } from './live.js';
 import { RESULT_VERSION, sortRequirementFindings, type CheckResult, type RequirementFinding, type Unchecked } from './model.js';
 import { INVENTORY_REQUIREMENTS, LIVE_REQUIREMENTS, type RequirementId } from '../requirements/index.js';
@@ -100,6 +101,8 @@ export interface RunOptions {
   at: string;
   inventory: Inventory;
   plan: Plan;
+  /** The inventory's validation findings (reported as INV-1 in every run). */
+  validation: readonly Finding[];
   drift?: DriftOptions;
 }
 
@@ -109,7 +112,8 @@ export async function runChecks(options: RunOptions): Promise<CheckResult> {
   let findings: RequirementFinding[] = [];
   let unchecked: Unchecked[] = [];
   let reads: CheckResult['reads'];
-  const requirements = new Set<RequirementId>();
+  const requirements = new Set<RequirementId>(['INV-1']);
+  findings.push(...inventoryFindings(options.validation));
   if (kind !== 'drift') {
     const auditStart = performance.now();
     findings.push(...auditInventory(inventory, at));

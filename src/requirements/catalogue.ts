@@ -5,6 +5,10 @@
 import { cite } from './regulations.js';
 
 export const REQUIREMENTS = {
+  // Not a regulation's: every report stands on a readable, valid inventory. An inventory that
+  // does not validate, or a file that cannot be read, is a finding of every run — never skipped
+  // (requirements.md, exit codes).
+  'INV-1': { title: 'Inventory readable and valid', source: 'validation', reads: 'every run' },
   'CH-1': { title: 'Channel is ViPNet or a dedicated leased line', source: `${cite('portal', '9.1')}, ${cite('portal', '3.1.6.1')}`, reads: 'inventory' },
   'CH-2': { title: 'ViPNet product certified and its certificate valid', source: cite('portal', '9.1'), reads: 'inventory' },
   'CH-3': { title: 'Leased line documented (provider, circuit, Appendix 10)', source: cite('portal', '3.1.6.1'), reads: 'inventory' },

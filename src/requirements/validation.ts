@@ -1,9 +1,22 @@
 // Validation's rules that are requirements: findings with file and line at `prichal validate`,
 // decided by the same checks as audit and drift (checks.ts). Run by checkInventory after the
 // structural rules of the inventory stage.
-import { type Rule } from '../inventory/index.js';
+import { type FindingCode, type Rule } from '../inventory/index.js';
+import type { RequirementId } from './catalogue.js';
 import { agreementsRequired, certificateState, leasedLineGaps, missingAgreements, needsCoordinator, productionAllowed } from './checks.js';
 import { cite } from './regulations.js';
+
+/**
+ * The validation codes that are requirements (the rules below): audit reports them under these
+ * ids from the same checks. Every other validation finding is INV-1, in every run.
+ */
+export const REQUIREMENT_OF_CODE: Partial<Record<FindingCode, RequirementId>> = {
+  'contour-order': 'BUS-2',
+  'coordinator-required': 'ORG-2',
+  'agreement-missing': 'ORG-1',
+  'leased-line-incomplete': 'CH-3',
+  'certificate-expiry': 'SIG-1',
+};
 
 /** BUS-2 in the inventory: `contour-order`. */
 export const productionAfterTest: Rule = (inventory, findings) => {

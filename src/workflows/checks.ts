@@ -24,6 +24,7 @@ export async function checks(options: { kind: CheckResult['kind']; inventory: st
     at: checked.at,
     inventory: checked.validation.inventory,
     plan,
+    validation: checked.findings,
     ...(options.kind === 'audit'
       ? {}
       : {

@@ -9,7 +9,7 @@ import { contourGatewaySpecs, ensureGateways } from '../infra/gateways.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } from './context.js';
 import { probeParticipant } from './live.js';
-import { UsageError } from './errors.js';
+import { InvalidInventoryError, UsageError } from './errors.js';
 import { checkInventory, cite, productionAllowed } from '../requirements/index.js';
 
 async function readProbe(dir: string, contour: ContourName, id: string): Promise<ProbeProtocol | undefined> {
@@ -55,7 +55,7 @@ export async function docs(options: { inventory: string; participant?: string; a
   if (!options.participant && !options.all) throw new UsageError('name a participant (--participant ID) or --all');
   if (options.kind && !DOCUMENT_KINDS.includes(options.kind as DocumentKind)) throw new UsageError(`--kind must be one of ${DOCUMENT_KINDS.join(', ')}`);
   const checked = await checkInventory(options.inventory);
-  if (!checked.ok || !checked.plan) throw new UsageError("the inventory does not validate; run 'prichal validate'");
+  if (!checked.ok || !checked.plan) throw new InvalidInventoryError(checked.findings, 'no document is written, none could be backed by it');
   const inventory = checked.validation.inventory;
   const ids = options.all ? inventory.participants.map((p) => p.value.id).sort() : [options.participant!];
   return writeDocuments({ plan: checked.plan, operator: inventory.operator!.value, inventory }, ids, options.kind ? [options.kind as DocumentKind] : undefined, { out: options.out, probes: options.probes ?? path.join(path.dirname(options.out), 'probes'), pdf: options.pdf });
@@ -63,6 +63,8 @@ export async function docs(options: { inventory: string; participant?: string; a
 
 export async function coverageCommand(options: { inventory: string; out?: string }) {
   const checked = await checkInventory(options.inventory);
+  // A participant whose file cannot be read would be missing from the shares: no statistics then.
+  if (!checked.ok) throw new InvalidInventoryError(checked.findings, 'no statistics: a participant that cannot be read would be missing from every share');
   const result = coverage(checked.validation.inventory);
   const markdown = coverageMarkdown(result);
   if (options.out) {

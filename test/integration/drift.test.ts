@@ -38,7 +38,7 @@ async function onboard(): Promise<void> {
 }
 
 const drift = (): Promise<CheckResult> =>
-  runChecks({ kind: 'drift', at: '2026-11-23', inventory, plan, drift: { gateways: operator.gateways } });
+  runChecks({ kind: 'drift', at: '2026-11-23', inventory, plan, validation: [], drift: { gateways: operator.gateways } });
 
 const brief = (r: CheckResult) => r.findings.map((f) => `${f.requirement} ${f.participant ?? f.subject}${f.contour ? ` ${f.contour}` : ''}`).sort();
 
@@ -173,6 +173,21 @@ describe('drift on the lab', () => {
       }
       expect(of('test').filter((m) => m === 'attached to prichal-gw-test, planned acme-gw-test')).toHaveLength(plan.contours.test.registrations.length);
       expect(of('prod').filter((m) => m.startsWith('attached to'))).toEqual([]);
+    } finally {
+      await removeInventory(dir);
+    }
+  });
+
+  it('reports a participant file it cannot read as INV-1 with file and line (exit 1), never leaves it out silently', async () => {
+    const dir = await inventoryWith([{ file: 'participants/tmn-sosh-12.yaml', from: 'name: ', to: 'name: [unclosed ' }]);
+    try {
+      const r = await prichal(['drift', '--inventory', dir, '--format', 'json']);
+      expect(r.code, r.stderr).toBe(1);
+      const result = JSON.parse(r.stdout) as CheckResult;
+      const inv = result.findings.filter((f) => f.requirement === 'INV-1');
+      expect(inv.map((f) => f.file)).toEqual(['participants/tmn-sosh-12.yaml']);
+      expect(inv[0]!.line).toBeGreaterThanOrEqual(1);
+      expect(result.requirements).toContain('INV-1');
     } finally {
       await removeInventory(dir);
     }

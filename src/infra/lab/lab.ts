@@ -188,6 +188,23 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   return topology;
 }
 
+/**
+ * rabbitmqctl reading a password from `docker exec -i`'s stdin: on a busy Docker engine the
+ * input is now and then not delivered ("Password is not provided via argument or stdin", seen
+ * once in a CI run after a heavy test); the command is idempotent, so it is tried again.
+ */
+async function withPasswordOnStdin(args: string[], password: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await docker(args, { input: password });
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !/Password is not provided/.test((error as Error).message)) throw error;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
 async function waitForBus(topology: LabTopology, operator: OperatorFile, log: Log): Promise<void> {
   const container = topology.bus.container;
   await docker(['exec', container, 'rabbitmqctl', 'await_startup', '--timeout', '120'], { timeoutMs: 150_000 });
@@ -199,11 +216,11 @@ async function waitForBus(topology: LabTopology, operator: OperatorFile, log: Lo
     // The password goes through stdin, never a command line that `ps` would show. It is set on
     // every run, so a lab reused from another checkout (other secrets) still accepts this one's.
     if (!users.includes(username)) {
-      await docker(['exec', '-i', container, 'rabbitmqctl', '-q', 'add_user', username], { input: password });
+      await withPasswordOnStdin(['exec', '-i', container, 'rabbitmqctl', '-q', 'add_user', username], password);
       await docker(['exec', container, 'rabbitmqctl', '-q', 'set_user_tags', username, 'administrator']);
       users.push(username);
     } else {
-      await docker(['exec', '-i', container, 'rabbitmqctl', '-q', 'change_password', username], { input: password });
+      await withPasswordOnStdin(['exec', '-i', container, 'rabbitmqctl', '-q', 'change_password', username], password);
     }
     await docker(['exec', container, 'rabbitmqctl', '-q', 'set_permissions', '-p', contour.bus.vhost, username, '.*', '.*', '.*']);
   }

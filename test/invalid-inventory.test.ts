@@ -1,0 +1,73 @@
+// A report must never look greener because input was unreadable (issue 12): audit on an
+// inventory where one participant file is broken reports that file (INV-1, with file and line)
+// and exits 1 in every output format; coverage and documents refuse, exit 1, naming the file,
+// with JSON on stdout under --format json, and write nothing.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prichal } from './helpers/cli.js';
+import { inventoryWith, removeInventory, type Edit } from './helpers/inventory.js';
+
+const BROKEN: Record<string, Edit> = {
+  'a YAML syntax error': { file: 'participants/tmn-sosh-12.yaml', from: 'name: ', to: 'name: [unclosed ' },
+  'a schema error': { file: 'participants/tmn-sosh-12.yaml', from: 'kind: ', to: 'kind_: ' },
+};
+const dirs: string[] = [];
+let out: string;
+
+beforeAll(async () => {
+  out = await mkdtemp(path.join(tmpdir(), 'prichal-invalid-'));
+});
+afterAll(async () => {
+  await Promise.all(dirs.map(removeInventory));
+  await rm(out, { recursive: true, force: true });
+});
+
+async function broken(edit: Edit): Promise<string> {
+  const dir = await inventoryWith([edit]);
+  dirs.push(dir);
+  return dir;
+}
+
+describe.each(Object.entries(BROKEN))('an inventory with %s in one participant file', (_, edit) => {
+  it('audit reports the file as INV-1 with its line, exits 1, and no format says compliant', async () => {
+    const dir = await broken(edit);
+    const text = await prichal(['audit', '--inventory', dir, '--at', '2026-11-23']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^audit: FINDINGS/);
+    expect(text.stdout).toMatch(/ERROR INV-1 participants\/tmn-sosh-12\.yaml:\d+/);
+
+    const reports = path.join(out, path.basename(dir));
+    const json = await prichal(['audit', '--inventory', dir, '--at', '2026-11-23', '--format', 'json', '--out', reports]);
+    expect(json.code).toBe(1);
+    const result = JSON.parse(json.stdout) as { findings: Array<{ requirement: string; file?: string; line?: number; severity: string }> };
+    const inv = result.findings.filter((f) => f.requirement === 'INV-1');
+    expect(inv.length).toBeGreaterThan(0);
+    expect(inv.every((f) => f.file === 'participants/tmn-sosh-12.yaml' && f.line! >= 1 && f.severity === 'error')).toBe(true);
+    // Every written format carries the finding and none says compliant.
+    const files = (await readdir(reports)).filter((f) => /\.(json|xml|md|html)$/.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const file of files) {
+      const content = await readFile(path.join(reports, file), 'utf8');
+      expect(content, file).toContain('INV-1');
+      expect(content, file).toContain('participants/tmn-sosh-12.yaml');
+      expect(content, file).not.toMatch(/COMPLIANT(?!_)/);
+    }
+  });
+
+  it('coverage and documents refuse with exit 1, naming the file, JSON on stdout, nothing written', async () => {
+    const dir = await broken(edit);
+    const coverage = await prichal(['coverage', '--inventory', dir, '--format', 'json', '--out', path.join(out, 'coverage')]);
+    expect(coverage.code).toBe(1);
+    expect(coverage.stderr).toMatch(/the inventory does not validate; no statistics/);
+    const body = JSON.parse(coverage.stdout) as { findings: Array<{ file: string; line: number }> };
+    expect(body.findings.some((f) => f.file === 'participants/tmn-sosh-12.yaml' && f.line >= 1)).toBe(true);
+    const docsOut = path.join(out, 'documents');
+    const docs = await prichal(['docs', '--all', '--inventory', dir, '--out', docsOut]);
+    expect(docs.code).toBe(1);
+    expect(docs.stderr).toMatch(/participants\/tmn-sosh-12\.yaml:\d+:\d+/);
+    expect(await readdir(docsOut).catch(() => [])).toEqual([]);
+    await expect(readdir(path.join(out, 'coverage'))).rejects.toThrow();
+  });
+});
