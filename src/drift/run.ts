@@ -17,6 +17,11 @@ export interface Collectors {
   bus: typeof collectBus;
 }
 
+/** Appends a list of any length (a spread of tens of thousands of findings overflows the call stack). */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 export const LIVE_COLLECTORS: Collectors = { edges: collectEdges, gateways: collectGateways, bus: collectBus };
 
 /** Wall time of each phase of a run, in milliseconds (filled in when asked for). */
@@ -62,12 +67,12 @@ export async function collectAndCheck(plan: Plan, operator: OperatorFile, option
       continue;
     }
     reads.sshCommandsPerEdge[edge.id] = e.value.sshCommands;
-    findings.push(...checkEdge(edge, e.value, ownerOf));
+    append(findings, checkEdge(edge, e.value, ownerOf));
   }
   if (!options.gateways) unchecked.push({ subject: 'docker', requirements: ['GW-1'], reason: 'operator.yaml declares no gateways (image and network per contour), so there is nothing to compare the containers with' });
   else if (gateways.ok) {
     reads.dockerCalls = gateways.value.dockerCalls;
-    findings.push(...checkGateways(expectedGateways(plan, options.gateways), gateways.value.containers));
+    append(findings, checkGateways(expectedGateways(plan, options.gateways), gateways.value.containers));
   } else unchecked.push({ subject: 'docker', requirements: ['GW-1'], reason: gateways.error });
   const test = buses[0];
   for (const [i, contour] of CONTOURS.entries()) {
@@ -77,7 +82,7 @@ export async function collectAndCheck(plan: Plan, operator: OperatorFile, option
       continue;
     }
     reads.busRequests[contour] = state.value.requests;
-    findings.push(...checkBus(plan, contour, state.value, contour === 'prod' && test?.ok ? test.value : undefined));
+    append(findings, checkBus(plan, contour, state.value, contour === 'prod' && test?.ok ? test.value : undefined));
   }
   if (options.timings) Object.assign(options.timings, { collectMs: evaluateStart - collectStart, evaluateMs: performance.now() - evaluateStart });
   return { findings, unchecked, reads };
@@ -113,17 +118,17 @@ export async function runChecks(options: RunOptions): Promise<CheckResult> {
   let unchecked: Unchecked[] = [];
   let reads: CheckResult['reads'];
   const requirements = new Set<RequirementId>(['INV-1']);
-  findings.push(...inventoryFindings(options.validation));
+  append(findings, inventoryFindings(options.validation));
   if (kind !== 'drift') {
     const auditStart = performance.now();
-    findings.push(...auditInventory(inventory, at));
+    append(findings, auditInventory(inventory, at));
     if (options.drift?.timings) options.drift.timings.auditMs = performance.now() - auditStart;
     INVENTORY_REQUIREMENTS.forEach((r) => requirements.add(r));
   }
   if (kind !== 'audit') {
     if (!options.drift) throw new Error('drift needs the gateway image and networks');
     const live = await collectAndCheck(plan, operator, options.drift);
-    findings.push(...live.findings);
+    append(findings, live.findings);
     unchecked = live.unchecked;
     reads = live.reads;
     LIVE_REQUIREMENTS.forEach((r) => requirements.add(r));

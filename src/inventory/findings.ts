@@ -2,6 +2,8 @@
 
 export const FINDING_CODES = [
   'yaml-syntax',
+  'file-unreadable',
+  'file-empty',
   'duplicate-key',
   'schema',
   'id-mismatch',

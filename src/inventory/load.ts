@@ -1,9 +1,13 @@
 // Phase 1: read every inventory file and parse it as YAML, keeping positions.
-// YAML errors become findings (yaml-syntax, duplicate-key); a broken file is left out of the
-// later phases but never stops the others from being read.
-import { readFile, readdir } from 'node:fs/promises';
+// YAML errors become findings (yaml-syntax, duplicate-key); a file that cannot be read as text
+// (not a regular file, too large, no permission, a link loop, not UTF-8) is file-unreadable, an
+// empty one file-empty. A broken file is left out of the later phases but never stops the others
+// from being read, and nothing here throws on a file's content.
+import { constants } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from './findings.js';
+import { isScalar } from 'yaml';
 import { parseWithPositions, SourceFile } from './source.js';
 
 export const OPERATOR_FILE = 'operator.yaml';
@@ -41,8 +45,67 @@ export function parseSource(file: string, text: string): { loaded: LoadedFile; f
         : `not valid YAML: ${error.message.split('\n')[0]}`,
     } satisfies Finding;
   });
-  const data = findings.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+  if (findings.length === 0 && (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))) {
+    findings.push({ code: 'file-empty', severity: 'error', file, line: 1, column: 1, path: '', message: 'the file is empty (or holds only comments); it needs the fields of its schema' });
+  }
+  let data: unknown;
+  if (findings.length === 0) {
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // An alias to nothing, or aliases expanding past 100 references (an alias bomb).
+      findings.push({ code: 'yaml-syntax', severity: 'error', file, line: 1, column: 1, path: '', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` });
+    }
+  }
   return { loaded: { source, data }, findings };
+}
+
+/**
+ * Largest inventory file read, in bytes: PRICHAL_MAX_FILE_BYTES, default 4 MiB. A participant file
+ * is a few kilobytes and allocations.yaml for 10,000 participants about 0.6 MB; a file beyond
+ * that is a mistake or an attack, and parsing it would cost seconds and gigabytes.
+ */
+export function maxFileBytes(): number {
+  const configured = Number(process.env.PRICHAL_MAX_FILE_BYTES);
+  return Number.isInteger(configured) && configured > 0 ? configured : 4 * 1024 * 1024;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A file's text, or why it cannot be had. Opened without blocking (a FIFO would otherwise wait
+ * forever for a writer) and checked on the open handle, so a file swapped after a listing is
+ * judged as what was opened: only a regular file within the size limit, in UTF-8, is read.
+ */
+export async function readInventoryText(root: string, file: string): Promise<{ text: string } | { missing: true } | { problem: string }> {
+  let handle;
+  try {
+    handle = await open(path.join(root, file), constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { missing: true };
+    const why: Record<string, string> = { EACCES: 'permission denied', ELOOP: 'a symbolic link loop', EISDIR: 'a directory, not a file' };
+    return { problem: why[code ?? ''] ?? `cannot be opened (${code ?? 'unknown error'})` };
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) return { problem: 'a directory, not a file' };
+    if (!info.isFile()) return { problem: 'not a regular file (a FIFO, socket or device); only regular files are read' };
+    const limit = maxFileBytes();
+    if (info.size > limit) return { problem: `${info.size} bytes, more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)` };
+    const bytes = await handle.readFile();
+    if (bytes.length > limit) return { problem: `more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)` };
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { problem: 'not UTF-8 (a UTF-16 byte-order mark); save it as UTF-8' };
+    try {
+      return { text: UTF8.decode(bytes) };
+    } catch {
+      return { problem: 'not UTF-8 (invalid byte sequence); save it as UTF-8' };
+    }
+  } catch (error) {
+    return { problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Participant files: every *.yaml under participants/, recursively, in a stable order. */
@@ -56,50 +119,46 @@ export async function listParticipantFiles(root: string): Promise<string[]> {
   }
   return entries
     .filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'))
+    // A folder named *.yaml is listed too, and reported: nothing that looks like a file is skipped.
     .map((name) => `${PARTICIPANTS_DIR}/${name.split(path.sep).join('/')}`)
     .sort();
 }
 
-async function readOptional(root: string, file: string): Promise<string | undefined> {
-  try {
-    return await readFile(path.join(root, file), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
 export async function loadInventory(root: string): Promise<{ inventory: LoadedInventory; findings: Finding[] }> {
   const findings: Finding[] = [];
-  const load = (file: string, text: string): LoadedFile => {
-    const result = parseSource(file, text);
-    findings.push(...result.findings);
+  const unreadable = (file: string, problem: string) => findings.push({ code: 'file-unreadable', severity: 'error', file, line: 1, column: 1, path: '', message: `cannot be read: ${problem}` });
+  const load = async (file: string, required: boolean): Promise<LoadedFile | undefined> => {
+    const read = await readInventoryText(root, file);
+    if ('missing' in read) {
+      if (file === OPERATOR_FILE) findings.push({ code: 'file-missing', severity: 'error', file, line: 1, column: 1, path: '', message: `the inventory needs ${file} at its root (${root})` });
+      // Listed but not there: a dangling symbolic link (or removed while being read).
+      else if (required) unreadable(file, 'a dangling symbolic link, or removed while being read');
+      return undefined;
+    }
+    if ('problem' in read) {
+      unreadable(file, read.problem);
+      return undefined;
+    }
+    const result = parseSource(file, read.text);
+    for (const f of result.findings) findings.push(f);
     return result.loaded;
   };
 
-  const operatorText = await readOptional(root, OPERATOR_FILE);
-  if (operatorText === undefined) {
-    findings.push({
-      code: 'file-missing',
-      severity: 'error',
-      file: OPERATOR_FILE,
-      line: 1,
-      column: 1,
-      path: '',
-      message: `the inventory needs ${OPERATOR_FILE} at its root (${root})`,
-    });
-  }
-  const allocationsText = await readOptional(root, ALLOCATIONS_FILE);
-  const files = await listParticipantFiles(root);
+  const operator = await load(OPERATOR_FILE, true);
+  const allocations = await load(ALLOCATIONS_FILE, false);
+  const files = await listParticipantFiles(root).catch((error: NodeJS.ErrnoException) => {
+    unreadable(PARTICIPANTS_DIR, `the folder cannot be listed (${error.code ?? error.message})`);
+    return [] as string[];
+  });
   // Reads are issued together: on 10,000 files the event loop overlaps the syscalls.
-  const texts = await Promise.all(files.map((file) => readFile(path.join(root, file), 'utf8')));
+  const participants = await Promise.all(files.map((file) => load(file, true)));
 
   return {
     inventory: {
       root,
-      operator: operatorText === undefined ? undefined : load(OPERATOR_FILE, operatorText),
-      participants: files.map((file, i) => load(file, texts[i]!)),
-      allocations: allocationsText === undefined ? undefined : load(ALLOCATIONS_FILE, allocationsText),
+      operator,
+      participants: participants.filter((p): p is LoadedFile => p !== undefined),
+      allocations,
     },
     findings,
   };

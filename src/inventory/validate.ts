@@ -36,23 +36,33 @@ export interface ValidationResult {
   at: string;
 }
 
+/** Schema findings kept per file: a 70,000-item list of wrong values is one mistake, not 70,000 lines. */
+const MAX_SHAPE_FINDINGS_PER_FILE = 100;
+
+function capped(findings: readonly Finding[]): readonly Finding[] {
+  if (findings.length <= MAX_SHAPE_FINDINGS_PER_FILE) return findings;
+  const kept = findings.slice(0, MAX_SHAPE_FINDINGS_PER_FILE);
+  const last = kept[kept.length - 1]!;
+  return [...kept, { ...last, path: '', message: `and ${findings.length - kept.length} more schema errors in this file, not listed` }];
+}
+
 /** Shape-checks the loaded files and runs the rules over those that passed. */
 /** `rules`: further rules after the structural ones (checkInventory adds the requirement rules). */
 export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[], options: Partial<RuleOptions> & { rules?: readonly Rule[] }): ValidationResult {
   const findings = new Findings();
-  findings.push(...loadFindings);
+  findings.add(loadFindings);
 
   let operator: Inventory['operator'];
   if (loaded.operator?.data !== undefined) {
     const shape = checkOperatorShape(loaded.operator.source, loaded.operator.data);
-    findings.push(...shape.findings);
+    findings.add(capped(shape.findings));
     if (shape.value) operator = { value: shape.value, source: loaded.operator.source };
   }
   const participants: Located<Participant>[] = [];
   for (const file of loaded.participants) {
     if (file.data === undefined) continue;
     const shape = checkParticipantShape(file.source, file.data);
-    findings.push(...shape.findings);
+    findings.add(capped(shape.findings));
     if (shape.value) participants.push({ value: shape.value, source: file.source });
   }
 
