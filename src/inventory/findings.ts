@@ -20,9 +20,11 @@ export const FINDING_CODES = [
   'agreement-missing',
   'leased-line-incomplete',
   'pool-exhausted',
+  'allocation-duplicate',
   'schema-version',
   // warnings
   'allocation-moved',
+  'allocation-unknown',
   'file-missing',
   'certificate-expiry',
 ] as const;

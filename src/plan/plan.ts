@@ -15,22 +15,54 @@ interface RecordedAllocations {
   links: Record<string, string>;
 }
 
-function readRecorded(file: LoadedFile | undefined, findings: Findings): RecordedAllocations {
+/**
+ * The recorded allocations are the operator's memory of what is deployed, so they are read
+ * strictly: a file that is not the expected shape, an unknown contour or key, a value that is
+ * not text, and one address recorded for two participants are errors (the inventory does not
+ * validate, nothing is applied); an entry for a participant the inventory no longer has is a
+ * warning (`plan --save` drops it). Nothing is renumbered silently.
+ */
+function readRecorded(file: LoadedFile | undefined, findings: Findings, known: ReadonlySet<string>): RecordedAllocations {
   const recorded: RecordedAllocations = { gateways: { test: {}, prod: {} }, links: {} };
   if (!file || file.data === undefined || file.data === null) return recorded;
-  const isStringMap = (v: unknown): v is Record<string, string> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
-  const data = file.data as { gateways?: Record<string, unknown>; links?: unknown };
-  for (const contour of CONTOURS) {
-    const map = data.gateways?.[contour];
-    if (map === undefined) continue;
-    if (isStringMap(map)) recorded.gateways[contour] = map;
-    else findings.at(file.source, ['gateways', contour], 'schema', 'must map participant ids to gateway addresses');
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const shape = 'allocations.yaml holds `gateways: { test: { <participant>: <address> }, prod: {…} }` and `links: { <participant>: <address> }`';
+  if (!isMap(file.data)) {
+    findings.at(file.source, [], 'schema', `must be a mapping, not ${Array.isArray(file.data) ? 'a list' : typeof file.data}; ${shape}`);
+    return recorded;
   }
-  if (data.links !== undefined) {
-    if (isStringMap(data.links)) recorded.links = data.links;
-    else findings.at(file.source, ['links'], 'schema', 'must map participant ids to /31 links');
+  for (const key of Object.keys(file.data)) if (key !== 'gateways' && key !== 'links') findings.at(file.source, [key], 'schema', `unknown key '${key}'; ${shape}`, { key: true });
+  const entries = (where: (string | number)[], value: unknown, what: string): Record<string, string> => {
+    if (value === undefined || value === null) return {};
+    if (!isMap(value)) {
+      findings.at(file.source, where, 'schema', `must map participant ids to ${what}, not ${Array.isArray(value) ? 'a list' : typeof value}`);
+      return {};
+    }
+    const out: Record<string, string> = {};
+    const holder = new Map<string, string>();
+    for (const [id, address] of Object.entries(value)) {
+      if (typeof address !== 'string') {
+        findings.at(file.source, [...where, id], 'schema', `must be ${what} as text, not ${typeof address}`);
+        continue;
+      }
+      if (!known.has(id)) findings.at(file.source, [...where, id], 'allocation-unknown', `${address} is recorded for '${id}', which is not in the inventory; 'prichal plan --save' drops it`, { severity: 'warning', key: true });
+      const other = holder.get(address);
+      if (other !== undefined) {
+        findings.at(file.source, [...where, id], 'allocation-duplicate', `${address} is recorded for both ${other} and ${id}; one address belongs to one participant — correct the file to what is deployed`);
+        continue;
+      }
+      holder.set(address, id);
+      out[id] = address;
+    }
+    return out;
+  };
+  const gateways = file.data.gateways;
+  if (gateways !== undefined && gateways !== null && !isMap(gateways)) findings.at(file.source, ['gateways'], 'schema', `must map contours (test, prod) to allocations, not ${Array.isArray(gateways) ? 'a list' : typeof gateways}`);
+  else if (isMap(gateways)) {
+    for (const key of Object.keys(gateways)) if (!(CONTOURS as readonly string[]).includes(key)) findings.at(file.source, ['gateways', key], 'schema', `unknown contour '${key}'; the contours are ${CONTOURS.join(' and ')}`, { key: true });
+    for (const contour of CONTOURS) recorded.gateways[contour] = entries(['gateways', contour], gateways[contour], 'gateway addresses');
   }
+  recorded.links = entries(['links'], file.data.links, '/31 links');
   return recorded;
 }
 
@@ -48,12 +80,14 @@ export interface PlanResult {
   findings: Finding[];
 }
 
-export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile): PlanResult {
+/** `listed`: participant ids of every participant file read, valid or not (an allocation for a file with an error is not "unknown"). */
+export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, listed: readonly LoadedFile[] = []): PlanResult {
   const findings = new Findings();
   const operator = inventory.operator;
   if (!operator) return { plan: undefined, findings: [] };
-  const recorded = readRecorded(allocationsFile, findings);
   const participants = [...inventory.participants].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
+  const known = new Set([...participants.map((p) => p.value.id), ...listed.map((f) => f.source.file.replace(/^.*\//, '').replace(/\.ya?ml$/, ''))]);
+  const recorded = readRecorded(allocationsFile, findings, known);
   const byId = new Map(participants.map((p) => [p.value.id, p]));
 
   const reportAllocation = (result: AllocationResult, pool: string, poolPath: string, fieldPath: (id: string) => (string | number)[]) => {
