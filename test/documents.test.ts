@@ -69,7 +69,7 @@ describe('documents', () => {
     const dir = await inventoryWith([{ file: 'participants/tmn-sosh-12.yaml', from: 'head: Петрова Анна Сергеевна', to: 'head: "Петрова | <b>Анна</b>"' }]);
     const checked = await checkInventory(dir, '2026-11-23');
     const doc = renderDocument('request-update', 'tmn-sosh-12', { inventory: checked.validation.inventory, plan: checked.plan! });
-    expect(doc.markdown).toContain('Петрова / \\<b\\>Анна\\</b\\>');
+    expect(doc.markdown).toContain('Петрова \\| \\<b\\>Анна\\</b\\>');
     expect(documentHtml('x', doc.markdown)).not.toContain('<b>Анна</b>');
     await removeInventory(dir);
   });

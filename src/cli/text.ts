@@ -4,6 +4,7 @@ import type { CheckResult } from '../drift/model.js';
 import type { EngineResult, StepReport } from '../infra/pulumi/engine.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import { summary } from '../report/index.js';
+import { terminalText as t } from '../escape.js';
 
 export function probeText(p: ProbeProtocol): string {
   const lines = [`probe ${p.participant} (${p.mnemonic}) in ${p.contour} via ${p.edge}, gateway ${p.gateway}: ${p.passed ? 'PASSED' : 'FAILED'}`];
@@ -18,7 +19,7 @@ const MAX_CHANGES_SHOWN = 12;
 export function stepText(step: StepReport): string {
   const time = step.durationMs === undefined ? '' : ` (${(step.durationMs / 1000).toFixed(1)} s)`;
   const head = `${SYMBOL[step.op] ?? '?'} ${step.op} ${step.type} ${step.name}${step.status === 'failed' ? ' FAILED' : ''}${time}`;
-  const shown = step.changes.slice(0, MAX_CHANGES_SHOWN).map((c) => `    ${c.participant ? `${c.participant}: ` : ''}${c.message}`);
+  const shown = step.changes.slice(0, MAX_CHANGES_SHOWN).map((c) => `    ${c.participant ? `${t(c.participant)}: ` : ''}${t(c.message)}`);
   if (step.changes.length > MAX_CHANGES_SHOWN) shown.push(`    … ${step.changes.length - MAX_CHANGES_SHOWN} more (--format json lists all)`);
   return [head, ...shown].join('\n');
 }
@@ -48,8 +49,8 @@ export function checksText({ result, files }: { result: CheckResult; files: stri
   const s = summary(result);
   const lines = [`${result.kind}: ${s.status} — ${s.errors} errors, ${s.warnings} warnings, ${s.waived} waived, ${s.unchecked} not checked`];
   for (const u of result.unchecked) lines.push(`  NOT CHECKED ${u.subject} (${u.requirements.join(', ')}): ${u.reason}`);
-  for (const f of result.findings) lines.push(`  ${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.requirement.padEnd(5)} ${(f.participant || (f.file ? `${f.file}:${f.line}` : f.subject)).padEnd(22)} ${f.contour ? `[${f.contour}] ` : ''}${f.message}`);
-  for (const f of result.waived) lines.push(`  WAIVED ${f.requirement} ${f.participant}: ${f.message} (${f.waiver!.reason}; ${f.waiver!.owner}, until ${f.waiver!.expires})`);
+  for (const f of result.findings) lines.push(`  ${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.requirement.padEnd(5)} ${t(f.participant || (f.file ? `${f.file}:${f.line}` : f.subject)).padEnd(22)} ${f.contour ? `[${f.contour}] ` : ''}${t(f.message)}`);
+  for (const f of result.waived) lines.push(`  WAIVED ${f.requirement} ${t(f.participant)}: ${t(f.message)} (${t(f.waiver!.reason)}; ${t(f.waiver!.owner)}, until ${t(f.waiver!.expires)})`);
   if (result.trend) lines.push(`  trend: ${result.trend.new} new, ${result.trend.fixed} fixed, ${result.trend.persisting} persisting`);
   for (const f of files) lines.push(`  wrote ${f}`);
   return lines.join('\n');

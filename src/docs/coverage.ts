@@ -3,6 +3,7 @@
 // connected, and their average; and district → settlement → connected. "Connected" means
 // registered in the production contour; the inventory is the source.
 import type { Inventory, Participant } from '../inventory/index.js';
+import { markdownText } from '../escape.js';
 
 const OMSU: ReadonlySet<Participant['kind']> = new Set(['local-government', 'rural-settlement']);
 const INSTITUTIONS: ReadonlySet<Participant['kind']> = new Set(['state-institution', 'municipal-institution']);
@@ -76,7 +77,7 @@ export function coverageMarkdown(c: Coverage): string {
     '',
     '| Координирующий орган | Среднее значение подключенных к ЭДО | Доля ОМСУ подключенных к ЭДО | Доля подведомственных учреждений подключенных к ЭДО |',
     '|---|---|---|---|',
-    ...c.rows.map((r) => `| ${r.name} | ${pct(r.average)} | ${pct(r.omsu.percent)} (${r.omsu.connected}/${r.omsu.total}) | ${pct(r.institutions.percent)} (${r.institutions.connected}/${r.institutions.total}) |`),
+    ...c.rows.map((r) => `| ${markdownText(r.name)} | ${pct(r.average)} | ${pct(r.omsu.percent)} (${r.omsu.connected}/${r.omsu.total}) | ${pct(r.institutions.percent)} (${r.institutions.connected}/${r.institutions.total}) |`),
     '',
     '**ПОДКЛЮЧЕНИЕ К СЭД СЕЛЬСКИХ ПОСЕЛЕНИЙ РАЙОНА**',
     '',
@@ -84,8 +85,8 @@ export function coverageMarkdown(c: Coverage): string {
     '|---|---|',
   ];
   for (const d of c.settlements) {
-    lines.push(`| **${d.district}** | ${yes(d.connected)} |`);
-    for (const s of d.settlements) lines.push(`| ${s.name} | ${yes(s.connected)} |`);
+    lines.push(`| **${markdownText(d.district)}** | ${yes(d.connected)} |`);
+    for (const s of d.settlements) lines.push(`| ${markdownText(s.name)} | ${yes(s.connected)} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mustache from 'mustache';
+import { markdownText } from '../escape.js';
 import type { Inventory, Participant } from '../inventory/index.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
@@ -36,7 +37,7 @@ const TITLES: Record<DocumentKind, string> = {
 const template = (name: string) => readFileSync(path.join(TEMPLATES_DIR, 'docs', `${name}.md.mustache`), 'utf8');
 
 /** Values go into Markdown table cells: no pipes, no line breaks, no markup. */
-const cell = (value: unknown) => String(value).replace(/\|/g, '/').replace(/[\r\n]+/g, ' ').replace(/([*_`\\[\]<>])/g, '\\$1');
+const cell = markdownText;
 
 export interface DocumentContext {
   inventory: Inventory;

@@ -1,5 +1,7 @@
 // Findings are the one currency of validation: every phase pushes them, nothing throws.
 
+import { terminalText } from '../escape.js';
+
 export const FINDING_CODES = [
   'yaml-syntax',
   'file-unreadable',
@@ -71,5 +73,5 @@ export function sortFindings(findings: Finding[]): Finding[] {
 
 export function formatFinding(f: Finding): string {
   const where = `${f.file}:${f.line}:${f.column}`;
-  return `${where} ${f.severity} ${f.code} ${f.path ? `${f.path}: ` : ''}${f.message}`;
+  return terminalText(`${where} ${f.severity} ${f.code} ${f.path ? `${f.path}: ` : ''}${f.message}`);
 }

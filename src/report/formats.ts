@@ -2,9 +2,10 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { exitCode, type CheckResult, type RequirementFinding } from '../drift/model.js';
 import { REQUIREMENTS, type RequirementId } from '../requirements/index.js';
+import { htmlText, markdownText } from '../escape.js';
 
-const esc = (text: unknown) =>
-  String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = htmlText;
+const md = markdownText;
 
 export function summary(result: CheckResult) {
   const errors = result.findings.filter((f) => f.severity === 'error').length;
@@ -47,7 +48,7 @@ export function renderJunit(result: CheckResult): string {
 }
 
 function findingLine(f: RequirementFinding): string {
-  return `| ${f.requirement} | ${f.participant || '—'} | ${f.contour ?? ''} | ${f.severity} | ${f.message.replace(/\|/g, '\\|')} | ${f.evidence.replace(/\|/g, '\\|')} | ${f.fix.replace(/\|/g, '\\|')} |`;
+  return `| ${f.requirement} | ${md(f.participant || '—')} | ${f.contour ?? ''} | ${f.severity} | ${md(f.message)} | ${md(f.evidence)} | ${md(f.fix)} |`;
 }
 
 export function renderMarkdown(result: CheckResult): string {
@@ -61,7 +62,7 @@ export function renderMarkdown(result: CheckResult): string {
   if (result.trend) lines.push(`Since the previous run${result.trend.previous ? ` (${result.trend.previous})` : ''}: ${result.trend.new} new, ${result.trend.fixed} fixed, ${result.trend.persisting} persisting.`, '');
   if (result.unchecked.length) {
     lines.push('## Not checked', '', '| subject | requirements | reason |', '|---|---|---|');
-    for (const u of result.unchecked) lines.push(`| ${u.subject} | ${u.requirements.join(', ')} | ${u.reason.replace(/\|/g, '\\|')} |`);
+    for (const u of result.unchecked) lines.push(`| ${md(u.subject)} | ${u.requirements.join(', ')} | ${md(u.reason)} |`);
     lines.push('');
   }
   lines.push('## Requirements', '', '| id | requirement | source | errors | warnings |', '|---|---|---|---|---|');
@@ -74,7 +75,7 @@ export function renderMarkdown(result: CheckResult): string {
   else lines.push('None.');
   if (result.waived.length) {
     lines.push('', '## Waived', '', '| req | participant | finding | reason | owner | expires |', '|---|---|---|---|---|---|');
-    for (const f of result.waived) lines.push(`| ${f.requirement} | ${f.participant} | ${f.message} | ${f.waiver!.reason} | ${f.waiver!.owner} | ${f.waiver!.expires} |`);
+    for (const f of result.waived) lines.push(`| ${f.requirement} | ${md(f.participant)} | ${md(f.message)} | ${md(f.waiver!.reason)} | ${md(f.waiver!.owner)} | ${md(f.waiver!.expires)} |`);
   }
   return `${lines.join('\n')}\n`;
 }
