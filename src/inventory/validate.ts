@@ -10,6 +10,7 @@ import { idMatchesFileName, idsAreUnique } from './rules/identity.js';
 import { referencesResolve } from './rules/references.js';
 import { versionedFieldsDeclared } from './rules/version.js';
 import { mnemonicsUniquePerContour } from './rules/registrations.js';
+import { textIsPresentable } from './rules/text.js';
 import { DEFAULT_TIME_ZONE, todayIn } from './dates.js';
 import { checkOperatorShape, checkParticipantShape } from './schema-check.js';
 import type { Participant } from './types.generated.js';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   vipnetNodesUnique,
   mnemonicsUniquePerContour,
   versionedFieldsDeclared,
+  textIsPresentable,
 ];
 
 export interface ValidationResult {
