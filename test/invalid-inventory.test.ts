@@ -2,7 +2,7 @@
 // inventory where one participant file is broken reports that file (INV-1, with file and line)
 // and exits 1 in every output format; coverage and documents refuse, exit 1, naming the file,
 // with JSON on stdout under --format json, and write nothing.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,5 +69,22 @@ describe.each(Object.entries(BROKEN))('an inventory with %s in one participant f
     expect(docs.stderr).toMatch(/participants\/tmn-sosh-12\.yaml:\d+:\d+/);
     expect(await readdir(docsOut).catch(() => [])).toEqual([]);
     await expect(readdir(path.join(out, 'coverage'))).rejects.toThrow();
+  });
+});
+
+describe('docs --probes with a file that is not a probe protocol', () => {
+  it.each([
+    ['malformed JSON', '{bad', /test-tmn-sosh-12\.json: not valid JSON \(/],
+    ['an empty object', '{}', /test-tmn-sosh-12\.json: not a probe protocol Prichal can use: version is undefined, expected 1/],
+    ['another participant', JSON.stringify({ version: 1, contour: 'test', participant: 'dep-obr', allowed: [], denied: [], passed: true }), /it records dep-obr in test, not tmn-sosh-12 in test/],
+  ])('%s: a usage error naming the file, nothing written', async (_, content, message) => {
+    const probes = await mkdtemp(path.join(out, 'probes-'));
+    await writeFile(path.join(probes, 'test-tmn-sosh-12.json'), content);
+    const docsOut = path.join(probes, 'documents');
+    const r = await prichal(['docs', '--participant', 'tmn-sosh-12', '--probes', probes, '--out', docsOut]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/TypeError|at \S+:\d+/);
+    expect(await readdir(docsOut).catch(() => [])).toEqual([]);
   });
 });

@@ -6,15 +6,31 @@ import { applicableDocuments, coverage, coverageMarkdown, documentHtml, DOCUMENT
 import type { ContourName } from '../inventory/index.js';
 import { assertPromotable } from '../infra/bus.js';
 import { contourGatewaySpecs, ensureGateways } from '../infra/gateways.js';
-import type { ProbeProtocol } from '../infra/probe.js';
+import { PROBE_PROTOCOL_VERSION, type ProbeProtocol } from '../infra/probe.js';
 import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } from './context.js';
 import { probeParticipant } from './live.js';
 import { InvalidInventoryError, UsageError } from './errors.js';
 import { checkInventory, cite, productionAllowed } from '../requirements/index.js';
 
+/** A recorded probe protocol (`--probes DIR`): read only when it is one, for this participant and contour; otherwise a usage error naming the file. */
 async function readProbe(dir: string, contour: ContourName, id: string): Promise<ProbeProtocol | undefined> {
   const file = path.join(dir, `${contour}-${id}.json`);
-  return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as ProbeProtocol) : undefined;
+  if (!existsSync(file)) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file}: not valid JSON (${(error as Error).message}); run the probe again to record it`);
+  }
+  const p = data as Partial<ProbeProtocol> | null;
+  const problem =
+    typeof p !== 'object' || p === null || Array.isArray(p) ? 'not a JSON object'
+    : p.version !== PROBE_PROTOCOL_VERSION ? `version is ${JSON.stringify(p.version)}, expected ${PROBE_PROTOCOL_VERSION}`
+    : p.contour !== contour || p.participant !== id ? `it records ${String(p.participant)} in ${String(p.contour)}, not ${id} in ${contour}`
+    : !Array.isArray(p.allowed) || !Array.isArray(p.denied) || typeof p.passed !== 'boolean' ? 'allowed, denied (lists) and passed (true/false) are required'
+    : undefined;
+  if (problem) throw new UsageError(`${file}: not a probe protocol Prichal can use: ${problem}; run the probe again to record it`);
+  return p as ProbeProtocol;
 }
 
 export interface WrittenDocument {
