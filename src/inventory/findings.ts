@@ -13,6 +13,7 @@ export const FINDING_CODES = [
   'unknown-reference',
   'subnet-overlap',
   'endpoint-outside-networks',
+  'address-special',
   'vipnet-node-mismatch',
   'duplicate-vipnet-node',
   'duplicate-mnemonic',
@@ -27,6 +28,7 @@ export const FINDING_CODES = [
   // warnings
   'allocation-moved',
   'allocation-unknown',
+  'address-public',
   'file-missing',
   'certificate-expiry',
 ] as const;

@@ -165,6 +165,10 @@ export interface Policy {
    * Minimum CryptoPro CSP version (Требования к АРМ пользователя СЭД: 4.0.9963).
    */
   minCryptoPro: string;
+  /**
+   * Participant networks and endpoints may use public (globally routed) addresses; without it each is a warning (address-public). Special-purpose addresses are always errors.
+   */
+  allowPublicAddresses?: boolean;
 }
 /**
  * How the participants' gateway containers run: the image and, per contour, the Docker network they are attached to. Drift expects exactly these; the Pulumi program (gateways: pulumi) and an external provisioner start them so.

@@ -4,7 +4,7 @@
 import { sortFindings, type Finding } from './findings.js';
 import { loadInventory, type LoadedInventory } from './load.js';
 import { Findings, type Inventory, type Located, type Rule, type RuleOptions } from './model.js';
-import { endpointPortsAllowed, endpointsInsideNetworks, subnetsDoNotOverlap } from './rules/addresses.js';
+import { addressesUsable, endpointPortsAllowed, endpointsInsideNetworks, subnetsDoNotOverlap } from './rules/addresses.js';
 import { vipnetNodeInNetwork, vipnetNodesUnique } from './rules/channel.js';
 import { idMatchesFileName, idsAreUnique } from './rules/identity.js';
 import { referencesResolve } from './rules/references.js';
@@ -22,6 +22,7 @@ export const RULES: readonly Rule[] = [
   subnetsDoNotOverlap,
   endpointsInsideNetworks,
   endpointPortsAllowed,
+  addressesUsable,
   vipnetNodeInNetwork,
   vipnetNodesUnique,
   mnemonicsUniquePerContour,

@@ -1,6 +1,7 @@
 // Address rules: networks never overlap each other or the operator's pools, endpoints live
 // inside their participant's networks and use allowed ports.
-import { addressValue, cidrInterval, contains, findOverlaps, type Interval } from '../addresses.js';
+import ipaddr from 'ipaddr.js';
+import { addressValue, cidrInterval, contains, findOverlaps, formatAddress, type Interval } from '../addresses.js';
 import type { FieldPath } from '../findings.js';
 import type { Rule } from '../model.js';
 import type { SourceFile } from '../source.js';
@@ -73,6 +74,49 @@ export const endpointPortsAllowed: Rule = (inventory, findings) => {
           `port ${endpoint.port} is not allowed; policy.allowedPorts accepts ${allowed.join(', ')}`,
         );
       }
+    });
+  }
+};
+
+// Special-purpose IPv4 ranges (RFC 6890's registry), as ipaddr.js classifies them: none may be
+// a participant's network or endpoint — traffic to them never reaches a participant, and a rule
+// for 169.254.169.254 or 127.0.0.0/8 on the edge opens something else entirely.
+const SPECIAL: Record<string, string> = {
+  unspecified: "'this network' 0.0.0.0/8 (RFC 1122)",
+  broadcast: 'the limited broadcast address (RFC 919)',
+  multicast: 'multicast 224.0.0.0/4 (RFC 5771)',
+  linkLocal: 'link-local 169.254.0.0/16 (RFC 3927; the cloud metadata address 169.254.169.254 is in it)',
+  loopback: 'loopback 127.0.0.0/8 (RFC 1122)',
+  reserved: 'a reserved range: documentation (RFC 5737), benchmarking (RFC 2544), IETF assignments (RFC 6890), 6to4 relay (RFC 7526) or future use (RFC 1112)',
+  as112: 'AS112 DNS (RFC 7534)',
+  amt: 'AMT relay (RFC 7450)',
+};
+
+/** The special-purpose class of an address, 'public' for globally routed unicast, or undefined for private use. */
+function addressClass(address: string): string | undefined {
+  const range = ipaddr.IPv4.parse(address).range();
+  if (range === 'unicast') return 'public';
+  return SPECIAL[range] ? range : undefined;
+}
+
+/** Networks and endpoints use private (or, when the operator allows, public) unicast only; an endpoint is no network's own or broadcast address. */
+export const addressesUsable: Rule = (inventory, findings) => {
+  const allowPublic = inventory.operator?.value.policy.allowPublicAddresses === true;
+  const judge = (source: SourceFile, path: FieldPath, what: string, addresses: string[]) => {
+    const classes = [...new Set(addresses.map(addressClass))];
+    const special = classes.find((c) => c && c !== 'public');
+    if (special) findings.at(source, path, 'address-special', `${what} is in ${SPECIAL[special]}; participants use private addresses`);
+    else if (classes.includes('public') && !allowPublic) findings.at(source, path, 'address-public', `${what} is a public (globally routed) address; participants connect from private ones — set policy.allowPublicAddresses in operator.yaml if the operator accepts this`, { severity: 'warning' });
+  };
+  for (const { value: p, source } of inventory.participants) {
+    const networks = p.networks.map((cidr) => ({ cidr, ...cidrInterval(cidr) }));
+    networks.forEach((n, i) => judge(source, ['networks', i], `network ${n.cidr}`, [formatAddress(n.start), formatAddress(n.end)]));
+    p.endpoints.forEach((endpoint, i) => {
+      judge(source, ['endpoints', i, 'address'], `endpoint address ${endpoint.address}`, [endpoint.address]);
+      const value = addressValue(endpoint.address);
+      // /31 and /32 have no network or broadcast address (RFC 3021).
+      const edge = networks.find((n) => n.end - n.start >= 3 && (value === n.start || value === n.end));
+      if (edge) findings.at(source, ['endpoints', i, 'address'], 'address-special', `${endpoint.address} is the ${value === edge.start ? 'network' : 'broadcast'} address of ${edge.cidr}; an endpoint needs a host address`);
     });
   }
 };
