@@ -1,0 +1,129 @@
+// A seeded fuzz of the participant, operator and allocations files (issue 12): 300 mutants of the
+// sample — lines dropped, doubled, swapped, hostile tokens inserted, values retyped — through the
+// functions the CLI runs (validate, audit, coverage, the text renderers). Every case ends in a
+// result or a named refusal, within its time, and its JSON output parses; a sample of them runs
+// through the real CLI with --format json.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validate, validateText } from '../src/cli/commands/validate.js';
+import { checksText } from '../src/cli/text.js';
+import { checks } from '../src/workflows/checks.js';
+import { coverageCommand } from '../src/workflows/documents.js';
+import { InvalidInventoryError, UsageError } from '../src/workflows/errors.js';
+import { prichal } from './helpers/cli.js';
+import { SAMPLE_INVENTORY } from './helpers/inventory.js';
+
+const SEED = 20261123;
+const PER_FILE = 100;
+const CLI_SAMPLE = 6;
+const TARGETS = ['participants/tmn-sosh-12.yaml', 'operator.yaml', 'allocations.yaml'];
+const TOKENS = ['&a ', '*a', '*b', '[', ']', '{', '}', ': ', '- ', '"', "'", '\t', '\u0000', '\ufeff', '<script>alert(1)</script>', '|', '>', '%YAML 1.1\n', '---\n', '...\n', '!!binary ', '!!js/function ', '!!python/object ', '0x', '1e999', '~', 'null', '99999999999999999999', '-1', '2026-02-30', '10.0.0.0/33', '256.1.1.1', '::1', 'a'.repeat(2000), '\n  nested: {a: [b, {c: d}]}\n', '? complex key\n', '<<: *a\n'];
+
+/** mulberry32: a small seeded PRNG, so every run fuzzes the same 300 cases. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function mutate(text: string, rnd: () => number): string {
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
+  let lines = text.split('\n');
+  const rounds = 1 + Math.floor(rnd() * 3);
+  for (let r = 0; r < rounds; r++) {
+    const i = Math.floor(rnd() * lines.length);
+    const j = Math.floor(rnd() * lines.length);
+    switch (Math.floor(rnd() * 6)) {
+      case 0:
+        lines.splice(i, 1);
+        break;
+      case 1:
+        lines.splice(i, 0, lines[i] ?? '');
+        break;
+      case 2:
+        [lines[i], lines[j]] = [lines[j] ?? '', lines[i] ?? ''];
+        break;
+      case 3: {
+        const line = lines[i] ?? '';
+        const at = Math.floor(rnd() * (line.length + 1));
+        lines[i] = line.slice(0, at) + pick(TOKENS) + line.slice(at);
+        break;
+      }
+      case 4:
+        // Retype a value: everything after the first ': ' becomes a token.
+        lines[i] = (lines[i] ?? '').replace(/: .*$/, `: ${pick(TOKENS)}`);
+        break;
+      default:
+        lines = lines.slice(0, Math.floor(rnd() * lines.length));
+    }
+  }
+  return lines.join('\n');
+}
+
+const NAMED = [InvalidInventoryError, UsageError];
+let work: string;
+const cases: Array<{ name: string; dir: string }> = [];
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'prichal-fuzz-'));
+  const rnd = random(SEED);
+  for (const target of TARGETS) {
+    const original = await readFile(path.join(SAMPLE_INVENTORY, target), 'utf8');
+    for (let n = 0; n < PER_FILE; n++) {
+      const dir = path.join(work, `${path.basename(target, '.yaml')}-${n}`);
+      await cp(SAMPLE_INVENTORY, dir, { recursive: true });
+      await writeFile(path.join(dir, target), mutate(original, rnd));
+      cases.push({ name: `${target} #${n}`, dir });
+    }
+  }
+}, 120_000);
+
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+describe(`fuzz: ${TARGETS.length * PER_FILE} seeded mutants`, () => {
+  it('each ends in a result or a named refusal, with JSON that parses — no crash, no hang', async () => {
+    const crashes: string[] = [];
+    let invalid = 0;
+    for (const c of cases) {
+      const started = performance.now();
+      try {
+        const result = await validate({ inventory: c.dir, at: '2026-11-23' });
+        JSON.parse(JSON.stringify(result));
+        validateText(result);
+        if (!result.ok) invalid++;
+        const audit = await checks({ kind: 'audit', inventory: c.dir, at: '2026-11-23' });
+        JSON.parse(JSON.stringify(audit.result));
+        checksText(audit);
+        await coverageCommand({ inventory: c.dir }).catch((error: unknown) => {
+          if (!NAMED.some((type) => error instanceof type)) throw error;
+        });
+      } catch (error) {
+        if (!NAMED.some((type) => error instanceof type)) crashes.push(`${c.name}: ${(error as Error).stack?.split('\n').slice(0, 3).join(' / ')}`);
+      }
+      const ms = performance.now() - started;
+      if (ms > 5_000) crashes.push(`${c.name}: took ${Math.round(ms)} ms`);
+    }
+    expect(crashes).toEqual([]);
+    // The mutants really are hostile: most of them do not validate.
+    expect(invalid).toBeGreaterThan(cases.length / 2);
+  }, 300_000);
+
+  it(`${CLI_SAMPLE} of them through the CLI: --format json prints one JSON document, exit 0, 1 or 2`, async () => {
+    const step = Math.floor(cases.length / CLI_SAMPLE);
+    for (let k = 0; k < CLI_SAMPLE; k++) {
+      const c = cases[k * step]!;
+      for (const command of [['validate'], ['audit', '--at', '2026-11-23']]) {
+        const r = await prichal([...command, '--inventory', c.dir, '--format', 'json']);
+        expect([0, 1, 2], `${c.name} ${command[0]}: ${r.stderr}`).toContain(r.code);
+        if (r.code !== 2) expect(() => JSON.parse(r.stdout), `${c.name} ${command[0]}`).not.toThrow();
+      }
+    }
+  }, 120_000);
+});
