@@ -88,3 +88,20 @@ describe('docs --probes with a file that is not a probe protocol', () => {
     expect(await readdir(docsOut).catch(() => [])).toEqual([]);
   });
 });
+
+describe('--format json when a command is refused', () => {
+  it('an operator.yaml that does not parse: audit exits 1 with the located findings as JSON', async () => {
+    const dir = await broken({ file: 'operator.yaml', to: 'contours: [\n' });
+    const r = await prichal(['audit', '--inventory', dir, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const body = JSON.parse(r.stdout) as { error: string; exitCode: number; findings: Array<{ file: string; code: string }> };
+    expect(body.exitCode).toBe(1);
+    expect(body.findings.map((f) => `${f.file} ${f.code}`)).toContain('operator.yaml yaml-syntax');
+  });
+
+  it('any other refusal is still one JSON document naming the error and the exit code', async () => {
+    const r = await prichal(['plan', '--inventory', path.join(out, 'no-such-inventory'), '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'InventoryNotFoundError', exitCode: 2, error: expect.stringMatching(/inventory folder not found/) });
+  });
+});

@@ -241,8 +241,12 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     process.stderr.write(`prichal: ${error instanceof Error ? error.message : String(error)}\n`);
-    // With --format json, stdout still carries JSON: the findings that stopped the command.
-    if (error instanceof InvalidInventoryError && jsonRequested(argv)) process.stdout.write(`${JSON.stringify({ error: 'the inventory does not validate', findings: error.findings }, null, 2)}\n`);
+    // With --format json, stdout still carries one JSON document: what stopped the command (and
+    // for an invalid inventory, its located findings), so a script never parses an empty output.
+    if (jsonRequested(argv)) {
+      const body = error instanceof InvalidInventoryError ? { error: 'the inventory does not validate', findings: error.findings } : { error: error instanceof Error ? error.message : String(error), kind: error instanceof Error ? error.name : 'Error' };
+      process.stdout.write(`${JSON.stringify({ ...body, exitCode: exitCodeOf(error) }, null, 2)}\n`);
+    }
     return exitCodeOf(error);
   }
 }

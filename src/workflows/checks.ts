@@ -6,7 +6,7 @@ import { runChecks, type CheckTimings, type Collectors } from '../drift/run.js';
 import { PROJECT_ROOT } from '../project.js';
 import { summary, writeReports } from '../report/index.js';
 import { checkInventory, type CheckInventoryTimings } from '../requirements/index.js';
-import { UsageError } from './errors.js';
+import { InvalidInventoryError } from './errors.js';
 
 export const HISTORY_FILE = path.join(PROJECT_ROOT, '.state', 'history.jsonl');
 
@@ -17,7 +17,7 @@ export async function checks(options: { kind: CheckResult['kind']; inventory: st
   const checked = await checkInventory(options.inventory, options.at, options.timings);
   const operator = checked.validation.inventory.operator;
   const plan = checked.plan;
-  if (!operator || !plan) throw new UsageError(`the inventory ${options.inventory} has no valid operator.yaml; run 'prichal validate'`);
+  if (!operator || !plan) throw new InvalidInventoryError(checked.findings, 'without a valid operator.yaml nothing can be checked');
   const progress = options.progress;
   const result = await runChecks({
     kind: options.kind,
