@@ -1,7 +1,7 @@
 // Markup injection (issue 12): every renderer escapes for its own format through one helper per
 // format (src/escape.ts), fed here the same hostile strings — a script tag, an image with
 // onerror, a pipe, a newline that would forge a line, a terminal escape.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { marked } from 'marked';
@@ -78,6 +78,18 @@ describe('renderers fed hostile inventory text', () => {
     expect(marked.parse(markdown, { async: false })).not.toMatch(LIVE_TAG);
     expect(await readFile(files.find((f) => f.endsWith('.html'))!, 'utf8')).not.toMatch(LIVE_TAG);
     expect(renderJunit(result)).not.toMatch(LIVE_TAG);
+  });
+
+  it('documents: Markdown rows intact and HTML without a live tag in every document written for the participant', async () => {
+    const docs = path.join(out, 'documents');
+    const r = await prichal(['docs', '--participant', 'onokhino-sp', '--inventory', dir, '--out', docs]);
+    const written = (await readdir(docs, { recursive: true })).filter((f) => /\.(md|html)$/.test(f));
+    expect(written.length, r.stderr).toBeGreaterThan(0);
+    for (const file of written) {
+      const content = await readFile(path.join(docs, file), 'utf8');
+      if (file.endsWith('.md')) tableRowsIntact(content);
+      else expect(content, file).not.toMatch(LIVE_TAG);
+    }
   });
 
   it('the terminal: a value cannot print a line of its own, and escapes are shown, not executed', async () => {
