@@ -32,6 +32,7 @@ const CASES: Record<string, [string, RegExp]> = {
   'huge.yaml': ['file-unreadable', /more than the 4194304 bytes a file may have \(PRICHAL_MAX_FILE_BYTES\)/],
   'bomb.yaml': ['yaml-syntax', /Excessive alias count/],
   'unresolved.yaml': ['yaml-syntax', /Unresolved alias/],
+  'deep.yaml': ['yaml-syntax', /nested too deeply to read/],
 };
 
 beforeAll(async () => {
@@ -48,6 +49,7 @@ beforeAll(async () => {
   await writeFile(p('huge.yaml'), `name: "${'a'.repeat(5_000_000)}"\n`);
   await writeFile(p('bomb.yaml'), bomb());
   await writeFile(p('unresolved.yaml'), 'id: unresolved\nname: *nope\n');
+  await writeFile(p('deep.yaml'), `id: deep\nname: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
   await writeFile(p('biglist.yaml'), `networks:\n${Array(70_000).fill('  - 1').join('\n')}\n`);
   const r = await prichal(['validate', '--inventory', dir, '--format', 'json']);
   code = r.code;

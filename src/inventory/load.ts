@@ -27,9 +27,20 @@ export interface LoadedInventory {
   allocations: LoadedFile | undefined;
 }
 
+/** What the parser's own failure means for a person: a stack overflow is a structure nested too deeply. */
+function parserFailure(error: unknown): string {
+  return error instanceof RangeError ? 'nested too deeply to read (thousands of levels of lists or mappings); inventory files nest a few levels' : (error as Error).message.split('\n')[0]!;
+}
+
 export function parseSource(file: string, text: string): { loaded: LoadedFile; findings: Finding[] } {
-  const { doc, lines } = parseWithPositions(text);
   const source = new SourceFile(file, text);
+  let parsed: ReturnType<typeof parseWithPositions>;
+  try {
+    parsed = parseWithPositions(text);
+  } catch (error) {
+    return { loaded: { source, data: undefined }, findings: [{ code: 'yaml-syntax', severity: 'error', file, line: 1, column: 1, path: '', message: `not valid YAML: ${parserFailure(error)}` }] };
+  }
+  const { doc, lines } = parsed;
   const findings: Finding[] = doc.errors.map((error) => {
     const { line, col } = lines.linePos(error.pos[0]);
     const duplicate = error.code === 'DUPLICATE_KEY';
@@ -42,7 +53,7 @@ export function parseSource(file: string, text: string): { loaded: LoadedFile; f
       path: '',
       message: duplicate
         ? 'a mapping repeats a key; each field may appear once'
-        : `not valid YAML: ${error.message.split('\n')[0]}`,
+        : `not valid YAML: ${/Maximum call stack size exceeded/.test(error.message) ? parserFailure(new RangeError()) : error.message.split('\n')[0]}`,
     } satisfies Finding;
   });
   if (findings.length === 0 && (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))) {
@@ -54,7 +65,7 @@ export function parseSource(file: string, text: string): { loaded: LoadedFile; f
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
       // An alias to nothing, or aliases expanding past 100 references (an alias bomb).
-      findings.push({ code: 'yaml-syntax', severity: 'error', file, line: 1, column: 1, path: '', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` });
+      findings.push({ code: 'yaml-syntax', severity: 'error', file, line: 1, column: 1, path: '', message: `not valid YAML: ${parserFailure(error)}` });
     }
   }
   return { loaded: { source, data }, findings };
