@@ -25,6 +25,8 @@ export interface LoadedInventory {
   operator: LoadedFile | undefined;
   participants: LoadedFile[];
   allocations: LoadedFile | undefined;
+  /** Every participant file found, read or not (relative paths). */
+  listed: string[];
 }
 
 /** What the parser's own failure means for a person: a stack overflow is a structure nested too deeply. */
@@ -170,6 +172,7 @@ export async function loadInventory(root: string): Promise<{ inventory: LoadedIn
       operator,
       participants: participants.filter((p): p is LoadedFile => p !== undefined),
       allocations,
+      listed: files,
     },
     findings,
   };

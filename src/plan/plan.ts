@@ -80,13 +80,13 @@ export interface PlanResult {
   findings: Finding[];
 }
 
-/** `listed`: participant ids of every participant file read, valid or not (an allocation for a file with an error is not "unknown"). */
-export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, listed: readonly LoadedFile[] = []): PlanResult {
+/** `listed`: every participant file found, read or not (an allocation for a file with an error is not "unknown"). */
+export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, listed: readonly string[] = []): PlanResult {
   const findings = new Findings();
   const operator = inventory.operator;
   if (!operator) return { plan: undefined, findings: [] };
   const participants = [...inventory.participants].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
-  const known = new Set([...participants.map((p) => p.value.id), ...listed.map((f) => f.source.file.replace(/^.*\//, '').replace(/\.ya?ml$/, ''))]);
+  const known = new Set([...participants.map((p) => p.value.id), ...listed.map((f) => f.replace(/^.*\//, '').replace(/\.ya?ml$/, ''))]);
   const recorded = readRecorded(allocationsFile, findings, known);
   const byId = new Map(participants.map((p) => [p.value.id, p]));
 

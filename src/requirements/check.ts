@@ -33,7 +33,7 @@ export async function checkInventory(root: string, at?: string, timings?: CheckI
   const started = performance.now();
   const validation = await validateInventory(root, { ...(at ? { at } : {}), rules: REQUIREMENT_RULES });
   const planStart = performance.now();
-  const planned = buildPlan(validation.inventory, validation.loaded.allocations, validation.loaded.participants);
+  const planned = buildPlan(validation.inventory, validation.loaded.allocations, validation.loaded.listed);
   if (timings) Object.assign(timings, { validateMs: planStart - started, planMs: performance.now() - planStart });
   const findings = sortFindings([...validation.findings, ...planned.findings]);
   return { validation, plan: planned.plan, findings, ok: !hasErrors(findings), at: validation.at };

@@ -70,6 +70,7 @@ export function check(input: BuiltInventory, at = '2026-11-23'): Finding[] {
       'file' in p && 'data' in p ? load(p.file, p.data) : load(`participants/${(p as { id: string }).id}.yaml`, p),
     ),
     allocations: input.allocations ? load('allocations.yaml', input.allocations) : undefined,
+    listed: [],
   };
   // What checkInventory runs: the structural rules and the requirement rules of the catalogue.
   const result = validateLoaded(loaded, findings, { at, rules: REQUIREMENT_RULES });
