@@ -23,6 +23,7 @@ const bomb = () => {
 const CASES: Record<string, [string, RegExp]> = {
   'fifo.yaml': ['file-unreadable', /not a regular file \(a FIFO/],
   'folder.yaml': ['file-unreadable', /a directory, not a file/],
+  'device.yaml': ['file-unreadable', /not a regular file/],
   'loop.yaml': ['file-unreadable', /symbolic link loop/],
   'dangling.yaml': ['file-unreadable', /dangling symbolic link/],
   'empty.yaml': ['file-empty', /the file is empty/],
@@ -40,6 +41,7 @@ beforeAll(async () => {
   const p = (name: string) => path.join(dir, 'participants', name);
   execFileSync('mkfifo', [p('fifo.yaml')]);
   await mkdir(p('folder.yaml'));
+  await symlink('/dev/zero', p('device.yaml'));
   await symlink('loop.yaml', p('loop.yaml'));
   await symlink('nowhere.yaml', p('dangling.yaml'));
   await writeFile(p('empty.yaml'), '');
