@@ -1,6 +1,6 @@
 // A seeded fuzz of the participant, operator and allocations files (issue 12): 300 mutants of the
 // sample — lines dropped, doubled, swapped, hostile tokens inserted, values retyped — through the
-// functions the CLI runs (validate, audit, coverage, the text renderers). Every case ends in a
+// functions the CLI runs (validate, audit, coverage, firewall and gateway rendering, the text renderers). Every case ends in a
 // result or a named refusal, within its time, and its JSON output parses; a sample of them runs
 // through the real CLI with --format json.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +12,8 @@ import { checksText } from '../src/cli/text.js';
 import { checks } from '../src/workflows/checks.js';
 import { coverageCommand } from '../src/workflows/documents.js';
 import { InvalidInventoryError, UsageError } from '../src/workflows/errors.js';
+import { renderEdgeRuleset, renderGatewayConfig } from '../src/render/index.js';
+import { checkInventory } from '../src/requirements/index.js';
 import { prichal } from './helpers/cli.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 
@@ -101,6 +103,12 @@ describe(`fuzz: ${TARGETS.length * PER_FILE} seeded mutants`, () => {
         const audit = await checks({ kind: 'audit', inventory: c.dir, at: '2026-11-23' });
         JSON.parse(JSON.stringify(audit.result));
         checksText(audit);
+        // What `firewall render` and the gateways render from a plan that passed.
+        const checked = await checkInventory(c.dir, '2026-11-23');
+        if (checked.ok && checked.plan) {
+          for (const edge of checked.plan.edges) renderEdgeRuleset(edge);
+          for (const contour of ['test', 'prod'] as const) for (const r of checked.plan.contours[contour].registrations) renderGatewayConfig(r, contour);
+        }
         await coverageCommand({ inventory: c.dir }).catch((error: unknown) => {
           if (!NAMED.some((type) => error instanceof type)) throw error;
         });
