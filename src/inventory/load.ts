@@ -8,6 +8,7 @@ import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from './findings.js';
 import { isScalar } from 'yaml';
+import { mapBounded } from '../concurrency.js';
 import { parseWithPositions, SourceFile } from './source.js';
 
 export const OPERATOR_FILE = 'operator.yaml';
@@ -163,8 +164,9 @@ export async function loadInventory(root: string): Promise<{ inventory: LoadedIn
     unreadable(PARTICIPANTS_DIR, `the folder cannot be listed (${error.code ?? error.message})`);
     return [] as string[];
   });
-  // Reads are issued together: on 10,000 files the event loop overlaps the syscalls.
-  const participants = await Promise.all(files.map((file) => load(file, true)));
+  // Reads overlap, bounded: enough to keep the disk busy, few enough that 10,000 open handles
+  // and buffers never coexist.
+  const participants = await mapBounded(files, 64, (file) => load(file, true));
 
   return {
     inventory: {

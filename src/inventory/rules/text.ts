@@ -3,18 +3,27 @@
 // breaks every page. Every string in the files must hold a visible character and stay within
 // MAX_TEXT characters (the longest real value, a waiver reason or an organisation's full name,
 // is a few hundred).
-import type { FieldPath } from '../findings.js';
 import type { Findings, Rule } from '../model.js';
 import type { SourceFile } from '../source.js';
 
 export const MAX_TEXT = 1000;
 
-function walk(value: unknown, path: FieldPath, source: SourceFile, findings: Findings): void {
+// One path stack for the whole walk, copied only when a finding needs it: validating 10,000
+// participants visits about a million values, and a fresh array per value doubled peak memory.
+function walk(value: unknown, path: (string | number)[], source: SourceFile, findings: Findings): void {
   if (typeof value === 'string') {
-    if (value.trim() === '') findings.at(source, path, 'schema', 'must not be blank: write the value, or leave the field out where it is optional');
-    else if (value.length > MAX_TEXT) findings.at(source, path, 'schema', `is ${value.length} characters long; at most ${MAX_TEXT}`);
-  } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i], source, findings));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, [...path, key], source, findings);
+    if (value.trim() === '') findings.at(source, [...path], 'schema', 'must not be blank: write the value, or leave the field out where it is optional');
+    else if (value.length > MAX_TEXT) findings.at(source, [...path], 'schema', `is ${value.length} characters long; at most ${MAX_TEXT}`);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const entries: Iterable<[string | number, unknown]> = Array.isArray(value) ? value.entries() : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (typeof item !== 'string' && (item === null || typeof item !== 'object')) continue;
+    path.push(key);
+    walk(item, path, source, findings);
+    path.pop();
+  }
 }
 
 export const textIsPresentable: Rule = (inventory, findings) => {
