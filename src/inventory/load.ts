@@ -30,10 +30,14 @@ export interface LoadedInventory {
   listed: string[];
 }
 
-/** What the parser's own failure means for a person: a stack overflow is a structure nested too deeply. */
-function parserFailure(error: unknown): string {
-  return error instanceof RangeError ? 'nested too deeply to read (thousands of levels of lists or mappings); inventory files nest a few levels' : (error as Error).message.split('\n')[0]!;
+/** The parser's message for a person: a stack overflow means a structure nested too deeply. */
+function yamlMessage(message: string): string {
+  const text = /Maximum call stack size exceeded/.test(message) ? 'nested too deeply to read (thousands of levels of lists or mappings); inventory files nest a few levels' : message.split('\n')[0]!;
+  return `not valid YAML: ${text}`;
 }
+
+/** A finding about a file as a whole (it has no field to point at). */
+const fileError = (code: Finding['code'], file: string, message: string): Finding => ({ code, severity: 'error', file, line: 1, column: 1, path: '', message });
 
 export function parseSource(file: string, text: string): { loaded: LoadedFile; findings: Finding[] } {
   const source = new SourceFile(file, text);
@@ -41,7 +45,7 @@ export function parseSource(file: string, text: string): { loaded: LoadedFile; f
   try {
     parsed = parseWithPositions(text);
   } catch (error) {
-    return { loaded: { source, data: undefined }, findings: [{ code: 'yaml-syntax', severity: 'error', file, line: 1, column: 1, path: '', message: `not valid YAML: ${parserFailure(error)}` }] };
+    return { loaded: { source, data: undefined }, findings: [fileError('yaml-syntax', file, yamlMessage((error as Error).message))] };
   }
   const { doc, lines } = parsed;
   const findings: Finding[] = doc.errors.map((error) => {
@@ -56,11 +60,11 @@ export function parseSource(file: string, text: string): { loaded: LoadedFile; f
       path: '',
       message: duplicate
         ? 'a mapping repeats a key; each field may appear once'
-        : `not valid YAML: ${/Maximum call stack size exceeded/.test(error.message) ? parserFailure(new RangeError()) : error.message.split('\n')[0]}`,
+        : yamlMessage(error.message),
     } satisfies Finding;
   });
   if (findings.length === 0 && (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))) {
-    findings.push({ code: 'file-empty', severity: 'error', file, line: 1, column: 1, path: '', message: 'the file is empty (or holds only comments); it needs the fields of its schema' });
+    findings.push(fileError('file-empty', file, 'the file is empty (or holds only comments); it needs the fields of its schema'));
   }
   let data: unknown;
   if (findings.length === 0) {
@@ -68,7 +72,7 @@ export function parseSource(file: string, text: string): { loaded: LoadedFile; f
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
       // An alias to nothing, or aliases expanding past 100 references (an alias bomb).
-      findings.push({ code: 'yaml-syntax', severity: 'error', file, line: 1, column: 1, path: '', message: `not valid YAML: ${parserFailure(error)}` });
+      findings.push(fileError('yaml-syntax', file, yamlMessage((error as Error).message)));
     }
   }
   return { loaded: { source, data }, findings };
@@ -140,13 +144,12 @@ export async function listParticipantFiles(root: string): Promise<string[]> {
 
 export async function loadInventory(root: string): Promise<{ inventory: LoadedInventory; findings: Finding[] }> {
   const findings: Finding[] = [];
-  const unreadable = (file: string, problem: string) => findings.push({ code: 'file-unreadable', severity: 'error', file, line: 1, column: 1, path: '', message: `cannot be read: ${problem}` });
-  const load = async (file: string, required: boolean): Promise<LoadedFile | undefined> => {
+  const unreadable = (file: string, problem: string) => findings.push(fileError('file-unreadable', file, `cannot be read: ${problem}`));
+  /** Reads and parses one file; `missing` says what its absence means (nothing: an optional file). */
+  const load = async (file: string, missing?: () => void): Promise<LoadedFile | undefined> => {
     const read = await readInventoryText(root, file);
     if ('missing' in read) {
-      if (file === OPERATOR_FILE) findings.push({ code: 'file-missing', severity: 'error', file, line: 1, column: 1, path: '', message: `the inventory needs ${file} at its root (${root})` });
-      // Listed but not there: a dangling symbolic link (or removed while being read).
-      else if (required) unreadable(file, 'a dangling symbolic link, or removed while being read');
+      missing?.();
       return undefined;
     }
     if ('problem' in read) {
@@ -158,15 +161,16 @@ export async function loadInventory(root: string): Promise<{ inventory: LoadedIn
     return result.loaded;
   };
 
-  const operator = await load(OPERATOR_FILE, true);
-  const allocations = await load(ALLOCATIONS_FILE, false);
+  const operator = await load(OPERATOR_FILE, () => findings.push(fileError('file-missing', OPERATOR_FILE, `the inventory needs ${OPERATOR_FILE} at its root (${root})`)));
+  const allocations = await load(ALLOCATIONS_FILE);
   const files = await listParticipantFiles(root).catch((error: NodeJS.ErrnoException) => {
     unreadable(PARTICIPANTS_DIR, `the folder cannot be listed (${error.code ?? error.message})`);
     return [] as string[];
   });
   // Reads overlap, bounded: enough to keep the disk busy, few enough that 10,000 open handles
   // and buffers never coexist.
-  const participants = await mapBounded(files, 64, (file) => load(file, true));
+  // A participant file listed but not there: a dangling symbolic link (or removed while being read).
+  const participants = await mapBounded(files, 64, (file) => load(file, () => unreadable(file, 'a dangling symbolic link, or removed while being read')));
 
   return {
     inventory: {

@@ -270,7 +270,8 @@ function describe(type: string, name: string, op: OpType, olds: any, news: any, 
     if (op === 'update' && olds?.edge && news?.edge) changes = edgeFirewallChanges({ ...olds, edge: unpackEdge(olds.edge) }, { ...news, edge: unpackEdge(news.edge) });
     else if (edge) changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) => ({ participant, message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table` }));
   } else if (type === BUS_REGISTRATIONS) {
-    if (op === 'delete') changes = ((olds?.entries ?? []) as Array<{ participant: string; mnemonic: string }>).map((e) => ({ participant: e.participant, message: `remove registration ${e.mnemonic}` }));
+    // A delete is the update that empties the shard; a create, an update from nothing.
+    if (op === 'delete' && olds?.entries) changes = busShardUpdate(olds, { ...olds, entries: [] }).changes;
     else if (news?.entries) changes = busShardUpdate(op === 'update' ? olds : undefined, news).changes;
   }
   return { participants: [...new Set(changes.map((c) => c.participant).filter((p): p is string => !!p))].sort(), changes };

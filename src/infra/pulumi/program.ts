@@ -11,11 +11,11 @@
 // All logic lives in the pure stages; this file only maps plan objects to resources.
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import type { ContourName, OperatorFile } from '../../inventory/index.js';
+import { groupBy, type ContourName, type OperatorFile } from '../../inventory/index.js';
 import type { Plan } from '../../plan/index.js';
 import { gatewaySpec } from '../../render/index.js';
 import { Gateway } from './gateway.js';
-import { BusRegistrations, EdgeFirewall, shardOf, type ShardEntry } from './resources.js';
+import { BusRegistrations, EdgeFirewall, byMnemonic, shardOf, type ShardEntry } from './resources.js';
 
 export type GatewayMode = 'pulumi' | 'external';
 
@@ -68,14 +68,13 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
   const bus = operator.contours[contour].bus;
   const testBus = operator.contours.test.bus;
   const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.participant, r.status]));
-  const shards = new Map<string, ShardEntry[]>();
-  for (const r of registrations) {
-    const shard = shardOf(r.mnemonic);
-    shards.set(shard, [...(shards.get(shard) ?? []), { participant: r.participant, mnemonic: r.mnemonic, messageTypes: r.messageTypes, testStatus: testStatus.get(r.participant) ?? null }]);
-  }
+  const shards = groupBy(registrations, (r) => shardOf(r.mnemonic));
   // Only shards that hold registrations exist (at most BUS_SHARDS); an emptied shard is deleted.
   for (const shard of [...shards.keys()].sort()) {
-    const entries = shards.get(shard)!.sort((a, b) => (a.mnemonic < b.mnemonic ? -1 : a.mnemonic > b.mnemonic ? 1 : 0));
+    const entries: ShardEntry[] = shards
+      .get(shard)!
+      .map((r) => ({ participant: r.participant, mnemonic: r.mnemonic, messageTypes: r.messageTypes, testStatus: testStatus.get(r.participant) ?? null }))
+      .sort(byMnemonic);
     out.shards.push(
       new BusRegistrations(shardName(contour, shard), {
         contour,

@@ -174,9 +174,9 @@ export function prichalProvider(version: string): provider.Provider {
         const e = fromWire(props as Wire<EdgeFirewallState>);
         await withEdge(e.edge, removeEdgeFirewall, {}, reveal(e.privateKey));
       } else {
+        // A deleted shard is one whose every registration is removed.
         const shard = props as BusShardState;
-        const client = busClient(shard.bus, shard.credentials);
-        await mapBounded(shard.entries, SHARD_CONCURRENCY, (entry) => client.remove(entry.mnemonic));
+        await applyShard(shard, { ...shard, entries: [] });
       }
     },
   };

@@ -153,6 +153,9 @@ export function effectiveEdge(olds: EdgeFirewallState | undefined, news: EdgeFir
   return { ...news.edge, participants: [...participants].sort(), ingress: merge(olds.edge.ingress, news.edge.ingress), egress: merge(olds.edge.egress, news.edge.egress) };
 }
 
+/** A shard's entries are kept sorted by mnemonic. */
+export const byMnemonic = (a: ShardEntry, b: ShardEntry) => (a.mnemonic < b.mnemonic ? -1 : a.mnemonic > b.mnemonic ? 1 : 0);
+
 /** What a shard's update does: the registrations to ensure and to remove, and why, by participant. */
 export interface ShardUpdate {
   ensure: ShardEntry[];
@@ -206,7 +209,7 @@ export function busShardUpdate(olds: BusShardState | undefined, news: BusShardIn
     out.changes.push({ participant: old.participant, message: `remove registration ${old.mnemonic}` });
     kept.delete(old.mnemonic);
   }
-  out.entries = [...kept.values()].sort((a, b) => (a.mnemonic < b.mnemonic ? -1 : a.mnemonic > b.mnemonic ? 1 : 0));
+  out.entries = [...kept.values()].sort(byMnemonic);
   out.differences = (olds?.differences ?? []).filter((d) => d.participant && !inScope(d.participant));
   return out;
 }
