@@ -15,6 +15,9 @@ export const OPERATOR_FILE = 'operator.yaml';
 export const PARTICIPANTS_DIR = 'participants';
 export const ALLOCATIONS_FILE = 'allocations.yaml';
 
+/** The participant id a file stands for: its name without the extension (the id rule holds them equal). */
+export const idOfFile = (file: string): string => path.posix.basename(file).replace(/\.ya?ml$/, '');
+
 export interface LoadedFile {
   source: SourceFile;
   /** Plain data of the document; undefined when the file did not parse. */

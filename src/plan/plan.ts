@@ -3,7 +3,7 @@
 // consumes it and derives nothing again.
 import { stringify } from 'yaml';
 import type { Finding } from '../inventory/findings.js';
-import type { LoadedFile } from '../inventory/load.js';
+import { idOfFile, type LoadedFile } from '../inventory/load.js';
 import { CONTOURS, Findings, type ContourName, type Inventory } from '../inventory/model.js';
 import type { Participant } from '../inventory/types.generated.js';
 import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
@@ -86,7 +86,7 @@ export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, li
   const operator = inventory.operator;
   if (!operator) return { plan: undefined, findings: [] };
   const participants = [...inventory.participants].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
-  const known = new Set([...participants.map((p) => p.value.id), ...listed.map((f) => f.replace(/^.*\//, '').replace(/\.ya?ml$/, ''))]);
+  const known = new Set([...participants.map((p) => p.value.id), ...listed.map(idOfFile)]);
   const recorded = readRecorded(allocationsFile, findings, known);
   const byId = new Map(participants.map((p) => [p.value.id, p]));
 

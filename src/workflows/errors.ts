@@ -1,4 +1,4 @@
-import type { Finding } from '../inventory/index.js';
+import { formatFinding, type Finding } from '../inventory/index.js';
 
 /** Wrong invocation: unknown option, bad date, missing inventory folder or declaration. Exit 2. */
 export class UsageError extends Error {
@@ -16,6 +16,6 @@ export class InvalidInventoryError extends Error {
     consequence: string,
   ) {
     const errors = findings.filter((f) => f.severity === 'error');
-    super(`the inventory does not validate; ${consequence} (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${errors.map((f) => `  ${f.file}:${f.line}:${f.column} ${f.code}${f.path ? ` ${f.path}` : ''}: ${f.message}`).join('\n')}`);
+    super(`the inventory does not validate; ${consequence} (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${errors.map((f) => `  ${formatFinding(f)}`).join('\n')}`);
   }
 }

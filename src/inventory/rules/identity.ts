@@ -1,10 +1,10 @@
 // Ids: a participant's id is its file name, and ids are unique across the inventory.
-import path from 'node:path';
+import { idOfFile } from '../load.js';
 import { groupBy, type Rule } from '../model.js';
 
 export const idMatchesFileName: Rule = (inventory, findings) => {
   for (const { value, source } of inventory.participants) {
-    const expected = path.posix.basename(source.file).replace(/\.ya?ml$/, '');
+    const expected = idOfFile(source.file);
     if (value.id !== expected) {
       findings.at(source, ['id'], 'id-mismatch', `id '${value.id}' must equal the file name '${expected}'`);
     }
