@@ -16,6 +16,7 @@ import { MissingDataError } from '../docs/index.js';
 import { ProbeError } from '../plan/index.js';
 import { InventoryNotFoundError } from '../requirements/index.js';
 import { EXIT_CODES } from '../drift/model.js';
+import { CertificateFileError } from '../inventory/index.js';
 import { InvalidInventoryError, UsageError } from '../workflows/errors.js';
 
 export const EXIT = EXIT_CODES;
@@ -27,6 +28,7 @@ const EXIT_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => 
   [InventoryNotFoundError, EXIT.usage],
   [ProbeError, EXIT.usage],
   [SecretMissingError, EXIT.usage],
+  [CertificateFileError, EXIT.usage],
   [PromotionRefusedError, EXIT.findings],
   [StackLockedError, EXIT.findings],
   [MissingDataError, EXIT.findings],

@@ -12,6 +12,8 @@ import { parseContour } from '../workflows/context.js';
 import { plan, planText } from './commands/plan.js';
 import { validate, validateText } from './commands/validate.js';
 import { engineCommand } from '../workflows/engine.js';
+import { importCertificate, showCertificate } from '../workflows/certificate.js';
+import { stringify } from 'yaml';
 import type { EngineAction, StepReport } from '../infra/pulumi/engine.js';
 import { createInterface } from 'node:readline/promises';
 import { EXIT, exitCodeOf, UsageError } from './errors.js';
@@ -147,6 +149,27 @@ export function buildProgram(): Command {
     .action(async (options: Common & { out?: string }) => {
       const result = await coverageCommand({ inventory: options.inventory, ...(options.out ? { out: options.out } : {}) });
       emit(options.format, result.coverage, () => result.markdown.trimEnd());
+    });
+
+  const certificate = program.command('certificate').description("a signer's qualified certificate, read from its file (DER or PEM, GOST R 34.10-2012 included)");
+  certificate
+    .command('show')
+    .description('print the certificate as the signers entry of a participant file: serial, thumbprint, issuer, authority key id, validity')
+    .argument('<file>', 'certificate file (.cer/.crt/.der/.pem)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (file: string, options: { format: Format }) => {
+      const read = await showCertificate(file);
+      emit(options.format, read, (r) => stringify({ name: r.subject ?? '<signer name>', role: '<head|clerk|deputy|other>', certificate: r.certificate }).trimEnd());
+    });
+  withCommon(certificate.command('import'))
+    .description("write the certificate into a participant's signers (the signer with that role and name gets it, or is added); the file keeps its comments and must still validate")
+    .argument('<file>', 'certificate file (.cer/.crt/.der/.pem)')
+    .requiredOption('--participant <id>', 'participant id')
+    .requiredOption('--role <role>', 'head, clerk, deputy or other')
+    .option('--name <name>', "signer's full name (default: the certificate's subject)")
+    .action(async (file: string, options: Common & { participant: string; role: string; name?: string }) => {
+      const result = await importCertificate({ inventory: options.inventory, participant: options.participant, file, role: options.role, ...(options.name ? { name: options.name } : {}) });
+      emit(options.format, result, (r) => `${r.file}: ${r.signer.role} ${r.signer.name}, certificate ${r.certificate.serial} of ${r.certificate.issuer}, ${r.certificate.notBefore} … ${r.certificate.notAfter}`);
     });
 
   withCommon(program.command('onboard'))

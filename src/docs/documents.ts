@@ -1,18 +1,19 @@
 // The documents the regulations ask for, in Russian, from the inventory, the plan and live
-// results: the support request (seed 000, both variants), the connection act (seed 003, App. 3),
+// results: the support request (Регламент подключения к СЭД: both variants of its form, and the
+// п. 2.4 request of the connector path), the connection act (Регламент ПУ ТО, App. 3),
 // the test protocol (App. 9, from the probe) and the leased-line application (App. 10).
 // Missing data is an error naming each field: a form is never printed with a blank.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mustache from 'mustache';
 import { markdownText } from '../escape.js';
-import type { Inventory, Participant } from '../inventory/index.js';
+import { hasChannel, type Inventory, type Participant } from '../inventory/index.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
-import { needsCoordinator } from '../requirements/index.js';
+import { applicableRequest, cite, missingFields, needsCoordinator, requestFields } from '../requirements/index.js';
 import { TEMPLATES_DIR } from '../project.js';
 
-export const DOCUMENT_KINDS = ['request-new', 'request-update', 'act', 'protocol', 'leased-line'] as const;
+export const DOCUMENT_KINDS = ['request-new', 'request-update', 'request-connector', 'act', 'protocol', 'leased-line'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export class MissingDataError extends Error {
@@ -29,6 +30,7 @@ export class MissingDataError extends Error {
 const TITLES: Record<DocumentKind, string> = {
   'request-new': 'Заявка в техническую поддержку СЭД (регистрация нового абонента)',
   'request-update': 'Заявка в техническую поддержку СЭД (актуализация данных)',
+  'request-connector': 'Заявка в техническую поддержку СЭД о завершении работ по коннектору (п. 2.4)',
   act: 'Акт о подключении (Приложение 3)',
   protocol: 'Протокол тестирования (Приложение 9)',
   'leased-line': 'Заявка на подключение через выделенную сеть (Приложение 10)',
@@ -42,6 +44,8 @@ const cell = markdownText;
 export interface DocumentContext {
   inventory: Inventory;
   plan: Plan;
+  /** The date the documents are written at (the applicable request depends on it), YYYY-MM-DD. */
+  at: string;
   /** Probe protocols by contour, for the test protocol. */
   probes?: Partial<Record<'test' | 'prod', ProbeProtocol>>;
 }
@@ -54,9 +58,7 @@ export interface RenderedDocument {
 }
 
 function requireFields(document: string, participant: string, fields: Record<string, unknown>): void {
-  const missing = Object.entries(fields)
-    .filter(([, v]) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0))
-    .map(([k]) => k);
+  const missing = missingFields(fields);
   if (missing.length) throw new MissingDataError(document, participant, missing);
 }
 
@@ -73,7 +75,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
   const { inventory, plan } = context;
   const found = inventory.participants.find((p) => p.value.id === participantId);
   if (!found) throw new MissingDataError(TITLES[kind], participantId, ['participant file']);
-  const p: Participant = found.value;
+  const p = found.value;
   const operator = inventory.operator!.value;
   const name = (id: string | undefined) => (id ? inventory.participants.find((x) => x.value.id === id)?.value.name ?? id : undefined);
   const title = TITLES[kind];
@@ -85,16 +87,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
     case 'request-update': {
       const isNew = kind === 'request-new';
       const coordinated = needsCoordinator(p.kind);
-      const fields: Record<string, unknown> = {
-        'name (1)': p.name,
-        'head (2)': p.head,
-        'clerk.name (3)': p.clerk.name,
-        'clerk.phone (3)': p.clerk.phone,
-        'clerk.email (3)': p.clerk.email,
-        ...(coordinated ? { 'coordinatedBy (4)': p.coordinatedBy } : {}),
-        ...(isNew ? { 'sed.journals (5, 6)': p.sed.journals, 'sed.training (7)': p.sed.training } : {}),
-      };
-      requireFields(title, p.id, fields);
+      requireFields(title, p.id, requestFields(kind, p));
       view = {
         operatorName: operator.operator.name,
         supportEmail: operator.operator.support.email,
@@ -114,7 +107,24 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       file = 'support-request';
       break;
     }
+    case 'request-connector': {
+      requireFields(title, p.id, requestFields(kind, p));
+      view = {
+        operatorName: operator.operator.name,
+        supportEmail: operator.operator.support.email,
+        clause: cite('sed', '2.4'),
+        name: p.name,
+        head: p.head,
+        system: p.sed.system,
+        connectorReady: fmtDate(p.sed.connectorReady),
+        switchDate: fmtDate(p.sed.switchDate),
+        technical: [p.technical.name, p.technical.phone, p.technical.email].filter(Boolean).join(', '),
+      };
+      file = 'connector-request';
+      break;
+    }
     case 'act': {
+      if (!hasChannel(p)) throw new MissingDataError(title, p.id, [NO_CHANNEL]);
       const test = plan.contours.test.registrations.find((r) => r.participant === p.id);
       const prod = plan.contours.prod.registrations.find((r) => r.participant === p.id);
       const product = p.channel.vipnet ? operator.cryptoProducts.find((c) => c.id === p.channel.vipnet!.product) : undefined;
@@ -150,6 +160,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       break;
     }
     case 'protocol': {
+      if (!hasChannel(p)) throw new MissingDataError(title, p.id, [NO_CHANNEL]);
       const probe = context.probes?.test ?? context.probes?.prod;
       requireFields(title, p.id, { 'connectivity probe results (prichal probe)': probe, 'technical.name': p.technical.name });
       const results = { answered: 'ответ получен', 'no-answer': 'НЕТ ОТВЕТА', 'wrong-host': 'ответил другой узел', dropped: 'заблокировано', answered_denied: 'НЕ ЗАБЛОКИРОВАНО', refused: 'НЕ ЗАБЛОКИРОВАНО (отказ узла)' } as const;
@@ -170,6 +181,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       break;
     }
     case 'leased-line': {
+      if (!hasChannel(p)) throw new MissingDataError(title, p.id, [NO_CHANNEL]);
       const line = p.channel.leasedLine;
       const link = plan.links.find((l) => l.participant === p.id);
       requireFields(title, p.id, {
@@ -204,9 +216,15 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
   return { kind, title, participant: p.id, markdown: Mustache.render(template(file), view, {}, { escape: cell }) };
 }
 
-/** Documents that apply to a participant in its current state (what the main job writes). */
-export function applicableDocuments(p: Participant): DocumentKind[] {
-  const kinds: DocumentKind[] = [p.registrations.prod ? 'request-update' : 'request-new'];
+const NO_CHANNEL = 'channel (this participant uses the hosted СЭД and has no network channel)';
+
+/**
+ * Documents that apply to a participant in its current state (what the main job writes): the
+ * support request of its СЭД path and stage, and the portal documents when it has a channel.
+ */
+export function applicableDocuments(p: Participant, at: string): DocumentKind[] {
+  const kinds: DocumentKind[] = [applicableRequest(p, at)];
+  if (!hasChannel(p)) return kinds;
   if (p.registrations.test) kinds.push('protocol');
   if (p.registrations.prod) kinds.push('act');
   if (p.channel.type === 'leased-line') kinds.push('leased-line');

@@ -15,6 +15,7 @@ export type Requirement =
   | 'BUS-1'
   | 'BUS-2'
   | 'SIG-1'
+  | 'SED-1'
   | 'ORG-1'
   | 'ORG-2'
   | 'WS-1';

@@ -25,6 +25,8 @@ export const FINDING_CODES = [
   'pool-exhausted',
   'allocation-duplicate',
   'schema-version',
+  'coordinator-kind',
+  'sed-path',
   // warnings
   'allocation-moved',
   'allocation-unknown',

@@ -9,3 +9,4 @@ export * from './model.js';
 export * from './source.js';
 export * from './validate.js';
 export type * from './types.generated.js';
+export * from './certificate.js';

@@ -17,6 +17,18 @@ export interface Inventory {
   participants: Located<Participant>[];
 }
 
+/**
+ * A participant with a portal/bus connection: a network channel, its networks, endpoints and
+ * registrations (the last two default to empty). A participant on the hosted СЭД alone has none:
+ * plan, render and drift skip it; audit still checks its СЭД side.
+ */
+export type NetworkedParticipant = Participant & Required<Pick<Participant, 'channel' | 'networks' | 'endpoints' | 'registrations'>>;
+export const hasChannel = (p: Participant): p is NetworkedParticipant => p.channel !== undefined;
+/** The located participants that have a network channel. */
+export function networked(inventory: Inventory): Located<NetworkedParticipant>[] {
+  return inventory.participants.filter((p): p is Located<NetworkedParticipant> => hasChannel(p.value));
+}
+
 export type ContourName = 'test' | 'prod';
 export const CONTOURS: readonly ContourName[] = ['test', 'prod'];
 

@@ -67,6 +67,9 @@ function pathOf(instancePath: string): (string | number)[] {
     .map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
 }
 
+const NETWORK_FIELDS_NOTE =
+  'channel and networks together (endpoints and registrations only with them): a participant with a network channel declares both; one that uses the hosted СЭД from a workstation declares none of the four';
+
 function describe(error: ErrorObject): string {
   const parent = error.parentSchema as { description?: string } | undefined;
   switch (error.keyword) {
@@ -75,6 +78,10 @@ function describe(error: ErrorObject): string {
     case 'additionalProperties': {
       const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {}).join(', ');
       return `unknown field '${(error.params as { additionalProperty: string }).additionalProperty}'; accepted here: ${allowed}`;
+    }
+    case 'dependencies': {
+      const { property } = error.params as { property: string };
+      return `${property} needs ${NETWORK_FIELDS_NOTE}`;
     }
     case 'enum':
       return `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
@@ -102,6 +109,8 @@ function toFindings(source: SourceFile, errors: ErrorObject[] | null | undefined
       const path = pathOf(error.instancePath);
       const extra = error.keyword === 'additionalProperties';
       if (extra) path.push((error.params as { additionalProperty: string }).additionalProperty);
+      // A missing companion field has no line: point at the field that needs it.
+      if (error.keyword === 'dependencies') path.push((error.params as { property: string }).property);
       return findingAt(source, path, 'schema', describe(error), { key: extra });
     });
 }
@@ -113,5 +122,11 @@ export function checkOperatorShape(source: SourceFile, data: unknown): { value?:
 
 export function checkParticipantShape(source: SourceFile, data: unknown): { value?: Participant; findings: Finding[] } {
   const validate = validators().participant;
-  return validate(data) ? { value: data, findings: [] } : { findings: toFindings(source, validate.errors) };
+  if (!validate(data)) return { findings: toFindings(source, validate.errors) };
+  // A participant with a channel may leave out its (empty) endpoints and registrations.
+  if (data.channel) {
+    data.endpoints ??= [];
+    data.registrations ??= {};
+  }
+  return { value: data, findings: [] };
 }

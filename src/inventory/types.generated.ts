@@ -5,7 +5,7 @@
  */
 export interface OperatorFile {
   /**
-   * Version of this file's contract. 1 (the default) or 2, which adds gateways, hub and timeZone; a version-1 file keeps validating.
+   * Version of the inventory contract. 1 (the default) or 2, which adds gateways, hub, timeZone, certificateAuthorities, edoTargets, policy.gostBrowsers, and in participant files the СЭД stages, the new organisation kinds and participants without a channel; a version-1 inventory keeps validating.
    */
   version?: 1 | 2;
   operator: Operator;
@@ -31,6 +31,20 @@ export interface OperatorFile {
    * IANA time zone of the operator: 'today' for date checks and dates in reports. Default Asia/Yekaterinburg (Tyumen).
    */
   timeZone?: string;
+  /**
+   * Accredited certification authorities whose qualified certificates signers may hold (63-ФЗ). A certificate matches by issuer name and, when keyIds are listed, by its authority key identifier; no signature chain is verified (GOST signatures).
+   */
+  certificateAuthorities?: CertificateAuthority[];
+  /**
+   * Target shares (percent) of legally significant electronic document exchange by year (Организация ЮЗЭДО: 2021 — 11 … 2030 — 100); the coverage report shows the gap to the year of --at. Default: the series of that document.
+   */
+  edoTargets?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^20[0-9]{2}$".
+     */
+    [k: string]: number;
+  };
 }
 /**
  * The operating organisation.
@@ -158,9 +172,9 @@ export interface Policy {
    */
   allowedPorts: [number, ...number[]];
   /**
-   * Warn this many days before a signer certificate expires.
+   * Days before a signer certificate expires when audit starts warning: a number (30) or a list of reminders ([30, 14, 7]; the largest starts the warning, each one reached is named).
    */
-  certificateWarningDays: number;
+  certificateWarningDays: number | [number, ...number[]];
   /**
    * Minimum CryptoPro CSP version (Требования к АРМ пользователя СЭД: 4.0.9963).
    */
@@ -169,6 +183,12 @@ export interface Policy {
    * Participant networks and endpoints may use public (globally routed) addresses; without it each is a warning (address-public). Special-purpose addresses are always errors.
    */
   allowPublicAddresses?: boolean;
+  /**
+   * Browsers with GOST TLS support the operator accepts on workstations. Default: chromium-gost, yandex.
+   *
+   * @minItems 1
+   */
+  gostBrowsers?: [string, ...string[]];
 }
 /**
  * How the participants' gateway containers run: the image and, per contour, the Docker network they are attached to. Drift expects exactly these; the Pulumi program (gateways: pulumi) and an external provisioner start them so.
@@ -199,6 +219,20 @@ export interface GatewayNetworks {
 export interface Hub {
   ssh: SshTarget;
 }
+export interface CertificateAuthority {
+  /**
+   * The CA's name as it appears in the issuer's CN, e.g. Федеральное казначейство.
+   */
+  name: string;
+  /**
+   * Subject key identifiers (hex) of the CA's issuing keys; a signer certificate's authorityKeyId must be one of them.
+   */
+  keyIds?: string[];
+  /**
+   * Last day of the accreditation, if limited.
+   */
+  accreditedUntil?: string;
+}
 
 /**
  * The channel from the participant to the hub (Регламент ПУ ТО, п. 3.1.6.1, 9).
@@ -217,7 +251,7 @@ export type Channel = {
 };
 
 /**
- * One participant organisation connected to the hub (inventory/participants/<id>.yaml). Fields 1–7 of the support request form (Регламент подключения к СЭД) are covered by name, head, clerk, coordinatedBy and sed.
+ * One participant organisation (inventory/participants/<id>.yaml). Two lives kept apart: its СЭД connection (sed, agreements, signers, workstations; Регламент подключения к СЭД) and, when it has a network channel, its portal/bus connection (channel, networks, endpoints, registrations; Регламент ПУ ТО). A participant that uses the hosted СЭД from a workstation has no channel, networks, endpoints or registrations.
  */
 export interface Participant {
   /**
@@ -229,25 +263,33 @@ export interface Participant {
    */
   name: string;
   /**
-   * Kind of organisation. Institutions and rural settlements need coordinatedBy; executive bodies and their institutions sign no joining agreement (Регламент подключения к СЭД, сноска).
+   * Kind of organisation, from the participant list of Регламент подключения к СЭД. Regional: executive-body (исполнительный орган власти), state-body (иной государственный орган), state-institution, state-unitary-enterprise (ГУП), state-nonprofit (АНО) — the last three coordinated by an executive body and signing no joining agreement (сноска). Municipal: municipal-district (администрация муниципального района), city-district (администрация городского округа), urban-settlement (г.п.), rural-settlement (с.п.) — settlements coordinated by their municipal district —, local-government (another body of local self-government), municipal-institution, municipal-unitary-enterprise (МУП), municipal-nonprofit (АНО) — coordinated by a body of local self-government. other: another organisation joining by agreement.
    */
   kind:
     | 'executive-body'
+    | 'state-body'
     | 'state-institution'
+    | 'state-unitary-enterprise'
+    | 'state-nonprofit'
+    | 'municipal-district'
+    | 'city-district'
+    | 'urban-settlement'
+    | 'rural-settlement'
     | 'local-government'
     | 'municipal-institution'
-    | 'rural-settlement'
+    | 'municipal-unitary-enterprise'
+    | 'municipal-nonprofit'
     | 'other';
   /**
    * Taxpayer number (ИНН), 10 digits for organisations.
    */
   inn?: string;
   /**
-   * Municipal district (район) the participant belongs to; groups rural settlements in the coverage statistics (Организация ЮЗЭДО).
+   * District (муниципальный район or городской округ) the participant belongs to; the coverage statistics group by it (Организация ЮЗЭДО). When absent it is taken from the coordinating body, and a municipal or city district is its own district.
    */
   district?: string;
   /**
-   * Id of the participant that coordinates and controls this one (form field 4); required for state and municipal institutions and rural settlements.
+   * Id of the participant that coordinates and controls this one (form field 4). Required for state and municipal institutions, unitary enterprises, non-profits and rural settlements; its kind is checked: an executive body for regional ones, a body of local self-government for municipal ones, a municipal district for settlements.
    */
   coordinatedBy?: string;
   /**
@@ -260,21 +302,21 @@ export interface Participant {
   sed: Sed;
   workstations: Workstations;
   /**
-   * People who sign documents with a qualified electronic signature (63-ФЗ), with their certificates.
+   * People who sign documents in the СЭД with a qualified certificate (63-ФЗ; Регламент подключения к СЭД, п. 1.2, 2.3): at least the head and the clerk. `prichal certificate import` fills a certificate from its file.
    */
   signers: Signer[];
-  channel: Channel;
+  channel?: Channel;
   /**
    * IPv4 networks of the participant reachable through the channel (CIDR, host bits zero).
    *
    * @minItems 1
    */
-  networks: [string, ...string[]];
+  networks?: [string, ...string[]];
   /**
    * Web services of the participant that the hub calls.
    */
-  endpoints: Endpoint[];
-  registrations: Registrations;
+  endpoints?: Endpoint[];
+  registrations?: Registrations;
   /**
    * Services of the portal the participant provides.
    */
@@ -302,7 +344,7 @@ export interface Contact {
   email?: string;
 }
 /**
- * Dates of the signed agreements (Регламент подключения к СЭД, п. 1.1, 2.2); required except for executive bodies and the institutions they coordinate.
+ * Dates of the signed agreements (Регламент подключения к СЭД, п. 1.1, 2.2), the first stage of the СЭД connection; not signed by executive bodies, state unitary enterprises, state institutions and non-profits coordinated by an executive body (сноска).
  */
 export interface Agreements {
   /**
@@ -315,7 +357,7 @@ export interface Agreements {
   personalData?: string;
 }
 /**
- * How the participant works with the regional document management system (СЭД).
+ * The СЭД connection (Регламент подключения к СЭД): the path (mode), the system and the dated stages. Connected to the СЭД means the last stage of the path is done: credentialsIssued (operator mode, п. 1.5) or commissioned (connector mode, п. 2.5).
  */
 export interface Sed {
   /**
@@ -323,7 +365,7 @@ export interface Sed {
    */
   mode: 'operator' | 'connector';
   /**
-   * Name of the СЭД product used (for connector mode, the participant's own system).
+   * The СЭД used. Operator mode: 'Directum RX' (СЭД ПТО, for executive and other state bodies) or 'Бюрократ' (СЭД МО/ОУ, for municipalities, schools and hospitals; Требования к АРМ пользователя СЭД). Connector mode: the name of the participant's own system.
    */
   system?: string;
   /**
@@ -331,9 +373,37 @@ export interface Sed {
    */
   journals?: Journal[];
   /**
-   * Date of the scheduled training (form field 7).
+   * Date of the training at ГАУ ДО ТО «РИО-Центр» (п. 1.3, form field 7); operator mode only — the connector path (п. 2) has no training.
    */
   training?: string;
+  /**
+   * Date the support request was sent: in operator mode the request of п. 1.4 (after the training), in connector mode the request of п. 2.4 (technical works finished, with switchDate).
+   */
+  requestSent?: string;
+  /**
+   * Operator mode: date the operator sent the credentials for the СЭД (п. 1.5) — the participant is connected from this date.
+   */
+  credentialsIssued?: string;
+  /**
+   * Connector mode: date the participant finished its connector to the interaction subsystem (п. 2.1).
+   */
+  connectorReady?: string;
+  /**
+   * Connector mode: date of switching the interaction from the test to the working mode, given in the п. 2.4 request.
+   */
+  switchDate?: string;
+  /**
+   * Connector mode: date the operator put the connector into operation (п. 2.5) — the participant is connected from this date.
+   */
+  commissioned?: string;
+  /**
+   * Date of connection to the federal cloud СЭД, ГИС «ТОР СЭД» (Организация ЮЗЭДО); counts as connected to ЭДО and fills the settlements table.
+   */
+  torSed?: string;
+  /**
+   * Executive bodies only: date of connection to МЭДО, the federal interagency document exchange.
+   */
+  medo?: string;
 }
 export interface Journal {
   /**
@@ -346,7 +416,7 @@ export interface Journal {
   numberFormat: string;
 }
 /**
- * Workstation baseline (Требования к АРМ пользователя СЭД).
+ * Workstation baseline (Требования к АРМ пользователя СЭД): CryptoPro CSP, root certificates, the revocation list, a browser with GOST TLS.
  */
 export interface Workstations {
   /**
@@ -354,9 +424,17 @@ export interface Workstations {
    */
   cryptoPro: string;
   /**
-   * Browser with GOST TLS support, e.g. chromium-gost or yandex.
+   * Browser with GOST TLS support installed, e.g. chromium-gost (recommended) or yandex; must be in policy.gostBrowsers.
    */
   browser?: string;
+  /**
+   * The root certificate and the Russian root certificates for sites are installed (step 2).
+   */
+  rootCertificates?: boolean;
+  /**
+   * The certificate revocation list (CRL) is installed (step 2).
+   */
+  crl?: boolean;
 }
 export interface Signer {
   /**
@@ -382,7 +460,7 @@ export interface Certificate {
    */
   thumbprint: string;
   /**
-   * Issuing certification authority.
+   * Issuing certification authority's name (the issuer's CN); must name one of operator.yaml certificateAuthorities.
    */
   issuer: string;
   /**
@@ -393,6 +471,10 @@ export interface Certificate {
    * Last day of validity.
    */
   notAfter: string;
+  /**
+   * Authority key identifier of the issuing CA's key (hex); checked against the CA's keyIds.
+   */
+  authorityKeyId?: string;
 }
 /**
  * ViPNet details; required when type is vipnet.
@@ -535,7 +617,8 @@ export interface Waiver {
     | 'SIG-1'
     | 'ORG-1'
     | 'ORG-2'
-    | 'WS-1';
+    | 'WS-1'
+    | 'SED-1';
   /**
    * Why the finding is accepted.
    */

@@ -19,7 +19,7 @@ export interface PlannedRegistration {
   name: string;
   mnemonic: string;
   status: Registration['status'];
-  channel: Participant['channel']['type'];
+  channel: NonNullable<Participant['channel']>['type'];
   edge: string;
   /** The participant's gateway address in this contour's pool. */
   gateway: string;

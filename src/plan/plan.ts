@@ -4,8 +4,7 @@
 import { stringify } from 'yaml';
 import type { Finding } from '../inventory/findings.js';
 import { idOfFile, type LoadedFile } from '../inventory/load.js';
-import { CONTOURS, Findings, type ContourName, type Inventory } from '../inventory/model.js';
-import type { Participant } from '../inventory/types.generated.js';
+import { CONTOURS, Findings, networked, type ContourName, type Inventory, type NetworkedParticipant } from '../inventory/model.js';
 import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
 import { planEdges } from './firewall.js';
 import { PLAN_VERSION, type Plan, type PlannedContour, type PlannedEndpoint, type PlannedLink, type PlannedRegistration } from './model.js';
@@ -66,7 +65,7 @@ function readRecorded(file: LoadedFile | undefined, findings: Findings, known: R
   return recorded;
 }
 
-function plannedEndpoints(p: Participant, ids: readonly string[]): PlannedEndpoint[] {
+function plannedEndpoints(p: NetworkedParticipant, ids: readonly string[]): PlannedEndpoint[] {
   const byId = new Map(p.endpoints.map((e) => [e.id, e]));
   return [...new Set(ids)]
     .flatMap((id) => byId.get(id) ?? [])
@@ -85,8 +84,9 @@ export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, li
   const findings = new Findings();
   const operator = inventory.operator;
   if (!operator) return { plan: undefined, findings: [] };
-  const participants = [...inventory.participants].sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
-  const known = new Set([...participants.map((p) => p.value.id), ...listed.map(idOfFile)]);
+  // Hosted-only participants (no channel) have nothing to plan.
+  const participants = networked(inventory).sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
+  const known = new Set([...inventory.participants.map((p) => p.value.id), ...listed.map(idOfFile)]);
   const recorded = readRecorded(allocationsFile, findings, known);
   const byId = new Map(participants.map((p) => [p.value.id, p]));
 

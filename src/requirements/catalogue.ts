@@ -18,10 +18,11 @@ export const REQUIREMENTS = {
   'GW-1': { title: 'Gateway present, running, as planned and hardened', source: 'drift', reads: 'live' },
   'BUS-1': { title: 'Bus registration equals the plan', source: `${cite('portal', '4.3')}; drift`, reads: 'live' },
   'BUS-2': { title: 'Production only after a tested test registration', source: cite('portal', '4.6'), reads: 'inventory + live' },
-  'SIG-1': { title: 'Signer certificates valid', source: `${cite('edo')} (63-ФЗ, ст. 6)`, reads: 'inventory' },
+  'SIG-1': { title: 'Head and clerk hold valid qualified certificates from an accredited CA', source: `${cite('sed', '1.2')}, ${cite('sed', '2.3')}; ${cite('edo')} (63-ФЗ, ст. 6)`, reads: 'inventory' },
+  'SED-1': { title: 'СЭД path followed: the system for the kind, stages in order', source: `${cite('sed')}; ${cite('workstation')}`, reads: 'inventory' },
   'ORG-1': { title: 'Joining and personal-data agreements present', source: `${cite('sed', '1.1')}, ${cite('sed', '2.2')}, сноска`, reads: 'inventory' },
-  'ORG-2': { title: 'Support-request fields complete', source: `${cite('sed')}, форма заявки`, reads: 'inventory' },
-  'WS-1': { title: 'Workstations run CryptoPro CSP ≥ policy minimum', source: cite('workstation'), reads: 'inventory' },
+  'ORG-2': { title: 'The applicable support request is complete', source: `${cite('sed', '1.4')}, ${cite('sed', '2.4')}, форма заявки`, reads: 'inventory' },
+  'WS-1': { title: 'Workstation baseline: CryptoPro CSP ≥ policy minimum, GOST-TLS browser, root certificates, CRL', source: cite('workstation'), reads: 'inventory' },
 } as const;
 
 export type RequirementId = keyof typeof REQUIREMENTS;

@@ -1,34 +1,13 @@
 // The pure checks behind the catalogue, each written once. Validation (requirement rules),
 // audit, live drift, the bus adapter's promotion gate and the documents call these; none of
 // them re-states a requirement.
-import { daysBetween, type Participant } from '../inventory/index.js';
+import { daysBetween, type OperatorFile, type Participant } from '../inventory/index.js';
 
-type Kind = Participant['kind'];
-type Status = NonNullable<Participant['registrations']['test']>['status'];
+type Status = NonNullable<NonNullable<Participant['registrations']>['test']>['status'];
 
 /** BUS-2: a production registration only after the test registration was tested (Регламент ПУ ТО, п. 4.6). */
 export function productionAllowed(testStatus: Status | string | undefined | null): boolean {
   return testStatus === 'tested';
-}
-
-/** ORG-2 / validation: institutions and rural settlements name the body that coordinates them. */
-const NEEDS_COORDINATOR: ReadonlySet<Kind> = new Set(['state-institution', 'municipal-institution', 'rural-settlement']);
-export function needsCoordinator(kind: Kind): boolean {
-  return NEEDS_COORDINATOR.has(kind);
-}
-
-/**
- * ORG-1: executive bodies and the institutions they coordinate sign no joining agreement
- * (Регламент подключения к СЭД, сноска); everyone else signs the joining and the personal-data agreement.
- */
-export function agreementsRequired(p: Participant, kindOf: (id: string) => Kind | undefined): boolean {
-  if (p.kind === 'executive-body') return false;
-  if (p.kind === 'state-institution' && p.coordinatedBy && kindOf(p.coordinatedBy) === 'executive-body') return false;
-  return true;
-}
-
-export function missingAgreements(p: Participant): Array<'joining' | 'personalData'> {
-  return (['joining', 'personalData'] as const).filter((k) => !p.agreements?.[k]);
 }
 
 /** CH-3: what a leased line's paperwork lacks (provider, circuit, the Appendix 10 application). */
@@ -36,14 +15,65 @@ export function leasedLineGaps(line: { provider?: string; circuit?: string; appl
   return (['provider', 'circuit', 'application'] as const).filter((k) => !line?.[k]);
 }
 
-/** SIG-1: where a certificate stands at a date. */
-export type CertificateState = { state: 'not-yet-valid' } | { state: 'expired' } | { state: 'expiring'; days: number } | { state: 'valid'; days: number };
+/** SIG-1: where a certificate stands at a date; `reminder`: the warning threshold reached (days). */
+export type CertificateState = { state: 'not-yet-valid' } | { state: 'expired' } | { state: 'expiring'; days: number; reminder: number } | { state: 'valid'; days: number };
 
-export function certificateState(certificate: { notBefore: string; notAfter: string }, at: string, warningDays: number): CertificateState {
+/**
+ * `warningDays`: policy.certificateWarningDays — one number, or reminders such as [30, 14, 7]: the
+ * largest starts the warning, and the finding names the nearest reminder reached.
+ */
+export function certificateState(certificate: { notBefore: string; notAfter: string }, at: string, warningDays: number | readonly number[]): CertificateState {
   if (daysBetween(at, certificate.notBefore) > 0) return { state: 'not-yet-valid' };
   const days = daysBetween(at, certificate.notAfter);
   if (days < 0) return { state: 'expired' };
-  return days < warningDays ? { state: 'expiring', days } : { state: 'valid', days };
+  const reached = (typeof warningDays === 'number' ? [warningDays] : warningDays).filter((r) => days < r);
+  return reached.length ? { state: 'expiring', days, reminder: Math.min(...reached) } : { state: 'valid', days };
+}
+
+/** SIG-1: the roles that must sign in the СЭД (Регламент подключения к СЭД, п. 1.2, 2.3: «руководитель, делопроизводитель»). */
+export const REQUIRED_SIGNERS = ['head', 'clerk'] as const;
+export function missingSigners(p: Participant): Array<(typeof REQUIRED_SIGNERS)[number]> {
+  return REQUIRED_SIGNERS.filter((role) => !p.signers.some((s) => s.role === role));
+}
+
+type Authority = NonNullable<OperatorFile['certificateAuthorities']>[number];
+const normalName = (s: string) => s.replace(/[«»"']/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * SIG-1: does the certificate come from an accredited CA of the operator's list? Matched by the
+ * issuer's name and, when the CA lists its key ids, by the authority key identifier. Node cannot
+ * verify GOST signatures, so this is an identification, not a chain verification — and says so.
+ */
+export type IssuerState =
+  | { state: 'accepted'; authority: Authority }
+  | { state: 'unknown-issuer' }
+  | { state: 'unknown-key'; authority: Authority }
+  | { state: 'key-not-recorded'; authority: Authority }
+  | { state: 'accreditation-ended'; authority: Authority };
+
+export function issuerState(certificate: { issuer: string; authorityKeyId?: string }, authorities: readonly Authority[], at: string): IssuerState {
+  const authority = authorities.find((a) => normalName(a.name) === normalName(certificate.issuer));
+  if (!authority) return { state: 'unknown-issuer' };
+  if (authority.accreditedUntil && daysBetween(at, authority.accreditedUntil) < 0) return { state: 'accreditation-ended', authority };
+  if (authority.keyIds?.length) {
+    if (!certificate.authorityKeyId) return { state: 'key-not-recorded', authority };
+    if (!authority.keyIds.some((k) => k.toLowerCase() === certificate.authorityKeyId!.toLowerCase())) return { state: 'unknown-key', authority };
+  }
+  return { state: 'accepted', authority };
+}
+
+/** WS-1: GOST-TLS browsers accepted when the operator lists none (Требования к АРМ пользователя СЭД recommends Chromium-GOST). */
+export const DEFAULT_GOST_BROWSERS = ['chromium-gost', 'yandex'] as const;
+
+/** WS-1: what a workstation baseline lacks beyond the CryptoPro version; errors and warnings. */
+export function workstationGaps(ws: Participant['workstations'], browsers: readonly string[]): Array<{ field: keyof Participant['workstations']; severity: 'error' | 'warning'; message: string }> {
+  const gaps: Array<{ field: keyof Participant['workstations']; severity: 'error' | 'warning'; message: string }> = [];
+  if (!ws.browser) gaps.push({ field: 'browser', severity: 'error', message: `no browser with GOST TLS declared (accepted: ${browsers.join(', ')})` });
+  else if (!browsers.some((b) => b.toLowerCase() === ws.browser!.toLowerCase())) gaps.push({ field: 'browser', severity: 'error', message: `browser ${ws.browser} is not one with GOST TLS the operator accepts (${browsers.join(', ')})` });
+  if (ws.rootCertificates !== true) gaps.push({ field: 'rootCertificates', severity: 'error', message: 'the root certificates (the CA\'s and the Russian roots for sites) are not recorded as installed' });
+  // The revocation list is installed "при ошибке «Подключение не защищено»": a warning, not a blocker.
+  if (ws.crl !== true) gaps.push({ field: 'crl', severity: 'warning', message: 'the certificate revocation list (CRL) is not recorded as installed' });
+  return gaps;
 }
 
 /** WS-1: dotted version comparison (CryptoPro 4.0.9963 < 5.0). */

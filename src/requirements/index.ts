@@ -5,4 +5,5 @@ export * from './catalogue.js';
 export * from './check.js';
 export * from './checks.js';
 export * from './regulations.js';
+export * from './sed.js';
 export * from './validation.js';

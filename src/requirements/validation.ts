@@ -3,8 +3,9 @@
 // structural rules of the inventory stage.
 import { type FindingCode, type Rule } from '../inventory/index.js';
 import type { RequirementId } from './catalogue.js';
-import { agreementsRequired, certificateState, leasedLineGaps, missingAgreements, needsCoordinator, productionAllowed } from './checks.js';
+import { certificateState, leasedLineGaps, productionAllowed } from './checks.js';
 import { cite } from './regulations.js';
+import { agreementsRequired, coordinatorKinds, foreignStageFields, missingAgreements, needsCoordinator } from './sed.js';
 
 /**
  * The validation codes that are requirements (the rules below): audit reports them under these
@@ -21,7 +22,7 @@ export const REQUIREMENT_OF_CODE: Partial<Record<FindingCode, RequirementId>> = 
 /** BUS-2 in the inventory: `contour-order`. */
 export const productionAfterTest: Rule = (inventory, findings) => {
   for (const { value: p, source } of inventory.participants) {
-    if (!p.registrations.prod) continue;
+    if (!p.registrations?.prod) continue;
     const test = p.registrations.test;
     if (!productionAllowed(test?.status)) {
       findings.at(source, ['registrations', 'prod'], 'contour-order', `a prod registration needs the test registration to be 'tested' first (${cite('portal', '4.6')}); test is ${test ? `'${test.status}'` : 'absent'}`);
@@ -52,7 +53,7 @@ export const agreementsPresent: Rule = (inventory, findings) => {
 /** CH-3: `leased-line-incomplete`. */
 export const leasedLineDocumented: Rule = (inventory, findings) => {
   for (const { value: p, source } of inventory.participants) {
-    if (p.channel.type !== 'leased-line' || !p.channel.leasedLine) continue;
+    if (p.channel?.type !== 'leased-line' || !p.channel.leasedLine) continue;
     const missing = leasedLineGaps(p.channel.leasedLine);
     if (missing.length) findings.at(source, ['channel', 'leasedLine'], 'leased-line-incomplete', `a leased line needs provider, circuit and the Appendix 10 application (${cite('portal', 'Приложение 10')}); missing: ${missing.join(', ')}`);
   }
@@ -64,13 +65,53 @@ export const leasedLineDocumented: Rule = (inventory, findings) => {
  */
 export const certificatesCurrent: Rule = (inventory, findings, { at }) => {
   const warnDays = inventory.operator?.value.policy.certificateWarningDays ?? 30;
+  const policy = typeof warnDays === 'number' ? `${warnDays} days` : `${warnDays.join(', ')} days`;
   for (const { value: p, source } of inventory.participants) {
     p.signers.forEach((signer, i) => {
       const state = certificateState(signer.certificate, at, warnDays);
       if (state.state === 'expired') findings.at(source, ['signers', i, 'certificate', 'notAfter'], 'certificate-expiry', `the certificate of ${signer.name} expired on ${signer.certificate.notAfter}; renew it before ${at}`, { severity: 'warning' });
-      else if (state.state === 'expiring') findings.at(source, ['signers', i, 'certificate', 'notAfter'], 'certificate-expiry', `the certificate of ${signer.name} expires on ${signer.certificate.notAfter}, in ${state.days} days (policy warns ${warnDays} days ahead)`, { severity: 'warning' });
+      else if (state.state === 'expiring') findings.at(source, ['signers', i, 'certificate', 'notAfter'], 'certificate-expiry', `the certificate of ${signer.name} expires on ${signer.certificate.notAfter}, in ${state.days} days (policy warns ${policy} ahead)`, { severity: 'warning' });
     });
   }
 };
 
-export const REQUIREMENT_RULES: readonly Rule[] = [leasedLineDocumented, productionAfterTest, coordinatorPresent, agreementsPresent, certificatesCurrent];
+/**
+ * The coordinator is of a kind that can coordinate this one (`coordinator-kind`): an executive body
+ * for regional organisations, a body of local self-government for municipal ones, the municipal
+ * district for a settlement. A settlement coordinated by a `local-government` (the version-1 way
+ * to write a district administration) is a warning that says what to write instead.
+ */
+export const coordinatorKindFits: Rule = (inventory, findings) => {
+  const byId = new Map(inventory.participants.map((p) => [p.value.id, p]));
+  for (const { value: p, source } of inventory.participants) {
+    const accepted = coordinatorKinds(p.kind);
+    const coordinator = p.coordinatedBy === undefined ? undefined : byId.get(p.coordinatedBy);
+    if (!accepted || !coordinator || accepted.has(coordinator.value.kind)) continue;
+    const what = `${p.coordinatedBy} is a ${coordinator.value.kind}; a ${p.kind} is coordinated by ${[...accepted].join(' or ')}`;
+    if (coordinator.value.kind === 'local-government' && accepted.has('municipal-district')) {
+      findings.at(source, ['coordinatedBy'], 'coordinator-kind', `${what}: if ${p.coordinatedBy} is the district administration, write kind: municipal-district in ${coordinator.source.file}`, { severity: 'warning' });
+    } else {
+      findings.at(source, ['coordinatedBy'], 'coordinator-kind', what);
+    }
+  }
+};
+
+/**
+ * The СЭД record says only what its path has (`sed-path`): the other path's stages, training on
+ * the connector path (п. 2 has none), МЭДО outside executive bodies.
+ */
+export const sedPathFields: Rule = (inventory, findings) => {
+  for (const { value: p, source } of inventory.participants) {
+    for (const field of foreignStageFields(p.sed)) {
+      findings.at(source, ['sed', field], 'sed-path', `sed.${field} belongs to the ${p.sed.mode === 'operator' ? 'connector' : 'operator'} path; in mode ${p.sed.mode} write ${p.sed.mode === 'operator' ? 'credentialsIssued (п. 1.5)' : 'commissioned (п. 2.5) and switchDate (п. 2.4)'} instead`);
+    }
+    if (p.sed.mode === 'connector' && p.sed.training !== undefined) {
+      findings.at(source, ['sed', 'training'], 'sed-path', `the connector path (${cite('sed', '2')}) has no training; the date is not used — remove it`, { severity: 'warning' });
+    }
+    if (p.sed.medo !== undefined && p.kind !== 'executive-body') {
+      findings.at(source, ['sed', 'medo'], 'sed-path', `МЭДО connects executive bodies; a ${p.kind} records its federal connection as sed.torSed (ГИС «ТОР СЭД»)`);
+    }
+  }
+};
+
+export const REQUIREMENT_RULES: readonly Rule[] = [leasedLineDocumented, productionAfterTest, coordinatorPresent, coordinatorKindFits, agreementsPresent, certificatesCurrent, sedPathFields];

@@ -39,7 +39,7 @@ export interface WrittenDocument {
   files: string[];
 }
 
-export async function writeDocuments(context: LiveContext & { inventory: import('../inventory/index.js').Inventory }, ids: string[], kinds: DocumentKind[] | undefined, options: { out: string; probes: string | Map<string, ProbeProtocol>; pdf: boolean }) {
+export async function writeDocuments(context: LiveContext & { inventory: import('../inventory/index.js').Inventory; at: string }, ids: string[], kinds: DocumentKind[] | undefined, options: { out: string; probes: string | Map<string, ProbeProtocol>; pdf: boolean }) {
   await mkdir(options.out, { recursive: true });
   const written: WrittenDocument[] = [];
   const errors: string[] = [];
@@ -49,9 +49,9 @@ export async function writeDocuments(context: LiveContext & { inventory: import(
     // Probe protocols: from a folder of earlier runs, or (onboard) the ones this run just made.
     const probeOf = (contour: ContourName) => (typeof options.probes === 'string' ? readProbe(options.probes, contour, id) : Promise.resolve(options.probes.get(`${contour}-${id}`)));
     const probes = { test: await probeOf('test'), prod: await probeOf('prod') };
-    for (const kind of kinds ?? applicableDocuments(p.value)) {
+    for (const kind of kinds ?? applicableDocuments(p.value, context.at)) {
       try {
-        const doc = renderDocument(kind, id, { inventory: context.inventory, plan: context.plan, probes: { ...(probes.test ? { test: probes.test } : {}), ...(probes.prod ? { prod: probes.prod } : {}) } });
+        const doc = renderDocument(kind, id, { inventory: context.inventory, plan: context.plan, at: context.at, probes: { ...(probes.test ? { test: probes.test } : {}), ...(probes.prod ? { prod: probes.prod } : {}) } });
         const base = path.join(options.out, `${id}.${kind}`);
         await writeFile(`${base}.md`, doc.markdown);
         await writeFile(`${base}.html`, documentHtml(`${doc.title}: ${p.value.name}`, doc.markdown));
@@ -74,14 +74,14 @@ export async function docs(options: { inventory: string; participant?: string; a
   if (!checked.ok || !checked.plan) throw new InvalidInventoryError(checked.findings, 'no document is written, none could be backed by it');
   const inventory = checked.validation.inventory;
   const ids = options.all ? inventory.participants.map((p) => p.value.id).sort() : [options.participant!];
-  return writeDocuments({ plan: checked.plan, operator: inventory.operator!.value, inventory }, ids, options.kind ? [options.kind as DocumentKind] : undefined, { out: options.out, probes: options.probes ?? path.join(path.dirname(options.out), 'probes'), pdf: options.pdf });
+  return writeDocuments({ plan: checked.plan, operator: inventory.operator!.value, inventory, at: checked.at }, ids, options.kind ? [options.kind as DocumentKind] : undefined, { out: options.out, probes: options.probes ?? path.join(path.dirname(options.out), 'probes'), pdf: options.pdf });
 }
 
 export async function coverageCommand(options: { inventory: string; out?: string }) {
   const checked = await checkInventory(options.inventory);
   // A participant whose file cannot be read would be missing from the shares: no statistics then.
   if (!checked.ok) throw new InvalidInventoryError(checked.findings, 'no statistics: a participant that cannot be read would be missing from every share');
-  const result = coverage(checked.validation.inventory);
+  const result = coverage(checked.validation.inventory, checked.at);
   const markdown = coverageMarkdown(result);
   if (options.out) {
     await mkdir(options.out, { recursive: true });
@@ -149,14 +149,14 @@ export async function onboard(options: { inventory: string; participant: string;
 
   await applyContour('test');
   const docsOut = path.join(options.out, 'documents');
-  const documentContext = { ...context, inventory };
+  const documentContext = { ...context, inventory, at: checked.at };
   await run('test protocol', () => writeDocuments(documentContext, [id], ['protocol'], { out: docsOut, probes: protocols, pdf: false }), (r) => r.written.flatMap((w) => w.files).join(', ') || r.errors.join('; '));
   if (options.promote) {
-    if (!productionAllowed(participant.registrations.test?.status)) {
-      options.log(`✗ promote refused: the test registration is '${participant.registrations.test?.status}'; set registrations.test.status: tested (with the date of the signed protocol) and add registrations.prod, then resume with: ${resume}`);
+    if (!productionAllowed(participant.registrations?.test?.status)) {
+      options.log(`✗ promote refused: the test registration is '${participant.registrations?.test?.status}'; set registrations.test.status: tested (with the date of the signed protocol) and add registrations.prod, then resume with: ${resume}`);
       throw new UsageError(`promotion of ${id} refused: test registration is not 'tested' (${cite('portal', '4.6')})`);
     }
-    if (!participant.registrations.prod) throw new UsageError(`${id} has no prod registration to promote to; add registrations.prod`);
+    if (!participant.registrations?.prod) throw new UsageError(`${id} has no prod registration to promote to; add registrations.prod`);
     await applyContour('prod');
     await run('connection act', async () => {
       const r = await writeDocuments(documentContext, [id], ['act'], { out: docsOut, probes: protocols, pdf: false });

@@ -3,7 +3,7 @@
 import ipaddr from 'ipaddr.js';
 import { addressValue, cidrInterval, contains, findOverlaps, formatAddress, type Interval } from '../addresses.js';
 import type { FieldPath } from '../findings.js';
-import type { Rule } from '../model.js';
+import { networked, type Rule } from '../model.js';
 import type { SourceFile } from '../source.js';
 
 interface Owned extends Interval {
@@ -26,7 +26,7 @@ export const subnetsDoNotOverlap: Rule = (inventory, findings) => {
     add(op.linkPool, ['linkPool'], `the linkPool ${op.linkPool}`);
     op.edges.forEach((edge, i) => add(`${edge.transit}/32`, ['edges', i, 'transit'], `the transit address ${edge.transit} of edge ${edge.id}`));
   }
-  for (const { value, source } of inventory.participants) {
+  for (const { value, source } of networked(inventory)) {
     value.networks.forEach((cidr, i) =>
       ranges.push({ ...cidrInterval(cidr), source, path: ['networks', i], label: `${cidr} of ${value.id} (${source.file})`, participant: true }),
     );
@@ -44,7 +44,7 @@ export const subnetsDoNotOverlap: Rule = (inventory, findings) => {
 };
 
 export const endpointsInsideNetworks: Rule = (inventory, findings) => {
-  for (const { value: p, source } of inventory.participants) {
+  for (const { value: p, source } of networked(inventory)) {
     const networks = p.networks.map(cidrInterval);
     p.endpoints.forEach((endpoint, i) => {
       const value = addressValue(endpoint.address);
@@ -64,7 +64,7 @@ export const endpointPortsAllowed: Rule = (inventory, findings) => {
   const allowed = inventory.operator?.value.policy.allowedPorts;
   if (!allowed) return;
   const set = new Set(allowed);
-  for (const { value: p, source } of inventory.participants) {
+  for (const { value: p, source } of networked(inventory)) {
     p.endpoints.forEach((endpoint, i) => {
       if (!set.has(endpoint.port)) {
         findings.at(
@@ -108,7 +108,7 @@ export const addressesUsable: Rule = (inventory, findings) => {
     if (special) findings.at(source, path, 'address-special', `${what} is in ${SPECIAL[special]}; participants use private addresses`);
     else if (classes.includes('public') && !allowPublic) findings.at(source, path, 'address-public', `${what} is a public (globally routed) address; participants connect from private ones — set policy.allowPublicAddresses in operator.yaml if the operator accepts this`, { severity: 'warning' });
   };
-  for (const { value: p, source } of inventory.participants) {
+  for (const { value: p, source } of networked(inventory)) {
     const networks = p.networks.map((cidr) => ({ cidr, ...cidrInterval(cidr) }));
     networks.forEach((n, i) => judge(source, ['networks', i], `network ${n.cidr}`, [formatAddress(n.start), formatAddress(n.end)]));
     p.endpoints.forEach((endpoint, i) => {

@@ -1,8 +1,8 @@
 // Channel rules: ViPNet identities (the leased-line paperwork is a requirement: requirements/validation.ts).
-import { groupBy, type Rule } from '../model.js';
+import { groupBy, networked, type Rule } from '../model.js';
 
 export const vipnetNodeInNetwork: Rule = (inventory, findings) => {
-  for (const { value: p, source } of inventory.participants) {
+  for (const { value: p, source } of networked(inventory)) {
     const vipnet = p.channel.vipnet;
     if (!vipnet) continue;
     // A ViPNet node id carries its network number in the upper 16 bits.
@@ -19,7 +19,7 @@ export const vipnetNodeInNetwork: Rule = (inventory, findings) => {
 };
 
 export const vipnetNodesUnique: Rule = (inventory, findings) => {
-  const withNode = inventory.participants.filter((p) => p.value.channel.vipnet);
+  const withNode = networked(inventory).filter((p) => p.value.channel.vipnet);
   for (const [node, group] of groupBy(withNode, (p) => p.value.channel.vipnet!.node.toUpperCase())) {
     for (const { source } of group.slice(1)) {
       findings.at(

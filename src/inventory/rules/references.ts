@@ -1,5 +1,5 @@
 // Cross-file references: every name must resolve to something declared.
-import type { Rule } from '../model.js';
+import { hasChannel, type Rule } from '../model.js';
 
 function list(names: Iterable<string>): string {
   const all = [...names];
@@ -21,6 +21,7 @@ export const referencesResolve: Rule = (inventory, findings) => {
         `coordinatedBy '${p.coordinatedBy}' must be the id of another participant in the inventory`,
       );
     }
+    if (!hasChannel(p)) continue;
     // Edges and products live in operator.yaml; without a valid operator file there is nothing to check against.
     if (operator && !edges.has(p.channel.edge)) {
       findings.at(source, ['channel', 'edge'], 'unknown-reference', `edge '${p.channel.edge}' is not in operator.yaml edges: ${list(edges)}`);

@@ -1,10 +1,10 @@
 // Contour registrations: mnemonics are unique per contour (production after test is a
 // requirement: requirements/validation.ts).
-import { CONTOURS, groupBy, type Rule } from '../model.js';
+import { CONTOURS, groupBy, networked, type Rule } from '../model.js';
 
 export const mnemonicsUniquePerContour: Rule = (inventory, findings) => {
   for (const contour of CONTOURS) {
-    const registered = inventory.participants.filter((p) => p.value.registrations[contour]);
+    const registered = networked(inventory).filter((p) => p.value.registrations[contour]);
     for (const [mnemonic, group] of groupBy(registered, (p) => p.value.registrations[contour]!.mnemonic)) {
       for (const { source } of group.slice(1)) {
         findings.at(

@@ -1,16 +1,44 @@
-// Contract versions of operator.yaml: fields added by version 2 need `version: 2` at the top, so
-// a file says which contract it follows and an older Prichal refuses it clearly instead of
-// half-reading it. A version-1 file without them keeps validating unchanged.
-import type { Rule } from '../model.js';
+// Contract versions: fields added by version 2 need `version: 2` at the top of operator.yaml (the
+// inventory's contract), so an inventory says which contract it follows and an older Prichal
+// refuses it clearly instead of half-reading it. A version-1 inventory without them keeps
+// validating; where version 2 reads a version-1 fact differently, a warning says what to write.
+import { hasChannel, type Rule } from '../model.js';
+import type { FieldPath } from '../findings.js';
+import type { Participant } from '../types.generated.js';
 
-const VERSION_2_FIELDS = ['gateways', 'hub', 'timeZone'] as const;
+const OPERATOR_V2_FIELDS = ['gateways', 'hub', 'timeZone', 'certificateAuthorities', 'edoTargets'] as const;
+const SED_V2_FIELDS = ['requestSent', 'credentialsIssued', 'connectorReady', 'switchDate', 'commissioned', 'torSed', 'medo'] as const;
+const V1_KINDS: ReadonlySet<Participant['kind']> = new Set(['executive-body', 'state-institution', 'local-government', 'municipal-institution', 'rural-settlement', 'other']);
+
+/** The version-2 fields a participant file uses, each with its path. */
+function participantV2Fields(p: Participant): Array<{ path: FieldPath; what: string }> {
+  const used: Array<{ path: FieldPath; what: string }> = [];
+  for (const f of SED_V2_FIELDS) if (p.sed[f] !== undefined) used.push({ path: ['sed', f], what: `sed.${f}` });
+  for (const f of ['rootCertificates', 'crl'] as const) if (p.workstations[f] !== undefined) used.push({ path: ['workstations', f], what: `workstations.${f}` });
+  p.signers.forEach((s, i) => s.certificate.authorityKeyId !== undefined && used.push({ path: ['signers', i, 'certificate', 'authorityKeyId'], what: 'certificate.authorityKeyId' }));
+  if (!V1_KINDS.has(p.kind)) used.push({ path: ['kind'], what: `kind ${p.kind}` });
+  if (!hasChannel(p)) used.push({ path: [], what: 'a participant without a channel' });
+  return used;
+}
 
 export const versionedFieldsDeclared: Rule = (inventory, findings) => {
   const operator = inventory.operator;
   if (!operator || (operator.value.version ?? 1) >= 2) return;
-  for (const field of VERSION_2_FIELDS) {
+  for (const field of OPERATOR_V2_FIELDS) {
     if (operator.value[field] !== undefined) {
       findings.at(operator.source, [field], 'schema-version', `${field} is a version-2 field: write 'version: 2' as the first line of operator.yaml (version 1 has no ${field})`);
+    }
+  }
+  const policy = operator.value.policy;
+  if (policy.gostBrowsers !== undefined) findings.at(operator.source, ['policy', 'gostBrowsers'], 'schema-version', "policy.gostBrowsers is a version-2 field: write 'version: 2' as the first line of operator.yaml");
+  if (Array.isArray(policy.certificateWarningDays)) findings.at(operator.source, ['policy', 'certificateWarningDays'], 'schema-version', "a list of reminder days is version 2: write 'version: 2' as the first line of operator.yaml, or one number");
+  for (const { value: p, source } of inventory.participants) {
+    for (const { path, what } of participantV2Fields(p)) {
+      findings.at(source, path, 'schema-version', `${what} is version 2 of the inventory contract: write 'version: 2' as the first line of operator.yaml`);
+    }
+    // Version 1 read "connected to the СЭД" from a production bus registration; version 2 reads the СЭД's own last stage.
+    if (p.registrations?.prod && p.sed.credentialsIssued === undefined && p.sed.commissioned === undefined) {
+      findings.at(source, ['sed'], 'schema-version', `version 2 reads the СЭД connection from the СЭД stages, not from the production registration: with 'version: 2', write sed.${p.sed.mode === 'operator' ? 'credentialsIssued' : 'commissioned'}: <date> if this participant is connected to the СЭД`, { severity: 'warning' });
     }
   }
 };

@@ -1,0 +1,98 @@
+// Signer certificates read from their files (DER or PEM, GOST R 34.10-2012 included) instead of
+// typed in: serial, SHA-1 thumbprint, issuer CN, validity and the authority key identifier, the
+// facts SIG-1 checks. Parsed with @peculiar/asn1-x509 (a maintained ASN.1 schema of RFC 5280):
+// Node's own X509Certificate goes through OpenSSL, which cannot load GOST keys without its
+// engine. Nothing here verifies a signature — GOST is not in Node's crypto — so the CA is
+// identified by name and key identifier only (requirements/checks.ts says so to the user).
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { AuthorityKeyIdentifier, Certificate, id_ce_authorityKeyIdentifier, Name, Time } from '@peculiar/asn1-x509';
+import { Document, isMap, isSeq, parseDocument, YAMLMap } from 'yaml';
+import type { Participant } from './types.generated.js';
+
+export type SignerCertificate = Participant['signers'][number]['certificate'];
+
+export class CertificateFileError extends Error {
+  override readonly name = 'CertificateFileError';
+}
+
+const hex = (bytes: ArrayBuffer | Uint8Array) => Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex').toUpperCase();
+const OID_CN = '2.5.4.3';
+const OID_O = '2.5.4.10';
+
+/** The PEM block's bytes, or the file itself when it is DER. */
+function derOf(file: string, bytes: Buffer): Buffer {
+  const text = bytes.toString('latin1');
+  const pem = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(text);
+  if (pem) return Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64');
+  if (bytes[0] === 0x30) return bytes;
+  throw new CertificateFileError(`${file}: neither a PEM certificate (-----BEGIN CERTIFICATE-----) nor DER`);
+}
+
+function attribute(name: Name, oid: string): string | undefined {
+  for (const rdn of name) for (const a of rdn) if (a.type === oid) return a.value.toString();
+  return undefined;
+}
+
+const day = (t: Time) => t.getTime().toISOString().slice(0, 10);
+
+export interface ReadCertificate {
+  certificate: SignerCertificate;
+  /** The subject's common name: the signer's name on a qualified certificate. */
+  subject: string | undefined;
+}
+
+export function parseCertificate(file: string, bytes: Buffer): ReadCertificate {
+  const der = derOf(file, bytes);
+  let cert: Certificate;
+  try {
+    cert = AsnConvert.parse(der, Certificate);
+  } catch (error) {
+    throw new CertificateFileError(`${file}: not an X.509 certificate (${(error as Error).message})`);
+  }
+  const tbs = cert.tbsCertificate;
+  const akiExtension = tbs.extensions?.find((e) => e.extnID === id_ce_authorityKeyIdentifier);
+  const aki = akiExtension ? AsnConvert.parse(akiExtension.extnValue, AuthorityKeyIdentifier).keyIdentifier : undefined;
+  const issuer = attribute(tbs.issuer, OID_CN) ?? attribute(tbs.issuer, OID_O);
+  if (!issuer) throw new CertificateFileError(`${file}: the issuer has no common name or organisation`);
+  return {
+    certificate: {
+      serial: hex(tbs.serialNumber).replace(/^0+(?=.)/, ''),
+      thumbprint: createHash('sha1').update(der).digest('hex'),
+      issuer,
+      ...(aki ? { authorityKeyId: hex(aki.buffer) } : {}),
+      notBefore: day(tbs.validity.notBefore),
+      notAfter: day(tbs.validity.notAfter),
+    },
+    subject: attribute(tbs.subject, OID_CN),
+  };
+}
+
+export async function readCertificate(file: string): Promise<ReadCertificate> {
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new CertificateFileError(`${file}: cannot read (${error.code ?? error.message})`);
+  });
+  return parseCertificate(file, bytes);
+}
+
+/**
+ * Puts a certificate into a participant file's `signers`, keeping its comments and layout: the
+ * signer with that role (and name, when given) gets the new certificate, or a new signer is
+ * added. Returns the new text; the caller validates before writing.
+ */
+export function withSignerCertificate(text: string, signer: { role: Participant['signers'][number]['role']; name: string }, certificate: SignerCertificate): string {
+  const doc = parseDocument(text);
+  if (doc.errors.length) throw new CertificateFileError(`the participant file is not valid YAML: ${doc.errors[0]!.message}`);
+  const signers = doc.get('signers');
+  const entry = new Document({ name: signer.name, role: signer.role, certificate }).contents as YAMLMap;
+  (entry.get('certificate') as YAMLMap).flow = true;
+  if (!isSeq(signers)) {
+    doc.set('signers', doc.createNode([entry]));
+    return doc.toString();
+  }
+  const index = signers.items.findIndex((item) => isMap(item) && item.get('role') === signer.role && item.get('name') === signer.name);
+  if (index >= 0) (signers.items[index] as YAMLMap).set('certificate', entry.get('certificate'));
+  else signers.items.push(entry);
+  return doc.toString();
+}

@@ -1,0 +1,203 @@
+// The СЭД connection (Регламент подключения к СЭД), decided once: organisation kinds and who
+// coordinates whom, the agreements' exemptions, the dated stages of each path, the system per
+// kind, which support request applies and which fields it needs. Validation, audit, the
+// documents and the coverage statistics all read these; none re-states them.
+import { daysBetween, type Participant } from '../inventory/index.js';
+import { cite } from './regulations.js';
+
+export type Kind = Participant['kind'];
+type Sed = Participant['sed'];
+
+/** Regional organisations coordinated by an executive body (the footnote's exempt list, with the bodies themselves). */
+export const REGIONAL_SUBORDINATE: ReadonlySet<Kind> = new Set(['state-institution', 'state-unitary-enterprise', 'state-nonprofit']);
+/** Municipal organisations coordinated by a body of local self-government. */
+export const MUNICIPAL_SUBORDINATE: ReadonlySet<Kind> = new Set(['municipal-institution', 'municipal-unitary-enterprise', 'municipal-nonprofit']);
+export const SETTLEMENTS: ReadonlySet<Kind> = new Set(['urban-settlement', 'rural-settlement']);
+/** Districts of the coverage statistics: a municipal district (район) or a city district (городской округ). */
+export const DISTRICTS: ReadonlySet<Kind> = new Set(['municipal-district', 'city-district']);
+/** Bodies of local self-government (ОМСУ): the first share of the ЭДО statistics (Организация ЮЗЭДО). */
+export const LOCAL_GOVERNMENTS: ReadonlySet<Kind> = new Set([...DISTRICTS, ...SETTLEMENTS, 'local-government']);
+
+/**
+ * Form field 4 («только для подведомственных учреждений, сельских поселений»): every subordinate
+ * organisation and every rural settlement names the body that coordinates it.
+ */
+export function needsCoordinator(kind: Kind): boolean {
+  return REGIONAL_SUBORDINATE.has(kind) || MUNICIPAL_SUBORDINATE.has(kind) || kind === 'rural-settlement';
+}
+
+/**
+ * The kinds that may coordinate a kind: an executive body for regional organisations, a body of
+ * local self-government for municipal ones, the municipal district for a settlement. Undefined:
+ * the kind has no coordinator to check.
+ */
+export function coordinatorKinds(kind: Kind): ReadonlySet<Kind> | undefined {
+  if (REGIONAL_SUBORDINATE.has(kind)) return new Set(['executive-body']);
+  if (MUNICIPAL_SUBORDINATE.has(kind)) return LOCAL_GOVERNMENTS;
+  if (SETTLEMENTS.has(kind)) return new Set(['municipal-district']);
+  return undefined;
+}
+
+/**
+ * ORG-1: executive bodies and the state unitary enterprises, institutions and non-profits they
+ * coordinate sign no joining agreement (Регламент подключения к СЭД, сноска); everyone else
+ * signs the joining and the personal-data agreement.
+ */
+export function agreementsRequired(p: Participant, kindOf: (id: string) => Kind | undefined): boolean {
+  if (p.kind === 'executive-body') return false;
+  if (REGIONAL_SUBORDINATE.has(p.kind) && p.coordinatedBy && kindOf(p.coordinatedBy) === 'executive-body') return false;
+  return true;
+}
+
+export function missingAgreements(p: Participant): Array<'joining' | 'personalData'> {
+  return (['joining', 'personalData'] as const).filter((k) => !p.agreements?.[k]);
+}
+
+/**
+ * The dated stages of each path after the agreements and the signers' certificates, in order:
+ * each with the clause that asks for it and the stage it follows (`requires`: that stage must be
+ * recorded too; otherwise only the order is checked when both are).
+ */
+export const SED_STAGES = {
+  operator: [
+    { field: 'training', clause: '1.3' },
+    { field: 'requestSent', clause: '1.4', after: 'training' },
+    { field: 'credentialsIssued', clause: '1.5', after: 'requestSent', requires: true },
+  ],
+  connector: [
+    { field: 'connectorReady', clause: '2.1' },
+    { field: 'requestSent', clause: '2.4', after: 'connectorReady' },
+    // The п. 2.4 request announces the switch date: it cannot lie before the request.
+    { field: 'switchDate', clause: '2.4', after: 'requestSent' },
+    { field: 'commissioned', clause: '2.5', after: 'requestSent', requires: true },
+  ],
+} as const satisfies Record<Sed['mode'], ReadonlyArray<{ field: keyof Sed; clause: string; after?: keyof Sed; requires?: boolean }>>;
+
+/** Stage fields of the other path: written in this mode they mean nothing. */
+export function foreignStageFields(sed: Sed): Array<keyof Sed> {
+  const own = new Set<string>(SED_STAGES[sed.mode].map((s) => s.field));
+  const other = sed.mode === 'operator' ? 'connector' : 'operator';
+  return SED_STAGES[other].map((s) => s.field).filter((f) => !own.has(f) && sed[f] !== undefined);
+}
+
+/** The last stage of the path: credentials issued (п. 1.5) or the connector commissioned (п. 2.5). */
+export function sedConnectionDate(sed: Sed): string | undefined {
+  return sed.mode === 'operator' ? sed.credentialsIssued : sed.commissioned;
+}
+
+/** Connected to the regional СЭД at a date: the last stage of its path is done. */
+export function sedConnected(p: Participant, at: string): boolean {
+  const date = sedConnectionDate(p.sed);
+  return date !== undefined && daysBetween(at, date) <= 0;
+}
+
+/** Connected to ГИС «ТОР СЭД» at a date. */
+export function torSedConnected(p: Participant, at: string): boolean {
+  return p.sed.torSed !== undefined && daysBetween(at, p.sed.torSed) <= 0;
+}
+
+/** Connected to electronic document exchange (ЭДО) in the sense of Организация ЮЗЭДО: the regional СЭД or ГИС «ТОР СЭД». */
+export function edoConnected(p: Participant, at: string): boolean {
+  return sedConnected(p, at) || torSedConnected(p, at);
+}
+
+/**
+ * Stage dates that contradict the order of the path: a stage done before the one it follows, or
+ * recorded while a stage it requires is not. Each with the field to point at.
+ */
+export function stageOrderGaps(sed: Sed): Array<{ field: keyof Sed; message: string }> {
+  const gaps: Array<{ field: keyof Sed; message: string }> = [];
+  const clauseOf = new Map<string, string>(SED_STAGES[sed.mode].map((s) => [s.field, s.clause]));
+  for (const stage of SED_STAGES[sed.mode]) {
+    const date = sed[stage.field];
+    if (date === undefined || !('after' in stage)) continue;
+    const before = sed[stage.after];
+    const earlier = `sed.${stage.after} (${cite('sed', clauseOf.get(stage.after))})`;
+    if (before === undefined) {
+      if ('requires' in stage) gaps.push({ field: stage.field, message: `sed.${stage.field} is recorded but the earlier stage ${earlier} is not` });
+    } else if (daysBetween(before, date) < 0) {
+      gaps.push({ field: stage.field, message: `sed.${stage.field} (${date}) is before ${earlier}: ${before}` });
+    }
+  }
+  return gaps;
+}
+
+/** The two operator-hosted systems (Требования к АРМ пользователя СЭД) and the kinds each serves. */
+export const HOSTED_SYSTEMS = {
+  'Directum RX': { serves: 'executive and other state bodies (СЭД ПТО)', kinds: new Set<Kind>(['executive-body', 'state-body']) },
+  Бюрократ: { serves: 'municipalities, schools and hospitals (СЭД МО/ОУ)', kinds: new Set<Kind>([...LOCAL_GOVERNMENTS, ...MUNICIPAL_SUBORDINATE, 'state-institution']) },
+} as const;
+export type HostedSystem = keyof typeof HOSTED_SYSTEMS;
+
+/** «Бюрократ», "бюрократ", "Directum RX", "DirectumRX" → the system's name; undefined for anything else. */
+export function hostedSystem(name: string | undefined): HostedSystem | undefined {
+  const key = (name ?? '').replace(/[«»"'\s]/g, '').toLowerCase();
+  return (Object.keys(HOSTED_SYSTEMS) as HostedSystem[]).find((s) => s.replace(/\s/g, '').toLowerCase() === key);
+}
+
+/**
+ * SED-1: in operator mode the system is one of the hosted two and the one for the kind; kinds the
+ * regulation assigns to neither (unitary enterprises, non-profits, others) may use either.
+ * Undefined when consistent.
+ */
+export function systemMismatch(p: Participant): string | undefined {
+  if (p.sed.mode !== 'operator') return undefined;
+  const system = hostedSystem(p.sed.system);
+  const expected = (Object.keys(HOSTED_SYSTEMS) as HostedSystem[]).find((s) => HOSTED_SYSTEMS[s].kinds.has(p.kind));
+  if (p.sed.system === undefined) return `sed.system is not recorded: operator mode uses ${expected ? `'${expected}'` : "'Directum RX' or 'Бюрократ'"}`;
+  if (!system) return `'${p.sed.system}' is not a system of the operator: operator mode uses 'Directum RX' (${HOSTED_SYSTEMS['Directum RX'].serves}) or 'Бюрократ' (${HOSTED_SYSTEMS.Бюрократ.serves}); a participant with its own СЭД uses mode: connector`;
+  if (expected && system !== expected) return `a ${p.kind} works in '${expected}' (${HOSTED_SYSTEMS[expected].serves}), not '${system}' (${cite('workstation')})`;
+  return undefined;
+}
+
+export const REQUEST_KINDS = ['request-new', 'request-update', 'request-connector'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+/**
+ * The support request that applies at a date: a participant on the operator's СЭД sends «регистрации
+ * нового» until its credentials are issued and «актуализации данных» afterwards; a connector
+ * participant sends the п. 2.4 request until its connector is commissioned, then updates like anyone.
+ */
+export function applicableRequest(p: Participant, at: string): RequestKind {
+  if (sedConnected(p, at)) return 'request-update';
+  return p.sed.mode === 'connector' ? 'request-connector' : 'request-new';
+}
+
+/**
+ * The fields a support request needs, labelled as the form numbers them: the documents refuse
+ * to print while any is empty, and ORG-2 reports exactly these — one list, so audit and `docs`
+ * cannot disagree.
+ */
+export function requestFields(kind: RequestKind, p: Participant): Record<string, unknown> {
+  const organisation = {
+    'name (1)': p.name,
+    'head (2)': p.head,
+  };
+  if (kind === 'request-connector') {
+    return {
+      ...organisation,
+      'sed.system (own СЭД)': p.sed.system,
+      'sed.connectorReady (technical works finished)': p.sed.connectorReady,
+      'sed.switchDate (test → working mode)': p.sed.switchDate,
+      'technical.name': p.technical.name,
+      'technical.phone': p.technical.phone,
+      'technical.email': p.technical.email,
+    };
+  }
+  return {
+    ...organisation,
+    'clerk.name (3)': p.clerk.name,
+    'clerk.phone (3)': p.clerk.phone,
+    'clerk.email (3)': p.clerk.email,
+    ...(needsCoordinator(p.kind) ? { 'coordinatedBy (4)': p.coordinatedBy } : {}),
+    // «В случае актуализации данных поля 5, 6 и 7 в таблице заявки не направляются».
+    ...(kind === 'request-new' ? { 'sed.journals (5, 6)': p.sed.journals, 'sed.training (7)': p.sed.training } : {}),
+  };
+}
+
+/** The labels of `requestFields` whose value is empty. */
+export function missingFields(fields: Record<string, unknown>): string[] {
+  return Object.entries(fields)
+    .filter(([, v]) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0))
+    .map(([k]) => k);
+}

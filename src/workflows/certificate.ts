@@ -1,0 +1,38 @@
+// prichal certificate show|import: a signer's certificate read from its file (DER or PEM) into
+// the participant file, so serial, thumbprint, issuer, key identifier and dates are never typed.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatFinding, readCertificate, SourceFile, withSignerCertificate, type ReadCertificate } from '../inventory/index.js';
+import { checkParticipantShape } from '../inventory/schema-check.js';
+import { UsageError } from './errors.js';
+
+const ROLES = ['head', 'clerk', 'deputy', 'other'] as const;
+type Role = (typeof ROLES)[number];
+
+export async function showCertificate(file: string): Promise<ReadCertificate> {
+  return readCertificate(file);
+}
+
+/**
+ * Writes the certificate into the participant's signers (by role and name; the name defaults to
+ * the certificate's subject). The new file must still pass its schema, and is replaced atomically.
+ */
+export async function importCertificate(options: { inventory: string; participant: string; file: string; role: string; name?: string }) {
+  if (!(ROLES as readonly string[]).includes(options.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  const read = await readCertificate(options.file);
+  const name = options.name ?? read.subject;
+  if (!name) throw new UsageError(`${options.file}: the certificate names no subject; give the signer's name with --name`);
+  const target = path.join(options.inventory, 'participants', `${options.participant}.yaml`);
+  const text = await readFile(target, 'utf8').catch(() => {
+    throw new UsageError(`no participant file ${target}`);
+  });
+  const updated = withSignerCertificate(text, { role: options.role as Role, name }, read.certificate);
+  const relative = path.relative(options.inventory, target);
+  const source = new SourceFile(relative, updated);
+  const shape = checkParticipantShape(source, source.doc.toJS());
+  if (shape.findings.length) throw new UsageError(`the participant file would not validate after the import; nothing written:\n${shape.findings.map(formatFinding).join('\n')}`);
+  const temporary = `${target}.${process.pid}.tmp`;
+  await writeFile(temporary, updated);
+  await rename(temporary, target);
+  return { participant: options.participant, file: target, signer: { name, role: options.role }, certificate: read.certificate };
+}
