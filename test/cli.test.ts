@@ -40,6 +40,8 @@ describe('prichal plan', () => {
     const dir = await scratch([
       { file: 'participants/new-sp.yaml', to: newcomer },
       { file: 'participants/ishim-district-admin.yaml', to: null },
+      // The school it coordinates goes with it (it has no channel, so no allocation).
+      { file: 'participants/ishim-sosh-2.yaml', to: null },
     ]);
     const before = parse(await readFile(path.join(SAMPLE_INVENTORY, 'allocations.yaml'), 'utf8'));
     const run = await prichal(['plan', '--inventory', dir, '--format', 'json', '--save']);

@@ -15,7 +15,7 @@ let context: DocumentContext;
 const probes: Record<string, ProbeProtocol> = {};
 beforeAll(async () => {
   const checked = await checkInventory(SAMPLE_INVENTORY, '2026-11-23');
-  context = { inventory: checked.validation.inventory, plan: checked.plan! };
+  context = { inventory: checked.validation.inventory, plan: checked.plan!, at: checked.at };
   for (const id of ['tmn-city-admin', 'tmn-sosh-12']) {
     probes[id] = JSON.parse(await readFile(path.join(import.meta.dirname, 'fixtures', `probe-test-${id}.json`), 'utf8')) as ProbeProtocol;
   }
@@ -68,7 +68,7 @@ describe('documents', () => {
   it('escapes inventory text that would break the Markdown table', async () => {
     const dir = await inventoryWith([{ file: 'participants/tmn-sosh-12.yaml', from: 'head: Петрова Анна Сергеевна', to: 'head: "Петрова | <b>Анна</b>"' }]);
     const checked = await checkInventory(dir, '2026-11-23');
-    const doc = renderDocument('request-update', 'tmn-sosh-12', { inventory: checked.validation.inventory, plan: checked.plan! });
+    const doc = renderDocument('request-update', 'tmn-sosh-12', { inventory: checked.validation.inventory, plan: checked.plan!, at: checked.at });
     expect(doc.markdown).toContain('Петрова \\| \\<b\\>Анна\\</b\\>');
     expect(documentHtml('x', doc.markdown)).not.toContain('<b>Анна</b>');
     await removeInventory(dir);
@@ -102,25 +102,32 @@ describe('document HTML in headless Chromium', () => {
 
 describe('coverage', () => {
   it('matches the hand-computed table of the sample inventory', () => {
-    // By hand: ОМСУ = city, district, Ishim district, Kaskara, Onokhino; connected (prod) all but Onokhino → 4/5.
-    // Institutions = school № 12 (prod) and hospital № 3 (test only) → 1/2. Average (80 + 50) / 2 = 65.
-    const c = coverage(context.inventory);
-    const rows = Object.fromEntries(c.rows.map((r) => [r.coordinator || 'region', [r.average, r.omsu.percent, r.institutions.percent]]));
+    // By hand, at 2026-11-23, connected to ЭДО = the СЭД's last stage or ГИС «ТОР СЭД»:
+    // г. Тюмень: ОМСУ city (commissioned) ✓, city Duma (connector not commissioned) ✗ → 1/2; school № 12 ✓ → 1/1; mean 75.
+    // Ишимский район: district (commissioned) ✓ → 1/1; its school ✓ → 1/1; mean 100.
+    // Тюменский район: district ✓, Каскара ✓, Андреевское ✓, Винзили (ТОР СЭД only) ✓, Онохино (training ahead) ✗ → 4/5; no institutions.
+    // Region: ОМСУ 6/8 = 75, institutions 2/2 = 100, mean 87,5. Regional bodies and hospitals are apart: 5/5.
+    const c = coverage(context.inventory, '2026-11-23');
+    const rows = Object.fromEntries([c.region, ...c.districts].map((r) => [r.district, [r.average, r.omsu.percent, r.institutions.percent]]));
     expect(rows).toEqual({
-      region: [65, 80, 50],
-      'dep-zdrav': [0, null, 0],
-      'tmn-city-admin': [100, null, 100],
-      'tmn-district-admin': [50, 50, null],
+      'Итого по региону': [87.5, 75, 100],
+      'г. Тюмень': [75, 50, 100],
+      'Ишимский район': [100, 100, 100],
+      'Тюменский район': [80, 80, null],
     });
+    expect(c.regional).toEqual({ connected: 5, total: 5, percent: 100 });
     expect(c.settlements).toEqual([
       {
         district: 'Тюменский район',
-        connected: true,
+        torSed: true,
         settlements: [
-          { id: 'kaskara-sp', name: 'Администрация Каскаринского муниципального образования', connected: true },
-          { id: 'onokhino-sp', name: 'Администрация Онохинского муниципального образования', connected: false },
+          { id: 'vinzili-gp', name: 'Администрация Винзилинского муниципального образования', type: 'г.п.', torSed: true },
+          { id: 'andreevsky-sp', name: 'Администрация Андреевского муниципального образования', type: 'с.п.', torSed: false },
+          { id: 'kaskara-sp', name: 'Администрация Каскаринского муниципального образования', type: 'с.п.', torSed: true },
+          { id: 'onokhino-sp', name: 'Администрация Онохинского муниципального образования', type: 'с.п.', torSed: false },
         ],
       },
     ]);
+    expect(c.target).toEqual({ year: 2026, percent: 46, gap: 0 });
   });
 });

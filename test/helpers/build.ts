@@ -6,6 +6,7 @@ import { buildPlan } from '../../src/plan/index.js';
 import { REQUIREMENT_RULES } from '../../src/requirements/index.js';
 
 export const operator = () => ({
+  version: 2,
   operator: { name: 'Оператор', support: { email: 'sd@op.example' } },
   contours: {
     test: { bus: { url: 'http://127.0.0.1:15672', vhost: 'smev-test', credentials: 'busTest' }, gatewayPool: '10.210.0.0/16' },
@@ -31,7 +32,7 @@ export function participant(id: string, overrides: Record<string, unknown> = {})
     head: 'Иванов Иван Иванович',
     clerk: { name: 'Петрова П. П.', phone: '+7 3452 00-00-00', email: 'clerk@org.example' },
     technical: { name: 'Сидоров С. С.' },
-    sed: { mode: 'operator', journals: [{ name: 'Входящие', numberFormat: 'ВХ-{n:5}' }] },
+    sed: { mode: 'operator', journals: [{ name: 'Входящие', numberFormat: 'ВХ-{n:5}' }], requestSent: '2026-01-02', credentialsIssued: '2026-01-05' },
     workstations: { cryptoPro: '5.0.13000' },
     signers: [
       { name: 'Иванов Иван Иванович', role: 'head', certificate: { serial: '01', thumbprint: 'a'.repeat(40), issuer: 'ФК', notBefore: '2026-01-01', notAfter: '2027-12-31' } },
