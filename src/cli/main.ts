@@ -144,10 +144,11 @@ export function buildProgram(): Command {
     });
 
   withCommon(program.command('coverage'))
-    .description('coverage statistics in the shape of the tables of «Организация ЮЗЭДО»: shares of local governments and institutions connected per coordinating body; settlements per district')
+    .description('coverage statistics in the shape of the tables of «Организация ЮЗЭДО»: per district, the shares of local governments and of their institutions connected to ЭДО (the regional СЭД or ГИС «ТОР СЭД») and their mean; the targets by year with the gap; settlements connected to ГИС «ТОР СЭД»')
     .option('--out <dir>', 'also write coverage.md, coverage.html and coverage.json here')
-    .action(async (options: Common & { out?: string }) => {
-      const result = await coverageCommand({ inventory: options.inventory, ...(options.out ? { out: options.out } : {}) });
+    .option('--at <date>', "count connections made by YYYY-MM-DD (default: today in the operator's time zone)")
+    .action(async (options: Common & { out?: string; at?: string }) => {
+      const result = await coverageCommand({ inventory: options.inventory, ...(options.out ? { out: options.out } : {}), ...(options.at ? { at: parseDate(options.at)! } : {}) });
       emit(options.format, result.coverage, () => result.markdown.trimEnd());
     });
 

@@ -77,8 +77,8 @@ export async function docs(options: { inventory: string; participant?: string; a
   return writeDocuments({ plan: checked.plan, operator: inventory.operator!.value, inventory, at: checked.at }, ids, options.kind ? [options.kind as DocumentKind] : undefined, { out: options.out, probes: options.probes ?? path.join(path.dirname(options.out), 'probes'), pdf: options.pdf });
 }
 
-export async function coverageCommand(options: { inventory: string; out?: string }) {
-  const checked = await checkInventory(options.inventory);
+export async function coverageCommand(options: { inventory: string; out?: string; at?: string }) {
+  const checked = await checkInventory(options.inventory, options.at);
   // A participant whose file cannot be read would be missing from the shares: no statistics then.
   if (!checked.ok) throw new InvalidInventoryError(checked.findings, 'no statistics: a participant that cannot be read would be missing from every share');
   const result = coverage(checked.validation.inventory, checked.at);
