@@ -36,7 +36,9 @@ describe('prichal plan', () => {
       .replace('TMR_ONOKHINO', 'TMR_NEW')
       .replace('0x1A0E0022', '0x1A0E0023')
       .replace('10.35.11.0/26', '10.35.12.0/26')
-      .replace('10.35.11.10', '10.35.12.10');
+      .replace('10.35.11.10', '10.35.12.10')
+      // Approved, so that it is provisioned and gets an address (a requested one is not).
+      .replace('status: requested\n    requested: 2026-11-16', 'status: approved\n    requested: 2026-11-16\n    approved: 2026-11-20');
     const dir = await scratch([
       { file: 'participants/new-sp.yaml', to: newcomer },
       { file: 'participants/ishim-district-admin.yaml', to: null },

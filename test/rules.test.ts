@@ -96,6 +96,7 @@ describe('semantic rules', () => {
   it('contour-order: prod only after test is tested', () => {
     const p = participant('org-a');
     p.registrations.test.status = 'registered';
+    delete (p.registrations.test as { tested?: string }).tested;
     expect(codes(check({ participants: [p] }))).toEqual(['contour-order']);
     const { test: _t, ...prodOnly } = participant('org-b').registrations;
     expect(codes(check({ participants: [participant('org-b', { registrations: prodOnly })] }))).toEqual(['contour-order']);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applicableDocuments, coverage, coverageMarkdown, meanOfShares, MissingDataError, renderDocument, type DocumentKind } from '../src/docs/index.js';
 import { readCertificate } from '../src/inventory/index.js';
 import { renderEdgeRuleset } from '../src/render/index.js';
@@ -12,18 +12,11 @@ import { applicableRequest, checkInventory, missingFields, requestFields, type R
 import { checks } from '../src/workflows/checks.js';
 import { check, codes, operator, participant } from './helpers/build.js';
 import { prichal } from './helpers/cli.js';
-import { inventoryWith, removeInventory, SAMPLE_INVENTORY, type Edit } from './helpers/inventory.js';
+import { editedInventories, SAMPLE_INVENTORY } from './helpers/inventory.js';
 
 const AT = '2026-11-23';
 const CERTS = path.join(import.meta.dirname, 'fixtures', 'certificates');
-const dirs: string[] = [];
-afterAll(async () => Promise.all(dirs.map(removeInventory)));
-
-async function edited(edits: readonly Edit[]): Promise<string> {
-  const dir = await inventoryWith(edits);
-  dirs.push(dir);
-  return dir;
-}
+const edited = editedInventories();
 
 /** Audit findings (requirement, participant, severity, message) of an inventory folder. */
 async function audit(dir: string, at = AT) {

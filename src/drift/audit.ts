@@ -1,10 +1,10 @@
 // Inventory requirements (CH-1..3, BUS-2, SIG-1, SED-1, ORG-1..2, WS-1) evaluated at a date, by the
 // catalogue's checks. Each finding points at the participant file and the line of the field it
 // is about, as validation's findings do.
-import { daysBetween, hasChannel, locate, type FieldPath, type Inventory, type NetworkedParticipant, type OperatorFile, type Participant } from '../inventory/index.js';
+import { CONTOURS, daysBetween, hasChannel, locate, type FieldPath, type Inventory, type NetworkedParticipant, type OperatorFile, type Participant } from '../inventory/index.js';
 import {
   agreementsRequired, applicableRequest, certificateState, cite, compareVersions, DEFAULT_GOST_BROWSERS, issuerState, leasedLineGaps, missingAgreements, missingFields, missingSigners,
-  productionAllowed, requestFields, sedConnected, stageOrderGaps, systemMismatch, workstationGaps, type RequestKind,
+  productionAllowed, replyDeadline, requestFields, sedConnected, stageOrderGaps, systemMismatch, workstationGaps, type RequestKind,
 } from '../requirements/index.js';
 import type { RequirementFinding } from './model.js';
 
@@ -42,6 +42,12 @@ function auditChannel(p: NetworkedParticipant, operator: OperatorFile | undefine
   if (p.channel.type === 'leased-line') {
     const missing = leasedLineGaps(p.channel.leasedLine);
     if (missing.length) add({ requirement: 'CH-3', path: ['channel', 'leasedLine'], severity: 'error', message: `leased line without ${missing.join(', ')}`, evidence: `channel.leasedLine: ${JSON.stringify(p.channel.leasedLine ?? {})}`, fix: `record the provider, circuit id and the application (${cite('portal', 'Приложение 10')})` });
+  }
+  for (const contour of CONTOURS) {
+    const r = p.registrations[contour];
+    if (r?.status !== 'requested' || !r.requested) continue;
+    const deadline = replyDeadline(r.requested, operator?.calendar);
+    if (daysBetween(at, deadline) < 0) add({ requirement: 'REG-1', path: ['registrations', contour, 'requested'], severity: 'warning', message: `the ${contour} request of ${r.requested} is unanswered past its deadline ${deadline} (10 working days)`, evidence: `registrations.${contour}: status requested, requested ${r.requested}`, fix: `answer the request (approve it, or name the gaps: ${cite('portal', '3.3')}) and record status and date` });
   }
   if (p.registrations.prod && !productionAllowed(p.registrations.test?.status)) {
     add({ requirement: 'BUS-2', path: ['registrations', 'prod'], severity: 'error', message: 'production registration without a tested test registration', evidence: `registrations.test.status: ${p.registrations.test?.status ?? 'absent'}`, fix: `finish the test contour (the protocol of ${cite('portal', 'Приложение 9')}) before production (${cite('portal', '4.6')})` });

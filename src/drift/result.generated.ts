@@ -13,6 +13,7 @@ export type Requirement =
   | 'FW-3'
   | 'GW-1'
   | 'BUS-1'
+  | 'REG-1'
   | 'BUS-2'
   | 'SIG-1'
   | 'SED-1'

@@ -27,6 +27,7 @@ export const FINDING_CODES = [
   'schema-version',
   'coordinator-kind',
   'sed-path',
+  'registration-dates',
   // warnings
   'allocation-moved',
   'allocation-unknown',

@@ -5,7 +5,7 @@
  */
 export interface OperatorFile {
   /**
-   * Version of the inventory contract. 1 (the default) or 2, which adds gateways, hub, timeZone, certificateAuthorities, edoTargets, policy.gostBrowsers, and in participant files the СЭД stages, the new organisation kinds and participants without a channel; a version-1 inventory keeps validating.
+   * Version of the inventory contract. 1 (the default) or 2, which adds gateways, hub, timeZone, certificateAuthorities, edoTargets, calendar, policy.gostBrowsers, and in participant files the СЭД stages, the registration status 'approved' with its dates, the new organisation kinds and participants without a channel; a version-1 inventory keeps validating.
    */
   version?: 1 | 2;
   operator: Operator;
@@ -31,6 +31,7 @@ export interface OperatorFile {
    * IANA time zone of the operator: 'today' for date checks and dates in reports. Default Asia/Yekaterinburg (Tyumen).
    */
   timeZone?: string;
+  calendar?: Calendar;
   /**
    * Accredited certification authorities whose qualified certificates signers may hold (63-ФЗ). A certificate matches by issuer name and, when keyIds are listed, by its authority key identifier; no signature chain is verified (GOST signatures).
    */
@@ -218,6 +219,19 @@ export interface GatewayNetworks {
  */
 export interface Hub {
   ssh: SshTarget;
+}
+/**
+ * The production calendar for working-day deadlines (Регламент ПУ ТО, п. 3.3, 8.4): Monday to Friday are working days except the holidays listed; a weekend day listed in workdays is a working day (a transferred one).
+ */
+export interface Calendar {
+  /**
+   * Non-working days that fall on Monday–Friday: public holidays and the days off moved to them.
+   */
+  holidays?: string[];
+  /**
+   * Weekend days that are working days (transferred).
+   */
+  workdays?: string[];
 }
 export interface CertificateAuthority {
   /**
@@ -549,7 +563,7 @@ export interface Endpoint {
   path?: string;
 }
 /**
- * Registrations of the participant's web services in the bus contours; production only after the test registration is tested (Регламент ПУ ТО, п. 4.6).
+ * Registrations of the participant's web services in the bus contours, each with its lifecycle (requested → approved → registered → tested); production only after the test registration is tested (Регламент ПУ ТО, п. 4.6).
  */
 export interface Registrations {
   test?: Registration;
@@ -574,15 +588,27 @@ export interface Registration {
    */
   endpoints: [string, ...string[]];
   /**
-   * requested: application sent; registered: active in the contour; tested: connectivity test protocol signed.
+   * Where the registration stands (Регламент ПУ ТО): requested — the request letter is sent (п. 3.1.3); approved — the portal's owner approved and the technical requirements are issued (п. 3.1.4–3.1.5); registered — the web service is registered in the contour (п. 4.3); tested — the service test passed (п. 4.6). Only approved or later registrations are provisioned.
    */
-  status: 'requested' | 'registered' | 'tested';
+  status: 'requested' | 'approved' | 'registered' | 'tested';
   /**
-   * Date of the successful test (its protocol: Регламент ПУ ТО, Приложение 9).
+   * Date the request letter was sent (п. 3.1.3, Приложение 2); the operator replies within 10 working days (п. 3.3).
+   */
+  requested?: string;
+  /**
+   * Date of the portal owner's approval (п. 3.1.4–3.1.5).
+   */
+  approved?: string;
+  /**
+   * Date the web service was registered in this contour (п. 4.3).
+   */
+  registered?: string;
+  /**
+   * Date the service test passed (п. 4.6; its protocol: Регламент ПУ ТО, Приложение 9).
    */
   tested?: string;
   /**
-   * Date of switching from the test to the production mode (Регламент подключения к СЭД, п. 2.4).
+   * Date the registration goes into production (the connection act, Регламент ПУ ТО, Приложение 3). Not the СЭД connector's switch date, which is sed.switchDate.
    */
   switchDate?: string;
 }
@@ -618,7 +644,8 @@ export interface Waiver {
     | 'ORG-1'
     | 'ORG-2'
     | 'WS-1'
-    | 'SED-1';
+    | 'SED-1'
+    | 'REG-1';
   /**
    * Why the finding is accepted.
    */

@@ -6,3 +6,4 @@ export * from './plan.js';
 export * from './firewall.js';
 export * from './probe.js';
 export * from './bus.js';
+export * from './lifecycle.js';

@@ -34,6 +34,8 @@ export interface PlannedContour {
   gatewayPool: string;
   vhost: string;
   registrations: PlannedRegistration[];
+  /** Registrations in the inventory that are not provisioned, each with the reason (the lifecycle: plan/lifecycle.ts). */
+  pending: Array<{ participant: string; mnemonic: string; status: string; reason: string }>;
 }
 
 export interface PlannedLink {

@@ -7,6 +7,7 @@ import { idOfFile, type LoadedFile } from '../inventory/load.js';
 import { CONTOURS, Findings, networked, type ContourName, type Inventory, type NetworkedParticipant } from '../inventory/model.js';
 import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
 import { planEdges } from './firewall.js';
+import { notProvisionedReason, provisioned } from './lifecycle.js';
 import { PLAN_VERSION, type Plan, type PlannedContour, type PlannedEndpoint, type PlannedLink, type PlannedRegistration } from './model.js';
 
 interface RecordedAllocations {
@@ -105,14 +106,21 @@ export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, li
   const contours = {} as Record<ContourName, PlannedContour>;
   for (const contour of CONTOURS) {
     const { gatewayPool, bus } = operator.value.contours[contour];
+    const pending: PlannedContour['pending'] = [];
+    for (const { value: p } of participants) {
+      const registration = p.registrations[contour];
+      const reason = registration && notProvisionedReason(registration);
+      if (registration && reason) pending.push({ participant: p.id, mnemonic: registration.mnemonic, status: registration.status, reason });
+    }
     const requests: AllocationRequest[] = participants
-      .filter((p) => p.value.registrations[contour])
+      .filter((p) => p.value.registrations[contour] && provisioned(p.value.registrations[contour].status))
       .map((p) => ({ owner: p.value.id, recorded: recorded.gateways[contour][p.value.id] }));
     const result = allocateGateways(gatewayPool, requests);
     reportAllocation(result, gatewayPool, `contours.${contour}.gatewayPool`, () => ['registrations', contour]);
     contours[contour] = {
       gatewayPool,
       vhost: bus.vhost,
+      pending,
       registrations: result.allocations.map((allocation) => {
         const p = byId.get(allocation.owner)!.value;
         const registration = p.registrations[contour]!;

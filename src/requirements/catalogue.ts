@@ -17,6 +17,7 @@ export const REQUIREMENTS = {
   'FW-3': { title: 'Live ruleset equals the planned ruleset', source: 'drift', reads: 'live' },
   'GW-1': { title: 'Gateway present, running, as planned and hardened', source: 'drift', reads: 'live' },
   'BUS-1': { title: 'Bus registration equals the plan', source: `${cite('portal', '4.3')}; drift`, reads: 'live' },
+  'REG-1': { title: 'Connection requests answered within 10 working days', source: cite('portal', '3.3'), reads: 'inventory' },
   'BUS-2': { title: 'Production only after a tested test registration', source: cite('portal', '4.6'), reads: 'inventory + live' },
   'SIG-1': { title: 'Head and clerk hold valid qualified certificates from an accredited CA', source: `${cite('sed', '1.2')}, ${cite('sed', '2.3')}; ${cite('edo')} (63-ФЗ, ст. 6)`, reads: 'inventory' },
   'SED-1': { title: 'СЭД path followed: the system for the kind, stages in order', source: `${cite('sed')}; ${cite('workstation')}`, reads: 'inventory' },

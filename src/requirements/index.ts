@@ -7,3 +7,4 @@ export * from './checks.js';
 export * from './regulations.js';
 export * from './sed.js';
 export * from './validation.js';
+export * from './portal.js';

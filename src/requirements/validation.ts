@@ -1,7 +1,8 @@
 // Validation's rules that are requirements: findings with file and line at `prichal validate`,
 // decided by the same checks as audit and drift (checks.ts). Run by checkInventory after the
 // structural rules of the inventory stage.
-import { type FindingCode, type Rule } from '../inventory/index.js';
+import { CONTOURS, type FindingCode, type Rule } from '../inventory/index.js';
+import { registrationOrderGaps, switchBeforeTest } from './portal.js';
 import type { RequirementId } from './catalogue.js';
 import { certificateState, leasedLineGaps, productionAllowed } from './checks.js';
 import { cite } from './regulations.js';
@@ -114,4 +115,17 @@ export const sedPathFields: Rule = (inventory, findings) => {
   }
 };
 
-export const REQUIREMENT_RULES: readonly Rule[] = [leasedLineDocumented, productionAfterTest, coordinatorPresent, coordinatorKindFits, agreementsPresent, certificatesCurrent, sedPathFields];
+/** The registration lifecycle's dates agree with its status and with each other (`registration-dates`). */
+export const registrationDatesConsistent: Rule = (inventory, findings) => {
+  for (const { value: p, source } of inventory.participants) {
+    for (const contour of CONTOURS) {
+      const registration = p.registrations?.[contour];
+      if (!registration) continue;
+      for (const gap of registrationOrderGaps(registration)) findings.at(source, ['registrations', contour, gap.field], 'registration-dates', gap.message);
+    }
+    const early = p.registrations && switchBeforeTest(p.registrations);
+    if (early) findings.at(source, ['registrations', 'prod', 'switchDate'], 'registration-dates', early);
+  }
+};
+
+export const REQUIREMENT_RULES: readonly Rule[] = [registrationDatesConsistent, leasedLineDocumented, productionAfterTest, coordinatorPresent, coordinatorKindFits, agreementsPresent, certificatesCurrent, sedPathFields];

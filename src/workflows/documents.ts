@@ -119,6 +119,7 @@ export async function onboard(options: { inventory: string; participant: string;
   const inventory = checked.validation.inventory;
   const participant = inventory.participants.find((p) => p.value.id === id)?.value;
   if (!participant) throw new UsageError(`no participant '${id}' in ${options.inventory}`);
+  if (!participant.channel) throw new UsageError(`${id} has no network channel: it uses the hosted СЭД and has nothing to provision (add channel, networks, endpoints and registrations to connect it to the portal)`);
   const test = context.plan.contours.test.registrations.find((r) => r.participant === id);
   if (!test) throw new UsageError(`${id} has no test registration; add registrations.test first`);
   const edge = context.plan.edges.find((e) => e.id === test.edge)!;

@@ -2,6 +2,7 @@
 import { cp, mkdtemp, readFile, writeFile, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { PROJECT_ROOT } from '../../src/project.js';
 
 export const SAMPLE_INVENTORY = path.join(PROJECT_ROOT, 'inventory');
@@ -48,4 +49,17 @@ export async function lineOf(dir: string, file: string, marker: string): Promise
   const index = lines.findIndex((line) => line.includes(marker));
   if (index < 0) throw new Error(`marker '${marker}' not in ${file}`);
   return index + 1;
+}
+
+/** A maker of edited copies of the sample for one test file; every copy is removed after the file's tests. */
+export function editedInventories(): (edits: readonly Edit[]) => Promise<string> {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map(removeInventory));
+  });
+  return async (edits) => {
+    const dir = await inventoryWith(edits);
+    dirs.push(dir);
+    return dir;
+  };
 }

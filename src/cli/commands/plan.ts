@@ -38,6 +38,8 @@ export function planText(result: PlanCommandResult): string {
           `  ${r.participant.padEnd(24)} ${r.mnemonic.padEnd(14)} ${r.status.padEnd(10)} gw ${r.gateway.padEnd(13)}${r.newAllocation ? ' (new)' : '      '} ${r.edge}  ${r.networks.join(',')} -> ${endpoints}`,
         );
       }
+      if (c.pending.length) lines.push(`  not provisioned in ${contour}: ${c.pending.length}`);
+      for (const p of c.pending) lines.push(`  ${p.participant.padEnd(24)} ${p.mnemonic.padEnd(14)} ${p.status.padEnd(10)} ${p.reason}`);
     }
     lines.push(`leased-line links: ${plan.links.length}`);
     for (const l of plan.links) lines.push(`  ${l.participant.padEnd(24)} ${l.link.padEnd(16)} ${l.edge} ${l.edgeAddress} <-> ${l.participantAddress}${l.newAllocation ? ' (new)' : ''}`);

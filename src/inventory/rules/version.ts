@@ -6,7 +6,7 @@ import { hasChannel, type Rule } from '../model.js';
 import type { FieldPath } from '../findings.js';
 import type { Participant } from '../types.generated.js';
 
-const OPERATOR_V2_FIELDS = ['gateways', 'hub', 'timeZone', 'certificateAuthorities', 'edoTargets'] as const;
+const OPERATOR_V2_FIELDS = ['gateways', 'hub', 'timeZone', 'certificateAuthorities', 'edoTargets', 'calendar'] as const;
 const SED_V2_FIELDS = ['requestSent', 'credentialsIssued', 'connectorReady', 'switchDate', 'commissioned', 'torSed', 'medo'] as const;
 const V1_KINDS: ReadonlySet<Participant['kind']> = new Set(['executive-body', 'state-institution', 'local-government', 'municipal-institution', 'rural-settlement', 'other']);
 
@@ -18,6 +18,11 @@ function participantV2Fields(p: Participant): Array<{ path: FieldPath; what: str
   p.signers.forEach((s, i) => s.certificate.authorityKeyId !== undefined && used.push({ path: ['signers', i, 'certificate', 'authorityKeyId'], what: 'certificate.authorityKeyId' }));
   if (!V1_KINDS.has(p.kind)) used.push({ path: ['kind'], what: `kind ${p.kind}` });
   if (!hasChannel(p)) used.push({ path: [], what: 'a participant without a channel' });
+  for (const contour of ['test', 'prod'] as const) {
+    const r = p.registrations?.[contour];
+    if (r?.status === 'approved') used.push({ path: ['registrations', contour, 'status'], what: "status 'approved'" });
+    for (const f of ['requested', 'approved', 'registered'] as const) if (r?.[f] !== undefined) used.push({ path: ['registrations', contour, f], what: `registrations.${contour}.${f}` });
+  }
   return used;
 }
 

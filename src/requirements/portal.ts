@@ -1,0 +1,64 @@
+// The portal/bus connection (Регламент ПУ ТО, разделы 3–4), decided once: the registration
+// lifecycle's dates (the lifecycle itself and what is provisioned: plan/lifecycle.ts, which the
+// plan needs first), and the working-day deadlines counted on the operator's production calendar. Validation, the plan, audit and the documents read these.
+import { daysBetween, type OperatorFile, type Participant } from '../inventory/index.js';
+import { cite } from '../regulations.js';
+
+import { REGISTRATION_LIFECYCLE, type Registration } from '../plan/lifecycle.js';
+
+export { notProvisionedReason, provisioned, REGISTRATION_LIFECYCLE } from '../plan/lifecycle.js';
+
+const rank = (status: Registration['status']) => REGISTRATION_LIFECYCLE.findIndex((s) => s.status === status);
+/**
+ * Dated stages that contradict the lifecycle: a date of a stage beyond the status, or a later
+ * stage dated before an earlier one. Each with the field to point at.
+ */
+export function registrationOrderGaps(registration: Registration): Array<{ field: keyof Registration; message: string }> {
+  const gaps: Array<{ field: keyof Registration; message: string }> = [];
+  const reached = rank(registration.status);
+  let previous: { field: keyof Registration; date: string } | undefined;
+  REGISTRATION_LIFECYCLE.forEach((stage, i) => {
+    const date = registration[stage.date];
+    if (date === undefined) return;
+    if (i > reached) gaps.push({ field: stage.date, message: `${stage.date}: ${date} is recorded while status is '${registration.status}'; set status: ${stage.status} (${cite('portal', stage.clause)}) or remove the date` });
+    else if (previous && daysBetween(previous.date, date) < 0) gaps.push({ field: stage.date, message: `${stage.date} (${date}) is before ${previous.field} (${previous.date})` });
+    previous = { field: stage.date, date };
+  });
+  return gaps;
+}
+
+/** The production switch date (the act's) is not before the test that allows production (п. 4.6). */
+export function switchBeforeTest(registrations: NonNullable<Participant['registrations']>): string | undefined {
+  const tested = registrations.test?.tested;
+  const switchDate = registrations.prod?.switchDate;
+  if (!tested || !switchDate || daysBetween(tested, switchDate) >= 0) return undefined;
+  return `the production switch date ${switchDate} is before the test of ${tested} (registrations.test.tested); production follows the test (${cite('portal', '4.6')})`;
+}
+
+type Calendar = OperatorFile['calendar'];
+
+/** A day is a working day: Monday–Friday unless the calendar makes it a holiday, or a weekend day the calendar transfers work to. */
+export function isWorkingDay(date: string, calendar: Calendar): boolean {
+  if (calendar?.workdays?.includes(date)) return true;
+  if (calendar?.holidays?.includes(date)) return false;
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday !== 0 && weekday !== 6;
+}
+
+const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** The date `n` working days after `date` (the day itself not counted). */
+export function addWorkingDays(date: string, n: number, calendar: Calendar): string {
+  let day = date;
+  for (let left = n; left > 0; ) {
+    day = nextDay(day);
+    if (isWorkingDay(day, calendar)) left--;
+  }
+  return day;
+}
+
+/** п. 3.3: the operator answers a request within 10 working days of receiving it. */
+export const REPLY_WORKING_DAYS = 10;
+export function replyDeadline(requested: string, calendar: Calendar): string {
+  return addWorkingDays(requested, REPLY_WORKING_DAYS, calendar);
+}
