@@ -1,6 +1,10 @@
 // The registration lifecycle of Регламент ПУ ТО (п. 3.1.3–4.6): approval before provisioning,
 // dates that agree, the 10-working-day reply deadline on the operator's production calendar.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DocumentRefusedError, renderDocument, type DocumentKind } from '../src/docs/index.js';
+import { prichal } from './helpers/cli.js';
 import { addWorkingDays, checkInventory, replyDeadline } from '../src/requirements/index.js';
 import { checks } from '../src/workflows/checks.js';
 import { check, codes, participant } from './helpers/build.js';
@@ -62,5 +66,82 @@ describe('the reply deadline (п. 3.3) on the production calendar', () => {
     const reg = after.result.findings.filter((f) => f.requirement === 'REG-1');
     expect(reg.map((f) => [f.participant, f.severity])).toEqual([['onokhino-sp', 'warning']]);
     expect(reg[0]!.message).toContain('deadline 2026-11-30');
+  });
+});
+
+describe('documents never state what the audit contradicts', () => {
+  const render = async (dir: string, kind: DocumentKind, id: string) => {
+    const checked = await checkInventory(dir, AT);
+    return renderDocument(kind, id, { inventory: checked.validation.inventory, plan: checked.plan!, at: AT });
+  };
+
+  it('the connection act is refused, naming the findings, over an internet channel or with an expired СКЗИ certificate', async () => {
+    const internet = await edited([{ file: 'participants/tmn-sosh-12.yaml', from: 'type: vipnet', to: 'type: internet' }]);
+    expect((await checkInventory(internet, AT)).ok).toBe(true);
+    const refused = await render(internet, 'act', 'tmn-sosh-12').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DocumentRefusedError);
+    expect((refused as Error).message).toContain('CH-1');
+    const expired = await edited([{ file: 'operator.yaml', from: 'validUntil: 2027-12-31', to: 'validUntil: 2026-01-31' }]);
+    const refused2 = await render(expired, 'act', 'tmn-sosh-12').catch((e: unknown) => e);
+    expect((refused2 as DocumentRefusedError).findings.map((f) => f.requirement)).toEqual(['CH-2']);
+    // Through the CLI: exit 1, and the refusal names the finding.
+    const cli = await prichal(['docs', '--participant', 'tmn-sosh-12', '--kind', 'act', '--inventory', internet, '--out', path.join(internet, 'out')]);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout + cli.stderr).toContain('refused while the audit finds errors');
+    // The sample's act is written.
+    expect((await render(SAMPLE_INVENTORY, 'act', 'tmn-sosh-12')).markdown).toContain('АКТ о подключении');
+  });
+
+  it('only the support request says "по форме"; the forms the regulation does not print say they are compiled from the register', async () => {
+    for (const kind of ['act', 'protocol', 'leased-line'] as const) {
+      const id = kind === 'leased-line' ? 'tmn-city-admin' : 'tmn-sosh-12';
+      const checked = await checkInventory(SAMPLE_INVENTORY, AT);
+      const probe = JSON.parse(await readFile(path.join(import.meta.dirname, 'fixtures', `probe-test-${id}.json`), 'utf8'));
+      const doc = renderDocument(kind, id, { inventory: checked.validation.inventory, plan: checked.plan!, at: AT, probes: { test: probe } });
+      expect(doc.markdown.split('\n')[0]).toMatch(/^\*Составлено по сведениям реестра \(Регламент ПУ ТО, Приложение (3|9|10): форма в тексте регламента не приведена\)\*$/);
+      expect(doc.markdown).not.toMatch(/^\*\*Приложение/m);
+    }
+    expect((await render(SAMPLE_INVENTORY, 'request-update', 'tmn-sosh-12')).markdown.split('\n')[0]).toContain('По форме заявки');
+  });
+});
+
+describe('the leased-line application while the line is being ordered', () => {
+  it('is written without a circuit id or application number, which are warnings until a registration is approved and errors after', async () => {
+    // A new participant on a leased line, its request just sent: provider known, no circuit, no application yet.
+    const base = await readFile(path.join(SAMPLE_INVENTORY, 'participants/tmn-city-admin.yaml'), 'utf8');
+    const ordering = base
+      .replace(/circuit: [^,]+, /, '')
+      .replace(/, application: "[^"]*"/, '')
+      .replace(/status: tested[^\n]*/, 'status: requested\n    requested: 2026-11-20')
+      .replace(/\n    tested: [^\n]*/, '')
+      .replace(/\n  prod:[\s\S]*?(?=\n[a-z]|$)/, '');
+    const dir = await edited([{ file: 'participants/tmn-city-admin.yaml', to: ordering }]);
+    const checked = await checkInventory(dir, AT);
+    const ll = checked.findings.filter((f) => f.code === 'leased-line-incomplete');
+    expect(ll.map((f) => f.severity)).toEqual(['warning']);
+    expect(checked.ok).toBe(true);
+    const doc = renderDocument('leased-line', 'tmn-city-admin', { inventory: checked.validation.inventory, plan: checked.plan!, at: AT });
+    expect(doc.markdown).toContain('будет назначен оператором связи');
+    const approved = await edited([{ file: 'participants/tmn-city-admin.yaml', to: ordering.replace('status: requested', 'status: approved\n    approved: 2026-11-23') }]);
+    const after = await checkInventory(approved, AT);
+    expect(after.findings.filter((f) => f.code === 'leased-line-incomplete').map((f) => f.severity)).toEqual(['error']);
+  });
+});
+
+describe('CH-1 as an operator policy (Регламент ПУ ТО, п. 9.1, 3.1.6.1)', () => {
+  it('a ViPNet Client where the policy names the Coordinator is refused with the reason; the sample is compliant', async () => {
+    const client = await edited([{ file: 'participants/onokhino-sp.yaml', from: 'product: vipnet-coordinator-hw-4', to: 'product: vipnet-client-4' }]);
+    const ch1 = (await checks({ kind: 'audit', inventory: client, at: AT })).result.findings.filter((f) => f.requirement === 'CH-1');
+    expect(ch1.map((f) => f.participant)).toEqual(['onokhino-sp']);
+    expect(ch1[0]!.message).toContain('ПАК ViPNet Coordinator');
+    expect(ch1[0]!.message).toContain('policy.channels.vipnetProducts');
+    // Without the policy, the default reading accepts every certified product of cryptoProducts.
+    const lenient = await edited([
+      { file: 'participants/onokhino-sp.yaml', from: 'product: vipnet-coordinator-hw-4', to: 'product: vipnet-client-4' },
+      { file: 'operator.yaml', from: '  channels: { vipnetProducts: [vipnet-coordinator-hw-4], leasedLine: true, internet: false }\n', to: '' },
+    ]);
+    expect((await checks({ kind: 'audit', inventory: lenient, at: AT })).result.findings.filter((f) => f.requirement === 'CH-1')).toEqual([]);
+    const sample = (await checks({ kind: 'audit', inventory: SAMPLE_INVENTORY, at: AT })).result;
+    expect(sample.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mustache from 'mustache';
 import { markdownText } from '../escape.js';
+import { auditInventory } from '../drift/audit.js';
+import type { RequirementFinding } from '../drift/model.js';
 import { hasChannel, type Inventory, type Participant } from '../inventory/index.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
@@ -30,22 +32,54 @@ export class MissingDataError extends Error {
 const TITLES: Record<DocumentKind, string> = {
   'request-new': 'Заявка в техническую поддержку СЭД (регистрация нового абонента)',
   'request-update': 'Заявка в техническую поддержку СЭД (актуализация данных)',
-  'request-connector': 'Заявка в техническую поддержку СЭД о завершении работ по коннектору (п. 2.4)',
-  act: 'Акт о подключении (Приложение 3)',
-  protocol: 'Протокол тестирования (Приложение 9)',
-  'leased-line': 'Заявка на подключение через выделенную сеть (Приложение 10)',
+  'request-connector': 'Заявка в техническую поддержку СЭД о завершении работ по коннектору',
+  act: 'Акт о подключении информационной системы к ПУ ТО',
+  protocol: 'Протокол тестирования',
+  'leased-line': 'Заявка на подключение через выделенную сеть',
 };
+
+/**
+ * What each document rests on. Only the support request's layout is given by a regulation's text
+ * (Регламент подключения к СЭД prints the form); Регламент ПУ ТО names its appendices but does not
+ * reproduce them, so those documents say they are compiled from the register, never "по форме".
+ */
+const BASIS: Record<DocumentKind, { official: boolean; source: string }> = {
+  'request-new': { official: true, source: `заявки, приведённой в тексте регламента (${cite('sed')})` },
+  'request-update': { official: true, source: `заявки, приведённой в тексте регламента (${cite('sed')})` },
+  'request-connector': { official: false, source: cite('sed', '2.4') },
+  act: { official: false, source: cite('portal', 'Приложение 3') },
+  protocol: { official: false, source: cite('portal', 'Приложение 9') },
+  'leased-line': { official: false, source: cite('portal', 'Приложение 10') },
+};
+
+function basisLine(kind: DocumentKind): string {
+  const { official, source } = BASIS[kind];
+  return official ? `*По форме ${source}*` : `*Составлено по сведениям реестра (${source}: форма в тексте регламента не приведена)*`;
+}
 
 const template = (name: string) => readFileSync(path.join(TEMPLATES_DIR, 'docs', `${name}.md.mustache`), 'utf8');
 
 /** Values go into Markdown table cells: no pipes, no line breaks, no markup. */
 const cell = markdownText;
 
+/**
+ * A document that would state what the audit contradicts: the connection act certifies the
+ * connection meets the regulation, so it is refused while the participant has audit errors.
+ */
+export class DocumentRefusedError extends MissingDataError {
+  constructor(document: string, participant: string, readonly findings: RequirementFinding[]) {
+    super(document, participant, findings.map((f) => `${f.requirement} ${f.message}`));
+    this.message = `${document} for ${participant} is refused while the audit finds errors (fix them first): ${findings.map((f) => `${f.requirement} ${f.message}`).join('; ')}`;
+  }
+}
+
 export interface DocumentContext {
   inventory: Inventory;
   plan: Plan;
   /** The date the documents are written at (the applicable request depends on it), YYYY-MM-DD. */
   at: string;
+  /** The audit's findings, when the caller has them (else the act audits its participant). */
+  findings?: readonly RequirementFinding[];
   /** Probe protocols by contour, for the test protocol. */
   probes?: Partial<Record<'test' | 'prod', ProbeProtocol>>;
 }
@@ -62,7 +96,7 @@ function requireFields(document: string, participant: string, fields: Record<str
   if (missing.length) throw new MissingDataError(document, participant, missing);
 }
 
-const CHANNEL_NAMES = { vipnet: 'ViPNet (VPN)', 'leased-line': 'выделенная сеть', internet: 'сеть Интернет (не допускается, раздел 9.1)' } as const;
+const CHANNEL_NAMES = { vipnet: 'ViPNet (VPN)', 'leased-line': 'выделенная сеть', internet: 'сеть Интернет' } as const;
 const SED_MODES = { operator: 'СЭД, предоставляемая Оператором ИС СЭД (раздел 1 регламента)', connector: 'собственная СЭД через коннектор (раздел 2 регламента)' } as const;
 const DENIED_KINDS: Record<ProbeProtocol['denied'][number]['kind'], (d: ProbeProtocol['denied'][number]) => string> = {
   'undeclared-port': (d) => `недекларированный порт ${d.port} узла сервиса`,
@@ -125,6 +159,8 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
     }
     case 'act': {
       if (!hasChannel(p)) throw new MissingDataError(title, p.id, [NO_CHANNEL]);
+      const errors = (context.findings ?? auditInventory(inventory, context.at, p.id)).filter((f) => f.participant === p.id && f.severity === 'error');
+      if (errors.length) throw new DocumentRefusedError(title, p.id, errors);
       const test = plan.contours.test.registrations.find((r) => r.participant === p.id);
       const prod = plan.contours.prod.registrations.find((r) => r.participant === p.id);
       const product = p.channel.vipnet ? operator.cryptoProducts.find((c) => c.id === p.channel.vipnet!.product) : undefined;
@@ -188,10 +224,10 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         'channel.type leased-line': p.channel.type === 'leased-line' ? line : undefined,
         inn: p.inn,
         'channel.leasedLine.provider': line?.provider,
-        'channel.leasedLine.circuit': line?.circuit,
+        // Not the circuit id nor the application's own number: the application is written while the
+        // line is being ordered; the provider gives the circuit, the operator registers the application.
         'channel.leasedLine.vlan': line?.vlan,
         'channel.leasedLine.bandwidthMbps': line?.bandwidthMbps,
-        'channel.leasedLine.application': line?.application,
         'link allocation (prichal plan --save)': link,
       });
       view = {
@@ -199,21 +235,21 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         inn: p.inn,
         head: p.head,
         provider: line!.provider,
-        circuit: line!.circuit,
+        circuit: line!.circuit ?? 'будет назначен оператором связи',
         vlan: line!.vlan,
         bandwidth: line!.bandwidthMbps,
         edgeAddress: link!.edgeAddress,
         participantAddress: link!.participantAddress,
         networks: p.networks.join(', '),
         edge: p.channel.edge,
-        application: line!.application,
+        application: line!.application ?? 'присваивается при регистрации заявки',
         technical: [p.technical.name, p.technical.phone, p.technical.email].filter(Boolean).join(', '),
       };
       file = 'leased-line-application';
       break;
     }
   }
-  return { kind, title, participant: p.id, markdown: Mustache.render(template(file), view, {}, { escape: cell }) };
+  return { kind, title, participant: p.id, markdown: Mustache.render(template(file), { ...view, basis: basisLine(kind) }, {}, { escape: cell }) };
 }
 
 const NO_CHANNEL = 'channel (this participant uses the hosted СЭД and has no network channel)';

@@ -3,18 +3,20 @@
 // is about, as validation's findings do.
 import { CONTOURS, daysBetween, hasChannel, locate, type FieldPath, type Inventory, type NetworkedParticipant, type OperatorFile, type Participant } from '../inventory/index.js';
 import {
-  agreementsRequired, applicableRequest, certificateState, cite, compareVersions, DEFAULT_GOST_BROWSERS, issuerState, leasedLineGaps, missingAgreements, missingFields, missingSigners,
+  agreementsRequired, applicableRequest, channelRefusal, leasedLineGapSeverity, certificateState, cite, compareVersions, DEFAULT_GOST_BROWSERS, issuerState, leasedLineGaps, missingAgreements, missingFields, missingSigners,
   productionAllowed, replyDeadline, requestFields, sedConnected, stageOrderGaps, systemMismatch, workstationGaps, type RequestKind,
 } from '../requirements/index.js';
 import type { RequirementFinding } from './model.js';
 
 type Draft = Omit<RequirementFinding, 'participant' | 'subject' | 'file' | 'line'> & { path: FieldPath };
 
-export function auditInventory(inventory: Inventory, at: string): RequirementFinding[] {
+/** `only`: audit that participant alone (the documents check the one they certify). */
+export function auditInventory(inventory: Inventory, at: string, only?: string): RequirementFinding[] {
   const out: RequirementFinding[] = [];
   const operator = inventory.operator?.value;
   const kinds = new Map(inventory.participants.map((p) => [p.value.id, p.value.kind]));
   for (const { value: p, source } of inventory.participants) {
+    if (only !== undefined && p.id !== only) continue;
     const add = ({ path, ...f }: Draft) => out.push({ participant: p.id, subject: source.file, file: source.file, line: locate(source, path).line, ...f });
     // The portal/bus side: only a participant with a network channel has one.
     if (hasChannel(p)) auditChannel(p, operator, at, add);
@@ -29,8 +31,10 @@ type Add = (f: Draft) => void;
 
 function auditChannel(p: NetworkedParticipant, operator: OperatorFile | undefined, at: string, add: Add): void {
   const registered = Boolean(p.registrations.test || p.registrations.prod);
-  if (p.channel.type === 'internet' && registered) {
-    add({ requirement: 'CH-1', path: ['channel', 'type'], severity: 'error', message: 'bus registrations over an open internet channel', evidence: `channel.type: internet; registrations: ${Object.keys(p.registrations).join(', ')}`, fix: `connect through the ViPNet coordinator or a dedicated leased line (${cite('portal', '9.1')}) and set channel.type accordingly` });
+  const refusal = operator && registered ? channelRefusal(p.channel, operator) : undefined;
+  if (refusal) {
+    const path = p.channel.type === 'vipnet' ? ['channel', 'vipnet', 'product'] : ['channel', 'type'];
+    add({ requirement: 'CH-1', path, severity: 'error', message: refusal, evidence: `channel.type: ${p.channel.type}${p.channel.vipnet ? `, product ${p.channel.vipnet.product}` : ''}; registrations: ${Object.keys(p.registrations).join(', ')}`, fix: `connect through the ViPNet Coordinator or a dedicated leased line (${cite('portal', '9.1')}, ${cite('portal', '3.1.6.1')}) and record it` });
   }
   const vipnet = p.channel.type === 'vipnet' ? p.channel.vipnet : undefined;
   if (vipnet && operator) {
@@ -41,7 +45,7 @@ function auditChannel(p: NetworkedParticipant, operator: OperatorFile | undefine
   }
   if (p.channel.type === 'leased-line') {
     const missing = leasedLineGaps(p.channel.leasedLine);
-    if (missing.length) add({ requirement: 'CH-3', path: ['channel', 'leasedLine'], severity: 'error', message: `leased line without ${missing.join(', ')}`, evidence: `channel.leasedLine: ${JSON.stringify(p.channel.leasedLine ?? {})}`, fix: `record the provider, circuit id and the application (${cite('portal', 'Приложение 10')})` });
+    if (missing.length) add({ requirement: 'CH-3', path: ['channel', 'leasedLine'], severity: leasedLineGapSeverity(p), message: `leased line without ${missing.join(', ')}`, evidence: `channel.leasedLine: ${JSON.stringify(p.channel.leasedLine ?? {})}`, fix: `record the provider, circuit id and the application (${cite('portal', 'Приложение 10')})` });
   }
   for (const contour of CONTOURS) {
     const r = p.registrations[contour];

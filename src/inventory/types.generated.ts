@@ -190,6 +190,24 @@ export interface Policy {
    * @minItems 1
    */
   gostBrowsers?: [string, ...string[]];
+  channels?: ChannelPolicy;
+}
+/**
+ * CH-1, the operator's reading of Регламент ПУ ТО, п. 9.1 and 3.1.6.1. Default: ViPNet with any product of cryptoProducts over any network, or a dedicated leased line (the provider's dedicated network is no public network, so no СКЗИ is required by п. 9.1's second sentence); internet without VPN refused.
+ */
+export interface ChannelPolicy {
+  /**
+   * Ids of cryptoProducts accepted as the participant's ViPNet end (п. 3.1.6.1 names the ПАК ViPNet Coordinator). Default: all of cryptoProducts.
+   */
+  vipnetProducts?: string[];
+  /**
+   * A dedicated leased line is accepted without СКЗИ. Default true.
+   */
+  leasedLine?: boolean;
+  /**
+   * An internet channel without VPN is accepted. Default false: п. 9.1 requires a VPN.
+   */
+  internet?: boolean;
 }
 /**
  * How the participants' gateway containers run: the image and, per contour, the Docker network they are attached to. Drift expects exactly these; the Pulumi program (gateways: pulumi) and an external provisioner start them so.

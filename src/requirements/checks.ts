@@ -2,12 +2,43 @@
 // audit, live drift, the bus adapter's promotion gate and the documents call these; none of
 // them re-states a requirement.
 import { daysBetween, type OperatorFile, type Participant } from '../inventory/index.js';
+import { provisioned } from '../plan/lifecycle.js';
+import { cite } from '../regulations.js';
 
 type Status = NonNullable<NonNullable<Participant['registrations']>['test']>['status'];
 
 /** BUS-2: a production registration only after the test registration was tested (Регламент ПУ ТО, п. 4.6). */
 export function productionAllowed(testStatus: Status | string | undefined | null): boolean {
   return testStatus === 'tested';
+}
+
+/**
+ * CH-3's weight: while the line is being ordered (no registration approved yet) its paperwork may
+ * be incomplete — the Appendix 10 application is written from it — so a gap is a warning; once a
+ * registration is approved (the line is then provisioned), an error.
+ */
+export function leasedLineGapSeverity(p: Participant): 'error' | 'warning' {
+  const registrations = p.registrations ?? {};
+  return [registrations.test, registrations.prod].some((r) => r && provisioned(r.status)) ? 'error' : 'warning';
+}
+
+/**
+ * CH-1, the operator's reading of Регламент ПУ ТО, п. 9.1 and 3.1.6.1 (policy.channels, with the
+ * default of requirements.md): the channel is refused, with the reason, or accepted (undefined).
+ */
+export function channelRefusal(channel: NonNullable<Participant['channel']>, operator: OperatorFile): string | undefined {
+  const policy = operator.policy.channels ?? {};
+  switch (channel.type) {
+    case 'internet':
+      return policy.internet === true ? undefined : `${cite('portal', '9.1')} requires a VPN; an open internet channel is refused by the operator's policy (policy.channels.internet: false, the default)`;
+    case 'leased-line':
+      return policy.leasedLine === false ? `the operator's policy does not accept dedicated leased lines (policy.channels.leasedLine: false)` : undefined;
+    case 'vipnet': {
+      const accepted = policy.vipnetProducts ?? operator.cryptoProducts.map((c) => c.id);
+      const product = channel.vipnet?.product;
+      return product && !accepted.includes(product) ? `ViPNet product ${product} is not accepted for the channel: ${cite('portal', '3.1.6.1')} connects through the ПАК ViPNet Coordinator (policy.channels.vipnetProducts: ${accepted.join(', ') || 'none'})` : undefined;
+    }
+  }
 }
 
 /** CH-3: what a leased line's paperwork lacks (provider, circuit, the Appendix 10 application). */

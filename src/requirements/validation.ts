@@ -4,7 +4,7 @@
 import { CONTOURS, type FindingCode, type Rule } from '../inventory/index.js';
 import { registrationOrderGaps, switchBeforeTest } from './portal.js';
 import type { RequirementId } from './catalogue.js';
-import { certificateState, leasedLineGaps, productionAllowed } from './checks.js';
+import { certificateState, leasedLineGapSeverity, leasedLineGaps, productionAllowed } from './checks.js';
 import { cite } from './regulations.js';
 import { agreementsRequired, coordinatorKinds, foreignStageFields, missingAgreements, needsCoordinator } from './sed.js';
 
@@ -56,7 +56,9 @@ export const leasedLineDocumented: Rule = (inventory, findings) => {
   for (const { value: p, source } of inventory.participants) {
     if (p.channel?.type !== 'leased-line' || !p.channel.leasedLine) continue;
     const missing = leasedLineGaps(p.channel.leasedLine);
-    if (missing.length) findings.at(source, ['channel', 'leasedLine'], 'leased-line-incomplete', `a leased line needs provider, circuit and the Appendix 10 application (${cite('portal', 'Приложение 10')}); missing: ${missing.join(', ')}`);
+    const severity = leasedLineGapSeverity(p);
+    const when = severity === 'error' ? 'a registration is approved, so the line is provisioned' : 'a warning until a registration is approved';
+    if (missing.length) findings.at(source, ['channel', 'leasedLine'], 'leased-line-incomplete', `a leased line needs provider, circuit and the Appendix 10 application (${cite('portal', 'Приложение 10')}); missing: ${missing.join(', ')} (${when})`, { severity });
   }
 };
 

@@ -9,6 +9,7 @@ import { contourGatewaySpecs, ensureGateways } from '../infra/gateways.js';
 import { PROBE_PROTOCOL_VERSION, type ProbeProtocol } from '../infra/probe.js';
 import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } from './context.js';
 import { probeParticipant } from './live.js';
+import { auditInventory } from '../drift/audit.js';
 import { InvalidInventoryError, UsageError } from './errors.js';
 import { checkInventory, cite, productionAllowed } from '../requirements/index.js';
 
@@ -43,6 +44,9 @@ export async function writeDocuments(context: LiveContext & { inventory: import(
   await mkdir(options.out, { recursive: true });
   const written: WrittenDocument[] = [];
   const errors: string[] = [];
+  // One audit for every act of the run: an act is refused while its participant has errors.
+  let findings: ReturnType<typeof auditInventory> | undefined;
+  const audit = () => (findings ??= auditInventory(context.inventory, context.at));
   for (const id of ids) {
     const p = context.inventory.participants.find((x) => x.value.id === id);
     if (!p) throw new UsageError(`no participant '${id}' in the inventory`);
@@ -51,7 +55,7 @@ export async function writeDocuments(context: LiveContext & { inventory: import(
     const probes = { test: await probeOf('test'), prod: await probeOf('prod') };
     for (const kind of kinds ?? applicableDocuments(p.value, context.at)) {
       try {
-        const doc = renderDocument(kind, id, { inventory: context.inventory, plan: context.plan, at: context.at, probes: { ...(probes.test ? { test: probes.test } : {}), ...(probes.prod ? { prod: probes.prod } : {}) } });
+        const doc = renderDocument(kind, id, { inventory: context.inventory, plan: context.plan, at: context.at, ...(kind === 'act' ? { findings: audit() } : {}), probes: { ...(probes.test ? { test: probes.test } : {}), ...(probes.prod ? { prod: probes.prod } : {}) } });
         const base = path.join(options.out, `${id}.${kind}`);
         await writeFile(`${base}.md`, doc.markdown);
         await writeFile(`${base}.html`, documentHtml(`${doc.title}: ${p.value.name}`, doc.markdown));

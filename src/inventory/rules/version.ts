@@ -35,6 +35,7 @@ export const versionedFieldsDeclared: Rule = (inventory, findings) => {
     }
   }
   const policy = operator.value.policy;
+  if (policy.channels !== undefined) findings.at(operator.source, ['policy', 'channels'], 'schema-version', "policy.channels is a version-2 field: write 'version: 2' as the first line of operator.yaml");
   if (policy.gostBrowsers !== undefined) findings.at(operator.source, ['policy', 'gostBrowsers'], 'schema-version', "policy.gostBrowsers is a version-2 field: write 'version: 2' as the first line of operator.yaml");
   if (Array.isArray(policy.certificateWarningDays)) findings.at(operator.source, ['policy', 'certificateWarningDays'], 'schema-version', "a list of reminder days is version 2: write 'version: 2' as the first line of operator.yaml, or one number");
   for (const { value: p, source } of inventory.participants) {
