@@ -117,7 +117,7 @@ describe('reports', () => {
     const xml = renderJunit(result);
     const cases = xml.match(/<testcase /g)!.length;
     expect(cases).toBe(result.participants.length * result.requirements.length);
-    expect(xml).toMatch(/<testcase classname="prichal.CH-1" name="onokhino-sp"><failure message="Регламент ПУ ТО, п. 9.1 requires a VPN; an open internet channel is refused by the operator&apos;s policy/);
+    expect(xml).toMatch(/<testcase classname="prichal.CH-1" name="onokhino-sp"><failure message="Регламент ПУ ТО, п. 9.1 requires a VPN; an open internet channel is refused by the operator&#39;s policy/);
     expect(xml).toMatch(/<testcase classname="prichal.FW-1" name="dep-obr"><skipped message="not checked: edge-2: ssh timeout"\/>/);
   });
 
