@@ -93,7 +93,9 @@ describe('document HTML in headless Chromium', () => {
     expect(await page.locator('table').count()).toBe(3);
     const protocol = render('protocol', 'tmn-sosh-12');
     await page.setContent(documentHtml(protocol.title, protocol.markdown));
-    const rows = await page.locator('table').nth(2).locator('tbody tr').count();
+    // Tables: the header, the service test, the annex's reachable services and dropped flows.
+    expect(await page.locator('table').nth(1).locator('tbody tr').count()).toBe(4);
+    const rows = await page.locator('table').nth(3).locator('tbody tr').count();
     expect(rows).toBe(probes['tmn-sosh-12']!.denied.length);
     expect(await page.locator('body').innerText()).toContain('тестирование пройдено успешно');
     await page.close();

@@ -145,3 +145,31 @@ describe('CH-1 as an operator policy (Регламент ПУ ТО, п. 9.1, 3.1
     expect(sample.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
+
+describe('services and their test (п. 4.6–4.7, 5–7)', () => {
+  it('production needs every step of every service passed in the test contour, not only the tested flag', async () => {
+    const failed = await edited([{ file: 'participants/tmn-sosh-12.yaml', from: '- { step: rating, date: 2024-03-20, result: passed', to: '- { step: rating, date: 2024-03-20, result: failed' }]);
+    const checked = await checkInventory(failed, AT);
+    const order = checked.findings.filter((f) => f.code === 'contour-order');
+    expect(order).toHaveLength(1);
+    expect(order[0]!.message).toContain('rating failed');
+    const bus2 = (await checks({ kind: 'audit', inventory: failed, at: AT })).result.findings.filter((f) => f.requirement === 'BUS-2');
+    expect(bus2.map((f) => f.participant)).toEqual(['tmn-sosh-12']);
+    // A later passing run of the step counts.
+    const retested = await edited([{ file: 'participants/tmn-sosh-12.yaml', from: '- { step: rating, date: 2024-03-20, result: passed', to: '- { step: rating, date: 2024-03-19, result: failed, tester: x }\n      - { step: rating, date: 2024-03-20, result: passed' }]);
+    expect((await checkInventory(retested, AT)).ok).toBe(true);
+    // No services: the flag needs the date of the test.
+    const flagOnly = await edited([{ file: 'participants/kaskara-sp.yaml', from: /\n    tested: \d{4}-\d\d-\d\d/.exec(await readFile(path.join(SAMPLE_INVENTORY, 'participants/kaskara-sp.yaml'), 'utf8'))![0], to: '' }]);
+    expect((await checkInventory(flagOnly, AT)).findings.filter((f) => f.code === 'contour-order').map((f) => f.file)).toEqual(['participants/kaskara-sp.yaml']);
+  });
+
+  it('the Appendix 9 protocol shows the service test steps, with the network probe as its annex in local time', async () => {
+    const checked = await checkInventory(SAMPLE_INVENTORY, AT);
+    const probe = JSON.parse(await readFile(path.join(import.meta.dirname, 'fixtures', 'probe-test-tmn-sosh-12.json'), 'utf8'));
+    const doc = renderDocument('protocol', 'tmn-sosh-12', { inventory: checked.validation.inventory, plan: checked.plan!, at: AT, probes: { test: probe } });
+    for (const step of ['подача заявления через форму', 'обновление статусов', 'запись на приём', 'оценка качества']) expect(doc.markdown).toContain(step);
+    expect(doc.markdown).toContain('20.03.2024');
+    expect(doc.markdown).toMatch(/Техническое приложение: проверка сетевого доступа\*\* \(\d\d\.\d\d\.\d{4} \d\d:\d\d — /);
+    expect(doc.markdown).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  });
+});

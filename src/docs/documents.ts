@@ -9,10 +9,10 @@ import Mustache from 'mustache';
 import { markdownText } from '../escape.js';
 import { auditInventory } from '../drift/audit.js';
 import type { RequirementFinding } from '../drift/model.js';
-import { hasChannel, type Inventory, type Participant } from '../inventory/index.js';
+import { DEFAULT_TIME_ZONE, hasChannel, type Inventory, type Participant } from '../inventory/index.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
-import { applicableRequest, cite, missingFields, needsCoordinator, requestFields } from '../requirements/index.js';
+import { applicableRequest, cite, latestResults, missingFields, needsCoordinator, requestFields, serviceTestGaps } from '../requirements/index.js';
 import { TEMPLATES_DIR } from '../project.js';
 
 export const DOCUMENT_KINDS = ['request-new', 'request-update', 'request-connector', 'act', 'protocol', 'leased-line'] as const;
@@ -104,6 +104,9 @@ const DENIED_KINDS: Record<ProbeProtocol['denied'][number]['kind'], (d: ProbePro
   'foreign-gateway': (d) => `обращение со шлюза другого участника (${d.source})`,
 };
 const fmtDate = (iso: string | undefined) => (iso ? iso.split('-').reverse().join('.') : undefined);
+/** An instant as people in the region read it: ДД.ММ.ГГГГ ЧЧ:ММ in the operator's time zone. */
+const localDateTime = (iso: string, timeZone: string) =>
+  new Intl.DateTimeFormat('ru-RU', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)).replace(',', '');
 
 export function renderDocument(kind: DocumentKind, participantId: string, context: DocumentContext): RenderedDocument {
   const { inventory, plan } = context;
@@ -200,17 +203,25 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       const probe = context.probes?.test ?? context.probes?.prod;
       requireFields(title, p.id, { 'connectivity probe results (prichal probe)': probe, 'technical.name': p.technical.name });
       const results = { answered: 'ответ получен', 'no-answer': 'НЕТ ОТВЕТА', 'wrong-host': 'ответил другой узел', dropped: 'заблокировано', answered_denied: 'НЕ ЗАБЛОКИРОВАНО', refused: 'НЕ ЗАБЛОКИРОВАНО (отказ узла)' } as const;
+      const steps = { form: 'подача заявления через форму', statuses: 'обновление статусов', appointment: 'запись на приём', payment: 'оплата', rating: 'оценка качества' } as const;
+      const serviceRows = (p.services ?? []).flatMap((s) => [...latestResults(s, 'test').values(), ...latestResults(s, 'prod').values()].map((t) => ({ s, t })));
+      const servicesPassed = serviceTestGaps(p).length === 0;
+      const timeZone = operator.timeZone ?? DEFAULT_TIME_ZONE;
       view = {
         name: p.name,
+        timeZone,
+        services: serviceRows.map(({ s, t }, i) => ({ n: i + 1, service: `${s.name} (${s.code})`, step: `${steps[t.step]}${(t.contour ?? 'test') === 'prod' ? ', продуктивный контур' : ''}`, date: fmtDate(t.date), result: t.result === 'passed' ? 'успешно' : 'НЕ ПРОЙДЕНО', tester: t.tester })),
         mnemonic: probe!.mnemonic,
         contourName: probe!.contour === 'test' ? 'тестовый' : 'продуктивный',
         edge: probe!.edge,
         gateway: probe!.gateway,
-        startedAt: probe!.startedAt,
-        finishedAt: probe!.finishedAt,
+        startedAt: localDateTime(probe!.startedAt, timeZone),
+        finishedAt: localDateTime(probe!.finishedAt, timeZone),
         allowed: probe!.allowed.map((a, i) => ({ n: i + 1, endpoint: a.endpoint, url: `${a.protocol}://${a.address}:${a.port}${a.path}`, result: results[a.result] })),
         denied: probe!.denied.map((d, i) => ({ n: i + 1, description: DENIED_KINDS[d.kind](d), source: d.source, address: d.address, port: d.port, result: d.result === 'answered' ? results.answered_denied : results[d.result] })),
-        conclusion: probe!.passed ? 'тестирование пройдено успешно: все зарегистрированные сервисы доступны, недекларированные потоки блокируются.' : 'ТЕСТИРОВАНИЕ НЕ ПРОЙДЕНО: см. строки с отклонениями.',
+        conclusion: probe!.passed && servicesPassed
+          ? `тестирование пройдено успешно: ${p.services?.length ? 'форма, статусы и все опции услуг проверены, ' : ''}все зарегистрированные сервисы доступны, недекларированные потоки блокируются.`
+          : 'ТЕСТИРОВАНИЕ НЕ ПРОЙДЕНО: см. строки с отклонениями.',
         technical: p.technical.name,
       };
       file = 'test-protocol';

@@ -4,7 +4,7 @@
 import { CONTOURS, daysBetween, hasChannel, locate, type FieldPath, type Inventory, type NetworkedParticipant, type OperatorFile, type Participant } from '../inventory/index.js';
 import {
   agreementsRequired, applicableRequest, channelRefusal, leasedLineGapSeverity, certificateState, cite, compareVersions, DEFAULT_GOST_BROWSERS, issuerState, leasedLineGaps, missingAgreements, missingFields, missingSigners,
-  productionAllowed, replyDeadline, requestFields, sedConnected, stageOrderGaps, systemMismatch, workstationGaps, type RequestKind,
+  productionAllowed, replyDeadline, requestFields, serviceTestGaps, sedConnected, stageOrderGaps, systemMismatch, workstationGaps, type RequestKind,
 } from '../requirements/index.js';
 import type { RequirementFinding } from './model.js';
 
@@ -55,6 +55,9 @@ function auditChannel(p: NetworkedParticipant, operator: OperatorFile | undefine
   }
   if (p.registrations.prod && !productionAllowed(p.registrations.test?.status)) {
     add({ requirement: 'BUS-2', path: ['registrations', 'prod'], severity: 'error', message: 'production registration without a tested test registration', evidence: `registrations.test.status: ${p.registrations.test?.status ?? 'absent'}`, fix: `finish the test contour (the protocol of ${cite('portal', 'Приложение 9')}) before production (${cite('portal', '4.6')})` });
+  } else if (p.registrations.prod) {
+    const gaps = serviceTestGaps(p);
+    if (gaps.length) add({ requirement: 'BUS-2', path: p.services?.length ? ['services'] : ['registrations', 'test'], severity: 'error', message: `production registration without a passed service test: ${gaps.join('; ')}`, evidence: `services: ${(p.services ?? []).map((s) => s.code).join(', ') || 'none'}`, fix: `test the form, the statuses and every option in the test contour and record each step (${cite('portal', '4.6')}–4.7)` });
   }
 }
 

@@ -350,7 +350,7 @@ export interface Participant {
   endpoints?: Endpoint[];
   registrations?: Registrations;
   /**
-   * Services of the portal the participant provides.
+   * Services the participant provides on the portal (Регламент ПУ ТО, разделы 4–7), each with its options, its web service and the results of its test (п. 4.6–4.7, 5.2, 6.6, 7.5–7.6). Production needs every declared service tested.
    */
   services?: Service[];
   /**
@@ -640,9 +640,63 @@ export interface Service {
    */
   name: string;
   /**
-   * Portal options enabled for the service.
+   * Portal options of the service: appointment (запись на приём, раздел 5), payment (оплата, раздел 6), rating (оценка, раздел 7), status (status updates; always tested, п. 4.6).
    */
   options?: ('appointment' | 'rating' | 'status' | 'payment')[];
+  appointment?: Appointment;
+  webService?: WebService;
+  /**
+   * Results of the service test recorded by the engineer, one entry per step and run: the form submitted, the statuses updated, and each option (п. 4.6, 5.2, 6.4–6.6, 7.5). The latest entry of a step counts.
+   */
+  tests?: ServiceTestStep[];
+}
+/**
+ * The appointment option (раздел 5): where appointments come from.
+ */
+export interface Appointment {
+  /**
+   * terminal (an appointment terminal) or system (the information system), п. 5.1.
+   */
+  source: 'terminal' | 'system';
+}
+/**
+ * The web service that receives applications (п. 4.1–4.2).
+ */
+export interface WebService {
+  /**
+   * Date the wsdl and xsd requirements were received from the portal operator (п. 4.1).
+   */
+  wsdlReceived?: string;
+  /**
+   * Date the client of the portal's «Модуль событий» was finished (п. 4.2).
+   */
+  eventsClient?: string;
+}
+export interface ServiceTestStep {
+  /**
+   * form: an application submitted through the form; statuses: its statuses updated; appointment, payment, rating: that option.
+   */
+  step: 'form' | 'statuses' | 'appointment' | 'payment' | 'rating';
+  /**
+   * Contour tested in; default test (п. 4.6 tests in the test contour; the appointment is tested again in production, п. 5.2).
+   */
+  contour?: 'test' | 'prod';
+  /**
+   * Date of the test.
+   */
+  date: string;
+  /**
+   * The outcome.
+   */
+  result: 'passed' | 'failed';
+  /**
+   * Who tested (name, organisation).
+   */
+  tester: string;
+  /**
+   * What was observed, e.g. the application number.
+   */
+  note?: string;
 }
 export interface Waiver {
   /**

@@ -62,3 +62,40 @@ export const REPLY_WORKING_DAYS = 10;
 export function replyDeadline(requested: string, calendar: Calendar): string {
   return addWorkingDays(requested, REPLY_WORKING_DAYS, calendar);
 }
+
+export type Service = NonNullable<Participant['services']>[number];
+export type ServiceStep = NonNullable<Service['tests']>[number]['step'];
+
+/** The steps a service's test covers (п. 4.6: the form with status updates «и всеми дополнительными опциями»). */
+export function requiredSteps(service: Service): ServiceStep[] {
+  const options = (service.options ?? []).filter((o): o is 'appointment' | 'payment' | 'rating' => o === 'appointment' || o === 'payment' || o === 'rating');
+  return ['form', 'statuses', ...options];
+}
+
+/** The latest recorded result of each step in a contour (by date; a later entry of the same date wins). */
+export function latestResults(service: Service, contour: 'test' | 'prod' = 'test'): Map<ServiceStep, NonNullable<Service['tests']>[number]> {
+  const latest = new Map<ServiceStep, NonNullable<Service['tests']>[number]>();
+  for (const t of service.tests ?? []) {
+    if ((t.contour ?? 'test') !== contour) continue;
+    const seen = latest.get(t.step);
+    if (!seen || daysBetween(seen.date, t.date) >= 0) latest.set(t.step, t);
+  }
+  return latest;
+}
+
+/**
+ * What stands between a participant and production on the portal side (п. 4.6): each declared
+ * service's steps not passed in the test contour; without services, a 'tested' status with no
+ * date of the test is only a flag. Empty: production is allowed as far as the services go.
+ */
+export function serviceTestGaps(p: Participant): string[] {
+  const services = p.services ?? [];
+  if (!services.length) return p.registrations?.test?.tested ? [] : ['registrations.test.tested: the date of the passed test (п. 4.6) is not recorded'];
+  const gaps: string[] = [];
+  for (const service of services) {
+    const latest = latestResults(service);
+    const open = requiredSteps(service).filter((step) => latest.get(step)?.result !== 'passed');
+    if (open.length) gaps.push(`service ${service.code} (${service.name}): ${open.map((s) => `${s} ${latest.get(s) ? 'failed' : 'not tested'}`).join(', ')}`);
+  }
+  return gaps;
+}

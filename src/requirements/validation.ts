@@ -2,7 +2,7 @@
 // decided by the same checks as audit and drift (checks.ts). Run by checkInventory after the
 // structural rules of the inventory stage.
 import { CONTOURS, type FindingCode, type Rule } from '../inventory/index.js';
-import { registrationOrderGaps, switchBeforeTest } from './portal.js';
+import { registrationOrderGaps, serviceTestGaps, switchBeforeTest } from './portal.js';
 import type { RequirementId } from './catalogue.js';
 import { certificateState, leasedLineGapSeverity, leasedLineGaps, productionAllowed } from './checks.js';
 import { cite } from './regulations.js';
@@ -27,6 +27,9 @@ export const productionAfterTest: Rule = (inventory, findings) => {
     const test = p.registrations.test;
     if (!productionAllowed(test?.status)) {
       findings.at(source, ['registrations', 'prod'], 'contour-order', `a prod registration needs the test registration to be 'tested' first (${cite('portal', '4.6')}); test is ${test ? `'${test.status}'` : 'absent'}`);
+    } else {
+      const gaps = serviceTestGaps(p);
+      if (gaps.length) findings.at(source, ['registrations', 'prod'], 'contour-order', `a prod registration needs the service test passed in the test contour (${cite('portal', '4.6')}–4.7): ${gaps.join('; ')}`);
     }
   }
 };

@@ -11,7 +11,7 @@ import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } 
 import { probeParticipant } from './live.js';
 import { auditInventory } from '../drift/audit.js';
 import { InvalidInventoryError, UsageError } from './errors.js';
-import { checkInventory, cite, productionAllowed } from '../requirements/index.js';
+import { checkInventory, cite, productionAllowed, serviceTestGaps } from '../requirements/index.js';
 
 /** A recorded probe protocol (`--probes DIR`): read only when it is one, for this participant and contour; otherwise a usage error naming the file. */
 async function readProbe(dir: string, contour: ContourName, id: string): Promise<ProbeProtocol | undefined> {
@@ -160,6 +160,11 @@ export async function onboard(options: { inventory: string; participant: string;
     if (!productionAllowed(participant.registrations?.test?.status)) {
       options.log(`✗ promote refused: the test registration is '${participant.registrations?.test?.status}'; set registrations.test.status: tested (with the date of the signed protocol) and add registrations.prod, then resume with: ${resume}`);
       throw new UsageError(`promotion of ${id} refused: test registration is not 'tested' (${cite('portal', '4.6')})`);
+    }
+    const serviceGaps = serviceTestGaps(participant);
+    if (serviceGaps.length) {
+      options.log(`✗ promote refused: the service test has not passed (${cite('portal', '4.6')}): ${serviceGaps.join('; ')}; record each step under services[].tests, then resume with: ${resume}`);
+      throw new UsageError(`promotion of ${id} refused: service test not passed`);
     }
     if (!participant.registrations?.prod) throw new UsageError(`${id} has no prod registration to promote to; add registrations.prod`);
     await applyContour('prod');
