@@ -159,8 +159,12 @@ describe('services and their test (п. 4.6–4.7, 5–7)', () => {
     const retested = await edited([{ file: 'participants/tmn-sosh-12.yaml', from: '- { step: rating, date: 2024-03-20, result: passed', to: '- { step: rating, date: 2024-03-19, result: failed, tester: x }\n      - { step: rating, date: 2024-03-20, result: passed' }]);
     expect((await checkInventory(retested, AT)).ok).toBe(true);
     // No services: the flag needs the date of the test.
-    const flagOnly = await edited([{ file: 'participants/kaskara-sp.yaml', from: /\n    tested: \d{4}-\d\d-\d\d/.exec(await readFile(path.join(SAMPLE_INVENTORY, 'participants/kaskara-sp.yaml'), 'utf8'))![0], to: '' }]);
-    expect((await checkInventory(flagOnly, AT)).findings.filter((f) => f.code === 'contour-order').map((f) => f.file)).toEqual(['participants/kaskara-sp.yaml']);
+    const flagOnly = participant('org-a');
+    expect(codes(check({ participants: [flagOnly] }))).toEqual([]);
+    delete (flagOnly.registrations.test as { tested?: string }).tested;
+    const flagged = check({ participants: [flagOnly] });
+    expect(codes(flagged)).toEqual(['contour-order']);
+    expect(flagged[0]!.message).toContain('registrations.test.tested');
   });
 
   it('the Appendix 9 protocol shows the service test steps, with the network probe as its annex in local time', async () => {
