@@ -1,6 +1,6 @@
 // The registration lifecycle of Регламент ПУ ТО (п. 3.1.3–4.6): approval before provisioning,
 // dates that agree, the 10-working-day reply deadline on the operator's production calendar.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DocumentRefusedError, renderDocument, type DocumentKind } from '../src/docs/index.js';
@@ -175,5 +175,36 @@ describe('services and their test (п. 4.6–4.7, 5–7)', () => {
     expect(doc.markdown).toContain('20.03.2024');
     expect(doc.markdown).toMatch(/Техническое приложение: проверка сетевого доступа\*\* \(\d\d\.\d\d\.\d{4} \d\d:\d\d — /);
     expect(doc.markdown).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  });
+});
+
+describe('the document register', () => {
+  it('numbers each document once per participant, kind and content: a re-run reuses the number, a changed document gets a new one', async () => {
+    const dir = await edited([]);
+    const out = path.join(dir, 'out');
+    const docsRun = (inventory = dir) => prichal(['docs', '--all', '--inventory', inventory, '--out', out, '--format', 'json']);
+    await docsRun();
+    const first = await readFile(path.join(dir, 'documents.yaml'), 'utf8');
+    const numberOf = async (file: string) => (await readFile(path.join(out, file), 'utf8')).split('\n')[0];
+    const act = await numberOf('tmn-sosh-12.act.md');
+    expect(act).toMatch(/^\*\*№ \d{4}\/\d{4} от \d\d\.\d\d\.\d{4}\*\*$/);
+    await docsRun();
+    expect(await readFile(path.join(dir, 'documents.yaml'), 'utf8')).toBe(first);
+    expect(await numberOf('tmn-sosh-12.act.md')).toBe(act);
+    // The head changes: the act and the request are new documents, the others keep their numbers.
+    const text = await readFile(path.join(dir, 'participants/tmn-sosh-12.yaml'), 'utf8');
+    await writeFile(path.join(dir, 'participants/tmn-sosh-12.yaml'), text.replace('head: Петрова Анна Сергеевна', 'head: Петрова Анна Сергеевна-Иванова'));
+    await docsRun();
+    expect(await numberOf('tmn-sosh-12.act.md')).not.toBe(act);
+    const entries = (await readFile(path.join(dir, 'documents.yaml'), 'utf8')).split('\n').filter((l) => l.startsWith('  - '));
+    expect(entries.length - first.split('\n').filter((l) => l.startsWith('  - ')).length).toBe(2);
+  });
+
+  it('a malformed register is refused, naming the file, and nothing is written', async () => {
+    const dir = await edited([{ file: 'documents.yaml', to: 'documents: { not: a list }\n' }]);
+    const r = await prichal(['docs', '--all', '--inventory', dir, '--out', path.join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('documents.yaml');
+    expect(await readFile(path.join(dir, 'documents.yaml'), 'utf8')).toBe('documents: { not: a list }\n');
   });
 });

@@ -12,7 +12,7 @@ import { BusError, PromotionRefusedError } from '../infra/bus.js';
 import { EngineError, StackLockedError } from '../infra/pulumi/engine.js';
 import { SecretMissingError } from '../infra/secrets.js';
 import { SshError } from '../infra/ssh.js';
-import { MissingDataError } from '../docs/index.js';
+import { MissingDataError, RegisterError } from '../docs/index.js';
 import { ProbeError } from '../plan/index.js';
 import { InventoryNotFoundError } from '../requirements/index.js';
 import { EXIT_CODES } from '../drift/model.js';
@@ -29,6 +29,7 @@ const EXIT_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => 
   [ProbeError, EXIT.usage],
   [SecretMissingError, EXIT.usage],
   [CertificateFileError, EXIT.usage],
+  [RegisterError, EXIT.usage],
   [PromotionRefusedError, EXIT.findings],
   [StackLockedError, EXIT.findings],
   [MissingDataError, EXIT.findings],

@@ -130,15 +130,16 @@ export function buildProgram(): Command {
     });
 
   withCommon(program.command('docs'))
-    .description('write the documents (Markdown, print-ready HTML, PDF with --pdf): support request, connection act, test protocol, leased-line application')
+    .description('write the documents (Markdown, print-ready HTML, PDF with --pdf), each numbered from the document register: support request, connector request, connection act (refused while the audit finds errors), test protocol, leased-line application')
     .option('--participant <id>', 'participant id')
     .option('--all', 'every participant, every document that applies to it', false)
-    .option('--kind <kind>', 'request-new | request-update | act | protocol | leased-line (default: all that apply)')
+    .option('--kind <kind>', 'request-new | request-update | request-connector | act | protocol | leased-line (default: all that apply)')
+    .option('--register <file>', 'the document register (default: <inventory>/documents.yaml): a number per participant, kind and content')
     .option('--out <dir>', 'output folder', 'out/documents')
     .option('--probes <dir>', 'probe protocols <contour>-<id>.json for the test protocol (default: <out>/../probes)')
     .option('--pdf', 'also print PDF through headless Chromium', false)
-    .action(async (options: Common & { participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean }) => {
-      const result = await docs({ inventory: options.inventory, all: options.all, out: options.out, pdf: options.pdf, ...(options.participant ? { participant: options.participant } : {}), ...(options.kind ? { kind: options.kind } : {}), ...(options.probes ? { probes: options.probes } : {}) });
+    .action(async (options: Common & { participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean; register?: string }) => {
+      const result = await docs({ inventory: options.inventory, all: options.all, out: options.out, pdf: options.pdf, ...(options.participant ? { participant: options.participant } : {}), ...(options.kind ? { kind: options.kind } : {}), ...(options.probes ? { probes: options.probes } : {}), ...(options.register ? { register: options.register } : {}) });
       emit(options.format, result, (r) => [...r.written.map((w) => `${w.participant} ${w.kind}: ${w.files.join(', ')}`), ...r.errors.map((e) => `error: ${e}`)].join('\n'));
       process.exitCode = result.errors.length ? EXIT.findings : EXIT.ok;
     });

@@ -3,3 +3,4 @@
 export * from './coverage.js';
 export * from './documents.js';
 export * from './html.js';
+export * from './register.js';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { applicableDocuments, coverage, coverageMarkdown, documentHtml, DOCUMENT_KINDS, htmlToPdf, MissingDataError, renderDocument, type DocumentKind } from '../docs/index.js';
+import { applicableDocuments, coverage, coverageMarkdown, documentHtml, DocumentRegister, DOCUMENT_KINDS, htmlToPdf, MissingDataError, REGISTER_FILE, registerLine, renderDocument, type DocumentKind } from '../docs/index.js';
 import type { ContourName } from '../inventory/index.js';
 import { assertPromotable } from '../infra/bus.js';
 import { contourGatewaySpecs, ensureGateways } from '../infra/gateways.js';
@@ -40,8 +40,10 @@ export interface WrittenDocument {
   files: string[];
 }
 
-export async function writeDocuments(context: LiveContext & { inventory: import('../inventory/index.js').Inventory; at: string }, ids: string[], kinds: DocumentKind[] | undefined, options: { out: string; probes: string | Map<string, ProbeProtocol>; pdf: boolean }) {
+/** `register`: the document register file (default: documents.yaml in the inventory). */
+export async function writeDocuments(context: LiveContext & { inventory: import('../inventory/index.js').Inventory; at: string }, ids: string[], kinds: DocumentKind[] | undefined, options: { out: string; probes: string | Map<string, ProbeProtocol>; pdf: boolean; register?: string }) {
   await mkdir(options.out, { recursive: true });
+  const register = await DocumentRegister.open(options.register ?? path.join(context.inventory.root, REGISTER_FILE));
   const written: WrittenDocument[] = [];
   const errors: string[] = [];
   // One audit for every act of the run: an act is refused while its participant has errors.
@@ -55,7 +57,9 @@ export async function writeDocuments(context: LiveContext & { inventory: import(
     const probes = { test: await probeOf('test'), prod: await probeOf('prod') };
     for (const kind of kinds ?? applicableDocuments(p.value, context.at)) {
       try {
-        const doc = renderDocument(kind, id, { inventory: context.inventory, plan: context.plan, at: context.at, ...(kind === 'act' ? { findings: audit() } : {}), probes: { ...(probes.test ? { test: probes.test } : {}), ...(probes.prod ? { prod: probes.prod } : {}) } });
+        const rendered = renderDocument(kind, id, { inventory: context.inventory, plan: context.plan, at: context.at, ...(kind === 'act' ? { findings: audit() } : {}), probes: { ...(probes.test ? { test: probes.test } : {}), ...(probes.prod ? { prod: probes.prod } : {}) } });
+        const entry = register.assign(id, kind, rendered.markdown, context.at);
+        const doc = { ...rendered, markdown: `${registerLine(entry)}\n\n${rendered.markdown}` };
         const base = path.join(options.out, `${id}.${kind}`);
         await writeFile(`${base}.md`, doc.markdown);
         await writeFile(`${base}.html`, documentHtml(`${doc.title}: ${p.value.name}`, doc.markdown));
@@ -68,17 +72,18 @@ export async function writeDocuments(context: LiveContext & { inventory: import(
       }
     }
   }
-  return { written, errors };
+  await register.save();
+  return { written, errors, register: register.file };
 }
 
-export async function docs(options: { inventory: string; participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean }) {
+export async function docs(options: { inventory: string; participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean; register?: string }) {
   if (!options.participant && !options.all) throw new UsageError('name a participant (--participant ID) or --all');
   if (options.kind && !DOCUMENT_KINDS.includes(options.kind as DocumentKind)) throw new UsageError(`--kind must be one of ${DOCUMENT_KINDS.join(', ')}`);
   const checked = await checkInventory(options.inventory);
   if (!checked.ok || !checked.plan) throw new InvalidInventoryError(checked.findings, 'no document is written, none could be backed by it');
   const inventory = checked.validation.inventory;
   const ids = options.all ? inventory.participants.map((p) => p.value.id).sort() : [options.participant!];
-  return writeDocuments({ plan: checked.plan, operator: inventory.operator!.value, inventory, at: checked.at }, ids, options.kind ? [options.kind as DocumentKind] : undefined, { out: options.out, probes: options.probes ?? path.join(path.dirname(options.out), 'probes'), pdf: options.pdf });
+  return writeDocuments({ plan: checked.plan, operator: inventory.operator!.value, inventory, at: checked.at }, ids, options.kind ? [options.kind as DocumentKind] : undefined, { out: options.out, probes: options.probes ?? path.join(path.dirname(options.out), 'probes'), pdf: options.pdf, ...(options.register ? { register: options.register } : {}) });
 }
 
 export async function coverageCommand(options: { inventory: string; out?: string; at?: string }) {
