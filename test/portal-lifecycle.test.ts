@@ -3,9 +3,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DocumentRefusedError, renderDocument, type DocumentKind } from '../src/docs/index.js';
+import { DocumentRefusedError, incidentNote, renderDocument, type DocumentKind } from '../src/docs/index.js';
 import { prichal } from './helpers/cli.js';
-import { addWorkingDays, checkInventory, replyDeadline } from '../src/requirements/index.js';
+import { addWorkingDays, checkInventory, reactionDeadline, replyDeadline } from '../src/requirements/index.js';
 import { checks } from '../src/workflows/checks.js';
 import { check, codes, participant } from './helpers/build.js';
 import { editedInventories, SAMPLE_INVENTORY } from './helpers/inventory.js';
@@ -206,5 +206,30 @@ describe('the document register', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('documents.yaml');
     expect(await readFile(path.join(dir, 'documents.yaml'), 'utf8')).toBe('documents: { not: a list }\n');
+  });
+});
+
+describe('the incident note (п. 8.2–8.6)', () => {
+  it('counts the reaction time in the desk hours of п. 8.6 on the production calendar', () => {
+    // Friday 18:30, 4 working hours: 1.5 h on Friday (to 20:00), 2.5 h on Saturday from 09:00.
+    expect(reactionDeadline('2026-11-20T18:30', 4, undefined)).toBe('2026-11-21T11:30');
+    // Saturday 16:00, 8 hours: 1 h on Saturday, none on Sunday, 7 h on Monday from 08:00.
+    expect(reactionDeadline('2026-11-21T16:00', 8, undefined)).toBe('2026-11-23T15:00');
+    // Before opening, on a holiday eve: Tuesday 2026-11-03 07:00, 8 hours → 16:00; with Wednesday a holiday, a 16-hour clock skips it.
+    expect(reactionDeadline('2026-11-03T07:00', 8, undefined)).toBe('2026-11-03T16:00');
+    expect(reactionDeadline('2026-11-03T19:00', 4, { holidays: ['2026-11-04'] })).toBe('2026-11-05T11:00');
+  });
+
+  it('writes the note with the priority, the reaction time, the technical specialist, and says that «Средний» and «Обыкновенный» are one level', async () => {
+    const checked = await checkInventory(SAMPLE_INVENTORY, AT);
+    const note = incidentNote(checked.validation.inventory, { participant: 'tmn-sosh-12', service: '7200000000161234567', scope: 'partial', description: 'статусы не обновляются', registered: '2026-11-20T18:30' });
+    expect(note.priority).toContain('Средний');
+    expect(note.reactionBy).toBe('2026-11-21T15:30');
+    expect(note.markdown).toContain('Иванов Павел Петрович, технический специалист');
+    expect(note.markdown).toContain('21.11.2026 15:30');
+    expect(note.markdown).toMatch(/«Средний», п\. 8\.4 — «Обыкновенный»; это один уровень/);
+    const cli = await prichal(['incident', '--participant', 'tmn-sosh-12', '--scope', 'full', '--description', 'форма недоступна', '--at', '2026-11-20T18:30', '--format', 'json']);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ participant: 'tmn-sosh-12', reactionBy: '2026-11-21T11:30' });
   });
 });

@@ -3,7 +3,7 @@
 // One handler maps named errors to exit codes. May import every other stage.
 import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
-import { coverageCommand, docs, onboard } from '../workflows/documents.js';
+import { coverageCommand, docs, incidentCommand, onboard } from '../workflows/documents.js';
 import { checks, exitCode, HISTORY_FILE } from '../workflows/checks.js';
 import { checksText, engineText, probeText, progressBar, stepText } from './text.js';
 import { gateways, lab, labText } from './commands/lab.js';
@@ -142,6 +142,22 @@ export function buildProgram(): Command {
       const result = await docs({ inventory: options.inventory, all: options.all, out: options.out, pdf: options.pdf, ...(options.participant ? { participant: options.participant } : {}), ...(options.kind ? { kind: options.kind } : {}), ...(options.probes ? { probes: options.probes } : {}), ...(options.register ? { register: options.register } : {}) });
       emit(options.format, result, (r) => [...r.written.map((w) => `${w.participant} ${w.kind}: ${w.files.join(', ')}`), ...r.errors.map((e) => `error: ${e}`)].join('\n'));
       process.exitCode = result.errors.length ? EXIT.findings : EXIT.ok;
+    });
+
+  withCommon(program.command('incident'))
+    .description("the incident note of Регламент ПУ ТО, п. 8.2 for the portal operator's desk: priority (п. 8.3), reaction time in working hours (п. 8.4, 8.6, the production calendar), the technical specialist as contact (п. 8.1)")
+    .requiredOption('--participant <id>', 'participant id')
+    .requiredOption('--scope <scope>', 'full: the service does not work at all (Высокий); partial: some functions fail (Средний/«Обыкновенный»)')
+    .requiredOption('--description <text>', 'what happens, as precisely as possible')
+    .option('--service <code>', "the service's 19-digit code (default: the connection as a whole)")
+    .option('--at <datetime>', "when the note is sent, local YYYY-MM-DDTHH:MM (default: now in the operator's time zone)")
+    .option('--screenshot <file>', 'a screenshot to name in the note')
+    .option('--materials <text>', 'further materials')
+    .option('--out <dir>', 'also write the note as Markdown and HTML here')
+    .action(async (options: Common & { participant: string; scope: string; description: string; service?: string; at?: string; screenshot?: string; materials?: string; out?: string }) => {
+      const { format: _format, ...rest } = options;
+      const result = await incidentCommand(rest);
+      emit(options.format, result, (r) => `${r.markdown.trimEnd()}${r.files.length ? `\nwrote ${r.files.join(', ')}` : ''}`);
     });
 
   withCommon(program.command('coverage'))

@@ -3,4 +3,5 @@
 export * from './coverage.js';
 export * from './documents.js';
 export * from './html.js';
+export * from './incident.js';
 export * from './register.js';

@@ -99,3 +99,52 @@ export function serviceTestGaps(p: Participant): string[] {
   }
   return gaps;
 }
+
+/**
+ * Регламент ПУ ТО, п. 8.3–8.4: priority by the incident's scope, reaction time in working hours.
+ * п. 8.3 names the lower level «Средний», п. 8.4 «Обыкновенный»: one level under two names.
+ */
+export const INCIDENT_PRIORITIES = {
+  full: { name: 'Высокий', criterion: 'Полная неработоспособность услуги', reactionHours: 4 },
+  partial: { name: 'Средний (в п. 8.4 — «Обыкновенный»)', criterion: 'Часть функций услуги работает некорректно', reactionHours: 8 },
+} as const;
+export type IncidentScope = keyof typeof INCIDENT_PRIORITIES;
+
+/** п. 8.6: the desk's hours, minutes of the day: Monday–Friday 08:00–20:00, Saturday 09:00–17:00. */
+const DESK_HOURS = { weekday: [8 * 60, 20 * 60], saturday: [9 * 60, 17 * 60] } as const;
+
+/** The desk's hours on a local date: a calendar holiday has none, a transferred working day has a weekday's. */
+function deskHours(date: string, calendar: Calendar): readonly [number, number] | undefined {
+  if (calendar?.holidays?.includes(date)) return undefined;
+  if (calendar?.workdays?.includes(date)) return DESK_HOURS.weekday;
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday === 0 ? undefined : weekday === 6 ? DESK_HOURS.saturday : DESK_HOURS.weekday;
+}
+
+/**
+ * The local date and time (YYYY-MM-DDTHH:MM) by which the desk reacts to a request registered at
+ * `registered` (local): `hours` working hours counted only within the desk's hours of п. 8.6 on
+ * the production calendar.
+ */
+export function reactionDeadline(registered: string, hours: number, calendar: Calendar): string {
+  let date = registered.slice(0, 10);
+  let minute = Number(registered.slice(11, 13)) * 60 + Number(registered.slice(14, 16));
+  let left = hours * 60;
+  for (let guard = 0; guard < 3660; guard++) {
+    const window = deskHours(date, calendar);
+    if (window) {
+      const start = Math.max(minute, window[0]);
+      if (start < window[1]) {
+        const take = Math.min(left, window[1] - start);
+        left -= take;
+        if (left === 0) {
+          const end = start + take;
+          return `${date}T${String(Math.floor(end / 60)).padStart(2, '0')}:${String(end % 60).padStart(2, '0')}`;
+        }
+      }
+    }
+    date = nextDay(date);
+    minute = 0;
+  }
+  throw new Error(`no desk hours within ten years of ${registered}: check the calendar`);
+}

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { incidentNote } from '../docs/index.js';
 import { applicableDocuments, coverage, coverageMarkdown, documentHtml, DocumentRegister, DOCUMENT_KINDS, htmlToPdf, MissingDataError, REGISTER_FILE, registerLine, renderDocument, type DocumentKind } from '../docs/index.js';
 import type { ContourName } from '../inventory/index.js';
 import { assertPromotable } from '../infra/bus.js';
@@ -11,7 +12,8 @@ import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } 
 import { probeParticipant } from './live.js';
 import { auditInventory } from '../drift/audit.js';
 import { InvalidInventoryError, UsageError } from './errors.js';
-import { checkInventory, cite, productionAllowed, serviceTestGaps } from '../requirements/index.js';
+import { checkInventory, cite, INCIDENT_PRIORITIES, productionAllowed, serviceTestGaps, type IncidentScope } from '../requirements/index.js';
+import { DEFAULT_TIME_ZONE } from '../inventory/index.js';
 
 /** A recorded probe protocol (`--probes DIR`): read only when it is one, for this participant and contour; otherwise a usage error naming the file. */
 async function readProbe(dir: string, contour: ContourName, id: string): Promise<ProbeProtocol | undefined> {
@@ -99,6 +101,35 @@ export async function coverageCommand(options: { inventory: string; out?: string
     await writeFile(path.join(options.out, 'coverage.json'), `${JSON.stringify(result, null, 2)}\n`);
   }
   return { coverage: result, markdown };
+}
+
+/** prichal incident: the п. 8.2 note for the portal operator's desk, printed and, with --out, written as Markdown and HTML. */
+export async function incidentCommand(options: { inventory: string; participant: string; service?: string; scope: string; description: string; at?: string; screenshot?: string; materials?: string; out?: string }) {
+  if (!(options.scope in INCIDENT_PRIORITIES)) throw new UsageError(`--scope must be full (the service does not work at all) or partial (some functions fail)`);
+  if (options.at !== undefined && !/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(options.at)) throw new UsageError(`--at must be a local date and time YYYY-MM-DDTHH:MM, got '${options.at}'`);
+  const checked = await checkInventory(options.inventory);
+  if (!checked.validation.inventory.operator) throw new InvalidInventoryError(checked.findings, 'the incident note needs a valid operator.yaml');
+  const timeZone = checked.validation.inventory.operator.value.timeZone ?? DEFAULT_TIME_ZONE;
+  const registered = options.at ?? localNow(timeZone);
+  const note = incidentNote(checked.validation.inventory, {
+    participant: options.participant, scope: options.scope as IncidentScope, description: options.description, registered,
+    ...(options.service ? { service: options.service } : {}), ...(options.screenshot ? { screenshot: options.screenshot } : {}), ...(options.materials ? { materials: options.materials } : {}),
+  });
+  const files: string[] = [];
+  if (options.out) {
+    await mkdir(options.out, { recursive: true });
+    const base = path.join(options.out, `${note.participant}.incident-${registered.replace(/[-:]/g, '').replace('T', '-')}`);
+    await writeFile(`${base}.md`, note.markdown);
+    await writeFile(`${base}.html`, documentHtml(`Сообщение об инциденте: ${note.participant}`, note.markdown));
+    files.push(`${base}.md`, `${base}.html`);
+  }
+  return { ...note, registered, files };
+}
+
+/** Now as local wall-clock time in a time zone, YYYY-MM-DDTHH:MM. */
+function localNow(timeZone: string): string {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date()).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
 /**
