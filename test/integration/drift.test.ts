@@ -126,10 +126,10 @@ describe('drift on the lab', () => {
     {
       name: 'a production registration without a tested test registration',
       tamper: async () => {
-        const onokhino = plan.contours.test.registrations.find((r) => r.participant === 'onokhino-sp')!;
-        await buses.prod!.ensure(onokhino);
+        const hospital = plan.contours.test.registrations.find((r) => r.participant === 'obl-hospital-3')!;
+        await buses.prod!.ensure(hospital);
       },
-      expected: ['BUS-1 bus smev-prod prod', 'BUS-1 bus smev-prod prod', 'BUS-2 onokhino-sp prod'],
+      expected: ['BUS-1 bus smev-prod prod', 'BUS-1 bus smev-prod prod', 'BUS-2 obl-hospital-3 prod'],
     },
     {
       name: "an unmanaged container with Prichal's label",

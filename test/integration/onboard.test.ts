@@ -26,7 +26,10 @@ beforeAll(async () => {
     .replace('TMR_ONOKHINO', 'TMR_NEWSP')
     .replace('0x1A0E0022', '0x1A0E0023')
     .replace('10.35.11.0/26', '10.35.12.0/26')
-    .replace('10.35.11.10', '10.35.12.10');
+    .replace('10.35.11.10', '10.35.12.10')
+    // Approved by the portal's owner (Регламент ПУ ТО, п. 3.1.5): only then is it provisioned.
+    .replace(/    status: requested\n    requested: 2026-11-16[^\n]*\n/, '    status: approved\n    requested: 2026-11-16\n    approved: 2026-11-20\n');
+  expect(newcomer).toContain('status: approved');
   dir = await inventoryWith([{ file: FILE, to: newcomer }]);
   out = await mkdtemp(path.join(tmpdir(), 'prichal-onboard-'));
   const up = await prichal(['lab', 'up', '--inventory', dir]);
@@ -70,7 +73,7 @@ describe('prichal onboard', () => {
     const text = await readFile(path.join(dir, FILE), 'utf8');
     await writeFile(
       path.join(dir, FILE),
-      text.replace('    status: requested\n', '    status: tested\n    tested: 2026-11-23\n  prod:\n    mnemonic: TMR_NEWSP\n    messageTypes: ["urn://x-artefacts-tmn/municipal/certificate/1.0.0#CertificateRequest"]\n    endpoints: [intake]\n    status: registered\n    switchDate: 2026-11-30\n'),
+      text.replace('    status: approved\n    requested: 2026-11-16\n    approved: 2026-11-20\n', '    status: tested\n    requested: 2026-11-16\n    approved: 2026-11-20\n    tested: 2026-11-23\n  prod:\n    mnemonic: TMR_NEWSP\n    messageTypes: ["urn://x-artefacts-tmn/municipal/certificate/1.0.0#CertificateRequest"]\n    endpoints: [intake]\n    status: registered\n    switchDate: 2026-11-30\n'),
     );
     const up = await prichal(['lab', 'up', '--inventory', dir]);
     expect(up.code, up.stderr).toBe(0);
