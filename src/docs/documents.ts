@@ -12,7 +12,7 @@ import type { RequirementFinding } from '../drift/model.js';
 import { DEFAULT_TIME_ZONE, hasChannel, type Inventory, type Participant } from '../inventory/index.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
-import { applicableRequest, cite, latestResults, missingFields, needsCoordinator, requestFields, serviceTestGaps } from '../requirements/index.js';
+import { applicableRequest, cite, latestResults, missingFields, needsCoordinator, requestFields, serviceStepGaps } from '../requirements/index.js';
 import { TEMPLATES_DIR } from '../project.js';
 
 export const DOCUMENT_KINDS = ['request-new', 'request-update', 'request-connector', 'act', 'protocol', 'leased-line'] as const;
@@ -205,7 +205,8 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       const results = { answered: 'ответ получен', 'no-answer': 'НЕТ ОТВЕТА', 'wrong-host': 'ответил другой узел', dropped: 'заблокировано', answered_denied: 'НЕ ЗАБЛОКИРОВАНО', refused: 'НЕ ЗАБЛОКИРОВАНО (отказ узла)' } as const;
       const steps = { form: 'подача заявления через форму', statuses: 'обновление статусов', appointment: 'запись на приём', payment: 'оплата', rating: 'оценка качества' } as const;
       const serviceRows = (p.services ?? []).flatMap((s) => [...latestResults(s, 'test').values(), ...latestResults(s, 'prod').values()].map((t) => ({ s, t })));
-      const servicesPassed = serviceTestGaps(p).length === 0;
+      // The protocol judges what it records: the service steps (if any) and the probe.
+      const servicesPassed = serviceStepGaps(p.services ?? []).length === 0;
       const timeZone = operator.timeZone ?? DEFAULT_TIME_ZONE;
       view = {
         name: p.name,

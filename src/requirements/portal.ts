@@ -91,6 +91,11 @@ export function latestResults(service: Service, contour: 'test' | 'prod' = 'test
 export function serviceTestGaps(p: Participant): string[] {
   const services = p.services ?? [];
   if (!services.length) return p.registrations?.test?.tested ? [] : ['registrations.test.tested: the date of the passed test (п. 4.6) is not recorded'];
+  return serviceStepGaps(services);
+}
+
+/** Each service whose required steps have not all passed in the test contour, with the open steps. */
+export function serviceStepGaps(services: readonly Service[]): string[] {
   const gaps: string[] = [];
   for (const service of services) {
     const latest = latestResults(service);

@@ -17,4 +17,25 @@ export function edge(plan: Plan, id: string): PlannedEdge {
   return found;
 }
 
+/**
+ * Removes from the sample's vhosts every registration Prichal made that the sample's plan does not
+ * have (users with permissions there, and queues named prichal.*): leftovers of earlier runs or an
+ * older sample would otherwise be "extra" findings in every drift test. Returns what it removed.
+ */
+export async function removeUnplannedRegistrations(plan: Plan, operator: OperatorFile): Promise<string[]> {
+  const removed: string[] = [];
+  for (const contour of ['test', 'prod'] as const) {
+    const client = await busClient(operator, contour);
+    const state = await client.read();
+    const planned = new Set(plan.contours[contour].registrations.map((r) => r.mnemonic));
+    const present = new Set([...state.permissions.map((p) => p.user).filter((u) => state.users.includes(u)), ...state.queues.map((q) => q.replace(/^prichal\./, '').replace(/\.in$/, ''))]);
+    for (const mnemonic of present) {
+      if (planned.has(mnemonic)) continue;
+      await client.remove(mnemonic);
+      removed.push(`${contour}:${mnemonic}`);
+    }
+  }
+  return removed;
+}
+
 export { applyFirewalls, busClient, connectEdge, withEdge };
