@@ -151,7 +151,7 @@ describe('drift on the lab', () => {
     } finally {
       await execa('docker', ['rm', '-f', 'prichal-gw-ghost'], { reject: false });
       await adminFetch('DELETE', '/users/ZZ_INTRUDER').catch(() => {});
-      await buses.prod!.remove('TMR_ONOKHINO');
+      await buses.prod!.remove('TO_OB3');
       await onboard();
     }
     expect(brief(await drift())).toEqual([]);
