@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DocumentRefusedError, incidentNote, renderDocument, type DocumentKind } from '../src/docs/index.js';
+import { applicableDocuments, DocumentRefusedError, incidentNote, renderDocument, type DocumentKind } from '../src/docs/index.js';
 import { prichal } from './helpers/cli.js';
 import { addWorkingDays, checkInventory, reactionDeadline, replyDeadline } from '../src/requirements/index.js';
 import { checks } from '../src/workflows/checks.js';
@@ -27,6 +27,11 @@ describe('approval before provisioning', () => {
     expect(approved.ok).toBe(true);
     expect(approved.plan!.contours.test.registrations.map((r) => r.participant)).toContain('onokhino-sp');
     expect(approved.plan!.contours.test.pending).toEqual([]);
+    // The documents that apply follow: no test protocol for a registration that was never provisioned.
+    const onokhino = checked.validation.inventory.participants.find((p) => p.value.id === 'onokhino-sp')!.value;
+    expect(applicableDocuments(onokhino, AT)).toEqual(['request-new']);
+    const approvedOnokhino = approved.validation.inventory.participants.find((p) => p.value.id === 'onokhino-sp')!.value;
+    expect(applicableDocuments(approvedOnokhino, AT)).toEqual(['request-new', 'protocol']);
   });
 });
 

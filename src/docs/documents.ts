@@ -12,7 +12,7 @@ import type { RequirementFinding } from '../drift/model.js';
 import { DEFAULT_TIME_ZONE, hasChannel, type Inventory, type Participant } from '../inventory/index.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
-import { applicableRequest, cite, latestResults, missingFields, needsCoordinator, requestFields, serviceStepGaps } from '../requirements/index.js';
+import { applicableRequest, cite, provisioned, latestResults, missingFields, needsCoordinator, requestFields, serviceStepGaps } from '../requirements/index.js';
 import { TEMPLATES_DIR } from '../project.js';
 
 export const DOCUMENT_KINDS = ['request-new', 'request-update', 'request-connector', 'act', 'protocol', 'leased-line'] as const;
@@ -273,8 +273,9 @@ const NO_CHANNEL = 'channel (this participant uses the hosted СЭД and has no 
 export function applicableDocuments(p: Participant, at: string): DocumentKind[] {
   const kinds: DocumentKind[] = [applicableRequest(p, at)];
   if (!hasChannel(p)) return kinds;
-  if (p.registrations.test) kinds.push('protocol');
-  if (p.registrations.prod) kinds.push('act');
+  // Only a provisioned registration (approved or later) can have been probed and tested.
+  if (p.registrations.test && provisioned(p.registrations.test.status)) kinds.push('protocol');
+  if (p.registrations.prod && provisioned(p.registrations.prod.status)) kinds.push('act');
   if (p.channel.type === 'leased-line') kinds.push('leased-line');
   return kinds;
 }
