@@ -9,7 +9,7 @@
 // - «Подключение к ГИС ТОР СЭД» per district, with its urban (г.п.) and rural (с.п.) settlements;
 // - the target series by year, with the gap at the date's year.
 // The inventory is the source; the date is --at (default today in the operator's time zone).
-import type { Inventory, Participant } from '../inventory/index.js';
+import { russianDate, type Inventory, type Participant } from '../inventory/index.js';
 import { markdownText } from '../escape.js';
 import { DISTRICTS, edoConnected, LOCAL_GOVERNMENTS, MUNICIPAL_SUBORDINATE, SETTLEMENTS, torSedConnected } from '../requirements/index.js';
 
@@ -133,11 +133,10 @@ export function coverage(inventory: Inventory, at: string): Coverage {
 const pct = (x: number | null) => (x === null ? '—' : `${x.toFixed(2).replace('.', ',')}%`);
 const yes = (x: boolean | null) => (x === null ? '—' : x ? 'да' : 'нет');
 const count = (s: Share) => `${pct(s.percent)} (${s.connected}/${s.total})`;
-const ruDate = (iso: string) => iso.split('-').reverse().join('.');
 
 export function coverageMarkdown(c: Coverage): string {
   const lines = [
-    `**Доля ОМСУ и подведомственных учреждений, подключённых к ЭДО** на ${ruDate(c.at)}`,
+    `**Доля ОМСУ и подведомственных учреждений, подключённых к ЭДО** на ${russianDate(c.at)}`,
     '',
     'Подключение к ЭДО: к региональной СЭД (выданы учётные данные или введён в эксплуатацию коннектор) или к ГИС «ТОР СЭД».',
     '',

@@ -9,7 +9,7 @@ import Mustache from 'mustache';
 import { markdownText } from '../escape.js';
 import { auditInventory } from '../drift/audit.js';
 import type { RequirementFinding } from '../drift/model.js';
-import { DEFAULT_TIME_ZONE, hasChannel, type Inventory, type Participant } from '../inventory/index.js';
+import { DEFAULT_TIME_ZONE, hasChannel, russianDate, type Inventory, type Participant } from '../inventory/index.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
 import { applicableRequest, cite, provisioned, latestResults, missingFields, needsCoordinator, requestFields, serviceStepGaps } from '../requirements/index.js';
@@ -103,7 +103,7 @@ const DENIED_KINDS: Record<ProbeProtocol['denied'][number]['kind'], (d: ProbePro
   'undeclared-address': (d) => `недекларированный адрес ${d.address} в сети организации`,
   'foreign-gateway': (d) => `обращение со шлюза другого участника (${d.source})`,
 };
-const fmtDate = (iso: string | undefined) => (iso ? iso.split('-').reverse().join('.') : undefined);
+const fmtDate = (iso: string | undefined) => (iso ? russianDate(iso) : undefined);
 /** An instant as people in the region read it: ДД.ММ.ГГГГ ЧЧ:ММ in the operator's time zone. */
 const localDateTime = (iso: string, timeZone: string) =>
   new Intl.DateTimeFormat('ru-RU', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)).replace(',', '');

@@ -3,7 +3,7 @@
 // operator's desk when a service is down, with the priority of п. 8.3 and the reaction time of
 // п. 8.4 counted in the desk's working hours (п. 8.6) on the production calendar.
 import { markdownText } from '../escape.js';
-import type { Inventory } from '../inventory/index.js';
+import { russianDate, type Inventory } from '../inventory/index.js';
 import { cite, INCIDENT_PRIORITIES, reactionDeadline, type IncidentScope } from '../requirements/index.js';
 import { MissingDataError } from './documents.js';
 
@@ -26,8 +26,6 @@ export interface IncidentNote {
   markdown: string;
 }
 
-const local = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)} ${iso.slice(11, 16)}`;
-
 export function incidentNote(inventory: Inventory, input: IncidentInput): IncidentNote {
   const p = inventory.participants.find((x) => x.value.id === input.participant)?.value;
   if (!p) throw new MissingDataError('Сообщение об инциденте', input.participant, ['participant file']);
@@ -47,8 +45,8 @@ export function incidentNote(inventory: Inventory, input: IncidentInput): Incide
     ['Предполагаемый приоритет', `${priority.name}: ${priority.criterion.toLowerCase()} (${cite('portal', '8.3')})`],
     ['Контактные данные', `${cell(p.technical.name)}, технический специалист (${cite('portal', '8.1')}); ${cell(p.technical.phone!)}; ${cell(p.technical.email!)}`],
     ['Дополнительные материалы', input.materials ? cell(input.materials) : 'нет'],
-    ['Время направления', `${local(input.registered)} (${operator.timeZone ?? 'Asia/Yekaterinburg'})`],
-    ['Реакция не позднее', `${local(reactionBy)}: ${priority.reactionHours} раб. ч (${cite('portal', '8.4')}), в часы приёма заявок (${cite('portal', '8.6')}: пн–пт 08:00–20:00, сб 09:00–17:00) по производственному календарю`],
+    ['Время направления', `${russianDate(input.registered)} (${operator.timeZone ?? 'Asia/Yekaterinburg'})`],
+    ['Реакция не позднее', `${russianDate(reactionBy)}: ${priority.reactionHours} раб. ч (${cite('portal', '8.4')}), в часы приёма заявок (${cite('portal', '8.6')}: пн–пт 08:00–20:00, сб 09:00–17:00) по производственному календарю`],
     ['Время решения', `по согласованию сторон (${cite('portal', '8.4')})`],
   ];
   const markdown = [

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
+import { russianDate } from '../inventory/index.js';
 
 export interface RegisterEntry {
   number: string;
@@ -83,4 +84,4 @@ export class DocumentRegister {
 }
 
 /** The line every numbered document starts with. */
-export const registerLine = (entry: RegisterEntry) => `**№ ${entry.number} от ${entry.date.split('-').reverse().join('.')}**`;
+export const registerLine = (entry: RegisterEntry) => `**№ ${entry.number} от ${russianDate(entry.date)}**`;

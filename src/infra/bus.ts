@@ -207,7 +207,7 @@ export function registrationDifferences(r: Pick<PlannedRegistration, 'mnemonic' 
 }
 
 /**
- * Production registration only after a tested test registration (seed 003 §4.6): the
+ * Production registration only after a tested test registration (Регламент ПУ ТО, п. 4.6): the
  * inventory must say `tested` and the test contour must really hold the registration.
  */
 export function assertPromotable(contour: ContourName, mnemonic: string, testStatus: string | undefined, testState: BusState | undefined): void {

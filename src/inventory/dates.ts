@@ -11,6 +11,20 @@ export function todayIn(timeZone: string = DEFAULT_TIME_ZONE, now: Date = new Da
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
+/** The local wall-clock minute (YYYY-MM-DDTHH:MM) that `now` is in `timeZone`. */
+export function nowIn(timeZone: string = DEFAULT_TIME_ZONE, now: Date = new Date()): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now).map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/** YYYY-MM-DD (or a local YYYY-MM-DDTHH:MM) as people in the region write it: ДД.ММ.ГГГГ (ЧЧ:ММ). */
+export function russianDate(iso: string): string {
+  const date = `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
+  return iso.length > 10 ? `${date} ${iso.slice(11, 16)}` : date;
+}
+
 /** Whole days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
 export function daysBetween(from: string, to: string): number {
   return Math.floor((Date.parse(to) - Date.parse(from)) / DAY_MS);

@@ -120,10 +120,9 @@ const DESK_HOURS = { weekday: [8 * 60, 20 * 60], saturday: [9 * 60, 17 * 60] } a
 
 /** The desk's hours on a local date: a calendar holiday has none, a transferred working day has a weekday's. */
 function deskHours(date: string, calendar: Calendar): readonly [number, number] | undefined {
-  if (calendar?.holidays?.includes(date)) return undefined;
-  if (calendar?.workdays?.includes(date)) return DESK_HOURS.weekday;
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday === 0 ? undefined : weekday === 6 ? DESK_HOURS.saturday : DESK_HOURS.weekday;
+  if (isWorkingDay(date, calendar)) return DESK_HOURS.weekday;
+  const saturday = new Date(`${date}T00:00:00Z`).getUTCDay() === 6;
+  return saturday && !calendar?.holidays?.includes(date) ? DESK_HOURS.saturday : undefined;
 }
 
 /**

@@ -13,7 +13,7 @@ import { probeParticipant } from './live.js';
 import { auditInventory } from '../drift/audit.js';
 import { InvalidInventoryError, UsageError } from './errors.js';
 import { checkInventory, cite, INCIDENT_PRIORITIES, productionAllowed, serviceTestGaps, type IncidentScope } from '../requirements/index.js';
-import { DEFAULT_TIME_ZONE } from '../inventory/index.js';
+import { DEFAULT_TIME_ZONE, nowIn } from '../inventory/index.js';
 
 /** A recorded probe protocol (`--probes DIR`): read only when it is one, for this participant and contour; otherwise a usage error naming the file. */
 async function readProbe(dir: string, contour: ContourName, id: string): Promise<ProbeProtocol | undefined> {
@@ -110,7 +110,7 @@ export async function incidentCommand(options: { inventory: string; participant:
   const checked = await checkInventory(options.inventory);
   if (!checked.validation.inventory.operator) throw new InvalidInventoryError(checked.findings, 'the incident note needs a valid operator.yaml');
   const timeZone = checked.validation.inventory.operator.value.timeZone ?? DEFAULT_TIME_ZONE;
-  const registered = options.at ?? localNow(timeZone);
+  const registered = options.at ?? nowIn(timeZone);
   const note = incidentNote(checked.validation.inventory, {
     participant: options.participant, scope: options.scope as IncidentScope, description: options.description, registered,
     ...(options.service ? { service: options.service } : {}), ...(options.screenshot ? { screenshot: options.screenshot } : {}), ...(options.materials ? { materials: options.materials } : {}),
@@ -124,12 +124,6 @@ export async function incidentCommand(options: { inventory: string; participant:
     files.push(`${base}.md`, `${base}.html`);
   }
   return { ...note, registered, files };
-}
-
-/** Now as local wall-clock time in a time zone, YYYY-MM-DDTHH:MM. */
-function localNow(timeZone: string): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date()).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
 /**

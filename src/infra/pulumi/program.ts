@@ -3,7 +3,7 @@
 // Pulumi.yaml entry point (index.ts) for operators with a standard Pulumi install.
 //   - a Gateway per registered participant (gateways: pulumi) on the contour's network;
 //   - an EdgeFirewall per edge, owned by the test stack: the edge's one table carries both
-//     contours' flows, so only one stack may own it (test exists first: seed 003 §4.6);
+//     contours' flows, so only one stack may own it (test exists first: Регламент ПУ ТО, п. 4.6);
 //   - BusRegistrations: the contour's registrations in shards (resources.ts says why), each
 //     shard holding the registrations whose mnemonic hashes to it.
 // `scope` (a targeted run, `prichal up --participant ID`) tells the targeted resources to change
