@@ -7,7 +7,7 @@ import { coverageCommand, docs, incidentCommand, onboard } from '../workflows/do
 import { checks, exitCode, HISTORY_FILE } from '../workflows/checks.js';
 import { checksText, engineText, probeText, progressBar, stepText } from './text.js';
 import { gateways, lab, labText } from './commands/lab.js';
-import { bus, firewall, probeCommand } from '../workflows/live.js';
+import { bus, describeApply, firewall, probeCommand } from '../workflows/live.js';
 import { parseContour } from '../workflows/context.js';
 import { plan, planText } from './commands/plan.js';
 import { validate, validateText } from './commands/validate.js';
@@ -87,12 +87,15 @@ export function buildProgram(): Command {
     });
 
   withCommon(program.command('firewall'))
-    .description('edge firewalls: render (print the rulesets) or apply (atomic replace of table inet prichal, read back, rollback on failure)')
+    .description('edge firewalls: render (print the rulesets) or apply (only the changed set elements when the host holds the last verified apply, else an atomic replace of table inet prichal; verified, rolled back on failure)')
     .argument('<action>', 'apply | render')
     .option('--edge <id>', 'only this edge')
-    .action(async (action: string, options: Common & { edge?: string }) => {
-      const result = await firewall({ action, inventory: options.inventory, log: progress, ...(options.edge ? { edge: options.edge } : {}) });
-      emit(options.format, result, (r) => (r.rendered ? r.rendered.map((x) => x.text).join('\n') : r.applied!.map((a) => `${a.edge}: applied and verified`).join('\n')));
+    .option('--full', 'replace the whole table even if a delta would do: repairs hand edits that drift reported')
+    .option('--verify <how>', "after a full replace: 'layout' (chains and set declarations, milliseconds) or 'full' (list and compare every rule and element)", 'layout')
+    .action(async (action: string, options: Common & { edge?: string; full?: boolean; verify: string }) => {
+      if (options.verify !== 'layout' && options.verify !== 'full') throw new UsageError(`--verify takes layout or full, not '${options.verify}'`);
+      const result = await firewall({ action, inventory: options.inventory, log: progress, verify: options.verify, ...(options.full ? { full: true } : {}), ...(options.edge ? { edge: options.edge } : {}) });
+      emit(options.format, result, (r) => (r.rendered ? r.rendered.map((x) => x.text).join('\n') : r.applied!.map((a) => `${a.edge}: ${describeApply(a)}`).join('\n')));
     });
 
   withCommon(program.command('bus'))

@@ -1,7 +1,7 @@
 // SSH sessions to the operator's hosts (edges, the hub): the one way every stage connects
 // (pinned host key, key from the named secret), and the planned tables applied through them.
 import type { PlannedEdge } from '../plan/index.js';
-import { applyEdgeFirewall, type ApplyResult } from './firewall.js';
+import { applyEdgeFirewall, type ApplyOptions, type ApplyResult } from './firewall.js';
 import { readSecret } from './secrets.js';
 import { SshConnection, type SshOptions, type SshTarget } from './ssh.js';
 
@@ -29,8 +29,8 @@ export const connectEdge = (edge: PlannedEdge, options: SshOptions = {}, private
 export const withEdge = <T>(edge: PlannedEdge, work: (conn: SshConnection) => Promise<T>, options: SshOptions = {}, privateKey?: string) => withHost(edge.ssh, work, options, privateKey);
 
 /** Applies the planned table to each edge in turn (each atomic, verified, rolled back on failure). */
-export async function applyFirewalls(edges: readonly PlannedEdge[]): Promise<ApplyResult[]> {
+export async function applyFirewalls(edges: readonly PlannedEdge[], options: Pick<ApplyOptions, 'full' | 'verify'> = {}): Promise<ApplyResult[]> {
   const results: ApplyResult[] = [];
-  for (const edge of edges) results.push(await withEdge(edge, (conn) => applyEdgeFirewall(conn, edge)));
+  for (const edge of edges) results.push(await withEdge(edge, (conn) => applyEdgeFirewall(conn, edge, options)));
   return results;
 }

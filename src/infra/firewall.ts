@@ -1,17 +1,70 @@
-// Applies an edge's firewall: replace only Prichal's table, atomically, then prove it. The
-// ruleset is uploaded and checked against its SHA-256 before nft sees it, so a connection lost
-// halfway applies nothing; nft loads delete-and-recreate as one kernel transaction, so the host
-// holds the complete old or the complete new table, never a mix. After loading, the table is
-// read back and compared with the plan; any error or difference restores the saved table.
+// Applies an edge's firewall: change only Prichal's table, atomically, then prove it.
+//
+// The host keeps a record of what Prichal last applied and verified (in ~/.prichal: the
+// transaction of the last full apply, the journal of deltas since, and applied.meta with the
+// digests of the plan, its layout and both files). With it:
+//   - a plan that differs from the record only in set elements is applied as a DELTA: one nft
+//     transaction of `delete element` / `create element`, checked element by element with a
+//     check-only transaction (`nft -c`) — cost in proportion to the change, not to the table;
+//   - a full replace needs no fresh listing for its rollback copy: the record is the old table.
+// Without a record (first apply, a table someone else made), with a different layout, or when
+// the kernel refuses the delta, the table is replaced whole (delete and recreate in one
+// transaction), the rollback copy being a listing of the live table.
+//
+// Why trusting the record is safe against hand edits: a delta's `delete` of an element that is
+// not there and `create` of one that already is make the kernel refuse the whole batch, so an
+// edit touching what the delta changes sends the apply down the full path; edits elsewhere
+// survive a delta apply but never go unseen — drift compares the full listing with the plan,
+// the engine's refresh records them, and an update with recorded differences (or
+// `firewall apply --full`) replaces the table. The record is removed before every load and
+// written only after verification, so an apply cut short leaves no record to trust.
+//
+// Every upload is checked against its SHA-256 on the host before nft sees it, so a connection
+// lost halfway applies nothing; any verification failure restores the previous table.
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { PlannedEdge } from '../plan/index.js';
-import { compareTables, NFT, parseNftJson, plannedTable, PRICHAL_TABLE, PRICHAL_TABLE_KEY, renderEdgeRuleset, replaceTableTransaction, type TableDifference } from '../render/index.js';
+import {
+  compareTables,
+  deltaCheck,
+  deltaSize,
+  deltaTransaction,
+  elementBlock,
+  recordDelta,
+  recordElements,
+  NFT,
+  parseNftJson,
+  plannedTable,
+  PRICHAL_TABLE,
+  PRICHAL_TABLE_KEY,
+  renderedElements,
+  renderEdgeRuleset,
+  replaceTableTransaction,
+  rulesetLayout,
+  SET_NAMES,
+  type RecordElements,
+  type RulesetDelta,
+  type SetName,
+  type TableDifference,
+} from '../render/index.js';
 import type { SshConnection } from './ssh.js';
 
 export { NFT };
 const TABLE = PRICHAL_TABLE_KEY;
-const BACKUP_DIR = '.prichal';
-const BACKUP = `${BACKUP_DIR}/backup.json`;
+const DIR = '.prichal';
+const BACKUP = `${DIR}/backup.json`;
+/** The transaction of the last full apply Prichal loaded and verified on this host, gzip-compressed. */
+const RECORD = `${DIR}/applied.nft.gz`;
+/** The delta transactions applied and verified since, in order: base + journal, loaded as one file, is the live table. */
+const JOURNAL = `${DIR}/applied.journal`;
+/** "<plan sha> <layout sha> <base file sha> <journal sha>"; present only while the record is trustworthy. */
+const RECORD_META = `${DIR}/applied.meta`;
+/** Past this size the journal is folded into a new base (one upload of the whole table, compressed). */
+const JOURNAL_LIMIT = 256 * 1024;
+/** The upload of the apply in progress; becomes the record once verified. */
+const NEXT = `${DIR}/next.nft.gz`;
+const LOAD_TIMEOUT_MS = 300_000;
+const LOCK_WAIT_S = 300;
 
 export class FirewallApplyError extends Error {
   override readonly name = 'FirewallApplyError';
@@ -26,11 +79,62 @@ export class FirewallApplyError extends Error {
   }
 }
 
+export type ApplyMode = 'unchanged' | 'delta' | 'full';
+
 export interface ApplyResult {
   edge: string;
+  mode: ApplyMode;
+  /** Why a full replace was needed (absent for a delta or no change). */
+  reason?: string;
   previous: 'absent' | 'present';
+  /** Bytes sent to nft: the delta or the whole table. */
   bytes: number;
+  added: number;
+  removed: number;
   durationMs: number;
+}
+
+/** Where an apply spends its time, phase by phase (the benchmark prints these). */
+export interface ApplyTimings {
+  renderMs: number;
+  /** Reading the record (and, for a delta, fetching the previous ruleset) or taking the backup listing. */
+  recordMs: number;
+  /** Computing the delta from the record to the plan. */
+  diffMs: number;
+  /** Upload, checksum, nft transaction. */
+  loadMs: number;
+  verifyMs: number;
+  /** Storing the new record. */
+  commitMs: number;
+}
+
+export interface ApplyOptions {
+  /** Replace the table whole even when a delta would do (converges any hand edit). */
+  full?: boolean;
+  /**
+   * After a full replace: 'layout' (default) reads chains and set declarations, which cost
+   * milliseconds; 'full' lists the whole table and compares rules and elements too. Elements and
+   * rules need no read-back to be trusted: the upload's checksum ties nft's input to the plan,
+   * the renderer writes only elements nft stores as written, and the transaction loads all or
+   * nothing. A delta is always checked element by element.
+   */
+  verify?: 'layout' | 'full';
+  timings?: ApplyTimings;
+  /** Runs between the load and its verification (tests tamper here). */
+  beforeVerify?: (conn: SshConnection) => Promise<void>;
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * Runs a command that reads or changes Prichal's state on the host under the host's lock
+ * (~/.prichal/lock, flock). Every process the command starts inherits the lock, so a command
+ * orphaned by a lost connection (sshd lets it finish) holds it until it ends: the next apply
+ * waits, then sees what the orphan did, and two operators' applies never interleave.
+ */
+function locked(conn: SshConnection, command: string, options: Parameters<SshConnection['exec']>[1] = {}) {
+  return conn.exec(`mkdir -p ${DIR} && exec 9>>${DIR}/lock && { flock -w ${LOCK_WAIT_S} 9 || { echo "another apply has held ${DIR}/lock on this host for ${LOCK_WAIT_S} s" >&2; exit 75; }; } && { ${command}
+}`, options);
 }
 
 export async function readTable(conn: SshConnection) {
@@ -39,71 +143,230 @@ export async function readTable(conn: SshConnection) {
   return parseNftJson(result.stdout).get(TABLE);
 }
 
-/** Removes Prichal's table, and nothing else; a table that is already gone is not an error. */
+/** Chains (no rules) and set declarations (no elements): the listings that cost milliseconds at any size. */
+async function readLayout(conn: SshConnection) {
+  const result = await conn.exec(`${NFT} -j list chains && ${NFT} -j -t list sets`);
+  const tables = result.stdout.split('\n').filter((l) => l.trim()).map(parseNftJson);
+  const found = tables.map((t) => t.get(TABLE)).filter((t) => t !== undefined);
+  if (!found.length) return undefined;
+  return { ...found[0]!, chains: Object.assign({}, ...found.map((t) => t.chains)), sets: Object.assign({}, ...found.map((t) => t.sets)) };
+}
+
+/** Removes Prichal's table and its record, and nothing else; a table that is already gone is not an error. */
 export async function removeEdgeFirewall(conn: SshConnection): Promise<void> {
+  await locked(conn, `rm -f ${RECORD_META} ${RECORD} ${JOURNAL} ${NEXT}`);
   await loadVerified(conn, `table ${TABLE}\ndelete table ${TABLE}\n`);
 }
 
-/** Uploads `text`, verifies its checksum on the host, and only then runs `nft -f` on it. */
-export async function loadVerified(conn: SshConnection, text: string, options: { timeoutMs?: number } = {}): Promise<void> {
-  const sha = createHash('sha256').update(text).digest('hex');
-  const command = `f=$(mktemp /tmp/prichal.XXXXXX.nft) && cat > "$f" && echo "${sha}  $f" | sha256sum -c --quiet - && ${NFT} -f "$f"; rc=$?; rm -f "$f"; exit $rc`;
-  await conn.exec(command, { stdin: text, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+/** Uploads `text`, verifies its checksum on the host, and only then runs `nft -f` on it (`-c`: check only). */
+export async function loadVerified(conn: SshConnection, text: string, options: { timeoutMs?: number; check?: boolean } = {}): Promise<void> {
+  const command = `f=$(mktemp /tmp/prichal.XXXXXX.nft) && cat > "$f" && echo "${sha256(text)}  $f" | sha256sum -c --quiet - && ${NFT} ${options.check ? '-c ' : ''}-f "$f"; rc=$?; rm -f "$f"; exit $rc`;
+  await locked(conn, command, { stdin: text, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+}
+
+interface RecordMeta {
+  /** sha256 of the planned ruleset the live table is. */
+  sha: string;
+  layout: string;
+  /** sha256 of the base file (compressed) and of the journal, as stored. */
+  base: string;
+  journal: string;
+}
+
+const metaLine = (m: RecordMeta) => `${m.sha} ${m.layout} ${m.base} ${m.journal}`;
+
+/** The record's digests, if the host has a record Prichal can trust. */
+async function readRecordMeta(conn: SshConnection): Promise<RecordMeta | undefined> {
+  const result = await locked(conn, `cat ${RECORD_META} 2>/dev/null`, { allowFailure: true });
+  const [sha, layout, base, journal] = result.stdout.trim().split(' ');
+  return result.exitCode === 0 && sha && layout && base && journal ? { sha, layout, base, journal } : undefined;
+}
+
+/** The record's elements and journal, only if both files are what the meta says. */
+async function readRecord(conn: SshConnection, meta: RecordMeta): Promise<{ elements: RecordElements; journal: string } | undefined> {
+  const [base, journal] = await Promise.all([locked(conn, `cat ${RECORD}`, { allowFailure: true }), locked(conn, `cat ${JOURNAL}`, { allowFailure: true })]);
+  if (base.exitCode !== 0 || journal.exitCode !== 0 || sha256(base.stdoutBytes) !== meta.base || sha256(journal.stdoutBytes) !== meta.journal) return undefined;
+  return { elements: recordElements(gunzipSync(base.stdoutBytes).toString('utf8'), journal.stdout), journal: journal.stdout };
 }
 
 /**
  * Saves the live table on the host itself (nft's JSON, restorable with `nft -j -f`), so a
  * 10,000-participant table is never shipped to the client just to be kept. Returns whether
- * there was a table to save.
+ * there was a table to save. Only needed when there is no record to restore from.
  */
-async function backupOnHost(conn: SshConnection): Promise<'present' | 'absent'> {
-  const result = await conn.exec(
-    `mkdir -p ${BACKUP_DIR} && if ${NFT} -j list table ${TABLE} > ${BACKUP}.tmp 2>/dev/null; then mv ${BACKUP}.tmp ${BACKUP}; echo present; else rm -f ${BACKUP}.tmp ${BACKUP}; echo absent; fi`,
+async function backupListing(conn: SshConnection): Promise<'present' | 'absent'> {
+  const result = await locked(conn, 
+    `mkdir -p ${DIR} && if ${NFT} -j list table ${TABLE} > ${BACKUP}.tmp 2>/dev/null; then mv ${BACKUP}.tmp ${BACKUP}; echo present; else rm -f ${BACKUP}.tmp ${BACKUP}; echo absent; fi`,
+    { timeoutMs: LOAD_TIMEOUT_MS },
   );
   return result.stdout.trim() === 'present' ? 'present' : 'absent';
 }
 
-/**
- * Puts the saved table back in one transaction: the listing is spliced after an add+delete of
- * the table, so nft replaces it atomically exactly as a normal apply does.
- */
-async function restoreOnHost(conn: SshConnection, previous: 'present' | 'absent'): Promise<void> {
-  if (previous === 'absent') return removeEdgeFirewall(conn);
+/** What a failed apply puts back: the record (Prichal's last verified table), a listing, or no table. */
+type RollbackCopy = 'record' | 'listing' | 'absent';
+
+/** Puts the previous table back in one transaction, as atomically as an apply. The record stays untrusted. */
+async function restore(conn: SshConnection, copy: RollbackCopy): Promise<void> {
+  if (copy === 'absent') return removeEdgeFirewall(conn);
+  if (copy === 'record') {
+    // Base and journal in one file: one transaction (replace the table, then the element edits).
+    await locked(conn, `f=$(mktemp /tmp/prichal.XXXXXX.nft) && gunzip -c ${RECORD} > "$f" && cat ${JOURNAL} >> "$f" && ${NFT} -f "$f"; rc=$?; rm -f "$f"; exit $rc`, { timeoutMs: LOAD_TIMEOUT_MS });
+    return;
+  }
+  // The listing is spliced after an add+delete of the table, so nft replaces it atomically.
   const head = `{"add":{"table":{"family":"${PRICHAL_TABLE.family}","name":"${PRICHAL_TABLE.name}"}}},{"delete":{"table":{"family":"${PRICHAL_TABLE.family}","name":"${PRICHAL_TABLE.name}"}}},`;
-  await conn.exec(`sed '1s/^{"nftables": \\[/{"nftables": [${head}/' ${BACKUP} > ${BACKUP}.restore && ${NFT} -j -f ${BACKUP}.restore; rc=$?; rm -f ${BACKUP}.restore; exit $rc`, { timeoutMs: 300_000 });
+  await locked(conn, `sed '1s/^{"nftables": \\[/{"nftables": [${head}/' ${BACKUP} > ${BACKUP}.restore && ${NFT} -j -f ${BACKUP}.restore; rc=$?; rm -f ${BACKUP}.restore; exit $rc`, { timeoutMs: LOAD_TIMEOUT_MS });
 }
 
-export interface ApplyTimings {
-  backupMs: number;
-  loadMs: number;
-  readBackMs: number;
+/** Sends a new base (compressed, checksummed) and forgets the old record's trust: from here on an interruption means "full next time". */
+async function uploadNext(conn: SshConnection, compressed: Buffer): Promise<void> {
+  await locked(conn, `mkdir -p ${DIR} && rm -f ${RECORD_META} && cat > ${NEXT} && echo "${sha256(compressed)}  ${NEXT}" | sha256sum -c --quiet -`, { stdin: compressed, timeoutMs: LOAD_TIMEOUT_MS });
+}
+
+/** The verified upload becomes the base with an empty journal, then the meta that makes it trusted (each step a rename). */
+async function commitBase(conn: SshConnection, rendered: Rendered, compressed: Buffer): Promise<void> {
+  const meta = metaLine({ sha: rendered.sha, layout: rendered.layout, base: sha256(compressed), journal: sha256('') });
+  await locked(conn, `mv ${NEXT} ${RECORD} && : > ${JOURNAL} && echo "${meta}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`);
+}
+
+/** The verified delta joins the journal, then the meta that makes the record trusted again. */
+async function commitJournal(conn: SshConnection, rendered: Rendered, meta: RecordMeta, journal: string, delta: string): Promise<void> {
+  const next = metaLine({ ...meta, sha: rendered.sha, journal: sha256(journal + delta) });
+  await locked(conn, `cat >> ${JOURNAL} && echo "${next}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`, { stdin: delta });
+}
+
+interface Rendered {
+  elements: Record<SetName, string[]>;
+  /** The whole transaction, built only when a full load or a new base needs it. */
+  text: () => string;
+  /** Identifies the plan's table: its layout and its elements, digested piece by piece (no 7 MB string for a delta). */
+  sha: string;
+  layout: string;
+}
+
+function renderForApply(edge: PlannedEdge): Rendered {
+  const elements = renderedElements(edge);
+  const layoutText = rulesetLayout(edge);
+  const digest = createHash('sha256').update(layoutText);
+  for (const set of SET_NAMES) digest.update(`\n${set}\n`).update(elementBlock(elements[set]));
+  let text: string | undefined;
+  return { elements, sha: digest.digest('hex'), layout: sha256(layoutText), text: () => (text ??= replaceTableTransaction(renderEdgeRuleset(edge, elements).text)) };
 }
 
 /**
- * Every apply reloads the table: the reload is atomic, so repeating it is harmless, and a
- * hand-edited table is repaired even when the plan did not change.
+ * One apply, whichever way is cheapest and safe: nothing (the record is the plan and the layout
+ * reads as planned), a delta, or a full replace. Both `prichal firewall apply` and the engine's
+ * edge provider call this.
  */
-export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, timings?: ApplyTimings): Promise<ApplyResult> {
+export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, options: ApplyOptions = {}): Promise<ApplyResult> {
   const started = performance.now();
-  const planned = plannedTable(edge);
-  const text = replaceTableTransaction(renderEdgeRuleset(edge).text);
-  const previous = await backupOnHost(conn);
-  const loadStart = performance.now();
-  const base = { edge: edge.id, previous, bytes: Buffer.byteLength(text) } as const;
+  const timings: ApplyTimings = { renderMs: 0, recordMs: 0, diffMs: 0, loadMs: 0, verifyMs: 0, commitMs: 0 };
+  const phase = async <T>(name: keyof ApplyTimings, work: () => Promise<T> | T): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] += performance.now() - t;
+    }
+  };
+  const finish = (result: Omit<ApplyResult, 'edge' | 'durationMs'>): ApplyResult => {
+    if (options.timings) Object.assign(options.timings, timings);
+    return { edge: edge.id, ...result, durationMs: performance.now() - started };
+  };
+  const rendered = await phase('renderMs', () => renderForApply(edge));
+  const meta = await phase('recordMs', () => readRecordMeta(conn));
+  // Whether the record is the live table: true unless the host or the kernel said otherwise
+  // (a forced full apply is how hand edits are repaired, so it lists what it replaces).
+  let recordIsLive = meta !== undefined && !options.full;
+  let reason = options.full ? 'a full replace was asked for' : !meta ? 'no record of a verified apply on the host' : meta.layout !== rendered.layout ? 'the chain or set layout changes' : undefined;
+
+  if (!reason && meta!.sha === rendered.sha) {
+    // Nothing to change: the layout is read (milliseconds) so a tampered chain is not let pass.
+    const live = await phase('verifyMs', () => readLayout(conn));
+    const differences = compareTables(plannedTable(edge), live, 'layout');
+    if (!differences.length) return finish({ mode: 'unchanged', previous: 'present', bytes: 0, added: 0, removed: 0 });
+    reason = `the live table differs from the record (${differences[0]!.message})`;
+    recordIsLive = false;
+  }
+  if (!reason) {
+    const record = await phase('recordMs', () => readRecord(conn, meta!));
+    if (record === undefined) {
+      reason = 'the record on the host does not match its digests';
+      recordIsLive = false;
+    } else {
+      const delta = await phase('diffMs', () => recordDelta(record.elements, rendered.elements));
+      const refused = await applyDelta(conn, edge, rendered, delta, { meta: meta!, journal: record.journal }, options, phase);
+      if (!refused) {
+        const added = SET_NAMES.reduce((n, s) => n + delta[s].add.length, 0);
+        return finish({ mode: 'delta', previous: 'present', bytes: Buffer.byteLength(deltaTransaction(delta)), added, removed: deltaSize(delta) - added });
+      }
+      reason = refused;
+      recordIsLive = false;
+    }
+  }
+  const full = await applyFull(conn, edge, rendered, recordIsLive, options, phase);
+  return finish({ mode: 'full', reason: reason!, previous: full.previous, bytes: Buffer.byteLength(rendered.text()), added: 0, removed: 0 });
+}
+
+type Phase = <T>(name: keyof ApplyTimings, work: () => Promise<T> | T) => Promise<T>;
+
+/**
+ * The delta path. Returns nothing when applied, or the reason to replace the table whole when
+ * the kernel refused the batch (the live set is not what the record says; nothing changed). A
+ * delta that loads but fails its check is rolled back to the record and reported as an error.
+ */
+async function applyDelta(conn: SshConnection, edge: PlannedEdge, rendered: Rendered, delta: RulesetDelta, record: { meta: RecordMeta; journal: string }, options: ApplyOptions, phase: Phase): Promise<string | undefined> {
+  const transaction = deltaTransaction(delta);
   try {
-    await loadVerified(conn, text, { timeoutMs: 300_000 });
+    await phase('loadMs', async () => {
+      await locked(conn, `rm -f ${RECORD_META}`);
+      if (transaction) await loadVerified(conn, transaction);
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/No such file or directory|File exists/.test(message)) return `the kernel refused the delta: the live table is not the record (${message.split('\n').find((l) => l.includes('Error')) ?? 'element mismatch'})`;
+    throw new FirewallApplyError(edge.id, `${edge.id}: the delta was not applied (the kernel applies it whole or not at all): ${message}`, [], true, error);
+  }
+  await options.beforeVerify?.(conn);
+  const check = await phase('verifyMs', () => (transaction ? loadVerified(conn, deltaCheck(delta), { check: true }).then(() => undefined, (e: Error) => e) : undefined));
+  if (check) {
+    const rolledBack = await restore(conn, 'record').then(() => true, () => false);
+    throw new FirewallApplyError(edge.id, `${edge.id}: after the delta, the changed elements are not as planned (${check.message.split('\n').find((l) => l.includes('Error')) ?? check.message}); ${rolledBack ? 'the previous table is restored' : 'RESTORE FAILED'}`, [], rolledBack, check);
+  }
+  await phase('commitMs', async () => {
+    if (Buffer.byteLength(record.journal) + Buffer.byteLength(transaction) <= JOURNAL_LIMIT) return commitJournal(conn, rendered, record.meta, record.journal, transaction);
+    // The journal has grown: the live table (verified to be the plan) becomes the new base.
+    const compressed = gzipSync(rendered.text(), { level: 1 });
+    await uploadNext(conn, compressed);
+    await commitBase(conn, rendered, compressed);
+  });
+  return undefined;
+}
+
+/** The full path: replace the table in one transaction, verify, keep the rollback copy until then. */
+async function applyFull(conn: SshConnection, edge: PlannedEdge, rendered: Rendered, recordIsLive: boolean, options: ApplyOptions, phase: Phase): Promise<{ previous: 'absent' | 'present' }> {
+  // The record is the live table only when the host says so and nothing since contradicted it;
+  // otherwise the live table is listed, so a rollback puts back exactly what was there.
+  const copy: RollbackCopy = recordIsLive ? 'record' : await phase('recordMs', async () => ((await backupListing(conn)) === 'present' ? 'listing' : 'absent'));
+  const previous = copy === 'absent' ? 'absent' : 'present';
+  const text = await phase('renderMs', () => rendered.text());
+  const compressed = await phase('loadMs', () => gzipSync(text, { level: 1 }));
+  try {
+    await phase('loadMs', async () => {
+      await uploadNext(conn, compressed);
+      await locked(conn, `f=$(mktemp /tmp/prichal.XXXXXX.nft) && gunzip -c ${NEXT} > "$f" && echo "${sha256(text)}  $f" | sha256sum -c --quiet - && ${NFT} -f "$f"; rc=$?; rm -f "$f"; exit $rc`, { timeoutMs: LOAD_TIMEOUT_MS });
+    });
   } catch (error) {
     // nft's transaction failed as a whole; restoring is harmless and covers a partial host-side failure.
-    const rolledBack = await restoreOnHost(conn, previous).then(() => true, () => false);
+    const rolledBack = await restore(conn, copy).then(() => true, () => false);
     throw new FirewallApplyError(edge.id, `${edge.id}: loading the ruleset failed${rolledBack ? '; the previous table is restored' : ''}: ${(error as Error).message}`, [], rolledBack, error);
   }
-  const readStart = performance.now();
-  const live = await readTable(conn);
-  if (timings) Object.assign(timings, { backupMs: loadStart - started, loadMs: readStart - loadStart, readBackMs: performance.now() - readStart });
-  const differences = compareTables(planned, live);
+  await options.beforeVerify?.(conn);
+  const differences = await phase('verifyMs', async () => (options.verify === 'full' ? compareTables(plannedTable(edge), await readTable(conn)) : compareTables(plannedTable(edge), await readLayout(conn), 'layout')));
   if (differences.length) {
-    const rolledBack = await restoreOnHost(conn, previous).then(() => true, () => false);
+    const rolledBack = await restore(conn, copy).then(() => true, () => false);
     throw new FirewallApplyError(edge.id, `${edge.id}: the loaded table differs from the plan (${differences.slice(0, 3).map((d) => d.message).join('; ')}); ${rolledBack ? 'the previous table is restored' : 'RESTORE FAILED'}`, differences, rolledBack);
   }
-  return { ...base, durationMs: performance.now() - started };
+  await phase('commitMs', () => commitBase(conn, rendered, compressed));
+  return { previous };
 }

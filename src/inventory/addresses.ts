@@ -25,6 +25,26 @@ export function addressValue(address: string): number {
   return Number(IPv4.fromDecimalDottedString(address).getValue());
 }
 
+/** A prefix written as its network address (no host bits set): the only form nft stores as written. */
+export function isCanonicalCidr(cidr: string): boolean {
+  // A character loop, no allocation: it runs for every element of a 100,000-element ruleset.
+  let value = 0;
+  let octet = 0;
+  let i = 0;
+  for (; i < cidr.length; i++) {
+    const c = cidr.charCodeAt(i);
+    if (c === 46 /* . */) {
+      value = value * 256 + octet;
+      octet = 0;
+    } else if (c === 47 /* / */) break;
+    else octet = octet * 10 + (c - 48);
+  }
+  value = value * 256 + octet;
+  const length = Number(cidr.slice(i + 1));
+  const hostBits = 2 ** (32 - length);
+  return value % hostBits === 0;
+}
+
 export function formatAddress(value: number): string {
   return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
 }

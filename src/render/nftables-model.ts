@@ -176,7 +176,12 @@ export interface TableDifference {
   message: string;
 }
 
-export function compareTables(planned: TableModel, live: TableModel | undefined): TableDifference[] {
+/**
+ * How the live table differs from the planned one. `layout` compares what the cheap listings
+ * show (`nft list chains`, `nft -t list sets`: chain hooks and policies, set declarations) and
+ * skips rules and elements, which only a full listing has.
+ */
+export function compareTables(planned: TableModel, live: TableModel | undefined, scope: 'all' | 'layout' = 'all'): TableDifference[] {
   if (!live) return [{ kind: 'missing-table', object: `${planned.family} ${planned.name}`, message: `table ${planned.family} ${planned.name} is missing` }];
   const out: TableDifference[] = [];
   for (const [name, want] of Object.entries(planned.chains)) {
@@ -188,7 +193,7 @@ export function compareTables(planned: TableModel, live: TableModel | undefined)
     for (const field of ['type', 'hook', 'prio', 'policy'] as const) {
       if (want[field] !== have[field]) out.push({ kind: 'chain', object: name, message: `chain ${name}: ${field} is ${String(have[field])}, planned ${String(want[field])}` });
     }
-    if (want.rules.join('\n') !== have.rules.join('\n')) {
+    if (scope === 'all' && want.rules.join('\n') !== have.rules.join('\n')) {
       const extra = have.rules.filter((r) => !want.rules.includes(r));
       const missing = want.rules.filter((r) => !have.rules.includes(r));
       const detail = [...extra.map((r) => `extra rule: ${r}`), ...missing.map((r) => `missing rule: ${r}`)];
@@ -203,6 +208,7 @@ export function compareTables(planned: TableModel, live: TableModel | undefined)
       continue;
     }
     if (want.type.join() !== have.type.join() || want.flags.join() !== have.flags.join()) out.push({ kind: 'set', object: name, message: `set ${name}: type or flags differ` });
+    if (scope === 'layout') continue;
     const haveSet = new Set(have.elements);
     const wantSet = new Set(want.elements);
     for (const e of want.elements) if (!haveSet.has(e)) out.push({ kind: 'missing-element', object: name, element: e, message: `set ${name}: missing element ${e}` });

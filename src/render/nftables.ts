@@ -5,11 +5,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mustache from 'mustache';
 import type { Flow, PlannedEdge } from '../plan/index.js';
+import { isCanonicalCidr } from '../inventory/addresses.js';
 import { TEMPLATES_DIR } from '../project.js';
 import { FORWARD_CHAIN, PRICHAL_TABLE } from './nftables-model.js';
 
 
 const TEMPLATE = readFileSync(path.join(TEMPLATES_DIR, 'nftables.nft.mustache'), 'utf8');
+
+const PLAIN = /^[A-Za-z0-9 ._:/-]*$/;
 
 /**
  * nft has no escape sequences inside quoted strings, so a comment is reduced to characters
@@ -17,6 +20,8 @@ const TEMPLATE = readFileSync(path.join(TEMPLATES_DIR, 'nftables.nft.mustache'),
  * Quotes, newlines, ';', '{', '}' and '#' never reach the ruleset. nft caps comments at 128 bytes.
  */
 export function nftComment(text: string): string {
+  // The common case (plain ASCII labels of ids) needs no rewriting; 100,000 labels per ruleset.
+  if (text.length <= 120 && PLAIN.test(text) && !/\s{2}|^\s|\s$/.test(text)) return `"${text}"`;
   const safe = text.normalize('NFC').replace(/[^\p{L}\p{N} ._:/-]+/gu, ' ').replace(/\s+/g, ' ').trim();
   let out = '';
   for (const ch of safe) {
@@ -26,8 +31,27 @@ export function nftComment(text: string): string {
   return `"${out}"`;
 }
 
-function element(flow: Flow, label: string): string {
-  return `${flow.source} . ${flow.destination} . ${flow.port} comment ${nftComment(label)}`;
+/**
+ * nft clears host bits without a word (10.0.0.5/24 is stored as 10.0.0.0/24), so a prefix that
+ * is not canonical would load "successfully" as something else than planned. Validation refuses
+ * such networks; this guard keeps a plan built another way from ever reaching a host.
+ */
+function canonical(edge: string, value: string): string {
+  if (value.includes('/') && !isCanonicalCidr(value)) throw new Error(`edge ${edge}: ${value} has host bits set; nft would store another prefix than planned`);
+  return value;
+}
+
+/** Prichal's two sets, in the order the template writes them. */
+export const SET_NAMES = ['participant_to_gateway', 'gateway_to_endpoint'] as const;
+export type SetName = (typeof SET_NAMES)[number];
+
+/** Each set's elements exactly as the ruleset writes them (key and comment), in plan order. */
+export function renderedElements(edge: PlannedEdge): Record<SetName, string[]> {
+  const element = (f: Flow, label: string) => `${canonical(edge.id, f.source)} . ${canonical(edge.id, f.destination)} . ${f.port} comment ${nftComment(label)}`;
+  return {
+    participant_to_gateway: edge.ingress.map((f) => element(f, `${f.participant} ${f.contour}`)),
+    gateway_to_endpoint: edge.egress.map((f) => element(f, `${f.participant} ${f.contour} ${f.endpoint ?? ''}`)),
+  };
 }
 
 export interface RenderedRuleset {
@@ -35,16 +59,23 @@ export interface RenderedRuleset {
   text: string;
 }
 
-/** The nft input that replaces the table atomically: create-if-missing, delete, recreate. */
-export function renderEdgeRuleset(edge: PlannedEdge): RenderedRuleset {
+const ELEMENT_INDENT = '\t\t\t';
+/** A set's elements block: one join, no string per line (100,000 lines). */
+export const elementBlock = (lines: string[]) => (lines.length ? `${ELEMENT_INDENT}${lines.join(`,\n${ELEMENT_INDENT}`)},` : '');
+
+/**
+ * The complete table. The element blocks are joined here rather than looped over in the
+ * template: 100,000 elements through Mustache's section loop cost five times as much.
+ */
+export function renderEdgeRuleset(edge: PlannedEdge, elements: Record<SetName, string[]> = renderedElements(edge)): RenderedRuleset {
   const view = {
     edge: nftComment(edge.id).slice(1, -1),
     kind: edge.kind,
     participantCount: edge.participants.length,
     ingressCount: edge.ingress.length,
     egressCount: edge.egress.length,
-    ingress: edge.ingress.map((f) => ({ element: element(f, `${f.participant} ${f.contour}`) })),
-    egress: edge.egress.map((f) => ({ element: element(f, `${f.participant} ${f.contour} ${f.endpoint ?? ''}`) })),
+    ingressElements: elementBlock(elements.participant_to_gateway),
+    egressElements: elementBlock(elements.gateway_to_endpoint),
     forwardRules: FORWARD_CHAIN.rules,
   };
   return { edge: edge.id, text: Mustache.render(TEMPLATE, view, {}, { escape: (value: string) => nftComment(String(value)).slice(1, -1) }) };
@@ -54,4 +85,135 @@ export function renderEdgeRuleset(edge: PlannedEdge): RenderedRuleset {
 export function replaceTableTransaction(tableText: string): string {
   const { family, name } = PRICHAL_TABLE;
   return `table ${family} ${name}\ndelete table ${family} ${name}\n${tableText}`;
+}
+
+/**
+ * The table's layout: everything but the elements (chains, rules, set declarations, the
+ * template's version). Two plans with one layout differ only in set elements, which a delta
+ * can change; a different layout needs the table replaced.
+ */
+export function rulesetLayout(edge: PlannedEdge): string {
+  return renderEdgeRuleset({ ...edge, participants: [], ingress: [], egress: [] }).text;
+}
+
+/** The elements of each set in a ruleset this module rendered (the inverse of `elementBlock`). */
+export function elementsOfRuleset(text: string): Record<SetName, string[]> {
+  const out: Record<SetName, string[]> = { participant_to_gateway: [], gateway_to_endpoint: [] };
+  let current: string[] | undefined;
+  for (const line of text.split('\n')) {
+    const set = /^\tset (\w+) \{$/.exec(line);
+    if (set) current = (SET_NAMES as readonly string[]).includes(set[1]!) ? out[set[1] as SetName] : undefined;
+    else if (current && line.startsWith(ELEMENT_INDENT) && line.endsWith(',')) current.push(line.slice(ELEMENT_INDENT.length, -1));
+    else if (line === '\t}') current = undefined;
+  }
+  return out;
+}
+
+/** An element's key: what nft matches on (a comment is not part of it). */
+const keyOf = (line: string) => {
+  const at = line.indexOf(' comment ');
+  return at < 0 ? line : line.slice(0, at);
+};
+
+export interface SetDelta {
+  /** Element lines (key and comment) to create. */
+  add: string[];
+  /** Element keys to delete. */
+  remove: string[];
+}
+export type RulesetDelta = Record<SetName, SetDelta>;
+
+/** What turns the `before` elements into the `after` ones; a changed comment is a remove and an add of one key. */
+export function elementsDelta(before: Record<SetName, string[]>, after: Record<SetName, string[]>): RulesetDelta {
+  const delta = {} as RulesetDelta;
+  for (const name of SET_NAMES) {
+    // Both lists are in plan order, so a small change leaves a long common head and tail:
+    // only the window between them is compared as sets.
+    const [b, a] = [before[name], after[name]];
+    let head = 0;
+    while (head < b.length && head < a.length && b[head] === a[head]) head++;
+    let tail = 0;
+    while (tail < b.length - head && tail < a.length - head && b[b.length - 1 - tail] === a[a.length - 1 - tail]) tail++;
+    const was = b.slice(head, b.length - tail);
+    const is = a.slice(head, a.length - tail);
+    const had = new Set(was);
+    const has = new Set(is);
+    delta[name] = { add: is.filter((l) => !had.has(l)), remove: was.filter((l) => !has.has(l)).map(keyOf) };
+  }
+  return delta;
+}
+
+/**
+ * The elements a host's record describes: its base ruleset (the last full apply) with the
+ * journal of deltas applied since. `created` are the journal's additions, kept apart so the
+ * base stays in plan order (which makes the next delta cheap to compute).
+ */
+export interface RecordElements {
+  base: Record<SetName, string[]>;
+  created: Record<SetName, string[]>;
+}
+
+const JOURNAL_LINE = /^(create|delete) element \S+ \S+ (\w+) \{ (.*) \}$/;
+
+export function recordElements(baseText: string, journal: string): RecordElements {
+  const base = elementsOfRuleset(baseText);
+  const created: Record<SetName, string[]> = { participant_to_gateway: [], gateway_to_endpoint: [] };
+  const deleted = new Set<string>();
+  for (const line of journal.split('\n')) {
+    const m = JOURNAL_LINE.exec(line);
+    if (!m || !(SET_NAMES as readonly string[]).includes(m[2]!)) continue;
+    const set = m[2] as SetName;
+    const items = m[3]!.split(', ');
+    if (m[1] === 'create') created[set].push(...items);
+    else {
+      const keys = new Set(items);
+      // A key the journal created and now deletes again is not the base's.
+      const fromJournal = created[set].filter((l) => keys.has(keyOf(l)));
+      created[set] = created[set].filter((l) => !keys.has(keyOf(l)));
+      for (const l of fromJournal) keys.delete(keyOf(l));
+      for (const k of keys) deleted.add(`${set} ${k}`);
+    }
+  }
+  if (deleted.size) for (const set of SET_NAMES) base[set] = base[set].filter((l) => !deleted.has(`${set} ${keyOf(l)}`));
+  return { base, created };
+}
+
+/** The delta from what a record describes to the planned elements. */
+export function recordDelta(record: RecordElements, after: Record<SetName, string[]>): RulesetDelta {
+  const delta = elementsDelta(record.base, after);
+  for (const set of SET_NAMES) {
+    if (!record.created[set].length) continue;
+    // A journal-created element the plan keeps is live already; one it drops must go.
+    const planned = new Set(delta[set].add);
+    const live = new Set(record.created[set]);
+    delta[set] = { add: delta[set].add.filter((l) => !live.has(l)), remove: [...delta[set].remove, ...record.created[set].filter((l) => !planned.has(l)).map(keyOf)] };
+  }
+  return delta;
+}
+
+export const deltaSize = (delta: RulesetDelta) => SET_NAMES.reduce((n, s) => n + delta[s].add.length + delta[s].remove.length, 0);
+
+const elementCommand = (verb: 'create' | 'delete', set: SetName, items: string[]) =>
+  items.length ? `${verb} element ${PRICHAL_TABLE.family} ${PRICHAL_TABLE.name} ${set} { ${items.join(', ')} }\n` : '';
+
+/**
+ * The delta as one nft transaction. `delete` fails on an element that is not there and `create`
+ * on one that already is, so the kernel refuses the whole batch when the live set is not what
+ * the delta was computed from: nothing changes and the caller falls back to a full replace.
+ */
+export function deltaTransaction(delta: RulesetDelta): string {
+  return SET_NAMES.map((s) => elementCommand('delete', s, delta[s].remove)).join('') + SET_NAMES.map((s) => elementCommand('create', s, delta[s].add)).join('');
+}
+
+/**
+ * A check-only transaction (`nft -c`: the kernel evaluates it, then aborts) that succeeds only if
+ * every added element is present and every removed one is absent: the delta's exact read-back,
+ * without listing 100,000 elements.
+ */
+export function deltaCheck(delta: RulesetDelta): string {
+  const stillRemoved = (s: SetName) => {
+    const added = new Set(delta[s].add.map(keyOf));
+    return delta[s].remove.filter((k) => !added.has(k));
+  };
+  return SET_NAMES.map((s) => elementCommand('delete', s, delta[s].add.map(keyOf))).join('') + SET_NAMES.map((s) => elementCommand('create', s, stillRemoved(s))).join('');
 }

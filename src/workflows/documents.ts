@@ -9,7 +9,7 @@ import { assertPromotable } from '../infra/bus.js';
 import { contourGatewaySpecs, ensureGateways } from '../infra/gateways.js';
 import { PROBE_PROTOCOL_VERSION, type ProbeProtocol } from '../infra/probe.js';
 import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } from './context.js';
-import { probeParticipant } from './live.js';
+import { describeApply, probeParticipant } from './live.js';
 import { auditInventory } from '../drift/audit.js';
 import { InvalidInventoryError, UsageError } from './errors.js';
 import { checkInventory, cite, INCIDENT_PRIORITIES, productionAllowed, serviceTestGaps, type IncidentScope } from '../requirements/index.js';
@@ -161,7 +161,7 @@ export async function onboard(options: { inventory: string; participant: string;
 
   const declaredGateways = gatewaysOf(context.operator);
   const applyContour = async (contour: ContourName) => {
-    await run(`firewall ${edge.id}`, async () => (await applyFirewalls([edge]))[0]!, (r) => `table inet prichal applied and verified (${r.bytes} bytes)`);
+    await run(`firewall ${edge.id}`, async () => (await applyFirewalls([edge]))[0]!, describeApply);
     await run(`gateway ${contour}`, () => ensureGateways(contourGatewaySpecs(context.plan, contour, { image: declaredGateways.image, network: declaredGateways.network[contour] }), contour), (r) => `${r.created} started, ${r.kept} unchanged`);
     const registration = context.plan.contours[contour].registrations.find((r) => r.participant === id)!;
     await run(`bus ${contour}`, async () => {

@@ -9,14 +9,20 @@ import { renderEdgeRuleset } from '../render/index.js';
 import { UsageError } from './errors.js';
 import { applyFirewalls, busClient, hubOf, liveContext, selectEdges, type LiveContext } from './context.js';
 
-export async function firewall(options: { action: string; inventory: string; edge?: string; log: (line: string) => void }): Promise<{ applied?: ApplyResult[]; rendered?: Array<{ edge: string; text: string }> }> {
+export async function firewall(options: { action: string; inventory: string; edge?: string; full?: boolean; verify?: 'layout' | 'full'; log: (line: string) => void }): Promise<{ applied?: ApplyResult[]; rendered?: Array<{ edge: string; text: string }> }> {
   const context = await liveContext(options.inventory);
   const edges = selectEdges(context.plan, options.edge);
-  if (options.action === 'render') return { rendered: edges.map(renderEdgeRuleset) };
+  if (options.action === 'render') return { rendered: edges.map((e) => renderEdgeRuleset(e)) };
   if (options.action !== 'apply') throw new UsageError(`firewall takes apply or render, not '${options.action}'`);
-  const applied = await applyFirewalls(edges);
-  for (const result of applied) options.log(`${result.edge}: applied ${result.bytes} bytes in ${result.durationMs.toFixed(0)} ms (previous table ${result.previous})`);
+  const applied = await applyFirewalls(edges, { ...(options.full ? { full: true } : {}), ...(options.verify ? { verify: options.verify } : {}) });
+  for (const r of applied) options.log(`${r.edge}: ${describeApply(r)} in ${r.durationMs.toFixed(0)} ms`);
   return { applied };
+}
+
+export function describeApply(r: ApplyResult): string {
+  if (r.mode === 'unchanged') return 'unchanged (the table is the last verified apply)';
+  if (r.mode === 'delta') return `delta applied and verified: ${r.added} elements added, ${r.removed} removed`;
+  return `table replaced and verified (${r.bytes} bytes; ${r.reason}; previous table ${r.previous})`;
 }
 
 export async function bus(options: { action: string; inventory: string; contour: ContourName; participant?: string; log: (line: string) => void }): Promise<{ state: BusState }> {

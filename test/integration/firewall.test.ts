@@ -1,6 +1,7 @@
-// The edge firewall against real sshd + nftables in the lab: apply, read-back, idempotence,
-// other tables untouched, rollback on a failed load and on a read-back mismatch, a connection
-// killed mid-apply, and refused host keys.
+// The edge firewall against real sshd + nftables in the lab: full replace and delta, read-back,
+// idempotence, other tables untouched, rollback on a failed load and on a failed verification
+// (tampered between load and verification), hand edits between two applies, a connection killed
+// mid-apply on both paths, and refused host keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyEdgeFirewall, FirewallApplyError, NFT, readTable } from '../../src/infra/firewall.js';
 import { readSecret } from '../../src/infra/secrets.js';
@@ -20,21 +21,29 @@ beforeAll(async () => {
   conn = await connectEdge(edge1);
 });
 afterAll(async () => {
-  await applyEdgeFirewall(conn, edge1).catch(() => {});
+  await applyEdgeFirewall(conn, edge1, { full: true }).catch(() => {});
   conn.close();
 });
 
 const liveDifferences = async (c: SshConnection, e: PlannedEdge) => compareTables(plannedTable(e), await readTable(c));
 
+/** The edge without one participant's flows. */
+function without(e: PlannedEdge, participant: string): PlannedEdge {
+  return { ...e, participants: e.participants.filter((p) => p !== participant), ingress: e.ingress.filter((f) => f.participant !== participant), egress: e.egress.filter((f) => f.participant !== participant) };
+}
+const flowsOf = (e: PlannedEdge, participant: string) => [...e.ingress, ...e.egress].filter((f) => f.participant === participant).length;
+
 describe('applyEdgeFirewall', () => {
   it('applies the planned table, reads it back equal, and converges on a repeat', async () => {
     await conn.exec(`${NFT} delete table inet prichal`, { allowFailure: true });
     const first = await applyEdgeFirewall(conn, edge1);
-    expect(first).toMatchObject({ edge: 'edge-1', previous: 'absent' });
+    expect(first).toMatchObject({ edge: 'edge-1', previous: 'absent', mode: 'full' });
     expect(await liveDifferences(conn, edge1)).toEqual([]);
     const second = await applyEdgeFirewall(conn, edge1);
-    expect(second).toMatchObject({ previous: 'present' });
+    expect(second).toMatchObject({ previous: 'present', mode: 'unchanged', bytes: 0 });
     expect(await liveDifferences(conn, edge1)).toEqual([]);
+    const forced = await applyEdgeFirewall(conn, edge1, { full: true });
+    expect(forced).toMatchObject({ previous: 'present', mode: 'full' });
   });
 
   it('never touches other tables on the host', async () => {
@@ -58,37 +67,141 @@ describe('applyEdgeFirewall', () => {
     expect(await liveDifferences(conn, edge1)).toEqual([]);
   });
 
-  it('restores the previous table when the read-back differs from the plan', async () => {
+  it('refuses, before connecting to nft, a prefix nft would store as another one', async () => {
     await applyEdgeFirewall(conn, edge1);
     const odd = syntheticEdge(edge1, 2);
-    // nft silently clears host bits, so the live element is not the planned one.
+    // nft silently clears host bits: 10.100.0.5/24 would load "successfully" as 10.100.0.0/24.
     odd.ingress[0] = { ...odd.ingress[0]!, source: odd.ingress[0]!.source.replace('.0/24', '.5/24') };
-    const error = (await applyEdgeFirewall(conn, odd).catch((e: unknown) => e)) as FirewallApplyError;
+    const error = (await applyEdgeFirewall(conn, odd).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/10\.100\.0\.5\/24 has host bits set/);
+    expect(await liveDifferences(conn, edge1)).toEqual([]);
+  });
+
+  it('a full replace tampered between load and verification is rolled back: the layout check catches a chain edit', async () => {
+    await applyEdgeFirewall(conn, edge1);
+    const bigger = syntheticEdge(edge1, 3);
+    const error = (await applyEdgeFirewall(conn, bigger, { full: true, beforeVerify: (c) => c.exec(`${NFT} chain inet prichal forward '{ policy accept; }'`).then(() => {}) }).catch((e: unknown) => e)) as FirewallApplyError;
     expect(error).toBeInstanceOf(FirewallApplyError);
-    expect(error.differences.map((d) => d.kind).sort()).toEqual(['extra-element', 'missing-element']);
+    expect(error.message).toMatch(/policy is accept, planned drop/);
     expect(error.rolledBack).toBe(true);
     expect(await liveDifferences(conn, edge1)).toEqual([]);
   });
 
-  it('leaves the complete old or the complete new table when the connection dies mid-apply', async () => {
+  it("a full replace with verify 'full' catches an element removed between load and verification", async () => {
+    await applyEdgeFirewall(conn, edge1);
+    const bigger = syntheticEdge(edge1, 3);
+    const victim = bigger.egress[0]!;
+    const error = (await applyEdgeFirewall(conn, bigger, {
+      full: true,
+      verify: 'full',
+      beforeVerify: (c) => c.exec(`${NFT} delete element inet prichal gateway_to_endpoint '{ ${victim.source} . ${victim.destination} . ${victim.port} }'`).then(() => {}),
+    }).catch((e: unknown) => e)) as FirewallApplyError;
+    expect(error).toBeInstanceOf(FirewallApplyError);
+    expect(error.differences.map((d) => d.kind)).toEqual(['missing-element']);
+    expect(error.rolledBack).toBe(true);
+    expect(await liveDifferences(conn, edge1)).toEqual([]);
+  });
+
+  it.each([
+    { path: 'full replace', full: true },
+    { path: 'delta', full: false },
+  ])('leaves the complete old or the complete new table when the connection dies mid-apply ($path), and the next apply converges', async ({ full }) => {
     const big = syntheticEdge(edge1, 4000);
     const outcomes: string[] = [];
     for (const delayMs of [0, 3, 10, 25, 60, 120, 250, 500, 1000]) {
-      await applyEdgeFirewall(conn, edge1);
+      await applyEdgeFirewall(conn, edge1, { full: true });
       const victim = await connectEdge(edge1);
-      const attempt = applyEdgeFirewall(victim, big).then(() => 'completed', (e: Error) => `failed: ${e.name}`);
+      const attempt = applyEdgeFirewall(victim, big, { full }).then((r) => r.mode, (e: Error) => `failed: ${e.name}`);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       victim.destroy();
-      await attempt;
+      const mode = await attempt;
+      if (!full && mode !== 'delta' && !mode.startsWith('failed')) throw new Error(`the delta case took the ${mode} path`);
       const live = await readTable(conn);
       const isOld = compareTables(plannedTable(edge1), live).length === 0;
       const isNew = compareTables(plannedTable(big), live).length === 0;
       expect(isOld !== isNew, `after ${delayMs} ms the host holds ${isOld ? 'old' : isNew ? 'new' : 'a mix'}`).toBe(true);
       outcomes.push(isOld ? 'old' : 'new');
+      // Whatever the kill left (no record, or a record of the old table), the next apply ends as planned.
+      await applyEdgeFirewall(conn, edge1);
+      expect(await liveDifferences(conn, edge1)).toEqual([]);
     }
     // The early kills land before nft runs: those must leave the old table.
     expect(outcomes[0]).toBe('old');
-    expect(await readTable(conn)).toBeDefined();
+  });
+});
+
+describe('applyEdgeFirewall, delta path', () => {
+  const someone = () => edge1.participants[0]!;
+
+  it('sends only the changed elements, verifies them, and reads back as planned', async () => {
+    await applyEdgeFirewall(conn, edge1, { full: true });
+    const fewer = without(edge1, someone());
+    const removed = await applyEdgeFirewall(conn, fewer);
+    expect(removed).toMatchObject({ mode: 'delta', added: 0, removed: flowsOf(edge1, someone()) });
+    expect(await liveDifferences(conn, fewer)).toEqual([]);
+    const added = await applyEdgeFirewall(conn, edge1);
+    expect(added).toMatchObject({ mode: 'delta', added: flowsOf(edge1, someone()), removed: 0 });
+    expect(added.bytes).toBeLessThan(1000);
+    expect(await liveDifferences(conn, edge1)).toEqual([]);
+  });
+
+  it('after several deltas, a rollback restores the last verified table (base and journal), not the base', async () => {
+    await applyEdgeFirewall(conn, edge1, { full: true });
+    const [a, b] = edge1.participants;
+    await applyEdgeFirewall(conn, without(edge1, a!));
+    const lastGood = without(without(edge1, a!), b!);
+    expect((await applyEdgeFirewall(conn, lastGood)).mode).toBe('delta');
+    // The next delta adds a back; one of its elements is removed by hand before the check.
+    const victim = edge1.ingress.find((f) => f.participant === a)!;
+    const error = (await applyEdgeFirewall(conn, without(edge1, b!), {
+      beforeVerify: (c) => c.exec(`${NFT} delete element inet prichal participant_to_gateway '{ ${victim.source} . ${victim.destination} . ${victim.port} }'`).then(() => {}),
+    }).catch((e: unknown) => e)) as FirewallApplyError;
+    expect(error).toBeInstanceOf(FirewallApplyError);
+    expect(error.message).toMatch(/changed elements are not as planned/);
+    expect(error.rolledBack).toBe(true);
+    expect(await liveDifferences(conn, lastGood)).toEqual([]);
+    // The rollback left no trusted record: the next apply replaces the table whole.
+    expect(await applyEdgeFirewall(conn, edge1)).toMatchObject({ mode: 'full', reason: 'no record of a verified apply on the host' });
+  });
+
+  it('a hand edit between two applies that the delta touches: the kernel refuses the delta and the table is replaced whole', async () => {
+    await applyEdgeFirewall(conn, edge1, { full: true });
+    const fewer = without(edge1, someone());
+    await applyEdgeFirewall(conn, fewer);
+    // By hand, one of the elements the next delta will create.
+    const flow = edge1.egress.find((f) => f.participant === someone())!;
+    await conn.exec(`${NFT} add element inet prichal gateway_to_endpoint '{ ${flow.source} . ${flow.destination} . ${flow.port} }'`);
+    const result = await applyEdgeFirewall(conn, edge1);
+    expect(result.mode).toBe('full');
+    expect(result.reason).toMatch(/the kernel refused the delta/);
+    expect(await liveDifferences(conn, edge1)).toEqual([]);
+  });
+
+  it('a hand edit between two applies elsewhere: the delta keeps it, drift sees it, a full apply repairs it', async () => {
+    await applyEdgeFirewall(conn, edge1, { full: true });
+    await conn.exec(`${NFT} add element inet prichal participant_to_gateway '{ 10.97.0.0/24 . 10.210.0.249 . 22 }'`);
+    const fewer = without(edge1, someone());
+    expect((await applyEdgeFirewall(conn, fewer)).mode).toBe('delta');
+    expect((await liveDifferences(conn, fewer)).map((d) => `${d.kind} ${d.element}`)).toEqual(['extra-element 10.97.0.0/24 . 10.210.0.249 . 22']);
+    expect((await applyEdgeFirewall(conn, fewer, { full: true })).mode).toBe('full');
+    expect(await liveDifferences(conn, fewer)).toEqual([]);
+  });
+
+  it('a chain edited by hand under an unchanged plan: the layout check sends the apply down the full path', async () => {
+    await applyEdgeFirewall(conn, edge1, { full: true });
+    await conn.exec(`${NFT} chain inet prichal forward '{ policy accept; }'`);
+    const result = await applyEdgeFirewall(conn, edge1);
+    expect(result).toMatchObject({ mode: 'full' });
+    expect(result.reason).toMatch(/policy is accept/);
+    expect(await liveDifferences(conn, edge1)).toEqual([]);
+  });
+
+  it('a record that does not match its digests is not trusted', async () => {
+    await applyEdgeFirewall(conn, edge1, { full: true });
+    await conn.exec(`echo 'create element inet prichal gateway_to_endpoint { 10.1.1.1 . 10.2.2.2 . 22 }' >> .prichal/applied.journal`);
+    const result = await applyEdgeFirewall(conn, without(edge1, someone()));
+    expect(result).toMatchObject({ mode: 'full', reason: 'the record on the host does not match its digests' });
+    expect(await liveDifferences(conn, without(edge1, someone()))).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 // Shared access to the lab for integration tests: the sample plan, edge connections, bus clients.
 import { checkInventory } from '../../src/requirements/index.js';
-import { applyFirewalls, busClient, connectEdge, withEdge } from '../../src/workflows/context.js';
+import { applyFirewalls as applyPlannedFirewalls, busClient, connectEdge, withEdge } from '../../src/workflows/context.js';
 import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
@@ -38,4 +38,7 @@ export async function removeUnplannedRegistrations(plan: Plan, operator: Operato
   return removed;
 }
 
-export { applyFirewalls, busClient, connectEdge, withEdge };
+/** Tests put the lab back after tampering with it: a full replace, which repairs any hand edit (a delta would keep those it does not touch). */
+export const applyFirewalls = (edges: readonly PlannedEdge[]) => applyPlannedFirewalls(edges, { full: true });
+
+export { busClient, connectEdge, withEdge };

@@ -69,9 +69,14 @@ type Wire<T extends { edge: unknown }> = Omit<T, 'edge'> & { edge: PackedEdge };
 const fromWire = <T extends { edge: unknown }>(props: Wire<T>) => ({ ...props, edge: unpackEdge(props.edge) }) as unknown as T;
 const toWire = (state: EdgeFirewallState): Wire<EdgeFirewallState> => ({ ...state, edge: packEdge(state.edge) });
 
+/**
+ * Creates or updates an edge's table through the same apply as `firewall apply`: a delta when the
+ * host's record allows; a full replace when refresh recorded hand edits (a delta would keep them).
+ */
 async function applyEdge(olds: EdgeFirewallState | undefined, inputs: EdgeFirewallInputs): Promise<Wire<EdgeFirewallState>> {
   const edge = effectiveEdge(olds, inputs);
-  await withEdge(edge, (conn) => applyEdgeFirewall(conn, edge), {}, reveal(inputs.privateKey));
+  const full = (olds?.differences ?? []).length > 0;
+  await withEdge(edge, (conn) => applyEdgeFirewall(conn, edge, { full }), {}, reveal(inputs.privateKey));
   return toWire({ edge, privateKey: secret(inputs.privateKey) as string, differences: [] });
 }
 
