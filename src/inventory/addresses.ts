@@ -1,6 +1,7 @@
-// IPv4 arithmetic for the inventory: parsing with ip-num, then plain 32-bit numbers so that
-// sorting 100,000 prefixes stays cheap (ip-num's BigInt values are kept out of hot loops).
-import { IPv4, IPv4CidrRange, Validator } from 'ip-num';
+// IPv4 arithmetic for the inventory: validation with ip-num (at the schema boundary), then plain
+// 32-bit numbers so that the rules and sorting over 100,000 prefixes stay cheap (ip-num's BigInt
+// values are kept out of hot loops).
+import { Validator } from 'ip-num';
 
 /** An inclusive range of IPv4 addresses as unsigned 32-bit numbers. */
 export interface Interval {
@@ -16,33 +17,54 @@ export function isIPv4(text: string): boolean {
   return Validator.isValidIPv4String(text)[0];
 }
 
+/**
+ * The 32-bit value of a dotted address in text[0, end): a character loop, no allocation. Only
+ * reached with text the schema already accepted through ip-num's validators (isIPv4, isCidr), so
+ * it is arithmetic, not validation; it still refuses what is not four octets.
+ */
+function dottedValue(text: string, end: number): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (!digits || octet > 255) break;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      digits++;
+    } else {
+      dots = -1;
+      break;
+    }
+  }
+  if (dots !== 3 || !digits || octet > 255) throw new Error(`'${text}' is not an IPv4 address`);
+  return value * 256 + octet;
+}
+
+/** The addresses a prefix covers. Plain arithmetic: the rules call this for every network of 10,000 participants. */
 export function cidrInterval(cidr: string): Interval {
-  const range = IPv4CidrRange.fromCidr(cidr);
-  return { start: Number(range.getFirst().getValue()), end: Number(range.getLast().getValue()) };
+  const slash = cidr.indexOf('/');
+  const length = Number(cidr.slice(slash + 1));
+  if (slash < 0 || !Number.isInteger(length) || length < 0 || length > 32) throw new Error(`'${cidr}' is not an IPv4 prefix`);
+  const size = 2 ** (32 - length);
+  const start = dottedValue(cidr, slash) - (dottedValue(cidr, slash) % size);
+  return { start, end: start + size - 1 };
 }
 
 export function addressValue(address: string): number {
-  return Number(IPv4.fromDecimalDottedString(address).getValue());
+  return dottedValue(address, address.length);
 }
 
 /** A prefix written as its network address (no host bits set): the only form nft stores as written. */
 export function isCanonicalCidr(cidr: string): boolean {
-  // A character loop, no allocation: it runs for every element of a 100,000-element ruleset.
-  let value = 0;
-  let octet = 0;
-  let i = 0;
-  for (; i < cidr.length; i++) {
-    const c = cidr.charCodeAt(i);
-    if (c === 46 /* . */) {
-      value = value * 256 + octet;
-      octet = 0;
-    } else if (c === 47 /* / */) break;
-    else octet = octet * 10 + (c - 48);
-  }
-  value = value * 256 + octet;
-  const length = Number(cidr.slice(i + 1));
-  const hostBits = 2 ** (32 - length);
-  return value % hostBits === 0;
+  const slash = cidr.indexOf('/');
+  return dottedValue(cidr, slash) % 2 ** (32 - Number(cidr.slice(slash + 1))) === 0;
 }
 
 export function formatAddress(value: number): string {

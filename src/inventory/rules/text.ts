@@ -3,7 +3,8 @@
 // breaks every page. Every string in the files must hold a visible character and stay within
 // MAX_TEXT characters (the longest real value, a waiver reason or an organisation's full name,
 // is a few hundred).
-import type { Findings, Rule } from '../model.js';
+import type { Finding } from '../findings.js';
+import { Findings, type Rule } from '../model.js';
 import type { SourceFile } from '../source.js';
 
 export const MAX_TEXT = 1000;
@@ -26,7 +27,14 @@ function walk(value: unknown, path: (string | number)[], source: SourceFile, fin
   }
 }
 
+/** One file's strings; participant files are checked this way with their parse (file-check.ts), so the result is cached with it. */
+export function presentableText(value: unknown, source: SourceFile): Finding[] {
+  const findings = new Findings();
+  walk(value, [], source, findings);
+  return findings.items;
+}
+
+/** operator.yaml's strings (participants' are checked file by file, see presentableText). */
 export const textIsPresentable: Rule = (inventory, findings) => {
   if (inventory.operator) walk(inventory.operator.value, [], inventory.operator.source, findings);
-  for (const { value, source } of inventory.participants) walk(value, [], source, findings);
 };

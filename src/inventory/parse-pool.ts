@@ -1,0 +1,64 @@
+// Parsing many inventory files at once: YAML parsing is what validating 10,000 participants
+// costs, and it is independent per file, so it runs on one worker thread per core. Results come
+// back in input order and are exactly what checkFile gives on the main thread (a test compares
+// both). Few files are parsed inline: starting workers costs more than it saves below a few
+// hundred files.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { PROJECT_ROOT } from '../project.js';
+import { checkFile, type FileCheck } from './file-check.js';
+import type { ParseJob } from './parse-worker.js';
+
+export type Parsed = FileCheck;
+
+/** Below this many files, parsing inline is faster than starting workers. */
+export const PARALLEL_FROM = 200;
+/** Files per message: large enough that messaging is cheap, small enough to keep every worker busy to the end. */
+const BATCH = 100;
+
+/** The compiled worker (the CLI runs from dist; under the test runner the sources are TypeScript, so the build's worker is used). */
+const WORKER = path.join(PROJECT_ROOT, 'dist', 'src', 'inventory', 'parse-worker.js');
+
+/** Whether the compiled worker is there (the build made it); without it, parsing stays on the main thread. */
+export const workerBuilt = () => existsSync(WORKER);
+
+export function parseWorkers(): number {
+  const configured = Number(process.env.PRICHAL_PARSE_WORKERS);
+  return Number.isInteger(configured) && configured >= 0 ? configured : availableParallelism();
+}
+
+export async function parseAll(jobs: readonly ParseJob[], workers = parseWorkers()): Promise<Parsed[]> {
+  if (jobs.length < PARALLEL_FROM || workers < 1 || !workerBuilt()) return jobs.map(inline);
+  const results = new Array<Parsed>(jobs.length);
+  let next = 0;
+  const pool = Array.from({ length: Math.min(workers, Math.ceil(jobs.length / BATCH)) }, () => new Worker(WORKER));
+  try {
+    await Promise.all(
+      pool.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            let from = 0;
+            const send = () => {
+              if (next >= jobs.length) return resolve();
+              from = next;
+              next = Math.min(jobs.length, next + BATCH);
+              worker.postMessage(jobs.slice(from, next));
+            };
+            worker.on('message', (parsed: Parsed[]) => {
+              parsed.forEach((p, i) => (results[from + i] = p));
+              send();
+            });
+            worker.once('error', reject);
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+const inline = ({ file, text }: ParseJob): Parsed => checkFile(file, text);

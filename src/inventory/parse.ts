@@ -1,0 +1,66 @@
+// One inventory file's text → its plain data and its YAML findings (yaml-syntax, duplicate-key,
+// file-empty), positions kept. Pure and per file: the main thread and the parse workers both
+// call it (parse-pool.ts).
+import { isScalar } from 'yaml';
+import type { Finding } from './findings.js';
+import { parseWithPositions, SourceFile } from './source.js';
+
+export const OPERATOR_FILE = 'operator.yaml';
+export const PARTICIPANTS_DIR = 'participants';
+export const ALLOCATIONS_FILE = 'allocations.yaml';
+
+export interface LoadedFile {
+  source: SourceFile;
+  /** Plain data of the document; undefined when the file did not parse. */
+  data: unknown;
+  /** A participant file's schema check, done with its parse (file-check.ts). */
+  shape?: { ok: boolean; findings: Finding[] };
+}
+
+/** The parser's message for a person: a stack overflow means a structure nested too deeply. */
+function yamlMessage(message: string): string {
+  const text = /Maximum call stack size exceeded/.test(message) ? 'nested too deeply to read (thousands of levels of lists or mappings); inventory files nest a few levels' : message.split('\n')[0]!;
+  return `not valid YAML: ${text}`;
+}
+
+/** A finding about a file as a whole (it has no field to point at). */
+export const fileError = (code: Finding['code'], file: string, message: string): Finding => ({ code, severity: 'error', file, line: 1, column: 1, path: '', message });
+
+export function parseSource(file: string, text: string): { loaded: LoadedFile; findings: Finding[] } {
+  const source = new SourceFile(file, text);
+  let parsed: ReturnType<typeof parseWithPositions>;
+  try {
+    parsed = parseWithPositions(text);
+  } catch (error) {
+    return { loaded: { source, data: undefined }, findings: [fileError('yaml-syntax', file, yamlMessage((error as Error).message))] };
+  }
+  const { doc, lines } = parsed;
+  const findings: Finding[] = doc.errors.map((error) => {
+    const { line, col } = lines.linePos(error.pos[0]);
+    const duplicate = error.code === 'DUPLICATE_KEY';
+    return {
+      code: duplicate ? 'duplicate-key' : 'yaml-syntax',
+      severity: 'error',
+      file,
+      line,
+      column: col,
+      path: '',
+      message: duplicate
+        ? 'a mapping repeats a key; each field may appear once'
+        : yamlMessage(error.message),
+    } satisfies Finding;
+  });
+  if (findings.length === 0 && (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))) {
+    findings.push(fileError('file-empty', file, 'the file is empty (or holds only comments); it needs the fields of its schema'));
+  }
+  let data: unknown;
+  if (findings.length === 0) {
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // An alias to nothing, or aliases expanding past 100 references (an alias bomb).
+      findings.push(fileError('yaml-syntax', file, yamlMessage((error as Error).message)));
+    }
+  }
+  return { loaded: { source, data }, findings };
+}
