@@ -13,6 +13,8 @@ command -v nft >/dev/null || need+=(nftables)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 # Headless Chromium for the report tests (what a security officer sees) and PDF documents.
 command -v chromium >/dev/null || need+=(chromium)
+# promtool (Debian's prometheus package) checks the nightly metrics file in the tests.
+command -v promtool >/dev/null || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

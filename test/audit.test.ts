@@ -71,9 +71,13 @@ describe('audit', () => {
     const ok = await prichal(['audit', '--at', '2026-11-23', '--format', 'json']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).findings).toHaveLength(1);
-    const late = await prichal(['audit', '--at', '2028-01-01']);
+    const late = await prichal(['audit', '--at', '2028-01-01', '--lang', 'en']);
     expect(late.code).toBe(1);
     expect(late.stdout).toMatch(/ERROR SIG-1/);
+    // The operator's language (operator.yaml: ru) by default.
+    const russian = await prichal(['audit', '--at', '2028-01-01']);
+    expect(russian.stdout).toMatch(/^Проверка реестра \(аудит\): ЕСТЬ НАРУШЕНИЯ/);
+    expect(russian.stdout).toMatch(/ОШИБКА SIG-1/);
   });
 });
 
@@ -108,7 +112,7 @@ describe('reports', () => {
     expect(validate({ ...json, findings: [{ requirement: 'XX-9' }] })).toBe(false);
     expect(json.summary).toMatchObject({ status: 'PARTIAL: not everything could be checked', exitCode: 3 });
     const md = await readFile(files[2]!, 'utf8');
-    expect(md).toContain('PARTIAL');
+    expect(md).toContain('**ЧАСТИЧНО: проверено не всё**');
     expect(md).toContain('| edge-2 | FW-1, FW-2, FW-3 | ssh timeout |');
     expect(result.trend).toMatchObject({ new: 1, fixed: 0 });
   });
@@ -121,20 +125,31 @@ describe('reports', () => {
     expect(xml).toMatch(/<testcase classname="prichal.FW-1" name="dep-obr"><skipped message="not checked: edge-2: ssh timeout"\/>/);
   });
 
-  it('the HTML page shows a security officer the status, findings, evidence and the trend', async () => {
+  it('the HTML page shows a security officer the status, findings, evidence and the trend; the filters narrow the findings', async () => {
     const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`file://${path.join(out, 'audit.html')}`);
-    expect(await page.locator('#status').innerText()).toBe('PARTIAL: not everything could be checked');
-    expect(await page.locator('#summary').innerText()).toContain('Errors: ' + result.findings.filter((f) => f.severity === 'error').length);
-    const findingsTable = page.locator('h2:has-text("Findings") + table');
-    await expect.poll(() => findingsTable.locator('tbody tr').count()).toBe(result.findings.length);
-    expect(await findingsTable.innerText()).toContain('channel.type: internet');
-    expect(await page.locator('h2:has-text("Not checked") + table').innerText()).toContain('ssh timeout');
-    const chart = page.locator('svg[aria-label="findings per run"]');
+    const errorCount = result.findings.filter((f) => f.severity === 'error').length;
+    expect(await page.locator('#status').innerText()).toBe('ЧАСТИЧНО: проверено не всё');
+    expect(await page.locator('#summary').innerText()).toMatch(new RegExp(`Ошибки\\s+${errorCount}`));
+    const findings = page.locator('#findings details.finding');
+    await expect.poll(() => findings.count()).toBe(result.findings.length);
+    expect(await page.locator('#findings').textContent()).toContain('channel.type: internet');
+    expect(await page.locator('h2:has-text("Не проверено") + table').innerText()).toContain('ssh timeout');
+    await page.selectOption('#f-severity', 'error');
+    expect(await page.locator('#findings details.finding:visible').count()).toBe(errorCount);
+    expect(await page.locator('#shown').innerText()).toBe(String(errorCount));
+    expect(page.url()).toMatch(/#severity=error$/);
+    await page.selectOption('#f-severity', '');
+    expect(await page.locator('#findings details.finding:visible').count()).toBe(result.findings.length);
+    const chart = page.locator('svg.trend');
     expect(await chart.isVisible()).toBe(true);
-    expect(await chart.locator('circle').count()).toBe(2);
+    expect(await chart.locator('g').count()).toBe(2);
     const box = await chart.boundingBox();
     expect(box!.width).toBeGreaterThan(300);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

@@ -33,9 +33,9 @@ async function broken(edit: Edit): Promise<string> {
 describe.each(Object.entries(BROKEN))('an inventory with %s in one participant file', (_, edit) => {
   it('audit reports the file as INV-1 with its line, exits 1, and no format says compliant', async () => {
     const dir = await broken(edit);
-    const text = await prichal(['audit', '--inventory', dir, '--at', '2026-11-23']);
+    const text = await prichal(['audit', '--inventory', dir, '--at', '2026-11-23', '--lang', 'en']);
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(/^audit: FINDINGS/);
+    expect(text.stdout).toMatch(/^Inventory audit: FINDINGS/);
     expect(text.stdout).toMatch(/ERROR INV-1 participants\/tmn-sosh-12\.yaml:\d+/);
 
     const reports = path.join(out, path.basename(dir));
@@ -53,6 +53,7 @@ describe.each(Object.entries(BROKEN))('an inventory with %s in one participant f
       expect(content, file).toContain('INV-1');
       expect(content, file).toContain('participants/tmn-sosh-12.yaml');
       expect(content, file).not.toMatch(/COMPLIANT(?!_)/);
+      expect(content, file).not.toContain('СООТВЕТСТВУЕТ');
     }
   });
 

@@ -5,7 +5,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
 import { coverageCommand, docs, incidentCommand, onboard } from '../workflows/documents.js';
 import { checks, exitCode, HISTORY_FILE } from '../workflows/checks.js';
-import { checksText, engineText, probeText, progressBar, stepText } from './text.js';
+import { checksText, engineText, probeText, progressBar, statusText, stepText } from './text.js';
+import { status } from '../workflows/status.js';
 import { gateways, lab, labText } from './commands/lab.js';
 import { bus, describeApply, firewall, probeCommand } from '../workflows/live.js';
 import { parseContour } from '../workflows/context.js';
@@ -17,6 +18,7 @@ import { stringify } from 'yaml';
 import type { EngineAction, StepReport } from '../infra/pulumi/engine.js';
 import { createInterface } from 'node:readline/promises';
 import { EXIT, exitCodeOf, UsageError } from './errors.js';
+import { LANGS, type Lang } from '../report/index.js';
 import { InvalidInventoryError } from '../workflows/errors.js';
 
 type Format = 'text' | 'json';
@@ -48,6 +50,8 @@ export function buildProgram(): Command {
     command
       .option('--inventory <dir>', 'inventory folder', 'inventory')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
+
+  const withLang = (command: Command) => command.addOption(new Option('--lang <lang>', "language of the human output and the Markdown/HTML reports (default: operator.yaml's language, else ru)").choices([...LANGS]));
 
   withCommon(program.command('validate'))
     .description('validate the whole inventory: YAML, schema and cross-file rules (exit 0 valid, 1 invalid, 2 usage)')
@@ -108,26 +112,37 @@ export function buildProgram(): Command {
       emit(options.format, result, (r) => `${r.state.vhost}: ${r.state.users.length} users, ${r.state.permissions.length} permissions, ${r.state.queues.length} queues, ${r.state.bindings.length} bindings`);
     });
 
-  withCommon(program.command('audit'))
+  withLang(withCommon(program.command('audit')))
     .description('inventory requirements (CH-1..3, BUS-2, SIG-1, ORG-1..2, WS-1) at a date (exit 0 met, 1 findings, 2 usage)')
     .option('--at <date>', "audit date YYYY-MM-DD (default: today in the operator's time zone)")
     .option('--out <dir>', 'also write JSON, JUnit XML, Markdown and HTML reports here')
-    .action(async (options: Common & { at?: string; out?: string }) => {
-      const result = await checks({ kind: 'audit', inventory: options.inventory, ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}) });
+    .action(async (options: Common & { at?: string; out?: string; lang?: Lang }) => {
+      const result = await checks({ kind: 'audit', inventory: options.inventory, ...(options.lang ? { lang: options.lang } : {}), ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}) });
       emit(options.format, result.result, () => checksText(result));
       process.exitCode = exitCode(result.result);
     });
 
-  withCommon(program.command('drift'))
+  withLang(withCommon(program.command('status')))
+    .description('where each participant stands: СЭД stage, portal/bus stage per contour, channel, last probe, open findings (inventory audit now, live findings from the last nightly report); reads files only')
+    .option('--participant <id>', "one participant's screen")
+    .option('--probes <dir>', 'recorded probe protocols <contour>-<id>.json', 'out/probes')
+    .option('--report <file>', 'the last nightly report (drift --all) for live findings', 'out/reports/all.json')
+    .option('--at <date>', "date YYYY-MM-DD (default: today in the operator's time zone)")
+    .action(async (options: Common & { participant?: string; probes: string; report: string; at?: string; lang?: Lang }) => {
+      const result = await status({ inventory: options.inventory, probes: options.probes, report: options.report, ...(options.participant ? { participant: options.participant } : {}), ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.lang ? { lang: options.lang } : {}) });
+      emit(options.format, result, (r) => statusText(r, options.participant !== undefined));
+    });
+
+  withLang(withCommon(program.command('drift')))
     .description('live state against the plan (FW-1..3, GW-1, BUS-1..2); --all adds the audit, writes every report format and the history (exit 0 met, 1 findings, 3 not everything checked, 2 usage)')
     .option('--all', 'audit + drift, every report format, history and trend (nightly mode)', false)
     .option('--at <date>', "date for inventory requirements YYYY-MM-DD (default: today in the operator's time zone)")
     .option('--out <dir>', 'write JSON, JUnit XML, Markdown and HTML reports here')
     .option('--history <file>', 'history store for the trend (default .state/history.jsonl with --all)')
-    .action(async (options: Common & { all: boolean; at?: string; out?: string; history?: string }) => {
+    .action(async (options: Common & { all: boolean; at?: string; out?: string; history?: string; lang?: Lang }) => {
       const history = options.history ?? (options.all ? HISTORY_FILE : undefined);
       const bar = progressBar();
-      const result = await checks({ kind: options.all ? 'all' : 'drift', inventory: options.inventory, ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}), ...(history ? { history } : {}), ...(bar ? { progress: bar } : {}) });
+      const result = await checks({ kind: options.all ? 'all' : 'drift', inventory: options.inventory, ...(options.lang ? { lang: options.lang } : {}), ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}), ...(history ? { history } : {}), ...(bar ? { progress: bar } : {}) });
       emit(options.format, result.result, () => checksText(result));
       process.exitCode = exitCode(result.result);
     });

@@ -3,7 +3,8 @@
 import type { CheckResult } from '../drift/model.js';
 import type { EngineResult, StepReport } from '../infra/pulumi/engine.js';
 import type { ProbeProtocol } from '../infra/probe.js';
-import { summary } from '../report/index.js';
+import { DEFAULT_LANG, labels, localDay, localTime, statusText as verdict, summary, type Lang } from '../report/index.js';
+import type { ParticipantStatus, StatusResult } from '../workflows/status.js';
 import { terminalText as t } from '../escape.js';
 
 export function probeText(p: ProbeProtocol): string {
@@ -45,13 +46,70 @@ export function progressBar(): ((done: number, total: number, what: string) => v
   };
 }
 
-export function checksText({ result, files }: { result: CheckResult; files: string[] }): string {
+export function checksText({ result, files, lang = DEFAULT_LANG }: { result: CheckResult; files: string[]; lang?: Lang }): string {
   const s = summary(result);
-  const lines = [`${result.kind}: ${s.status} — ${s.errors} errors, ${s.warnings} warnings, ${s.waived} waived, ${s.unchecked} not checked`];
-  for (const u of result.unchecked) lines.push(`  NOT CHECKED ${u.subject} (${u.requirements.join(', ')}): ${u.reason}`);
-  for (const f of result.findings) lines.push(`  ${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.requirement.padEnd(5)} ${t(f.participant || (f.file ? `${f.file}:${f.line}` : f.subject)).padEnd(22)} ${f.contour ? `[${f.contour}] ` : ''}${t(f.message)}`);
-  for (const f of result.waived) lines.push(`  WAIVED ${f.requirement} ${t(f.participant)}: ${t(f.message)} (${t(f.waiver!.reason)}; ${t(f.waiver!.owner)}, until ${t(f.waiver!.expires)})`);
-  if (result.trend) lines.push(`  trend: ${result.trend.new} new, ${result.trend.fixed} fixed, ${result.trend.persisting} persisting`);
-  for (const f of files) lines.push(`  wrote ${f}`);
+  const l = labels(lang);
+  const ru = lang === 'ru';
+  const lines = [`${l.report[result.kind]}: ${verdict(s.status, lang)} — ${l.errors.toLowerCase()} ${s.errors}, ${l.warnings.toLowerCase()} ${s.warnings}, ${l.waived.toLowerCase()} ${s.waived}, ${l.unchecked.toLowerCase()} ${s.unchecked}`];
+  for (const u of result.unchecked) lines.push(`  ${ru ? 'НЕ ПРОВЕРЕНО' : 'NOT CHECKED'} ${u.subject} (${u.requirements.join(', ')}): ${u.reason}`);
+  for (const f of result.findings) lines.push(`  ${f.severity === 'error' ? (ru ? 'ОШИБКА' : 'ERROR') : ru ? 'ПРЕДУП' : 'WARN '} ${f.requirement.padEnd(5)} ${t(f.participant || (f.file ? `${f.file}:${f.line}` : f.subject)).padEnd(22)} ${f.contour ? `[${l.contours[f.contour]}] ` : ''}${t(f.message)}`);
+  for (const f of result.waived) lines.push(`  ${ru ? 'ИСКЛЮЧЕНИЕ' : 'WAIVED'} ${f.requirement} ${t(f.participant)}: ${t(f.message)} (${t(f.waiver!.reason)}; ${t(f.waiver!.owner)}, ${ru ? 'до' : 'until'} ${t(localDay(f.waiver!.expires, lang))})`);
+  if (result.trend) lines.push(`  ${l.sincePrevious.toLowerCase()}: ${l.newFindings} ${result.trend.new}, ${l.fixed} ${result.trend.fixed}, ${l.persisting} ${result.trend.persisting}`);
+  for (const f of files) lines.push(`  ${ru ? 'записан' : 'wrote'} ${f}`);
   return lines.join('\n');
+}
+
+const SED_STAGE_WORDS: Record<Lang, Record<string, string>> = {
+  ru: { training: 'обучение пройдено', requestSent: 'заявка отправлена', credentialsIssued: 'подключён (учётные данные)', connectorReady: 'коннектор готов', switchDate: 'дата переключения', commissioned: 'подключён (коннектор)' },
+  en: { training: 'trained', requestSent: 'request sent', credentialsIssued: 'connected (credentials)', connectorReady: 'connector ready', switchDate: 'switch date set', commissioned: 'connected (connector)' },
+};
+const PORTAL_WORDS: Record<Lang, Record<string, string>> = {
+  ru: { requested: 'заявка', approved: 'согласовано', registered: 'зарегистрирован', tested: 'испытан', production: 'в эксплуатации' },
+  en: { requested: 'requested', approved: 'approved', registered: 'registered', tested: 'tested', production: 'in production' },
+};
+const CHANNEL_WORDS: Record<Lang, Record<string, string>> = {
+  ru: { vipnet: 'ViPNet', 'leased-line': 'выделенная линия', internet: 'интернет', none: 'нет (СЭД с АРМ)' },
+  en: { vipnet: 'ViPNet', 'leased-line': 'leased line', internet: 'internet', none: 'none (hosted СЭД)' },
+};
+
+/** The status screen: a table of every participant, or one participant's screen with --participant. */
+export function statusText(r: StatusResult, single: boolean): string {
+  const lang = r.lang;
+  const ru = lang === 'ru';
+  const l = labels(lang);
+  const day = (d: string | null) => (d ? localDay(d, lang) : '');
+  const sed = (p: ParticipantStatus) => (p.sed.stage ? `${SED_STAGE_WORDS[lang][p.sed.stage]} ${day(p.sed.date)}` : ru ? 'не начато' : 'not started');
+  const portal = (p: ParticipantStatus, c: 'test' | 'prod') => {
+    const x = p.portal[c];
+    return x ? `${PORTAL_WORDS[lang][x.status] ?? x.status} ${day(x.date)}`.trim() : '—';
+  };
+  const probe = (p: ParticipantStatus) => {
+    const done = (['prod', 'test'] as const).map((c) => [c, p.probes[c]] as const).filter(([, x]) => x);
+    if (!done.length) return '—';
+    const [c, x] = done.sort((a, b) => (a[1]!.finishedAt < b[1]!.finishedAt ? 1 : -1))[0]!;
+    return `${l.contours[c]} ${localTime(x!.finishedAt, r.timeZone, lang)} ${x!.passed ? (ru ? 'успешно' : 'passed') : ru ? 'НЕУСПЕШНО' : 'FAILED'}`;
+  };
+  const findings = (p: ParticipantStatus) => (p.findings.errors + p.findings.warnings ? `${p.findings.errors}/${p.findings.warnings} ${p.findings.requirements.join(',')}` : ru ? 'нет' : 'none');
+  const channel = (p: ParticipantStatus) => CHANNEL_WORDS[lang][p.channel ?? 'none']!;
+  const source = r.liveReport ? (ru ? `нарушения: аудит на ${day(r.at)} и ночная проверка ${localTime(r.liveReport.generatedAt, r.timeZone, lang)}` : `findings: audit at ${day(r.at)} and the nightly run of ${localTime(r.liveReport.generatedAt, r.timeZone, lang)}`) : ru ? `нарушения: аудит на ${day(r.at)} (ночного отчёта нет)` : `findings: audit at ${day(r.at)} (no nightly report)`;
+  if (single && r.participants.length === 1) {
+    const p = r.participants[0]!;
+    const rows: Array<[string, string]> = [
+      [l.participant, `${t(p.name)} (${p.id})`],
+      [l.district, t(p.district)],
+      [ru ? 'СЭД' : 'СЭД', `${sed(p)}${p.sed.system ? `; ${t(p.sed.system)}` : ''}; ${ru ? (p.sed.mode === 'operator' ? 'через оператора' : 'через коннектор') : p.sed.mode}`],
+      [ru ? 'Портал/шина, тестовый' : 'Portal/bus, test', portal(p, 'test')],
+      [ru ? 'Портал/шина, промышленный' : 'Portal/bus, production', portal(p, 'prod')],
+      [ru ? 'Канал' : 'Channel', channel(p)],
+      [ru ? 'Последняя проба' : 'Last probe', probe(p)],
+      [ru ? 'Открытые нарушения (ошибки/предупр.)' : 'Open findings (errors/warnings)', findings(p)],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    return [...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`), '', source].join('\n');
+  }
+  const head = [l.participant, 'СЭД', ru ? 'тест' : 'test', ru ? 'пром' : 'prod', ru ? 'канал' : 'channel', ru ? 'проба' : 'probe', ru ? 'нарушения' : 'findings'];
+  const body = r.participants.map((p) => [t(p.id), sed(p), portal(p, 'test'), portal(p, 'prod'), channel(p), probe(p), findings(p)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...body.map(line), '', source].join('\n');
 }

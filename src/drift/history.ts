@@ -13,6 +13,9 @@ interface HistoryEntry {
   keys: string[];
 }
 
+/** Runs the trend covers: a year of nightly runs. */
+export const HISTORY_RUNS = 365;
+
 export async function readHistory(file: string): Promise<HistoryEntry[]> {
   const text = await readFile(file, 'utf8').catch(() => '');
   return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as HistoryEntry);
@@ -33,12 +36,19 @@ export async function recordRun(file: string, result: CheckResult): Promise<Chec
     unchecked: result.unchecked.length,
     keys,
   };
+  // Per run: what changed since the run before it (the chart shows new and fixed for each).
+  const runs = [...history, entry].slice(-(HISTORY_RUNS + 1));
+  const changes = runs.map((run, i) => {
+    const was = new Set(i ? runs[i - 1]!.keys : []);
+    const is = new Set(run.keys);
+    return { new: run.keys.filter((k) => !was.has(k)).length, fixed: i ? [...was].filter((k) => !is.has(k)).length : 0, persisting: run.keys.filter((k) => was.has(k)).length };
+  });
   result.trend = {
     ...(previous ? { previous: previous.generatedAt } : {}),
     new: keys.filter((k) => !before.has(k)).length,
     fixed: [...before].filter((k) => !now.has(k)).length,
     persisting: keys.filter((k) => before.has(k)).length,
-    history: [...history, entry].slice(-30).map(({ generatedAt, errors, warnings, unchecked }) => ({ generatedAt, errors, warnings, unchecked })),
+    history: runs.map(({ generatedAt, errors, warnings, unchecked }, i) => ({ generatedAt, errors, warnings, unchecked, ...changes[i]! })).slice(-HISTORY_RUNS),
   };
   await mkdir(path.dirname(file), { recursive: true });
   await appendFile(file, `${JSON.stringify(entry)}\n`);

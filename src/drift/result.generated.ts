@@ -116,7 +116,7 @@ export interface CheckResult {
      */
     persisting: number;
     /**
-     * Up to 30 runs, oldest first, for the trend chart.
+     * Up to 365 runs, oldest first, for the trend chart.
      */
     history: {
       /**
@@ -135,6 +135,18 @@ export interface CheckResult {
        * Unchecked subjects of that run.
        */
       unchecked: number;
+      /**
+       * Findings of that run not in the run before it.
+       */
+      new?: number;
+      /**
+       * Findings of the run before it gone in that run.
+       */
+      fixed?: number;
+      /**
+       * Findings in both.
+       */
+      persisting?: number;
     }[];
   };
   /**

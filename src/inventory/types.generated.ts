@@ -28,6 +28,10 @@ export interface OperatorFile {
   gateways?: Gateways;
   hub?: Hub;
   /**
+   * Language of the reports, the CLI's human output and the status screen: ru (default) or en; --lang overrides it per command. JSON, JUnit and metrics are language-neutral.
+   */
+  language?: 'ru' | 'en';
+  /**
    * IANA time zone of the operator: 'today' for date checks and dates in reports. Default Asia/Yekaterinburg (Tyumen).
    */
   timeZone?: string;

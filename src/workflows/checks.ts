@@ -1,10 +1,13 @@
 // prichal audit / prichal drift: the requirement catalogue over the inventory and the live estate.
 import path from 'node:path';
 import { recordRun } from '../drift/history.js';
-import { exitCode, type CheckResult } from '../drift/model.js';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { districtResolver } from '../docs/coverage.js';
+import { exitCode, type CheckResult, type RequirementFinding } from '../drift/model.js';
+import { DEFAULT_TIME_ZONE, locate, type Inventory } from '../inventory/index.js';
 import { runChecks, type CheckTimings, type Collectors } from '../drift/run.js';
 import { PROJECT_ROOT } from '../project.js';
-import { summary, writeReports } from '../report/index.js';
+import { DEFAULT_LANG, isLang, previousSuccess, renderPrometheus, summary, writeReports, type Lang, type ParticipantInfo, type ReportContext } from '../report/index.js';
 import { checkInventory, type CheckInventoryTimings } from '../requirements/index.js';
 import { InvalidInventoryError } from './errors.js';
 
@@ -13,7 +16,8 @@ export const HISTORY_FILE = path.join(PROJECT_ROOT, '.state', 'history.jsonl');
 /** Phases of one audit/drift run, for the benchmark: validation, planning, audit, reads, evaluation, reports. */
 export type ChecksTimings = CheckInventoryTimings & CheckTimings & { reportMs?: number };
 
-export async function checks(options: { kind: CheckResult['kind']; inventory: string; at?: string; out?: string; history?: string; collectors?: Collectors; timings?: ChecksTimings; progress?: (done: number, total: number, what: string) => void }): Promise<{ result: CheckResult; files: string[] }> {
+export async function checks(options: { kind: CheckResult['kind']; inventory: string; at?: string; out?: string; history?: string; lang?: Lang; collectors?: Collectors; timings?: ChecksTimings; progress?: (done: number, total: number, what: string) => void }): Promise<{ result: CheckResult; files: string[]; lang: Lang; inventory: Inventory }> {
+  const started = performance.now();
   const checked = await checkInventory(options.inventory, options.at, options.timings);
   const operator = checked.validation.inventory.operator;
   const plan = checked.plan;
@@ -38,9 +42,58 @@ export async function checks(options: { kind: CheckResult['kind']; inventory: st
   });
   const reportStart = performance.now();
   if (options.history) await recordRun(options.history, result);
-  const files = options.out ? await writeReports(options.out, result) : [];
+  const context = reportContext(checked.validation.inventory, options.lang);
+  const files = options.out ? await writeReports(options.out, result, context) : [];
+  if (options.out && options.kind === 'all') files.push(await writeMetrics(options.out, result, (performance.now() - started) / 1000));
   if (options.timings) options.timings.reportMs = performance.now() - reportStart;
-  return { result, files };
+  return { result, files, lang: context.lang, inventory: checked.validation.inventory };
 }
 
 export { exitCode };
+
+/** The metrics file of a nightly run, beside its reports (prichal.prom); the last success survives a run that could not check everything. */
+async function writeMetrics(dir: string, result: CheckResult, durationSeconds: number): Promise<string> {
+  const file = path.join(dir, METRICS_FILE);
+  const before = await readFile(file, 'utf8').catch(() => '');
+  const previous = previousSuccess(before, result.kind);
+  await writeFile(`${file}.tmp`, renderPrometheus(result, { durationSeconds, finishedAt: Date.now() / 1000, ...(previous !== undefined ? { previousSuccess: previous } : {}) }));
+  // Renamed into place: the textfile collector never reads half a file.
+  await rename(`${file}.tmp`, file);
+  return file;
+}
+
+export const METRICS_FILE = 'prichal.prom';
+
+/** The language (option, else operator.yaml, else Russian) and what the HTML report needs of each participant. */
+export function reportContext(inventory: Inventory, lang?: Lang): ReportContext {
+  const operator = inventory.operator?.value;
+  const participants = inventory.participants.map((p) => p.value);
+  const districtOf = districtResolver(participants);
+  const byId = new Map(participants.map((p) => [p.id, p]));
+  const info: Record<string, ParticipantInfo> = {};
+  for (const { value: p, source } of inventory.participants) {
+    const lines: ParticipantInfo['lines'] = {};
+    for (const [requirement, field] of Object.entries(REQUIREMENT_FIELDS)) if (field in p) lines[requirement as keyof typeof REQUIREMENT_FIELDS] = locate(source, [field]).line;
+    info[p.id] = { name: p.name, district: districtOf(p), coordinator: byId.get(p.coordinatedBy ?? '')?.name ?? p.name, file: path.resolve(inventory.root, source.file), lines };
+  }
+  return { lang: lang ?? (isLang(operator?.language) ? operator.language : DEFAULT_LANG), timeZone: operator?.timeZone ?? DEFAULT_TIME_ZONE, participants: info };
+}
+
+/** The field of a participant file a requirement's findings are about (the report links to its line). */
+const REQUIREMENT_FIELDS: Partial<Record<RequirementFinding['requirement'], string>> = {
+  'CH-1': 'channel',
+  'CH-2': 'channel',
+  'CH-3': 'channel',
+  'FW-1': 'networks',
+  'FW-2': 'networks',
+  'FW-3': 'networks',
+  'GW-1': 'registrations',
+  'BUS-1': 'registrations',
+  'BUS-2': 'registrations',
+  'REG-1': 'registrations',
+  'SIG-1': 'signers',
+  'SED-1': 'sed',
+  'ORG-1': 'agreements',
+  'ORG-2': 'contacts',
+  'WS-1': 'workstations',
+};

@@ -1,5 +1,8 @@
 // Drift against the real lab: a clean onboarding has no findings; each tamper gives exactly
 // its finding; an unreachable edge gives exit 3 and a partial result.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCode, type CheckResult } from '../../src/drift/model.js';
@@ -206,6 +209,41 @@ describe('drift on the lab', () => {
     } finally {
       await docker(['unpause', 'prichal-lab-edge-2']);
       await onboard();
+    }
+  });
+});
+
+describe('the nightly run: drift --all', () => {
+  it('writes the metrics file beside the reports; promtool accepts it; a run that cannot check an edge keeps the last success', async () => {
+    const out = await mkdtemp(path.join(tmpdir(), 'prichal-nightly-'));
+    const history = path.join(out, 'history.jsonl');
+    try {
+      const run = () => prichal(['drift', '--all', '--inventory', SAMPLE_INVENTORY, '--out', out, '--history', history, '--at', '2026-11-23']);
+      expect((await run()).code).toBe(0);
+      const first = await readFile(path.join(out, 'prichal.prom'), 'utf8');
+      const check = await execa('promtool', ['check', 'metrics'], { input: first, reject: false });
+      expect(`${check.stdout}${check.stderr}`).toBe('');
+      expect(check.exitCode).toBe(0);
+      expect(first).toMatch(/^prichal_unchecked_subjects\{kind="all"\} 0$/m);
+      const success = /^prichal_last_success_timestamp_seconds\{kind="all"\} (\d+)$/m.exec(first)![1];
+
+      await docker(['pause', 'prichal-lab-edge-2']);
+      try {
+        expect((await run()).code).toBe(3);
+      } finally {
+        await docker(['unpause', 'prichal-lab-edge-2']);
+      }
+      const second = await readFile(path.join(out, 'prichal.prom'), 'utf8');
+      expect((await execa('promtool', ['check', 'metrics'], { input: second, reject: false })).exitCode).toBe(0);
+      expect(second).toMatch(/^prichal_unchecked_subjects\{kind="all"\} 1$/m);
+      expect(second).toContain(`prichal_last_success_timestamp_seconds{kind="all"} ${success}`);
+      // The HTML report of the nightly run is Russian and shows both runs in its trend.
+      const html = await readFile(path.join(out, 'all.html'), 'utf8');
+      expect(html).toContain('<html lang="ru">');
+      expect(html).toContain('ЧАСТИЧНО: проверено не всё');
+      expect(html).toMatch(/Динамика[\s\S]*2 запуска/);
+    } finally {
+      await rm(out, { recursive: true, force: true });
     }
   });
 });

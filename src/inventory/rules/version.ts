@@ -6,7 +6,7 @@ import { hasChannel, type Rule } from '../model.js';
 import type { FieldPath } from '../findings.js';
 import type { Participant } from '../types.generated.js';
 
-const OPERATOR_V2_FIELDS = ['gateways', 'hub', 'timeZone', 'certificateAuthorities', 'edoTargets', 'calendar'] as const;
+const OPERATOR_V2_FIELDS = ['gateways', 'hub', 'timeZone', 'language', 'certificateAuthorities', 'edoTargets', 'calendar'] as const;
 const SED_V2_FIELDS = ['requestSent', 'credentialsIssued', 'connectorReady', 'switchDate', 'commissioned', 'torSed', 'medo'] as const;
 const V1_KINDS: ReadonlySet<Participant['kind']> = new Set(['executive-body', 'state-institution', 'local-government', 'municipal-institution', 'rural-settlement', 'other']);
 
