@@ -1,5 +1,6 @@
 // Parsing many inventory files at once: YAML parsing is what validating 10,000 participants
-// costs, and it is independent per file, so it runs on one worker thread per core. Results come
+// costs, and it is independent per file, so it runs on one thread per core (the main thread and
+// a worker thread per further core). Results come
 // back in input order and are exactly what checkFile gives on the main thread (a test compares
 // both). Few files are parsed inline: starting workers costs more than it saves below a few
 // hundred files.
@@ -29,32 +30,53 @@ export function parseWorkers(): number {
   return Number.isInteger(configured) && configured >= 0 ? configured : availableParallelism();
 }
 
+/**
+ * The main thread takes batches too, beside `workers - 1` worker threads: one core's worth of
+ * parsing without a second V8 heap (a worker costs ~70 MB before it parses anything).
+ */
 export async function parseAll(jobs: readonly ParseJob[], workers = parseWorkers()): Promise<Parsed[]> {
   if (jobs.length < PARALLEL_FROM || workers < 1 || !workerBuilt()) return jobs.map(inline);
   const results = new Array<Parsed>(jobs.length);
   let next = 0;
-  const pool = Array.from({ length: Math.min(workers, Math.ceil(jobs.length / BATCH)) }, () => new Worker(WORKER));
+  const take = () => {
+    const from = next;
+    next = Math.min(jobs.length, next + BATCH);
+    return from;
+  };
+  const pool = Array.from({ length: Math.min(workers - 1, Math.ceil(jobs.length / BATCH)) }, () => new Worker(WORKER));
   try {
-    await Promise.all(
-      pool.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            let from = 0;
-            const send = () => {
-              if (next >= jobs.length) return resolve();
-              from = next;
-              next = Math.min(jobs.length, next + BATCH);
-              worker.postMessage(jobs.slice(from, next));
-            };
-            worker.on('message', (parsed: Parsed[]) => {
-              parsed.forEach((p, i) => (results[from + i] = p));
-              send();
-            });
-            worker.once('error', reject);
+    const helpers = pool.map(
+      (worker) =>
+        new Promise<void>((resolve, reject) => {
+          // Two batches in flight: the worker starts the next while the main thread, busy with
+          // its own batch, has not yet taken in the answer to the last.
+          const inflight: number[] = [];
+          const send = () => {
+            if (next >= jobs.length) return;
+            const from = take();
+            inflight.push(from);
+            worker.postMessage(jobs.slice(from, next));
+          };
+          worker.on('message', (parsed: Parsed[]) => {
+            const from = inflight.shift()!;
+            parsed.forEach((p, i) => (results[from + i] = p));
             send();
-          }),
-      ),
+            if (!inflight.length) resolve();
+          });
+          worker.once('error', reject);
+          send();
+          send();
+          if (!inflight.length) resolve();
+        }),
     );
+    // The main thread's share, a batch at a time, yielding so the workers' answers are taken in.
+    while (next < jobs.length) {
+      const from = take();
+      const to = next;
+      for (let i = from; i < to; i++) results[i] = inline(jobs[i]!);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(helpers);
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
