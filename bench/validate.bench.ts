@@ -107,7 +107,7 @@ async function main() {
     const rows = [
       ['(a) read + parse, one thread', `${a.toFixed(0)} ms`, `peak RSS ${Math.max(...parse.map((r) => r.rssMiB)).toFixed(0)} MiB`],
       ['(b) validate, one thread, no cache', `${b.toFixed(0)} ms`, split(serial)],
-      [`(c) validate cold, ${availableParallelism()} workers`, `${c.toFixed(0)} ms`, split(cold)],
+      [`(c) validate cold, ${availableParallelism()} threads`, `${c.toFixed(0)} ms`, split(cold)],
       ['(d) validate warm (nothing changed)', `${d.toFixed(0)} ms`, split(warm)],
       ['ratio (b)/(a)', (b / a).toFixed(2), `target ≤ 2.00 ${b / a <= 2 ? 'met' : 'MISSED'}`],
       ['ratio (c)/(a)', (c / a).toFixed(2), `target ≤ 0.80 ${c / a <= 0.8 ? 'met' : 'MISSED'}`],
