@@ -46,6 +46,10 @@ describe('the HTML report in Chromium', () => {
     expect(html).toContain('<html lang="ru">');
     expect(html).toContain('Проверка реестра (аудит)');
     expect(html).toContain('Координирующий орган');
+    // The finding in the check's Russian wording; the evidence stays as the inventory has it.
+    expect(html).toContain('КриптоПро CSP 4.0.9975 ниже рекомендуемой версии 5.0');
+    expect(html).toContain('запланируйте обновление до КриптоПро CSP 5.0');
+    expect(html).toContain('workstations.cryptoPro: 4.0.9975');
     const page = await open(file);
     expect(page.dom).toContain('data-ready="1"');
     expect(page.console).toEqual([]);

@@ -3,7 +3,7 @@
 import type { CheckResult } from '../drift/model.js';
 import type { EngineResult, StepReport } from '../infra/pulumi/engine.js';
 import type { ProbeProtocol } from '../infra/probe.js';
-import { DEFAULT_LANG, labels, localDay, localTime, statusText as verdict, summary, type Lang } from '../report/index.js';
+import { DEFAULT_LANG, labels, localDay, localTime, statusText as verdict, summary, wording, type Lang } from '../report/index.js';
 import type { ParticipantStatus, StatusResult } from '../workflows/status.js';
 import { terminalText as t } from '../escape.js';
 
@@ -52,8 +52,8 @@ export function checksText({ result, files, lang = DEFAULT_LANG }: { result: Che
   const ru = lang === 'ru';
   const lines = [`${l.report[result.kind]}: ${verdict(s.status, lang)} — ${l.errors.toLowerCase()} ${s.errors}, ${l.warnings.toLowerCase()} ${s.warnings}, ${l.waived.toLowerCase()} ${s.waived}, ${l.unchecked.toLowerCase()} ${s.unchecked}`];
   for (const u of result.unchecked) lines.push(`  ${ru ? 'НЕ ПРОВЕРЕНО' : 'NOT CHECKED'} ${u.subject} (${u.requirements.join(', ')}): ${u.reason}`);
-  for (const f of result.findings) lines.push(`  ${f.severity === 'error' ? (ru ? 'ОШИБКА' : 'ERROR') : ru ? 'ПРЕДУП' : 'WARN '} ${f.requirement.padEnd(5)} ${t(f.participant || (f.file ? `${f.file}:${f.line}` : f.subject)).padEnd(22)} ${f.contour ? `[${l.contours[f.contour]}] ` : ''}${t(f.message)}`);
-  for (const f of result.waived) lines.push(`  ${ru ? 'ИСКЛЮЧЕНИЕ' : 'WAIVED'} ${f.requirement} ${t(f.participant)}: ${t(f.message)} (${t(f.waiver!.reason)}; ${t(f.waiver!.owner)}, ${ru ? 'до' : 'until'} ${t(localDay(f.waiver!.expires, lang))})`);
+  for (const f of result.findings) lines.push(`  ${f.severity === 'error' ? (ru ? 'ОШИБКА' : 'ERROR') : ru ? 'ПРЕДУП' : 'WARN '} ${f.requirement.padEnd(5)} ${t(f.participant || (f.file ? `${f.file}:${f.line}` : f.subject)).padEnd(22)} ${f.contour ? `[${l.contours[f.contour]}] ` : ''}${t(wording(f, lang).message)}`);
+  for (const f of result.waived) lines.push(`  ${ru ? 'ИСКЛЮЧЕНИЕ' : 'WAIVED'} ${f.requirement} ${t(f.participant)}: ${t(wording(f, lang).message)} (${t(f.waiver!.reason)}; ${t(f.waiver!.owner)}, ${ru ? 'до' : 'until'} ${t(localDay(f.waiver!.expires, lang))})`);
   if (result.trend) lines.push(`  ${l.sincePrevious.toLowerCase()}: ${l.newFindings} ${result.trend.new}, ${l.fixed} ${result.trend.fixed}, ${l.persisting} ${result.trend.persisting}`);
   for (const f of files) lines.push(`  ${ru ? 'записан' : 'wrote'} ${f}`);
   return lines.join('\n');

@@ -84,20 +84,22 @@ export function checkGateways(specs: readonly GatewaySpec[], containers: readonl
     const c = byName.get(spec.name);
     const base = { requirement: 'GW-1', participant: spec.participant, contour: spec.contour, subject: spec.name, severity: 'error' } as const;
     const fix = `re-provision the gateway of ${spec.participant} in ${spec.contour} from its specification`;
+    const fixRu = `пересоздайте шлюз ${spec.participant} в ${spec.contour === 'test' ? 'тестовом' : 'промышленном'} контуре по его спецификации (prichal gateways up)`;
+    const ru = (message: string, fixText = fixRu) => ({ ru: { message, fix: fixText } });
     if (!c) {
-      out.push({ ...base, message: 'gateway container is missing', evidence: `no container ${spec.name}`, fix });
+      out.push({ ...base, message: 'gateway container is missing', evidence: `no container ${spec.name}`, fix, ...ru('контейнера шлюза нет') });
       continue;
     }
-    if (!c.running) out.push({ ...base, message: `gateway is not running (${c.status})`, evidence: `State.Status: ${c.status}`, fix: `start it: docker start ${spec.name}` });
-    if (c.image !== spec.image) out.push({ ...base, message: `runs image ${c.image}, planned ${spec.image}`, evidence: `Config.Image: ${c.image}`, fix });
-    if (c.configHash !== spec.configHash) out.push({ ...base, message: `runs configuration ${c.configHash ?? 'none'}, planned ${spec.configHash}`, evidence: 'sha256 of the GATEWAY_CONF the container runs with', fix });
-    if (c.privileged) out.push({ ...base, message: 'gateway is privileged', evidence: 'HostConfig.Privileged: true', fix });
-    if (!c.readOnlyRootfs) out.push({ ...base, message: 'root filesystem is writable', evidence: 'HostConfig.ReadonlyRootfs: false', fix });
+    if (!c.running) out.push({ ...base, message: `gateway is not running (${c.status})`, evidence: `State.Status: ${c.status}`, fix: `start it: docker start ${spec.name}`, ...ru(`шлюз не работает (${c.status})`, `запустите его: docker start ${spec.name}`) });
+    if (c.image !== spec.image) out.push({ ...base, message: `runs image ${c.image}, planned ${spec.image}`, evidence: `Config.Image: ${c.image}`, fix, ...ru(`работает на образе ${c.image}, по плану ${spec.image}`) });
+    if (c.configHash !== spec.configHash) out.push({ ...base, message: `runs configuration ${c.configHash ?? 'none'}, planned ${spec.configHash}`, evidence: 'sha256 of the GATEWAY_CONF the container runs with', fix, ...ru(`работает с конфигурацией ${c.configHash ?? 'без конфигурации'}, по плану ${spec.configHash}`) });
+    if (c.privileged) out.push({ ...base, message: 'gateway is privileged', evidence: 'HostConfig.Privileged: true', fix, ...ru('шлюз запущен в привилегированном режиме') });
+    if (!c.readOnlyRootfs) out.push({ ...base, message: 'root filesystem is writable', evidence: 'HostConfig.ReadonlyRootfs: false', fix, ...ru('корневая файловая система доступна на запись') });
     const extraCaps = c.capAdd.filter((cap) => !spec.security.capAdd.includes(cap));
     if (extraCaps.length || !c.capDrop.includes('ALL')) out.push({ ...base, message: `capabilities beyond the planned: ${extraCaps.length ? `adds ${extraCaps.join(', ')}` : 'does not drop ALL'}`, evidence: `HostConfig.CapAdd: ${JSON.stringify(c.capAdd)}, CapDrop: ${JSON.stringify(c.capDrop)}`, fix });
-    if (c.publishedPorts.length) out.push({ ...base, message: `publishes ports ${c.publishedPorts.join(', ')}`, evidence: 'HostConfig.PortBindings', fix });
-    if (!c.networks.includes(spec.network)) out.push({ ...base, message: `attached to ${c.networks.join(', ') || 'no network'}, planned ${spec.network}`, evidence: 'NetworkSettings.Networks', fix });
-    if (c.address !== spec.address) out.push({ ...base, message: `address ${c.address ?? 'none'}, planned ${spec.address}`, evidence: 'NetworkSettings', fix });
+    if (c.publishedPorts.length) out.push({ ...base, message: `publishes ports ${c.publishedPorts.join(', ')}`, evidence: 'HostConfig.PortBindings', fix, ...ru(`публикует порты ${c.publishedPorts.join(', ')}`) });
+    if (!c.networks.includes(spec.network)) out.push({ ...base, message: `attached to ${c.networks.join(', ') || 'no network'}, planned ${spec.network}`, evidence: 'NetworkSettings.Networks', fix, ...ru(`подключён к ${c.networks.join(', ') || 'никакой сети'}, по плану ${spec.network}`) });
+    if (c.address !== spec.address) out.push({ ...base, message: `address ${c.address ?? 'none'}, planned ${spec.address}`, evidence: 'NetworkSettings', fix, ...ru(`адрес ${c.address ?? 'отсутствует'}, по плану ${spec.address}`) });
   }
   const planned = new Set(specs.map((s) => s.name));
   for (const c of containers) {

@@ -189,6 +189,13 @@ export interface Finding {
    */
   participant?: string;
   /**
+   * The message and the fix in Russian, where the check words them, for reports in that language; every other field is the same in every language.
+   */
+  ru?: {
+    message: string;
+    fix: string;
+  };
+  /**
    * Contour concerned, for live findings.
    */
   contour?: 'test' | 'prod';

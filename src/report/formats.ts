@@ -6,7 +6,7 @@ import { REQUIREMENTS } from '../requirements/index.js';
 import { htmlText, markdownText } from '../escape.js';
 import { renderHtmlReport, type ReportContext } from './html.js';
 import { summary } from './summary.js';
-import { DEFAULT_LANG, formatNumber, labels, localDay, localTime, requirementTitle, statusText, type Lang } from './i18n.js';
+import { DEFAULT_LANG, formatNumber, labels, localDay, localTime, requirementTitle, statusText, wording, type Lang } from './i18n.js';
 
 const esc = htmlText;
 const md = markdownText;
@@ -48,7 +48,8 @@ export function renderJunit(result: CheckResult): string {
 
 function findingLine(f: RequirementFinding, lang: Lang): string {
   const l = labels(lang);
-  return `| ${f.requirement} | ${md(f.participant || '—')} | ${f.contour ? l.contours[f.contour] : ''} | ${l.severities[f.severity]} | ${md(f.message)} | ${md(f.evidence)} | ${md(f.fix)} |`;
+  const said = wording(f, lang);
+  return `| ${f.requirement} | ${md(f.participant || '—')} | ${f.contour ? l.contours[f.contour] : ''} | ${l.severities[f.severity]} | ${md(said.message)} | ${md(f.evidence)} | ${md(said.fix)} |`;
 }
 
 export function renderMarkdown(result: CheckResult, ctx: Pick<ReportContext, 'lang' | 'timeZone'> = { lang: DEFAULT_LANG, timeZone: DEFAULT_TIME_ZONE }): string {
@@ -78,7 +79,7 @@ export function renderMarkdown(result: CheckResult, ctx: Pick<ReportContext, 'la
   else lines.push(l.noFindings);
   if (result.waived.length) {
     lines.push('', `## ${l.waived}`, '', `| | ${l.participant} | ${l.finding} | ${l.reason} | ${l.owner} | ${l.expires} |`, '|---|---|---|---|---|---|');
-    for (const f of result.waived) lines.push(`| ${f.requirement} | ${md(f.participant)} | ${md(f.message)} | ${md(f.waiver!.reason)} | ${md(f.waiver!.owner)} | ${md(localDay(f.waiver!.expires, lang))} |`);
+    for (const f of result.waived) lines.push(`| ${f.requirement} | ${md(f.participant)} | ${md(wording(f, lang).message)} | ${md(f.waiver!.reason)} | ${md(f.waiver!.owner)} | ${md(localDay(f.waiver!.expires, lang))} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -8,7 +8,7 @@ import type { CheckResult, RequirementFinding } from '../drift/model.js';
 import { htmlText as esc } from '../escape.js';
 import { REQUIREMENTS } from '../requirements/index.js';
 import { summary } from './summary.js';
-import { formatNumber, labels, localDay, localTime, requirementTitle, runsCount, statusText, type Lang } from './i18n.js';
+import { formatNumber, labels, localDay, localTime, requirementTitle, runsCount, statusText, wording, type Lang } from './i18n.js';
 
 /** What the report knows of a participant beyond the result: where it sits and where it is written. */
 export interface ParticipantInfo {
@@ -133,12 +133,13 @@ export function renderHtmlReport(result: CheckResult, ctx: ReportContext): strin
 
   const findingHtml = (f: RequirementFinding) => {
     const p = info(f.participant);
+    const said = wording(f, ctx.lang);
     const line = p?.lines[f.requirement];
     const where = p ? `<a href="file://${esc(encodeURI(p.file))}">${esc(p.file.split('/').slice(-2).join('/'))}${line ? `:${line}` : ''}</a>` : '—';
-    return `<details class="finding ${f.severity}" ${attr(f)}><summary><span class="sev">${esc(l.severities[f.severity])}</span> <b>${f.requirement}</b> ${esc(p?.name ?? f.participant ?? f.subject)}${f.contour ? ` · ${esc(l.contours[f.contour])}` : ''} — ${esc(f.message)}</summary>
+    return `<details class="finding ${f.severity}" ${attr(f)}><summary><span class="sev">${esc(l.severities[f.severity])}</span> <b>${f.requirement}</b> ${esc(p?.name ?? f.participant ?? f.subject)}${f.contour ? ` · ${esc(l.contours[f.contour])}` : ''} — ${esc(said.message)}</summary>
 <dl><dt>${esc(l.requirement)}</dt><dd>${f.requirement} ${esc(requirementTitle(f.requirement, ctx.lang))} (${esc(REQUIREMENTS[f.requirement].source)})</dd>
 <dt>${esc(l.subject)}</dt><dd>${esc(f.subject)}</dd>${p ? `<dt>${esc(l.district)}</dt><dd>${esc(p.district)}</dd><dt>${esc(l.coordinator)}</dt><dd>${esc(p.coordinator)}</dd>` : ''}
-<dt>${esc(l.evidence)}</dt><dd><code>${esc(f.evidence)}</code></dd><dt>${esc(l.fix)}</dt><dd>${esc(f.fix)}</dd><dt>${esc(l.file)}</dt><dd>${where}</dd></dl></details>`;
+<dt>${esc(l.evidence)}</dt><dd><code>${esc(f.evidence)}</code></dd><dt>${esc(l.fix)}</dt><dd>${esc(said.fix)}</dd><dt>${esc(l.file)}</dt><dd>${where}</dd></dl></details>`;
   };
 
   const participantRows = result.participants.map((id) => {
@@ -153,7 +154,7 @@ export function renderHtmlReport(result: CheckResult, ctx: ReportContext): strin
     return `<tr class="${f.some((x) => x.severity === 'error') ? 'bad' : unchecked ? 'warn' : f.length ? 'warn' : 'ok'}"><td>${req}</td><td>${esc(requirementTitle(req, ctx.lang))}</td><td>${esc(REQUIREMENTS[req].source)}</td><td>${formatNumber(f.length, ctx.lang)}</td><td>${esc(unchecked ? l.partlyUnchecked : l.checked)}</td></tr>`;
   });
   const table = (head: string[], rows: string[], empty: string) => (rows.length ? `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>` : `<p>${esc(empty)}</p>`);
-  const waivedRows = result.waived.map((f) => `<tr><td>${f.requirement}</td><td>${esc(info(f.participant)?.name ?? f.participant)}</td><td>${esc(f.message)}</td><td>${esc(f.waiver!.reason)}</td><td>${esc(f.waiver!.owner)}</td><td>${esc(localDay(f.waiver!.expires, ctx.lang))}</td></tr>`);
+  const waivedRows = result.waived.map((f) => `<tr><td>${f.requirement}</td><td>${esc(info(f.participant)?.name ?? f.participant)}</td><td>${esc(wording(f, ctx.lang).message)}</td><td>${esc(f.waiver!.reason)}</td><td>${esc(f.waiver!.owner)}</td><td>${esc(localDay(f.waiver!.expires, ctx.lang))}</td></tr>`);
   const uncheckedRows = result.unchecked.map((u) => `<tr class="warn"><td>${esc(u.subject)}</td><td>${u.requirements.join(', ')}</td><td>${esc(u.reason)}</td></tr>`);
   const title = `${l.report[result.kind]}: ${localTime(result.generatedAt, ctx.timeZone, ctx.lang)}`;
   const trend = result.trend;

@@ -151,3 +151,8 @@ export function runsCount(n: number, lang: Lang): string {
   if (lang === 'en') return `${formatNumber(n, lang)} ${n === 1 ? 'run' : 'runs'}`;
   return `${formatNumber(n, lang)} ${RU_RUNS[new Intl.PluralRules('ru-RU').select(n)]}`;
 }
+
+/** A finding's message and fix in the language, where the check words them in it (else as written). */
+export function wording(f: { message: string; fix: string; ru?: { message: string; fix: string } }, lang: Lang): { message: string; fix: string } {
+  return lang === 'ru' && f.ru ? f.ru : { message: f.message, fix: f.fix };
+}
