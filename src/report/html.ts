@@ -16,9 +16,9 @@ export interface ParticipantInfo {
   district: string;
   /** The coordinating body's name; the participant's own for those coordinated by no one. */
   coordinator: string;
-  /** The participant file, absolute, and the line of the field a requirement concerns. */
+  /** The participant file, absolute, and the line of the field a requirement concerns (looked up only for a finding shown). */
   file: string;
-  lines: Partial<Record<RequirementFinding['requirement'], number>>;
+  lineOf: (requirement: RequirementFinding['requirement']) => number | undefined;
 }
 
 export interface ReportContext {
@@ -134,7 +134,7 @@ export function renderHtmlReport(result: CheckResult, ctx: ReportContext): strin
   const findingHtml = (f: RequirementFinding) => {
     const p = info(f.participant);
     const said = wording(f, ctx.lang);
-    const line = p?.lines[f.requirement];
+    const line = p?.lineOf(f.requirement);
     const where = p ? `<a href="file://${esc(encodeURI(p.file))}">${esc(p.file.split('/').slice(-2).join('/'))}${line ? `:${line}` : ''}</a>` : '—';
     return `<details class="finding ${f.severity}" ${attr(f)}><summary><span class="sev">${esc(l.severities[f.severity])}</span> <b>${f.requirement}</b> ${esc(p?.name ?? f.participant ?? f.subject)}${f.contour ? ` · ${esc(l.contours[f.contour])}` : ''} — ${esc(said.message)}</summary>
 <dl><dt>${esc(l.requirement)}</dt><dd>${f.requirement} ${esc(requirementTitle(f.requirement, ctx.lang))} (${esc(REQUIREMENTS[f.requirement].source)})</dd>

@@ -72,9 +72,12 @@ export function reportContext(inventory: Inventory, lang?: Lang): ReportContext 
   const byId = new Map(participants.map((p) => [p.id, p]));
   const info: Record<string, ParticipantInfo> = {};
   for (const { value: p, source } of inventory.participants) {
-    const lines: ParticipantInfo['lines'] = {};
-    for (const [requirement, field] of Object.entries(REQUIREMENT_FIELDS)) if (field in p) lines[requirement as keyof typeof REQUIREMENT_FIELDS] = locate(source, [field]).line;
-    info[p.id] = { name: p.name, district: districtOf(p), coordinator: byId.get(p.coordinatedBy ?? '')?.name ?? p.name, file: path.resolve(inventory.root, source.file), lines };
+    // Locating a field parses the file again: done for the findings a report shows, never for every participant.
+    const lineOf = (requirement: RequirementFinding['requirement']) => {
+      const field = REQUIREMENT_FIELDS[requirement];
+      return field && field in p ? locate(source, [field]).line : undefined;
+    };
+    info[p.id] = { name: p.name, district: districtOf(p), coordinator: byId.get(p.coordinatedBy ?? '')?.name ?? p.name, file: path.resolve(inventory.root, source.file), lineOf };
   }
   return { lang: lang ?? (isLang(operator?.language) ? operator.language : DEFAULT_LANG), timeZone: operator?.timeZone ?? DEFAULT_TIME_ZONE, participants: info };
 }
