@@ -158,11 +158,17 @@ export async function removeEdgeFirewall(conn: SshConnection): Promise<void> {
   await loadVerified(conn, `table ${TABLE}\ndelete table ${TABLE}\n`);
 }
 
+/** A shell step that runs nft on a temporary file `fill` writes into "$f" (and checks), removing it whatever happens. */
+const nftOnFile = (fill: string, flags = '') => `f=$(mktemp /tmp/prichal.XXXXXX.nft) && ${fill} && ${NFT} ${flags}-f "$f"; rc=$?; rm -f "$f"; exit $rc`;
+
 /** Uploads `text`, verifies its checksum on the host, and only then runs `nft -f` on it (`-c`: check only). */
 export async function loadVerified(conn: SshConnection, text: string, options: { timeoutMs?: number; check?: boolean } = {}): Promise<void> {
-  const command = `f=$(mktemp /tmp/prichal.XXXXXX.nft) && cat > "$f" && echo "${sha256(text)}  $f" | sha256sum -c --quiet - && ${NFT} ${options.check ? '-c ' : ''}-f "$f"; rc=$?; rm -f "$f"; exit $rc`;
+  const command = nftOnFile(`cat > "$f" && echo "${sha256(text)}  $f" | sha256sum -c --quiet -`, options.check ? '-c ' : '');
   await locked(conn, command, { stdin: text, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
 }
+
+/** nft's own error line out of a failed command's message (the first line naming an Error), else `fallback`. */
+const nftError = (message: string, fallback: string) => message.split('\n').find((l) => l.includes('Error')) ?? fallback;
 
 interface RecordMeta {
   /** sha256 of the planned ruleset the live table is. */
@@ -195,8 +201,9 @@ async function readRecord(conn: SshConnection, meta: RecordMeta): Promise<{ elem
  * there was a table to save. Only needed when there is no record to restore from.
  */
 async function backupListing(conn: SshConnection): Promise<'present' | 'absent'> {
-  const result = await locked(conn, 
-    `mkdir -p ${DIR} && if ${NFT} -j list table ${TABLE} > ${BACKUP}.tmp 2>/dev/null; then mv ${BACKUP}.tmp ${BACKUP}; echo present; else rm -f ${BACKUP}.tmp ${BACKUP}; echo absent; fi`,
+  const result = await locked(
+    conn,
+    `if ${NFT} -j list table ${TABLE} > ${BACKUP}.tmp 2>/dev/null; then mv ${BACKUP}.tmp ${BACKUP}; echo present; else rm -f ${BACKUP}.tmp ${BACKUP}; echo absent; fi`,
     { timeoutMs: LOAD_TIMEOUT_MS },
   );
   return result.stdout.trim() === 'present' ? 'present' : 'absent';
@@ -210,7 +217,7 @@ async function restore(conn: SshConnection, copy: RollbackCopy): Promise<void> {
   if (copy === 'absent') return removeEdgeFirewall(conn);
   if (copy === 'record') {
     // Base and journal in one file: one transaction (replace the table, then the element edits).
-    await locked(conn, `f=$(mktemp /tmp/prichal.XXXXXX.nft) && gunzip -c ${RECORD} > "$f" && cat ${JOURNAL} >> "$f" && ${NFT} -f "$f"; rc=$?; rm -f "$f"; exit $rc`, { timeoutMs: LOAD_TIMEOUT_MS });
+    await locked(conn, nftOnFile(`gunzip -c ${RECORD} > "$f" && cat ${JOURNAL} >> "$f"`), { timeoutMs: LOAD_TIMEOUT_MS });
     return;
   }
   // The listing is spliced after an add+delete of the table, so nft replaces it atomically.
@@ -220,7 +227,7 @@ async function restore(conn: SshConnection, copy: RollbackCopy): Promise<void> {
 
 /** Sends a new base (compressed, checksummed) and forgets the old record's trust: from here on an interruption means "full next time". */
 async function uploadNext(conn: SshConnection, compressed: Buffer): Promise<void> {
-  await locked(conn, `mkdir -p ${DIR} && rm -f ${RECORD_META} && cat > ${NEXT} && echo "${sha256(compressed)}  ${NEXT}" | sha256sum -c --quiet -`, { stdin: compressed, timeoutMs: LOAD_TIMEOUT_MS });
+  await locked(conn, `rm -f ${RECORD_META} && cat > ${NEXT} && echo "${sha256(compressed)}  ${NEXT}" | sha256sum -c --quiet -`, { stdin: compressed, timeoutMs: LOAD_TIMEOUT_MS });
 }
 
 /** The verified upload becomes the base with an empty journal, then the meta that makes it trusted (each step a rename). */
@@ -324,14 +331,14 @@ async function applyDelta(conn: SshConnection, edge: PlannedEdge, rendered: Rend
     });
   } catch (error) {
     const message = (error as Error).message;
-    if (/No such file or directory|File exists/.test(message)) return `the kernel refused the delta: the live table is not the record (${message.split('\n').find((l) => l.includes('Error')) ?? 'element mismatch'})`;
+    if (/No such file or directory|File exists/.test(message)) return `the kernel refused the delta: the live table is not the record (${nftError(message, 'element mismatch')})`;
     throw new FirewallApplyError(edge.id, `${edge.id}: the delta was not applied (the kernel applies it whole or not at all): ${message}`, [], true, error);
   }
   await options.beforeVerify?.(conn);
   const check = await phase('verifyMs', () => (transaction ? loadVerified(conn, deltaCheck(delta), { check: true }).then(() => undefined, (e: Error) => e) : undefined));
   if (check) {
     const rolledBack = await restore(conn, 'record').then(() => true, () => false);
-    throw new FirewallApplyError(edge.id, `${edge.id}: after the delta, the changed elements are not as planned (${check.message.split('\n').find((l) => l.includes('Error')) ?? check.message}); ${rolledBack ? 'the previous table is restored' : 'RESTORE FAILED'}`, [], rolledBack, check);
+    throw new FirewallApplyError(edge.id, `${edge.id}: after the delta, the changed elements are not as planned (${nftError(check.message, check.message)}); ${rolledBack ? 'the previous table is restored' : 'RESTORE FAILED'}`, [], rolledBack, check);
   }
   await phase('commitMs', async () => {
     if (Buffer.byteLength(record.journal) + Buffer.byteLength(transaction) <= JOURNAL_LIMIT) return commitJournal(conn, rendered, record.meta, record.journal, transaction);
@@ -354,7 +361,7 @@ async function applyFull(conn: SshConnection, edge: PlannedEdge, rendered: Rende
   try {
     await phase('loadMs', async () => {
       await uploadNext(conn, compressed);
-      await locked(conn, `f=$(mktemp /tmp/prichal.XXXXXX.nft) && gunzip -c ${NEXT} > "$f" && echo "${sha256(text)}  $f" | sha256sum -c --quiet - && ${NFT} -f "$f"; rc=$?; rm -f "$f"; exit $rc`, { timeoutMs: LOAD_TIMEOUT_MS });
+      await locked(conn, nftOnFile(`gunzip -c ${NEXT} > "$f" && echo "${sha256(text)}  $f" | sha256sum -c --quiet -`), { timeoutMs: LOAD_TIMEOUT_MS });
     });
   } catch (error) {
     // nft's transaction failed as a whole; restoring is harmless and covers a partial host-side failure.

@@ -47,13 +47,18 @@ function dottedValue(text: string, end: number): number {
   return value * 256 + octet;
 }
 
-/** The addresses a prefix covers. Plain arithmetic: the rules call this for every network of 10,000 participants. */
-export function cidrInterval(cidr: string): Interval {
+/** A prefix's address value and the size of the block its length gives, parsed once. */
+function prefix(cidr: string): { value: number; size: number } {
   const slash = cidr.indexOf('/');
   const length = Number(cidr.slice(slash + 1));
   if (slash < 0 || !Number.isInteger(length) || length < 0 || length > 32) throw new Error(`'${cidr}' is not an IPv4 prefix`);
-  const size = 2 ** (32 - length);
-  const start = dottedValue(cidr, slash) - (dottedValue(cidr, slash) % size);
+  return { value: dottedValue(cidr, slash), size: 2 ** (32 - length) };
+}
+
+/** The addresses a prefix covers. Plain arithmetic: the rules call this for every network of 10,000 participants. */
+export function cidrInterval(cidr: string): Interval {
+  const { value, size } = prefix(cidr);
+  const start = value - (value % size);
   return { start, end: start + size - 1 };
 }
 
@@ -63,8 +68,8 @@ export function addressValue(address: string): number {
 
 /** A prefix written as its network address (no host bits set): the only form nft stores as written. */
 export function isCanonicalCidr(cidr: string): boolean {
-  const slash = cidr.indexOf('/');
-  return dottedValue(cidr, slash) % 2 ** (32 - Number(cidr.slice(slash + 1))) === 0;
+  const { value, size } = prefix(cidr);
+  return value % size === 0;
 }
 
 export function formatAddress(value: number): string {

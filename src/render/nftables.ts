@@ -44,6 +44,8 @@ function canonical(edge: string, value: string): string {
 /** Prichal's two sets, in the order the template writes them. */
 export const SET_NAMES = ['participant_to_gateway', 'gateway_to_endpoint'] as const;
 export type SetName = (typeof SET_NAMES)[number];
+const isSetName = (name: string): name is SetName => (SET_NAMES as readonly string[]).includes(name);
+const noElements = (): Record<SetName, string[]> => ({ participant_to_gateway: [], gateway_to_endpoint: [] });
 
 /** Each set's elements exactly as the ruleset writes them (key and comment), in plan order. */
 export function renderedElements(edge: PlannedEdge): Record<SetName, string[]> {
@@ -98,11 +100,11 @@ export function rulesetLayout(edge: PlannedEdge): string {
 
 /** The elements of each set in a ruleset this module rendered (the inverse of `elementBlock`). */
 export function elementsOfRuleset(text: string): Record<SetName, string[]> {
-  const out: Record<SetName, string[]> = { participant_to_gateway: [], gateway_to_endpoint: [] };
+  const out = noElements();
   let current: string[] | undefined;
   for (const line of text.split('\n')) {
     const set = /^\tset (\w+) \{$/.exec(line);
-    if (set) current = (SET_NAMES as readonly string[]).includes(set[1]!) ? out[set[1] as SetName] : undefined;
+    if (set) current = isSetName(set[1]!) ? out[set[1]] : undefined;
     else if (current && line.startsWith(ELEMENT_INDENT) && line.endsWith(',')) current.push(line.slice(ELEMENT_INDENT.length, -1));
     else if (line === '\t}') current = undefined;
   }
@@ -157,12 +159,12 @@ const JOURNAL_LINE = /^(create|delete) element \S+ \S+ (\w+) \{ (.*) \}$/;
 
 export function recordElements(baseText: string, journal: string): RecordElements {
   const base = elementsOfRuleset(baseText);
-  const created: Record<SetName, string[]> = { participant_to_gateway: [], gateway_to_endpoint: [] };
+  const created = noElements();
   const deleted = new Set<string>();
   for (const line of journal.split('\n')) {
     const m = JOURNAL_LINE.exec(line);
-    if (!m || !(SET_NAMES as readonly string[]).includes(m[2]!)) continue;
-    const set = m[2] as SetName;
+    if (!m || !isSetName(m[2]!)) continue;
+    const set = m[2];
     const items = m[3]!.split(', ');
     if (m[1] === 'create') created[set].push(...items);
     else {

@@ -43,7 +43,7 @@ export function renderPrometheus(result: CheckResult, run: RunMetrics): string {
       for (const contour of ['test', 'prod', 'none']) samples.push([{ kind, requirement, severity, contour }, counts.get(`${requirement}|${severity}|${contour}`) ?? 0]);
   metric('prichal_findings', 'Unwaived findings of the last run by requirement, severity and contour (none: not contour-specific).', 'gauge', samples);
   metric('prichal_waived_findings', 'Findings of the last run covered by a waiver.', 'gauge', [[{ kind }, result.waived.length]]);
-  const newErrors = result.trend ? result.findings.filter((f) => f.severity === 'error').length - Math.max(0, (result.trend.history.at(-2)?.errors ?? 0)) : 0;
+  const newErrors = result.trend ? result.findings.filter((f) => f.severity === 'error').length - (result.trend.history.at(-2)?.errors ?? 0) : 0;
   metric('prichal_new_findings', 'Findings not in the previous run (with the history: drift --all).', 'gauge', [[{ kind }, result.trend?.new ?? 0]]);
   metric('prichal_error_increase', 'Errors of the last run minus errors of the previous run (positive: new errors).', 'gauge', [[{ kind }, newErrors]]);
   metric('prichal_unchecked_subjects', 'Hosts or systems the last run could not check.', 'gauge', [[{ kind }, result.unchecked.length]]);
