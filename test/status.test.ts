@@ -1,6 +1,6 @@
 // prichal status: each participant's СЭД stage, portal/bus stage per contour, channel, last
 // probe and open findings, from files only; a table in the operator's language, JSON on request.
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,10 @@ describe('prichal status', () => {
     expect(one.stdout).toMatch(/^Portal\/bus, test\s+requested 2026-11-16$/m);
     const json = await prichal(['status', '--inventory', SAMPLE_INVENTORY, '--format', 'json', '--participant', 'dep-obr']);
     expect(JSON.parse(json.stdout).participants[0].channel).toBe('vipnet');
+    await writeFile(path.join(probes, 'broken-report.json'), '{ "findings": [');
+    const broken = await prichal(['status', '--inventory', SAMPLE_INVENTORY, '--probes', probes, '--report', path.join(probes, 'broken-report.json')]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('broken-report.json: cannot be read as JSON');
     const unknown = await prichal(['status', '--inventory', SAMPLE_INVENTORY, '--participant', 'nobody']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("no participant 'nobody'");

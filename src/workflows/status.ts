@@ -47,12 +47,17 @@ function sedStage(p: Participant, at: string): { stage: string | null; date: str
 
 const REGISTRATION_DATES = ['tested', 'registered', 'approved', 'requested'] as const;
 
+/**
+ * A recorded probe or report, or undefined when there is none. One that cannot be read is an
+ * error naming the file: a screen showing "no findings" because the nightly report was
+ * unreadable would be the worst answer.
+ */
 async function readJson<T>(file: string): Promise<T | undefined> {
   if (!existsSync(file)) return undefined;
   try {
     return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return undefined;
+  } catch (error) {
+    throw new UsageError(`${file}: cannot be read as JSON (${(error as Error).message}); run it again, or point --probes/--report elsewhere`);
   }
 }
 
