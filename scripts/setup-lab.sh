@@ -26,12 +26,44 @@ state="$PRICHAL_ROOT/.state"
 mkdir -p "$state"
 # The engine is the one from Debian's docker.io (the machine's docker CLI may be newer; both
 # speak the same API). Started once, shared by every run on this machine.
+#
+# A dockerd that was killed (a session's processes end with it, without a clean shutdown)
+# leaves its pid files behind. When their number now belongs to another process, or to the
+# killed daemon's zombie, the next dockerd refuses to start ("pid file found") and its
+# containerd supervisor would adopt — and later kill — whatever process holds the number.
+# So a pid file counts only while its process is that program, alive; otherwise it goes.
+running() { # <pid> <program>: that process runs <program> and is not a zombie
+  [[ $1 =~ ^[0-9]+$ ]] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] &&
+    ! grep -qE '^State:[[:space:]]+Z' "/proc/$1/status" 2>/dev/null
+}
+alive_as() { # <pid file> <program>
+  running "$(cat "$1" 2>/dev/null)" "$2"
+}
+DOCKER_PID=/var/run/docker.pid
+CONTAINERD_PID=/var/run/docker/containerd/containerd.pid
 if ! docker info >/dev/null 2>&1; then
-  log "starting dockerd"
-  (setsid dockerd >"$state/dockerd.log" 2>&1 &)
-  for _ in $(seq 1 60); do
+  if alive_as "$DOCKER_PID" dockerd; then
+    log "waiting for the dockerd already running (pid $(cat "$DOCKER_PID"))"
+  else
+    for f in "$DOCKER_PID:dockerd" "$CONTAINERD_PID:containerd"; do
+      if [ -e "${f%%:*}" ] && ! alive_as "${f%%:*}" "${f##*:}"; then
+        log "removing the stale ${f%%:*} of a ${f##*:} that no longer runs"
+        rm -f "${f%%:*}"
+      fi
+    done
+    log "starting dockerd"
+    started=$(setsid sh -c 'dockerd >"$1" 2>&1 & echo $!' sh "$state/dockerd.log")
+  fi
+  # Restoring a killed daemon's containers can take a while; two minutes is generous.
+  for _ in $(seq 1 240); do
     docker info >/dev/null 2>&1 && break
+    # A daemon that exited has said why in its log: no point waiting out the two minutes.
+    [ -n "${started:-}" ] && ! running "$started" dockerd && break
     sleep 0.5
   done
-  docker info >/dev/null 2>&1 || { log "dockerd did not start; see $state/dockerd.log"; exit 1; }
+  if ! docker info >/dev/null 2>&1; then
+    log "dockerd did not start; the end of $state/dockerd.log:"
+    tail -n 20 "$state/dockerd.log" >&2 || true
+    exit 1
+  fi
 fi
