@@ -27,30 +27,16 @@ mkdir -p "$state"
 # The engine is the one from Debian's docker.io (the machine's docker CLI may be newer; both
 # speak the same API). Started once, shared by every run on this machine.
 #
-# A dockerd that was killed (a session's processes end with it, without a clean shutdown)
-# leaves its pid files behind. When their number now belongs to another process, or to the
-# killed daemon's zombie, the next dockerd refuses to start ("pid file found") and its
-# containerd supervisor would adopt — and later kill — whatever process holds the number.
-# So a pid file counts only while its process is that program, alive; otherwise it goes.
-running() { # <pid> <program>: that process runs <program> and is not a zombie
-  [[ $1 =~ ^[0-9]+$ ]] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] &&
-    ! grep -qE '^State:[[:space:]]+Z' "/proc/$1/status" 2>/dev/null
-}
-alive_as() { # <pid file> <program>
-  running "$(cat "$1" 2>/dev/null)" "$2"
-}
+# A killed dockerd's pid files would stop the next start (scripts/pidfile.sh says why).
+. "$PRICHAL_ROOT/scripts/pidfile.sh"
 DOCKER_PID=/var/run/docker.pid
-CONTAINERD_PID=/var/run/docker/containerd/containerd.pid
 if ! docker info >/dev/null 2>&1; then
-  if alive_as "$DOCKER_PID" dockerd; then
+  if running "$(cat "$DOCKER_PID" 2>/dev/null)" dockerd; then
     log "waiting for the dockerd already running (pid $(cat "$DOCKER_PID"))"
   else
-    for f in "$DOCKER_PID:dockerd" "$CONTAINERD_PID:containerd"; do
-      if [ -e "${f%%:*}" ] && ! alive_as "${f%%:*}" "${f##*:}"; then
-        log "removing the stale ${f%%:*} of a ${f##*:} that no longer runs"
-        rm -f "${f%%:*}"
-      fi
-    done
+    drop_stale_pidfile "$DOCKER_PID" dockerd log
+    # Its containerd too: dockerd would adopt, and later kill, the process holding that number.
+    drop_stale_pidfile /var/run/docker/containerd/containerd.pid containerd log
     log "starting dockerd"
     started=$(setsid sh -c 'dockerd >"$1" 2>&1 & echo $!' sh "$state/dockerd.log")
   fi

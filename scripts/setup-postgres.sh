@@ -30,6 +30,11 @@ fi
 PG_PASSWORD=$(cat "$PG_PASSFILE")
 mkdir -p "$(dirname "$PG_SECRET")" && chmod 700 "$(dirname "$PG_SECRET")"
 (umask 077 && printf 'prichal:%s' "$PG_PASSWORD" > "$PG_SECRET")
+# A server killed with an earlier run leaves postmaster.pid (and its socket lock) behind: pg_ctl
+# would call a zombie or reused number "running", the server would refuse to start.
+. "$PRICHAL_ROOT/scripts/pidfile.sh"
+drop_stale_pidfile "$PG_DATA/postmaster.pid" postgres pglog
+drop_stale_pidfile "/tmp/.s.PGSQL.$PG_PORT.lock" postgres pglog
 if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
   pglog "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$PG_DATA/server.log" \
