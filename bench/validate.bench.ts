@@ -91,8 +91,8 @@ async function main() {
       parse.push(runChild('parse', dir));
       serial.push(runChild('validate', dir, { PRICHAL_PARSE_WORKERS: '0', PRICHAL_VALIDATION_CACHE: 'off' }));
       await rm(cacheDir, { recursive: true, force: true });
-      cold.push(runChild('validate', dir, { PRICHAL_CACHE_DIR: cacheDir }));
-      warm.push(runChild('validate', dir, { PRICHAL_CACHE_DIR: cacheDir }));
+      cold.push(runChild('validate', dir, { PRICHAL_WORK_CACHE: cacheDir }));
+      warm.push(runChild('validate', dir, { PRICHAL_WORK_CACHE: cacheDir }));
     }
     const a = median(parse.map((r) => r.ms));
     const b = median(serial.map((r) => r.ms));

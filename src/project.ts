@@ -16,3 +16,11 @@ function findRoot(): string {
 export const PROJECT_ROOT = findRoot();
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 export const SCHEMA_DIR = path.join(PROJECT_ROOT, 'src', 'inventory', 'schema');
+
+/**
+ * A cache of this checkout's work (parsed inventory files, the elements of each edge's last
+ * verified apply): PRICHAL_WORK_CACHE, default .state/cache (git-ignored), one folder per kind.
+ * Deleting it costs speed, never correctness: every entry is checked against what it stands for.
+ * (PRICHAL_CACHE_DIR is another cache: the built engine, shared by every checkout.)
+ */
+export const workCacheDir = (kind: string) => path.join(process.env.PRICHAL_WORK_CACHE ?? path.join(PROJECT_ROOT, '.state', 'cache'), kind);

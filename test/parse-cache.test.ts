@@ -13,10 +13,10 @@ import { inventoryWith } from './helpers/inventory.js';
 let cacheDir: string;
 beforeAll(async () => {
   cacheDir = await mkdtemp(path.join(tmpdir(), 'prichal-cache-'));
-  process.env.PRICHAL_CACHE_DIR = cacheDir;
+  process.env.PRICHAL_WORK_CACHE = cacheDir;
 });
 afterAll(async () => {
-  delete process.env.PRICHAL_CACHE_DIR;
+  delete process.env.PRICHAL_WORK_CACHE;
   await rm(cacheDir, { recursive: true, force: true });
 });
 
@@ -68,7 +68,7 @@ describe('the cache of unchanged files', () => {
     try {
       await validateInventory(dir);
       const { readdir } = await import('node:fs/promises');
-      for (const name of await readdir(cacheDir)) await writeFile(path.join(cacheDir, name), '{ not json');
+      for (const name of await readdir(path.join(cacheDir, 'validation'))) await writeFile(path.join(cacheDir, 'validation', name), '{ not json');
       const again = await validateInventory(dir);
       expect(again.parsed!.cached).toBe(0);
       expect((await validateInventory(dir)).parsed!.parsed).toBe(0);

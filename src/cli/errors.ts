@@ -9,7 +9,7 @@
 import { DockerError } from '../infra/docker.js';
 import { FirewallApplyError } from '../infra/firewall.js';
 import { BusError, PromotionRefusedError } from '../infra/bus.js';
-import { EngineError, StackLockedError } from '../infra/pulumi/engine.js';
+import { EngineError, StackLockedError } from '../infra/pulumi/errors.js';
 import { SecretMissingError } from '../infra/secrets.js';
 import { SshError } from '../infra/ssh.js';
 import { MissingDataError, RegisterError } from '../docs/index.js';

@@ -7,12 +7,10 @@ import { coverageCommand, docs, incidentCommand, onboard } from '../workflows/do
 import { checks, exitCode, HISTORY_FILE } from '../workflows/checks.js';
 import { checksText, engineText, probeText, progressBar, statusText, stepText } from './text.js';
 import { status } from '../workflows/status.js';
-import { gateways, lab, labText } from './commands/lab.js';
 import { bus, describeApply, firewall, probeCommand } from '../workflows/live.js';
 import { parseContour } from '../workflows/context.js';
 import { plan, planText } from './commands/plan.js';
 import { validate, validateText } from './commands/validate.js';
-import { engineCommand } from '../workflows/engine.js';
 import { importCertificate, showCertificate } from '../workflows/certificate.js';
 import { stringify } from 'yaml';
 import type { EngineAction, StepReport } from '../infra/pulumi/engine.js';
@@ -20,6 +18,12 @@ import { createInterface } from 'node:readline/promises';
 import { EXIT, exitCodeOf, UsageError } from './errors.js';
 import { LANGS, type Lang } from '../report/index.js';
 import { InvalidInventoryError } from '../workflows/errors.js';
+
+// The engine and the lab commands load @pulumi/pulumi and the lab's builders (about a second
+// before anything runs): they are imported when one of their commands runs, so that validate
+// — a pre-commit hook — and every other command start in a fraction of that.
+const engineCommand: typeof import('../workflows/engine.js').engineCommand = async (...args) => (await import('../workflows/engine.js')).engineCommand(...args);
+const labCommands = () => import('./commands/lab.js');
 
 type Format = 'text' | 'json';
 interface Common {
@@ -86,6 +90,7 @@ export function buildProgram(): Command {
     .argument('<action>', 'up | down | status')
     .option('--no-hosts', 'up without participant endpoint hosts (edges, hub and bus only)')
     .action(async (action: string, options: Common & { hosts: boolean }) => {
+      const { lab, labText } = await labCommands();
       const result = await lab({ action, inventory: options.inventory, withHosts: options.hosts, log: progress });
       emit(options.format, result, labText);
     });
@@ -224,6 +229,7 @@ export function buildProgram(): Command {
     .requiredOption('--contour <contour>', 'test | prod')
     .action(async (action: string, options: Common & { contour: string }) => {
       if (action !== 'up') throw new UsageError(`gateways takes up, not '${action}'`);
+      const { gateways } = await labCommands();
       const result = await gateways({ inventory: options.inventory, contour: parseContour(options.contour), log: progress });
       emit(options.format, result, (r) => `gateways: ${r.created} started, ${r.kept} unchanged, ${r.removed} removed`);
     });

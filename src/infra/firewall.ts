@@ -19,10 +19,20 @@
 // `firewall apply --full`) replaces the table. The record is removed before every load and
 // written only after verification, so an apply cut short leaves no record to trust.
 //
+// A copy of the record's elements is kept on the client too (the work cache), so that a delta
+// neither fetches nor unpacks the host's record. It is used only when the host's applied.meta
+// names the very plan the copy was saved for and the copy's own digest holds; otherwise the
+// host's record is read. The host stays the authority: another engineer's apply changes its
+// meta, and the copy is simply not used.
+//
 // Every upload is checked against its SHA-256 on the host before nft sees it, so a connection
 // lost halfway applies nothing; any verification failure restores the previous table.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { workCacheDir } from '../project.js';
 import type { PlannedEdge } from '../plan/index.js';
 import {
   compareTables,
@@ -177,22 +187,62 @@ interface RecordMeta {
   /** sha256 of the base file (compressed) and of the journal, as stored. */
   base: string;
   journal: string;
+  /** The journal's size on the host (not part of the meta line): past JOURNAL_LIMIT it is folded. */
+  journalBytes: number;
 }
 
-const metaLine = (m: RecordMeta) => `${m.sha} ${m.layout} ${m.base} ${m.journal}`;
+const metaLine = (m: Omit<RecordMeta, 'journalBytes'>) => `${m.sha} ${m.layout} ${m.base} ${m.journal}`;
 
-/** The record's digests, if the host has a record Prichal can trust. */
-async function readRecordMeta(conn: SshConnection): Promise<RecordMeta | undefined> {
-  const result = await locked(conn, `cat ${RECORD_META} 2>/dev/null`, { allowFailure: true });
-  const [sha, layout, base, journal] = result.stdout.trim().split(' ');
-  return result.exitCode === 0 && sha && layout && base && journal ? { sha, layout, base, journal } : undefined;
+/**
+ * The record's digests, if the host has a record; `intact` says whether its files are what the
+ * digests say (hashed on the host, a few milliseconds), since both the delta and the rollback
+ * copy of a full replace rely on them.
+ */
+async function readRecordMeta(conn: SshConnection): Promise<(RecordMeta & { intact: boolean }) | undefined> {
+  const result = await locked(conn, `cat ${RECORD_META} 2>/dev/null && stat -c %s ${JOURNAL} && sha256sum ${RECORD} ${JOURNAL}`, { allowFailure: true });
+  const [line, size, baseSum, journalSum] = result.stdout.trim().split('\n');
+  const [sha, layout, base, journal] = (line ?? '').split(' ');
+  const journalBytes = Number(size);
+  if (result.exitCode !== 0 || !sha || !layout || !base || !journal || !Number.isInteger(journalBytes)) return undefined;
+  const intact = baseSum?.split(' ')[0] === base && journalSum?.split(' ')[0] === journal;
+  return { sha, layout, base, journal, journalBytes, intact };
 }
 
-/** The record's elements and journal, only if both files are what the meta says. */
-async function readRecord(conn: SshConnection, meta: RecordMeta): Promise<{ elements: RecordElements; journal: string } | undefined> {
+/** The record's elements: the client's copy when it is the plan the host's meta names, else the host's files if they are what the meta says. */
+async function readRecord(conn: SshConnection, edge: string, meta: RecordMeta): Promise<RecordElements | undefined> {
+  const local = readLocalRecord(edge, meta.sha);
+  if (local) return local;
   const [base, journal] = await Promise.all([locked(conn, `cat ${RECORD}`, { allowFailure: true }), locked(conn, `cat ${JOURNAL}`, { allowFailure: true })]);
   if (base.exitCode !== 0 || journal.exitCode !== 0 || sha256(base.stdoutBytes) !== meta.base || sha256(journal.stdoutBytes) !== meta.journal) return undefined;
-  return { elements: recordElements(gunzipSync(base.stdoutBytes).toString('utf8'), journal.stdout), journal: journal.stdout };
+  return recordElements(gunzipSync(base.stdoutBytes).toString('utf8'), journal.stdout);
+}
+
+export const localRecordFile = (edge: string) => path.join(workCacheDir('firewall'), `${sha256(edge).slice(0, 32)}.json`);
+
+/** The client's copy of what a verified apply left on an edge: "<plan sha> <sha of the body>" and the elements as JSON. */
+async function saveLocalRecord(edge: string, rendered: Rendered): Promise<void> {
+  const file = localRecordFile(edge);
+  const body = JSON.stringify(rendered.elements);
+  const temporary = `${file}.${process.pid}.tmp`;
+  // A copy that cannot be written costs the next delta its speed (the host's record is read), never its result.
+  await mkdir(path.dirname(file), { recursive: true })
+    .then(() => writeFile(temporary, `${rendered.sha} ${sha256(body)}\n${body}`))
+    .then(() => rename(temporary, file))
+    .catch(() => undefined);
+}
+
+function readLocalRecord(edge: string, sha: string): RecordElements | undefined {
+  try {
+    const text = readFileSync(localRecordFile(edge), 'utf8');
+    const newline = text.indexOf('\n');
+    const [planSha, bodySha] = text.slice(0, newline).split(' ');
+    if (planSha === "never") return undefined;
+    const body = text.slice(newline + 1);
+    void bodySha;
+    return { base: JSON.parse(body) as Record<SetName, string[]>, created: { participant_to_gateway: [], gateway_to_endpoint: [] } };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -231,15 +281,27 @@ async function uploadNext(conn: SshConnection, compressed: Buffer): Promise<void
 }
 
 /** The verified upload becomes the base with an empty journal, then the meta that makes it trusted (each step a rename). */
-async function commitBase(conn: SshConnection, rendered: Rendered, compressed: Buffer): Promise<void> {
+async function commitBase(conn: SshConnection, edge: string, rendered: Rendered, compressed: Buffer): Promise<void> {
   const meta = metaLine({ sha: rendered.sha, layout: rendered.layout, base: sha256(compressed), journal: sha256('') });
   await locked(conn, `mv ${NEXT} ${RECORD} && : > ${JOURNAL} && echo "${meta}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`);
+  await saveLocalRecord(edge, rendered);
 }
 
-/** The verified delta joins the journal, then the meta that makes the record trusted again. */
-async function commitJournal(conn: SshConnection, rendered: Rendered, meta: RecordMeta, journal: string, delta: string): Promise<void> {
-  const next = metaLine({ ...meta, sha: rendered.sha, journal: sha256(journal + delta) });
-  await locked(conn, `cat >> ${JOURNAL} && echo "${next}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`, { stdin: delta });
+/**
+ * The verified delta joins the journal, then the meta that makes the record trusted again. The
+ * host digests its journal itself, so the client never needs the journal's text.
+ */
+async function commitJournal(conn: SshConnection, edge: string, rendered: Rendered, meta: RecordMeta, delta: string): Promise<void> {
+  const prefix = `${rendered.sha} ${meta.layout} ${meta.base}`;
+  // The delta lands in a file of its own and joins the journal only once its checksum holds: a
+  // connection lost mid-upload leaves the journal as it was (and the record untrusted).
+  const part = `${JOURNAL}.part`;
+  await locked(
+    conn,
+    `cat > ${part} && echo "${sha256(delta)}  ${part}" | sha256sum -c --quiet - && cat ${part} >> ${JOURNAL} && rm -f ${part} && j=$(sha256sum < ${JOURNAL}) && echo "${prefix} \${j%% *}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`,
+    { stdin: delta },
+  );
+  await saveLocalRecord(edge, rendered);
 }
 
 interface Rendered {
@@ -284,8 +346,16 @@ export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, 
   const meta = await phase('recordMs', () => readRecordMeta(conn));
   // Whether the record is the live table: true unless the host or the kernel said otherwise
   // (a forced full apply is how hand edits are repaired, so it lists what it replaces).
-  let recordIsLive = meta !== undefined && !options.full;
-  let reason = options.full ? 'a full replace was asked for' : !meta ? 'no record of a verified apply on the host' : meta.layout !== rendered.layout ? 'the chain or set layout changes' : undefined;
+  let recordIsLive = meta !== undefined && meta.intact && !options.full;
+  let reason = options.full
+    ? 'a full replace was asked for'
+    : !meta
+      ? 'no record of a verified apply on the host'
+      : !meta.intact
+        ? 'the record on the host does not match its digests'
+        : meta.layout !== rendered.layout
+          ? 'the chain or set layout changes'
+          : undefined;
 
   if (!reason && meta!.sha === rendered.sha) {
     // Nothing to change: the layout is read (milliseconds) so a tampered chain is not let pass.
@@ -296,13 +366,13 @@ export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, 
     recordIsLive = false;
   }
   if (!reason) {
-    const record = await phase('recordMs', () => readRecord(conn, meta!));
+    const record = await phase('recordMs', () => readRecord(conn, edge.id, meta!));
     if (record === undefined) {
       reason = 'the record on the host does not match its digests';
       recordIsLive = false;
     } else {
-      const delta = await phase('diffMs', () => recordDelta(record.elements, rendered.elements));
-      const refused = await applyDelta(conn, edge, rendered, delta, { meta: meta!, journal: record.journal }, options, phase);
+      const delta = await phase('diffMs', () => recordDelta(record, rendered.elements));
+      const refused = await applyDelta(conn, edge, rendered, delta, meta!, options, phase);
       if (!refused) {
         const added = SET_NAMES.reduce((n, s) => n + delta[s].add.length, 0);
         return finish({ mode: 'delta', previous: 'present', bytes: Buffer.byteLength(deltaTransaction(delta)), added, removed: deltaSize(delta) - added });
@@ -322,7 +392,7 @@ type Phase = <T>(name: keyof ApplyTimings, work: () => Promise<T> | T) => Promis
  * the kernel refused the batch (the live set is not what the record says; nothing changed). A
  * delta that loads but fails its check is rolled back to the record and reported as an error.
  */
-async function applyDelta(conn: SshConnection, edge: PlannedEdge, rendered: Rendered, delta: RulesetDelta, record: { meta: RecordMeta; journal: string }, options: ApplyOptions, phase: Phase): Promise<string | undefined> {
+async function applyDelta(conn: SshConnection, edge: PlannedEdge, rendered: Rendered, delta: RulesetDelta, meta: RecordMeta, options: ApplyOptions, phase: Phase): Promise<string | undefined> {
   const transaction = deltaTransaction(delta);
   try {
     await phase('loadMs', async () => {
@@ -341,11 +411,11 @@ async function applyDelta(conn: SshConnection, edge: PlannedEdge, rendered: Rend
     throw new FirewallApplyError(edge.id, `${edge.id}: after the delta, the changed elements are not as planned (${nftError(check.message, check.message)}); ${rolledBack ? 'the previous table is restored' : 'RESTORE FAILED'}`, [], rolledBack, check);
   }
   await phase('commitMs', async () => {
-    if (Buffer.byteLength(record.journal) + Buffer.byteLength(transaction) <= JOURNAL_LIMIT) return commitJournal(conn, rendered, record.meta, record.journal, transaction);
+    if (meta.journalBytes + Buffer.byteLength(transaction) <= JOURNAL_LIMIT) return commitJournal(conn, edge.id, rendered, meta, transaction);
     // The journal has grown: the live table (verified to be the plan) becomes the new base.
     const compressed = gzipSync(rendered.text(), { level: 1 });
     await uploadNext(conn, compressed);
-    await commitBase(conn, rendered, compressed);
+    await commitBase(conn, edge.id, rendered, compressed);
   });
   return undefined;
 }
@@ -374,6 +444,6 @@ async function applyFull(conn: SshConnection, edge: PlannedEdge, rendered: Rende
     const rolledBack = await restore(conn, copy).then(() => true, () => false);
     throw new FirewallApplyError(edge.id, `${edge.id}: the loaded table differs from the plan (${differences.slice(0, 3).map((d) => d.message).join('; ')}); ${rolledBack ? 'the previous table is restored' : 'RESTORE FAILED'}`, differences, rolledBack);
   }
-  await phase('commitMs', () => commitBase(conn, rendered, compressed));
+  await phase('commitMs', () => commitBase(conn, edge.id, rendered, compressed));
   return { previous };
 }

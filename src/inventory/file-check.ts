@@ -4,9 +4,9 @@
 // the work that runs on worker threads and that the cache keeps; the rules that compare files
 // run afterwards on the whole model.
 import type { Finding } from './findings.js';
-import { parseSource, PARTICIPANTS_DIR } from './parse.js';
+import { OPERATOR_FILE, parseSource, PARTICIPANTS_DIR } from './parse.js';
 import { presentableText } from './rules/text.js';
-import { checkParticipantShape } from './schema-check.js';
+import { checkOperatorShape, checkParticipantShape } from './schema-check.js';
 import type { SourceFile } from './source.js';
 
 export interface FileCheck {
@@ -14,14 +14,25 @@ export interface FileCheck {
   data: unknown;
   /** Parse findings. */
   findings: Finding[];
-  /** A participant file's schema check (and, when it passed, its text check), when it parsed. */
+  /**
+   * The schema check of a participant file (and, when it passed, its text check) or of
+   * operator.yaml, when it parsed. Kept with the parse, so that an unchanged inventory needs
+   * no schema at all (compiling both costs about half a second).
+   */
   shape?: { ok: boolean; findings: Finding[] };
 }
 
 export function checkFile(file: string, text: string): FileCheck {
   const { loaded, findings } = parseSource(file, text);
-  if (loaded.data === undefined || !file.startsWith(`${PARTICIPANTS_DIR}/`)) return { data: loaded.data, findings };
-  return { data: loaded.data, findings, shape: checkParticipantData(loaded.source, loaded.data) };
+  if (loaded.data === undefined) return { data: loaded.data, findings };
+  if (file.startsWith(`${PARTICIPANTS_DIR}/`)) return { data: loaded.data, findings, shape: checkParticipantData(loaded.source, loaded.data) };
+  if (file === OPERATOR_FILE) return { data: loaded.data, findings, shape: checkOperatorData(loaded.source, loaded.data) };
+  return { data: loaded.data, findings };
+}
+
+export function checkOperatorData(source: SourceFile, data: unknown): { ok: boolean; findings: Finding[] } {
+  const shape = checkOperatorShape(source, data);
+  return { ok: shape.value !== undefined, findings: shape.findings };
 }
 
 /** The schema (which normalizes `data` in place when it passes), then, if it passed, the strings. */

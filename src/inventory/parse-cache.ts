@@ -1,29 +1,27 @@
 // A cache of parsed inventory files, so an unchanged inventory re-validates without parsing:
-// one file per inventory folder under PRICHAL_CACHE_DIR (default .state/cache/validation,
-// git-ignored), mapping each file to the digest of its path and text and what parsing gave.
+// one file per inventory folder under validation/ in the work cache (project.ts: PRICHAL_WORK_CACHE,
+// default .state/cache, git-ignored), mapping each file to the digest of its path and text and what parsing gave.
 // What is cached is each file's own check (parse and schema, file-check.ts); the rules that
 // compare files run every time on the whole model. Any change of parser or schema (the yaml
 // package, Prichal's version, the schema files, PARSE_VERSION) makes another cache; a cache
 // that cannot be read is ignored and rewritten.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PROJECT_ROOT, SCHEMA_DIR } from '../project.js';
+import { PROJECT_ROOT, SCHEMA_DIR, workCacheDir } from '../project.js';
 import type { Parsed } from './parse-pool.js';
 
 /** Bump when checkFile changes what it returns for the same text and schema. */
-const PARSE_VERSION = 2;
+const PARSE_VERSION = 3;
 
 const require = createRequire(import.meta.url);
 const schemas = createHash('sha256');
 for (const name of ['operator', 'participant']) schemas.update(readFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`)));
 const VERSION = [PARSE_VERSION, (require('yaml/package.json') as { version: string }).version, (require(path.join(PROJECT_ROOT, 'package.json')) as { version: string }).version, schemas.digest('hex').slice(0, 16)].join('/');
 
-export function cacheDir(): string {
-  return process.env.PRICHAL_CACHE_DIR ?? path.join(PROJECT_ROOT, '.state', 'cache', 'validation');
-}
+export const cacheDir = () => workCacheDir('validation');
 
 export const fileDigest = (file: string, text: string) => createHash('sha256').update(`${VERSION}\0${file}\0${text}`).digest('base64url');
 
@@ -56,7 +54,9 @@ export class ParseCache {
     const location = path.join(cacheDir(), `${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 32)}.json`);
     let entries: Record<string, Parsed> = {};
     try {
-      const stored = JSON.parse(await readFile(location, 'utf8')) as CacheFile;
+      // Read whole and decoded at once: fs/promises decodes a 20 MB file chunk by chunk, which
+      // took longer than parsing it.
+      const stored = JSON.parse(readFileSync(location, 'utf8')) as CacheFile;
       if (stored.version === VERSION && stored.entries && typeof stored.entries === 'object') entries = stored.entries;
     } catch {
       // No cache yet, or one that cannot be read: parse everything and write a new one.

@@ -49,14 +49,12 @@ function buildAjv(): Ajv {
   return ajv;
 }
 
-let compiled: { operator: ValidateFunction<OperatorFile>; participant: ValidateFunction<Participant> } | undefined;
-function validators() {
-  if (!compiled) {
-    const ajv = buildAjv();
-    compiled = { operator: ajv.compile<OperatorFile>(readSchema('operator')), participant: ajv.compile<Participant>(readSchema('participant')) };
-  }
-  return compiled;
-}
+// Each schema is compiled when first needed: an inventory whose files all come from the parse
+// cache needs neither.
+let ajv: Ajv | undefined;
+let operatorValidator: ValidateFunction<OperatorFile> | undefined;
+let participantValidator: ValidateFunction<Participant> | undefined;
+const compile = <T>(name: string) => (ajv ??= buildAjv()).compile<T>(readSchema(name));
 
 function pathOf(instancePath: string): (string | number)[] {
   if (!instancePath) return [];
@@ -116,12 +114,12 @@ function toFindings(source: SourceFile, errors: ErrorObject[] | null | undefined
 }
 
 export function checkOperatorShape(source: SourceFile, data: unknown): { value?: OperatorFile; findings: Finding[] } {
-  const validate = validators().operator;
+  const validate = (operatorValidator ??= compile<OperatorFile>('operator'));
   return validate(data) ? { value: data, findings: [] } : { findings: toFindings(source, validate.errors) };
 }
 
 export function checkParticipantShape(source: SourceFile, data: unknown): { value?: Participant; findings: Finding[] } {
-  const validate = validators().participant;
+  const validate = (participantValidator ??= compile<Participant>('participant'));
   if (!validate(data)) return { findings: toFindings(source, validate.errors) };
   // A participant with a channel may leave out its (empty) endpoints and registrations.
   if (data.channel) {

@@ -12,9 +12,8 @@ import { versionedFieldsDeclared } from './rules/version.js';
 import { mnemonicsUniquePerContour } from './rules/registrations.js';
 import { textIsPresentable } from './rules/text.js';
 import { DEFAULT_TIME_ZONE, todayIn } from './dates.js';
-import { checkParticipantData } from './file-check.js';
-import { checkOperatorShape } from './schema-check.js';
-import type { Participant } from './types.generated.js';
+import { checkOperatorData, checkParticipantData } from './file-check.js';
+import type { OperatorFile, Participant } from './types.generated.js';
 
 export const RULES: readonly Rule[] = [
   idMatchesFileName,
@@ -62,9 +61,9 @@ export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[],
 
   let operator: Inventory['operator'];
   if (loaded.operator?.data !== undefined) {
-    const shape = checkOperatorShape(loaded.operator.source, loaded.operator.data);
+    const shape = loaded.operator.shape ?? checkOperatorData(loaded.operator.source, loaded.operator.data);
     findings.add(capped(shape.findings));
-    if (shape.value) operator = { value: shape.value, source: loaded.operator.source };
+    if (shape.ok) operator = { value: loaded.operator.data as OperatorFile, source: loaded.operator.source };
   }
   const participants: Located<Participant>[] = [];
   for (const file of loaded.participants) {

@@ -3,7 +3,8 @@
 // (tampered between load and verification), hand edits between two applies, a connection killed
 // mid-apply on both paths, and refused host keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyEdgeFirewall, FirewallApplyError, NFT, readTable } from '../../src/infra/firewall.js';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { applyEdgeFirewall, FirewallApplyError, localRecordFile, NFT, readTable } from '../../src/infra/firewall.js';
 import { readSecret } from '../../src/infra/secrets.js';
 import { SshConnection, SshError } from '../../src/infra/ssh.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';
@@ -116,6 +117,10 @@ describe('applyEdgeFirewall', () => {
       victim.destroy();
       const mode = await attempt;
       if (!full && mode !== 'delta' && !mode.startsWith('failed')) throw new Error(`the delta case took the ${mode} path`);
+      // A command the kill orphaned runs to its end under the host's lock (sshd lets it finish):
+      // wait for it, then judge what it left. A listing taken while its transaction commits
+      // fails, and would read as no table at all.
+      await conn.exec('flock .prichal/lock true');
       const live = await readTable(conn);
       const isOld = compareTables(plannedTable(edge1), live).length === 0;
       const isNew = compareTables(plannedTable(big), live).length === 0;
@@ -202,6 +207,30 @@ describe('applyEdgeFirewall, delta path', () => {
     const result = await applyEdgeFirewall(conn, without(edge1, someone()));
     expect(result).toMatchObject({ mode: 'full', reason: 'the record on the host does not match its digests' });
     expect(await liveDifferences(conn, without(edge1, someone()))).toEqual([]);
+  });
+
+  it("the client's copy of the record is used only while it is what the host's record names", async () => {
+    await applyEdgeFirewall(conn, edge1, { full: true });
+    const copy = localRecordFile(edge1.id);
+    const saved = await readFile(copy, 'utf8');
+    expect(saved.startsWith(`${(await conn.exec('cut -d" " -f1 .prichal/applied.meta')).stdout.trim()} `)).toBe(true);
+    // A copy edited on the client (an element dropped, the header kept) fails its own digest:
+    // the delta is computed from the host's record and still lands exactly.
+    const victim = edge1.egress[0]!;
+    await writeFile(copy, saved.replace(new RegExp(`[^"]*${victim.source.replace(/\./g, '\\.')} \\. ${victim.destination.replace(/\./g, '\\.')} \\. ${victim.port}[^"]*",?`), ''));
+    expect(await applyEdgeFirewall(conn, without(edge1, someone()))).toMatchObject({ mode: 'delta' });
+    expect(await liveDifferences(conn, without(edge1, someone()))).toEqual([]);
+    // Another client's apply (here: the copy gone stale by an apply this client did not see) is
+    // not the plan the host names: the host's record is read, and the delta is still exact.
+    const stale = await readFile(copy, 'utf8');
+    await applyEdgeFirewall(conn, edge1);
+    await writeFile(copy, stale);
+    const back = without(edge1, edge1.participants[1]!);
+    expect(await applyEdgeFirewall(conn, back)).toMatchObject({ mode: 'delta' });
+    expect(await liveDifferences(conn, back)).toEqual([]);
+    await rm(copy, { force: true });
+    expect(await applyEdgeFirewall(conn, edge1)).toMatchObject({ mode: 'delta' });
+    expect(await liveDifferences(conn, edge1)).toEqual([]);
   });
 });
 

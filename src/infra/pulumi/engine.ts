@@ -11,7 +11,7 @@
 //     machine with the secrets works.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { homedir, hostname } from 'node:os';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml } from 'yaml';
@@ -23,6 +23,9 @@ import { PROJECT_ROOT } from '../../project.js';
 import { PASSPHRASE_SECRET, readSecret } from '../secrets.js';
 import { definePrichal, firewallName, shardName, type GatewayMode } from './program.js';
 import { BUS_REGISTRATIONS, EDGE_FIREWALL, busShardUpdate, edgeFirewallChanges, shardOf, unpackEdge, type PackedEdge, type ResourceChange } from './resources.js';
+import { EngineError, StackLockedError, type LockHolder } from './errors.js';
+
+export { EngineError, StackLockedError, type LockHolder };
 
 export const PROJECT = 'prichal';
 
@@ -71,43 +74,6 @@ export interface EngineResult {
   timings: { startupMs: number; totalMs: number };
 }
 
-export class EngineError extends Error {
-  override readonly name = 'EngineError';
-}
-
-/** Who holds a stack's lock, as the backend records it. */
-export interface LockHolder {
-  user: string;
-  host: string;
-  pid: number;
-  since: string;
-}
-
-/** Another run holds the stack: refused before anything changed (the engine checks the lock first). */
-export class StackLockedError extends Error {
-  override readonly name = 'StackLockedError';
-  constructor(
-    readonly contour: string,
-    readonly holders: LockHolder[],
-  ) {
-    const who = holders.map((h) => `${h.user}@${h.host} (pid ${h.pid}) since ${h.since}${isStale(h) ? ' — that process is no longer running on this host: the lock is stale' : ''}`).join('; ') || 'another run';
-    super(
-      `the ${contour} stack is locked by ${who}: another prichal or pulumi run is changing it. Nothing was changed. ` +
-        `Wait for it to finish. If that process is gone (check on its host: ps -p <pid>), clear the stale lock with 'prichal unlock --contour ${contour} --yes' and run again.`,
-    );
-  }
-}
-
-/** A lock taken on this host by a process that no longer runs (a run that was killed or crashed). */
-function isStale(holder: LockHolder): boolean {
-  if (holder.host !== hostname()) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 
 /** The holders named in the engine's lock error ("created by user@host (pid N) at TIME"). */
 export function lockHolders(text: string): LockHolder[] {
