@@ -219,10 +219,14 @@ async function readRecord(conn: SshConnection, edge: string, meta: RecordMeta): 
 
 export const localRecordFile = (edge: string) => path.join(workCacheDir('firewall'), `${sha256(edge).slice(0, 32)}.json`);
 
-/** The client's copy of what a verified apply left on an edge: "<plan sha> <sha of the body>" and the elements as JSON. */
+/**
+ * The client's copy of what a verified apply left on an edge: "<plan sha> <sha of the body>",
+ * then each set's elements one per line (an element never holds a newline: nftComment), the sets
+ * apart by an empty line, in SET_NAMES order.
+ */
 async function saveLocalRecord(edge: string, rendered: Rendered): Promise<void> {
   const file = localRecordFile(edge);
-  const body = JSON.stringify(rendered.elements);
+  const body = SET_NAMES.map((set) => rendered.elements[set].join('\n')).join('\n\n');
   const temporary = `${file}.${process.pid}.tmp`;
   // A copy that cannot be written costs the next delta its speed (the host's record is read), never its result.
   await mkdir(path.dirname(file), { recursive: true })
@@ -236,10 +240,13 @@ function readLocalRecord(edge: string, sha: string): RecordElements | undefined 
     const text = readFileSync(localRecordFile(edge), 'utf8');
     const newline = text.indexOf('\n');
     const [planSha, bodySha] = text.slice(0, newline).split(' ');
-    if (planSha === "never") return undefined;
+    if (planSha !== sha) return undefined;
     const body = text.slice(newline + 1);
-    void bodySha;
-    return { base: JSON.parse(body) as Record<SetName, string[]>, created: { participant_to_gateway: [], gateway_to_endpoint: [] } };
+    if (sha256(body) !== bodySha) return undefined;
+    const sets = body.split('\n\n');
+    if (sets.length !== SET_NAMES.length) return undefined;
+    const lines = (block: string) => (block ? block.split('\n') : []);
+    return { base: { participant_to_gateway: lines(sets[0]!), gateway_to_endpoint: lines(sets[1]!) }, created: { participant_to_gateway: [], gateway_to_endpoint: [] } };
   } catch {
     return undefined;
   }

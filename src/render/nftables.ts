@@ -49,7 +49,10 @@ const noElements = (): Record<SetName, string[]> => ({ participant_to_gateway: [
 
 /** Each set's elements exactly as the ruleset writes them (key and comment), in plan order. */
 export function renderedElements(edge: PlannedEdge): Record<SetName, string[]> {
-  const element = (f: Flow, label: string) => `${canonical(edge.id, f.source)} . ${canonical(edge.id, f.destination)} . ${f.port} comment ${nftComment(label)}`;
+  // A network or gateway address recurs in many flows: each is checked once.
+  const seen = new Set<string>();
+  const checked = (value: string) => (seen.has(value) ? value : (seen.add(value), canonical(edge.id, value)));
+  const element = (f: Flow, label: string) => `${checked(f.source)} . ${checked(f.destination)} . ${f.port} comment ${nftComment(label)}`;
   return {
     participant_to_gateway: edge.ingress.map((f) => element(f, `${f.participant} ${f.contour}`)),
     gateway_to_endpoint: edge.egress.map((f) => element(f, `${f.participant} ${f.contour} ${f.endpoint ?? ''}`)),
