@@ -34,8 +34,16 @@ mkdir -p "$(dirname "$PG_SECRET")" && chmod 700 "$(dirname "$PG_SECRET")"
 # would call a zombie or reused number "running", the server would refuse to start.
 . "$PRICHAL_ROOT/scripts/pidfile.sh"
 drop_stale_pidfile "$PG_DATA/postmaster.pid" postgres pglog
-drop_stale_pidfile "/tmp/.s.PGSQL.$PG_PORT.lock" postgres pglog
-if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+if runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+  # Running already: on the port it was started on (line 4 of postmaster.pid).
+  PG_PORT=$(sed -n 4p "$PG_DATA/postmaster.pid")
+else
+  # Another checkout's cluster (or anything else) may hold the port: take the next free one
+  # unless PRICHAL_PG_PORT asks for exactly this one. The tests read the URL exported below.
+  if [ -z "${PRICHAL_PG_PORT:-}" ]; then
+    while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((PG_PORT + 1)); done
+  fi
+  drop_stale_pidfile "/tmp/.s.PGSQL.$PG_PORT.lock" postgres pglog
   pglog "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$PG_DATA/server.log" \
       -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k /tmp" start >/dev/null; then
