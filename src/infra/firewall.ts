@@ -40,6 +40,7 @@ import {
   deltaSize,
   deltaTransaction,
   elementBlock,
+  noElements,
   recordDelta,
   recordElements,
   NFT,
@@ -168,12 +169,15 @@ export async function removeEdgeFirewall(conn: SshConnection): Promise<void> {
   await loadVerified(conn, `table ${TABLE}\ndelete table ${TABLE}\n`);
 }
 
+/** A shell step that holds only when `file` (a path or "$f") has the SHA-256 of `data`. */
+const checksumHolds = (file: string, data: string | Buffer) => `echo "${sha256(data)}  ${file}" | sha256sum -c --quiet -`;
+
 /** A shell step that runs nft on a temporary file `fill` writes into "$f" (and checks), removing it whatever happens. */
 const nftOnFile = (fill: string, flags = '') => `f=$(mktemp /tmp/prichal.XXXXXX.nft) && ${fill} && ${NFT} ${flags}-f "$f"; rc=$?; rm -f "$f"; exit $rc`;
 
 /** Uploads `text`, verifies its checksum on the host, and only then runs `nft -f` on it (`-c`: check only). */
 export async function loadVerified(conn: SshConnection, text: string, options: { timeoutMs?: number; check?: boolean } = {}): Promise<void> {
-  const command = nftOnFile(`cat > "$f" && echo "${sha256(text)}  $f" | sha256sum -c --quiet -`, options.check ? '-c ' : '');
+  const command = nftOnFile(`cat > "$f" && ${checksumHolds('"$f"', text)}`, options.check ? '-c ' : '');
   await locked(conn, command, { stdin: text, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
 }
 
@@ -190,6 +194,8 @@ interface RecordMeta {
   /** The journal's size on the host (not part of the meta line): past JOURNAL_LIMIT it is folded. */
   journalBytes: number;
 }
+
+const RECORD_TAMPERED = 'the record on the host does not match its digests';
 
 const metaLine = (m: Omit<RecordMeta, 'journalBytes'>) => `${m.sha} ${m.layout} ${m.base} ${m.journal}`;
 
@@ -217,7 +223,7 @@ async function readRecord(conn: SshConnection, edge: string, meta: RecordMeta): 
   return recordElements(gunzipSync(base.stdoutBytes).toString('utf8'), journal.stdout);
 }
 
-export const localRecordFile = (edge: string) => path.join(workCacheDir('firewall'), `${sha256(edge).slice(0, 32)}.json`);
+export const localRecordFile = (edge: string) => path.join(workCacheDir('firewall'), `${sha256(edge).slice(0, 32)}.elements`);
 
 /**
  * The client's copy of what a verified apply left on an edge: "<plan sha> <sha of the body>",
@@ -245,8 +251,9 @@ function readLocalRecord(edge: string, sha: string): RecordElements | undefined 
     if (sha256(body) !== bodySha) return undefined;
     const sets = body.split('\n\n');
     if (sets.length !== SET_NAMES.length) return undefined;
-    const lines = (block: string) => (block ? block.split('\n') : []);
-    return { base: { participant_to_gateway: lines(sets[0]!), gateway_to_endpoint: lines(sets[1]!) }, created: { participant_to_gateway: [], gateway_to_endpoint: [] } };
+    const base = noElements();
+    SET_NAMES.forEach((set, i) => (base[set] = sets[i] ? sets[i].split('\n') : []));
+    return { base, created: noElements() };
   } catch {
     return undefined;
   }
@@ -284,7 +291,7 @@ async function restore(conn: SshConnection, copy: RollbackCopy): Promise<void> {
 
 /** Sends a new base (compressed, checksummed) and forgets the old record's trust: from here on an interruption means "full next time". */
 async function uploadNext(conn: SshConnection, compressed: Buffer): Promise<void> {
-  await locked(conn, `rm -f ${RECORD_META} && cat > ${NEXT} && echo "${sha256(compressed)}  ${NEXT}" | sha256sum -c --quiet -`, { stdin: compressed, timeoutMs: LOAD_TIMEOUT_MS });
+  await locked(conn, `rm -f ${RECORD_META} && cat > ${NEXT} && ${checksumHolds(NEXT, compressed)}`, { stdin: compressed, timeoutMs: LOAD_TIMEOUT_MS });
 }
 
 /** The verified upload becomes the base with an empty journal, then the meta that makes it trusted (each step a rename). */
@@ -305,7 +312,7 @@ async function commitJournal(conn: SshConnection, edge: string, rendered: Render
   const part = `${JOURNAL}.part`;
   await locked(
     conn,
-    `cat > ${part} && echo "${sha256(delta)}  ${part}" | sha256sum -c --quiet - && cat ${part} >> ${JOURNAL} && rm -f ${part} && j=$(sha256sum < ${JOURNAL}) && echo "${prefix} \${j%% *}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`,
+    `cat > ${part} && ${checksumHolds(part, delta)} && cat ${part} >> ${JOURNAL} && rm -f ${part} && j=$(sha256sum < ${JOURNAL}) && echo "${prefix} \${j%% *}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`,
     { stdin: delta },
   );
   await saveLocalRecord(edge, rendered);
@@ -359,7 +366,7 @@ export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, 
     : !meta
       ? 'no record of a verified apply on the host'
       : !meta.intact
-        ? 'the record on the host does not match its digests'
+        ? RECORD_TAMPERED
         : meta.layout !== rendered.layout
           ? 'the chain or set layout changes'
           : undefined;
@@ -375,7 +382,7 @@ export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, 
   if (!reason) {
     const record = await phase('recordMs', () => readRecord(conn, edge.id, meta!));
     if (record === undefined) {
-      reason = 'the record on the host does not match its digests';
+      reason = RECORD_TAMPERED;
       recordIsLive = false;
     } else {
       const delta = await phase('diffMs', () => recordDelta(record, rendered.elements));
@@ -438,7 +445,7 @@ async function applyFull(conn: SshConnection, edge: PlannedEdge, rendered: Rende
   try {
     await phase('loadMs', async () => {
       await uploadNext(conn, compressed);
-      await locked(conn, nftOnFile(`gunzip -c ${NEXT} > "$f" && echo "${sha256(text)}  $f" | sha256sum -c --quiet -`), { timeoutMs: LOAD_TIMEOUT_MS });
+      await locked(conn, nftOnFile(`gunzip -c ${NEXT} > "$f" && ${checksumHolds('"$f"', text)}`), { timeoutMs: LOAD_TIMEOUT_MS });
     });
   } catch (error) {
     // nft's transaction failed as a whole; restoring is harmless and covers a partial host-side failure.

@@ -45,7 +45,8 @@ function canonical(edge: string, value: string): string {
 export const SET_NAMES = ['participant_to_gateway', 'gateway_to_endpoint'] as const;
 export type SetName = (typeof SET_NAMES)[number];
 const isSetName = (name: string): name is SetName => (SET_NAMES as readonly string[]).includes(name);
-const noElements = (): Record<SetName, string[]> => ({ participant_to_gateway: [], gateway_to_endpoint: [] });
+/** Both sets, empty. */
+export const noElements = (): Record<SetName, string[]> => ({ participant_to_gateway: [], gateway_to_endpoint: [] });
 
 /** Each set's elements exactly as the ruleset writes them (key and comment), in plan order. */
 export function renderedElements(edge: PlannedEdge): Record<SetName, string[]> {

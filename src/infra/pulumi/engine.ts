@@ -74,7 +74,6 @@ export interface EngineResult {
   timings: { startupMs: number; totalMs: number };
 }
 
-
 /** The holders named in the engine's lock error ("created by user@host (pid N) at TIME"). */
 export function lockHolders(text: string): LockHolder[] {
   // The engine's text can repeat the list (message and stderr): one entry per lock.
