@@ -78,10 +78,12 @@ describe('usage', () => {
     expect((await prichal(['validate', '--bogus'])).code).toBe(2);
     const date = await prichal(['validate', '--at', '2026-02-30']);
     expect(date.code).toBe(2);
-    expect(date.stderr).toContain('--at must be a date YYYY-MM-DD');
+    expect(date.stderr).toContain("prichal: --at: дата ГГГГ-ММ-ДД, а не '2026-02-30'");
+    const english = await prichal(['validate', '--at', '2026-02-30', '--lang', 'en']);
+    expect(english.stderr).toContain("prichal: --at must be a date YYYY-MM-DD, got '2026-02-30'");
     const missing = await prichal(['plan', '--inventory', '/nonexistent/inventory']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('inventory folder not found');
+    expect(missing.stderr).toContain('каталог реестра не найден: /nonexistent/inventory');
     expect((await prichal(['validate', '--format', 'xml'])).code).toBe(2);
   });
 
@@ -98,7 +100,11 @@ describe('usage', () => {
     const dir = await scratch([{ file: 'participants/dep-obr.yaml', from: 'port: 443', to: 'port: 80' }]);
     const run = await prichal(['validate', '--inventory', dir]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^participants\/dep-obr\.yaml:\d+:\d+ error port-not-allowed endpoints\[0\]\.port: port 80 is not allowed/m);
+    expect(run.stdout).toMatch(/^participants\/dep-obr\.yaml:\d+:\d+ ошибка port-not-allowed endpoints\[0\]\.port: порт 80 не разрешён; policy\.allowedPorts допускает 443/m);
+    expect(run.stdout).toMatch(/^реестр некорректен: ошибок 1, предупреждений \d+$/m);
+    const english = await prichal(['validate', '--inventory', dir, '--lang', 'en']);
+    expect(english.stdout).toMatch(/^participants\/dep-obr\.yaml:\d+:\d+ error port-not-allowed endpoints\[0\]\.port: port 80 is not allowed/m);
+    expect(english.stdout).toMatch(/^inventory is invalid: 1 error, \d+ warnings?$/m);
   });
 });
 
@@ -120,7 +126,7 @@ describe('prichal init', () => {
     for (const e of errors) expect(e.file).toBe('participants/new-school.yaml');
     const again = await prichal(['init', 'new-school', '--inventory', dir]);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('already exists');
+    expect(again.stderr).toContain('уже существует; чтобы перезаписать, добавьте --force');
     expect((await prichal(['init', 'Bad Id', '--inventory', dir])).code).toBe(2);
   });
 });

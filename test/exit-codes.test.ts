@@ -11,8 +11,8 @@ import { InventoryNotFoundError } from '../src/requirements/index.js';
 
 describe('exitCodeOf', () => {
   it('maps each named error to its exit code', () => {
-    expect(exitCodeOf(new UsageError('x'))).toBe(EXIT.usage);
-    expect(exitCodeOf(new InventoryNotFoundError('x'))).toBe(EXIT.usage);
+    expect(exitCodeOf(new UsageError({ en: 'x', ru: 'x' }))).toBe(EXIT.usage);
+    expect(exitCodeOf(new InventoryNotFoundError({ en: 'x', ru: 'x' }))).toBe(EXIT.usage);
     expect(exitCodeOf(new SecretMissingError('edge1'))).toBe(EXIT.usage);
     expect(exitCodeOf(new PromotionRefusedError('x'))).toBe(EXIT.findings);
     expect(exitCodeOf(new SshError('connect', 'netops@127.0.0.1:2201', 'refused'))).toBe(EXIT.failure);

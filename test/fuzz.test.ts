@@ -98,7 +98,8 @@ describe(`fuzz: ${TARGETS.length * PER_FILE} seeded mutants`, () => {
       try {
         const result = await validate({ inventory: c.dir, at: '2026-11-23' });
         JSON.parse(JSON.stringify(result));
-        validateText(result);
+        validateText(result, 'ru');
+        validateText(result, 'en');
         if (!result.ok) invalid++;
         const audit = await checks({ kind: 'audit', inventory: c.dir, at: '2026-11-23' });
         JSON.parse(JSON.stringify(audit.result));

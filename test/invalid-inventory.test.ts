@@ -61,7 +61,9 @@ describe.each(Object.entries(BROKEN))('an inventory with %s in one participant f
     const dir = await broken(edit);
     const coverage = await prichal(['coverage', '--inventory', dir, '--format', 'json', '--out', path.join(out, 'coverage')]);
     expect(coverage.code).toBe(1);
-    expect(coverage.stderr).toMatch(/the inventory does not validate; no statistics/);
+    expect(coverage.stderr).toMatch(/реестр не проходит проверку; статистика не считается/);
+    // JSON is language-neutral: its error is the English wording.
+    expect(JSON.parse(coverage.stdout).error).toBe('the inventory does not validate');
     const body = JSON.parse(coverage.stdout) as { findings: Array<{ file: string; line: number }> };
     expect(body.findings.some((f) => f.file === 'participants/tmn-sosh-12.yaml' && f.line >= 1)).toBe(true);
     const docsOut = path.join(out, 'documents');
@@ -75,8 +77,8 @@ describe.each(Object.entries(BROKEN))('an inventory with %s in one participant f
 
 describe('docs --probes with a file that is not a probe protocol', () => {
   it.each([
-    ['malformed JSON', '{bad', /test-tmn-sosh-12\.json: not valid JSON \(/],
-    ['an empty object', '{}', /test-tmn-sosh-12\.json: not a probe protocol Prichal can use: version is undefined, expected 1/],
+    ['malformed JSON', '{bad', /test-tmn-sosh-12\.json: не читается как JSON \(/],
+    ['an empty object', '{}', /test-tmn-sosh-12\.json: это не протокол пробы, пригодный для Prichal: version is undefined, expected 1/],
     ['another participant', JSON.stringify({ version: 1, contour: 'test', participant: 'dep-obr', allowed: [], denied: [], passed: true }), /it records dep-obr in test, not tmn-sosh-12 in test/],
   ])('%s: a usage error naming the file, nothing written', async (_, content, message) => {
     const probes = await mkdtemp(path.join(out, 'probes-'));

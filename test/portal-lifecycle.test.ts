@@ -18,7 +18,7 @@ describe('approval before provisioning', () => {
     const checked = await checkInventory(SAMPLE_INVENTORY, AT);
     const test = checked.plan!.contours.test;
     expect(test.registrations.map((r) => r.participant)).not.toContain('onokhino-sp');
-    expect(test.pending).toEqual([{ participant: 'onokhino-sp', mnemonic: 'TMR_ONOKHINO', status: 'requested', reason: expect.stringContaining('not approved') }]);
+    expect(test.pending).toEqual([{ participant: 'onokhino-sp', mnemonic: 'TMR_ONOKHINO', status: 'requested', reason: expect.stringContaining('not approved'), reasonRu: expect.stringContaining('не согласована') }]);
     const flows = checked.plan!.edges.flatMap((e) => [...e.ingress, ...e.egress]);
     expect(flows.some((f) => f.participant === 'onokhino-sp')).toBe(false);
 

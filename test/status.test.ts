@@ -45,9 +45,9 @@ describe('prichal status', () => {
     await writeFile(path.join(probes, 'broken-report.json'), '{ "findings": [');
     const broken = await prichal(['status', '--inventory', SAMPLE_INVENTORY, '--probes', probes, '--report', path.join(probes, 'broken-report.json')]);
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toContain('broken-report.json: cannot be read as JSON');
+    expect(broken.stderr).toContain('broken-report.json: не читается как JSON');
     const unknown = await prichal(['status', '--inventory', SAMPLE_INVENTORY, '--participant', 'nobody']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("no participant 'nobody'");
+    expect(unknown.stderr).toContain("нет участника 'nobody'");
   });
 });

@@ -68,13 +68,16 @@ describe('prichal validate on broken inventories', () => {
     dirs.push(dir);
     const run = await prichal(['validate', '--inventory', dir, '--format', 'json', '--at', '2026-11-23']);
     expect(run.code).toBe(1);
-    const result = JSON.parse(run.stdout) as { ok: boolean; errors: Array<{ code: string; file: string; line: number; column: number; path: string; message: string }> };
+    const result = JSON.parse(run.stdout) as { ok: boolean; errors: Array<{ code: string; file: string; line: number; column: number; path: string; message: string; ru: string }> };
     expect(result.ok).toBe(false);
     const line = await lineOf(dir, file, marker);
     const match = result.errors.find((e) => e.code === code && e.file === file && e.line === line);
     expect(match, `expected ${code} at ${file}:${line}, got ${JSON.stringify(result.errors, null, 1)}`).toBeDefined();
     expect(match!.column).toBeGreaterThanOrEqual(1);
     expect(match!.message.length).toBeGreaterThan(10);
+    // Worded in Russian too (what the CLI prints by default), not the English copied over.
+    expect(match!.ru).toMatch(/[а-яё]{4}/i);
+    expect(match!.ru).not.toBe(match!.message);
     if (path) expect(match!.path).toBe(path);
   });
 });

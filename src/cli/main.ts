@@ -16,8 +16,9 @@ import { stringify } from 'yaml';
 import type { EngineAction, StepReport } from '../infra/pulumi/engine.js';
 import { createInterface } from 'node:readline/promises';
 import { EXIT, exitCodeOf, UsageError } from './errors.js';
-import { LANGS, type Lang } from '../report/index.js';
-import { InvalidInventoryError } from '../workflows/errors.js';
+import { DEFAULT_LANG, LANGS, localDay, type Lang } from '../report/index.js';
+import { cliLanguage, commanderText } from './language.js';
+import { InvalidInventoryError, WordedError } from '../workflows/errors.js';
 
 // The engine and the lab commands load @pulumi/pulumi and the lab's builders (about a second
 // before anything runs): they are imported when one of their commands runs, so that validate
@@ -35,7 +36,7 @@ interface Common {
 function parseDate(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)) || new Date(value).toISOString().slice(0, 10) !== value) {
-    throw new UsageError(`--at must be a date YYYY-MM-DD, got '${value}'`);
+    throw new UsageError({ en: `--at must be a date YYYY-MM-DD, got '${value}'`, ru: `--at: дата ГГГГ-ММ-ДД, а не '${value}'` });
   }
   return value;
 }
@@ -44,25 +45,28 @@ function emit<T>(format: Format, result: T, text: (r: T) => string): void {
   process.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${text(result)}\n`);
 }
 
-export function buildProgram(): Command {
+/** The commands; `lang` is the language of their human output (cliLanguage: --lang, operator.yaml, Russian). */
+export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
+  const ru = lang === 'ru';
   const program = new Command('prichal')
     .description('Connects participant organisations to the regional hub: inventory, plan, provisioning, drift and documents.')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(lang === 'ru' ? '(справка: --help)' : '(run with --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(commanderText(text, lang)) })
     .exitOverride();
 
   const withCommon = (command: Command) =>
     command
       .option('--inventory <dir>', 'inventory folder', 'inventory')
-      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
-
-  const withLang = (command: Command) => command.addOption(new Option('--lang <lang>', "language of the human output and the Markdown/HTML reports (default: operator.yaml's language, else ru)").choices([...LANGS]));
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      // Read before the command runs (cliLanguage); declared here so that every command accepts it.
+      .addOption(new Option('--lang <lang>', "language of the human output and the Markdown/HTML reports (default: operator.yaml's language, else ru); JSON is the same in both").choices([...LANGS]));
 
   withCommon(program.command('validate'))
     .description('validate the whole inventory: YAML, schema and cross-file rules (exit 0 valid, 1 invalid, 2 usage)')
     .option('--at <date>', "evaluate date-dependent warnings at YYYY-MM-DD (default: today in the operator's time zone)")
     .action(async (options: Common & { at?: string }) => {
       const result = await validate({ inventory: options.inventory, ...(options.at ? { at: parseDate(options.at)! } : {}) });
-      emit(options.format, result, validateText);
+      emit(options.format, result, (r) => validateText(r, lang));
       process.exitCode = result.ok ? EXIT.ok : EXIT.findings;
     });
 
@@ -72,7 +76,7 @@ export function buildProgram(): Command {
     .option('--save', 'record new allocations in allocations.yaml (only when the inventory is valid)', false)
     .action(async (options: Common & { at?: string; save: boolean }) => {
       const result = await plan({ inventory: options.inventory, ...(options.at ? { at: parseDate(options.at)! } : {}), save: options.save });
-      emit(options.format, result, planText);
+      emit(options.format, result, (r) => planText(r, lang));
       process.exitCode = result.ok ? EXIT.ok : EXIT.findings;
     });
 
@@ -82,7 +86,7 @@ export function buildProgram(): Command {
     .option('--force', 'overwrite an existing file', false)
     .action(async (id: string, options: Common & { force: boolean }) => {
       const result = await init({ inventory: options.inventory, id, force: options.force });
-      emit(options.format, result, (r) => `wrote ${r.file}; fill it in, then run 'prichal validate'`);
+      emit(options.format, result, (r) => (ru ? `записан ${r.file}; заполните его и запустите 'prichal validate'` : `wrote ${r.file}; fill it in, then run 'prichal validate'`));
     });
 
   withCommon(program.command('lab'))
@@ -92,7 +96,7 @@ export function buildProgram(): Command {
     .action(async (action: string, options: Common & { hosts: boolean }) => {
       const { lab, labText } = await labCommands();
       const result = await lab({ action, inventory: options.inventory, withHosts: options.hosts, log: progress });
-      emit(options.format, result, labText);
+      emit(options.format, result, (r) => labText(r, lang));
     });
 
   withCommon(program.command('firewall'))
@@ -102,9 +106,9 @@ export function buildProgram(): Command {
     .option('--full', 'replace the whole table even if a delta would do: repairs hand edits that drift reported')
     .option('--verify <how>', "after a full replace: 'layout' (chains and set declarations, milliseconds) or 'full' (list and compare every rule and element)", 'layout')
     .action(async (action: string, options: Common & { edge?: string; full?: boolean; verify: string }) => {
-      if (options.verify !== 'layout' && options.verify !== 'full') throw new UsageError(`--verify takes layout or full, not '${options.verify}'`);
-      const result = await firewall({ action, inventory: options.inventory, log: progress, verify: options.verify, ...(options.full ? { full: true } : {}), ...(options.edge ? { edge: options.edge } : {}) });
-      emit(options.format, result, (r) => (r.rendered ? r.rendered.map((x) => x.text).join('\n') : r.applied!.map((a) => `${a.edge}: ${describeApply(a)}`).join('\n')));
+      if (options.verify !== 'layout' && options.verify !== 'full') throw new UsageError({ en: `--verify takes layout or full, not '${options.verify}'`, ru: `--verify: layout или full, а не '${options.verify}'` });
+      const result = await firewall({ action, inventory: options.inventory, log: progress, lang, verify: options.verify, ...(options.full ? { full: true } : {}), ...(options.edge ? { edge: options.edge } : {}) });
+      emit(options.format, result, (r) => (r.rendered ? r.rendered.map((x) => x.text).join('\n') : r.applied!.map((a) => `${a.edge}: ${ru ? describeApply(a).ru : describeApply(a).en}`).join('\n')));
     });
 
   withCommon(program.command('bus'))
@@ -113,41 +117,41 @@ export function buildProgram(): Command {
     .requiredOption('--contour <contour>', 'test | prod')
     .option('--participant <id>', 'only this participant (ensure)')
     .action(async (action: string, options: Common & { contour: string; participant?: string }) => {
-      const result = await bus({ action, inventory: options.inventory, contour: parseContour(options.contour), log: progress, ...(options.participant ? { participant: options.participant } : {}) });
-      emit(options.format, result, (r) => `${r.state.vhost}: ${r.state.users.length} users, ${r.state.permissions.length} permissions, ${r.state.queues.length} queues, ${r.state.bindings.length} bindings`);
+      const result = await bus({ action, inventory: options.inventory, contour: parseContour(options.contour), log: progress, lang, ...(options.participant ? { participant: options.participant } : {}) });
+      emit(options.format, result, (r) => (ru ? `${r.state.vhost}: пользователей ${r.state.users.length}, прав ${r.state.permissions.length}, очередей ${r.state.queues.length}, привязок ${r.state.bindings.length}` : `${r.state.vhost}: ${r.state.users.length} users, ${r.state.permissions.length} permissions, ${r.state.queues.length} queues, ${r.state.bindings.length} bindings`));
     });
 
-  withLang(withCommon(program.command('audit')))
+  withCommon(program.command('audit'))
     .description('inventory requirements (CH-1..3, BUS-2, SIG-1, ORG-1..2, WS-1) at a date (exit 0 met, 1 findings, 2 usage)')
     .option('--at <date>', "audit date YYYY-MM-DD (default: today in the operator's time zone)")
     .option('--out <dir>', 'also write JSON, JUnit XML, Markdown and HTML reports here')
-    .action(async (options: Common & { at?: string; out?: string; lang?: Lang }) => {
-      const result = await checks({ kind: 'audit', inventory: options.inventory, ...(options.lang ? { lang: options.lang } : {}), ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}) });
+    .action(async (options: Common & { at?: string; out?: string }) => {
+      const result = await checks({ kind: 'audit', inventory: options.inventory, lang, ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}) });
       emit(options.format, result.result, () => checksText(result));
       process.exitCode = exitCode(result.result);
     });
 
-  withLang(withCommon(program.command('status')))
+  withCommon(program.command('status'))
     .description('where each participant stands: СЭД stage, portal/bus stage per contour, channel, last probe, open findings (inventory audit now, live findings from the last nightly report); reads files only')
     .option('--participant <id>', "one participant's screen")
     .option('--probes <dir>', 'recorded probe protocols <contour>-<id>.json', 'out/probes')
     .option('--report <file>', 'the last nightly report (drift --all) for live findings', 'out/reports/all.json')
     .option('--at <date>', "date YYYY-MM-DD (default: today in the operator's time zone)")
-    .action(async (options: Common & { participant?: string; probes: string; report: string; at?: string; lang?: Lang }) => {
-      const result = await status({ inventory: options.inventory, probes: options.probes, report: options.report, ...(options.participant ? { participant: options.participant } : {}), ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.lang ? { lang: options.lang } : {}) });
+    .action(async (options: Common & { participant?: string; probes: string; report: string; at?: string }) => {
+      const result = await status({ inventory: options.inventory, probes: options.probes, report: options.report, ...(options.participant ? { participant: options.participant } : {}), ...(options.at ? { at: parseDate(options.at)! } : {}), lang });
       emit(options.format, result, (r) => statusText(r, options.participant !== undefined));
     });
 
-  withLang(withCommon(program.command('drift')))
+  withCommon(program.command('drift'))
     .description('live state against the plan (FW-1..3, GW-1, BUS-1..2); --all adds the audit, writes every report format and the history (exit 0 met, 1 findings, 3 not everything checked, 2 usage)')
     .option('--all', 'audit + drift, every report format, history and trend (nightly mode)', false)
     .option('--at <date>', "date for inventory requirements YYYY-MM-DD (default: today in the operator's time zone)")
     .option('--out <dir>', 'write JSON, JUnit XML, Markdown and HTML reports here')
     .option('--history <file>', 'history store for the trend (default .state/history.jsonl with --all)')
-    .action(async (options: Common & { all: boolean; at?: string; out?: string; history?: string; lang?: Lang }) => {
+    .action(async (options: Common & { all: boolean; at?: string; out?: string; history?: string }) => {
       const history = options.history ?? (options.all ? HISTORY_FILE : undefined);
       const bar = progressBar();
-      const result = await checks({ kind: options.all ? 'all' : 'drift', inventory: options.inventory, ...(options.lang ? { lang: options.lang } : {}), ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}), ...(history ? { history } : {}), ...(bar ? { progress: bar } : {}) });
+      const result = await checks({ kind: options.all ? 'all' : 'drift', inventory: options.inventory, lang, ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}), ...(history ? { history } : {}), ...(bar ? { progress: bar } : {}) });
       emit(options.format, result.result, () => checksText(result));
       process.exitCode = exitCode(result.result);
     });
@@ -163,7 +167,7 @@ export function buildProgram(): Command {
     .option('--pdf', 'also print PDF through headless Chromium', false)
     .action(async (options: Common & { participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean; register?: string }) => {
       const result = await docs({ inventory: options.inventory, all: options.all, out: options.out, pdf: options.pdf, ...(options.participant ? { participant: options.participant } : {}), ...(options.kind ? { kind: options.kind } : {}), ...(options.probes ? { probes: options.probes } : {}), ...(options.register ? { register: options.register } : {}) });
-      emit(options.format, result, (r) => [...r.written.map((w) => `${w.participant} ${w.kind}: ${w.files.join(', ')}`), ...r.errors.map((e) => `error: ${e}`)].join('\n'));
+      emit(options.format, result, (r) => [...r.written.map((w) => `${w.participant} ${w.kind}: ${w.files.join(', ')}`), ...r.errors.map((e) => `${ru ? 'ошибка' : 'error'}: ${e}`)].join('\n'));
       process.exitCode = result.errors.length ? EXIT.findings : EXIT.ok;
     });
 
@@ -180,7 +184,7 @@ export function buildProgram(): Command {
     .action(async (options: Common & { participant: string; scope: string; description: string; service?: string; at?: string; screenshot?: string; materials?: string; out?: string }) => {
       const { format: _format, ...rest } = options;
       const result = await incidentCommand(rest);
-      emit(options.format, result, (r) => `${r.markdown.trimEnd()}${r.files.length ? `\nwrote ${r.files.join(', ')}` : ''}`);
+      emit(options.format, result, (r) => `${r.markdown.trimEnd()}${r.files.length ? `\n${ru ? 'записаны' : 'wrote'} ${r.files.join(', ')}` : ''}`);
     });
 
   withCommon(program.command('coverage'))
@@ -210,7 +214,7 @@ export function buildProgram(): Command {
     .option('--name <name>', "signer's full name (default: the certificate's subject)")
     .action(async (file: string, options: Common & { participant: string; role: string; name?: string }) => {
       const result = await importCertificate({ inventory: options.inventory, participant: options.participant, file, role: options.role, ...(options.name ? { name: options.name } : {}) });
-      emit(options.format, result, (r) => `${r.file}: ${r.signer.role} ${r.signer.name}, certificate ${r.certificate.serial} of ${r.certificate.issuer}, ${r.certificate.notBefore} … ${r.certificate.notAfter}`);
+      emit(options.format, result, (r) => (ru ? `${r.file}: ${r.signer.role} ${r.signer.name}, сертификат ${r.certificate.serial}, издатель ${r.certificate.issuer}, ${localDay(r.certificate.notBefore, lang)} … ${localDay(r.certificate.notAfter, lang)}` : `${r.file}: ${r.signer.role} ${r.signer.name}, certificate ${r.certificate.serial} of ${r.certificate.issuer}, ${r.certificate.notBefore} … ${r.certificate.notAfter}`));
     });
 
   withCommon(program.command('onboard'))
@@ -219,8 +223,8 @@ export function buildProgram(): Command {
     .option('--promote', "also apply production (refused unless the test registration is 'tested') and write the act", false)
     .option('--out <dir>', 'output folder', 'out/onboard')
     .action(async (id: string, options: Common & { promote: boolean; out: string }) => {
-      const result = await onboard({ inventory: options.inventory, participant: id, promote: options.promote, out: options.out, log: progress });
-      emit(options.format, result, (r) => `${r.participant}: ${r.steps.length} steps done${r.promoted ? ', promoted to production' : ''}`);
+      const result = await onboard({ inventory: options.inventory, participant: id, promote: options.promote, out: options.out, log: progress, lang });
+      emit(options.format, result, (r) => (ru ? `${r.participant}: выполнено шагов: ${r.steps.length}${r.promoted ? '; переведён в промышленный контур' : ''}` : `${r.participant}: ${r.steps.length} steps done${r.promoted ? ', promoted to production' : ''}`));
     });
 
   withCommon(program.command('gateways'))
@@ -228,10 +232,10 @@ export function buildProgram(): Command {
     .argument('<action>', 'up')
     .requiredOption('--contour <contour>', 'test | prod')
     .action(async (action: string, options: Common & { contour: string }) => {
-      if (action !== 'up') throw new UsageError(`gateways takes up, not '${action}'`);
+      if (action !== 'up') throw new UsageError({ en: `gateways takes up, not '${action}'`, ru: `gateways: только up, а не '${action}'` });
       const { gateways } = await labCommands();
       const result = await gateways({ inventory: options.inventory, contour: parseContour(options.contour), log: progress });
-      emit(options.format, result, (r) => `gateways: ${r.created} started, ${r.kept} unchanged, ${r.removed} removed`);
+      emit(options.format, result, (r) => (ru ? `шлюзы: запущено ${r.created}, без изменений ${r.kept}, удалено ${r.removed}` : `gateways: ${r.created} started, ${r.kept} unchanged, ${r.removed} removed`));
     });
 
   withCommon(program.command('probe'))
@@ -241,7 +245,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'also write the protocol as JSON to this file')
     .action(async (options: Common & { contour: string; participant: string; out?: string }) => {
       const result = await probeCommand({ inventory: options.inventory, contour: parseContour(options.contour), participant: options.participant, ...(options.out ? { out: options.out } : {}) });
-      emit(options.format, result, probeText);
+      emit(options.format, result, (r) => probeText(r, lang));
       process.exitCode = result.passed ? EXIT.ok : EXIT.findings;
     });
 
@@ -257,18 +261,18 @@ export function buildProgram(): Command {
   const runEngineCommand = async (action: EngineAction, options: Common & { contour: string; participant?: string; refresh: boolean; yes: boolean; expectNoChanges: boolean }) => {
     const base = { inventory: options.inventory, contour: parseContour(options.contour), ...(options.participant ? { participant: options.participant } : {}) };
     // Progress: one line per resource operation, on stderr (stdout stays clean for --format json).
-    const onProgress = (step: StepReport) => progress(stepText(step));
+    const onProgress = (step: StepReport) => progress(stepText(step, lang));
     if ((action === 'up' || action === 'destroy') && !options.yes) {
-      if (!process.stdin.isTTY) throw new UsageError(`${action} changes live systems: pass --yes to go ahead without a prompt`);
+      if (!process.stdin.isTTY) throw new UsageError({ en: `${action} changes live systems: pass --yes to go ahead without a prompt`, ru: `${action} изменяет действующие системы: чтобы продолжить без вопроса, передайте --yes` });
       const preview = await engineCommand({ ...base, action: 'preview', refresh: action === 'destroy' || options.refresh, onProgress });
-      progress(engineText(preview));
+      progress(engineText(preview, lang));
       const rl = createInterface({ input: process.stdin, output: process.stderr });
-      const answer = await rl.question(`${action} the ${base.contour} stack? [y/N] `);
+      const answer = await rl.question(ru ? `${action}: ${base.contour === 'test' ? 'тестовый' : 'промышленный'} контур? [y/N] ` : `${action} the ${base.contour} stack? [y/N] `);
       rl.close();
-      if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError(`${action} cancelled; nothing changed`);
+      if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError({ en: `${action} cancelled; nothing changed`, ru: `${action} отменён; ничего не изменено` });
     }
     const result = await engineCommand({ ...base, action, refresh: options.refresh, expectNoChanges: options.expectNoChanges, onProgress });
-    emit(options.format, result, engineText);
+    emit(options.format, result, (r) => engineText(r, lang));
     process.exitCode = options.expectNoChanges && result.changed ? EXIT.findings : EXIT.ok;
   };
 
@@ -280,9 +284,9 @@ export function buildProgram(): Command {
     .requiredOption('--contour <contour>', 'test | prod (the stack)')
     .option('--yes', 'confirm that the locking run is gone', false)
     .action(async (options: Common & { contour: string; yes: boolean }) => {
-      if (!options.yes) throw new UsageError('unlock removes the lock of a run that may still be changing live systems: check that it is gone, then pass --yes');
+      if (!options.yes) throw new UsageError({ en: 'unlock removes the lock of a run that may still be changing live systems: check that it is gone, then pass --yes', ru: 'unlock снимает блокировку запуска, который, возможно, ещё изменяет действующие системы: убедитесь, что он завершён, и передайте --yes' });
       const result = await engineCommand({ action: 'unlock', inventory: options.inventory, contour: parseContour(options.contour) });
-      emit(options.format, result, (r) => `the ${r.contour} stack is unlocked`);
+      emit(options.format, result, (r) => (ru ? `блокировка стека ${r.contour} снята` : `the ${r.contour} stack is unlocked`));
     });
   engine('destroy', "remove Prichal's objects of a contour (its edge tables, its bus registrations) and nothing else").action((o) => runEngineCommand('destroy', o));
   return program;
@@ -296,7 +300,8 @@ function progress(line: string): void {
 const jsonRequested = (argv: readonly string[]) => argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const lang = await cliLanguage(argv);
+  const program = buildProgram(lang);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -305,7 +310,8 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`prichal: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof WordedError && lang === 'ru' ? error.ru : error instanceof Error ? error.message : String(error);
+    process.stderr.write(`prichal: ${message}\n`);
     // With --format json, stdout still carries one JSON document: what stopped the command (and
     // for an invalid inventory, its located findings), so a script never parses an empty output.
     if (jsonRequested(argv)) {

@@ -3,36 +3,61 @@
 import type { CheckResult } from '../drift/model.js';
 import type { EngineResult, StepReport } from '../infra/pulumi/engine.js';
 import type { ProbeProtocol } from '../infra/probe.js';
-import { DEFAULT_LANG, labels, localDay, localTime, statusText as verdict, summary, wording, type Lang } from '../report/index.js';
+import { DEFAULT_LANG, formatNumber, labels, localDay, localTime, statusText as verdict, summary, wording, type Lang } from '../report/index.js';
 import type { ParticipantStatus, StatusResult } from '../workflows/status.js';
 import { terminalText as t } from '../escape.js';
 
-export function probeText(p: ProbeProtocol): string {
-  const lines = [`probe ${p.participant} (${p.mnemonic}) in ${p.contour} via ${p.edge}, gateway ${p.gateway}: ${p.passed ? 'PASSED' : 'FAILED'}`];
-  for (const a of p.allowed) lines.push(`  allow ${a.protocol}://${a.address}:${a.port}${a.path}  ${a.result}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}`);
-  for (const d of p.denied) lines.push(`  deny  ${d.source} -> ${d.address}:${d.port}  ${d.result}  (${d.description})`);
+export function probeText(p: ProbeProtocol, lang: Lang): string {
+  if (lang === 'en') {
+    const lines = [`probe ${p.participant} (${p.mnemonic}) in ${p.contour} via ${p.edge}, gateway ${p.gateway}: ${p.passed ? 'PASSED' : 'FAILED'}`];
+    for (const a of p.allowed) lines.push(`  allow ${a.protocol}://${a.address}:${a.port}${a.path}  ${a.result}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}`);
+    for (const d of p.denied) lines.push(`  deny  ${d.source} -> ${d.address}:${d.port}  ${d.result}  (${d.description})`);
+    return lines.join('\n');
+  }
+  // Results (answered, dropped, …) are the protocol's own codes, as the JSON records them.
+  const lines = [`проба ${p.participant} (${p.mnemonic}), ${labels(lang).contours[p.contour]} контур, через ${p.edge}, шлюз ${p.gateway}: ${p.passed ? 'ПРОЙДЕНА' : 'НЕ ПРОЙДЕНА'}`];
+  for (const a of p.allowed) lines.push(`  разрешено  ${a.protocol}://${a.address}:${a.port}${a.path}  ${a.result}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}`);
+  for (const d of p.denied) lines.push(`  запрещено  ${d.source} -> ${d.address}:${d.port}  ${d.result}  (${d.description})`);
   return lines.join('\n');
 }
 
 const SYMBOL: Record<string, string> = { create: '+', update: '~', delete: '-', replace: '+-', 'create-replacement': '++', 'delete-replaced': '--', refresh: '~', read: '>', same: ' ' };
+const OP_RU: Record<string, string> = { create: 'создание', update: 'изменение', delete: 'удаление', replace: 'замена', 'create-replacement': 'создание замены', 'delete-replaced': 'удаление заменённого', refresh: 'чтение состояния', read: 'чтение', same: 'без изменений' };
 const MAX_CHANGES_SHOWN = 12;
 
-export function stepText(step: StepReport): string {
-  const time = step.durationMs === undefined ? '' : ` (${(step.durationMs / 1000).toFixed(1)} s)`;
-  const head = `${SYMBOL[step.op] ?? '?'} ${step.op} ${step.type} ${step.name}${step.status === 'failed' ? ' FAILED' : ''}${time}`;
+const seconds = (ms: number, lang: Lang) => `${formatNumber(ms / 1000, lang, 1)} ${lang === 'ru' ? 'с' : 's'}`;
+
+export function stepText(step: StepReport, lang: Lang): string {
+  const ru = lang === 'ru';
+  const time = step.durationMs === undefined ? '' : ` (${seconds(step.durationMs, lang)})`;
+  const failed = step.status === 'failed' ? (ru ? ' ОШИБКА' : ' FAILED') : '';
+  const head = `${SYMBOL[step.op] ?? '?'} ${ru ? (OP_RU[step.op] ?? step.op) : step.op} ${step.type} ${step.name}${failed}${time}`;
   const shown = step.changes.slice(0, MAX_CHANGES_SHOWN).map((c) => `    ${c.participant ? `${t(c.participant)}: ` : ''}${t(c.message)}`);
-  if (step.changes.length > MAX_CHANGES_SHOWN) shown.push(`    … ${step.changes.length - MAX_CHANGES_SHOWN} more (--format json lists all)`);
+  const more = step.changes.length - MAX_CHANGES_SHOWN;
+  if (more > 0) shown.push(ru ? `    … и ещё ${more} (полный список: --format json)` : `    … ${more} more (--format json lists all)`);
   return [head, ...shown].join('\n');
 }
 
-export function engineText(r: EngineResult): string {
-  const counts = Object.entries(r.summary).filter(([, n]) => n > 0).map(([op, n]) => `${n} ${op}`).join(', ') || 'nothing';
-  const verb = r.action === 'preview' ? 'would change' : 'changed';
+export function engineText(r: EngineResult, lang: Lang): string {
+  const ru = lang === 'ru';
+  const ops = Object.entries(r.summary).filter(([, n]) => n > 0);
+  const counts = ru ? ops.map(([op, n]) => `${OP_RU[op] ?? op}: ${n}`).join(', ') || 'ничего' : ops.map(([op, n]) => `${n} ${op}`).join(', ') || 'nothing';
   const who = Object.keys(r.byParticipant).sort();
+  const changed = r.steps.filter((s) => s.op !== 'same').length;
+  const contour = ru ? `${labels(lang).contours[r.contour]} контур` : r.contour;
+  if (ru) {
+    const verb = r.action === 'preview' ? 'изменилось бы ресурсов' : 'изменено ресурсов';
+    return [
+      `${r.action}, ${contour} (хранилище состояния ${r.backend}): ${counts}`,
+      r.changed ? `${verb}: ${changed}${who.length ? `; участники: ${who.join(', ')}` : ''}` : 'изменений нет',
+      `запуск движка ${seconds(r.timings.startupMs, lang)}, всего ${seconds(r.timings.totalMs, lang)}`,
+    ].join('\n');
+  }
+  const verb = r.action === 'preview' ? 'would change' : 'changed';
   return [
-    `${r.action} ${r.contour} (backend ${r.backend}): ${counts}`,
-    r.changed ? `${verb}: ${r.steps.filter((s) => s.op !== 'same').length} resources${who.length ? `; participants: ${who.join(', ')}` : ''}` : 'no changes',
-    `engine start ${(r.timings.startupMs / 1000).toFixed(1)} s, total ${(r.timings.totalMs / 1000).toFixed(1)} s`,
+    `${r.action} ${contour} (backend ${r.backend}): ${counts}`,
+    r.changed ? `${verb}: ${changed} resources${who.length ? `; participants: ${who.join(', ')}` : ''}` : 'no changes',
+    `engine start ${seconds(r.timings.startupMs, lang)}, total ${seconds(r.timings.totalMs, lang)}`,
   ].join('\n');
 }
 

@@ -1,7 +1,7 @@
 // Inventory requirements (CH-1..3, BUS-2, SIG-1, SED-1, ORG-1..2, WS-1) evaluated at a date, by the
 // catalogue's checks. Each finding points at the participant file and the line of the field it
 // is about, as validation's findings do.
-import { CONTOURS, daysBetween, russianDate, hasChannel, locate, type FieldPath, type Inventory, type NetworkedParticipant, type OperatorFile, type Participant } from '../inventory/index.js';
+import { CONTOURS, daysBetween, joinWords, russianDate, hasChannel, locate, type FieldPath, type Inventory, type NetworkedParticipant, type OperatorFile, type Participant } from '../inventory/index.js';
 import {
   agreementsRequired, applicableRequest, channelRefusal, leasedLineGapSeverity, certificateState, cite, compareVersions, DEFAULT_GOST_BROWSERS, issuerState, leasedLineGaps, missingAgreements, missingFields, missingSigners,
   productionAllowed, replyDeadline, requestFields, serviceTestGaps, sedConnected, stageOrderGaps, systemMismatch, workstationGaps, type RequestKind,
@@ -57,7 +57,14 @@ function auditChannel(p: NetworkedParticipant, operator: OperatorFile | undefine
     add({ requirement: 'BUS-2', path: ['registrations', 'prod'], severity: 'error', message: 'production registration without a tested test registration', evidence: `registrations.test.status: ${p.registrations.test?.status ?? 'absent'}`, fix: `finish the test contour (the protocol of ${cite('portal', 'Приложение 9')}) before production (${cite('portal', '4.6')})`, ru: { message: 'регистрация в промышленном контуре без испытанной регистрации в тестовом', fix: `завершите тестовый контур (протокол по ${cite('portal', 'Приложение 9')}) до промышленного (${cite('portal', '4.6')})` } });
   } else if (p.registrations.prod) {
     const gaps = serviceTestGaps(p);
-    if (gaps.length) add({ requirement: 'BUS-2', path: p.services?.length ? ['services'] : ['registrations', 'test'], severity: 'error', message: `production registration without a passed service test: ${gaps.join('; ')}`, evidence: `services: ${(p.services ?? []).map((s) => s.code).join(', ') || 'none'}`, fix: `test the form, the statuses and every option in the test contour and record each step (${cite('portal', '4.6')}–4.7)` });
+    if (gaps.length) {
+      const open = joinWords(gaps, '; ');
+      add({
+        requirement: 'BUS-2', path: p.services?.length ? ['services'] : ['registrations', 'test'], severity: 'error',
+        message: `production registration without a passed service test: ${open.en}`, evidence: `services: ${(p.services ?? []).map((s) => s.code).join(', ') || 'none'}`, fix: `test the form, the statuses and every option in the test contour and record each step (${cite('portal', '4.6')}–4.7)`,
+        ru: { message: `регистрация в промышленном контуре без пройденных испытаний услуги: ${open.ru}`, fix: `испытайте форму, статусы и каждый вариант услуги в тестовом контуре и запишите каждый шаг (${cite('portal', '4.6')}–4.7)` },
+      });
+    }
   }
 }
 

@@ -50,9 +50,14 @@ export interface Finding {
   column: number;
   /** Dotted field path, e.g. channel.vipnet.node or endpoints[0].port; empty for the whole file. */
   path: string;
-  /** What is wrong and what is accepted. */
+  /** What is wrong and what is accepted (English: the JSON contract's field). */
   message: string;
+  /** The same in Russian, the operator's language: what the CLI prints by default (`--lang`). */
+  ru: string;
 }
+
+/** A finding's message as every rule writes it: in both languages the CLI speaks. */
+export { joinWords, type Words } from '../words.js';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -76,7 +81,11 @@ export function sortFindings(findings: Finding[]): Finding[] {
   );
 }
 
-export function formatFinding(f: Finding): string {
+const SEVERITY_RU: Record<Severity, string> = { error: 'ошибка', warning: 'предупреждение' };
+
+/** `file:line:column severity code path: message`, in the language asked for (codes and paths stay as written). */
+export function formatFinding(f: Finding, lang: 'ru' | 'en' = 'en'): string {
   const where = `${f.file}:${f.line}:${f.column}`;
-  return terminalText(`${where} ${f.severity} ${f.code} ${f.path ? `${f.path}: ` : ''}${f.message}`);
+  const severity = lang === 'ru' ? SEVERITY_RU[f.severity] : f.severity;
+  return terminalText(`${where} ${severity} ${f.code} ${f.path ? `${f.path}: ` : ''}${lang === 'ru' ? f.ru : f.message}`);
 }

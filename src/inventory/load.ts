@@ -6,7 +6,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Finding } from './findings.js';
+import type { Finding, Words } from './findings.js';
 import { fileDigest, ParseCache } from './parse-cache.js';
 import { parseAll, type Parsed } from './parse-pool.js';
 import type { ParseJob } from './parse-worker.js';
@@ -47,32 +47,37 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * Synchronous calls on purpose: 10,000 small files read in a fifth of the time the thread pool
  * takes, and nothing else waits on the event loop meanwhile.
  */
-export async function readInventoryText(root: string, file: string): Promise<{ text: string } | { missing: true } | { problem: string }> {
+export async function readInventoryText(root: string, file: string): Promise<{ text: string } | { missing: true } | { problem: Words }> {
   let fd: number;
   try {
     fd = openSync(path.join(root, file), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { missing: true };
-    const why: Record<string, string> = { EACCES: 'permission denied', ELOOP: 'a symbolic link loop', EISDIR: 'a directory, not a file' };
-    return { problem: why[code ?? ''] ?? `cannot be opened (${code ?? 'unknown error'})` };
+    const why: Record<string, Words> = {
+      EACCES: { en: 'permission denied', ru: 'нет прав на чтение' },
+      ELOOP: { en: 'a symbolic link loop', ru: 'символические ссылки образуют петлю' },
+      EISDIR: { en: 'a directory, not a file', ru: 'это каталог, а не файл' },
+    };
+    return { problem: why[code ?? ''] ?? { en: `cannot be opened (${code ?? 'unknown error'})`, ru: `не открывается (${code ?? 'неизвестная ошибка'})` } };
   }
   try {
     const info = fstatSync(fd);
-    if (info.isDirectory()) return { problem: 'a directory, not a file' };
-    if (!info.isFile()) return { problem: 'not a regular file (a FIFO, socket or device); only regular files are read' };
+    if (info.isDirectory()) return { problem: { en: 'a directory, not a file', ru: 'это каталог, а не файл' } };
+    if (!info.isFile()) return { problem: { en: 'not a regular file (a FIFO, socket or device); only regular files are read', ru: 'не обычный файл (канал, сокет или устройство); читаются только обычные файлы' } };
     const limit = maxFileBytes();
-    if (info.size > limit) return { problem: `${info.size} bytes, more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)` };
+    if (info.size > limit) return { problem: { en: `${info.size} bytes, more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `${info.size} байт: больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` } };
     const bytes = readFileSync(fd);
-    if (bytes.length > limit) return { problem: `more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)` };
-    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { problem: 'not UTF-8 (a UTF-16 byte-order mark); save it as UTF-8' };
+    if (bytes.length > limit) return { problem: { en: `more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` } };
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { problem: { en: 'not UTF-8 (a UTF-16 byte-order mark); save it as UTF-8', ru: 'не в UTF-8 (метка порядка байтов UTF-16); сохраните файл в UTF-8' } };
     try {
       return { text: UTF8.decode(bytes) };
     } catch {
-      return { problem: 'not UTF-8 (invalid byte sequence); save it as UTF-8' };
+      return { problem: { en: 'not UTF-8 (invalid byte sequence); save it as UTF-8', ru: 'не в UTF-8 (недопустимая последовательность байтов); сохраните файл в UTF-8' } };
     }
   } catch (error) {
-    return { problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { problem: { en: `cannot be read (${why})`, ru: `не читается (${why})` } };
   } finally {
     closeSync(fd);
   }
@@ -105,7 +110,7 @@ export interface LoadOptions {
  */
 export async function loadInventory(root: string, options: LoadOptions = {}): Promise<{ inventory: LoadedInventory; findings: Finding[]; parsed: ParseCounts }> {
   const findings: Finding[] = [];
-  const unreadable = (file: string, problem: string) => findings.push(fileError('file-unreadable', file, `cannot be read: ${problem}`));
+  const unreadable = (file: string, problem: Words) => findings.push(fileError('file-unreadable', file, { en: `cannot be read: ${problem.en}`, ru: `не читается: ${problem.ru}` }));
   /** Reads one file; `missing` says what its absence means (nothing: an optional file). */
   const read = async (file: string, missing?: () => void): Promise<{ file: string; text: string } | undefined> => {
     const result = await readInventoryText(root, file);
@@ -120,15 +125,15 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
     return { file, text: result.text };
   };
 
-  const operatorText = await read(OPERATOR_FILE, () => findings.push(fileError('file-missing', OPERATOR_FILE, `the inventory needs ${OPERATOR_FILE} at its root (${root})`)));
+  const operatorText = await read(OPERATOR_FILE, () => findings.push(fileError('file-missing', OPERATOR_FILE, { en: `the inventory needs ${OPERATOR_FILE} at its root (${root})`, ru: `в корне реестра нужен ${OPERATOR_FILE} (${root})` })));
   const allocationsText = await read(ALLOCATIONS_FILE);
   const files = await listParticipantFiles(root).catch((error: NodeJS.ErrnoException) => {
-    unreadable(PARTICIPANTS_DIR, `the folder cannot be listed (${error.code ?? error.message})`);
+    unreadable(PARTICIPANTS_DIR, { en: `the folder cannot be listed (${error.code ?? error.message})`, ru: `содержимое каталога не читается (${error.code ?? error.message})` });
     return [] as string[];
   });
   // A participant file listed but not there: a dangling symbolic link (or removed while being read).
   const participantTexts: Array<{ file: string; text: string } | undefined> = [];
-  for (const file of files) participantTexts.push(await read(file, () => unreadable(file, 'a dangling symbolic link, or removed while being read')));
+  for (const file of files) participantTexts.push(await read(file, () => unreadable(file, { en: 'a dangling symbolic link, or removed while being read', ru: 'символическая ссылка ни на что не указывает, или файл удалён во время чтения' })));
 
   const texts = [operatorText, allocationsText, ...participantTexts].filter((t) => t !== undefined);
   const { results: parsed, counts } = await parseCached(root, texts, options.cache ?? process.env.PRICHAL_VALIDATION_CACHE !== 'off');

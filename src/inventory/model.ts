@@ -1,6 +1,6 @@
 // The validated model: plain data from the schema-checked files, each with the source it came
 // from so that any downstream stage can still point at file and line.
-import type { Finding, FieldPath, FindingCode, Severity } from './findings.js';
+import type { Finding, FieldPath, FindingCode, Severity, Words } from './findings.js';
 import { findingAt, type SourceFile } from './source.js';
 import type { OperatorFile, Participant } from './types.generated.js';
 
@@ -40,7 +40,7 @@ export class Findings {
     source: SourceFile,
     path: FieldPath,
     code: FindingCode,
-    message: string,
+    message: Words,
     options: { severity?: Severity; key?: boolean } = {},
   ): void {
     this.items.push(findingAt(source, path, code, message, options));

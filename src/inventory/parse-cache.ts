@@ -14,7 +14,7 @@ import { PROJECT_ROOT, SCHEMA_DIR, workCacheDir } from '../project.js';
 import type { Parsed } from './parse-pool.js';
 
 /** Bump when checkFile changes what it returns for the same text and schema. */
-const PARSE_VERSION = 3;
+const PARSE_VERSION = 4;
 
 const require = createRequire(import.meta.url);
 const schemas = createHash('sha256');

@@ -2,7 +2,7 @@
 // file-empty), positions kept. Pure and per file: the main thread and the parse workers both
 // call it (parse-pool.ts).
 import { isScalar } from 'yaml';
-import type { Finding } from './findings.js';
+import type { Finding, Words } from './findings.js';
 import { parseWithPositions, SourceFile } from './source.js';
 
 export const OPERATOR_FILE = 'operator.yaml';
@@ -18,13 +18,23 @@ export interface LoadedFile {
 }
 
 /** The parser's message for a person: a stack overflow means a structure nested too deeply. */
-function yamlMessage(message: string): string {
-  const text = /Maximum call stack size exceeded/.test(message) ? 'nested too deeply to read (thousands of levels of lists or mappings); inventory files nest a few levels' : message.split('\n')[0]!;
-  return `not valid YAML: ${text}`;
+function yamlMessage(message: string): Words {
+  if (/Maximum call stack size exceeded/.test(message)) {
+    return {
+      en: 'not valid YAML: nested too deeply to read (thousands of levels of lists or mappings); inventory files nest a few levels',
+      ru: 'не читается как YAML: вложенность слишком глубока (тысячи уровней списков или словарей); файлы реестра вложены на несколько уровней',
+    };
+  }
+  // The parser's own words (the yaml library's, in English) follow the Russian lead-in.
+  const text = message.split('\n')[0]!;
+  return { en: `not valid YAML: ${text}`, ru: `не читается как YAML: ${text}` };
 }
 
 /** A finding about a file as a whole (it has no field to point at). */
-export const fileError = (code: Finding['code'], file: string, message: string): Finding => ({ code, severity: 'error', file, line: 1, column: 1, path: '', message });
+export const fileError = (code: Finding['code'], file: string, message: Words): Finding => ({ code, severity: 'error', file, line: 1, column: 1, path: '', message: message.en, ru: message.ru });
+
+const DUPLICATE_KEY: Words = { en: 'a mapping repeats a key; each field may appear once', ru: 'ключ повторяется в словаре; каждое поле указывается один раз' };
+const EMPTY_FILE: Words = { en: 'the file is empty (or holds only comments); it needs the fields of its schema', ru: 'файл пуст (или содержит только комментарии); в нём должны быть поля его схемы' };
 
 export function parseSource(file: string, text: string): { loaded: LoadedFile; findings: Finding[] } {
   const source = new SourceFile(file, text);
@@ -38,20 +48,11 @@ export function parseSource(file: string, text: string): { loaded: LoadedFile; f
   const findings: Finding[] = doc.errors.map((error) => {
     const { line, col } = lines.linePos(error.pos[0]);
     const duplicate = error.code === 'DUPLICATE_KEY';
-    return {
-      code: duplicate ? 'duplicate-key' : 'yaml-syntax',
-      severity: 'error',
-      file,
-      line,
-      column: col,
-      path: '',
-      message: duplicate
-        ? 'a mapping repeats a key; each field may appear once'
-        : yamlMessage(error.message),
-    } satisfies Finding;
+    const words = duplicate ? DUPLICATE_KEY : yamlMessage(error.message);
+    return { code: duplicate ? 'duplicate-key' : 'yaml-syntax', severity: 'error', file, line, column: col, path: '', message: words.en, ru: words.ru } satisfies Finding;
   });
   if (findings.length === 0 && (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))) {
-    findings.push(fileError('file-empty', file, 'the file is empty (or holds only comments); it needs the fields of its schema'));
+    findings.push(fileError('file-empty', file, EMPTY_FILE));
   }
   let data: unknown;
   if (findings.length === 0) {

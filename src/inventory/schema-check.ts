@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
 import { isCidr, prefixLength } from './addresses.js';
-import type { Finding } from './findings.js';
+import type { Finding, Words } from './findings.js';
 import { findingAt, type SourceFile } from './source.js';
 import type { OperatorFile, Participant } from './types.generated.js';
 import { SCHEMA_DIR } from '../project.js';
@@ -17,34 +17,37 @@ const readSchema = (name: string) => JSON.parse(readFileSync(path.join(SCHEMA_DI
 const addFormats = (ajvFormats as unknown as { default: FormatsPlugin }).default;
 
 /** Formats beyond ajv-formats, each with the wording used in messages. */
-const CUSTOM_FORMATS: Record<string, { test: (value: string) => boolean; accepted: string }> = {
-  cidr: { test: isCidr, accepted: 'an IPv4 network in CIDR notation with host bits zero, e.g. 10.30.12.0/24' },
+const CUSTOM_FORMATS: Record<string, { test: (value: string) => boolean; accepted: Words }> = {
+  cidr: { test: isCidr, accepted: { en: 'an IPv4 network in CIDR notation with host bits zero, e.g. 10.30.12.0/24', ru: 'сеть IPv4 в записи CIDR с нулевыми битами узла, например 10.30.12.0/24' } },
   link: {
     test: (v) => v === 'auto' || (isCidr(v) && prefixLength(v) === 31),
-    accepted: "'auto' or a /31 network such as 10.250.0.4/31",
+    accepted: { en: "'auto' or a /31 network such as 10.250.0.4/31", ru: "'auto' или сеть /31, например 10.250.0.4/31" },
   },
-  hex: { test: (v) => /^[0-9A-Fa-f]+$/.test(v), accepted: 'hexadecimal digits, e.g. 01D9A1' },
-  thumbprint: { test: (v) => /^[0-9A-Fa-f]{40}$/.test(v), accepted: 'exactly 40 hexadecimal digits' },
-  'vipnet-node': { test: (v) => /^0x[0-9A-Fa-f]{8}$/.test(v), accepted: "a 32-bit hex node id such as '0x1A0E000A'" },
-  version: { test: (v) => /^[0-9]+(\.[0-9]+){1,3}$/.test(v), accepted: "a dotted version such as '5.0.13000' (quote it)" },
+  hex: { test: (v) => /^[0-9A-Fa-f]+$/.test(v), accepted: { en: 'hexadecimal digits, e.g. 01D9A1', ru: 'шестнадцатеричные цифры, например 01D9A1' } },
+  thumbprint: { test: (v) => /^[0-9A-Fa-f]{40}$/.test(v), accepted: { en: 'exactly 40 hexadecimal digits', ru: 'ровно 40 шестнадцатеричных цифр' } },
+  'vipnet-node': { test: (v) => /^0x[0-9A-Fa-f]{8}$/.test(v), accepted: { en: "a 32-bit hex node id such as '0x1A0E000A'", ru: "32-битный идентификатор узла в шестнадцатеричной записи, например '0x1A0E000A'" } },
+  version: { test: (v) => /^[0-9]+(\.[0-9]+){1,3}$/.test(v), accepted: { en: "a dotted version such as '5.0.13000' (quote it)", ru: "версия через точку, например '5.0.13000' (в кавычках)" } },
   'sha256-fingerprint': {
     test: (v) => /^SHA256:[A-Za-z0-9+/]{43}$/.test(v),
-    accepted: "'SHA256:' and 43 base64 characters, as printed by ssh-keygen -lf",
+    accepted: { en: "'SHA256:' and 43 base64 characters, as printed by ssh-keygen -lf", ru: "'SHA256:' и 43 символа base64, как печатает ssh-keygen -lf" },
   },
 };
-const STANDARD_FORMATS: Record<string, string> = {
-  ipv4: 'an IPv4 address such as 10.30.12.10',
-  date: 'a date YYYY-MM-DD',
-  email: 'an e-mail address',
-  uri: 'a URL such as http://127.0.0.1:15672',
-  hostname: 'a host name or an IPv4 address',
+const STANDARD_FORMATS: Record<string, Words> = {
+  ipv4: { en: 'an IPv4 address such as 10.30.12.10', ru: 'адрес IPv4, например 10.30.12.10' },
+  date: { en: 'a date YYYY-MM-DD', ru: 'дата в виде ГГГГ-ММ-ДД' },
+  email: { en: 'an e-mail address', ru: 'адрес электронной почты' },
+  uri: { en: 'a URL such as http://127.0.0.1:15672', ru: 'URL, например http://127.0.0.1:15672' },
+  hostname: { en: 'a host name or an IPv4 address', ru: 'имя узла или адрес IPv4' },
 };
+const TYPE_RU: Record<string, string> = { string: 'строкой', number: 'числом', integer: 'целым числом', boolean: 'логическим значением (true/false)', object: 'словарём', array: 'списком', null: 'пустым значением' };
 
 function buildAjv(): Ajv {
   // strictRequired is off only because if/then branches require properties that the parent
   // object declares; every other strict check stays on.
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true });
   addFormats(ajv, Object.keys(STANDARD_FORMATS) as never);
+  // `x-ru`: an annotation only (the Russian wording of a field's form), known so strict mode accepts it.
+  ajv.addVocabulary(['x-ru']);
   for (const [name, format] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, format.test);
   return ajv;
 }
@@ -65,39 +68,76 @@ function pathOf(instancePath: string): (string | number)[] {
     .map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
 }
 
-const NETWORK_FIELDS_NOTE =
-  'channel and networks together (endpoints and registrations only with them): a participant with a network channel declares both; one that uses the hosted СЭД from a workstation declares none of the four';
+const NETWORK_FIELDS_NOTE: Words = {
+  en: 'channel and networks together (endpoints and registrations only with them): a participant with a network channel declares both; one that uses the hosted СЭД from a workstation declares none of the four',
+  ru: 'channel и networks вместе (endpoints и registrations — только с ними): участник с сетевым каналом объявляет оба поля; тот, кто работает в СЭД с рабочего места, не объявляет ни одного из четырёх',
+};
 
-function describe(error: ErrorObject): string {
-  const parent = error.parentSchema as { description?: string } | undefined;
+/** A schema node's annotations: its (English) description and, where its values have a form, `x-ru` (the form in Russian). */
+type Annotated = { description?: string; 'x-ru'?: string; properties?: object } | undefined;
+
+function describe(error: ErrorObject): Words {
+  const parent = error.parentSchema as Annotated;
+  const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      return `missing required field '${(error.params as { missingProperty: string }).missingProperty}'`;
+      return { en: `missing required field '${String(params.missingProperty)}'`, ru: `нет обязательного поля '${String(params.missingProperty)}'` };
     case 'additionalProperties': {
-      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {}).join(', ');
-      return `unknown field '${(error.params as { additionalProperty: string }).additionalProperty}'; accepted here: ${allowed}`;
+      const allowed = Object.keys(parent?.properties ?? {}).join(', ');
+      return { en: `unknown field '${String(params.additionalProperty)}'; accepted here: ${allowed}`, ru: `неизвестное поле '${String(params.additionalProperty)}'; здесь допустимы: ${allowed}` };
     }
-    case 'dependencies': {
-      const { property } = error.params as { property: string };
-      return `${property} needs ${NETWORK_FIELDS_NOTE}`;
+    case 'dependencies':
+      return { en: `${String(params.property)} needs ${NETWORK_FIELDS_NOTE.en}`, ru: `${String(params.property)} требует: ${NETWORK_FIELDS_NOTE.ru}` };
+    case 'enum': {
+      const values = (params.allowedValues as unknown[]).join(', ');
+      return { en: `must be one of: ${values}`, ru: `допустимые значения: ${values}` };
     }
-    case 'enum':
-      return `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     case 'format': {
-      const format = (error.params as { format: string }).format;
-      return `must be ${CUSTOM_FORMATS[format]?.accepted ?? STANDARD_FORMATS[format] ?? format}`;
+      const format = String(params.format);
+      const accepted = CUSTOM_FORMATS[format]?.accepted ?? STANDARD_FORMATS[format] ?? { en: format, ru: format };
+      return { en: `must be ${accepted.en}`, ru: `ожидается ${accepted.ru}` };
     }
     case 'type': {
-      const expected = (error.params as { type: string }).type;
-      const hint = expected === 'string' ? ' (quote values that YAML would read as numbers, dates or booleans)' : '';
-      return `must be a ${expected}${hint}`;
+      const expected = String(params.type);
+      const quote = expected === 'string';
+      return {
+        en: `must be a ${expected}${quote ? ' (quote values that YAML would read as numbers, dates or booleans)' : ''}`,
+        ru: `должно быть ${TYPE_RU[expected] ?? expected}${quote ? ' (значения, которые YAML прочтёт как число, дату или логическое, берите в кавычки)' : ''}`,
+      };
     }
-    case 'pattern':
-      return `has the wrong form${parent?.description ? `: ${parent.description}` : ` (expected ${String((error.params as { pattern: string }).pattern)})`}`;
+    case 'pattern': {
+      const pattern = String(params.pattern);
+      return {
+        en: `has the wrong form${parent?.description ? `: ${parent.description}` : ` (expected ${pattern})`}`,
+        ru: `неверный вид: ${parent?.['x-ru'] ?? `ожидается ${pattern}`}`,
+      };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems': {
+      const limit = Number(params.limit);
+      const ru: Record<string, string> = {
+        minimum: `должно быть не меньше ${limit}`,
+        maximum: `должно быть не больше ${limit}`,
+        minLength: `должно быть не короче ${limit} символов`,
+        maxLength: `должно быть не длиннее ${limit} символов`,
+        minItems: `в списке должно быть не меньше ${limit} элементов`,
+        maxItems: `в списке должно быть не больше ${limit} элементов`,
+      };
+      return { en: withDescription(error.message ?? 'is invalid', parent), ru: ru[error.keyword]! };
+    }
+    case 'uniqueItems':
+      return { en: withDescription(error.message ?? 'is invalid', parent), ru: `элементы списка не должны повторяться (совпадают ${String(params.j)} и ${String(params.i)}, считая с 0)` };
     default:
-      return `${error.message ?? 'is invalid'}${parent?.description ? ` (${parent.description})` : ''}`;
+      // Keywords the inventory schemas seldom fail on: ajv's own (English) words in both.
+      return { en: withDescription(error.message ?? 'is invalid', parent), ru: `недопустимое значение: ${error.message ?? 'is invalid'}` };
   }
 }
+
+const withDescription = (message: string, parent: Annotated) => `${message}${parent?.description ? ` (${parent.description})` : ''}`;
 
 function toFindings(source: SourceFile, errors: ErrorObject[] | null | undefined): Finding[] {
   // 'if' only repeats that a 'then' branch failed; the 'then' error itself is the useful one.

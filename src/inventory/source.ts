@@ -1,7 +1,7 @@
 // A parsed YAML file that still knows where every node came from, so that any later phase
 // can name file, line and column for a field path without carrying positions in the model.
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import { formatPath, type FieldPath, type Finding, type FindingCode, type Severity } from './findings.js';
+import { formatPath, type FieldPath, type Finding, type FindingCode, type Severity, type Words } from './findings.js';
 
 export function parseWithPositions(text: string): { doc: Document.Parsed; lines: LineCounter } {
   const lines = new LineCounter();
@@ -81,9 +81,9 @@ export function findingAt(
   source: SourceFile,
   path: FieldPath,
   code: FindingCode,
-  message: string,
+  message: Words,
   options: { severity?: Severity; key?: boolean } = {},
 ): Finding {
   const { line, column } = locate(source, path, options.key ?? false);
-  return { code, severity: options.severity ?? 'error', file: source.file, line, column, path: formatPath(path), message };
+  return { code, severity: options.severity ?? 'error', file: source.file, line, column, path: formatPath(path), message: message.en, ru: message.ru };
 }

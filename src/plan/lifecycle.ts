@@ -3,6 +3,7 @@
 // gateway and a bus user. Audit and validation read it through requirements/portal.ts.
 import type { Participant } from '../inventory/types.generated.js';
 import { cite } from '../regulations.js';
+import { russianDate } from '../inventory/dates.js';
 
 export type Registration = NonNullable<NonNullable<Participant['registrations']>['test']>;
 export type RegistrationStatus = Registration['status'];
@@ -25,7 +26,11 @@ export function provisioned(status: RegistrationStatus): boolean {
 }
 
 /** Why a registration is not provisioned (the plan prints it); undefined when it is. */
-export function notProvisionedReason(registration: Registration): string | undefined {
+export function notProvisionedReason(registration: Registration): { en: string; ru: string } | undefined {
   if (provisioned(registration.status)) return undefined;
-  return `requested${registration.requested ? ` on ${registration.requested}` : ''}, not approved: provisioned once the portal's owner approves (${cite('portal', '3.1.4')}–3.1.5) and the status is 'approved'`;
+  const requested = registration.requested;
+  return {
+    en: `requested${requested ? ` on ${requested}` : ''}, not approved: provisioned once the portal's owner approves (${cite('portal', '3.1.4')}–3.1.5) and the status is 'approved'`,
+    ru: `заявка${requested ? ` от ${russianDate(requested)}` : ''} не согласована: развёртывается, когда владелец портала согласует её (${cite('portal', '3.1.4')}–3.1.5) и статус станет 'approved'`,
+  };
 }

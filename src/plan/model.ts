@@ -35,7 +35,8 @@ export interface PlannedContour {
   vhost: string;
   registrations: PlannedRegistration[];
   /** Registrations in the inventory that are not provisioned, each with the reason (the lifecycle: plan/lifecycle.ts). */
-  pending: Array<{ participant: string; mnemonic: string; status: string; reason: string }>;
+  /** Registrations not provisioned yet, with why (`reason` in English, `reasonRu` in Russian). */
+  pending: Array<{ participant: string; mnemonic: string; status: string; reason: string; reasonRu: string }>;
 }
 
 export interface PlannedLink {

@@ -2,7 +2,7 @@
 // input, byte-identical output; every later stage (render, Pulumi program, documents, drift)
 // consumes it and derives nothing again.
 import { stringify } from 'yaml';
-import type { Finding } from '../inventory/findings.js';
+import type { Finding, Words } from '../inventory/findings.js';
 import { idOfFile, type LoadedFile } from '../inventory/load.js';
 import { CONTOURS, Findings, networked, type ContourName, type Inventory, type NetworkedParticipant } from '../inventory/model.js';
 import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
@@ -26,29 +26,33 @@ function readRecorded(file: LoadedFile | undefined, findings: Findings, known: R
   const recorded: RecordedAllocations = { gateways: { test: {}, prod: {} }, links: {} };
   if (!file || file.data === undefined || file.data === null) return recorded;
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  const shape = 'allocations.yaml holds `gateways: { test: { <participant>: <address> }, prod: {…} }` and `links: { <participant>: <address> }`';
+  const shape = '`gateways: { test: { <participant>: <address> }, prod: {…} }`, `links: { <participant>: <address> }`';
+  /** What a value is instead, as the messages name it. */
+  const kindOf = (v: unknown): Words => (Array.isArray(v) ? { en: 'a list', ru: 'список' } : { en: typeof v, ru: typeof v });
   if (!isMap(file.data)) {
-    findings.at(file.source, [], 'schema', `must be a mapping, not ${Array.isArray(file.data) ? 'a list' : typeof file.data}; ${shape}`);
+    findings.at(file.source, [], 'schema', { en: `must be a mapping, not ${kindOf(file.data).en}; allocations.yaml holds ${shape}`, ru: `должен быть словарём, а не: ${kindOf(file.data).ru}; в allocations.yaml записываются ${shape}` });
     return recorded;
   }
-  for (const key of Object.keys(file.data)) if (key !== 'gateways' && key !== 'links') findings.at(file.source, [key], 'schema', `unknown key '${key}'; ${shape}`, { key: true });
-  const entries = (where: (string | number)[], value: unknown, what: string): Record<string, string> => {
+  for (const key of Object.keys(file.data)) {
+    if (key !== 'gateways' && key !== 'links') findings.at(file.source, [key], 'schema', { en: `unknown key '${key}'; allocations.yaml holds ${shape}`, ru: `неизвестный ключ '${key}'; в allocations.yaml записываются ${shape}` }, { key: true });
+  }
+  const entries = (where: (string | number)[], value: unknown, what: Words): Record<string, string> => {
     if (value === undefined || value === null) return {};
     if (!isMap(value)) {
-      findings.at(file.source, where, 'schema', `must map participant ids to ${what}, not ${Array.isArray(value) ? 'a list' : typeof value}`);
+      findings.at(file.source, where, 'schema', { en: `must map participant ids to ${what.en}, not ${kindOf(value).en}`, ru: `должен сопоставлять идентификаторам участников ${what.ru}, а не: ${kindOf(value).ru}` });
       return {};
     }
     const out: Record<string, string> = {};
     const holder = new Map<string, string>();
     for (const [id, address] of Object.entries(value)) {
       if (typeof address !== 'string') {
-        findings.at(file.source, [...where, id], 'schema', `must be ${what} as text, not ${typeof address}`);
+        findings.at(file.source, [...where, id], 'schema', { en: `must be ${what.en} as text, not ${typeof address}`, ru: `должен быть текстом (${what.ru}), а не ${typeof address}` });
         continue;
       }
-      if (!known.has(id)) findings.at(file.source, [...where, id], 'allocation-unknown', `${address} is recorded for '${id}', which is not in the inventory; 'prichal plan --save' drops it`, { severity: 'warning', key: true });
+      if (!known.has(id)) findings.at(file.source, [...where, id], 'allocation-unknown', { en: `${address} is recorded for '${id}', which is not in the inventory; 'prichal plan --save' drops it`, ru: `${address} записан за '${id}', которого нет в реестре; 'prichal plan --save' уберёт запись` }, { severity: 'warning', key: true });
       const other = holder.get(address);
       if (other !== undefined) {
-        findings.at(file.source, [...where, id], 'allocation-duplicate', `${address} is recorded for both ${other} and ${id}; one address belongs to one participant — correct the file to what is deployed`);
+        findings.at(file.source, [...where, id], 'allocation-duplicate', { en: `${address} is recorded for both ${other} and ${id}; one address belongs to one participant — correct the file to what is deployed`, ru: `${address} записан и за ${other}, и за ${id}; адрес принадлежит одному участнику — исправьте файл по тому, что развёрнуто` });
         continue;
       }
       holder.set(address, id);
@@ -57,12 +61,15 @@ function readRecorded(file: LoadedFile | undefined, findings: Findings, known: R
     return out;
   };
   const gateways = file.data.gateways;
-  if (gateways !== undefined && gateways !== null && !isMap(gateways)) findings.at(file.source, ['gateways'], 'schema', `must map contours (test, prod) to allocations, not ${Array.isArray(gateways) ? 'a list' : typeof gateways}`);
-  else if (isMap(gateways)) {
-    for (const key of Object.keys(gateways)) if (!(CONTOURS as readonly string[]).includes(key)) findings.at(file.source, ['gateways', key], 'schema', `unknown contour '${key}'; the contours are ${CONTOURS.join(' and ')}`, { key: true });
-    for (const contour of CONTOURS) recorded.gateways[contour] = entries(['gateways', contour], gateways[contour], 'gateway addresses');
+  if (gateways !== undefined && gateways !== null && !isMap(gateways)) {
+    findings.at(file.source, ['gateways'], 'schema', { en: `must map contours (test, prod) to allocations, not ${kindOf(gateways).en}`, ru: `должен сопоставлять контурам (test, prod) их распределения, а не: ${kindOf(gateways).ru}` });
+  } else if (isMap(gateways)) {
+    for (const key of Object.keys(gateways)) {
+      if (!(CONTOURS as readonly string[]).includes(key)) findings.at(file.source, ['gateways', key], 'schema', { en: `unknown contour '${key}'; the contours are ${CONTOURS.join(' and ')}`, ru: `неизвестный контур '${key}'; контуры: ${CONTOURS.join(' и ')}` }, { key: true });
+    }
+    for (const contour of CONTOURS) recorded.gateways[contour] = entries(['gateways', contour], gateways[contour], { en: 'gateway addresses', ru: 'адреса шлюзов' });
   }
-  recorded.links = entries(['links'], file.data.links, '/31 links');
+  recorded.links = entries(['links'], file.data.links, { en: '/31 links', ru: 'линки /31' });
   return recorded;
 }
 
@@ -94,12 +101,10 @@ export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, li
   const reportAllocation = (result: AllocationResult, pool: string, poolPath: string, fieldPath: (id: string) => (string | number)[]) => {
     for (const owner of result.exhausted) {
       const p = byId.get(owner)!;
-      findings.at(p.source, fieldPath(owner), 'pool-exhausted', `${poolPath} ${pool} has no free address left for ${owner}; widen the pool or remove participants`);
+      findings.at(p.source, fieldPath(owner), 'pool-exhausted', { en: `${poolPath} ${pool} has no free address left for ${owner}; widen the pool or remove participants`, ru: `в ${poolPath} ${pool} не осталось свободного адреса для ${owner}; расширьте пул или уберите участников` });
     }
     for (const a of result.allocations.filter((x) => x.moved)) {
-      findings.at(byId.get(a.owner)!.source, fieldPath(a.owner), 'allocation-moved', `recorded allocation ${a.moved}; ${a.owner} gets ${a.value} instead`, {
-        severity: 'warning',
-      });
+      findings.at(byId.get(a.owner)!.source, fieldPath(a.owner), 'allocation-moved', { en: `recorded allocation ${a.moved}; ${a.owner} gets ${a.value} instead`, ru: `записанное распределение ${a.moved}; ${a.owner} получает вместо него ${a.value}` }, { severity: 'warning' });
     }
   };
 
@@ -110,7 +115,7 @@ export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, li
     for (const { value: p } of participants) {
       const registration = p.registrations[contour];
       const reason = registration && notProvisionedReason(registration);
-      if (registration && reason) pending.push({ participant: p.id, mnemonic: registration.mnemonic, status: registration.status, reason });
+      if (registration && reason) pending.push({ participant: p.id, mnemonic: registration.mnemonic, status: registration.status, reason: reason.en, reasonRu: reason.ru });
     }
     const requests: AllocationRequest[] = participants
       .filter((p) => p.value.registrations[contour] && provisioned(p.value.registrations[contour].status))
@@ -151,7 +156,7 @@ export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, li
   for (const a of linkResult.allocations.filter((x) => x.moved)) {
     const p = byId.get(a.owner)!;
     if (p.value.channel.leasedLine!.link !== 'auto') {
-      findings.at(p.source, ['channel', 'leasedLine', 'link'], 'subnet-overlap', `link ${p.value.channel.leasedLine!.link} must be a free /31 inside linkPool ${operator.value.linkPool}`);
+      findings.at(p.source, ['channel', 'leasedLine', 'link'], 'subnet-overlap', { en: `link ${p.value.channel.leasedLine!.link} must be a free /31 inside linkPool ${operator.value.linkPool}`, ru: `линк ${p.value.channel.leasedLine!.link} должен быть свободной сетью /31 внутри linkPool ${operator.value.linkPool}` });
       delete a.moved;
     }
   }

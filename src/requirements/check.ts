@@ -5,9 +5,10 @@ import path from 'node:path';
 import { hasErrors, sortFindings, validateInventory, type Finding, type ValidationResult } from '../inventory/index.js';
 import { buildPlan, type Plan } from '../plan/index.js';
 import { REQUIREMENT_RULES } from './validation.js';
+import { WordedError } from '../words.js';
 
 /** The inventory folder does not exist: a usage error (exit 2), not an invalid inventory. */
-export class InventoryNotFoundError extends Error {
+export class InventoryNotFoundError extends WordedError {
   override readonly name = 'InventoryNotFoundError';
 }
 
@@ -31,7 +32,7 @@ export interface CheckInventoryTimings {
 /** `at`: the date for date-dependent rules, YYYY-MM-DD; omitted, today in the operator's time zone (returned as `at`). */
 export async function checkInventory(root: string, at?: string, timings?: CheckInventoryTimings): Promise<CheckedInventory> {
   const info = await stat(root).catch(() => undefined);
-  if (!info?.isDirectory()) throw new InventoryNotFoundError(`inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`);
+  if (!info?.isDirectory()) throw new InventoryNotFoundError({ en: `inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`, ru: `каталог реестра не найден: ${path.resolve(root)} (укажите его через --inventory DIR)` });
   const started = performance.now();
   const validation = await validateInventory(root, { ...(at ? { at } : {}), rules: REQUIREMENT_RULES });
   const planStart = performance.now();

@@ -1,7 +1,7 @@
 // The portal/bus connection (Регламент ПУ ТО, разделы 3–4), decided once: the registration
 // lifecycle's dates (the lifecycle itself and what is provisioned: plan/lifecycle.ts, which the
 // plan needs first), and the working-day deadlines counted on the operator's production calendar. Validation, the plan, audit and the documents read these.
-import { daysBetween, type OperatorFile, type Participant } from '../inventory/index.js';
+import { daysBetween, russianDate, type OperatorFile, type Participant, type Words } from '../inventory/index.js';
 import { cite } from '../regulations.js';
 
 import { REGISTRATION_LIFECYCLE, type Registration } from '../plan/lifecycle.js';
@@ -13,26 +13,38 @@ const rank = (status: Registration['status']) => REGISTRATION_LIFECYCLE.findInde
  * Dated stages that contradict the lifecycle: a date of a stage beyond the status, or a later
  * stage dated before an earlier one. Each with the field to point at.
  */
-export function registrationOrderGaps(registration: Registration): Array<{ field: keyof Registration; message: string }> {
-  const gaps: Array<{ field: keyof Registration; message: string }> = [];
+export function registrationOrderGaps(registration: Registration): Array<{ field: keyof Registration; message: Words }> {
+  const gaps: Array<{ field: keyof Registration; message: Words }> = [];
   const reached = rank(registration.status);
   let previous: { field: keyof Registration; date: string } | undefined;
   REGISTRATION_LIFECYCLE.forEach((stage, i) => {
     const date = registration[stage.date];
     if (date === undefined) return;
-    if (i > reached) gaps.push({ field: stage.date, message: `${stage.date}: ${date} is recorded while status is '${registration.status}'; set status: ${stage.status} (${cite('portal', stage.clause)}) or remove the date` });
-    else if (previous && daysBetween(previous.date, date) < 0) gaps.push({ field: stage.date, message: `${stage.date} (${date}) is before ${previous.field} (${previous.date})` });
+    if (i > reached) {
+      gaps.push({
+        field: stage.date,
+        message: {
+          en: `${stage.date}: ${date} is recorded while status is '${registration.status}'; set status: ${stage.status} (${cite('portal', stage.clause)}) or remove the date`,
+          ru: `${stage.date}: дата ${russianDate(date)} записана при статусе '${registration.status}'; укажите status: ${stage.status} (${cite('portal', stage.clause)}) или уберите дату`,
+        },
+      });
+    } else if (previous && daysBetween(previous.date, date) < 0) {
+      gaps.push({ field: stage.date, message: { en: `${stage.date} (${date}) is before ${previous.field} (${previous.date})`, ru: `${stage.date} (${russianDate(date)}) раньше ${previous.field} (${russianDate(previous.date)})` } });
+    }
     previous = { field: stage.date, date };
   });
   return gaps;
 }
 
 /** The production switch date (the act's) is not before the test that allows production (п. 4.6). */
-export function switchBeforeTest(registrations: NonNullable<Participant['registrations']>): string | undefined {
+export function switchBeforeTest(registrations: NonNullable<Participant['registrations']>): Words | undefined {
   const tested = registrations.test?.tested;
   const switchDate = registrations.prod?.switchDate;
   if (!tested || !switchDate || daysBetween(tested, switchDate) >= 0) return undefined;
-  return `the production switch date ${switchDate} is before the test of ${tested} (registrations.test.tested); production follows the test (${cite('portal', '4.6')})`;
+  return {
+    en: `the production switch date ${switchDate} is before the test of ${tested} (registrations.test.tested); production follows the test (${cite('portal', '4.6')})`,
+    ru: `дата перевода в промышленную эксплуатацию ${russianDate(switchDate)} раньше испытаний ${russianDate(tested)} (registrations.test.tested); промышленный контур — после испытаний (${cite('portal', '4.6')})`,
+  };
 }
 
 type Calendar = OperatorFile['calendar'];
@@ -88,19 +100,24 @@ export function latestResults(service: Service, contour: 'test' | 'prod' = 'test
  * service's steps not passed in the test contour; without services, a 'tested' status with no
  * date of the test is only a flag. Empty: production is allowed as far as the services go.
  */
-export function serviceTestGaps(p: Participant): string[] {
+export function serviceTestGaps(p: Participant): Words[] {
   const services = p.services ?? [];
-  if (!services.length) return p.registrations?.test?.tested ? [] : ['registrations.test.tested: the date of the passed test (п. 4.6) is not recorded'];
+  if (!services.length) return p.registrations?.test?.tested ? [] : [{ en: 'registrations.test.tested: the date of the passed test (п. 4.6) is not recorded', ru: 'registrations.test.tested: не записана дата успешных испытаний (п. 4.6)' }];
   return serviceStepGaps(services);
 }
 
 /** Each service whose required steps have not all passed in the test contour, with the open steps. */
-export function serviceStepGaps(services: readonly Service[]): string[] {
-  const gaps: string[] = [];
+export function serviceStepGaps(services: readonly Service[]): Words[] {
+  const gaps: Words[] = [];
   for (const service of services) {
     const latest = latestResults(service);
     const open = requiredSteps(service).filter((step) => latest.get(step)?.result !== 'passed');
-    if (open.length) gaps.push(`service ${service.code} (${service.name}): ${open.map((s) => `${s} ${latest.get(s) ? 'failed' : 'not tested'}`).join(', ')}`);
+    if (open.length) {
+      gaps.push({
+        en: `service ${service.code} (${service.name}): ${open.map((s) => `${s} ${latest.get(s) ? 'failed' : 'not tested'}`).join(', ')}`,
+        ru: `услуга ${service.code} (${service.name}): ${open.map((s) => `${s} ${latest.get(s) ? 'не пройден' : 'не испытан'}`).join(', ')}`,
+      });
+    }
   }
   return gaps;
 }

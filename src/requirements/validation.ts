@@ -1,7 +1,7 @@
 // Validation's rules that are requirements: findings with file and line at `prichal validate`,
 // decided by the same checks as audit and drift (checks.ts). Run by checkInventory after the
 // structural rules of the inventory stage.
-import { CONTOURS, type FindingCode, type Rule } from '../inventory/index.js';
+import { CONTOURS, joinWords, russianDate, type FindingCode, type Rule } from '../inventory/index.js';
 import { registrationOrderGaps, serviceTestGaps, switchBeforeTest } from './portal.js';
 import type { RequirementId } from './catalogue.js';
 import { certificateState, leasedLineGapSeverity, leasedLineGaps, productionAllowed } from './checks.js';
@@ -26,10 +26,19 @@ export const productionAfterTest: Rule = (inventory, findings) => {
     if (!p.registrations?.prod) continue;
     const test = p.registrations.test;
     if (!productionAllowed(test?.status)) {
-      findings.at(source, ['registrations', 'prod'], 'contour-order', `a prod registration needs the test registration to be 'tested' first (${cite('portal', '4.6')}); test is ${test ? `'${test.status}'` : 'absent'}`);
+      findings.at(source, ['registrations', 'prod'], 'contour-order', {
+        en: `a prod registration needs the test registration to be 'tested' first (${cite('portal', '4.6')}); test is ${test ? `'${test.status}'` : 'absent'}`,
+        ru: `для промышленной регистрации тестовая сначала должна быть в статусе 'tested' (${cite('portal', '4.6')}); тестовая ${test ? `в статусе '${test.status}'` : 'отсутствует'}`,
+      });
     } else {
       const gaps = serviceTestGaps(p);
-      if (gaps.length) findings.at(source, ['registrations', 'prod'], 'contour-order', `a prod registration needs the service test passed in the test contour (${cite('portal', '4.6')}–4.7): ${gaps.join('; ')}`);
+      if (gaps.length) {
+        const open = joinWords(gaps, '; ');
+        findings.at(source, ['registrations', 'prod'], 'contour-order', {
+          en: `a prod registration needs the service test passed in the test contour (${cite('portal', '4.6')}–4.7): ${open.en}`,
+          ru: `для промышленной регистрации нужны пройденные испытания услуги в тестовом контуре (${cite('portal', '4.6')}–4.7): ${open.ru}`,
+        });
+      }
     }
   }
 };
@@ -38,7 +47,12 @@ export const productionAfterTest: Rule = (inventory, findings) => {
 export const coordinatorPresent: Rule = (inventory, findings) => {
   for (const { value: p, source } of inventory.participants) {
     // Anchored at `kind`: the field that makes coordinatedBy required (the missing field has no line).
-    if (needsCoordinator(p.kind) && !p.coordinatedBy) findings.at(source, ['kind'], 'coordinator-required', `a ${p.kind} needs coordinatedBy: the id of the body that coordinates and controls it (form field 4)`);
+    if (needsCoordinator(p.kind) && !p.coordinatedBy) {
+      findings.at(source, ['kind'], 'coordinator-required', {
+        en: `a ${p.kind} needs coordinatedBy: the id of the body that coordinates and controls it (form field 4)`,
+        ru: `участнику вида ${p.kind} нужен coordinatedBy: идентификатор органа, осуществляющего координацию и контроль (поле 4 заявки)`,
+      });
+    }
   }
 };
 
@@ -49,7 +63,11 @@ export const agreementsPresent: Rule = (inventory, findings) => {
     if (!agreementsRequired(p, (id) => kinds.get(id))) continue;
     const missing = missingAgreements(p);
     if (missing.length) {
-      findings.at(source, p.agreements ? ['agreements'] : ['kind'], 'agreement-missing', `a ${p.kind} signs the joining and personal-data agreements (${cite('sed', '1.1')}, ${cite('sed', '2.2')}); missing: ${missing.map((m) => `agreements.${m}`).join(', ')}`);
+      const fields = missing.map((m) => `agreements.${m}`).join(', ');
+      findings.at(source, p.agreements ? ['agreements'] : ['kind'], 'agreement-missing', {
+        en: `a ${p.kind} signs the joining and personal-data agreements (${cite('sed', '1.1')}, ${cite('sed', '2.2')}); missing: ${fields}`,
+        ru: `участник вида ${p.kind} подписывает соглашение о присоединении и соглашение об обработке персональных данных (${cite('sed', '1.1')}, ${cite('sed', '2.2')}); не указано: ${fields}`,
+      });
     }
   }
 };
@@ -60,8 +78,12 @@ export const leasedLineDocumented: Rule = (inventory, findings) => {
     if (p.channel?.type !== 'leased-line' || !p.channel.leasedLine) continue;
     const missing = leasedLineGaps(p.channel.leasedLine);
     const severity = leasedLineGapSeverity(p);
-    const when = severity === 'error' ? 'a registration is approved, so the line is provisioned' : 'a warning until a registration is approved';
-    if (missing.length) findings.at(source, ['channel', 'leasedLine'], 'leased-line-incomplete', `a leased line needs provider, circuit and the Appendix 10 application (${cite('portal', 'Приложение 10')}); missing: ${missing.join(', ')} (${when})`, { severity });
+    if (!missing.length) continue;
+    const error = severity === 'error';
+    findings.at(source, ['channel', 'leasedLine'], 'leased-line-incomplete', {
+      en: `a leased line needs provider, circuit and the Appendix 10 application (${cite('portal', 'Приложение 10')}); missing: ${missing.join(', ')} (${error ? 'a registration is approved, so the line is provisioned' : 'a warning until a registration is approved'})`,
+      ru: `для выделенной линии нужны провайдер, идентификатор канала и заявка по ${cite('portal', 'Приложение 10')}; не указано: ${missing.join(', ')} (${error ? 'регистрация согласована, линия подключается' : 'предупреждение, пока регистрация не согласована'})`,
+    }, { severity });
   }
 };
 
@@ -71,12 +93,17 @@ export const leasedLineDocumented: Rule = (inventory, findings) => {
  */
 export const certificatesCurrent: Rule = (inventory, findings, { at }) => {
   const warnDays = inventory.operator?.value.policy.certificateWarningDays ?? 30;
-  const policy = typeof warnDays === 'number' ? `${warnDays} days` : `${warnDays.join(', ')} days`;
+  const days = typeof warnDays === 'number' ? `${warnDays}` : warnDays.join(', ');
   for (const { value: p, source } of inventory.participants) {
     p.signers.forEach((signer, i) => {
       const state = certificateState(signer.certificate, at, warnDays);
-      if (state.state === 'expired') findings.at(source, ['signers', i, 'certificate', 'notAfter'], 'certificate-expiry', `the certificate of ${signer.name} expired on ${signer.certificate.notAfter}; renew it before ${at}`, { severity: 'warning' });
-      else if (state.state === 'expiring') findings.at(source, ['signers', i, 'certificate', 'notAfter'], 'certificate-expiry', `the certificate of ${signer.name} expires on ${signer.certificate.notAfter}, in ${state.days} days (policy warns ${policy} ahead)`, { severity: 'warning' });
+      const notAfter = signer.certificate.notAfter;
+      const where = ['signers', i, 'certificate', 'notAfter'];
+      if (state.state === 'expired') {
+        findings.at(source, where, 'certificate-expiry', { en: `the certificate of ${signer.name} expired on ${notAfter}; renew it before ${at}`, ru: `сертификат ${signer.name} истёк ${russianDate(notAfter)}; замените его до ${russianDate(at)}` }, { severity: 'warning' });
+      } else if (state.state === 'expiring') {
+        findings.at(source, where, 'certificate-expiry', { en: `the certificate of ${signer.name} expires on ${notAfter}, in ${state.days} days (policy warns ${days} days ahead)`, ru: `сертификат ${signer.name} истекает ${russianDate(notAfter)}, через ${state.days} дн. (политика предупреждает за ${days} дн.)` }, { severity: 'warning' });
+      }
     });
   }
 };
@@ -93,9 +120,15 @@ export const coordinatorKindFits: Rule = (inventory, findings) => {
     const accepted = coordinatorKinds(p.kind);
     const coordinator = p.coordinatedBy === undefined ? undefined : byId.get(p.coordinatedBy);
     if (!accepted || !coordinator || accepted.has(coordinator.value.kind)) continue;
-    const what = `${p.coordinatedBy} is a ${coordinator.value.kind}; a ${p.kind} is coordinated by ${[...accepted].join(' or ')}`;
+    const what = {
+      en: `${p.coordinatedBy} is a ${coordinator.value.kind}; a ${p.kind} is coordinated by ${[...accepted].join(' or ')}`,
+      ru: `${p.coordinatedBy} — участник вида ${coordinator.value.kind}; участника вида ${p.kind} координирует ${[...accepted].join(' или ')}`,
+    };
     if (coordinator.value.kind === 'local-government' && accepted.has('municipal-district')) {
-      findings.at(source, ['coordinatedBy'], 'coordinator-kind', `${what}: if ${p.coordinatedBy} is the district administration, write kind: municipal-district in ${coordinator.source.file}`, { severity: 'warning' });
+      findings.at(source, ['coordinatedBy'], 'coordinator-kind', {
+        en: `${what.en}: if ${p.coordinatedBy} is the district administration, write kind: municipal-district in ${coordinator.source.file}`,
+        ru: `${what.ru}: если ${p.coordinatedBy} — администрация района, напишите kind: municipal-district в ${coordinator.source.file}`,
+      }, { severity: 'warning' });
     } else {
       findings.at(source, ['coordinatedBy'], 'coordinator-kind', what);
     }
@@ -109,13 +142,18 @@ export const coordinatorKindFits: Rule = (inventory, findings) => {
 export const sedPathFields: Rule = (inventory, findings) => {
   for (const { value: p, source } of inventory.participants) {
     for (const field of foreignStageFields(p.sed)) {
-      findings.at(source, ['sed', field], 'sed-path', `sed.${field} belongs to the ${p.sed.mode === 'operator' ? 'connector' : 'operator'} path; in mode ${p.sed.mode} write ${p.sed.mode === 'operator' ? 'credentialsIssued (п. 1.5)' : 'commissioned (п. 2.5) and switchDate (п. 2.4)'} instead`);
+      const operator = p.sed.mode === 'operator';
+      const instead = operator ? 'credentialsIssued (п. 1.5)' : 'commissioned (п. 2.5) and switchDate (п. 2.4)';
+      findings.at(source, ['sed', field], 'sed-path', {
+        en: `sed.${field} belongs to the ${operator ? 'connector' : 'operator'} path; in mode ${p.sed.mode} write ${instead} instead`,
+        ru: `sed.${field} относится к подключению ${operator ? 'через коннектор' : 'через оператора'}; в режиме ${p.sed.mode} вместо него пишут ${operator ? instead : 'commissioned (п. 2.5) и switchDate (п. 2.4)'}`,
+      });
     }
     if (p.sed.mode === 'connector' && p.sed.training !== undefined) {
-      findings.at(source, ['sed', 'training'], 'sed-path', `the connector path (${cite('sed', '2')}) has no training; the date is not used — remove it`, { severity: 'warning' });
+      findings.at(source, ['sed', 'training'], 'sed-path', { en: `the connector path (${cite('sed', '2')}) has no training; the date is not used — remove it`, ru: `при подключении через коннектор (${cite('sed', '2')}) обучения нет; дата не используется — уберите её` }, { severity: 'warning' });
     }
     if (p.sed.medo !== undefined && p.kind !== 'executive-body') {
-      findings.at(source, ['sed', 'medo'], 'sed-path', `МЭДО connects executive bodies; a ${p.kind} records its federal connection as sed.torSed (ГИС «ТОР СЭД»)`);
+      findings.at(source, ['sed', 'medo'], 'sed-path', { en: `МЭДО connects executive bodies; a ${p.kind} records its federal connection as sed.torSed (ГИС «ТОР СЭД»)`, ru: `к МЭДО подключаются органы исполнительной власти; участник вида ${p.kind} записывает федеральное подключение в sed.torSed (ГИС «ТОР СЭД»)` });
     }
   }
 };

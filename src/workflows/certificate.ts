@@ -18,19 +18,19 @@ export async function showCertificate(file: string): Promise<ReadCertificate> {
  * the certificate's subject). The new file must still pass its schema, and is replaced atomically.
  */
 export async function importCertificate(options: { inventory: string; participant: string; file: string; role: string; name?: string }) {
-  if (!(ROLES as readonly string[]).includes(options.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  if (!(ROLES as readonly string[]).includes(options.role)) throw new UsageError({ en: `--role must be one of ${ROLES.join(', ')}`, ru: `--role: одно из ${ROLES.join(', ')}` });
   const read = await readCertificate(options.file);
   const name = options.name ?? read.subject;
-  if (!name) throw new UsageError(`${options.file}: the certificate names no subject; give the signer's name with --name`);
+  if (!name) throw new UsageError({ en: `${options.file}: the certificate names no subject; give the signer's name with --name`, ru: `${options.file}: в сертификате не указан владелец; задайте имя подписанта через --name` });
   const target = path.join(options.inventory, 'participants', `${options.participant}.yaml`);
   const text = await readFile(target, 'utf8').catch(() => {
-    throw new UsageError(`no participant file ${target}`);
+    throw new UsageError({ en: `no participant file ${target}`, ru: `нет файла участника ${target}` });
   });
   const updated = withSignerCertificate(text, { role: options.role as Role, name }, read.certificate);
   const relative = path.relative(options.inventory, target);
   const source = new SourceFile(relative, updated);
   const shape = checkParticipantShape(source, source.doc.toJS());
-  if (shape.findings.length) throw new UsageError(`the participant file would not validate after the import; nothing written:\n${shape.findings.map(formatFinding).join('\n')}`);
+  if (shape.findings.length) throw new UsageError({ en: `the participant file would not validate after the import; nothing written:\n${shape.findings.map((f) => formatFinding(f)).join('\n')}`, ru: `после импорта файл участника не прошёл бы проверку; ничего не записано:\n${shape.findings.map((f) => formatFinding(f, 'ru')).join('\n')}` });
   const temporary = `${target}.${process.pid}.tmp`;
   await writeFile(temporary, updated);
   await rename(temporary, target);

@@ -21,7 +21,7 @@ export async function checks(options: { kind: CheckResult['kind']; inventory: st
   const checked = await checkInventory(options.inventory, options.at, options.timings);
   const operator = checked.validation.inventory.operator;
   const plan = checked.plan;
-  if (!operator || !plan) throw new InvalidInventoryError(checked.findings, 'without a valid operator.yaml nothing can be checked');
+  if (!operator || !plan) throw new InvalidInventoryError(checked.findings, { en: 'without a valid operator.yaml nothing can be checked', ru: 'без корректного operator.yaml проверять нечего' });
   const progress = options.progress;
   const result = await runChecks({
     kind: options.kind,

@@ -4,14 +4,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { incidentNote } from '../docs/index.js';
 import { applicableDocuments, coverage, coverageMarkdown, documentHtml, DocumentRegister, DOCUMENT_KINDS, htmlToPdf, MissingDataError, REGISTER_FILE, registerLine, renderDocument, type DocumentKind } from '../docs/index.js';
-import type { ContourName } from '../inventory/index.js';
+import { joinWords, type ContourName, type Words } from '../inventory/index.js';
 import { assertPromotable } from '../infra/bus.js';
 import { contourGatewaySpecs, ensureGateways } from '../infra/gateways.js';
 import { PROBE_PROTOCOL_VERSION, type ProbeProtocol } from '../infra/probe.js';
 import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } from './context.js';
 import { describeApply, probeParticipant } from './live.js';
 import { auditInventory } from '../drift/audit.js';
-import { InvalidInventoryError, UsageError } from './errors.js';
+import { InvalidInventoryError, UsageError, WordedError } from './errors.js';
+import { DEFAULT_LANG, type Lang } from '../report/index.js';
 import { checkInventory, cite, INCIDENT_PRIORITIES, productionAllowed, serviceTestGaps, type IncidentScope } from '../requirements/index.js';
 import { DEFAULT_TIME_ZONE, nowIn } from '../inventory/index.js';
 
@@ -23,7 +24,7 @@ async function readProbe(dir: string, contour: ContourName, id: string): Promise
   try {
     data = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`${file}: not valid JSON (${(error as Error).message}); run the probe again to record it`);
+    throw new UsageError({ en: `${file}: not valid JSON (${(error as Error).message}); run the probe again to record it`, ru: `${file}: не читается как JSON (${(error as Error).message}); запустите пробу снова, чтобы записать протокол` });
   }
   const p = data as Partial<ProbeProtocol> | null;
   const problem =
@@ -32,7 +33,7 @@ async function readProbe(dir: string, contour: ContourName, id: string): Promise
     : p.contour !== contour || p.participant !== id ? `it records ${String(p.participant)} in ${String(p.contour)}, not ${id} in ${contour}`
     : !Array.isArray(p.allowed) || !Array.isArray(p.denied) || typeof p.passed !== 'boolean' ? 'allowed, denied (lists) and passed (true/false) are required'
     : undefined;
-  if (problem) throw new UsageError(`${file}: not a probe protocol Prichal can use: ${problem}; run the probe again to record it`);
+  if (problem) throw new UsageError({ en: `${file}: not a probe protocol Prichal can use: ${problem}; run the probe again to record it`, ru: `${file}: это не протокол пробы, пригодный для Prichal: ${problem}; запустите пробу снова, чтобы записать протокол` });
   return p as ProbeProtocol;
 }
 
@@ -53,7 +54,7 @@ export async function writeDocuments(context: LiveContext & { inventory: import(
   const audit = () => (findings ??= auditInventory(context.inventory, context.at));
   for (const id of ids) {
     const p = context.inventory.participants.find((x) => x.value.id === id);
-    if (!p) throw new UsageError(`no participant '${id}' in the inventory`);
+    if (!p) throw new UsageError({ en: `no participant '${id}' in the inventory`, ru: `в реестре нет участника '${id}'` });
     // Probe protocols: from a folder of earlier runs, or (onboard) the ones this run just made.
     const probeOf = (contour: ContourName) => (typeof options.probes === 'string' ? readProbe(options.probes, contour, id) : Promise.resolve(options.probes.get(`${contour}-${id}`)));
     const probes = { test: await probeOf('test'), prod: await probeOf('prod') };
@@ -79,10 +80,10 @@ export async function writeDocuments(context: LiveContext & { inventory: import(
 }
 
 export async function docs(options: { inventory: string; participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean; register?: string }) {
-  if (!options.participant && !options.all) throw new UsageError('name a participant (--participant ID) or --all');
-  if (options.kind && !DOCUMENT_KINDS.includes(options.kind as DocumentKind)) throw new UsageError(`--kind must be one of ${DOCUMENT_KINDS.join(', ')}`);
+  if (!options.participant && !options.all) throw new UsageError({ en: 'name a participant (--participant ID) or --all', ru: 'укажите участника (--participant ID) или --all' });
+  if (options.kind && !DOCUMENT_KINDS.includes(options.kind as DocumentKind)) throw new UsageError({ en: `--kind must be one of ${DOCUMENT_KINDS.join(', ')}`, ru: `--kind: одно из ${DOCUMENT_KINDS.join(', ')}` });
   const checked = await checkInventory(options.inventory);
-  if (!checked.ok || !checked.plan) throw new InvalidInventoryError(checked.findings, 'no document is written, none could be backed by it');
+  if (!checked.ok || !checked.plan) throw new InvalidInventoryError(checked.findings, { en: 'no document is written, none could be backed by it', ru: 'документы не формируются: ни один не был бы им подкреплён' });
   const inventory = checked.validation.inventory;
   const ids = options.all ? inventory.participants.map((p) => p.value.id).sort() : [options.participant!];
   return writeDocuments({ plan: checked.plan, operator: inventory.operator!.value, inventory, at: checked.at }, ids, options.kind ? [options.kind as DocumentKind] : undefined, { out: options.out, probes: options.probes ?? path.join(path.dirname(options.out), 'probes'), pdf: options.pdf, ...(options.register ? { register: options.register } : {}) });
@@ -91,7 +92,7 @@ export async function docs(options: { inventory: string; participant?: string; a
 export async function coverageCommand(options: { inventory: string; out?: string; at?: string }) {
   const checked = await checkInventory(options.inventory, options.at);
   // A participant whose file cannot be read would be missing from the shares: no statistics then.
-  if (!checked.ok) throw new InvalidInventoryError(checked.findings, 'no statistics: a participant that cannot be read would be missing from every share');
+  if (!checked.ok) throw new InvalidInventoryError(checked.findings, { en: 'no statistics: a participant that cannot be read would be missing from every share', ru: 'статистика не считается: участник, который не читается, выпал бы из каждой доли' });
   const result = coverage(checked.validation.inventory, checked.at);
   const markdown = coverageMarkdown(result);
   if (options.out) {
@@ -105,10 +106,10 @@ export async function coverageCommand(options: { inventory: string; out?: string
 
 /** prichal incident: the п. 8.2 note for the portal operator's desk, printed and, with --out, written as Markdown and HTML. */
 export async function incidentCommand(options: { inventory: string; participant: string; service?: string; scope: string; description: string; at?: string; screenshot?: string; materials?: string; out?: string }) {
-  if (!(options.scope in INCIDENT_PRIORITIES)) throw new UsageError(`--scope must be full (the service does not work at all) or partial (some functions fail)`);
-  if (options.at !== undefined && !/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(options.at)) throw new UsageError(`--at must be a local date and time YYYY-MM-DDTHH:MM, got '${options.at}'`);
+  if (!(options.scope in INCIDENT_PRIORITIES)) throw new UsageError({ en: `--scope must be full (the service does not work at all) or partial (some functions fail)`, ru: '--scope: full (услуга не работает совсем) или partial (часть функций работает некорректно)' });
+  if (options.at !== undefined && !/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(options.at)) throw new UsageError({ en: `--at must be a local date and time YYYY-MM-DDTHH:MM, got '${options.at}'`, ru: `--at: местные дата и время ГГГГ-ММ-ДДTЧЧ:ММ, а не '${options.at}'` });
   const checked = await checkInventory(options.inventory);
-  if (!checked.validation.inventory.operator) throw new InvalidInventoryError(checked.findings, 'the incident note needs a valid operator.yaml');
+  if (!checked.validation.inventory.operator) throw new InvalidInventoryError(checked.findings, { en: 'the incident note needs a valid operator.yaml', ru: 'для обращения об инциденте нужен корректный operator.yaml' });
   const timeZone = checked.validation.inventory.operator.value.timeZone ?? DEFAULT_TIME_ZONE;
   const registered = options.at ?? nowIn(timeZone);
   const note = incidentNote(checked.validation.inventory, {
@@ -130,79 +131,100 @@ export async function incidentCommand(options: { inventory: string; participant:
  * The engineer's whole path for one participant. Every step is idempotent, so a failed run is
  * resumed by running the same command again once the cause is fixed.
  */
-export async function onboard(options: { inventory: string; participant: string; promote: boolean; out: string; log: (line: string) => void }) {
+export async function onboard(options: { inventory: string; participant: string; promote: boolean; out: string; log: (line: string) => void; lang?: Lang }) {
   const steps: Array<{ step: string; detail: string }> = [];
   const protocols = new Map<string, ProbeProtocol>();
   const id = options.participant;
+  const ru = (options.lang ?? DEFAULT_LANG) === 'ru';
+  const say = (words: Words) => (ru ? words.ru : words.en);
   const resume = `prichal onboard ${id}${options.promote ? ' --promote' : ''}${options.inventory !== 'inventory' ? ` --inventory ${options.inventory}` : ''}`;
-  const run = async <T>(step: string, work: () => Promise<T>, detail: (value: T) => string): Promise<T> => {
+  // Steps and details are recorded in English (the JSON result); the log speaks the CLI's language.
+  const run = async <T>(step: Words, work: () => Promise<T>, detail: (value: T) => Words): Promise<T> => {
     try {
       const value = await work();
-      steps.push({ step, detail: detail(value) });
-      options.log(`✓ ${step}: ${detail(value)}`);
+      const words = detail(value);
+      steps.push({ step: step.en, detail: words.en });
+      options.log(`✓ ${say(step)}: ${say(words)}`);
       return value;
     } catch (error) {
-      options.log(`✗ ${step} failed: ${(error as Error).message}`);
-      options.log(`  fix the cause, then resume with: ${resume}`);
+      const message = error instanceof WordedError && ru ? error.ru : (error as Error).message;
+      options.log(ru ? `✗ ${step.ru}: не выполнено: ${message}` : `✗ ${step.en} failed: ${message}`);
+      options.log(ru ? `  устраните причину и продолжите командой: ${resume}` : `  fix the cause, then resume with: ${resume}`);
       throw error;
     }
   };
+  const same = (text: string): Words => ({ en: text, ru: text });
+  const contourWords = (contour: ContourName): Words => (contour === 'test' ? { en: 'test', ru: 'тестовый контур' } : { en: 'prod', ru: 'промышленный контур' });
 
-  const context = await run('validate', () => liveContext(options.inventory), () => 'the inventory is valid');
+  const context = await run({ en: 'validate', ru: 'проверка реестра' }, () => liveContext(options.inventory), () => ({ en: 'the inventory is valid', ru: 'реестр корректен' }));
   const checked = await checkInventory(options.inventory);
   const inventory = checked.validation.inventory;
   const participant = inventory.participants.find((p) => p.value.id === id)?.value;
-  if (!participant) throw new UsageError(`no participant '${id}' in ${options.inventory}`);
-  if (!participant.channel) throw new UsageError(`${id} has no network channel: it uses the hosted СЭД and has nothing to provision (add channel, networks, endpoints and registrations to connect it to the portal)`);
+  if (!participant) throw new UsageError({ en: `no participant '${id}' in ${options.inventory}`, ru: `в ${options.inventory} нет участника '${id}'` });
+  if (!participant.channel) throw new UsageError({ en: `${id} has no network channel: it uses the hosted СЭД and has nothing to provision (add channel, networks, endpoints and registrations to connect it to the portal)`, ru: `у ${id} нет сетевого канала: он работает в СЭД с рабочего места, подключать по сети нечего (чтобы подключить его к порталу, добавьте channel, networks, endpoints и registrations)` });
   const test = context.plan.contours.test.registrations.find((r) => r.participant === id);
-  if (!test) throw new UsageError(`${id} has no test registration; add registrations.test first`);
+  if (!test) throw new UsageError({ en: `${id} has no test registration; add registrations.test first`, ru: `у ${id} нет регистрации в тестовом контуре; сначала добавьте registrations.test` });
   const edge = context.plan.edges.find((e) => e.id === test.edge)!;
-  await run('plan', async () => test, (r) => `test gateway ${r.gateway} on ${r.edge}; endpoints ${r.endpoints.map((e) => `${e.address}:${e.port}`).join(', ')}; mnemonic ${r.mnemonic}`);
+  await run({ en: 'plan', ru: 'план' }, async () => test, (r) => {
+    const endpoints = r.endpoints.map((e) => `${e.address}:${e.port}`).join(', ');
+    return { en: `test gateway ${r.gateway} on ${r.edge}; endpoints ${endpoints}; mnemonic ${r.mnemonic}`, ru: `тестовый шлюз ${r.gateway} на ${r.edge}; точки ${endpoints}; мнемоника ${r.mnemonic}` };
+  });
 
   const declaredGateways = gatewaysOf(context.operator);
   const applyContour = async (contour: ContourName) => {
-    await run(`firewall ${edge.id}`, async () => (await applyFirewalls([edge]))[0]!, describeApply);
-    await run(`gateway ${contour}`, () => ensureGateways(contourGatewaySpecs(context.plan, contour, { image: declaredGateways.image, network: declaredGateways.network[contour] }), contour), (r) => `${r.created} started, ${r.kept} unchanged`);
+    const where = contourWords(contour);
+    await run({ en: `firewall ${edge.id}`, ru: `межсетевой экран ${edge.id}` }, async () => (await applyFirewalls([edge]))[0]!, describeApply);
+    await run({ en: `gateway ${contour}`, ru: `шлюз, ${where.ru}` }, () => ensureGateways(contourGatewaySpecs(context.plan, contour, { image: declaredGateways.image, network: declaredGateways.network[contour] }), contour), (r) => ({ en: `${r.created} started, ${r.kept} unchanged`, ru: `запущено ${r.created}, без изменений ${r.kept}` }));
     const registration = context.plan.contours[contour].registrations.find((r) => r.participant === id)!;
-    await run(`bus ${contour}`, async () => {
+    const vhost = context.operator.contours[contour].bus.vhost;
+    await run({ en: `bus ${contour}`, ru: `шина, ${where.ru}` }, async () => {
       const client = await busClient(context.operator, contour);
       const testState = contour === 'prod' ? await (await busClient(context.operator, 'test')).read() : undefined;
       assertPromotable(contour, registration.mnemonic, test.status, testState);
       await client.ensure(registration);
       return registration;
-    }, (r) => `${r.mnemonic} registered in ${context.operator.contours[contour].bus.vhost}`);
-    const protocol = await run(`probe ${contour}`, async () => {
+    }, (r) => ({ en: `${r.mnemonic} registered in ${vhost}`, ru: `${r.mnemonic} зарегистрирован в ${vhost}` }));
+    const protocol = await run({ en: `probe ${contour}`, ru: `проба, ${where.ru}` }, async () => {
       const result = await probeParticipant(context, contour, id);
       protocols.set(`${contour}-${id}`, result);
       await mkdir(path.join(options.out, 'probes'), { recursive: true });
       await writeFile(path.join(options.out, 'probes', `${contour}-${id}.json`), `${JSON.stringify(result, null, 2)}\n`);
-      if (!result.passed) throw new Error(`the connectivity test failed: ${[...result.allowed.filter((a) => a.result !== 'answered').map((a) => `${a.address}:${a.port} ${a.result}`), ...result.denied.filter((d) => d.result !== 'dropped').map((d) => `${d.address}:${d.port} not dropped`)].join('; ')}`);
+      if (!result.passed) {
+        const failures = [...result.allowed.filter((a) => a.result !== 'answered').map((a) => `${a.address}:${a.port} ${a.result}`), ...result.denied.filter((d) => d.result !== 'dropped').map((d) => `${d.address}:${d.port} not dropped`)].join('; ');
+        throw new WordedError({ en: `the connectivity test failed: ${failures}`, ru: `проверка связности не пройдена: ${failures}` });
+      }
       return result;
-    }, (r) => `${r.allowed.length} endpoints answered, ${r.denied.length} undeclared flows dropped`);
+    }, (r) => ({ en: `${r.allowed.length} endpoints answered, ${r.denied.length} undeclared flows dropped`, ru: `ответили точки: ${r.allowed.length}, отброшены необъявленные потоки: ${r.denied.length}` }));
     return protocol;
   };
 
   await applyContour('test');
   const docsOut = path.join(options.out, 'documents');
   const documentContext = { ...context, inventory, at: checked.at };
-  await run('test protocol', () => writeDocuments(documentContext, [id], ['protocol'], { out: docsOut, probes: protocols, pdf: false }), (r) => r.written.flatMap((w) => w.files).join(', ') || r.errors.join('; '));
+  await run({ en: 'test protocol', ru: 'протокол испытаний' }, () => writeDocuments(documentContext, [id], ['protocol'], { out: docsOut, probes: protocols, pdf: false }), (r) => same(r.written.flatMap((w) => w.files).join(', ') || r.errors.join('; ')));
   if (options.promote) {
     if (!productionAllowed(participant.registrations?.test?.status)) {
-      options.log(`✗ promote refused: the test registration is '${participant.registrations?.test?.status}'; set registrations.test.status: tested (with the date of the signed protocol) and add registrations.prod, then resume with: ${resume}`);
-      throw new UsageError(`promotion of ${id} refused: test registration is not 'tested' (${cite('portal', '4.6')})`);
+      const status = participant.registrations?.test?.status;
+      options.log(ru
+        ? `✗ перевод отклонён: тестовая регистрация в статусе '${status}'; укажите registrations.test.status: tested (с датой подписанного протокола), добавьте registrations.prod и продолжите командой: ${resume}`
+        : `✗ promote refused: the test registration is '${status}'; set registrations.test.status: tested (with the date of the signed protocol) and add registrations.prod, then resume with: ${resume}`);
+      throw new UsageError({ en: `promotion of ${id} refused: test registration is not 'tested' (${cite('portal', '4.6')})`, ru: `перевод ${id} в промышленный контур отклонён: тестовая регистрация не в статусе 'tested' (${cite('portal', '4.6')})` });
     }
     const serviceGaps = serviceTestGaps(participant);
     if (serviceGaps.length) {
-      options.log(`✗ promote refused: the service test has not passed (${cite('portal', '4.6')}): ${serviceGaps.join('; ')}; record each step under services[].tests, then resume with: ${resume}`);
-      throw new UsageError(`promotion of ${id} refused: service test not passed`);
+      const open = joinWords(serviceGaps, '; ');
+      options.log(ru
+        ? `✗ перевод отклонён: испытания услуги не пройдены (${cite('portal', '4.6')}): ${open.ru}; запишите каждый шаг в services[].tests и продолжите командой: ${resume}`
+        : `✗ promote refused: the service test has not passed (${cite('portal', '4.6')}): ${open.en}; record each step under services[].tests, then resume with: ${resume}`);
+      throw new UsageError({ en: `promotion of ${id} refused: service test not passed`, ru: `перевод ${id} в промышленный контур отклонён: испытания услуги не пройдены` });
     }
-    if (!participant.registrations?.prod) throw new UsageError(`${id} has no prod registration to promote to; add registrations.prod`);
+    if (!participant.registrations?.prod) throw new UsageError({ en: `${id} has no prod registration to promote to; add registrations.prod`, ru: `у ${id} нет промышленной регистрации для перевода; добавьте registrations.prod` });
     await applyContour('prod');
-    await run('connection act', async () => {
+    await run({ en: 'connection act', ru: 'акт подключения' }, async () => {
       const r = await writeDocuments(documentContext, [id], ['act'], { out: docsOut, probes: protocols, pdf: false });
       if (r.errors.length) throw new Error(r.errors.join('; '));
       return r;
-    }, (r) => r.written.flatMap((w) => w.files).join(', '));
+    }, (r) => same(r.written.flatMap((w) => w.files).join(', ')));
   }
   return { participant: id, promoted: options.promote, steps };
 }

@@ -19,10 +19,10 @@ export interface EngineCommandOptions {
 }
 
 export async function engineCommand(options: EngineCommandOptions): Promise<EngineResult> {
-  if (options.expectNoChanges && options.action !== 'preview') throw new UsageError('--expect-no-changes goes with preview');
+  if (options.expectNoChanges && options.action !== 'preview') throw new UsageError({ en: '--expect-no-changes goes with preview', ru: '--expect-no-changes используется только с preview' });
   const { plan, operator } = await liveContext(options.inventory);
   if (options.participant && !plan.contours.test.registrations.some((r) => r.participant === options.participant) && !plan.contours.prod.registrations.some((r) => r.participant === options.participant)) {
-    throw new UsageError(`${options.participant} is registered in no contour of the inventory`);
+    throw new UsageError({ en: `${options.participant} is registered in no contour of the inventory`, ru: `${options.participant} не зарегистрирован ни в одном контуре реестра` });
   }
   // The promotion gate before anything starts: a refused production registration is a finding
   // (exit 1) with nothing changed, not an engine failure halfway. The provider checks it again.

@@ -1,6 +1,6 @@
 // Commands on live systems outside Pulumi: the edge firewall, bus registrations and the probe.
 import { writeFile } from 'node:fs/promises';
-import type { ContourName } from '../inventory/index.js';
+import type { ContourName, Words } from '../inventory/index.js';
 import { assertPromotable, type BusState } from '../infra/bus.js';
 import type { ApplyResult } from '../infra/firewall.js';
 import { runProbe, type ProbeProtocol } from '../infra/probe.js';
@@ -9,36 +9,40 @@ import { renderEdgeRuleset } from '../render/index.js';
 import { UsageError } from './errors.js';
 import { applyFirewalls, busClient, hubOf, liveContext, selectEdges, type LiveContext } from './context.js';
 
-export async function firewall(options: { action: string; inventory: string; edge?: string; full?: boolean; verify?: 'layout' | 'full'; log: (line: string) => void }): Promise<{ applied?: ApplyResult[]; rendered?: Array<{ edge: string; text: string }> }> {
+export async function firewall(options: { action: string; inventory: string; edge?: string; full?: boolean; verify?: 'layout' | 'full'; log: (line: string) => void; lang?: 'ru' | 'en' }): Promise<{ applied?: ApplyResult[]; rendered?: Array<{ edge: string; text: string }> }> {
   const context = await liveContext(options.inventory);
   const edges = selectEdges(context.plan, options.edge);
   if (options.action === 'render') return { rendered: edges.map((e) => renderEdgeRuleset(e)) };
-  if (options.action !== 'apply') throw new UsageError(`firewall takes apply or render, not '${options.action}'`);
+  if (options.action !== 'apply') throw new UsageError({ en: `firewall takes apply or render, not '${options.action}'`, ru: `firewall: apply или render, а не '${options.action}'` });
   const applied = await applyFirewalls(edges, { ...(options.full ? { full: true } : {}), ...(options.verify ? { verify: options.verify } : {}) });
-  for (const r of applied) options.log(`${r.edge}: ${describeApply(r)} in ${r.durationMs.toFixed(0)} ms`);
+  for (const r of applied) {
+    const what = describeApply(r);
+    options.log(options.lang === 'en' ? `${r.edge}: ${what.en} in ${r.durationMs.toFixed(0)} ms` : `${r.edge}: ${what.ru} за ${r.durationMs.toFixed(0)} мс`);
+  }
   return { applied };
 }
 
-export function describeApply(r: ApplyResult): string {
-  if (r.mode === 'unchanged') return 'unchanged (the table is the last verified apply)';
-  if (r.mode === 'delta') return `delta applied and verified: ${r.added} elements added, ${r.removed} removed`;
-  return `table replaced and verified (${r.bytes} bytes; ${r.reason}; previous table ${r.previous})`;
+/** What an apply did, in both languages (its reason and previous table are the apply's own codes). */
+export function describeApply(r: ApplyResult): Words {
+  if (r.mode === 'unchanged') return { en: 'unchanged (the table is the last verified apply)', ru: 'без изменений (таблица — последняя проверенная применённая)' };
+  if (r.mode === 'delta') return { en: `delta applied and verified: ${r.added} elements added, ${r.removed} removed`, ru: `изменения применены и проверены: добавлено элементов ${r.added}, удалено ${r.removed}` };
+  return { en: `table replaced and verified (${r.bytes} bytes; ${r.reason}; previous table ${r.previous})`, ru: `таблица заменена и проверена (${r.bytes} байт; причина: ${r.reason}; прежняя таблица: ${r.previous})` };
 }
 
-export async function bus(options: { action: string; inventory: string; contour: ContourName; participant?: string; log: (line: string) => void }): Promise<{ state: BusState }> {
+export async function bus(options: { action: string; inventory: string; contour: ContourName; participant?: string; log: (line: string) => void; lang?: 'ru' | 'en' }): Promise<{ state: BusState }> {
   const { plan, operator } = await liveContext(options.inventory);
   const client = await busClient(operator, options.contour);
   if (options.action === 'read') return { state: await client.read() };
-  if (options.action !== 'ensure') throw new UsageError(`bus takes ensure or read, not '${options.action}'`);
+  if (options.action !== 'ensure') throw new UsageError({ en: `bus takes ensure or read, not '${options.action}'`, ru: `bus: ensure или read, а не '${options.action}'` });
   const registrations = plan.contours[options.contour].registrations.filter((r) => !options.participant || r.participant === options.participant);
-  if (options.participant && registrations.length === 0) throw new UsageError(`${options.participant} is not registered in the ${options.contour} contour`);
+  if (options.participant && registrations.length === 0) throw new UsageError({ en: `${options.participant} is not registered in the ${options.contour} contour`, ru: `${options.participant} не зарегистрирован в ${options.contour === 'test' ? 'тестовом' : 'промышленном'} контуре` });
   const testState = options.contour === 'prod' ? await (await busClient(operator, 'test')).read() : undefined;
   const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.participant, r.status]));
   const state = await client.read();
   for (const r of registrations) {
     assertPromotable(options.contour, r.mnemonic, testStatus.get(r.participant), testState);
     await client.ensure(r, state);
-    options.log(`${options.contour}: ${r.mnemonic} (${r.participant}) ensured`);
+    options.log(options.lang === 'en' ? `${options.contour}: ${r.mnemonic} (${r.participant}) ensured` : `${options.contour}: ${r.mnemonic} (${r.participant}) приведён к плану`);
   }
   return { state: await client.read() };
 }

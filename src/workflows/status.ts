@@ -57,14 +57,14 @@ async function readJson<T>(file: string): Promise<T | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch (error) {
-    throw new UsageError(`${file}: cannot be read as JSON (${(error as Error).message}); run it again, or point --probes/--report elsewhere`);
+    throw new UsageError({ en: `${file}: cannot be read as JSON (${(error as Error).message}); run it again, or point --probes/--report elsewhere`, ru: `${file}: не читается как JSON (${(error as Error).message}); запустите проверку снова или укажите другой --probes/--report` });
   }
 }
 
 export async function status(options: { inventory: string; participant?: string; probes?: string; report?: string; at?: string; lang?: Lang }): Promise<StatusResult> {
   const { result, lang, inventory } = await checks({ kind: 'audit', inventory: options.inventory, ...(options.at ? { at: options.at } : {}), ...(options.lang ? { lang: options.lang } : {}) });
   const all = inventory.participants.map((p) => p.value);
-  if (options.participant && !all.some((p) => p.id === options.participant)) throw new UsageError(`no participant '${options.participant}' in ${options.inventory}`);
+  if (options.participant && !all.some((p) => p.id === options.participant)) throw new UsageError({ en: `no participant '${options.participant}' in ${options.inventory}`, ru: `в ${options.inventory} нет участника '${options.participant}'` });
   const districtOf = districtResolver(all);
   const probes = options.probes ?? path.join('out', 'probes');
   const reportFile = options.report ?? path.join('out', 'reports', 'all.json');

@@ -17,14 +17,14 @@ export interface InitResult {
  * made-up can slip into the inventory.
  */
 export async function init(options: { inventory: string; id: string; force: boolean }): Promise<InitResult> {
-  if (!ID.test(options.id)) throw new UsageError(`participant id '${options.id}' must be lower-case letters, digits and '-', 2–63 characters`);
+  if (!ID.test(options.id)) throw new UsageError({ en: `participant id '${options.id}' must be lower-case letters, digits and '-', 2–63 characters`, ru: `идентификатор участника '${options.id}': строчные латинские буквы, цифры и '-', от 2 до 63 символов` });
   const file = path.join(options.inventory, PARTICIPANTS_DIR, `${options.id}.yaml`);
   const template = await readFile(TEMPLATE, 'utf8');
   await mkdir(path.dirname(file), { recursive: true });
   try {
     await writeFile(file, template.replaceAll('{{id}}', options.id), { flag: options.force ? 'w' : 'wx' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${file} already exists; use --force to overwrite it`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError({ en: `${file} already exists; use --force to overwrite it`, ru: `${file} уже существует; чтобы перезаписать, добавьте --force` });
     throw error;
   }
   return { file };

@@ -5,6 +5,7 @@ import { contourGatewaySpecs, ensureGateways } from '../../infra/gateways.js';
 import { LAB_LABEL } from '../../infra/lab/image.js';
 import { labDown, labStatus, labUp } from '../../infra/lab/lab.js';
 import { UsageError } from '../errors.js';
+import type { Lang } from '../../report/index.js';
 import { checkInventory } from '../../requirements/index.js';
 import { gatewaysOf, liveContext } from '../../workflows/context.js';
 
@@ -24,7 +25,7 @@ export async function lab(options: { action: string; inventory: string; log: (li
     case 'up': {
       const checked = await checkInventory(options.inventory);
       if (!checked.ok || !checked.plan || !checked.validation.inventory.operator) {
-        throw new UsageError(`the inventory ${options.inventory} does not validate; run 'prichal validate' first`);
+        throw new UsageError({ en: `the inventory ${options.inventory} does not validate; run 'prichal validate' first`, ru: `реестр ${options.inventory} не проходит проверку; сначала запустите 'prichal validate'` });
       }
       const topology = await labUp(checked.plan, checked.validation.inventory.operator.value, { log: options.log, withHosts: options.withHosts });
       return { action: 'up', status: await labStatus(), topology };
@@ -34,14 +35,15 @@ export async function lab(options: { action: string; inventory: string; log: (li
     case 'status':
       return { action: 'status', status: await labStatus() };
     default:
-      throw new UsageError(`lab takes up, down or status, not '${options.action}'`);
+      throw new UsageError({ en: `lab takes up, down or status, not '${options.action}'`, ru: `lab: up, down или status, а не '${options.action}'` });
   }
 }
 
-export function labText(result: Awaited<ReturnType<typeof lab>>): string {
-  if (result.action === 'down') return `removed ${result.removed!.containers} containers and ${result.removed!.networks} networks`;
+export function labText(result: Awaited<ReturnType<typeof lab>>, lang: Lang): string {
+  const ru = lang === 'ru';
+  if (result.action === 'down') return ru ? `удалено контейнеров: ${result.removed!.containers}, сетей: ${result.removed!.networks}` : `removed ${result.removed!.containers} containers and ${result.removed!.networks} networks`;
   if (!result.status) return '';
   const lines = result.status.containers.map((c) => `${c.name.padEnd(48)} ${c.state}`);
-  lines.push(`${result.status.containers.length} containers, ${result.status.networks.length} networks`);
+  lines.push(ru ? `контейнеров: ${result.status.containers.length}, сетей: ${result.status.networks.length}` : `${result.status.containers.length} containers, ${result.status.networks.length} networks`);
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import { formatFinding, type Finding } from '../../inventory/index.js';
 import { checkInventory } from '../../requirements/index.js';
+import type { Lang } from '../../report/index.js';
 
 type Item = Omit<Finding, 'severity'>;
 export interface ValidateResult {
@@ -19,15 +20,14 @@ export async function validate(options: { inventory: string; at?: string }): Pro
   };
 }
 
-export function validateText(result: ValidateResult): string {
+export function validateText(result: ValidateResult, lang: Lang): string {
   const lines = [
-    ...result.errors.map((f) => formatFinding({ ...f, severity: 'error' })),
-    ...result.warnings.map((f) => formatFinding({ ...f, severity: 'warning' })),
+    ...result.errors.map((f) => formatFinding({ ...f, severity: 'error' }, lang)),
+    ...result.warnings.map((f) => formatFinding({ ...f, severity: 'warning' }, lang)),
   ];
-  lines.push(
-    result.ok
-      ? `inventory is valid (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'})`
-      : `inventory is invalid: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}`,
-  );
+  const errors = result.errors.length;
+  const warnings = result.warnings.length;
+  if (lang === 'ru') lines.push(result.ok ? `реестр корректен (предупреждений: ${warnings})` : `реестр некорректен: ошибок ${errors}, предупреждений ${warnings}`);
+  else lines.push(result.ok ? `inventory is valid (${warnings} warning${warnings === 1 ? '' : 's'})` : `inventory is invalid: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
   return lines.join('\n');
 }

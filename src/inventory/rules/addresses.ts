@@ -2,7 +2,7 @@
 // inside their participant's networks and use allowed ports.
 import ipaddr from 'ipaddr.js';
 import { addressValue, cidrInterval, contains, findOverlaps, formatAddress, type Interval } from '../addresses.js';
-import type { FieldPath } from '../findings.js';
+import type { FieldPath, Words } from '../findings.js';
 import { networked, type Rule } from '../model.js';
 import type { SourceFile } from '../source.js';
 
@@ -10,7 +10,7 @@ interface Owned extends Interval {
   source: SourceFile;
   path: FieldPath;
   /** How the range is named in messages. */
-  label: string;
+  label: Words;
   participant: boolean;
 }
 
@@ -19,16 +19,16 @@ export const subnetsDoNotOverlap: Rule = (inventory, findings) => {
   const operator = inventory.operator;
   if (operator) {
     const op = operator.value;
-    const add = (cidr: string, path: FieldPath, label: string) =>
+    const add = (cidr: string, path: FieldPath, label: Words) =>
       ranges.push({ ...cidrInterval(cidr), source: operator.source, path, label, participant: false });
-    add(op.contours.test.gatewayPool, ['contours', 'test', 'gatewayPool'], `the test gatewayPool ${op.contours.test.gatewayPool}`);
-    add(op.contours.prod.gatewayPool, ['contours', 'prod', 'gatewayPool'], `the prod gatewayPool ${op.contours.prod.gatewayPool}`);
-    add(op.linkPool, ['linkPool'], `the linkPool ${op.linkPool}`);
-    op.edges.forEach((edge, i) => add(`${edge.transit}/32`, ['edges', i, 'transit'], `the transit address ${edge.transit} of edge ${edge.id}`));
+    add(op.contours.test.gatewayPool, ['contours', 'test', 'gatewayPool'], { en: `the test gatewayPool ${op.contours.test.gatewayPool}`, ru: `пул шлюзов тестового контура ${op.contours.test.gatewayPool}` });
+    add(op.contours.prod.gatewayPool, ['contours', 'prod', 'gatewayPool'], { en: `the prod gatewayPool ${op.contours.prod.gatewayPool}`, ru: `пул шлюзов промышленного контура ${op.contours.prod.gatewayPool}` });
+    add(op.linkPool, ['linkPool'], { en: `the linkPool ${op.linkPool}`, ru: `пул линков linkPool ${op.linkPool}` });
+    op.edges.forEach((edge, i) => add(`${edge.transit}/32`, ['edges', i, 'transit'], { en: `the transit address ${edge.transit} of edge ${edge.id}`, ru: `транзитный адрес ${edge.transit} узла ${edge.id}` }));
   }
   for (const { value, source } of networked(inventory)) {
     value.networks.forEach((cidr, i) =>
-      ranges.push({ ...cidrInterval(cidr), source, path: ['networks', i], label: `${cidr} of ${value.id} (${source.file})`, participant: true }),
+      ranges.push({ ...cidrInterval(cidr), source, path: ['networks', i], label: { en: `${cidr} of ${value.id} (${source.file})`, ru: `сеть ${cidr} участника ${value.id} (${source.file})` }, participant: true }),
     );
   }
   for (const [earlier, later] of findOverlaps(ranges)) {
@@ -38,7 +38,10 @@ export const subnetsDoNotOverlap: Rule = (inventory, findings) => {
       blamed.source,
       blamed.path,
       'subnet-overlap',
-      `${blamed.label} overlaps ${other.label}; networks must be disjoint from each other, the gateway and link pools and edge transit addresses`,
+      {
+        en: `${blamed.label.en} overlaps ${other.label.en}; networks must be disjoint from each other, the gateway and link pools and edge transit addresses`,
+        ru: `${blamed.label.ru} пересекается с: ${other.label.ru}; сети не должны пересекаться друг с другом, с пулами шлюзов и линков и с транзитными адресами узлов`,
+      },
     );
   }
 };
@@ -53,7 +56,10 @@ export const endpointsInsideNetworks: Rule = (inventory, findings) => {
           source,
           ['endpoints', i, 'address'],
           'endpoint-outside-networks',
-          `${endpoint.address} is outside the participant's networks (${p.networks.join(', ')}); an endpoint must be inside one of them`,
+          {
+            en: `${endpoint.address} is outside the participant's networks (${p.networks.join(', ')}); an endpoint must be inside one of them`,
+            ru: `${endpoint.address} вне сетей участника (${p.networks.join(', ')}); точка должна быть внутри одной из них`,
+          },
         );
       }
     });
@@ -71,7 +77,7 @@ export const endpointPortsAllowed: Rule = (inventory, findings) => {
           source,
           ['endpoints', i, 'port'],
           'port-not-allowed',
-          `port ${endpoint.port} is not allowed; policy.allowedPorts accepts ${allowed.join(', ')}`,
+          { en: `port ${endpoint.port} is not allowed; policy.allowedPorts accepts ${allowed.join(', ')}`, ru: `порт ${endpoint.port} не разрешён; policy.allowedPorts допускает ${allowed.join(', ')}` },
         );
       }
     });
@@ -81,15 +87,15 @@ export const endpointPortsAllowed: Rule = (inventory, findings) => {
 // Special-purpose IPv4 ranges (RFC 6890's registry), as ipaddr.js classifies them: none may be
 // a participant's network or endpoint — traffic to them never reaches a participant, and a rule
 // for 169.254.169.254 or 127.0.0.0/8 on the edge opens something else entirely.
-const SPECIAL: Record<string, string> = {
-  unspecified: "'this network' 0.0.0.0/8 (RFC 1122)",
-  broadcast: 'the limited broadcast address (RFC 919)',
-  multicast: 'multicast 224.0.0.0/4 (RFC 5771)',
-  linkLocal: 'link-local 169.254.0.0/16 (RFC 3927; the cloud metadata address 169.254.169.254 is in it)',
-  loopback: 'loopback 127.0.0.0/8 (RFC 1122)',
-  reserved: 'a reserved range: documentation (RFC 5737), benchmarking (RFC 2544), IETF assignments (RFC 6890), 6to4 relay (RFC 7526) or future use (RFC 1112)',
-  as112: 'AS112 DNS (RFC 7534)',
-  amt: 'AMT relay (RFC 7450)',
+const SPECIAL: Record<string, Words> = {
+  unspecified: { en: "'this network' 0.0.0.0/8 (RFC 1122)", ru: 'диапазоне «эта сеть» 0.0.0.0/8 (RFC 1122)' },
+  broadcast: { en: 'the limited broadcast address (RFC 919)', ru: 'ограниченном широковещательном адресе (RFC 919)' },
+  multicast: { en: 'multicast 224.0.0.0/4 (RFC 5771)', ru: 'групповых адресах 224.0.0.0/4 (RFC 5771)' },
+  linkLocal: { en: 'link-local 169.254.0.0/16 (RFC 3927; the cloud metadata address 169.254.169.254 is in it)', ru: 'локальных адресах канала 169.254.0.0/16 (RFC 3927; в нём адрес метаданных облака 169.254.169.254)' },
+  loopback: { en: 'loopback 127.0.0.0/8 (RFC 1122)', ru: 'адресах обратной петли 127.0.0.0/8 (RFC 1122)' },
+  reserved: { en: 'a reserved range: documentation (RFC 5737), benchmarking (RFC 2544), IETF assignments (RFC 6890), 6to4 relay (RFC 7526) or future use (RFC 1112)', ru: 'зарезервированном диапазоне: документация (RFC 5737), измерения (RFC 2544), назначения IETF (RFC 6890), ретранслятор 6to4 (RFC 7526) или резерв на будущее (RFC 1112)' },
+  as112: { en: 'AS112 DNS (RFC 7534)', ru: 'AS112 DNS (RFC 7534)' },
+  amt: { en: 'AMT relay (RFC 7450)', ru: 'ретрансляторе AMT (RFC 7450)' },
 };
 
 /** The special-purpose class of an address, 'public' for globally routed unicast, or undefined for private use. */
@@ -102,21 +108,32 @@ function addressClass(address: string): string | undefined {
 /** Networks and endpoints use private (or, when the operator allows, public) unicast only; an endpoint is no network's own or broadcast address. */
 export const addressesUsable: Rule = (inventory, findings) => {
   const allowPublic = inventory.operator?.value.policy.allowPublicAddresses === true;
-  const judge = (source: SourceFile, path: FieldPath, what: string, addresses: string[]) => {
+  const judge = (source: SourceFile, path: FieldPath, what: Words, addresses: string[]) => {
     const classes = [...new Set(addresses.map(addressClass))];
     const special = classes.find((c) => c && c !== 'public');
-    if (special) findings.at(source, path, 'address-special', `${what} is in ${SPECIAL[special]}; participants use private addresses`);
-    else if (classes.includes('public') && !allowPublic) findings.at(source, path, 'address-public', `${what} is a public (globally routed) address; participants connect from private ones — set policy.allowPublicAddresses in operator.yaml if the operator accepts this`, { severity: 'warning' });
+    if (special) findings.at(source, path, 'address-special', { en: `${what.en} is in ${SPECIAL[special]!.en}; participants use private addresses`, ru: `${what.ru}: адрес в ${SPECIAL[special]!.ru}; участники используют частные адреса` });
+    else if (classes.includes('public') && !allowPublic) {
+      findings.at(source, path, 'address-public', {
+        en: `${what.en} is a public (globally routed) address; participants connect from private ones — set policy.allowPublicAddresses in operator.yaml if the operator accepts this`,
+        ru: `${what.ru}: публичный (маршрутизируемый в интернете) адрес; участники подключаются с частных — задайте policy.allowPublicAddresses в operator.yaml, если оператор это допускает`,
+      }, { severity: 'warning' });
+    }
   };
   for (const { value: p, source } of networked(inventory)) {
     const networks = p.networks.map((cidr) => ({ cidr, ...cidrInterval(cidr) }));
-    networks.forEach((n, i) => judge(source, ['networks', i], `network ${n.cidr}`, [formatAddress(n.start), formatAddress(n.end)]));
+    networks.forEach((n, i) => judge(source, ['networks', i], { en: `network ${n.cidr}`, ru: `сеть ${n.cidr}` }, [formatAddress(n.start), formatAddress(n.end)]));
     p.endpoints.forEach((endpoint, i) => {
-      judge(source, ['endpoints', i, 'address'], `endpoint address ${endpoint.address}`, [endpoint.address]);
+      judge(source, ['endpoints', i, 'address'], { en: `endpoint address ${endpoint.address}`, ru: `адрес точки ${endpoint.address}` }, [endpoint.address]);
       const value = addressValue(endpoint.address);
       // /31 and /32 have no network or broadcast address (RFC 3021).
       const edge = networks.find((n) => n.end - n.start >= 3 && (value === n.start || value === n.end));
-      if (edge) findings.at(source, ['endpoints', i, 'address'], 'address-special', `${endpoint.address} is the ${value === edge.start ? 'network' : 'broadcast'} address of ${edge.cidr}; an endpoint needs a host address`);
+      if (edge) {
+        const network = value === edge.start;
+        findings.at(source, ['endpoints', i, 'address'], 'address-special', {
+          en: `${endpoint.address} is the ${network ? 'network' : 'broadcast'} address of ${edge.cidr}; an endpoint needs a host address`,
+          ru: `${endpoint.address} — ${network ? 'адрес самой сети' : 'широковещательный адрес'} ${edge.cidr}; точке нужен адрес узла`,
+        });
+      }
     });
   }
 };

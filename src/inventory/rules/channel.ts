@@ -12,7 +12,7 @@ export const vipnetNodeInNetwork: Rule = (inventory, findings) => {
         source,
         ['channel', 'vipnet', 'node'],
         'vipnet-node-mismatch',
-        `${vipnet.node} is in network ${network}, but vipnet.network is ${vipnet.network}`,
+        { en: `${vipnet.node} is in network ${network}, but vipnet.network is ${vipnet.network}`, ru: `узел ${vipnet.node} относится к сети ${network}, а в vipnet.network указано ${vipnet.network}` },
       );
     }
   }
@@ -26,7 +26,10 @@ export const vipnetNodesUnique: Rule = (inventory, findings) => {
         source,
         ['channel', 'vipnet', 'node'],
         'duplicate-vipnet-node',
-        `ViPNet node ${node} is already declared by ${group[0]!.value.id} (${group[0]!.source.file}); each node belongs to one participant`,
+        {
+          en: `ViPNet node ${node} is already declared by ${group[0]!.value.id} (${group[0]!.source.file}); each node belongs to one participant`,
+          ru: `узел ViPNet ${node} уже объявлен участником ${group[0]!.value.id} (${group[0]!.source.file}); узел принадлежит одному участнику`,
+        },
       );
     }
   }

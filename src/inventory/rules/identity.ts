@@ -6,7 +6,7 @@ export const idMatchesFileName: Rule = (inventory, findings) => {
   for (const { value, source } of inventory.participants) {
     const expected = idOfFile(source.file);
     if (value.id !== expected) {
-      findings.at(source, ['id'], 'id-mismatch', `id '${value.id}' must equal the file name '${expected}'`);
+      findings.at(source, ['id'], 'id-mismatch', { en: `id '${value.id}' must equal the file name '${expected}'`, ru: `id '${value.id}' должен совпадать с именем файла '${expected}'` });
     }
   }
 };
@@ -14,7 +14,7 @@ export const idMatchesFileName: Rule = (inventory, findings) => {
 export const idsAreUnique: Rule = (inventory, findings) => {
   for (const [id, group] of groupBy(inventory.participants, (p) => p.value.id)) {
     for (const { source } of group.slice(1)) {
-      findings.at(source, ['id'], 'duplicate-id', `id '${id}' is already used by ${group[0]!.source.file}; ids must be unique`);
+      findings.at(source, ['id'], 'duplicate-id', { en: `id '${id}' is already used by ${group[0]!.source.file}; ids must be unique`, ru: `id '${id}' уже занят в ${group[0]!.source.file}; идентификаторы не повторяются` });
     }
   }
   const operator = inventory.operator;
@@ -26,7 +26,7 @@ export const idsAreUnique: Rule = (inventory, findings) => {
   for (const [field, list] of lists) {
     for (const [id, group] of groupBy(list.map((item, index) => ({ id: item.id, index })), (e) => e.id)) {
       for (const { index } of group.slice(1)) {
-        findings.at(operator.source, [field, index, 'id'], 'duplicate-id', `${field} id '${id}' appears more than once`);
+        findings.at(operator.source, [field, index, 'id'], 'duplicate-id', { en: `${field} id '${id}' appears more than once`, ru: `id '${id}' в ${field} встречается больше одного раза` });
       }
     }
   }

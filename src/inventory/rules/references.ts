@@ -1,9 +1,9 @@
 // Cross-file references: every name must resolve to something declared.
 import { hasChannel, type Rule } from '../model.js';
 
-function list(names: Iterable<string>): string {
+function list(names: Iterable<string>): { en: string; ru: string } {
   const all = [...names];
-  return all.length ? all.join(', ') : '(none declared)';
+  return all.length ? { en: all.join(', '), ru: all.join(', ') } : { en: '(none declared)', ru: '(не объявлено ни одного)' };
 }
 
 export const referencesResolve: Rule = (inventory, findings) => {
@@ -18,20 +18,27 @@ export const referencesResolve: Rule = (inventory, findings) => {
         source,
         ['coordinatedBy'],
         'unknown-reference',
-        `coordinatedBy '${p.coordinatedBy}' must be the id of another participant in the inventory`,
+        {
+          en: `coordinatedBy '${p.coordinatedBy}' must be the id of another participant in the inventory`,
+          ru: `coordinatedBy '${p.coordinatedBy}' должен быть идентификатором другого участника реестра`,
+        },
       );
     }
     if (!hasChannel(p)) continue;
     // Edges and products live in operator.yaml; without a valid operator file there is nothing to check against.
     if (operator && !edges.has(p.channel.edge)) {
-      findings.at(source, ['channel', 'edge'], 'unknown-reference', `edge '${p.channel.edge}' is not in operator.yaml edges: ${list(edges)}`);
+      const known = list(edges);
+      findings.at(source, ['channel', 'edge'], 'unknown-reference', { en: `edge '${p.channel.edge}' is not in operator.yaml edges: ${known.en}`, ru: `пограничного узла '${p.channel.edge}' нет среди edges в operator.yaml: ${known.ru}` });
     }
     if (operator && p.channel.vipnet && !products.has(p.channel.vipnet.product)) {
       findings.at(
         source,
         ['channel', 'vipnet', 'product'],
         'unknown-reference',
-        `product '${p.channel.vipnet.product}' is not in operator.yaml cryptoProducts: ${list(products)}`,
+        {
+          en: `product '${p.channel.vipnet.product}' is not in operator.yaml cryptoProducts: ${list(products).en}`,
+          ru: `продукта '${p.channel.vipnet.product}' нет среди cryptoProducts в operator.yaml: ${list(products).ru}`,
+        },
       );
     }
     const endpointIds = new Set(p.endpoints.map((e) => e.id));
@@ -42,7 +49,10 @@ export const referencesResolve: Rule = (inventory, findings) => {
             source,
             ['registrations', contour, 'endpoints', index],
             'unknown-reference',
-            `endpoint '${id}' is not one of this participant's endpoints: ${list(endpointIds)}`,
+            {
+              en: `endpoint '${id}' is not one of this participant's endpoints: ${list(endpointIds).en}`,
+              ru: `точки '${id}' нет среди endpoints этого участника: ${list(endpointIds).ru}`,
+            },
           );
         }
       });

@@ -11,7 +11,10 @@ export const mnemonicsUniquePerContour: Rule = (inventory, findings) => {
           source,
           ['registrations', contour, 'mnemonic'],
           'duplicate-mnemonic',
-          `mnemonic ${mnemonic} is already registered in the ${contour} contour by ${group[0]!.value.id}; mnemonics are unique per contour`,
+          {
+            en: `mnemonic ${mnemonic} is already registered in the ${contour} contour by ${group[0]!.value.id}; mnemonics are unique per contour`,
+            ru: `мнемоника ${mnemonic} уже зарегистрирована в ${contour === 'test' ? 'тестовом' : 'промышленном'} контуре участником ${group[0]!.value.id}; в контуре мнемоники не повторяются`,
+          },
         );
       }
     }

@@ -13,8 +13,8 @@ export const MAX_TEXT = 1000;
 // participants visits about a million values, and a fresh array per value doubled peak memory.
 function walk(value: unknown, path: (string | number)[], source: SourceFile, findings: Findings): void {
   if (typeof value === 'string') {
-    if (value.trim() === '') findings.at(source, [...path], 'schema', 'must not be blank: write the value, or leave the field out where it is optional');
-    else if (value.length > MAX_TEXT) findings.at(source, [...path], 'schema', `is ${value.length} characters long; at most ${MAX_TEXT}`);
+    if (value.trim() === '') findings.at(source, [...path], 'schema', { en: 'must not be blank: write the value, or leave the field out where it is optional', ru: 'не может быть пустым: впишите значение или уберите необязательное поле' });
+    else if (value.length > MAX_TEXT) findings.at(source, [...path], 'schema', { en: `is ${value.length} characters long; at most ${MAX_TEXT}`, ru: `длина ${value.length} символов; допустимо не больше ${MAX_TEXT}` });
     return;
   }
   if (value === null || typeof value !== 'object') return;
