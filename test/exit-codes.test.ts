@@ -14,7 +14,7 @@ describe('exitCodeOf', () => {
     expect(exitCodeOf(new UsageError({ en: 'x', ru: 'x' }))).toBe(EXIT.usage);
     expect(exitCodeOf(new InventoryNotFoundError({ en: 'x', ru: 'x' }))).toBe(EXIT.usage);
     expect(exitCodeOf(new SecretMissingError('edge1'))).toBe(EXIT.usage);
-    expect(exitCodeOf(new PromotionRefusedError('x'))).toBe(EXIT.findings);
+    expect(exitCodeOf(new PromotionRefusedError({ en: 'x', ru: 'x' }))).toBe(EXIT.findings);
     expect(exitCodeOf(new SshError('connect', 'netops@127.0.0.1:2201', 'refused'))).toBe(EXIT.failure);
     expect(exitCodeOf(new FirewallApplyError('edge-1', 'x', [], true))).toBe(EXIT.failure);
     expect(exitCodeOf(new BusError('GET', '/users', 500, 'x'))).toBe(EXIT.failure);

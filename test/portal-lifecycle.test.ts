@@ -92,7 +92,7 @@ describe('documents never state what the audit contradicts', () => {
     // Through the CLI: exit 1, and the refusal names the finding.
     const cli = await prichal(['docs', '--participant', 'tmn-sosh-12', '--kind', 'act', '--inventory', internet, '--out', path.join(internet, 'out')]);
     expect(cli.code).toBe(1);
-    expect(cli.stdout + cli.stderr).toContain('refused while the audit finds errors');
+    expect(cli.stdout + cli.stderr).toContain('не формируется, пока аудит находит ошибки');
     // The sample's act is written.
     expect((await render(SAMPLE_INVENTORY, 'act', 'tmn-sosh-12')).markdown).toContain('АКТ о подключении');
   });

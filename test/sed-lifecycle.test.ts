@@ -217,7 +217,7 @@ describe('signers (п. 1.2, 2.3)', () => {
     expect((await checkInventory(dir, AT)).ok).toBe(true);
     const garbage = await prichal(['certificate', 'show', path.join(SAMPLE_INVENTORY, 'operator.yaml')]);
     expect(garbage.code).toBe(2);
-    expect(garbage.stderr).toContain('neither a PEM certificate');
+    expect(garbage.stderr).toContain('не сертификат ни в PEM');
   });
 });
 

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/project.js';
 import { prichal } from './helpers/cli.js';
 import { inventoryWith } from './helpers/inventory.js';
+import { buildProgram } from '../src/cli/main.js';
+import { helpDescriptions, HELP_RU } from '../src/cli/help-ru.js';
 
 const FORBIDDEN = /seed/i;
 let dir: string;
@@ -31,6 +33,18 @@ describe('user-facing text', () => {
     const texts: Array<[string, string]> = [['prichal --help', top.stdout]];
     for (const command of commands) texts.push([`prichal ${command} --help`, (await prichal([command, '--help'])).stdout]);
     expect(offending(texts)).toEqual([]);
+  });
+
+  it('--help is Russian by default and English with --lang en; every description the commands declare has its Russian wording', async () => {
+    const missing = helpDescriptions(buildProgram('en')).filter((d) => HELP_RU[d] === undefined);
+    expect(missing).toEqual([]);
+    const ru = await prichal(['firewall', '--help']);
+    expect(ru.stdout).toMatch(/^Использование: prichal firewall/m);
+    expect(ru.stdout).toContain('только этот пограничный узел');
+    expect(ru.stdout).not.toMatch(/^(Usage|Options):/m);
+    const en = await prichal(['firewall', '--help', '--lang', 'en']);
+    expect(en.stdout).toMatch(/^Usage: prichal firewall/m);
+    expect(en.stdout).toContain('only this edge');
   });
 
   it('no report (Russian or English), document or status screen says "seed"', async () => {

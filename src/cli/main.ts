@@ -18,6 +18,7 @@ import { createInterface } from 'node:readline/promises';
 import { EXIT, exitCodeOf, UsageError } from './errors.js';
 import { DEFAULT_LANG, LANGS, localDay, type Lang } from '../report/index.js';
 import { cliLanguage, commanderText } from './language.js';
+import { russianHelp } from './help-ru.js';
 import { InvalidInventoryError, WordedError } from '../workflows/errors.js';
 
 // The engine and the lab commands load @pulumi/pulumi and the lab's builders (about a second
@@ -54,12 +55,10 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
     .configureOutput({ outputError: (text, write) => write(commanderText(text, lang)) })
     .exitOverride();
 
-  const withCommon = (command: Command) =>
-    command
-      .option('--inventory <dir>', 'inventory folder', 'inventory')
-      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-      // Read before the command runs (cliLanguage); declared here so that every command accepts it.
-      .addOption(new Option('--lang <lang>', "language of the human output and the Markdown/HTML reports (default: operator.yaml's language, else ru); JSON is the same in both").choices([...LANGS]));
+  const formatOption = () => new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
+  // Read before the command runs (cliLanguage); declared on every command so that each accepts it.
+  const langOption = () => new Option('--lang <lang>', "language of the human output and the Markdown/HTML reports (default: operator.yaml's language, else ru); JSON is the same in both").choices([...LANGS]);
+  const withCommon = (command: Command) => command.option('--inventory <dir>', 'inventory folder', 'inventory').addOption(formatOption()).addOption(langOption());
 
   withCommon(program.command('validate'))
     .description('validate the whole inventory: YAML, schema and cross-file rules (exit 0 valid, 1 invalid, 2 usage)')
@@ -167,7 +166,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
     .option('--pdf', 'also print PDF through headless Chromium', false)
     .action(async (options: Common & { participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean; register?: string }) => {
       const result = await docs({ inventory: options.inventory, all: options.all, out: options.out, pdf: options.pdf, ...(options.participant ? { participant: options.participant } : {}), ...(options.kind ? { kind: options.kind } : {}), ...(options.probes ? { probes: options.probes } : {}), ...(options.register ? { register: options.register } : {}) });
-      emit(options.format, result, (r) => [...r.written.map((w) => `${w.participant} ${w.kind}: ${w.files.join(', ')}`), ...r.errors.map((e) => `${ru ? 'ошибка' : 'error'}: ${e}`)].join('\n'));
+      emit(options.format, result, (r) => [...r.written.map((w) => `${w.participant} ${w.kind}: ${w.files.join(', ')}`), ...(ru ? r.errorsRu.map((e) => `ошибка: ${e}`) : r.errors.map((e) => `error: ${e}`))].join('\n'));
       process.exitCode = result.errors.length ? EXIT.findings : EXIT.ok;
     });
 
@@ -201,7 +200,8 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
     .command('show')
     .description('print the certificate as the signers entry of a participant file: serial, thumbprint, issuer, authority key id, validity')
     .argument('<file>', 'certificate file (.cer/.crt/.der/.pem)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption())
+    .addOption(langOption())
     .action(async (file: string, options: { format: Format }) => {
       const read = await showCertificate(file);
       emit(options.format, read, (r) => stringify({ name: r.subject ?? '<signer name>', role: '<head|clerk|deputy|other>', certificate: r.certificate }).trimEnd());
@@ -289,6 +289,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
       emit(options.format, result, (r) => (ru ? `блокировка стека ${r.contour} снята` : `the ${r.contour} stack is unlocked`));
     });
   engine('destroy', "remove Prichal's objects of a contour (its edge tables, its bus registrations) and nothing else").action((o) => runEngineCommand('destroy', o));
+  if (ru) russianHelp(program);
   return program;
 }
 

@@ -14,18 +14,20 @@ import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
 import { applicableRequest, cite, provisioned, latestResults, missingFields, needsCoordinator, requestFields, serviceStepGaps } from '../requirements/index.js';
 import { TEMPLATES_DIR } from '../project.js';
+import { WordedError, type Words } from '../words.js';
 
 export const DOCUMENT_KINDS = ['request-new', 'request-update', 'request-connector', 'act', 'protocol', 'leased-line'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
-export class MissingDataError extends Error {
+export class MissingDataError extends WordedError {
   override readonly name = 'MissingDataError';
   constructor(
     readonly document: string,
     readonly participant: string,
     readonly fields: string[],
+    words: Words = { en: `${document} for ${participant} cannot be written; missing: ${fields.join(', ')}`, ru: `${document} для ${participant} не формируется; не хватает: ${fields.join(', ')}` },
   ) {
-    super(`${document} for ${participant} cannot be written; missing: ${fields.join(', ')}`);
+    super(words);
   }
 }
 
@@ -68,8 +70,11 @@ const cell = markdownText;
  */
 export class DocumentRefusedError extends MissingDataError {
   constructor(document: string, participant: string, readonly findings: RequirementFinding[]) {
-    super(document, participant, findings.map((f) => `${f.requirement} ${f.message}`));
-    this.message = `${document} for ${participant} is refused while the audit finds errors (fix them first): ${findings.map((f) => `${f.requirement} ${f.message}`).join('; ')}`;
+    const listed = (lang: 'ru' | 'en') => findings.map((f) => `${f.requirement} ${lang === 'ru' && f.ru ? f.ru.message : f.message}`).join('; ');
+    super(document, participant, findings.map((f) => `${f.requirement} ${f.message}`), {
+      en: `${document} for ${participant} is refused while the audit finds errors (fix them first): ${listed('en')}`,
+      ru: `${document} для ${participant} не формируется, пока аудит находит ошибки (сначала устраните их): ${listed('ru')}`,
+    });
   }
 }
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { russianDate } from '../inventory/index.js';
+import { WordedError } from '../words.js';
 
 export interface RegisterEntry {
   number: string;
@@ -15,7 +16,7 @@ export interface RegisterEntry {
   digest: string;
 }
 
-export class RegisterError extends Error {
+export class RegisterError extends WordedError {
   override readonly name = 'RegisterError';
 }
 
@@ -46,14 +47,14 @@ export class DocumentRegister {
       text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new DocumentRegister(file, []);
-      throw new RegisterError(`${file}: cannot read the document register (${(error as NodeJS.ErrnoException).code})`);
+      throw new RegisterError({ en: `${file}: cannot read the document register (${(error as NodeJS.ErrnoException).code})`, ru: `${file}: журнал документов не читается (${(error as NodeJS.ErrnoException).code})` });
     }
     const doc = parseDocument(text);
-    if (doc.errors.length) throw new RegisterError(`${file}: not YAML (${doc.errors[0]!.message}); nothing was numbered`);
+    if (doc.errors.length) throw new RegisterError({ en: `${file}: not YAML (${doc.errors[0]!.message}); nothing was numbered`, ru: `${file}: не YAML (${doc.errors[0]!.message}); ничего не пронумеровано` });
     const data = doc.toJS() as { documents?: unknown } | null;
     const list = data?.documents ?? [];
     const valid = Array.isArray(list) && list.every((e) => e && typeof e === 'object' && ['number', 'date', 'participant', 'kind', 'digest'].every((k) => typeof (e as Record<string, unknown>)[k] === 'string'));
-    if (!valid) throw new RegisterError(`${file}: 'documents' must be a list of { number, date, participant, kind, digest }; nothing was numbered`);
+    if (!valid) throw new RegisterError({ en: `${file}: 'documents' must be a list of { number, date, participant, kind, digest }; nothing was numbered`, ru: `${file}: 'documents' должен быть списком { number, date, participant, kind, digest }; ничего не пронумеровано` });
     return new DocumentRegister(file, list as RegisterEntry[]);
   }
 

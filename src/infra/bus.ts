@@ -7,6 +7,7 @@
 import type { ContourName } from '../inventory/index.js';
 import { cite, productionAllowed } from '../requirements/index.js';
 import { EXCHANGE, plannedPermission, queueName, USER_TAG, type Permission, type PlannedRegistration } from '../plan/index.js';
+import { WordedError } from '../words.js';
 
 export interface Binding {
   queue: string;
@@ -38,7 +39,7 @@ export class BusError extends Error {
   }
 }
 
-export class PromotionRefusedError extends Error {
+export class PromotionRefusedError extends WordedError {
   override readonly name = 'PromotionRefusedError';
 }
 
@@ -212,8 +213,8 @@ export function registrationDifferences(r: Pick<PlannedRegistration, 'mnemonic' 
  */
 export function assertPromotable(contour: ContourName, mnemonic: string, testStatus: string | undefined, testState: BusState | undefined): void {
   if (contour !== 'prod') return;
-  if (!productionAllowed(testStatus)) throw new PromotionRefusedError(`refusing to register ${mnemonic} in prod: its test registration is ${testStatus ? `'${testStatus}'` : 'absent'}, not 'tested' (${cite('portal', '4.6')})`);
+  if (!productionAllowed(testStatus)) throw new PromotionRefusedError({ en: `refusing to register ${mnemonic} in prod: its test registration is ${testStatus ? `'${testStatus}'` : 'absent'}, not 'tested' (${cite('portal', '4.6')})`, ru: `${mnemonic} не регистрируется в промышленном контуре: тестовая регистрация ${testStatus ? `в статусе '${testStatus}'` : 'отсутствует'}, а не 'tested' (${cite('portal', '4.6')})` });
   if (testState && !testState.permissions.some((p) => p.user === mnemonic)) {
-    throw new PromotionRefusedError(`refusing to register ${mnemonic} in prod: the test contour (${testState.vhost}) holds no registration for it`);
+    throw new PromotionRefusedError({ en: `refusing to register ${mnemonic} in prod: the test contour (${testState.vhost}) holds no registration for it`, ru: `${mnemonic} не регистрируется в промышленном контуре: в тестовом контуре (${testState.vhost}) его регистрации нет` });
   }
 }

@@ -4,14 +4,16 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../project.js';
+import { WordedError } from '../words.js';
 
 /** The passphrase of the Pulumi state's secrets provider (a secret like the SSH keys). */
 export const PASSPHRASE_SECRET = 'pulumi-passphrase';
 
-export class SecretMissingError extends Error {
+export class SecretMissingError extends WordedError {
   override readonly name = 'SecretMissingError';
   constructor(readonly secret: string) {
-    super(`secret '${secret}' is not set: export ${envName(secret)} or write it to ${path.join(secretsDir(), secret)}`);
+    const file = path.join(secretsDir(), secret);
+    super({ en: `secret '${secret}' is not set: export ${envName(secret)} or write it to ${file}`, ru: `секрет '${secret}' не задан: экспортируйте ${envName(secret)} или запишите его в ${file}` });
   }
 }
 

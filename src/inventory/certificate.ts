@@ -10,10 +10,11 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { AuthorityKeyIdentifier, Certificate, id_ce_authorityKeyIdentifier, Name, Time } from '@peculiar/asn1-x509';
 import { Document, isMap, isSeq, parseDocument, YAMLMap } from 'yaml';
 import type { Participant } from './types.generated.js';
+import { WordedError } from '../words.js';
 
 export type SignerCertificate = Participant['signers'][number]['certificate'];
 
-export class CertificateFileError extends Error {
+export class CertificateFileError extends WordedError {
   override readonly name = 'CertificateFileError';
 }
 
@@ -27,7 +28,7 @@ function derOf(file: string, bytes: Buffer): Buffer {
   const pem = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(text);
   if (pem) return Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64');
   if (bytes[0] === 0x30) return bytes;
-  throw new CertificateFileError(`${file}: neither a PEM certificate (-----BEGIN CERTIFICATE-----) nor DER`);
+  throw new CertificateFileError({ en: `${file}: neither a PEM certificate (-----BEGIN CERTIFICATE-----) nor DER`, ru: `${file}: не сертификат ни в PEM (-----BEGIN CERTIFICATE-----), ни в DER` });
 }
 
 function attribute(name: Name, oid: string): string | undefined {
@@ -49,13 +50,13 @@ export function parseCertificate(file: string, bytes: Buffer): ReadCertificate {
   try {
     cert = AsnConvert.parse(der, Certificate);
   } catch (error) {
-    throw new CertificateFileError(`${file}: not an X.509 certificate (${(error as Error).message})`);
+    throw new CertificateFileError({ en: `${file}: not an X.509 certificate (${(error as Error).message})`, ru: `${file}: не сертификат X.509 (${(error as Error).message})` });
   }
   const tbs = cert.tbsCertificate;
   const akiExtension = tbs.extensions?.find((e) => e.extnID === id_ce_authorityKeyIdentifier);
   const aki = akiExtension ? AsnConvert.parse(akiExtension.extnValue, AuthorityKeyIdentifier).keyIdentifier : undefined;
   const issuer = attribute(tbs.issuer, OID_CN) ?? attribute(tbs.issuer, OID_O);
-  if (!issuer) throw new CertificateFileError(`${file}: the issuer has no common name or organisation`);
+  if (!issuer) throw new CertificateFileError({ en: `${file}: the issuer has no common name or organisation`, ru: `${file}: у издателя нет ни общего имени (CN), ни организации (O)` });
   return {
     certificate: {
       serial: hex(tbs.serialNumber).replace(/^0+(?=.)/, ''),
@@ -71,7 +72,7 @@ export function parseCertificate(file: string, bytes: Buffer): ReadCertificate {
 
 export async function readCertificate(file: string): Promise<ReadCertificate> {
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new CertificateFileError(`${file}: cannot read (${error.code ?? error.message})`);
+    throw new CertificateFileError({ en: `${file}: cannot read (${error.code ?? error.message})`, ru: `${file}: не читается (${error.code ?? error.message})` });
   });
   return parseCertificate(file, bytes);
 }
@@ -83,7 +84,7 @@ export async function readCertificate(file: string): Promise<ReadCertificate> {
  */
 export function withSignerCertificate(text: string, signer: { role: Participant['signers'][number]['role']; name: string }, certificate: SignerCertificate): string {
   const doc = parseDocument(text);
-  if (doc.errors.length) throw new CertificateFileError(`the participant file is not valid YAML: ${doc.errors[0]!.message}`);
+  if (doc.errors.length) throw new CertificateFileError({ en: `the participant file is not valid YAML: ${doc.errors[0]!.message}`, ru: `файл участника не читается как YAML: ${doc.errors[0]!.message}` });
   const signers = doc.get('signers');
   const entry = new Document({ name: signer.name, role: signer.role, certificate }).contents as YAMLMap;
   (entry.get('certificate') as YAMLMap).flow = true;

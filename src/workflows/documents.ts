@@ -48,7 +48,7 @@ export async function writeDocuments(context: LiveContext & { inventory: import(
   await mkdir(options.out, { recursive: true });
   const register = await DocumentRegister.open(options.register ?? path.join(context.inventory.root, REGISTER_FILE));
   const written: WrittenDocument[] = [];
-  const errors: string[] = [];
+  const errors: Words[] = [];
   // One audit for every act of the run: an act is refused while its participant has errors.
   let findings: ReturnType<typeof auditInventory> | undefined;
   const audit = () => (findings ??= auditInventory(context.inventory, context.at));
@@ -70,13 +70,14 @@ export async function writeDocuments(context: LiveContext & { inventory: import(
         if (options.pdf && (await htmlToPdf(path.resolve(`${base}.html`), path.resolve(`${base}.pdf`)))) files.push(`${base}.pdf`);
         written.push({ participant: id, kind, files });
       } catch (error) {
-        if (error instanceof MissingDataError) errors.push(error.message);
+        if (error instanceof MissingDataError) errors.push({ en: error.message, ru: error.ru });
         else throw error;
       }
     }
   }
   await register.save();
-  return { written, errors, register: register.file };
+  // `errors` in English (the JSON), `errorsRu` what the Russian CLI prints.
+  return { written, errors: errors.map((e) => e.en), errorsRu: errors.map((e) => e.ru), register: register.file };
 }
 
 export async function docs(options: { inventory: string; participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean; register?: string }) {
@@ -201,7 +202,10 @@ export async function onboard(options: { inventory: string; participant: string;
   await applyContour('test');
   const docsOut = path.join(options.out, 'documents');
   const documentContext = { ...context, inventory, at: checked.at };
-  await run({ en: 'test protocol', ru: 'протокол испытаний' }, () => writeDocuments(documentContext, [id], ['protocol'], { out: docsOut, probes: protocols, pdf: false }), (r) => same(r.written.flatMap((w) => w.files).join(', ') || r.errors.join('; ')));
+  await run({ en: 'test protocol', ru: 'протокол испытаний' }, () => writeDocuments(documentContext, [id], ['protocol'], { out: docsOut, probes: protocols, pdf: false }), (r) => {
+    const files = r.written.flatMap((w) => w.files).join(', ');
+    return { en: files || r.errors.join('; '), ru: files || r.errorsRu.join('; ') };
+  });
   if (options.promote) {
     if (!productionAllowed(participant.registrations?.test?.status)) {
       const status = participant.registrations?.test?.status;

@@ -93,7 +93,7 @@ describe('an up killed midway through a large first apply', () => {
     // The dead run's lock stays; it is named as stale (its process is gone from this host), and nothing runs past it.
     const refused = await run(['up', '--contour', 'test', '--yes']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/locked by \S+ \(pid \d+\) since \S+ — that process is no longer running on this host: the lock is stale/);
+    expect(refused.stderr).toMatch(/заблокирован: \S+ \(pid \d+\) с \S+ — этот процесс на узле уже не работает: блокировка зависла/);
     expect((await run(['unlock', '--contour', 'test', '--yes'])).code).toBe(0);
 
     // What the killed run did is not in the state: the re-run creates every shard again, over the objects that exist.

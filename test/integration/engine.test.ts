@@ -123,7 +123,7 @@ describe('the Pulumi engine against the lab', () => {
     try {
       const r = await run(['up', '--contour', 'test', '--yes'], bad);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/does not validate/);
+      expect(r.stderr).toMatch(/действующие системы не изменяются: реестр не проходит проверку/);
       expect(await readdir(backend)).toEqual([]);
       expect(await tableExists('edge-1', 'inet prichal')).toBe(false);
       expect(await registeredMnemonics('test')).toEqual([]);
@@ -135,7 +135,7 @@ describe('the Pulumi engine against the lab', () => {
   it('refuses prod before the test registrations exist on the bus (the promotion gate) and creates nothing there', async () => {
     const r = await run(['up', '--contour', 'prod', '--yes']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/refusing to register .* in prod/);
+    expect(r.stderr).toMatch(/\S+ не регистрируется в промышленном контуре: тестовая регистрация/);
     expect(await registeredMnemonics('prod')).toEqual([]);
   });
 

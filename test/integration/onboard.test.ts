@@ -52,7 +52,7 @@ describe('prichal onboard', () => {
   it('applies the test contour, probes through the edge and writes the test protocol', async () => {
     const run = await prichal(['onboard', 'new-sp', '--inventory', dir, '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    for (const step of ['validate', 'plan', 'firewall edge-1', 'gateway test', 'bus test', 'probe test', 'test protocol']) expect(run.stderr).toContain(`✓ ${step}`);
+    for (const step of ['проверка реестра', 'план', 'межсетевой экран edge-1', 'шлюз, тестовый контур', 'шина, тестовый контур', 'проба, тестовый контур', 'протокол испытаний']) expect(run.stderr).toContain(`✓ ${step}`);
     const protocol = JSON.parse(await readFile(path.join(out, 'probes', 'test-new-sp.json'), 'utf8'));
     expect(protocol.passed).toBe(true);
     const doc = await readFile(path.join(out, 'documents', 'new-sp.protocol.md'), 'utf8');
@@ -64,8 +64,8 @@ describe('prichal onboard', () => {
   it('refuses promotion until the test registration is recorded as tested, saying how to resume', async () => {
     const run = await prichal(['onboard', 'new-sp', '--promote', '--inventory', dir, '--out', out]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('promote refused');
-    expect(run.stderr).toContain('resume with: prichal onboard new-sp --promote');
+    expect(run.stderr).toContain('перевод отклонён');
+    expect(run.stderr).toContain('продолжите командой: prichal onboard new-sp --promote');
     expect(existsSync(path.join(out, 'documents', 'new-sp.act.md'))).toBe(false);
   });
 
@@ -79,7 +79,7 @@ describe('prichal onboard', () => {
     expect(up.code, up.stderr).toBe(0);
     const run = await prichal(['onboard', 'new-sp', '--promote', '--inventory', dir, '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain('✓ probe prod');
+    expect(run.stderr).toContain('✓ проба, промышленный контур');
     const act = await readFile(path.join(out, 'documents', 'new-sp.act.md'), 'utf8');
     expect(act).toContain('TMR\\_NEWSP');
     expect(act).toContain('30.11.2026');

@@ -49,7 +49,7 @@ describe('team state on PostgreSQL', () => {
     const done = await first;
     expect(done.exitCode, done.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(1);
-    expect(second.stderr).toMatch(/the test stack is locked by \S+@\S+ \(pid \d+\) since \d{4}-\d{2}-\d{2}T\S+: another prichal or pulumi run is changing it\. Nothing was changed\./);
+    expect(second.stderr).toMatch(/стек test заблокирован: \S+@\S+ \(pid \d+\) с \d{4}-\d{2}-\d{2}T\S+; его изменяет другой запуск prichal или pulumi\. Ничего не изменено\./);
     expect(second.stderr).toContain("prichal unlock --contour test --yes");
     expect(second.stderr).not.toContain(password);
     expect(await lockKeys()).toEqual([]);
@@ -65,7 +65,9 @@ describe('team state on PostgreSQL', () => {
     await sql(`insert into pulumi_state (key, data) values ('${lockKey}', '{"data": "${content}"}')`);
     const refused = await run(['up', '--contour', 'test', '--yes']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('locked by engineer@gone-host (pid 999999) since 2026-11-23T02:30:00Z');
+    expect(refused.stderr).toContain('заблокирован: engineer@gone-host (pid 999999) с 2026-11-23T02:30:00Z');
+    const english = await run(['up', '--contour', 'test', '--yes', '--lang', 'en']);
+    expect(english.stderr).toContain('locked by engineer@gone-host (pid 999999) since 2026-11-23T02:30:00Z');
     expect((await run(['unlock', '--contour', 'test'])).code).toBe(2);
     expect(await lockKeys()).toHaveLength(1);
     const unlocked = await run(['unlock', '--contour', 'test', '--yes']);
