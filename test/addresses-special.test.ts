@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../src/inventory/index.js';
 import { checkInventory } from '../src/requirements/index.js';
 import { inventoryWith, removeInventory, type Edit } from './helpers/inventory.js';
+import ipaddr from 'ipaddr.js';
+import { formatAddress } from '../src/inventory/addresses.js';
+import { rangeOf } from '../src/inventory/rules/addresses.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map(removeInventory)));
@@ -23,6 +26,21 @@ async function addressFindings(network: string, endpoint: string, more: Edit[] =
 const brief = (fs: Finding[]) => fs.map((f) => `${f.severity} ${f.code} ${f.path}`);
 
 describe('special-purpose addresses', () => {
+  it("classifies as ipaddr.js does: every range's edges and 200,000 seeded addresses", () => {
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
+    const samples = Array.from({ length: 200_000 }, next);
+    for (const subnets of Object.values((ipaddr.IPv4.prototype as unknown as { SpecialRanges: Record<string, Array<[ipaddr.IPv4, number]>> }).SpecialRanges)) {
+      for (const [address, length] of subnets) {
+        const start = address.toByteArray().reduce((v, b) => v * 256 + b, 0);
+        const end = start + 2 ** (32 - length) - 1;
+        samples.push(start, end, Math.max(0, start - 1), Math.min(2 ** 32 - 1, end + 1));
+      }
+    }
+    const differ = samples.map(formatAddress).filter((a) => rangeOf(a) !== ipaddr.IPv4.parse(a).range());
+    expect(differ).toEqual([]);
+  });
+
   it.each([
     ['loopback', '127.0.0.0/24', '127.0.0.10', /loopback 127\.0\.0\.0\/8/],
     ['link-local with the metadata address', '169.254.169.0/24', '169.254.169.254', /link-local 169\.254\.0\.0\/16/],

@@ -3,11 +3,12 @@
 // (not a regular file, too large, no permission, a link loop, not UTF-8) is file-unreadable, an
 // empty one file-empty. A broken file is left out of the later phases but never stops the others
 // from being read, and nothing here throws on a file's content.
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding, Words } from './findings.js';
 import { fileDigest, ParseCache } from './parse-cache.js';
+import { WordedError } from '../words.js';
 import { parseAll, type Parsed } from './parse-pool.js';
 import type { ParseJob } from './parse-worker.js';
 import { ALLOCATIONS_FILE, fileError, OPERATOR_FILE, PARTICIPANTS_DIR, type LoadedFile } from './parse.js';
@@ -47,7 +48,13 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * Synchronous calls on purpose: 10,000 small files read in a fifth of the time the thread pool
  * takes, and nothing else waits on the event loop meanwhile.
  */
-export async function readInventoryText(root: string, file: string): Promise<{ text: string } | { missing: true } | { problem: Words }> {
+export async function readInventoryText(root: string, file: string): Promise<InventoryText> {
+  return readInventoryTextSync(root, file);
+}
+
+type InventoryText = { text: string; stat: BigIntStats } | { missing: true } | { problem: Words };
+
+function readInventoryTextSync(root: string, file: string): InventoryText {
   let fd: number;
   try {
     fd = openSync(path.join(root, file), constants.O_RDONLY | constants.O_NONBLOCK);
@@ -62,16 +69,16 @@ export async function readInventoryText(root: string, file: string): Promise<{ t
     return { problem: why[code ?? ''] ?? { en: `cannot be opened (${code ?? 'unknown error'})`, ru: `не открывается (${code ?? 'неизвестная ошибка'})` } };
   }
   try {
-    const info = fstatSync(fd);
+    const info = fstatSync(fd, { bigint: true });
     if (info.isDirectory()) return { problem: { en: 'a directory, not a file', ru: 'это каталог, а не файл' } };
     if (!info.isFile()) return { problem: { en: 'not a regular file (a FIFO, socket or device); only regular files are read', ru: 'не обычный файл (канал, сокет или устройство); читаются только обычные файлы' } };
     const limit = maxFileBytes();
-    if (info.size > limit) return { problem: { en: `${info.size} bytes, more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `${info.size} байт: больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` } };
+    if (info.size > BigInt(limit)) return { problem: { en: `${info.size} bytes, more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `${info.size} байт: больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` } };
     const bytes = readFileSync(fd);
     if (bytes.length > limit) return { problem: { en: `more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` } };
     if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { problem: { en: 'not UTF-8 (a UTF-16 byte-order mark); save it as UTF-8', ru: 'не в UTF-8 (метка порядка байтов UTF-16); сохраните файл в UTF-8' } };
     try {
-      return { text: UTF8.decode(bytes) };
+      return { text: UTF8.decode(bytes), stat: info };
     } catch {
       return { problem: { en: 'not UTF-8 (invalid byte sequence); save it as UTF-8', ru: 'не в UTF-8 (недопустимая последовательность байтов); сохраните файл в UTF-8' } };
     }
@@ -104,16 +111,32 @@ export interface LoadOptions {
   cache?: boolean;
 }
 
+/** A file changed between the check of its stamp and the read a finding's position needed. */
+export class FileChangedError extends WordedError {
+  override readonly name = 'FileChangedError';
+  constructor(readonly file: string) {
+    super({ en: `${file} changed while the inventory was being validated; run again`, ru: `${file} изменился во время проверки реестра; запустите проверку снова` });
+  }
+}
+
+/** A file read now, or one the cache vouches for by its stamp (read only if a finding needs its text). */
+type Item = { file: string; text: string; stat: BigIntStats } | { file: string; digest: string };
+
 /**
- * Reads every inventory file, then parses those the cache does not know, on worker threads when
- * there are many (parse-pool.ts). Findings and files come out in the same order either way.
+ * Reads every inventory file the cache cannot vouch for, then parses those the cache does not
+ * know, on worker threads when there are many (parse-pool.ts). Findings and files come out in
+ * the same order either way.
  */
 export async function loadInventory(root: string, options: LoadOptions = {}): Promise<{ inventory: LoadedInventory; findings: Finding[]; parsed: ParseCounts }> {
   const findings: Finding[] = [];
+  const useCache = options.cache ?? process.env.PRICHAL_VALIDATION_CACHE !== 'off';
+  const cache = useCache ? await ParseCache.open(root) : undefined;
   const unreadable = (file: string, problem: Words) => findings.push(fileError('file-unreadable', file, { en: `cannot be read: ${problem.en}`, ru: `не читается: ${problem.ru}` }));
   /** Reads one file; `missing` says what its absence means (nothing: an optional file). */
-  const read = async (file: string, missing?: () => void): Promise<{ file: string; text: string } | undefined> => {
-    const result = await readInventoryText(root, file);
+  const read = (file: string, missing?: () => void): Item | undefined => {
+    const digest = cache && vouched(cache, root, file);
+    if (digest) return { file, digest };
+    const result = readInventoryTextSync(root, file);
     if ('missing' in result) {
       missing?.();
       return undefined;
@@ -122,26 +145,27 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
       unreadable(file, result.problem);
       return undefined;
     }
-    return { file, text: result.text };
+    return { file, text: result.text, stat: result.stat };
   };
 
-  const operatorText = await read(OPERATOR_FILE, () => findings.push(fileError('file-missing', OPERATOR_FILE, { en: `the inventory needs ${OPERATOR_FILE} at its root (${root})`, ru: `в корне реестра нужен ${OPERATOR_FILE} (${root})` })));
-  const allocationsText = await read(ALLOCATIONS_FILE);
+  const operatorText = read(OPERATOR_FILE, () => findings.push(fileError('file-missing', OPERATOR_FILE, { en: `the inventory needs ${OPERATOR_FILE} at its root (${root})`, ru: `в корне реестра нужен ${OPERATOR_FILE} (${root})` })));
+  const allocationsText = read(ALLOCATIONS_FILE);
   const files = await listParticipantFiles(root).catch((error: NodeJS.ErrnoException) => {
     unreadable(PARTICIPANTS_DIR, { en: `the folder cannot be listed (${error.code ?? error.message})`, ru: `содержимое каталога не читается (${error.code ?? error.message})` });
     return [] as string[];
   });
   // A participant file listed but not there: a dangling symbolic link (or removed while being read).
-  const participantTexts: Array<{ file: string; text: string } | undefined> = [];
-  for (const file of files) participantTexts.push(await read(file, () => unreadable(file, { en: 'a dangling symbolic link, or removed while being read', ru: 'символическая ссылка ни на что не указывает, или файл удалён во время чтения' })));
+  const participantTexts: Array<Item | undefined> = [];
+  for (const file of files) participantTexts.push(read(file, () => unreadable(file, { en: 'a dangling symbolic link, or removed while being read', ru: 'символическая ссылка ни на что не указывает, или файл удалён во время чтения' })));
 
-  const texts = [operatorText, allocationsText, ...participantTexts].filter((t) => t !== undefined);
-  const { results: parsed, counts } = await parseCached(root, texts, options.cache ?? process.env.PRICHAL_VALIDATION_CACHE !== 'off');
+  const items = [operatorText, allocationsText, ...participantTexts].filter((t) => t !== undefined);
+  const { results: parsed, counts } = await parseCached(items, cache);
   const loaded = new Map<string, LoadedFile>();
-  texts.forEach(({ file, text }, i) => {
+  items.forEach((item, i) => {
     for (const f of parsed[i]!.findings) findings.push(f);
     const { data, shape } = parsed[i]!;
-    loaded.set(file, { source: new SourceFile(file, text), data, ...(shape ? { shape } : {}) });
+    const text = 'text' in item ? item.text : () => readVouched(root, item.file, item.digest);
+    loaded.set(item.file, { source: new SourceFile(item.file, text), data, ...(shape ? { shape } : {}) });
   });
 
   return {
@@ -157,25 +181,45 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
   };
 }
 
+/** The digest the cache holds for a file whose stamp has not changed since it was read (stat only). */
+function vouched(cache: ParseCache, root: string, file: string): string | undefined {
+  try {
+    const stat = statSync(path.join(root, file), { bigint: true, throwIfNoEntry: false });
+    return stat?.isFile() ? cache.unchanged(file, stat) : undefined;
+  } catch {
+    return undefined; // read it: the read names what is wrong
+  }
+}
+
+/** The text of a vouched-for file when a finding needs it; it must still be what was parsed. */
+function readVouched(root: string, file: string, digest: string): string {
+  const result = readInventoryTextSync(root, file);
+  if (!('text' in result) || fileDigest(file, result.text) !== digest) throw new FileChangedError(file);
+  return result.text;
+}
+
 /** How many files were parsed and how many came from the cache. */
 export interface ParseCounts {
   parsed: number;
   cached: number;
 }
 
-/** Parses `texts`, reusing the cached parse of each unchanged file and caching the others. */
-async function parseCached(root: string, texts: ParseJob[], useCache: boolean): Promise<{ results: Parsed[]; counts: ParseCounts }> {
-  if (!useCache) return { results: await parseAll(texts), counts: { parsed: texts.length, cached: 0 } };
-  const cache = await ParseCache.open(root);
-  const digests = texts.map(({ file, text }) => fileDigest(file, text));
+/** Parses the files, reusing the cached parse of each unchanged one and caching the others. */
+async function parseCached(items: Item[], cache: ParseCache | undefined): Promise<{ results: Parsed[]; counts: ParseCounts }> {
+  const text = (i: number) => items[i] as Extract<Item, { text: string }>;
+  const job = (i: number) => ({ file: text(i).file, text: text(i).text });
+  if (!cache) return { results: await parseAll(items.map((_, i) => job(i))), counts: { parsed: items.length, cached: 0 } };
+  const digests = items.map((item) => ('digest' in item ? item.digest : fileDigest(item.file, item.text)));
   const results: Array<Parsed | undefined> = digests.map((d) => cache.get(d));
-  const misses = texts.flatMap((job, i) => (results[i] ? [] : [i]));
-  const fresh = await parseAll(misses.map((i) => texts[i]!));
+  items.forEach((item, i) => 'stat' in item && cache.stamped(item.file, item.stat, digests[i]!));
+  // A vouched-for file is always a hit (its digest is in the cache), so every miss was read.
+  const misses = items.flatMap((_, i) => (results[i] ? [] : [i]));
+  const fresh = await parseAll(misses.map(job));
   misses.forEach((i, k) => {
     results[i] = fresh[k]!;
     cache.set(digests[i]!, fresh[k]!);
   });
   // A cache that cannot be written costs the next run its speed, never this run its result.
   await cache.save().catch(() => undefined);
-  return { results: results as Parsed[], counts: { parsed: misses.length, cached: texts.length - misses.length } };
+  return { results: results as Parsed[], counts: { parsed: misses.length, cached: items.length - misses.length } };
 }

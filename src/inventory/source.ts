@@ -16,12 +16,21 @@ export function parseWithPositions(text: string): { doc: Document.Parsed; lines:
  */
 export class SourceFile {
   #tree: { doc: Document.Parsed; lines: LineCounter } | undefined;
+  #text: string | (() => string);
 
   constructor(
     /** Relative to the inventory root, forward slashes. */
     readonly file: string,
-    readonly text: string,
-  ) {}
+    /** The text, or how to read it when first needed (a file the parse cache vouches for is not read unless a finding needs a position). */
+    text: string | (() => string),
+  ) {
+    this.#text = text;
+  }
+
+  get text(): string {
+    if (typeof this.#text === 'function') this.#text = this.#text();
+    return this.#text;
+  }
 
   get doc(): Document.Parsed {
     return (this.#tree ??= parseWithPositions(this.text)).doc;

@@ -50,7 +50,8 @@ function capped(findings: readonly Finding[]): readonly Finding[] {
   if (findings.length <= MAX_SHAPE_FINDINGS_PER_FILE) return findings;
   const kept = findings.slice(0, MAX_SHAPE_FINDINGS_PER_FILE);
   const last = kept[kept.length - 1]!;
-  return [...kept, { ...last, path: '', message: `and ${findings.length - kept.length} more schema errors in this file, not listed` }];
+  const more = findings.length - kept.length;
+  return [...kept, { ...last, path: '', message: `and ${more} more schema errors in this file, not listed`, ru: `и ещё ошибок схемы в этом файле: ${more} (не перечислены)` }];
 }
 
 /** Shape-checks the loaded files and runs the rules over those that passed. */

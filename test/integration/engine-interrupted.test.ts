@@ -73,7 +73,7 @@ describe('an up killed midway through a large first apply', () => {
     let created = 0;
     let killed = false;
     up.stderr!.on('data', (chunk: Buffer) => {
-      created += (chunk.toString().match(/^\+ create prichal:index:BusRegistrations /gm) ?? []).length;
+      created += (chunk.toString().match(/^\+ создание prichal:index:BusRegistrations /gm) ?? []).length;
       if (created >= 4 && !killed) {
         killed = true;
         process.kill(-up.pid!, 'SIGKILL');

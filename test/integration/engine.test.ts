@@ -135,7 +135,7 @@ describe('the Pulumi engine against the lab', () => {
   it('refuses prod before the test registrations exist on the bus (the promotion gate) and creates nothing there', async () => {
     const r = await run(['up', '--contour', 'prod', '--yes']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/\S+ не регистрируется в промышленном контуре: тестовая регистрация/);
+    expect(r.stderr).toMatch(/\S+ не регистрируется в промышленном контуре/);
     expect(await registeredMnemonics('prod')).toEqual([]);
   });
 
@@ -147,7 +147,7 @@ describe('the Pulumi engine against the lab', () => {
     // Every participant's registration is named in the report of its shard's creation.
     expect(Object.keys(r.json!.byParticipant).filter((p) => r.json!.byParticipant[p]!.some((c) => /^register /.test(c.message))).sort()).toEqual(plan.contours.test.registrations.map((x) => x.participant).sort());
     // Progress: one line per resource operation on stderr.
-    expect(r.stderr.split('\n').filter((l) => /^\+ create prichal:index:/.test(l))).toHaveLength(plan.edges.length + shardsOf('test').size);
+    expect(r.stderr.split('\n').filter((l) => /^\+ создание prichal:index:/.test(l))).toHaveLength(plan.edges.length + shardsOf('test').size);
     for (const e of plan.edges) expect(await liveDifferences(e.id)).toEqual([]);
     expect(await registeredMnemonics('test')).toEqual(mnemonics('test'));
     for (const m of mnemonics('test')) expect(await permissionOf('test', m)).toEqual(plannedPermission(m));
