@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCanonicalCidr } from '../src/inventory/addresses.js';
 import type { PlannedEdge } from '../src/plan/index.js';
-import { deltaCheck, deltaTransaction, elementsDelta, elementsOfRuleset, recordDelta, recordElements, renderedElements, renderEdgeRuleset, rulesetLayout, type SetName } from '../src/render/index.js';
+import { blockElements, deltaCheck, deltaTransaction, elementBlock, elementsDelta, elementsOfRuleset, recordDelta, recordElements, renderedElements, renderEdgeRuleset, rulesetLayout, type SetName } from '../src/render/index.js';
 import { syntheticEdge } from './helpers/edges.js';
 
 const base: PlannedEdge = { id: 'edge-1', kind: 'vipnet-coordinator', transit: '10.200.0.2', ssh: { host: '127.0.0.1', port: 22, user: 'netops', hostKey: 'SHA256:x', credentials: 'edge1' }, participants: [], ingress: [], egress: [] };
@@ -16,6 +16,13 @@ describe('elements of a ruleset and deltas', () => {
 
   it('reads back from the rendered text exactly the elements it was rendered from', () => {
     expect(elementsOfRuleset(renderEdgeRuleset(edge).text)).toEqual(renderedElements(edge));
+  });
+
+  it('splits an element block back into exactly its elements (the record copy reads them so), an empty block into none', () => {
+    const elements = renderedElements(edge);
+    for (const set of ['participant_to_gateway', 'gateway_to_endpoint'] as const) expect(blockElements(elementBlock(elements[set]))).toEqual(elements[set]);
+    expect(blockElements(elementBlock([]))).toEqual([]);
+    expect(blockElements(elementBlock(['one']))).toEqual(['one']);
   });
 
   it('a participant removed in the middle is exactly its elements, by key', () => {

@@ -39,6 +39,7 @@ import {
   deltaCheck,
   deltaSize,
   deltaTransaction,
+  blockElements,
   elementBlock,
   noElements,
   recordDelta,
@@ -226,17 +227,17 @@ async function readRecord(conn: SshConnection, edge: string, meta: RecordMeta): 
 export const localRecordFile = (edge: string) => path.join(workCacheDir('firewall'), `${sha256(edge).slice(0, 32)}.elements`);
 
 /**
- * The client's copy of what a verified apply left on an edge: "<plan sha> <sha of the body>",
- * then each set's elements one per line (an element never holds a newline: nftComment), the sets
- * apart by an empty line, in SET_NAMES order.
+ * The client's copy of what a verified apply left on an edge: the plan's sha on the first line,
+ * then exactly the text that sha digests (the layout, then each set's name and element block, in
+ * SET_NAMES order; renderForApply). Its digest is therefore its own integrity check and its
+ * identity at once: a copy whose text does not digest to the sha the host's meta names is not used.
  */
 async function saveLocalRecord(edge: string, rendered: Rendered): Promise<void> {
   const file = localRecordFile(edge);
-  const body = SET_NAMES.map((set) => rendered.elements[set].join('\n')).join('\n\n');
   const temporary = `${file}.${process.pid}.tmp`;
   // A copy that cannot be written costs the next delta its speed (the host's record is read), never its result.
   await mkdir(path.dirname(file), { recursive: true })
-    .then(() => writeFile(temporary, `${rendered.sha} ${sha256(body)}\n${body}`))
+    .then(() => writeFile(temporary, `${rendered.sha}\n${rendered.digested()}`))
     .then(() => rename(temporary, file))
     .catch(() => undefined);
 }
@@ -245,14 +246,18 @@ function readLocalRecord(edge: string, sha: string): RecordElements | undefined 
   try {
     const text = readFileSync(localRecordFile(edge), 'utf8');
     const newline = text.indexOf('\n');
-    const [planSha, bodySha] = text.slice(0, newline).split(' ');
-    if (planSha !== sha) return undefined;
+    if (text.slice(0, newline) !== sha) return undefined;
     const body = text.slice(newline + 1);
-    if (sha256(body) !== bodySha) return undefined;
-    const sets = body.split('\n\n');
-    if (sets.length !== SET_NAMES.length) return undefined;
+    if (sha256(body) !== sha) return undefined;
+    // The sets' headers, from the end: an element block never holds a line that is only a set's name.
     const base = noElements();
-    SET_NAMES.forEach((set, i) => (base[set] = sets[i] ? sets[i].split('\n') : []));
+    let end = body.length;
+    for (const set of [...SET_NAMES].reverse()) {
+      const header = body.lastIndexOf(`\n${set}\n`, end);
+      if (header < 0) return undefined;
+      base[set] = blockElements(body.slice(header + set.length + 2, end));
+      end = header;
+    }
     return { base, created: noElements() };
   } catch {
     return undefined;
@@ -297,8 +302,7 @@ async function uploadNext(conn: SshConnection, compressed: Buffer): Promise<void
 /** The verified upload becomes the base with an empty journal, then the meta that makes it trusted (each step a rename). */
 async function commitBase(conn: SshConnection, edge: string, rendered: Rendered, compressed: Buffer): Promise<void> {
   const meta = metaLine({ sha: rendered.sha, layout: rendered.layout, base: sha256(compressed), journal: sha256('') });
-  await locked(conn, `mv ${NEXT} ${RECORD} && : > ${JOURNAL} && echo "${meta}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`);
-  await saveLocalRecord(edge, rendered);
+  await Promise.all([locked(conn, `mv ${NEXT} ${RECORD} && : > ${JOURNAL} && echo "${meta}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`), saveLocalRecord(edge, rendered)]);
 }
 
 /**
@@ -310,30 +314,50 @@ async function commitJournal(conn: SshConnection, edge: string, rendered: Render
   // The delta lands in a file of its own and joins the journal only once its checksum holds: a
   // connection lost mid-upload leaves the journal as it was (and the record untrusted).
   const part = `${JOURNAL}.part`;
-  await locked(
-    conn,
-    `cat > ${part} && ${checksumHolds(part, delta)} && cat ${part} >> ${JOURNAL} && rm -f ${part} && j=$(sha256sum < ${JOURNAL}) && echo "${prefix} \${j%% *}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`,
-    { stdin: delta },
-  );
-  await saveLocalRecord(edge, rendered);
+  // The copy is written while the host commits: one that names a plan the host's meta does not
+  // (the commit failed) is never used, so the order does not matter.
+  await Promise.all([
+    locked(
+      conn,
+      `cat > ${part} && ${checksumHolds(part, delta)} && cat ${part} >> ${JOURNAL} && rm -f ${part} && j=$(sha256sum < ${JOURNAL}) && echo "${prefix} \${j%% *}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`,
+      { stdin: delta },
+    ),
+    saveLocalRecord(edge, rendered),
+  ]);
 }
 
 interface Rendered {
   elements: Record<SetName, string[]>;
   /** The whole transaction, built only when a full load or a new base needs it. */
   text: () => string;
-  /** Identifies the plan's table: its layout and its elements, digested piece by piece (no 7 MB string for a delta). */
+  /** Identifies the plan's table: the digest of its layout and its element blocks (`digested`). */
   sha: string;
   layout: string;
+  /** The text `sha` digests: the layout, then each set's name and element block (the client's record copy). */
+  digested: () => string;
 }
 
 function renderForApply(edge: PlannedEdge): Rendered {
-  const elements = renderedElements(edge);
+  const rendered = renderedElements(edge);
   const layoutText = rulesetLayout(edge);
+  const blocks = {} as Record<SetName, string>;
+  const elements = noElements();
   const digest = createHash('sha256').update(layoutText);
-  for (const set of SET_NAMES) digest.update(`\n${set}\n`).update(elementBlock(elements[set]));
+  for (const set of SET_NAMES) {
+    blocks[set] = elementBlock(rendered[set]);
+    digest.update(`\n${set}\n`).update(blocks[set]);
+    // The elements again, as slices of their block: flat strings, where a rendered element is a
+    // concatenation that the delta's comparisons would flatten one by one (a third of its time).
+    elements[set] = blockElements(blocks[set]);
+  }
   let text: string | undefined;
-  return { elements, sha: digest.digest('hex'), layout: sha256(layoutText), text: () => (text ??= replaceTableTransaction(renderEdgeRuleset(edge, elements).text)) };
+  return {
+    elements,
+    sha: digest.digest('hex'),
+    layout: sha256(layoutText),
+    digested: () => `${layoutText}${SET_NAMES.map((set) => `\n${set}\n${blocks[set]}`).join('')}`,
+    text: () => (text ??= replaceTableTransaction(renderEdgeRuleset(edge, elements).text)),
+  };
 }
 
 /**
@@ -356,8 +380,11 @@ export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, 
     if (options.timings) Object.assign(options.timings, timings);
     return { edge: edge.id, ...result, durationMs: performance.now() - started };
   };
+  // The meta is asked for first: the host hashes its record files while this client renders.
+  const metaRead = readRecordMeta(conn);
+  metaRead.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
   const rendered = await phase('renderMs', () => renderForApply(edge));
-  const meta = await phase('recordMs', () => readRecordMeta(conn));
+  const meta = await phase('recordMs', () => metaRead);
   // Whether the record is the live table: true unless the host or the kernel said otherwise
   // (a forced full apply is how hand edits are repaired, so it lists what it replaces).
   let recordIsLive = meta !== undefined && meta.intact && !options.full;

@@ -69,6 +69,9 @@ const ELEMENT_INDENT = '\t\t\t';
 /** A set's elements block: one join, no string per line (100,000 lines). */
 export const elementBlock = (lines: string[]) => (lines.length ? `${ELEMENT_INDENT}${lines.join(`,\n${ELEMENT_INDENT}`)},` : '');
 
+/** The elements of a block (elementBlock's inverse), as slices of it. */
+export const blockElements = (block: string): string[] => (block ? block.slice(ELEMENT_INDENT.length, -1).split(`,\n${ELEMENT_INDENT}`) : []);
+
 /**
  * The complete table. The element blocks are joined here rather than looped over in the
  * template: 100,000 elements through Mustache's section loop cost five times as much.

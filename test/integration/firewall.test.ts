@@ -213,11 +213,11 @@ describe('applyEdgeFirewall, delta path', () => {
     await applyEdgeFirewall(conn, edge1, { full: true });
     const copy = localRecordFile(edge1.id);
     const saved = await readFile(copy, 'utf8');
-    expect(saved.startsWith(`${(await conn.exec('cut -d" " -f1 .prichal/applied.meta')).stdout.trim()} `)).toBe(true);
+    expect(saved.startsWith(`${(await conn.exec('cut -d" " -f1 .prichal/applied.meta')).stdout.trim()}\n`)).toBe(true);
     // A copy edited on the client (an element dropped, the header kept) fails its own digest:
     // the delta is computed from the host's record and still lands exactly.
     const victim = edge1.egress[0]!;
-    const line = `${victim.source} . ${victim.destination} . ${victim.port} `;
+    const line = `\t\t\t${victim.source} . ${victim.destination} . ${victim.port} `;
     const edited = saved.split('\n').filter((l) => !l.startsWith(line));
     expect(edited.length).toBe(saved.split('\n').length - 1);
     await writeFile(copy, edited.join('\n'));
