@@ -9,7 +9,7 @@ echo "== validation (issue 2)"
 node dist/bench/validate.bench.js
 echo "== edge firewall (issue 3)"
 bin/prichal lab up >/dev/null
-node dist/bench/firewall.bench.js
+node --expose-gc dist/bench/firewall.bench.js
 echo "== drift (issue 5)"
 node dist/bench/drift.bench.js
 echo "== Pulumi program under mocks (issues 4 and 11)"

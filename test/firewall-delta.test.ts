@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCanonicalCidr } from '../src/inventory/addresses.js';
 import type { PlannedEdge } from '../src/plan/index.js';
-import { blockElements, deltaCheck, deltaTransaction, elementBlock, elementsDelta, elementsOfRuleset, recordDelta, recordElements, renderedElements, renderEdgeRuleset, rulesetLayout, type SetName } from '../src/render/index.js';
+import { blockDelta, blockElements, deltaCheck, deltaTransaction, elementBlock, elementsDelta, elementsOfRuleset, recordDelta, recordElements, renderedElements, renderEdgeRuleset, rulesetLayout, type SetName } from '../src/render/index.js';
 import { syntheticEdge } from './helpers/edges.js';
 
 const base: PlannedEdge = { id: 'edge-1', kind: 'vipnet-coordinator', transit: '10.200.0.2', ssh: { host: '127.0.0.1', port: 22, user: 'netops', hostKey: 'SHA256:x', credentials: 'edge1' }, participants: [], ingress: [], egress: [] };
@@ -16,6 +16,28 @@ describe('elements of a ruleset and deltas', () => {
 
   it('reads back from the rendered text exactly the elements it was rendered from', () => {
     expect(elementsOfRuleset(renderEdgeRuleset(edge).text)).toEqual(renderedElements(edge));
+  });
+
+  it('finds in the element blocks, by text, exactly the delta the element lists give: 2,000 seeded edits, halving down to stretches of 1 to 2,000 characters', () => {
+    let seed = 11;
+    const next = (n: number) => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n;
+    const element = (i: number, comment = `p${i} test`) => `10.${(i >> 8) & 255}.${i & 255}.0/24 . 10.210.${(i >> 8) & 255}.${i & 255} . 443 comment "${comment}"`;
+    const sorted = (d: { add: string[]; remove: string[] }) => ({ add: [...d.add].sort(), remove: [...d.remove].sort() });
+    for (let round = 0; round < 2000; round++) {
+      const size = next(300);
+      const before = Array.from({ length: size }, (_, i) => element(i * 2));
+      const after = [...before];
+      for (let edits = next(6); edits > 0; edits--) {
+        const at = next(after.length + 1);
+        const kind = next(3);
+        if (kind === 0 && after.length) after.splice(Math.min(at, after.length - 1), 1);
+        // An insertion keeps plan order (the odd numbers sit between the even ones).
+        else if (kind === 1) after.splice(at, 0, element(2 * Math.max(0, at - 1) + 1));
+        else if (after.length) after[Math.min(at, after.length - 1)] = element(Math.min(at, after.length - 1) * 2, `renamed ${round}`);
+      }
+      const unique = [...new Set(after)];
+      expect(sorted(blockDelta(elementBlock(before), elementBlock(unique), 1 + next(2000))), `round ${round}`).toEqual(sorted(elementsDelta({ participant_to_gateway: before, gateway_to_endpoint: [] }, { participant_to_gateway: unique, gateway_to_endpoint: [] }).participant_to_gateway));
+    }
   });
 
   it('splits an element block back into exactly its elements (the record copy reads them so), an empty block into none', () => {

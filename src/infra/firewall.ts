@@ -29,7 +29,7 @@
 // lost halfway applies nothing; any verification failure restores the previous table.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { workCacheDir } from '../project.js';
@@ -236,10 +236,18 @@ async function saveLocalRecord(edge: string, rendered: Rendered): Promise<void> 
   const file = localRecordFile(edge);
   const temporary = `${file}.${process.pid}.tmp`;
   // A copy that cannot be written costs the next delta its speed (the host's record is read), never its result.
-  await mkdir(path.dirname(file), { recursive: true })
-    .then(() => writeFile(temporary, `${rendered.sha}\n${rendered.digested()}`))
-    .then(() => rename(temporary, file))
-    .catch(() => undefined);
+  const write = async () => {
+    await mkdir(path.dirname(file), { recursive: true });
+    // Piece by piece: no 7 MB string is built for it.
+    const handle = await open(temporary, 'w');
+    try {
+      for (const piece of [`${rendered.sha}\n`, ...rendered.digested]) await handle.write(piece);
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
+  };
+  await write().catch(() => undefined);
 }
 
 function readLocalRecord(edge: string, sha: string): RecordElements | undefined {
@@ -251,14 +259,16 @@ function readLocalRecord(edge: string, sha: string): RecordElements | undefined 
     if (sha256(body) !== sha) return undefined;
     // The sets' headers, from the end: an element block never holds a line that is only a set's name.
     const base = noElements();
+    const blocks = {} as Record<SetName, string>;
     let end = body.length;
     for (const set of [...SET_NAMES].reverse()) {
       const header = body.lastIndexOf(`\n${set}\n`, end);
       if (header < 0) return undefined;
-      base[set] = blockElements(body.slice(header + set.length + 2, end));
+      blocks[set] = body.slice(header + set.length + 2, end);
+      base[set] = blockElements(blocks[set]);
       end = header;
     }
-    return { base, created: noElements() };
+    return { base, created: noElements(), blocks };
   } catch {
     return undefined;
   }
@@ -328,13 +338,15 @@ async function commitJournal(conn: SshConnection, edge: string, rendered: Render
 
 interface Rendered {
   elements: Record<SetName, string[]>;
+  /** Each set's element block (elementBlock), as the plan's sha digests it. */
+  blocks: Record<SetName, string>;
   /** The whole transaction, built only when a full load or a new base needs it. */
   text: () => string;
   /** Identifies the plan's table: the digest of its layout and its element blocks (`digested`). */
   sha: string;
   layout: string;
-  /** The text `sha` digests: the layout, then each set's name and element block (the client's record copy). */
-  digested: () => string;
+  /** The text `sha` digests, in pieces: the layout, then each set's name and element block (the client's record copy). */
+  digested: string[];
 }
 
 function renderForApply(edge: PlannedEdge): Rendered {
@@ -342,20 +354,23 @@ function renderForApply(edge: PlannedEdge): Rendered {
   const layoutText = rulesetLayout(edge);
   const blocks = {} as Record<SetName, string>;
   const elements = noElements();
-  const digest = createHash('sha256').update(layoutText);
+  const digested = [layoutText];
   for (const set of SET_NAMES) {
     blocks[set] = elementBlock(rendered[set]);
-    digest.update(`\n${set}\n`).update(blocks[set]);
+    digested.push(`\n${set}\n`, blocks[set]);
     // The elements again, as slices of their block: flat strings, where a rendered element is a
     // concatenation that the delta's comparisons would flatten one by one (a third of its time).
     elements[set] = blockElements(blocks[set]);
   }
+  const digest = createHash('sha256');
+  for (const piece of digested) digest.update(piece);
   let text: string | undefined;
   return {
     elements,
+    blocks,
     sha: digest.digest('hex'),
     layout: sha256(layoutText),
-    digested: () => `${layoutText}${SET_NAMES.map((set) => `\n${set}\n${blocks[set]}`).join('')}`,
+    digested,
     text: () => (text ??= replaceTableTransaction(renderEdgeRuleset(edge, elements).text)),
   };
 }
@@ -412,7 +427,7 @@ export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, 
       reason = RECORD_TAMPERED;
       recordIsLive = false;
     } else {
-      const delta = await phase('diffMs', () => recordDelta(record, rendered.elements));
+      const delta = await phase('diffMs', () => recordDelta(record, rendered.elements, rendered.blocks));
       const refused = await applyDelta(conn, edge, rendered, delta, meta!, options, phase);
       if (!refused) {
         const added = SET_NAMES.reduce((n, s) => n + delta[s].add.length, 0);
