@@ -137,8 +137,8 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
   const useCache = options.cache ?? process.env.PRICHAL_VALIDATION_CACHE !== 'off';
   const cache = useCache ? await ParseCache.open(root) : undefined;
   const unreadable = (file: string, problem: Words) => findings.push(fileError('file-unreadable', file, { en: `cannot be read: ${problem.en}`, ru: `не читается: ${problem.ru}` }));
-  /** Reads one file; `missing` says what its absence means (nothing: an optional file). */
   const base = path.resolve(root);
+  /** Reads one file; `missing` says what its absence means (nothing: an optional file). */
   const read = (file: string, missing?: () => void): Item | undefined => {
     const digest = cache && vouched(cache, `${base}/${file}`, file);
     if (digest) return { file, digest };
@@ -191,7 +191,8 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
 function vouched(cache: ParseCache, absolute: string, file: string): string | undefined {
   try {
     const stat = statSync(absolute, { bigint: true, throwIfNoEntry: false });
-    return stat?.isFile() ? cache.unchanged(file, stat) : undefined;
+    // The size limit holds here too (it may have been lowered since the file was read).
+    return stat?.isFile() && stat.size <= BigInt(maxFileBytes()) ? cache.unchanged(file, stat) : undefined;
   } catch {
     return undefined; // read it: the read names what is wrong
   }
