@@ -7,6 +7,9 @@ export interface Words {
   ru: string;
 }
 
+/** "в тестовом контуре" / "в промышленном контуре": where a contour is named inside a Russian sentence. */
+export const inContourRu = (contour: 'test' | 'prod'): string => (contour === 'test' ? 'в тестовом контуре' : 'в промышленном контуре');
+
 /** Several messages' words joined into one, language by language. */
 export const joinWords = (items: readonly Words[], separator: string): Words => ({ en: items.map((w) => w.en).join(separator), ru: items.map((w) => w.ru).join(separator) });
 
@@ -22,3 +25,6 @@ export class WordedError extends Error {
     this.ru = words.ru;
   }
 }
+
+/** What a person reads of an error in the language: a WordedError's Russian, else the message as it is. */
+export const errorText = (error: unknown, lang: 'ru' | 'en'): string => (error instanceof WordedError && lang === 'ru' ? error.ru : error instanceof Error ? error.message : String(error));

@@ -16,10 +16,11 @@ import { stringify } from 'yaml';
 import type { EngineAction, StepReport } from '../infra/pulumi/engine.js';
 import { createInterface } from 'node:readline/promises';
 import { EXIT, exitCodeOf, UsageError } from './errors.js';
-import { DEFAULT_LANG, LANGS, localDay, type Lang } from '../report/index.js';
+import { DEFAULT_LANG, labels, LANGS, localDay, type Lang } from '../report/index.js';
+import { errorText } from '../words.js';
 import { cliLanguage, commanderText } from './language.js';
 import { russianHelp } from './help-ru.js';
-import { InvalidInventoryError, WordedError } from '../workflows/errors.js';
+import { InvalidInventoryError } from '../workflows/errors.js';
 
 // The engine and the lab commands load @pulumi/pulumi and the lab's builders (about a second
 // before anything runs): they are imported when one of their commands runs, so that validate
@@ -51,7 +52,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
   const ru = lang === 'ru';
   const program = new Command('prichal')
     .description('Connects participant organisations to the regional hub: inventory, plan, provisioning, drift and documents.')
-    .showHelpAfterError(lang === 'ru' ? '(справка: --help)' : '(run with --help for usage)')
+    .showHelpAfterError(ru ? '(справка: --help)' : '(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(commanderText(text, lang)) })
     .exitOverride();
 
@@ -267,7 +268,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
       const preview = await engineCommand({ ...base, action: 'preview', refresh: action === 'destroy' || options.refresh, onProgress });
       progress(engineText(preview, lang));
       const rl = createInterface({ input: process.stdin, output: process.stderr });
-      const answer = await rl.question(ru ? `${action}: ${base.contour === 'test' ? 'тестовый' : 'промышленный'} контур? [y/N] ` : `${action} the ${base.contour} stack? [y/N] `);
+      const answer = await rl.question(ru ? `${action}: ${labels(lang).contours[base.contour]} контур? [y/N] ` : `${action} the ${base.contour} stack? [y/N] `);
       rl.close();
       if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError({ en: `${action} cancelled; nothing changed`, ru: `${action} отменён; ничего не изменено` });
     }
@@ -311,8 +312,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    const message = error instanceof WordedError && lang === 'ru' ? error.ru : error instanceof Error ? error.message : String(error);
-    process.stderr.write(`prichal: ${message}\n`);
+    process.stderr.write(`prichal: ${errorText(error, lang)}\n`);
     // With --format json, stdout still carries one JSON document: what stopped the command (and
     // for an invalid inventory, its located findings), so a script never parses an empty output.
     if (jsonRequested(argv)) {

@@ -7,6 +7,7 @@ import { addressValue, cidrInterval, CONTOURS, isIPv4, type ContourName, type In
 import type { Plan, PlannedEdge } from '../plan/index.js';
 import { compareTables, FORWARD_CHAIN, plannedTable, PRICHAL_TABLE_KEY, type GatewaySpec } from '../render/index.js';
 import type { RequirementFinding } from './model.js';
+import { inContourRu } from '../words.js';
 
 /** Who owns an address or network: attributes set elements and rules to participants. */
 export function ownerIndex(plan: Plan): (text: string) => string | undefined {
@@ -84,7 +85,7 @@ export function checkGateways(specs: readonly GatewaySpec[], containers: readonl
     const c = byName.get(spec.name);
     const base = { requirement: 'GW-1', participant: spec.participant, contour: spec.contour, subject: spec.name, severity: 'error' } as const;
     const fix = `re-provision the gateway of ${spec.participant} in ${spec.contour} from its specification`;
-    const fixRu = `пересоздайте шлюз ${spec.participant} в ${spec.contour === 'test' ? 'тестовом' : 'промышленном'} контуре по его спецификации (prichal gateways up)`;
+    const fixRu = `пересоздайте шлюз ${spec.participant} ${inContourRu(spec.contour)} по его спецификации (prichal gateways up)`;
     const ru = (message: string, fixText = fixRu) => ({ ru: { message, fix: fixText } });
     if (!c) {
       out.push({ ...base, message: 'gateway container is missing', evidence: `no container ${spec.name}`, fix, ...ru('контейнера шлюза нет') });

@@ -359,7 +359,8 @@ function renderForApply(edge: PlannedEdge): Rendered {
     blocks[set] = elementBlock(rendered[set]);
     digested.push(`\n${set}\n`, blocks[set]);
     // The elements again, as slices of their block: flat strings, where a rendered element is a
-    // concatenation that the delta's comparisons would flatten one by one (a third of its time).
+    // concatenation that any comparison would flatten one by one (the delta from the host's
+    // record compares element lists; the one from the client's copy compares the blocks).
     elements[set] = blockElements(blocks[set]);
   }
   const digest = createHash('sha256');

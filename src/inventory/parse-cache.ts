@@ -36,11 +36,14 @@ async function prune(dir: string): Promise<void> {
   await Promise.all(aged.slice(KEEP).map(({ n }) => rm(path.join(dir, n), { force: true })));
 }
 
+/** A file's stamp when it was last read, and the digest of what was read. */
+type FileStamp = { stamp: string; digest: string };
+
 interface CacheFile {
   version: string;
   entries: Record<string, Parsed>;
-  /** Per file (relative path): its stamp when it was last read, and the digest of what was read. */
-  stamps?: Record<string, { stamp: string; digest: string }>;
+  /** Per file (relative path). */
+  stamps?: Record<string, FileStamp>;
 }
 
 /**
@@ -62,13 +65,13 @@ const settled = (stat: BigIntStats) => BigInt(Date.now()) * 1_000_000n - stat.ct
 
 export class ParseCache {
   private readonly fresh: Record<string, Parsed> = {};
-  private readonly freshStamps: Record<string, { stamp: string; digest: string }> = {};
+  private readonly freshStamps: Record<string, FileStamp> = {};
   private changed = false;
 
   private constructor(
     private readonly location: string,
     private readonly entries: Record<string, Parsed>,
-    private readonly stamps: Record<string, { stamp: string; digest: string }>,
+    private readonly stamps: Record<string, FileStamp>,
   ) {}
 
   /** The digest of a file whose stamp is the one recorded with its cached parse, else undefined (read it). */
@@ -90,7 +93,7 @@ export class ParseCache {
   static async open(root: string): Promise<ParseCache> {
     const location = path.join(cacheDir(), `${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 32)}.json`);
     let entries: Record<string, Parsed> = {};
-    let stamps: Record<string, { stamp: string; digest: string }> = {};
+    let stamps: Record<string, FileStamp> = {};
     try {
       // Read whole and decoded at once: fs/promises decodes a 20 MB file chunk by chunk, which
       // took longer than parsing it.

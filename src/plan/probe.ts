@@ -6,7 +6,7 @@
 // leaks to show as answers rather than silence (the lab does) listens on exactly these.
 import { addressValue, cidrInterval, formatAddress, type ContourName } from '../inventory/index.js';
 import type { Plan, PlannedRegistration } from './model.js';
-import { WordedError } from '../words.js';
+import { inContourRu, WordedError } from '../words.js';
 
 /** Ports probed on every endpoint host besides the allowed ones: plain web ports a leak would open. */
 export const PROBE_EXTRA_PORTS = [80, 8080] as const;
@@ -51,7 +51,7 @@ export function undeclaredAddress(cidr: string, declared: ReadonlySet<number>): 
 
 export function probeSample(plan: Plan, contour: ContourName, participant: string, allowedPorts: readonly number[]): ProbeSample {
   const registration = plan.contours[contour].registrations.find((r) => r.participant === participant);
-  if (!registration) throw new ProbeError({ en: `${participant} is not registered in the ${contour} contour; nothing to probe`, ru: `${participant} не зарегистрирован в ${contour === 'test' ? 'тестовом' : 'промышленном'} контуре; проверять нечего` });
+  if (!registration) throw new ProbeError({ en: `${participant} is not registered in the ${contour} contour; nothing to probe`, ru: `${participant} не зарегистрирован ${inContourRu(contour)}; проверять нечего` });
   const gw = registration.gateway;
   const allowed: AllowedProbe[] = registration.endpoints.map((e) => ({ endpoint: e.id, address: e.address, port: e.port, protocol: e.protocol, path: e.path, source: gw }));
   const denied: DeniedProbe[] = [];

@@ -15,6 +15,7 @@ import { InvalidInventoryError, UsageError, WordedError } from './errors.js';
 import { DEFAULT_LANG, type Lang } from '../report/index.js';
 import { checkInventory, cite, INCIDENT_PRIORITIES, productionAllowed, serviceTestGaps, type IncidentScope } from '../requirements/index.js';
 import { DEFAULT_TIME_ZONE, nowIn } from '../inventory/index.js';
+import { errorText } from '../words.js';
 
 /** A recorded probe protocol (`--probes DIR`): read only when it is one, for this participant and contour; otherwise a usage error naming the file. */
 async function readProbe(dir: string, contour: ContourName, id: string): Promise<ProbeProtocol | undefined> {
@@ -136,7 +137,8 @@ export async function onboard(options: { inventory: string; participant: string;
   const steps: Array<{ step: string; detail: string }> = [];
   const protocols = new Map<string, ProbeProtocol>();
   const id = options.participant;
-  const ru = (options.lang ?? DEFAULT_LANG) === 'ru';
+  const lang = options.lang ?? DEFAULT_LANG;
+  const ru = lang === 'ru';
   const say = (words: Words) => (ru ? words.ru : words.en);
   const resume = `prichal onboard ${id}${options.promote ? ' --promote' : ''}${options.inventory !== 'inventory' ? ` --inventory ${options.inventory}` : ''}`;
   // Steps and details are recorded in English (the JSON result); the log speaks the CLI's language.
@@ -148,7 +150,7 @@ export async function onboard(options: { inventory: string; participant: string;
       options.log(`✓ ${say(step)}: ${say(words)}`);
       return value;
     } catch (error) {
-      const message = error instanceof WordedError && ru ? error.ru : (error as Error).message;
+      const message = errorText(error, lang);
       options.log(ru ? `✗ ${step.ru}: не выполнено: ${message}` : `✗ ${step.en} failed: ${message}`);
       options.log(ru ? `  устраните причину и продолжите командой: ${resume}` : `  fix the cause, then resume with: ${resume}`);
       throw error;

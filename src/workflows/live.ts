@@ -8,6 +8,7 @@ import { probeSample } from '../plan/index.js';
 import { renderEdgeRuleset } from '../render/index.js';
 import { UsageError } from './errors.js';
 import { applyFirewalls, busClient, hubOf, liveContext, selectEdges, type LiveContext } from './context.js';
+import { inContourRu } from '../words.js';
 
 export async function firewall(options: { action: string; inventory: string; edge?: string; full?: boolean; verify?: 'layout' | 'full'; log: (line: string) => void; lang?: 'ru' | 'en' }): Promise<{ applied?: ApplyResult[]; rendered?: Array<{ edge: string; text: string }> }> {
   const context = await liveContext(options.inventory);
@@ -35,7 +36,7 @@ export async function bus(options: { action: string; inventory: string; contour:
   if (options.action === 'read') return { state: await client.read() };
   if (options.action !== 'ensure') throw new UsageError({ en: `bus takes ensure or read, not '${options.action}'`, ru: `bus: ensure или read, а не '${options.action}'` });
   const registrations = plan.contours[options.contour].registrations.filter((r) => !options.participant || r.participant === options.participant);
-  if (options.participant && registrations.length === 0) throw new UsageError({ en: `${options.participant} is not registered in the ${options.contour} contour`, ru: `${options.participant} не зарегистрирован в ${options.contour === 'test' ? 'тестовом' : 'промышленном'} контуре` });
+  if (options.participant && registrations.length === 0) throw new UsageError({ en: `${options.participant} is not registered in the ${options.contour} contour`, ru: `${options.participant} не зарегистрирован ${inContourRu(options.contour)}` });
   const testState = options.contour === 'prod' ? await (await busClient(operator, 'test')).read() : undefined;
   const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.participant, r.status]));
   const state = await client.read();

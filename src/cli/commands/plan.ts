@@ -3,7 +3,8 @@ import path from 'node:path';
 import { ALLOCATIONS_FILE, CONTOURS, formatFinding, type Finding } from '../../inventory/index.js';
 import { renderAllocations, type Plan } from '../../plan/index.js';
 import { checkInventory } from '../../requirements/index.js';
-import type { Lang } from '../../report/index.js';
+import { labels, type Lang } from '../../report/index.js';
+import { inContourRu } from '../../words.js';
 
 export interface PlanCommandResult {
   ok: boolean;
@@ -33,14 +34,14 @@ export function planText(result: PlanCommandResult, lang: Lang): string {
   if (plan) {
     for (const contour of CONTOURS) {
       const c = plan.contours[contour];
-      const name = ru ? (contour === 'test' ? 'тестовый' : 'промышленный') : contour;
+      const name = ru ? labels(lang).contours[contour] : contour;
       lines.push(ru ? `контур ${name} (vhost ${c.vhost}, шлюзы из ${c.gatewayPool}): зарегистрировано ${c.registrations.length}` : `contour ${contour} (vhost ${c.vhost}, gateways from ${c.gatewayPool}): ${c.registrations.length} registered`);
       for (const r of c.registrations) {
         const endpoints = r.endpoints.map((e) => `${e.address}:${e.port}`).join(', ');
         const fresh = (r.newAllocation ? (ru ? ' (новый)' : ' (new)') : '').padEnd(ru ? 8 : 6);
         lines.push(`  ${r.participant.padEnd(24)} ${r.mnemonic.padEnd(14)} ${r.status.padEnd(10)} ${ru ? 'шлюз' : 'gw'} ${r.gateway.padEnd(13)}${fresh} ${r.edge}  ${r.networks.join(',')} -> ${endpoints}`);
       }
-      if (c.pending.length) lines.push(ru ? `  не развёрнуты в ${contour === 'test' ? 'тестовом' : 'промышленном'} контуре: ${c.pending.length}` : `  not provisioned in ${contour}: ${c.pending.length}`);
+      if (c.pending.length) lines.push(ru ? `  не развёрнуты ${inContourRu(contour)}: ${c.pending.length}` : `  not provisioned in ${contour}: ${c.pending.length}`);
       for (const p of c.pending) lines.push(`  ${p.participant.padEnd(24)} ${p.mnemonic.padEnd(14)} ${p.status.padEnd(10)} ${ru ? p.reasonRu : p.reason}`);
     }
     lines.push(ru ? `линки выделенных линий: ${plan.links.length}` : `leased-line links: ${plan.links.length}`);

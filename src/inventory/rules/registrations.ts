@@ -1,6 +1,7 @@
 // Contour registrations: mnemonics are unique per contour (production after test is a
 // requirement: requirements/validation.ts).
 import { CONTOURS, groupBy, networked, type Rule } from '../model.js';
+import { inContourRu } from '../../words.js';
 
 export const mnemonicsUniquePerContour: Rule = (inventory, findings) => {
   for (const contour of CONTOURS) {
@@ -13,7 +14,7 @@ export const mnemonicsUniquePerContour: Rule = (inventory, findings) => {
           'duplicate-mnemonic',
           {
             en: `mnemonic ${mnemonic} is already registered in the ${contour} contour by ${group[0]!.value.id}; mnemonics are unique per contour`,
-            ru: `мнемоника ${mnemonic} уже зарегистрирована в ${contour === 'test' ? 'тестовом' : 'промышленном'} контуре участником ${group[0]!.value.id}; в контуре мнемоники не повторяются`,
+            ru: `мнемоника ${mnemonic} уже зарегистрирована ${inContourRu(contour)} участником ${group[0]!.value.id}; в контуре мнемоники не повторяются`,
           },
         );
       }
