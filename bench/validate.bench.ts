@@ -101,7 +101,7 @@ async function main() {
     const rss = Math.max(...[...serial, ...cold, ...warm].map((r) => r.rssMiB));
     const split = (rs: PhaseResult[]) => {
       const m = (k: keyof CheckInventoryTimings) => median(rs.map((r) => r.timings?.[k] ?? 0)).toFixed(0);
-      return `read+parse ${m('loadMs')} ms, schema+rules ${(Number(m('validateMs')) - Number(m('loadMs'))).toFixed(0)} ms, plan ${m('planMs')} ms`;
+      return `read+parse ${m('loadMs')} ms, schema+rules ${(Number(m('validateMs')) - Number(m('loadMs'))).toFixed(0)} ms, plan's allocations ${m('planMs')} ms`;
     };
     const overlap = overlapBench(100_000);
     const rows = [

@@ -52,6 +52,13 @@ describe('allocateGateways', () => {
     const result = allocateGateways('10.210.0.0/24', [{ owner: 'a', recorded: '10.99.0.5' }]);
     expect(result.allocations[0]).toMatchObject({ value: '10.210.0.2', fresh: true, moved: '10.99.0.5 is outside the pool' });
   });
+
+  it('keeps a recorded address only in the form the plan writes (no empty octet, leading zero or space)', () => {
+    const loose = ['10.210..5', '10.210.0.07', ' 10.210.0.5', '10.210.0.5 ', '10.210.0.256', '10.210.0'];
+    const result = allocateGateways('10.210.0.0/24', [...loose.map((recorded, i) => ({ owner: `p${i}`, recorded })), { owner: 'q', recorded: '10.210.0.9' }]);
+    for (const [i, recorded] of loose.entries()) expect(result.allocations.find((a) => a.owner === `p${i}`)).toMatchObject({ fresh: true, moved: `${recorded} is outside the pool` });
+    expect(result.allocations.find((a) => a.owner === 'q')).toMatchObject({ value: '10.210.0.9', fresh: false });
+  });
 });
 
 describe('allocateLinks', () => {

@@ -1,25 +1,18 @@
 // Validation's per-file work in parallel and cached (issue 15): worker threads give exactly what
 // the main thread gives, an unchanged file is not parsed again, an edited one is, and findings
 // (file, line, column) are the same cold and warm.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../src/inventory/load.js';
+import { cacheLocation, readCacheFile, stampOf, writeCacheFile } from '../src/inventory/parse-cache.js';
+import { statSync } from 'node:fs';
 import { parseAll, PARALLEL_FROM, workerBuilt } from '../src/inventory/parse-pool.js';
 import { validateInventory } from '../src/inventory/validate.js';
-import { inventoryWith } from './helpers/inventory.js';
+import { inventoryWith, useTemporaryWorkCache } from './helpers/inventory.js';
 import { checkInventory } from '../src/requirements/index.js';
 
-let cacheDir: string;
-beforeAll(async () => {
-  cacheDir = await mkdtemp(path.join(tmpdir(), 'prichal-cache-'));
-  process.env.PRICHAL_WORK_CACHE = cacheDir;
-});
-afterAll(async () => {
-  delete process.env.PRICHAL_WORK_CACHE;
-  await rm(cacheDir, { recursive: true, force: true });
-});
+useTemporaryWorkCache();
 
 describe('parseAll', () => {
   it('on worker threads gives exactly what the main thread gives, in order, for good and broken files', async () => {
@@ -68,8 +61,7 @@ describe('the cache of unchanged files', () => {
     const dir = await inventoryWith([]);
     try {
       await validateInventory(dir);
-      const { readdir } = await import('node:fs/promises');
-      for (const name of await readdir(path.join(cacheDir, 'validation'))) await writeFile(path.join(cacheDir, 'validation', name), '{ not json');
+      await writeFile(cacheLocation(dir), '{ not json');
       const again = await validateInventory(dir);
       expect(again.parsed!.cached).toBe(0);
       expect((await validateInventory(dir)).parsed!.parsed).toBe(0);
@@ -80,12 +72,10 @@ describe('the cache of unchanged files', () => {
 
   describe('stamps: an unchanged file is not read again', () => {
     const settle = () => new Promise((r) => setTimeout(r, 2100)); // a stamp is trusted once two seconds old
-    const cacheOf = async () => {
-      const { readdir } = await import('node:fs/promises');
-      const names = (await readdir(path.join(cacheDir, 'validation'))).filter((n) => n.endsWith('.json'));
-      const read = await Promise.all(names.map(async (n) => ({ file: path.join(cacheDir, 'validation', n), text: await readFile(path.join(cacheDir, 'validation', n), 'utf8') })));
-      // The test before this one leaves caches that are not JSON.
-      return read.filter((c) => c.text.startsWith('{"')).map((c) => ({ file: c.file, data: JSON.parse(c.text) as { stamps: Record<string, { stamp: string; digest: string }> } }));
+    /** The cache of the inventory in `dir`. */
+    const cacheOf = (dir: string) => {
+      const file = cacheLocation(dir);
+      return { file, data: readCacheFile(file) as { stamps: Record<string, { stamp: string; digest: string }> } };
     };
 
     it('records a stamp per settled file; an edit that keeps size and modification time is still seen (its ctime moved)', async () => {
@@ -93,7 +83,7 @@ describe('the cache of unchanged files', () => {
       try {
         await settle();
         await validateInventory(dir);
-        const stamps = (await cacheOf()).map((c) => c.data.stamps).find((s) => s['participants/dep-obr.yaml'])!;
+        const stamps = cacheOf(dir).data.stamps;
         expect(Object.keys(stamps)).toContain('operator.yaml');
         const file = path.join(dir, 'participants', 'dep-obr.yaml');
         const { stat } = await import('node:fs/promises');
@@ -114,22 +104,44 @@ describe('the cache of unchanged files', () => {
       }
     });
 
-    it("locates findings in a vouched-for file by reading it then, and refuses to locate them in a text the cache did not parse", async () => {
+    it('locates findings in a vouched-for file by reading it then, and refuses to locate them in a text the cache did not parse', async () => {
+      // dep-zdrav.yaml names an endpoint it does not have: an inventory rule's finding (ran every time, located then).
+      const dir = await inventoryWith([{ file: 'participants/dep-zdrav.yaml', from: 'endpoints: [referral]', to: 'endpoints: [referral, ghost]' }]);
+      try {
+        await settle();
+        // Certificates expire by 2027-12-01: every signer gets a certificate-expiry warning (a file rule's finding, cached).
+        const cold = await checkInventory(dir, '2027-12-01');
+        expect(cold.findings.filter((f) => f.code === 'certificate-expiry').length).toBeGreaterThan(3);
+        expect(cold.findings.filter((f) => f.code === 'unknown-reference').map((f) => f.file)).toEqual(['participants/dep-zdrav.yaml']);
+        const warm = await checkInventory(dir, '2027-12-01');
+        expect(warm.validation.parsed!.parsed).toBe(0);
+        expect(warm.validation.fileRules).toEqual({ run: 0, cached: cold.validation.fileRules!.run });
+        expect(warm.findings).toEqual(cold.findings);
+        // dep-zdrav.yaml edited without its stamp moving (as an edit within the clock's granularity
+        // would be): the cache vouches for the old text, the finding's position needs the new one, and
+        // validation stops rather than guess.
+        const file = path.join(dir, 'participants', 'dep-zdrav.yaml');
+        await writeFile(file, (await readFile(file, 'utf8')).replace('endpoints: [referral, ghost]', '# edited\nendpoints: [referral, ghost]'));
+        const { file: location, data } = cacheOf(dir);
+        data.stamps['participants/dep-zdrav.yaml']!.stamp = stampOf(statSync(file));
+        await writeCacheFile(location, data);
+        await expect(checkInventory(dir, '2027-12-01')).rejects.toThrow(/participants\/dep-zdrav\.yaml changed while the inventory was being validated/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("a stamp vouches only for its own file's parse: one swapped for another file's is not trusted (the file is read)", async () => {
       const dir = await inventoryWith([]);
       try {
         await settle();
-        // Certificates expire by 2027-12-01: every signer gets a certificate-expiry warning at its line.
         const cold = await checkInventory(dir, '2027-12-01');
-        expect(cold.findings.filter((f) => f.code === 'certificate-expiry').length).toBeGreaterThan(3);
-        const warm = await checkInventory(dir, '2027-12-01');
-        expect(warm.validation.parsed!.parsed).toBe(0);
-        expect(warm.findings).toEqual(cold.findings);
-        // A cache that vouches for dep-obr.yaml with another file's parse (a tampered or corrupt cache):
-        // the text read to locate the finding does not digest to it, and validation stops rather than guess.
-        const { file, data } = (await cacheOf()).find((c) => c.data.stamps['participants/dep-obr.yaml'])!;
+        const { file, data } = cacheOf(dir);
         data.stamps['participants/dep-obr.yaml']!.digest = data.stamps['participants/tmn-sosh-12.yaml']!.digest;
-        await writeFile(file, JSON.stringify(data));
-        await expect(checkInventory(dir, '2027-12-01')).rejects.toThrow(/participants\/dep-obr\.yaml changed while the inventory was being validated/);
+        await writeCacheFile(file, data);
+        const tampered = await checkInventory(dir, '2027-12-01');
+        expect(tampered.findings).toEqual(cold.findings);
+        expect(tampered.validation.inventory.participants.find((p) => p.source.file === 'participants/dep-obr.yaml')!.value.id).toBe('dep-obr');
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -3,7 +3,7 @@
 // (not a regular file, too large, no permission, a link loop, not UTF-8) is file-unreadable, an
 // empty one file-empty. A broken file is left out of the later phases but never stops the others
 // from being read, and nothing here throws on a file's content.
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Finding, Words } from './findings.js';
 import { fileDigest, ParseCache } from './parse-cache.js';
@@ -26,6 +26,8 @@ export interface LoadedInventory {
   allocations: LoadedFile | undefined;
   /** Every participant file found, read or not (relative paths). */
   listed: string[];
+  /** The cache the files came through, which also keeps the file rules' findings (validate.ts saves it after them). */
+  cache?: ParseCache;
 }
 
 /**
@@ -51,7 +53,7 @@ export async function readInventoryText(root: string, file: string): Promise<Inv
   return readInventoryTextSync(root, file);
 }
 
-type InventoryText = { text: string; stat: BigIntStats } | { missing: true } | { problem: Words };
+type InventoryText = { text: string; stat: Stats } | { missing: true } | { problem: Words };
 
 function readInventoryTextSync(root: string, file: string): InventoryText {
   let fd: number;
@@ -68,11 +70,11 @@ function readInventoryTextSync(root: string, file: string): InventoryText {
     return { problem: why[code ?? ''] ?? { en: `cannot be opened (${code ?? 'unknown error'})`, ru: `не открывается (${code ?? 'неизвестная ошибка'})` } };
   }
   try {
-    const info = fstatSync(fd, { bigint: true });
+    const info = fstatSync(fd);
     if (info.isDirectory()) return { problem: { en: 'a directory, not a file', ru: 'это каталог, а не файл' } };
     if (!info.isFile()) return { problem: { en: 'not a regular file (a FIFO, socket or device); only regular files are read', ru: 'не обычный файл (канал, сокет или устройство); читаются только обычные файлы' } };
     const limit = maxFileBytes();
-    if (info.size > BigInt(limit)) return { problem: { en: `${info.size} bytes, more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `${info.size} байт: больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` } };
+    if (info.size > limit) return { problem: { en: `${info.size} bytes, more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `${info.size} байт: больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` } };
     const bytes = readFileSync(fd);
     if (bytes.length > limit) return { problem: { en: `more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` } };
     if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { problem: { en: 'not UTF-8 (a UTF-16 byte-order mark); save it as UTF-8', ru: 'не в UTF-8 (метка порядка байтов UTF-16); сохраните файл в UTF-8' } };
@@ -125,7 +127,7 @@ export class FileChangedError extends WordedError {
 }
 
 /** A file read now, or one the cache vouches for by its stamp (read only if a finding needs its text). */
-type Item = { file: string; text: string; stat: BigIntStats } | { file: string; digest: string };
+type Item = { file: string; text: string; stat: Stats } | { file: string; digest: string };
 
 /**
  * Reads every inventory file the cache cannot vouch for, then parses those the cache does not
@@ -138,9 +140,10 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
   const cache = useCache ? await ParseCache.open(root) : undefined;
   const unreadable = (file: string, problem: Words) => findings.push(fileError('file-unreadable', file, { en: `cannot be read: ${problem.en}`, ru: `не читается: ${problem.ru}` }));
   const base = path.resolve(root);
+  const limit = maxFileBytes();
   /** Reads one file; `missing` says what its absence means (nothing: an optional file). */
   const read = (file: string, missing?: () => void): Item | undefined => {
-    const digest = cache && vouched(cache, `${base}/${file}`, file);
+    const digest = cache && vouched(cache, `${base}/${file}`, file, limit);
     if (digest) return { file, digest };
     const result = readInventoryTextSync(root, file);
     if ('missing' in result) {
@@ -165,13 +168,14 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
   for (const file of files) participantTexts.push(read(file, () => unreadable(file, { en: 'a dangling symbolic link, or removed while being read', ru: 'символическая ссылка ни на что не указывает, или файл удалён во время чтения' })));
 
   const items = [operatorText, allocationsText, ...participantTexts].filter((t) => t !== undefined);
-  const { results: parsed, counts } = await parseCached(items, cache);
+  const { results: parsed, counts, digests } = await parseCached(items, cache);
   const loaded = new Map<string, LoadedFile>();
   items.forEach((item, i) => {
     for (const f of parsed[i]!.findings) findings.push(f);
     const { data, shape } = parsed[i]!;
     const text = 'text' in item ? item.text : () => readVouched(root, item.file, item.digest);
-    loaded.set(item.file, { source: new SourceFile(item.file, text), data, ...(shape ? { shape } : {}) });
+    const digest = digests?.[i];
+    loaded.set(item.file, { source: new SourceFile(item.file, text), data, ...(shape ? { shape } : {}), ...(digest ? { digest } : {}) });
   });
 
   return {
@@ -181,6 +185,7 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
       participants: files.map((f) => loaded.get(f)).filter((p): p is LoadedFile => p !== undefined),
       allocations: loaded.get(ALLOCATIONS_FILE),
       listed: files,
+      ...(cache ? { cache } : {}),
     },
     findings,
     parsed: counts,
@@ -188,11 +193,11 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
 }
 
 /** The digest the cache holds for a file whose stamp has not changed since it was read (stat only). */
-function vouched(cache: ParseCache, absolute: string, file: string): string | undefined {
+function vouched(cache: ParseCache, absolute: string, file: string, limit: number): string | undefined {
   try {
-    const stat = statSync(absolute, { bigint: true, throwIfNoEntry: false });
+    const stat = statSync(absolute, { throwIfNoEntry: false });
     // The size limit holds here too (it may have been lowered since the file was read).
-    return stat?.isFile() && stat.size <= BigInt(maxFileBytes()) ? cache.unchanged(file, stat) : undefined;
+    return stat?.isFile() && stat.size <= limit ? cache.unchanged(file, stat) : undefined;
   } catch {
     return undefined; // read it: the read names what is wrong
   }
@@ -212,7 +217,7 @@ export interface ParseCounts {
 }
 
 /** Parses the files, reusing the cached parse of each unchanged one and caching the others. */
-async function parseCached(items: Item[], cache: ParseCache | undefined): Promise<{ results: Parsed[]; counts: ParseCounts }> {
+async function parseCached(items: Item[], cache: ParseCache | undefined): Promise<{ results: Parsed[]; counts: ParseCounts; digests?: string[] }> {
   const text = (i: number) => items[i] as Extract<Item, { text: string }>;
   const job = (i: number) => ({ file: text(i).file, text: text(i).text });
   if (!cache) return { results: await parseAll(items.map((_, i) => job(i))), counts: { parsed: items.length, cached: 0 } };
@@ -224,9 +229,7 @@ async function parseCached(items: Item[], cache: ParseCache | undefined): Promis
   const fresh = await parseAll(misses.map(job));
   misses.forEach((i, k) => {
     results[i] = fresh[k]!;
-    cache.set(digests[i]!, fresh[k]!);
+    cache.set(items[i]!.file, digests[i]!, fresh[k]!);
   });
-  // A cache that cannot be written costs the next run its speed, never this run its result.
-  await cache.save().catch(() => undefined);
-  return { results: results as Parsed[], counts: { parsed: misses.length, cached: items.length - misses.length } };
+  return { results: results as Parsed[], counts: { parsed: misses.length, cached: items.length - misses.length }, digests };
 }

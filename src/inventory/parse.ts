@@ -15,6 +15,8 @@ export interface LoadedFile {
   data: unknown;
   /** A participant file's schema check, done with its parse (file-check.ts). */
   shape?: { ok: boolean; findings: Finding[] };
+  /** The digest of its path and text, when it came through the parse cache (parse-cache.ts). */
+  digest?: string;
 }
 
 /** The parser's message for a person: a stack overflow means a structure nested too deeply. */

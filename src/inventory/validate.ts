@@ -3,7 +3,8 @@
 // at the first problem.
 import { sortFindings, type Finding } from './findings.js';
 import { loadInventory, type LoadedInventory, type ParseCounts } from './load.js';
-import { Findings, type Inventory, type Located, type Rule, type RuleOptions } from './model.js';
+import { Findings, groupBy, type Inventory, type Located, type Rule, type RuleOptions } from './model.js';
+import { fileRulesContext } from './parse-cache.js';
 import { addressesUsable, endpointPortsAllowed, endpointsInsideNetworks, subnetsDoNotOverlap } from './rules/addresses.js';
 import { vipnetNodeInNetwork, vipnetNodesUnique } from './rules/channel.js';
 import { idMatchesFileName, idsAreUnique } from './rules/identity.js';
@@ -15,20 +16,22 @@ import { DEFAULT_TIME_ZONE, todayIn } from './dates.js';
 import { checkOperatorData, checkParticipantData } from './file-check.js';
 import type { OperatorFile, Participant } from './types.generated.js';
 
-export const RULES: readonly Rule[] = [
-  idMatchesFileName,
-  idsAreUnique,
-  referencesResolve,
-  subnetsDoNotOverlap,
-  endpointsInsideNetworks,
-  endpointPortsAllowed,
-  addressesUsable,
-  vipnetNodeInNetwork,
-  vipnetNodesUnique,
-  mnemonicsUniquePerContour,
-  versionedFieldsDeclared,
-  textIsPresentable,
-];
+/**
+ * The inventory's rules in two kinds. A file rule's findings for a participant come from its own
+ * file, operator.yaml and the date alone: run over any subset of the participants, it finds
+ * exactly their findings (a test holds each file rule to that), so its findings are cached per
+ * file with the parse (parse-cache.ts) and an unchanged file is not ruled again. An inventory rule
+ * compares files (or reads operator.yaml alone) and runs every time on the whole model.
+ */
+export interface Rules {
+  file: readonly Rule[];
+  inventory: readonly Rule[];
+}
+
+export const RULES: Rules = {
+  file: [idMatchesFileName, endpointsInsideNetworks, endpointPortsAllowed, addressesUsable, vipnetNodeInNetwork],
+  inventory: [idsAreUnique, referencesResolve, subnetsDoNotOverlap, vipnetNodesUnique, mnemonicsUniquePerContour, versionedFieldsDeclared, textIsPresentable],
+};
 
 export interface ValidationResult {
   inventory: Inventory;
@@ -39,6 +42,8 @@ export interface ValidationResult {
   at: string;
   /** Files parsed now and taken from the cache of unchanged files. */
   parsed?: ParseCounts;
+  /** Participant files the file rules ran on now, and those whose findings came from the cache. */
+  fileRules?: { run: number; cached: number };
   /** Time spent reading and parsing the files. */
   loadMs?: number;
 }
@@ -56,7 +61,7 @@ function capped(findings: readonly Finding[]): readonly Finding[] {
 
 /** Shape-checks the loaded files and runs the rules over those that passed. */
 /** `rules`: further rules after the structural ones (checkInventory adds the requirement rules). */
-export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[], options: Partial<RuleOptions> & { rules?: readonly Rule[] }): ValidationResult {
+export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[], options: Partial<RuleOptions> & { rules?: Rules }): ValidationResult {
   const findings = new Findings();
   findings.add(loadFindings);
 
@@ -67,25 +72,64 @@ export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[],
     if (shape.ok) operator = { value: loaded.operator.data as OperatorFile, source: loaded.operator.source };
   }
   const participants: Located<Participant>[] = [];
+  const digests = new Map<Located<Participant>, string>();
   for (const file of loaded.participants) {
     if (file.data === undefined) continue;
     const shape = file.shape ?? checkParticipantData(file.source, file.data);
     findings.add(capped(shape.findings));
-    if (shape.ok) participants.push({ value: file.data as Participant, source: file.source });
+    if (!shape.ok) continue;
+    const participant = { value: file.data as Participant, source: file.source };
+    participants.push(participant);
+    if (file.digest) digests.set(participant, file.digest);
   }
 
   const inventory: Inventory = { root: loaded.root, operator, participants };
   // Without --at: today, in the operator's time zone (known only now that operator.yaml is read).
   const at = options.at ?? todayIn(operator?.value.timeZone ?? DEFAULT_TIME_ZONE);
-  for (const rule of [...RULES, ...(options.rules ?? [])]) rule(inventory, findings, { at });
-  return { inventory, loaded, findings: findings.items, at };
+  const fileRules = fileRuled(inventory, loaded, digests, [...RULES.file, ...(options.rules?.file ?? [])], at);
+  findings.add(fileRules.findings);
+  for (const rule of [...RULES.inventory, ...(options.rules?.inventory ?? [])]) rule(inventory, findings, { at });
+  return { inventory, loaded, findings: findings.items, at, fileRules: fileRules.counts };
 }
 
-export async function validateInventory(root: string, options: Partial<RuleOptions> & { rules?: readonly Rule[] } = {}): Promise<ValidationResult> {
+/**
+ * The file rules' findings: from the cache for a file ruled before in the same context (code,
+ * operator.yaml, date), the rules run over the other participants only, their findings cached.
+ */
+function fileRuled(inventory: Inventory, loaded: LoadedInventory, digests: ReadonlyMap<Located<Participant>, string>, rules: readonly Rule[], at: string): { findings: Finding[]; counts: { run: number; cached: number } } {
+  const cache = loaded.cache;
+  const context = fileRulesContext(loaded.operator?.digest, at);
+  const found: Finding[] = [];
+  const unruled = inventory.participants.filter((p) => {
+    const digest = digests.get(p);
+    const hit = cache && digest ? cache.fileFindings(digest, context) : undefined;
+    if (hit) for (const f of hit) found.push(f);
+    return !hit;
+  });
+  const ruling = new Findings();
+  for (const rule of rules) rule({ ...inventory, participants: unruled }, ruling, { at });
+  for (const f of ruling.items) found.push(f);
+  if (cache) {
+    const byFile = groupBy(ruling.items, (f) => f.file);
+    // A finding about a file not ruled here would break a file rule's contract; nothing is cached then.
+    const ruledFiles = new Set(unruled.map((p) => p.source.file));
+    if ([...byFile.keys()].every((file) => ruledFiles.has(file))) {
+      for (const p of unruled) {
+        const digest = digests.get(p);
+        if (digest) cache.setFileFindings(digest, context, byFile.get(p.source.file) ?? []);
+      }
+    }
+  }
+  return { findings: found, counts: { run: unruled.length, cached: inventory.participants.length - unruled.length } };
+}
+
+export async function validateInventory(root: string, options: Partial<RuleOptions> & { rules?: Rules } = {}): Promise<ValidationResult> {
   const started = performance.now();
   const { inventory, findings, parsed } = await loadInventory(root);
   const loadMs = performance.now() - started;
   const result = { ...validateLoaded(inventory, findings, options), parsed, loadMs };
+  // A cache that cannot be written costs the next run its speed, never this run its result.
+  await inventory.cache?.save().catch(() => undefined);
   result.findings = sortFindings(result.findings);
   return result;
 }

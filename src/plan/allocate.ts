@@ -3,7 +3,7 @@
 // and only newcomers get fresh addresses, lowest free first in id order. Deriving addresses
 // from ids alone (hashing) cannot give that guarantee once two ids collide, so the record is
 // the source of stability and the reviewable history of who got what.
-import { cidrInterval, formatAddress, type Interval } from '../inventory/addresses.js';
+import { addressValue, cidrInterval, formatAddress, type Interval } from '../inventory/addresses.js';
 
 export interface AllocationRequest {
   /** Participant id: the stable key. */
@@ -76,10 +76,14 @@ function allocateSlots(
   return { allocations: ordered.flatMap((r) => result.get(r.owner) ?? []), exhausted };
 }
 
+/** A recorded address (allocations.yaml is read strictly): only its canonical dotted form, as the plan writes it; else undefined. */
 function parseAddress(text: string): number | undefined {
-  const parts = text.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
+  try {
+    const value = addressValue(text);
+    return formatAddress(value) === text ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
 import { stringify } from 'yaml';
 import type { Finding, Words } from '../inventory/findings.js';
 import { idOfFile, type LoadedFile } from '../inventory/load.js';
-import { CONTOURS, Findings, networked, type ContourName, type Inventory, type NetworkedParticipant } from '../inventory/model.js';
+import { CONTOURS, Findings, networked, type ContourName, type Inventory, type Located, type NetworkedParticipant } from '../inventory/model.js';
 import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
 import { planEdges } from './firewall.js';
 import { notProvisionedReason, provisioned } from './lifecycle.js';
@@ -73,12 +73,19 @@ function readRecorded(file: LoadedFile | undefined, findings: Findings, known: R
   return recorded;
 }
 
+/** The registration's endpoints, each once, in id order (ids sorted first: the lookup is then a scan of a few). */
 function plannedEndpoints(p: NetworkedParticipant, ids: readonly string[]): PlannedEndpoint[] {
-  const byId = new Map(p.endpoints.map((e) => [e.id, e]));
-  return [...new Set(ids)]
-    .flatMap((id) => byId.get(id) ?? [])
-    .map((e) => ({ id: e.id, purpose: e.purpose, address: e.address, port: e.port, protocol: e.protocol, path: e.path ?? '/' }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const sorted = [...ids].sort();
+  const planned: PlannedEndpoint[] = [];
+  // A participant has a few endpoints; a map only for a file that lists many (a scan per id would be quadratic).
+  const byId = p.endpoints.length > 8 ? new Map(p.endpoints.map((e) => [e.id, e])) : undefined;
+  for (let i = 0; i < sorted.length; i++) {
+    const id = sorted[i]!;
+    if (i > 0 && sorted[i - 1] === id) continue;
+    const e = byId ? byId.get(id) : p.endpoints.find((x) => x.id === id);
+    if (e) planned.push({ id: e.id, purpose: e.purpose, address: e.address, port: e.port, protocol: e.protocol, path: e.path ?? '/' });
+  }
+  return planned;
 }
 
 export interface PlanResult {
@@ -87,11 +94,24 @@ export interface PlanResult {
   findings: Finding[];
 }
 
+/**
+ * The plan's decisions and their findings: every address allocated (gateways per contour, /31
+ * links), every recorded allocation checked. What `prichal validate` needs of the plan; the plan
+ * itself (materializePlan) is built from it by the commands that use it.
+ */
+export interface Allocated {
+  inventory: Inventory;
+  participants: Located<NetworkedParticipant>[];
+  byId: Map<string, Located<NetworkedParticipant>>;
+  gateways: Record<ContourName, AllocationResult>;
+  links: AllocationResult;
+}
+
 /** `listed`: every participant file found, read or not (an allocation for a file with an error is not "unknown"). */
-export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, listed: readonly string[] = []): PlanResult {
+export function allocatePlan(inventory: Inventory, allocationsFile?: LoadedFile, listed: readonly string[] = []): { allocated: Allocated | undefined; findings: Finding[] } {
   const findings = new Findings();
   const operator = inventory.operator;
-  if (!operator) return { plan: undefined, findings: [] };
+  if (!operator) return { allocated: undefined, findings: [] };
   // Hosted-only participants (no channel) have nothing to plan.
   const participants = networked(inventory).sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
   const known = new Set([...inventory.participants.map((p) => p.value.id), ...listed.map(idOfFile)]);
@@ -108,6 +128,37 @@ export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, li
     }
   };
 
+  const gateways = {} as Record<ContourName, AllocationResult>;
+  for (const contour of CONTOURS) {
+    const { gatewayPool } = operator.value.contours[contour];
+    const requests: AllocationRequest[] = participants
+      .filter((p) => p.value.registrations[contour] && provisioned(p.value.registrations[contour].status))
+      .map((p) => ({ owner: p.value.id, recorded: recorded.gateways[contour][p.value.id] }));
+    gateways[contour] = allocateGateways(gatewayPool, requests);
+    reportAllocation(gateways[contour], gatewayPool, `contours.${contour}.gatewayPool`, () => ['registrations', contour]);
+  }
+
+  // An explicit link in the participant file wins over the record; 'auto' takes the record.
+  const leased = participants.filter((p) => p.value.channel.type === 'leased-line' && p.value.channel.leasedLine?.link);
+  const linkRequests = leased.map((p) => {
+    const link = p.value.channel.leasedLine!.link!;
+    return { owner: p.value.id, recorded: link === 'auto' ? recorded.links[p.value.id] : link };
+  });
+  const links = allocateLinks(operator.value.linkPool, linkRequests);
+  for (const a of links.allocations.filter((x) => x.moved)) {
+    const p = byId.get(a.owner)!;
+    if (p.value.channel.leasedLine!.link !== 'auto') {
+      findings.at(p.source, ['channel', 'leasedLine', 'link'], 'subnet-overlap', { en: `link ${p.value.channel.leasedLine!.link} must be a free /31 inside linkPool ${operator.value.linkPool}`, ru: `линк ${p.value.channel.leasedLine!.link} должен быть свободной сетью /31 внутри linkPool ${operator.value.linkPool}` });
+      delete a.moved;
+    }
+  }
+  reportAllocation(links, operator.value.linkPool, 'linkPool', () => ['channel', 'leasedLine', 'link']);
+  return { allocated: { inventory, participants, byId, gateways, links }, findings: findings.items };
+}
+
+/** The plan from its allocations: registrations and pending ones per contour, links, edge flows. */
+export function materializePlan({ inventory, participants, byId, gateways, links: linkResult }: Allocated): Plan {
+  const operator = inventory.operator!;
   const contours = {} as Record<ContourName, PlannedContour>;
   for (const contour of CONTOURS) {
     const { gatewayPool, bus } = operator.value.contours[contour];
@@ -117,16 +168,11 @@ export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, li
       const reason = registration && notProvisionedReason(registration);
       if (registration && reason) pending.push({ participant: p.id, mnemonic: registration.mnemonic, status: registration.status, reason: reason.en, reasonRu: reason.ru });
     }
-    const requests: AllocationRequest[] = participants
-      .filter((p) => p.value.registrations[contour] && provisioned(p.value.registrations[contour].status))
-      .map((p) => ({ owner: p.value.id, recorded: recorded.gateways[contour][p.value.id] }));
-    const result = allocateGateways(gatewayPool, requests);
-    reportAllocation(result, gatewayPool, `contours.${contour}.gatewayPool`, () => ['registrations', contour]);
     contours[contour] = {
       gatewayPool,
       vhost: bus.vhost,
       pending,
-      registrations: result.allocations.map((allocation) => {
+      registrations: gateways[contour].allocations.map((allocation) => {
         const p = byId.get(allocation.owner)!.value;
         const registration = p.registrations[contour]!;
         return {
@@ -145,30 +191,19 @@ export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, li
       }),
     };
   }
-
-  // An explicit link in the participant file wins over the record; 'auto' takes the record.
-  const leased = participants.filter((p) => p.value.channel.type === 'leased-line' && p.value.channel.leasedLine?.link);
-  const linkRequests = leased.map((p) => {
-    const link = p.value.channel.leasedLine!.link!;
-    return { owner: p.value.id, recorded: link === 'auto' ? recorded.links[p.value.id] : link };
-  });
-  const linkResult = allocateLinks(operator.value.linkPool, linkRequests);
-  for (const a of linkResult.allocations.filter((x) => x.moved)) {
-    const p = byId.get(a.owner)!;
-    if (p.value.channel.leasedLine!.link !== 'auto') {
-      findings.at(p.source, ['channel', 'leasedLine', 'link'], 'subnet-overlap', { en: `link ${p.value.channel.leasedLine!.link} must be a free /31 inside linkPool ${operator.value.linkPool}`, ru: `линк ${p.value.channel.leasedLine!.link} должен быть свободной сетью /31 внутри linkPool ${operator.value.linkPool}` });
-      delete a.moved;
-    }
-  }
-  reportAllocation(linkResult, operator.value.linkPool, 'linkPool', () => ['channel', 'leasedLine', 'link']);
   const links: PlannedLink[] = linkResult.allocations.map((a) => {
     const [address] = a.value.split('/');
     const octets = address!.split('.');
     const upper = [...octets.slice(0, 3), String(Number(octets[3]) + 1)].join('.');
     return { participant: a.owner, edge: byId.get(a.owner)!.value.channel.edge, link: a.value, edgeAddress: address!, participantAddress: upper, newAllocation: a.fresh };
   });
+  return { version: PLAN_VERSION, contours, links, edges: planEdges(inventory, contours) };
+}
 
-  return { plan: { version: PLAN_VERSION, contours, links, edges: planEdges(inventory, contours) }, findings: findings.items };
+/** `listed`: every participant file found, read or not (an allocation for a file with an error is not "unknown"). */
+export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, listed: readonly string[] = []): PlanResult {
+  const { allocated, findings } = allocatePlan(inventory, allocationsFile, listed);
+  return { plan: allocated && materializePlan(allocated), findings };
 }
 
 const ALLOCATIONS_HEADER = `# Address allocations, written by \`prichal plan --save\`. Reviewed in pull requests like any

@@ -1,7 +1,7 @@
 // Validation's rules that are requirements: findings with file and line at `prichal validate`,
 // decided by the same checks as audit and drift (checks.ts). Run by checkInventory after the
 // structural rules of the inventory stage.
-import { CONTOURS, joinWords, russianDate, type FindingCode, type Rule } from '../inventory/index.js';
+import { CONTOURS, joinWords, russianDate, type FindingCode, type Rule, type Rules } from '../inventory/index.js';
 import { registrationOrderGaps, serviceTestGaps, switchBeforeTest } from './portal.js';
 import type { RequirementId } from './catalogue.js';
 import { certificateState, leasedLineGapSeverity, leasedLineGaps, productionAllowed } from './checks.js';
@@ -171,4 +171,8 @@ export const registrationDatesConsistent: Rule = (inventory, findings) => {
   }
 };
 
-export const REQUIREMENT_RULES: readonly Rule[] = [registrationDatesConsistent, leasedLineDocumented, productionAfterTest, coordinatorPresent, coordinatorKindFits, agreementsPresent, certificatesCurrent, sedPathFields];
+/** File rules (one participant's file, operator.yaml and the date) and inventory rules (validate.ts: Rules). */
+export const REQUIREMENT_RULES: Rules = {
+  file: [registrationDatesConsistent, leasedLineDocumented, productionAfterTest, coordinatorPresent, certificatesCurrent, sedPathFields],
+  inventory: [coordinatorKindFits, agreementsPresent],
+};

@@ -2,7 +2,7 @@
 import { cp, mkdtemp, readFile, writeFile, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { PROJECT_ROOT } from '../../src/project.js';
 
 export const SAMPLE_INVENTORY = path.join(PROJECT_ROOT, 'inventory');
@@ -62,4 +62,17 @@ export function editedInventories(): (edits: readonly Edit[]) => Promise<string>
     dirs.push(dir);
     return dir;
   };
+}
+
+/** A work cache of its own for the tests of one file or block (PRICHAL_WORK_CACHE), removed afterwards. */
+export function useTemporaryWorkCache(): void {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'prichal-cache-'));
+    process.env.PRICHAL_WORK_CACHE = dir;
+  });
+  afterAll(async () => {
+    delete process.env.PRICHAL_WORK_CACHE;
+    await rm(dir, { recursive: true, force: true });
+  });
 }

@@ -1,7 +1,7 @@
 // Address rules: networks never overlap each other or the operator's pools, endpoints live
 // inside their participant's networks and use allowed ports.
 import ipaddr from 'ipaddr.js';
-import { addressValue, cidrInterval, contains, findOverlaps, formatAddress, type Interval } from '../addresses.js';
+import { addressValue, cidrInterval, contains, findOverlaps, type Interval } from '../addresses.js';
 import type { FieldPath, Words } from '../findings.js';
 import { networked, type Rule } from '../model.js';
 import type { SourceFile } from '../source.js';
@@ -9,9 +9,15 @@ import type { SourceFile } from '../source.js';
 interface Owned extends Interval {
   source: SourceFile;
   path: FieldPath;
-  /** How the range is named in messages. */
-  label: Words;
+  /** How the range is named in messages: worded only for the few that overlap (20,000 labels cost more than the check). */
+  label: () => Words;
   participant: boolean;
+}
+
+/** A range as the overlap check keeps it, its fields written out (spreading the interval into it made each object slow to build). */
+function owned(cidr: string, source: SourceFile, path: FieldPath, label: () => Words, participant: boolean): Owned {
+  const { start, end } = cidrInterval(cidr);
+  return { start, end, source, path, label, participant };
 }
 
 export const subnetsDoNotOverlap: Rule = (inventory, findings) => {
@@ -19,16 +25,15 @@ export const subnetsDoNotOverlap: Rule = (inventory, findings) => {
   const operator = inventory.operator;
   if (operator) {
     const op = operator.value;
-    const add = (cidr: string, path: FieldPath, label: Words) =>
-      ranges.push({ ...cidrInterval(cidr), source: operator.source, path, label, participant: false });
-    add(op.contours.test.gatewayPool, ['contours', 'test', 'gatewayPool'], { en: `the test gatewayPool ${op.contours.test.gatewayPool}`, ru: `пул шлюзов тестового контура ${op.contours.test.gatewayPool}` });
-    add(op.contours.prod.gatewayPool, ['contours', 'prod', 'gatewayPool'], { en: `the prod gatewayPool ${op.contours.prod.gatewayPool}`, ru: `пул шлюзов промышленного контура ${op.contours.prod.gatewayPool}` });
-    add(op.linkPool, ['linkPool'], { en: `the linkPool ${op.linkPool}`, ru: `пул линков linkPool ${op.linkPool}` });
-    op.edges.forEach((edge, i) => add(`${edge.transit}/32`, ['edges', i, 'transit'], { en: `the transit address ${edge.transit} of edge ${edge.id}`, ru: `транзитный адрес ${edge.transit} узла ${edge.id}` }));
+    const add = (cidr: string, path: FieldPath, label: () => Words) => ranges.push(owned(cidr, operator.source, path, label, false));
+    add(op.contours.test.gatewayPool, ['contours', 'test', 'gatewayPool'], () => ({ en: `the test gatewayPool ${op.contours.test.gatewayPool}`, ru: `пул шлюзов тестового контура ${op.contours.test.gatewayPool}` }));
+    add(op.contours.prod.gatewayPool, ['contours', 'prod', 'gatewayPool'], () => ({ en: `the prod gatewayPool ${op.contours.prod.gatewayPool}`, ru: `пул шлюзов промышленного контура ${op.contours.prod.gatewayPool}` }));
+    add(op.linkPool, ['linkPool'], () => ({ en: `the linkPool ${op.linkPool}`, ru: `пул линков linkPool ${op.linkPool}` }));
+    op.edges.forEach((edge, i) => add(`${edge.transit}/32`, ['edges', i, 'transit'], () => ({ en: `the transit address ${edge.transit} of edge ${edge.id}`, ru: `транзитный адрес ${edge.transit} узла ${edge.id}` })));
   }
   for (const { value, source } of networked(inventory)) {
     value.networks.forEach((cidr, i) =>
-      ranges.push({ ...cidrInterval(cidr), source, path: ['networks', i], label: { en: `${cidr} of ${value.id} (${source.file})`, ru: `сеть ${cidr} участника ${value.id} (${source.file})` }, participant: true }),
+      ranges.push(owned(cidr, source, ['networks', i], () => ({ en: `${cidr} of ${value.id} (${source.file})`, ru: `сеть ${cidr} участника ${value.id} (${source.file})` }), true)),
     );
   }
   for (const [earlier, later] of findOverlaps(ranges)) {
@@ -39,8 +44,8 @@ export const subnetsDoNotOverlap: Rule = (inventory, findings) => {
       blamed.path,
       'subnet-overlap',
       {
-        en: `${blamed.label.en} overlaps ${other.label.en}; networks must be disjoint from each other, the gateway and link pools and edge transit addresses`,
-        ru: `${blamed.label.ru} пересекается с: ${other.label.ru}; сети не должны пересекаться друг с другом, с пулами шлюзов и линков и с транзитными адресами узлов`,
+        en: `${blamed.label().en} overlaps ${other.label().en}; networks must be disjoint from each other, the gateway and link pools and edge transit addresses`,
+        ru: `${blamed.label().ru} пересекается с: ${other.label().ru}; сети не должны пересекаться друг с другом, с пулами шлюзов и линков и с транзитными адресами узлов`,
       },
     );
   }
@@ -107,15 +112,15 @@ const RANGES: ReadonlyArray<{ name: string } & Interval> = Object.entries(
   (ipaddr.IPv4.prototype as unknown as { SpecialRanges: Record<string, Array<[ipaddr.IPv4, number]>> }).SpecialRanges,
 ).flatMap(([name, subnets]) => subnets.map(([address, length]) => ({ name, ...cidrInterval(`${address.toString()}/${length}`) })));
 
-/** ipaddr.js's name for an address's range (its IPv4 range()), from the numeric table. */
-export const rangeOf = (address: string): string => {
-  const value = addressValue(address);
-  return RANGES.find((r) => value >= r.start && value <= r.end)?.name ?? 'unicast';
-};
+/** ipaddr.js's name for the range of an address given as its 32-bit value. */
+const rangeOfValue = (value: number): string => RANGES.find((r) => value >= r.start && value <= r.end)?.name ?? 'unicast';
 
-/** The special-purpose class of an address, 'public' for globally routed unicast, or undefined for private use. */
-function addressClass(address: string): string | undefined {
-  const range = rangeOf(address);
+/** ipaddr.js's name for an address's range (its IPv4 range()), from the numeric table. */
+export const rangeOf = (address: string): string => rangeOfValue(addressValue(address));
+
+/** The special-purpose class of an address value, 'public' for globally routed unicast, or undefined for private use. */
+function addressClass(value: number): string | undefined {
+  const range = rangeOfValue(value);
   if (range === 'unicast') return 'public';
   return SPECIAL[range] ? range : undefined;
 }
@@ -123,23 +128,30 @@ function addressClass(address: string): string | undefined {
 /** Networks and endpoints use private (or, when the operator allows, public) unicast only; an endpoint is no network's own or broadcast address. */
 export const addressesUsable: Rule = (inventory, findings) => {
   const allowPublic = inventory.operator?.value.policy.allowPublicAddresses === true;
-  const judge = (source: SourceFile, path: FieldPath, what: Words, addresses: string[]) => {
-    const classes = [...new Set(addresses.map(addressClass))];
+  /** `values`: the addresses judged (a network by its first and last); `what` is worded only for a finding. */
+  const judge = (source: SourceFile, path: FieldPath, what: () => Words, values: readonly number[]) => {
+    const classes = values.map(addressClass);
     const special = classes.find((c) => c && c !== 'public');
-    if (special) findings.at(source, path, 'address-special', { en: `${what.en} is in ${SPECIAL[special]!.en}; participants use private addresses`, ru: `${what.ru}: адрес в ${SPECIAL[special]!.ru}; участники используют частные адреса` });
-    else if (classes.includes('public') && !allowPublic) {
+    if (special) {
+      const named = what();
+      findings.at(source, path, 'address-special', { en: `${named.en} is in ${SPECIAL[special]!.en}; participants use private addresses`, ru: `${named.ru}: адрес в ${SPECIAL[special]!.ru}; участники используют частные адреса` });
+    } else if (classes.includes('public') && !allowPublic) {
+      const named = what();
       findings.at(source, path, 'address-public', {
-        en: `${what.en} is a public (globally routed) address; participants connect from private ones — set policy.allowPublicAddresses in operator.yaml if the operator accepts this`,
-        ru: `${what.ru}: публичный (маршрутизируемый в интернете) адрес; участники подключаются с частных — задайте policy.allowPublicAddresses в operator.yaml, если оператор это допускает`,
+        en: `${named.en} is a public (globally routed) address; participants connect from private ones — set policy.allowPublicAddresses in operator.yaml if the operator accepts this`,
+        ru: `${named.ru}: публичный (маршрутизируемый в интернете) адрес; участники подключаются с частных — задайте policy.allowPublicAddresses в operator.yaml, если оператор это допускает`,
       }, { severity: 'warning' });
     }
   };
   for (const { value: p, source } of networked(inventory)) {
-    const networks = p.networks.map((cidr) => ({ cidr, ...cidrInterval(cidr) }));
-    networks.forEach((n, i) => judge(source, ['networks', i], { en: `network ${n.cidr}`, ru: `сеть ${n.cidr}` }, [formatAddress(n.start), formatAddress(n.end)]));
+    const networks = p.networks.map((cidr) => {
+      const { start, end } = cidrInterval(cidr);
+      return { cidr, start, end };
+    });
+    networks.forEach((n, i) => judge(source, ['networks', i], () => ({ en: `network ${n.cidr}`, ru: `сеть ${n.cidr}` }), [n.start, n.end]));
     p.endpoints.forEach((endpoint, i) => {
-      judge(source, ['endpoints', i, 'address'], { en: `endpoint address ${endpoint.address}`, ru: `адрес точки ${endpoint.address}` }, [endpoint.address]);
       const value = addressValue(endpoint.address);
+      judge(source, ['endpoints', i, 'address'], () => ({ en: `endpoint address ${endpoint.address}`, ru: `адрес точки ${endpoint.address}` }), [value]);
       // /31 and /32 have no network or broadcast address (RFC 3021).
       const edge = networks.find((n) => n.end - n.start >= 3 && (value === n.start || value === n.end));
       if (edge) {
