@@ -59,7 +59,24 @@ export interface RuleOptions {
 
 export type Rule = (inventory: Inventory, findings: Findings, options: RuleOptions) => void;
 
-/** Groups items by a key, keeping the first occurrence first; used by the uniqueness rules. */
+/**
+ * The items whose key an earlier item already had, each with that first one: what the uniqueness
+ * rules report. One map of first occurrences (grouping 10,000 ids into lists cost more).
+ */
+export function repeats<T>(items: Iterable<T>, key: (item: T) => string | undefined): Array<{ key: string; first: T; repeat: T }> {
+  const firsts = new Map<string, T>();
+  const found: Array<{ key: string; first: T; repeat: T }> = [];
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const first = firsts.get(k);
+    if (first === undefined) firsts.set(k, item);
+    else found.push({ key: k, first, repeat: item });
+  }
+  return found;
+}
+
+/** Groups items by a key, keeping the first occurrence first. */
 export function groupBy<T>(items: Iterable<T>, key: (item: T) => string | undefined): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {

@@ -6,46 +6,50 @@ import type { FieldPath, Words } from '../findings.js';
 import { networked, type Rule } from '../model.js';
 import type { SourceFile } from '../source.js';
 
+/** A range the overlap check keeps: an operator's pool or address (named), or a participant's network (its owner). */
 interface Owned extends Interval {
   source: SourceFile;
   path: FieldPath;
-  /** How the range is named in messages: worded only for the few that overlap (20,000 labels cost more than the check). */
-  label: () => Words;
-  participant: boolean;
+  cidr: string;
+  /** The participant whose network it is; undefined for the operator's ranges. */
+  owner: string | undefined;
+  /** How an operator's range is named in messages. */
+  named: Words | undefined;
 }
 
-/** A range as the overlap check keeps it, its fields written out (spreading the interval into it made each object slow to build). */
-function owned(cidr: string, source: SourceFile, path: FieldPath, label: () => Words, participant: boolean): Owned {
+/** Its fields written out: spreading the interval into it made each of 20,000 objects slow to build. */
+function owned(cidr: string, source: SourceFile, path: FieldPath, owner: string | undefined, named?: Words): Owned {
   const { start, end } = cidrInterval(cidr);
-  return { start, end, source, path, label, participant };
+  return { start, end, source, path, cidr, owner, named };
 }
+
+/** How a range is named in messages: worded only for the few that overlap. */
+const labelOf = (range: Owned): Words => range.named ?? { en: `${range.cidr} of ${range.owner} (${range.source.file})`, ru: `сеть ${range.cidr} участника ${range.owner} (${range.source.file})` };
 
 export const subnetsDoNotOverlap: Rule = (inventory, findings) => {
   const ranges: Owned[] = [];
   const operator = inventory.operator;
   if (operator) {
     const op = operator.value;
-    const add = (cidr: string, path: FieldPath, label: () => Words) => ranges.push(owned(cidr, operator.source, path, label, false));
-    add(op.contours.test.gatewayPool, ['contours', 'test', 'gatewayPool'], () => ({ en: `the test gatewayPool ${op.contours.test.gatewayPool}`, ru: `пул шлюзов тестового контура ${op.contours.test.gatewayPool}` }));
-    add(op.contours.prod.gatewayPool, ['contours', 'prod', 'gatewayPool'], () => ({ en: `the prod gatewayPool ${op.contours.prod.gatewayPool}`, ru: `пул шлюзов промышленного контура ${op.contours.prod.gatewayPool}` }));
-    add(op.linkPool, ['linkPool'], () => ({ en: `the linkPool ${op.linkPool}`, ru: `пул линков linkPool ${op.linkPool}` }));
-    op.edges.forEach((edge, i) => add(`${edge.transit}/32`, ['edges', i, 'transit'], () => ({ en: `the transit address ${edge.transit} of edge ${edge.id}`, ru: `транзитный адрес ${edge.transit} узла ${edge.id}` })));
+    const add = (cidr: string, path: FieldPath, named: Words) => ranges.push(owned(cidr, operator.source, path, undefined, named));
+    add(op.contours.test.gatewayPool, ['contours', 'test', 'gatewayPool'], { en: `the test gatewayPool ${op.contours.test.gatewayPool}`, ru: `пул шлюзов тестового контура ${op.contours.test.gatewayPool}` });
+    add(op.contours.prod.gatewayPool, ['contours', 'prod', 'gatewayPool'], { en: `the prod gatewayPool ${op.contours.prod.gatewayPool}`, ru: `пул шлюзов промышленного контура ${op.contours.prod.gatewayPool}` });
+    add(op.linkPool, ['linkPool'], { en: `the linkPool ${op.linkPool}`, ru: `пул линков linkPool ${op.linkPool}` });
+    op.edges.forEach((edge, i) => add(`${edge.transit}/32`, ['edges', i, 'transit'], { en: `the transit address ${edge.transit} of edge ${edge.id}`, ru: `транзитный адрес ${edge.transit} узла ${edge.id}` }));
   }
   for (const { value, source } of networked(inventory)) {
-    value.networks.forEach((cidr, i) =>
-      ranges.push(owned(cidr, source, ['networks', i], () => ({ en: `${cidr} of ${value.id} (${source.file})`, ru: `сеть ${cidr} участника ${value.id} (${source.file})` }), true)),
-    );
+    value.networks.forEach((cidr, i) => ranges.push(owned(cidr, source, ['networks', i], value.id)));
   }
   for (const [earlier, later] of findOverlaps(ranges)) {
     // Blame the participant side: the operator's pools are the fixed frame.
-    const [blamed, other] = later.participant || !earlier.participant ? [later, earlier] : [earlier, later];
+    const [blamed, other] = later.owner !== undefined || earlier.owner === undefined ? [later, earlier] : [earlier, later];
     findings.at(
       blamed.source,
       blamed.path,
       'subnet-overlap',
       {
-        en: `${blamed.label().en} overlaps ${other.label().en}; networks must be disjoint from each other, the gateway and link pools and edge transit addresses`,
-        ru: `${blamed.label().ru} пересекается с: ${other.label().ru}; сети не должны пересекаться друг с другом, с пулами шлюзов и линков и с транзитными адресами узлов`,
+        en: `${labelOf(blamed).en} overlaps ${labelOf(other).en}; networks must be disjoint from each other, the gateway and link pools and edge transit addresses`,
+        ru: `${labelOf(blamed).ru} пересекается с: ${labelOf(other).ru}; сети не должны пересекаться друг с другом, с пулами шлюзов и линков и с транзитными адресами узлов`,
       },
     );
   }

@@ -1,5 +1,5 @@
 // Channel rules: ViPNet identities (the leased-line paperwork is a requirement: requirements/validation.ts).
-import { groupBy, networked, type Rule } from '../model.js';
+import { networked, repeats, type Rule } from '../model.js';
 
 export const vipnetNodeInNetwork: Rule = (inventory, findings) => {
   for (const { value: p, source } of networked(inventory)) {
@@ -20,17 +20,15 @@ export const vipnetNodeInNetwork: Rule = (inventory, findings) => {
 
 export const vipnetNodesUnique: Rule = (inventory, findings) => {
   const withNode = networked(inventory).filter((p) => p.value.channel.vipnet);
-  for (const [node, group] of groupBy(withNode, (p) => p.value.channel.vipnet!.node.toUpperCase())) {
-    for (const { source } of group.slice(1)) {
-      findings.at(
-        source,
-        ['channel', 'vipnet', 'node'],
-        'duplicate-vipnet-node',
-        {
-          en: `ViPNet node ${node} is already declared by ${group[0]!.value.id} (${group[0]!.source.file}); each node belongs to one participant`,
-          ru: `узел ViPNet ${node} уже объявлен участником ${group[0]!.value.id} (${group[0]!.source.file}); узел принадлежит одному участнику`,
-        },
-      );
-    }
+  for (const { key: node, first, repeat } of repeats(withNode, (p) => p.value.channel.vipnet!.node.toUpperCase())) {
+    findings.at(
+      repeat.source,
+      ['channel', 'vipnet', 'node'],
+      'duplicate-vipnet-node',
+      {
+        en: `ViPNet node ${node} is already declared by ${first.value.id} (${first.source.file}); each node belongs to one participant`,
+        ru: `узел ViPNet ${node} уже объявлен участником ${first.value.id} (${first.source.file}); узел принадлежит одному участнику`,
+      },
+    );
   }
 };

@@ -1,6 +1,6 @@
 // Ids: a participant's id is its file name, and ids are unique across the inventory.
 import { idOfFile } from '../load.js';
-import { groupBy, type Rule } from '../model.js';
+import { repeats, type Rule } from '../model.js';
 
 export const idMatchesFileName: Rule = (inventory, findings) => {
   for (const { value, source } of inventory.participants) {
@@ -12,10 +12,8 @@ export const idMatchesFileName: Rule = (inventory, findings) => {
 };
 
 export const idsAreUnique: Rule = (inventory, findings) => {
-  for (const [id, group] of groupBy(inventory.participants, (p) => p.value.id)) {
-    for (const { source } of group.slice(1)) {
-      findings.at(source, ['id'], 'duplicate-id', { en: `id '${id}' is already used by ${group[0]!.source.file}; ids must be unique`, ru: `id '${id}' уже занят в ${group[0]!.source.file}; идентификаторы не повторяются` });
-    }
+  for (const { key: id, first, repeat } of repeats(inventory.participants, (p) => p.value.id)) {
+    findings.at(repeat.source, ['id'], 'duplicate-id', { en: `id '${id}' is already used by ${first.source.file}; ids must be unique`, ru: `id '${id}' уже занят в ${first.source.file}; идентификаторы не повторяются` });
   }
   const operator = inventory.operator;
   if (!operator) return;
@@ -24,10 +22,8 @@ export const idsAreUnique: Rule = (inventory, findings) => {
     ['cryptoProducts', operator.value.cryptoProducts],
   ] as const;
   for (const [field, list] of lists) {
-    for (const [id, group] of groupBy(list.map((item, index) => ({ id: item.id, index })), (e) => e.id)) {
-      for (const { index } of group.slice(1)) {
-        findings.at(operator.source, [field, index, 'id'], 'duplicate-id', { en: `${field} id '${id}' appears more than once`, ru: `id '${id}' в ${field} встречается больше одного раза` });
-      }
+    for (const { key: id, repeat } of repeats(list.map((item, index) => ({ id: item.id, index })), (e) => e.id)) {
+      findings.at(operator.source, [field, repeat.index, 'id'], 'duplicate-id', { en: `${field} id '${id}' appears more than once`, ru: `id '${id}' в ${field} встречается больше одного раза` });
     }
   }
 };
