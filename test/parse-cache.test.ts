@@ -57,6 +57,22 @@ describe('the cache of unchanged files', () => {
     }
   });
 
+  it('a cache file is written piece by piece and reads back as what was written (UTF-16LE, Cyrillic, more than a megabyte)', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(path.join(tmpdir(), 'prichal-cachefile-'));
+    try {
+      const entries = Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`d${i}`, { file: `participants/p${i}.yaml`, data: { name: `Участник «${i}» \u2028 "кавычки"`, list: [i, null, true] }, findings: [] }]));
+      const content = { version: '5/x', entries, empty: {}, nothing: null, list: [1, 'два'], gone: undefined, ruled: { context: 'c', findings: { d1: [] } } };
+      const file = path.join(dir, 'cache.utf16.json');
+      await writeCacheFile(file, content);
+      expect((await readFile(file)).length).toBeGreaterThan(2 * 1024 * 1024);
+      expect(readCacheFile(file)).toEqual(JSON.parse(JSON.stringify(content)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a cache that cannot be read is ignored and rewritten', async () => {
     const dir = await inventoryWith([]);
     try {
