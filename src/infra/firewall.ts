@@ -258,17 +258,15 @@ function readLocalRecord(edge: string, sha: string): RecordElements | undefined 
     const body = text.slice(newline + 1);
     if (sha256(body) !== sha) return undefined;
     // The sets' headers, from the end: an element block never holds a line that is only a set's name.
-    const base = noElements();
     const blocks = {} as Record<SetName, string>;
     let end = body.length;
     for (const set of [...SET_NAMES].reverse()) {
       const header = body.lastIndexOf(`\n${set}\n`, end);
       if (header < 0) return undefined;
       blocks[set] = body.slice(header + set.length + 2, end);
-      base[set] = blockElements(blocks[set]);
       end = header;
     }
-    return { base, created: noElements(), blocks };
+    return { created: noElements(), blocks };
   } catch {
     return undefined;
   }

@@ -50,10 +50,9 @@ export const noElements = (): Record<SetName, string[]> => ({ participant_to_gat
 
 /** Each set's elements exactly as the ruleset writes them (key and comment), in plan order. */
 export function renderedElements(edge: PlannedEdge): Record<SetName, string[]> {
-  // A network or gateway address recurs in many flows: each is checked once.
-  const seen = new Set<string>();
-  const checked = (value: string) => (seen.has(value) ? value : (seen.add(value), canonical(edge.id, value)));
-  const element = (f: Flow, label: string) => `${checked(f.source)} . ${checked(f.destination)} . ${f.port} comment ${nftComment(label)}`;
+  // Each address is checked where it is written: a set of those already checked cost more than
+  // the check (0.05 of 0.13 s at 100,000 elements).
+  const element = (f: Flow, label: string) => `${canonical(edge.id, f.source)} . ${canonical(edge.id, f.destination)} . ${f.port} comment ${nftComment(label)}`;
   return {
     participant_to_gateway: edge.ingress.map((f) => element(f, `${f.participant} ${f.contour}`)),
     gateway_to_endpoint: edge.egress.map((f) => element(f, `${f.participant} ${f.contour} ${f.endpoint ?? ''}`)),
@@ -205,16 +204,16 @@ export function elementsDelta(before: Record<SetName, string[]>, after: Record<S
  * journal of deltas applied since. `created` are the journal's additions, kept apart so the
  * base stays in plan order (which makes the next delta cheap to compute).
  */
-export interface RecordElements {
-  base: Record<SetName, string[]>;
-  created: Record<SetName, string[]>;
-  /** The base's element blocks as rendered (the client's record copy has them): the delta compares these texts. */
-  blocks?: Record<SetName, string>;
-}
+/**
+ * What a record describes: its base table's elements, either as a list per set (the host's
+ * record, read back) or as the element blocks as rendered (the client's record copy: the delta
+ * compares these texts and needs no list), and the elements its journal created since.
+ */
+export type RecordElements = { created: Record<SetName, string[]> } & ({ base: Record<SetName, string[]>; blocks?: undefined } | { blocks: Record<SetName, string>; base?: undefined });
 
 const JOURNAL_LINE = /^(create|delete) element \S+ \S+ (\w+) \{ (.*) \}$/;
 
-export function recordElements(baseText: string, journal: string): RecordElements {
+export function recordElements(baseText: string, journal: string): Extract<RecordElements, { base: object }> {
   const base = elementsOfRuleset(baseText);
   const created = noElements();
   const deleted = new Set<string>();
@@ -240,7 +239,10 @@ export function recordElements(baseText: string, journal: string): RecordElement
 /** The delta from what a record describes to the planned elements. */
 export function recordDelta(record: RecordElements, after: Record<SetName, string[]>, afterBlocks?: Record<SetName, string>): RulesetDelta {
   const blocks = record.blocks;
-  const delta = blocks && afterBlocks ? (Object.fromEntries(SET_NAMES.map((set) => [set, blockDelta(blocks[set], afterBlocks[set])])) as RulesetDelta) : elementsDelta(record.base, after);
+  const delta =
+    blocks && afterBlocks
+      ? (Object.fromEntries(SET_NAMES.map((set) => [set, blockDelta(blocks[set], afterBlocks[set])])) as RulesetDelta)
+      : elementsDelta(record.base ?? (Object.fromEntries(SET_NAMES.map((set) => [set, blockElements(blocks![set])])) as Record<SetName, string[]>), after);
   for (const set of SET_NAMES) {
     if (!record.created[set].length) continue;
     // A journal-created element the plan keeps is live already; one it drops must go.
