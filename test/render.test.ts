@@ -7,7 +7,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInventory } from '../src/requirements/index.js';
 import type { Plan, PlannedEdge, Flow } from '../src/plan/index.js';
-import { FORWARD_CHAIN, nftComment, renderEdgeRuleset, replaceTableTransaction } from '../src/render/index.js';
+import fc from 'fast-check';
+import { FORWARD_CHAIN, isPlainComment, nftComment, renderEdgeRuleset, replaceTableTransaction } from '../src/render/index.js';
 import { formatAddress } from '../src/inventory/addresses.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 
@@ -73,6 +74,19 @@ describe('renderEdgeRuleset', () => {
     expect(large.split('\n').length).toBeGreaterThan(40_000);
     expect(ms).toBeGreaterThan(0);
     expect((await nftCheck(replaceTableTransaction(large))).ok).toBe(true);
+  });
+
+  it('takes a comment as written exactly when it is plain: the characters A-Z a-z 0-9 space . _ : / -, no space leading, trailing or doubled, at most 120', () => {
+    const byRegex = (text: string) => text.length <= 120 && /^[A-Za-z0-9 ._:/-]*$/.test(text) && !/\s{2}|^\s|\s$/.test(text);
+    const alphabet = fc.constantFrom(...'aZ09 ._:/-"\t\n;#{}Шё@+'.split(''), '  ');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 130 }).map((parts) => parts.join('')), (text) => {
+        expect(isPlainComment(text)).toBe(byRegex(text));
+        if (byRegex(text)) expect(nftComment(text)).toBe(`"${text}"`);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of ['', 'a', ' a', 'a ', 'a  b', 'a b', 'x'.repeat(120), 'x'.repeat(121), 'dep-obr test intake', 'p1 prod :/_.']) expect(isPlainComment(text)).toBe(byRegex(text));
   });
 
   it('never lets participant strings break out of a comment', async () => {

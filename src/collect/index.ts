@@ -7,9 +7,10 @@ import type { ContourName, OperatorFile } from '../inventory/index.js';
 import { BusClient, type BusState } from '../infra/bus.js';
 import { inspectMany, listContainers } from '../infra/docker.js';
 import { withEdge } from '../infra/edges.js';
+import { listRuleset } from '../infra/firewall.js';
 import { readCredentials } from '../infra/secrets.js';
 import type { PlannedEdge } from '../plan/index.js';
-import { GATEWAY_LABELS, NFT, parseNftJson, type TableModel } from '../render/index.js';
+import { GATEWAY_LABELS, parseNftJson, type TableModel } from '../render/index.js';
 
 export type Collected<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -19,11 +20,11 @@ export interface EdgeState {
   sshCommands: number;
 }
 
-/** One SSH session and one `nft -j list ruleset` per edge, edges concurrently (bounded). */
+/** One SSH session and one `nft -j list ruleset` per edge (after any apply in progress there: listRuleset), edges concurrently (bounded). */
 export async function collectEdges(edges: readonly PlannedEdge[], options: { concurrency?: number; onDone?: () => void } = {}): Promise<Array<Collected<EdgeState> & { edge: string }>> {
   return mapBounded(edges, options.concurrency ?? 8, async (edge) => {
     try {
-      const out = await withEdge(edge, (conn) => conn.exec(`${NFT} -j list ruleset`), { connectTimeoutMs: 5_000 });
+      const out = await withEdge(edge, listRuleset, { connectTimeoutMs: 5_000 });
       return { edge: edge.id, ok: true as const, value: { edge: edge.id, tables: parseNftJson(out.stdout), sshCommands: 1 } };
     } catch (error) {
       return { edge: edge.id, ok: false as const, error: (error as Error).message };

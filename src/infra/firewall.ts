@@ -149,6 +149,16 @@ function locked(conn: SshConnection, command: string, options: Parameters<SshCon
 }`, options);
 }
 
+/**
+ * The whole ruleset as nft lists it, for drift: read once no apply holds the host's lock (a
+ * shared hold of ~/.prichal/lock, when Prichal has applied there). A listing taken while a large
+ * table commits can fail, and a nightly drift run during an apply would report the edge as not
+ * checked. The lock file is opened for reading: drift never writes on a host.
+ */
+export function listRuleset(conn: SshConnection) {
+  return conn.exec(`if [ -e ${DIR}/lock ]; then exec 9<${DIR}/lock && flock -s -w ${LOCK_WAIT_S} 9 || { echo "an apply has held ${DIR}/lock on this host for ${LOCK_WAIT_S} s" >&2; exit 75; }; fi; ${NFT} -j list ruleset`);
+}
+
 export async function readTable(conn: SshConnection) {
   const result = await conn.exec(`${NFT} -j list table ${TABLE}`, { allowFailure: true });
   if (result.exitCode !== 0) return undefined;

@@ -12,7 +12,27 @@ import { FORWARD_CHAIN, PRICHAL_TABLE } from './nftables-model.js';
 
 const TEMPLATE = readFileSync(path.join(TEMPLATES_DIR, 'nftables.nft.mustache'), 'utf8');
 
-const PLAIN = /^[A-Za-z0-9 ._:/-]*$/;
+/**
+ * A comment nft takes as written: at most 120 characters of A-Z a-z 0-9 space . _ : / - with no
+ * space leading, trailing or doubled. One pass over the characters (two regular expressions per
+ * label were half the render of 100,000 elements).
+ */
+export function isPlainComment(text: string): boolean {
+  if (text.length > 120) return false;
+  let afterSpace = true; // a leading space is not plain
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (afterSpace) return false;
+      afterSpace = true;
+      continue;
+    }
+    afterSpace = false;
+    const plain = (c >= 48 && c <= 58) /* 0-9 : */ || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 95 || c === 47 || c === 45; /* . _ / - */
+    if (!plain) return false;
+  }
+  return !afterSpace || text.length === 0;
+}
 
 /**
  * nft has no escape sequences inside quoted strings, so a comment is reduced to characters
@@ -21,7 +41,7 @@ const PLAIN = /^[A-Za-z0-9 ._:/-]*$/;
  */
 export function nftComment(text: string): string {
   // The common case (plain ASCII labels of ids) needs no rewriting; 100,000 labels per ruleset.
-  if (text.length <= 120 && PLAIN.test(text) && !/\s{2}|^\s|\s$/.test(text)) return `"${text}"`;
+  if (isPlainComment(text)) return `"${text}"`;
   const safe = text.normalize('NFC').replace(/[^\p{L}\p{N} ._:/-]+/gu, ' ').replace(/\s+/g, ' ').trim();
   let out = '';
   for (const ch of safe) {

@@ -196,6 +196,19 @@ describe('drift on the lab', () => {
     }
   });
 
+  it("reads an edge after the apply in progress there (the host's lock held), not as not checked", async () => {
+    // An apply's hold of the host's lock, for three seconds; drift starts while it is held.
+    const held = edgeExec('edge-1', 'flock .prichal/lock sleep 3');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const started = performance.now();
+    const result = await drift();
+    const waited = performance.now() - started;
+    await held;
+    expect(result.unchecked).toEqual([]);
+    expect(brief(result)).toEqual([]);
+    expect(waited).toBeGreaterThan(2_000);
+  });
+
   it('reports an unreachable edge as not checked (exit 3), never as compliant, and still checks the rest', async () => {
     await docker(['pause', 'prichal-lab-edge-2']);
     try {
