@@ -186,9 +186,13 @@ const checksumHolds = (file: string, data: string | Buffer) => `echo "${sha256(d
 /** A shell step that runs nft on a temporary file `fill` writes into "$f" (and checks), removing it whatever happens. */
 const nftOnFile = (fill: string, flags = '') => `f=$(mktemp /tmp/prichal.XXXXXX.nft) && ${fill} && ${NFT} ${flags}-f "$f"; rc=$?; rm -f "$f"; exit $rc`;
 
-/** Uploads `text`, verifies its checksum on the host, and only then runs `nft -f` on it (`-c`: check only). */
-export async function loadVerified(conn: SshConnection, text: string, options: { timeoutMs?: number; check?: boolean } = {}): Promise<void> {
-  const command = nftOnFile(`cat > "$f" && ${checksumHolds('"$f"', text)}`, options.check ? '-c ' : '');
+/**
+ * Uploads `text`, verifies its checksum on the host, and only then runs `nft -f` on it (`-c`: check
+ * only). `first`: a shell step run before, in the same command (one round trip less).
+ */
+export async function loadVerified(conn: SshConnection, text: string, options: { timeoutMs?: number; check?: boolean; first?: string } = {}): Promise<void> {
+  const load = nftOnFile(`cat > "$f" && ${checksumHolds('"$f"', text)}`, options.check ? '-c ' : '');
+  const command = options.first ? `${options.first} && ${load}` : load;
   await locked(conn, command, { stdin: text, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
 }
 
@@ -226,9 +230,8 @@ async function readRecordMeta(conn: SshConnection): Promise<(RecordMeta & { inta
 }
 
 /** The record's elements: the client's copy when it is the plan the host's meta names, else the host's files if they are what the meta says. */
-async function readRecord(conn: SshConnection, edge: string, meta: RecordMeta): Promise<RecordElements | undefined> {
-  const local = readLocalRecord(edge, meta.sha);
-  if (local) return local;
+async function readRecord(conn: SshConnection, meta: RecordMeta, local: LocalRecord | undefined): Promise<RecordElements | undefined> {
+  if (local?.sha === meta.sha) return local.record;
   const [base, journal] = await Promise.all([locked(conn, `cat ${RECORD}`, { allowFailure: true }), locked(conn, `cat ${JOURNAL}`, { allowFailure: true })]);
   if (base.exitCode !== 0 || journal.exitCode !== 0 || sha256(base.stdoutBytes) !== meta.base || sha256(journal.stdoutBytes) !== meta.journal) return undefined;
   return recordElements(gunzipSync(base.stdoutBytes).toString('utf8'), journal.stdout);
@@ -260,11 +263,15 @@ async function saveLocalRecord(edge: string, rendered: Rendered): Promise<void> 
   await write().catch(() => undefined);
 }
 
-function readLocalRecord(edge: string, sha: string): RecordElements | undefined {
+/** The client's copy of a record: the plan it is of, and its elements. */
+type LocalRecord = { sha: string; record: RecordElements };
+
+/** The client's copy, if its text digests to the plan it names (else it is not used). */
+function readLocalRecord(edge: string): LocalRecord | undefined {
   try {
     const text = readFileSync(localRecordFile(edge), 'utf8');
     const newline = text.indexOf('\n');
-    if (text.slice(0, newline) !== sha) return undefined;
+    const sha = text.slice(0, newline);
     const body = text.slice(newline + 1);
     if (sha256(body) !== sha) return undefined;
     // The sets' headers, from the end: an element block never holds a line that is only a set's name.
@@ -276,7 +283,7 @@ function readLocalRecord(edge: string, sha: string): RecordElements | undefined 
       blocks[set] = body.slice(header + set.length + 2, end);
       end = header;
     }
-    return { created: noElements(), blocks };
+    return { sha, record: { created: noElements(), blocks } };
   } catch {
     return undefined;
   }
@@ -408,6 +415,8 @@ export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, 
   const metaRead = readRecordMeta(conn);
   metaRead.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
   const rendered = await phase('renderMs', () => renderForApply(edge));
+  // The client's copy of the record is read (and digested) while the host answers.
+  const local = options.full ? undefined : await phase('recordMs', () => readLocalRecord(edge.id));
   const meta = await phase('recordMs', () => metaRead);
   // Whether the record is the live table: true unless the host or the kernel said otherwise
   // (a forced full apply is how hand edits are repaired, so it lists what it replaces).
@@ -431,7 +440,7 @@ export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, 
     recordIsLive = false;
   }
   if (!reason) {
-    const record = await phase('recordMs', () => readRecord(conn, edge.id, meta!));
+    const record = await phase('recordMs', () => readRecord(conn, meta!, local));
     if (record === undefined) {
       reason = RECORD_TAMPERED;
       recordIsLive = false;
@@ -461,8 +470,9 @@ async function applyDelta(conn: SshConnection, edge: PlannedEdge, rendered: Rend
   const transaction = deltaTransaction(delta);
   try {
     await phase('loadMs', async () => {
-      await locked(conn, `rm -f ${RECORD_META}`);
-      if (transaction) await loadVerified(conn, transaction);
+      // The record is no longer trusted from before the delta loads (in the same command).
+      if (transaction) await loadVerified(conn, transaction, { first: `rm -f ${RECORD_META}` });
+      else await locked(conn, `rm -f ${RECORD_META}`);
     });
   } catch (error) {
     const message = (error as Error).message;
