@@ -219,8 +219,8 @@ const metaLine = (m: Omit<RecordMeta, 'journalBytes'>) => `${m.sha} ${m.layout} 
  * digests say (hashed on the host, a few milliseconds), since both the delta and the rollback
  * copy of a full replace rely on them.
  */
-async function readRecordMeta(conn: SshConnection): Promise<(RecordMeta & { intact: boolean }) | undefined> {
-  const result = await locked(conn, `cat ${RECORD_META} 2>/dev/null && stat -c %s ${JOURNAL} && sha256sum ${RECORD} ${JOURNAL}`, { allowFailure: true });
+async function readRecordMeta(conn: SshConnection, onStarted?: () => void): Promise<(RecordMeta & { intact: boolean }) | undefined> {
+  const result = await locked(conn, `cat ${RECORD_META} 2>/dev/null && stat -c %s ${JOURNAL} && sha256sum ${RECORD} ${JOURNAL}`, { allowFailure: true, ...(onStarted ? { onStarted } : {}) });
   const [line, size, baseSum, journalSum] = result.stdout.trim().split('\n');
   const [sha, layout, base, journal] = (line ?? '').split(' ');
   const journalBytes = Number(size);
@@ -411,9 +411,14 @@ export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, 
     if (options.timings) Object.assign(options.timings, timings);
     return { edge: edge.id, ...result, durationMs: performance.now() - started };
   };
-  // The meta is asked for first: the host hashes its record files while this client renders.
-  const metaRead = readRecordMeta(conn);
+  // The meta is asked for first: the host hashes its record files while this client renders. The
+  // render waits until the host runs the command: opening the channel takes this process's event
+  // loop, which a render of 100,000 elements would hold until it ends.
+  let hostRuns!: () => void;
+  const running = new Promise<void>((resolve) => (hostRuns = resolve));
+  const metaRead = readRecordMeta(conn, hostRuns);
   metaRead.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+  await phase('recordMs', () => Promise.race([running, metaRead.then(() => undefined, () => undefined)]));
   const rendered = await phase('renderMs', () => renderForApply(edge));
   // The client's copy of the record is read (and digested) while the host answers.
   const local = options.full ? undefined : await phase('recordMs', () => readLocalRecord(edge.id));

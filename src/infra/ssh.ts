@@ -119,12 +119,16 @@ export class SshConnection {
     });
   }
 
-  /** Runs one command; stdin is written whole and closed. Non-zero exit is an error unless allowed. */
-  exec(command: string, options: { stdin?: string | Buffer; allowFailure?: boolean; timeoutMs?: number } = {}): Promise<CommandResult> {
+  /**
+   * Runs one command; stdin is written whole and closed. Non-zero exit is an error unless allowed.
+   * `onStarted`: called once the host runs it (the channel is open and the command sent).
+   */
+  exec(command: string, options: { stdin?: string | Buffer; allowFailure?: boolean; timeoutMs?: number; onStarted?: () => void } = {}): Promise<CommandResult> {
     const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
     return new Promise((resolve, reject) => {
       this.client.exec(command, (error, channel) => {
         if (error) return reject(new SshError('disconnected', this.label, `${this.label}: ${error.message}`, command));
+        options.onStarted?.();
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         let settled = false;
