@@ -28,9 +28,12 @@ const VERSION = [PARSE_VERSION, (require('yaml/package.json') as { version: stri
 /**
  * The digest of Prichal's code as it runs (every module under its source folder: dist/src, or src
  * under the test runner), part of what file-rule findings are cached under: a rule changed, or
- * any helper it calls, and the cached findings are not used. About 10 ms for 110 modules, once.
+ * any helper it calls, and the cached findings are not used. About 10 ms for 110 modules, taken
+ * once and only by a run that consults file-rule findings (not at start-up of every command).
  */
-const CODE = (() => {
+let code: string | undefined;
+function codeDigest(): string {
+  if (code !== undefined) return code;
   const hash = createHash('sha256');
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -40,11 +43,11 @@ const CODE = (() => {
     }
   };
   walk(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
-  return hash.digest('base64url').slice(0, 22);
-})();
+  return (code = hash.digest('base64url').slice(0, 22));
+}
 
 /** What file-rule findings depend on besides the file: the code, operator.yaml (its digest, or none) and the date. */
-export const fileRulesContext = (operatorDigest: string | undefined, at: string) => `${CODE}/${operatorDigest ?? '-'}/${at}`;
+export const fileRulesContext = (operatorDigest: string | undefined, at: string) => `${codeDigest()}/${operatorDigest ?? '-'}/${at}`;
 
 export const cacheDir = () => workCacheDir('validation');
 

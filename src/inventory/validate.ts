@@ -98,7 +98,7 @@ export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[],
  */
 function fileRuled(inventory: Inventory, loaded: LoadedInventory, digests: ReadonlyMap<Located<Participant>, string>, rules: readonly Rule[], at: string): { findings: Finding[]; counts: { run: number; cached: number } } {
   const cache = loaded.cache;
-  const context = fileRulesContext(loaded.operator?.digest, at);
+  const context = cache ? fileRulesContext(loaded.operator?.digest, at) : '';
   const found: Finding[] = [];
   const unruled = inventory.participants.filter((p) => {
     const digest = digests.get(p);
