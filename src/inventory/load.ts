@@ -3,7 +3,8 @@
 // (not a regular file, too large, no permission, a link loop, not UTF-8) is file-unreadable, an
 // empty one file-empty. A broken file is left out of the later phases but never stops the others
 // from being read, and nothing here throws on a file's content.
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, type Stats } from 'node:fs';
+import { isInside, maxFileBytes, readTextOutcome, type TextOutcome } from '../files.js';
 import path from 'node:path';
 import type { Finding, Words } from './findings.js';
 import { fileDigest, ParseCache } from './parse-cache.js';
@@ -30,66 +31,20 @@ export interface LoadedInventory {
   cache?: ParseCache;
 }
 
-/**
- * Largest inventory file read, in bytes: PRICHAL_MAX_FILE_BYTES, default 4 MiB. A participant file
- * is a few kilobytes and allocations.yaml for 10,000 participants about 0.6 MB; a file beyond
- * that is a mistake or an attack, and parsing it would cost seconds and gigabytes.
- */
-export function maxFileBytes(): number {
-  const configured = Number(process.env.PRICHAL_MAX_FILE_BYTES);
-  return Number.isInteger(configured) && configured > 0 ? configured : 4 * 1024 * 1024;
-}
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+export { maxFileBytes };
 
 /**
- * A file's text, or why it cannot be had. Opened without blocking (a FIFO would otherwise wait
- * forever for a writer) and checked on the open handle, so a file swapped after a listing is
- * judged as what was opened: only a regular file within the size limit, in UTF-8, is read.
- * Synchronous calls on purpose: 10,000 small files read in a fifth of the time the thread pool
- * takes, and nothing else waits on the event loop meanwhile.
+ * A file's text, or why it cannot be had, by the reading rule of files.ts: a regular file,
+ * opened without blocking, within the size limit, in UTF-8; a symbolic link that leads outside
+ * the inventory folder is a finding and is never opened.
  */
 export async function readInventoryText(root: string, file: string): Promise<InventoryText> {
   return readInventoryTextSync(root, file);
 }
 
-type InventoryText = { text: string; stat: Stats } | { missing: true } | { problem: Words };
+type InventoryText = TextOutcome;
 
-function readInventoryTextSync(root: string, file: string): InventoryText {
-  let fd: number;
-  try {
-    fd = openSync(path.join(root, file), constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { missing: true };
-    const why: Record<string, Words> = {
-      EACCES: { en: 'permission denied', ru: 'нет прав на чтение' },
-      ELOOP: { en: 'a symbolic link loop', ru: 'символические ссылки образуют петлю' },
-      EISDIR: { en: 'a directory, not a file', ru: 'это каталог, а не файл' },
-    };
-    return { problem: why[code ?? ''] ?? { en: `cannot be opened (${code ?? 'unknown error'})`, ru: `не открывается (${code ?? 'неизвестная ошибка'})` } };
-  }
-  try {
-    const info = fstatSync(fd);
-    if (info.isDirectory()) return { problem: { en: 'a directory, not a file', ru: 'это каталог, а не файл' } };
-    if (!info.isFile()) return { problem: { en: 'not a regular file (a FIFO, socket or device); only regular files are read', ru: 'не обычный файл (канал, сокет или устройство); читаются только обычные файлы' } };
-    const limit = maxFileBytes();
-    if (info.size > limit) return { problem: { en: `${info.size} bytes, more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `${info.size} байт: больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` } };
-    const bytes = readFileSync(fd);
-    if (bytes.length > limit) return { problem: { en: `more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` } };
-    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { problem: { en: 'not UTF-8 (a UTF-16 byte-order mark); save it as UTF-8', ru: 'не в UTF-8 (метка порядка байтов UTF-16); сохраните файл в UTF-8' } };
-    try {
-      return { text: UTF8.decode(bytes), stat: info };
-    } catch {
-      return { problem: { en: 'not UTF-8 (invalid byte sequence); save it as UTF-8', ru: 'не в UTF-8 (недопустимая последовательность байтов); сохраните файл в UTF-8' } };
-    }
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { problem: { en: `cannot be read (${why})`, ru: `не читается (${why})` } };
-  } finally {
-    closeSync(fd);
-  }
-}
+const readInventoryTextSync = (root: string, file: string): InventoryText => readTextOutcome(path.join(root, file), { inside: root });
 
 /** Participant files: every *.yaml under participants/, recursively, in a stable order. */
 export async function listParticipantFiles(root: string): Promise<string[]> {
@@ -105,7 +60,13 @@ export async function listParticipantFiles(root: string): Promise<string[]> {
     }
   };
   try {
-    walk(path.join(root, PARTICIPANTS_DIR), '');
+    // The folder itself may be a link: it must stay inside the inventory like every file in it
+    // (opening a file checks only its own name for a link).
+    const dir = path.join(root, PARTICIPANTS_DIR);
+    if (lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink() && !isInside(realpathSync.native(root), realpathSync.native(dir))) {
+      throw Object.assign(new Error('a symbolic link that leads outside the inventory folder; it is not read'), { code: 'a symbolic link that leads outside the inventory folder' });
+    }
+    walk(dir, '');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !found.length) return [];
     throw error;
@@ -195,7 +156,7 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
 /** The digest the cache holds for a file whose stamp has not changed since it was read (stat only). */
 function vouched(cache: ParseCache, absolute: string, file: string, limit: number): string | undefined {
   try {
-    const stat = statSync(absolute, { throwIfNoEntry: false });
+    const stat = lstatSync(absolute, { throwIfNoEntry: false });
     // The size limit holds here too (it may have been lowered since the file was read).
     return stat?.isFile() && stat.size <= limit ? cache.unchanged(file, stat) : undefined;
   } catch {
