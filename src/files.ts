@@ -76,7 +76,7 @@ function followWithin(folder: string, file: string): { target: string } | { prob
     real = realpathSync.native(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { problem: { en: 'a symbolic link to nothing (its target does not exist)', ru: 'символическая ссылка в никуда (её цель не существует)' } };
+    if (code === 'ENOENT') return { problem: { en: 'a dangling symbolic link (its target does not exist)', ru: 'символическая ссылка в никуда (её цель не существует)' } };
     return { problem: OPEN_ERRORS[code ?? ''] ?? { en: `cannot be resolved (${code ?? 'unknown error'})`, ru: `путь не разрешается (${code ?? 'неизвестная ошибка'})` } };
   }
   let root: string;

@@ -12,6 +12,7 @@ import { inventoryWith, removeInventory } from './helpers/inventory.js';
 let dir: string;
 let findings: Finding[];
 let code: number;
+let output: string;
 
 const bomb = () => {
   let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
@@ -23,7 +24,9 @@ const bomb = () => {
 const CASES: Record<string, [string, RegExp]> = {
   'fifo.yaml': ['file-unreadable', /not a regular file \(a FIFO/],
   'folder.yaml': ['file-unreadable', /a directory, not a file/],
-  'device.yaml': ['file-unreadable', /not a regular file/],
+  'device.yaml': ['file-unreadable', /a symbolic link that leads outside/],
+  'environ.yaml': ['file-unreadable', /a symbolic link that leads outside/],
+  'upward.yaml': ['file-unreadable', /a symbolic link that leads outside/],
   'loop.yaml': ['file-unreadable', /symbolic link loop/],
   'dangling.yaml': ['file-unreadable', /dangling symbolic link/],
   'empty.yaml': ['file-empty', /the file is empty/],
@@ -42,6 +45,9 @@ beforeAll(async () => {
   execFileSync('mkfifo', [p('fifo.yaml')]);
   await mkdir(p('folder.yaml'));
   await symlink('/dev/zero', p('device.yaml'));
+  // A link committed in a pull request: CI's environment (its secrets) must never reach a finding.
+  await symlink('/proc/self/environ', p('environ.yaml'));
+  await symlink('../../../../../../../../etc/passwd', p('upward.yaml'));
   await symlink('loop.yaml', p('loop.yaml'));
   await symlink('nowhere.yaml', p('dangling.yaml'));
   await writeFile(p('empty.yaml'), '');
@@ -53,7 +59,8 @@ beforeAll(async () => {
   await writeFile(p('unresolved.yaml'), 'id: unresolved\nname: *nope\n');
   await writeFile(p('deep.yaml'), `id: deep\nname: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
   await writeFile(p('biglist.yaml'), `networks:\n${Array(70_000).fill('  - 1').join('\n')}\n`);
-  const r = await prichal(['validate', '--inventory', dir, '--format', 'json']);
+  const r = await prichal(['validate', '--inventory', dir, '--format', 'json'], { env: { PRICHAL_CANARY: 'canary-7f3a9 secret value' } });
+  output = r.stdout + r.stderr;
   code = r.code;
   findings = (JSON.parse(r.stdout) as { errors: Finding[] }).errors;
 }, 60_000);
@@ -76,6 +83,12 @@ describe('hostile files named *.yaml', () => {
     const mine = findings.filter((f) => f.file === 'participants/biglist.yaml');
     expect(mine.length).toBe(101);
     expect(mine.filter((f) => /^and 69\d{3} more schema errors in this file, not listed$/.test(f.message))).toHaveLength(1);
+  });
+
+  it('a link out of the inventory is never read: the environment behind /proc/self/environ appears nowhere', () => {
+    expect(output).not.toContain('canary-7f3a9');
+    expect(output).not.toContain('PRICHAL_CANARY');
+    expect(output).not.toContain('root:x:0:0');
   });
 
   it('the sample participants are still validated beside them', () => {
