@@ -18,6 +18,7 @@ import { InventoryNotFoundError } from '../requirements/index.js';
 import { EXIT_CODES } from '../drift/model.js';
 import { CertificateFileError } from '../inventory/index.js';
 import { InvalidInventoryError, UsageError } from '../workflows/errors.js';
+import { FileError } from '../files.js';
 
 export const EXIT = EXIT_CODES;
 
@@ -30,6 +31,8 @@ const EXIT_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => 
   [SecretMissingError, EXIT.usage],
   [CertificateFileError, EXIT.usage],
   [RegisterError, EXIT.usage],
+  // A file given to a command that cannot be read or written by the file rule (a FIFO, a link out of its folder, a full disk).
+  [FileError, EXIT.usage],
   [PromotionRefusedError, EXIT.findings],
   [StackLockedError, EXIT.findings],
   [MissingDataError, EXIT.findings],
