@@ -24,6 +24,12 @@ export interface Allocation {
 export interface AllocationResult {
   allocations: Allocation[];
   exhausted: string[];
+  /**
+   * Recorded values of participants still in the inventory that ask for none now (a registration
+   * not yet approved, a file with an error, a channel being changed): kept, and never handed to
+   * anyone else, as the header of allocations.yaml promises.
+   */
+  kept: Allocation[];
 }
 
 /**
@@ -36,6 +42,7 @@ function allocateSlots(
   requests: readonly AllocationRequest[],
   parse: (recorded: string) => number | undefined,
   format: (slotStart: number) => string,
+  reserved: readonly AllocationRequest[],
 ): AllocationResult {
   const taken = new Set<number>();
   const result = new Map<string, Allocation>();
@@ -59,6 +66,16 @@ function allocateSlots(
     }
   }
 
+  // After the requesters' own records (a live allocation is never displaced), before newcomers.
+  const kept: Allocation[] = [];
+  for (const request of [...reserved].sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0))) {
+    if (request.recorded === undefined || result.has(request.owner)) continue;
+    const start = parse(request.recorded);
+    if (start === undefined || start < usable.start || start + size - 1 > usable.end || (start - usable.start) % size !== 0 || taken.has(start)) continue;
+    taken.add(start);
+    kept.push({ owner: request.owner, value: request.recorded, fresh: false });
+  }
+
   const exhausted: string[] = [];
   let cursor = usable.start;
   for (const request of pending) {
@@ -73,7 +90,7 @@ function allocateSlots(
     if (reason) allocation.moved = reason;
     result.set(request.owner, allocation);
   }
-  return { allocations: ordered.flatMap((r) => result.get(r.owner) ?? []), exhausted };
+  return { allocations: ordered.flatMap((r) => result.get(r.owner) ?? []), exhausted, kept };
 }
 
 /** A recorded address (allocations.yaml is read strictly): only its canonical dotted form, as the plan writes it; else undefined. */
@@ -90,18 +107,19 @@ function parseAddress(text: string): number | undefined {
  * Gateway addresses in a contour's pool. The network address, the first host (the Docker
  * bridge's own address on the contour network) and the broadcast address are never handed out.
  */
-export function allocateGateways(pool: string, requests: readonly AllocationRequest[]): AllocationResult {
+export function allocateGateways(pool: string, requests: readonly AllocationRequest[], reserved: readonly AllocationRequest[] = []): AllocationResult {
   const { start, end } = cidrInterval(pool);
-  return allocateSlots({ start: start + 2, end: end - 1 }, 1, requests, parseAddress, formatAddress);
+  return allocateSlots({ start: start + 2, end: end - 1 }, 1, requests, parseAddress, formatAddress, reserved);
 }
 
 /** /31 point-to-point links in the link pool (RFC 3021: both addresses usable). */
-export function allocateLinks(pool: string, requests: readonly AllocationRequest[]): AllocationResult {
+export function allocateLinks(pool: string, requests: readonly AllocationRequest[], reserved: readonly AllocationRequest[] = []): AllocationResult {
   return allocateSlots(
     cidrInterval(pool),
     2,
     requests,
     (text) => (text.endsWith('/31') ? parseAddress(text.slice(0, -3)) : undefined),
     (start) => `${formatAddress(start)}/31`,
+    reserved,
   );
 }

@@ -37,6 +37,8 @@ export interface PlannedContour {
   /** Registrations in the inventory that are not provisioned, each with the reason (the lifecycle: plan/lifecycle.ts). */
   /** Registrations not provisioned yet, with why (`reason` in English, `reasonRu` in Russian). */
   pending: Array<{ participant: string; mnemonic: string; status: string; reason: string; reasonRu: string }>;
+  /** Gateway addresses recorded for participants still in the inventory and not provisioned here now: reserved for them, kept by `plan --save`. */
+  kept: Array<{ participant: string; gateway: string }>;
 }
 
 export interface PlannedLink {
@@ -54,6 +56,8 @@ export interface Plan {
   version: typeof PLAN_VERSION;
   contours: Record<ContourName, PlannedContour>;
   links: PlannedLink[];
+  /** Links recorded for participants still in the inventory that plan none now: reserved, kept by `plan --save`. */
+  keptLinks: Array<{ participant: string; link: string }>;
   /** Per edge host, the flows its firewall lets through. */
   edges: PlannedEdge[];
 }

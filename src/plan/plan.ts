@@ -118,6 +118,14 @@ export function allocatePlan(inventory: Inventory, allocationsFile?: LoadedFile,
   const recorded = readRecorded(allocationsFile, findings, known);
   const byId = new Map(participants.map((p) => [p.value.id, p]));
 
+  // Records of participants still in the inventory (known) that ask for nothing now: kept reserved.
+  const reservedFor = (records: Record<string, string>, requests: readonly AllocationRequest[]): AllocationRequest[] => {
+    const asking = new Set(requests.map((r) => r.owner));
+    return Object.entries(records)
+      .filter(([owner]) => known.has(owner) && !asking.has(owner))
+      .map(([owner, value]) => ({ owner, recorded: value }));
+  };
+
   const reportAllocation = (result: AllocationResult, pool: string, poolPath: string, fieldPath: (id: string) => (string | number)[]) => {
     for (const owner of result.exhausted) {
       const p = byId.get(owner)!;
@@ -134,7 +142,7 @@ export function allocatePlan(inventory: Inventory, allocationsFile?: LoadedFile,
     const requests: AllocationRequest[] = participants
       .filter((p) => p.value.registrations[contour] && provisioned(p.value.registrations[contour].status))
       .map((p) => ({ owner: p.value.id, recorded: recorded.gateways[contour][p.value.id] }));
-    gateways[contour] = allocateGateways(gatewayPool, requests);
+    gateways[contour] = allocateGateways(gatewayPool, requests, reservedFor(recorded.gateways[contour], requests));
     reportAllocation(gateways[contour], gatewayPool, `contours.${contour}.gatewayPool`, () => ['registrations', contour]);
   }
 
@@ -144,7 +152,7 @@ export function allocatePlan(inventory: Inventory, allocationsFile?: LoadedFile,
     const link = p.value.channel.leasedLine!.link!;
     return { owner: p.value.id, recorded: link === 'auto' ? recorded.links[p.value.id] : link };
   });
-  const links = allocateLinks(operator.value.linkPool, linkRequests);
+  const links = allocateLinks(operator.value.linkPool, linkRequests, reservedFor(recorded.links, linkRequests));
   for (const a of links.allocations.filter((x) => x.moved)) {
     const p = byId.get(a.owner)!;
     if (p.value.channel.leasedLine!.link !== 'auto') {
@@ -172,6 +180,7 @@ export function materializePlan({ inventory, participants, byId, gateways, links
       gatewayPool,
       vhost: bus.vhost,
       pending,
+      kept: gateways[contour].kept.map((a) => ({ participant: a.owner, gateway: a.value })),
       registrations: gateways[contour].allocations.map((allocation) => {
         const p = byId.get(allocation.owner)!.value;
         const registration = p.registrations[contour]!;
@@ -197,7 +206,8 @@ export function materializePlan({ inventory, participants, byId, gateways, links
     const upper = [...octets.slice(0, 3), String(Number(octets[3]) + 1)].join('.');
     return { participant: a.owner, edge: byId.get(a.owner)!.value.channel.edge, link: a.value, edgeAddress: address!, participantAddress: upper, newAllocation: a.fresh };
   });
-  return { version: PLAN_VERSION, contours, links, edges: planEdges(inventory, contours) };
+  const keptLinks = linkResult.kept.map((a) => ({ participant: a.owner, link: a.value }));
+  return { version: PLAN_VERSION, contours, links, keptLinks, edges: planEdges(inventory, contours) };
 }
 
 /** `listed`: every participant file found, read or not (an allocation for a file with an error is not "unknown"). */
@@ -213,8 +223,8 @@ const ALLOCATIONS_HEADER = `# Address allocations, written by \`prichal plan --s
 /** The allocations.yaml text for a plan: sorted, stable, reviewable. */
 export function renderAllocations(plan: Plan): string {
   const gateways = Object.fromEntries(
-    CONTOURS.map((contour) => [contour, Object.fromEntries(plan.contours[contour].registrations.map((r) => [r.participant, r.gateway]))]),
+    CONTOURS.map((contour) => [contour, Object.fromEntries([...plan.contours[contour].registrations, ...plan.contours[contour].kept].map((r) => [r.participant, r.gateway]))]),
   );
-  const links = Object.fromEntries(plan.links.map((l) => [l.participant, l.link]));
+  const links = Object.fromEntries([...plan.links, ...plan.keptLinks].map((l) => [l.participant, l.link]));
   return ALLOCATIONS_HEADER + stringify({ gateways, links }, { sortMapEntries: true });
 }

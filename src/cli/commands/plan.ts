@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeAtomic } from '../../files.js';
 import { ALLOCATIONS_FILE, CONTOURS, formatFinding, type Finding } from '../../inventory/index.js';
 import { renderAllocations, type Plan } from '../../plan/index.js';
 import { checkInventory } from '../../requirements/index.js';
@@ -21,7 +21,9 @@ export async function plan(options: { inventory: string; at?: string; save: bool
   // (and later hands out again) an address that a participant still holds.
   if (options.save && checked.ok && checked.plan) {
     const file = path.join(options.inventory, ALLOCATIONS_FILE);
-    await writeFile(file, renderAllocations(checked.plan));
+    // By the writing rule: a full disk or a killed run leaves the old record whole (a truncated
+    // one would silently free addresses), and a link out of the inventory is never written through.
+    await writeAtomic(file, renderAllocations(checked.plan));
     result.saved = file;
   }
   return result;
