@@ -29,8 +29,31 @@ export function planEdges(inventory: Inventory, contours: Record<ContourName, Pl
       const edge = byEdge.get(r.edge);
       if (!edge) continue;
       edge.participants.add(r.participant);
-      for (const network of r.networks) edge.ingress.push({ source: network, destination: r.gateway, port: GATEWAY_PORT, participant: r.participant, contour });
-      for (const e of r.endpoints) edge.egress.push({ source: r.gateway, destination: e.address, port: e.port, participant: r.participant, contour, endpoint: e.id });
+      // Flows are a set: an nftables set holds one element per key, so two endpoints at one address
+      // and port (one host serving two services on one port, told apart by path) are one flow that
+      // names both, and it goes only when no endpoint needs it any more. Two such elements in the
+      // plan would load as one, and removing either endpoint later would delete the element the
+      // other still needs. The gateway is the registration's own, so equal keys can only come from
+      // the same registration (networks never overlap between participants).
+      const networks = r.networks; // sorted by the plan: a repeat is next to its first
+      networks.forEach((network, i) => {
+        if (i > 0 && networks[i - 1] === network) return;
+        edge.ingress.push({ source: network, destination: r.gateway, port: GATEWAY_PORT, participant: r.participant, contour });
+      });
+      // A registration has a few endpoints: a scan; a map only for one that lists many.
+      const first = edge.egress.length;
+      const byKey = r.endpoints.length > 8 ? new Map<string, Flow>() : undefined;
+      for (const e of r.endpoints) {
+        let same = byKey?.get(`${e.address}:${e.port}`);
+        for (let i = first; !byKey && i < edge.egress.length && !same; i++) if (edge.egress[i]!.destination === e.address && edge.egress[i]!.port === e.port) same = edge.egress[i];
+        if (same) {
+          same.endpoint = `${same.endpoint}/${e.id}`;
+          continue;
+        }
+        const flow: Flow = { source: r.gateway, destination: e.address, port: e.port, participant: r.participant, contour, endpoint: e.id };
+        edge.egress.push(flow);
+        byKey?.set(`${e.address}:${e.port}`, flow);
+      }
     }
   }
   return [...byEdge.values()]
