@@ -10,7 +10,8 @@
 //     handed to the program as Pulumi secrets, so nothing encrypted is committed and a fresh
 //     machine with the secrets works.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { readText } from '../../files.js';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -97,8 +98,15 @@ export function redactUrl(text: string): string {
  */
 export async function stackSettings(contour: ContourName): Promise<{ gateways: GatewayMode }> {
   const file = path.join(PROJECT_ROOT, 'stacks', `Pulumi.${contour}.yaml`);
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const config = ((parseYaml(text) as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
+  // By the reading rule (a FIFO or a device there would hang or fill memory); absent: the defaults.
+  const text = readText(file, { missing: 'undefined' }) ?? '';
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new EngineError(`${file}: not YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  const config = ((parsed as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
   const gateways = (config['prichal:gateways'] ?? 'pulumi') as GatewayMode;
   if (gateways !== 'pulumi' && gateways !== 'external') throw new EngineError(`${file}: prichal:gateways must be pulumi or external, not '${String(gateways)}'`);
   return { gateways };
