@@ -116,13 +116,13 @@ describe('flows are a set on a live edge', () => {
     const [participant, list] = [...endpoints.entries()].find(([, l]) => l.length > 0)!;
     const first = list[0]!;
     list.push({ ...first, id: 'twin', path: '/twin' });
-    const both = edgeOf(endpoints).egress.filter((f) => f.participant === participant && f.destination === first.address && f.port === first.port);
+    const both = edgeOf(endpoints).egress.filter((f) => f.contour === 'test' && f.participant === participant && f.destination === first.address && f.port === first.port);
     expect(both).toHaveLength(1);
     expect(both[0]!.endpoint).toBe(`${first.id}/twin`);
     list.shift();
-    const left = edgeOf(endpoints).egress.filter((f) => f.participant === participant && f.destination === first.address && f.port === first.port);
+    const left = edgeOf(endpoints).egress.filter((f) => f.contour === 'test' && f.participant === participant && f.destination === first.address && f.port === first.port);
     expect(left.map((f) => f.endpoint)).toEqual(['twin']);
     list.pop();
-    expect(edgeOf(endpoints).egress.filter((f) => f.participant === participant && f.destination === first.address && f.port === first.port)).toEqual([]);
+    expect(edgeOf(endpoints).egress.filter((f) => f.contour === 'test' && f.participant === participant && f.destination === first.address && f.port === first.port)).toEqual([]);
   });
 });
