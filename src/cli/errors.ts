@@ -10,7 +10,7 @@ import { DockerError } from '../infra/docker.js';
 import { FirewallApplyError } from '../infra/firewall.js';
 import { BusError, PromotionRefusedError } from '../infra/bus.js';
 import { EngineError, StackLockedError } from '../infra/pulumi/errors.js';
-import { SecretMissingError } from '../infra/secrets.js';
+import { SecretFormatError, SecretMissingError } from '../infra/secrets.js';
 import { SshError } from '../infra/ssh.js';
 import { MissingDataError, RegisterError } from '../docs/index.js';
 import { ProbeError } from '../plan/index.js';
@@ -29,6 +29,7 @@ const EXIT_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => 
   [InventoryNotFoundError, EXIT.usage],
   [ProbeError, EXIT.usage],
   [SecretMissingError, EXIT.usage],
+  [SecretFormatError, EXIT.usage],
   [CertificateFileError, EXIT.usage],
   [RegisterError, EXIT.usage],
   // A file given to a command that cannot be read or written by the file rule (a FIFO, a link out of its folder, a full disk).

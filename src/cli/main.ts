@@ -15,12 +15,15 @@ import { importCertificate, showCertificate } from '../workflows/certificate.js'
 import { stringify } from 'yaml';
 import type { EngineAction, StepReport } from '../infra/pulumi/engine.js';
 import { createInterface } from 'node:readline/promises';
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { EXIT, exitCodeOf, UsageError } from './errors.js';
 import { DEFAULT_LANG, labels, LANGS, localDay, type Lang } from '../report/index.js';
 import { errorText } from '../words.js';
 import { cliLanguage, commanderText } from './language.js';
 import { russianHelp } from './help-ru.js';
 import { InvalidInventoryError } from '../workflows/errors.js';
+import { terminalText as t } from '../escape.js';
 
 // The engine and the lab commands load @pulumi/pulumi and the lab's builders (about a second
 // before anything runs): they are imported when one of their commands runs, so that validate
@@ -41,6 +44,26 @@ function parseDate(value: string | undefined): string | undefined {
     throw new UsageError({ en: `--at must be a date YYYY-MM-DD, got '${value}'`, ru: `--at: дата ГГГГ-ММ-ДД, а не '${value}'` });
   }
   return value;
+}
+
+/**
+ * A folder option (--out of audit, drift, coverage, incident, docs, onboard): refused as a usage
+ * error, before anything runs, when it names an existing file or a path through one — never a
+ * crash half-way through writing the reports.
+ */
+function outFolder(dir: string | undefined, option = '--out'): string | undefined {
+  if (dir === undefined) return undefined;
+  const info = statSync(dir, { throwIfNoEntry: false });
+  if (info) {
+    if (info.isDirectory()) return dir;
+    throw new UsageError({ en: `${option} ${dir}: an existing file, not a folder; give a folder to write into`, ru: `${option} ${dir}: это существующий файл, а не каталог; укажите каталог для записи` });
+  }
+  // Missing: it is created, so the nearest existing folder above it must be a folder.
+  for (let parent = path.dirname(path.resolve(dir)); ; parent = path.dirname(parent)) {
+    const above = statSync(parent, { throwIfNoEntry: false });
+    if (above && !above.isDirectory()) throw new UsageError({ en: `${option} ${dir}: the path goes through ${parent}, a file, not a folder`, ru: `${option} ${dir}: путь проходит через ${parent} — это файл, а не каталог` });
+    if (above || parent === path.dirname(parent)) return dir;
+  }
 }
 
 function emit<T>(format: Format, result: T, text: (r: T) => string): void {
@@ -126,7 +149,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
     .option('--at <date>', "audit date YYYY-MM-DD (default: today in the operator's time zone)")
     .option('--out <dir>', 'also write JSON, JUnit XML, Markdown and HTML reports here')
     .action(async (options: Common & { at?: string; out?: string }) => {
-      const result = await checks({ kind: 'audit', inventory: options.inventory, lang, ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}) });
+      const result = await checks({ kind: 'audit', inventory: options.inventory, lang, ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: outFolder(options.out)! } : {}) });
       emit(options.format, result.result, () => checksText(result));
       process.exitCode = exitCode(result.result);
     });
@@ -150,6 +173,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
     .option('--history <file>', 'history store for the trend (default .state/history.jsonl with --all)')
     .action(async (options: Common & { all: boolean; at?: string; out?: string; history?: string }) => {
       const history = options.history ?? (options.all ? HISTORY_FILE : undefined);
+      outFolder(options.out);
       const bar = progressBar();
       const result = await checks({ kind: options.all ? 'all' : 'drift', inventory: options.inventory, lang, ...(options.at ? { at: parseDate(options.at)! } : {}), ...(options.out ? { out: options.out } : {}), ...(history ? { history } : {}), ...(bar ? { progress: bar } : {}) });
       emit(options.format, result.result, () => checksText(result));
@@ -166,6 +190,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
     .option('--probes <dir>', 'probe protocols <contour>-<id>.json for the test protocol (default: <out>/../probes)')
     .option('--pdf', 'also print PDF through headless Chromium', false)
     .action(async (options: Common & { participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean; register?: string }) => {
+      outFolder(options.out);
       const result = await docs({ inventory: options.inventory, all: options.all, out: options.out, pdf: options.pdf, ...(options.participant ? { participant: options.participant } : {}), ...(options.kind ? { kind: options.kind } : {}), ...(options.probes ? { probes: options.probes } : {}), ...(options.register ? { register: options.register } : {}) });
       emit(options.format, result, (r) => [...r.written.map((w) => `${w.participant} ${w.kind}: ${w.files.join(', ')}`), ...(ru ? r.errorsRu.map((e) => `ошибка: ${e}`) : r.errors.map((e) => `error: ${e}`))].join('\n'));
       process.exitCode = result.errors.length ? EXIT.findings : EXIT.ok;
@@ -183,6 +208,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
     .option('--out <dir>', 'also write the note as Markdown and HTML here')
     .action(async (options: Common & { participant: string; scope: string; description: string; service?: string; at?: string; screenshot?: string; materials?: string; out?: string }) => {
       const { format: _format, ...rest } = options;
+      outFolder(options.out);
       const result = await incidentCommand(rest);
       emit(options.format, result, (r) => `${r.markdown.trimEnd()}${r.files.length ? `\n${ru ? 'записаны' : 'wrote'} ${r.files.join(', ')}` : ''}`);
     });
@@ -192,6 +218,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
     .option('--out <dir>', 'also write coverage.md, coverage.html and coverage.json here')
     .option('--at <date>', "count connections made by YYYY-MM-DD (default: today in the operator's time zone)")
     .action(async (options: Common & { out?: string; at?: string }) => {
+      outFolder(options.out);
       const result = await coverageCommand({ inventory: options.inventory, ...(options.out ? { out: options.out } : {}), ...(options.at ? { at: parseDate(options.at)! } : {}) });
       emit(options.format, result.coverage, () => result.markdown.trimEnd());
     });
@@ -215,7 +242,8 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
     .option('--name <name>', "signer's full name (default: the certificate's subject)")
     .action(async (file: string, options: Common & { participant: string; role: string; name?: string }) => {
       const result = await importCertificate({ inventory: options.inventory, participant: options.participant, file, role: options.role, ...(options.name ? { name: options.name } : {}) });
-      emit(options.format, result, (r) => (ru ? `${r.file}: ${r.signer.role} ${r.signer.name}, сертификат ${r.certificate.serial}, издатель ${r.certificate.issuer}, ${localDay(r.certificate.notBefore, lang)} … ${localDay(r.certificate.notAfter, lang)}` : `${r.file}: ${r.signer.role} ${r.signer.name}, certificate ${r.certificate.serial} of ${r.certificate.issuer}, ${r.certificate.notBefore} … ${r.certificate.notAfter}`));
+      // The name and issuer come from the certificate: shown escaped, never as terminal control sequences.
+      emit(options.format, result, (r) => (ru ? `${r.file}: ${r.signer.role} ${t(r.signer.name)}, сертификат ${r.certificate.serial}, издатель ${t(r.certificate.issuer)}, ${localDay(r.certificate.notBefore, lang)} … ${localDay(r.certificate.notAfter, lang)}` : `${r.file}: ${r.signer.role} ${t(r.signer.name)}, certificate ${r.certificate.serial} of ${t(r.certificate.issuer)}, ${r.certificate.notBefore} … ${r.certificate.notAfter}`));
     });
 
   withCommon(program.command('onboard'))
@@ -224,6 +252,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
     .option('--promote', "also apply production (refused unless the test registration is 'tested') and write the act", false)
     .option('--out <dir>', 'output folder', 'out/onboard')
     .action(async (id: string, options: Common & { promote: boolean; out: string }) => {
+      outFolder(options.out);
       const result = await onboard({ inventory: options.inventory, participant: id, promote: options.promote, out: options.out, log: progress, lang });
       emit(options.format, result, (r) => (ru ? `${r.participant}: выполнено шагов: ${r.steps.length}${r.promoted ? '; переведён в промышленный контур' : ''}` : `${r.participant}: ${r.steps.length} steps done${r.promoted ? ', promoted to production' : ''}`));
     });
@@ -302,6 +331,9 @@ function progress(line: string): void {
 const jsonRequested = (argv: readonly string[]) => argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));
 
 export async function main(argv: string[]): Promise<number> {
+  // A write over the file-size limit (ulimit -f) then fails with EFBIG and is reported like a
+  // full disk, the old file left whole, instead of the process dying of SIGXFSZ.
+  process.on('SIGXFSZ', () => undefined);
   const lang = await cliLanguage(argv);
   const program = buildProgram(lang);
   try {
@@ -310,7 +342,14 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here with exit code 0.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      // commander printed its usage error on stderr; under --format json, stdout carries it as
+      // one JSON document too (unknown option or command, missing value or option, extra argument).
+      if (jsonRequested(argv)) {
+        const message = error.code === 'commander.help' ? 'no command given (run with --help for usage)' : error.message.replace(/^error: /, '');
+        process.stdout.write(`${JSON.stringify({ error: message, kind: 'UsageError', code: error.code, exitCode: EXIT.usage }, null, 2)}\n`);
+      }
+      return EXIT.usage;
     }
     process.stderr.write(`prichal: ${errorText(error, lang)}\n`);
     // With --format json, stdout still carries one JSON document: what stopped the command (and

@@ -109,11 +109,17 @@ export function statusText(r: StatusResult, single: boolean): string {
     return x ? `${PORTAL_WORDS[lang][x.status] ?? x.status} ${day(x.date)}`.trim() : '—';
   };
   const probe = (p: ParticipantStatus) => {
-    const done = (['prod', 'test'] as const).map((c) => [c, p.probes[c]] as const).filter(([, x]) => x);
-    if (!done.length) return '—';
-    const [c, x] = done.sort((a, b) => (a[1]!.finishedAt < b[1]!.finishedAt ? 1 : -1))[0]!;
-    return `${l.contours[c]} ${localTime(x!.finishedAt, r.timeZone, lang)} ${x!.passed ? (ru ? 'успешно' : 'passed') : ru ? 'НЕУСПЕШНО' : 'FAILED'}`;
+    const done = (['prod', 'test'] as const).flatMap((c) => {
+      const x = p.probes[c];
+      return x && 'finishedAt' in x ? [[c, x] as const] : [];
+    });
+    const unreadable = (['prod', 'test'] as const).filter((c) => p.probes[c] && 'unreadable' in p.probes[c]!).map((c) => `${l.contours[c]}: ${ru ? 'протокол не читается' : 'protocol unreadable'}`);
+    if (!done.length) return unreadable.length ? unreadable.join('; ') : '—';
+    const [c, x] = done.sort((a, b) => (a[1].finishedAt < b[1].finishedAt ? 1 : -1))[0]!;
+    return [`${l.contours[c]} ${localTime(x.finishedAt, r.timeZone, lang)} ${x.passed ? (ru ? 'успешно' : 'passed') : ru ? 'НЕУСПЕШНО' : 'FAILED'}`, ...unreadable].join('; ');
   };
+  // Protocols that could not be read, each named with why (below the table or the screen).
+  const unreadable = r.unreadable.map((u) => `${ru ? 'не читается' : 'unreadable'}: ${t(u.file)}: ${t(ru ? u.reasonRu : u.reason)}`);
   const findings = (p: ParticipantStatus) => (p.findings.errors + p.findings.warnings ? `${p.findings.errors}/${p.findings.warnings} ${p.findings.requirements.join(',')}` : ru ? 'нет' : 'none');
   const channel = (p: ParticipantStatus) => CHANNEL_WORDS[lang][p.channel ?? 'none']!;
   const source = r.liveReport ? (ru ? `нарушения: аудит на ${day(r.at)} и ночная проверка ${localTime(r.liveReport.generatedAt, r.timeZone, lang)}` : `findings: audit at ${day(r.at)} and the nightly run of ${localTime(r.liveReport.generatedAt, r.timeZone, lang)}`) : ru ? `нарушения: аудит на ${day(r.at)} (ночного отчёта нет)` : `findings: audit at ${day(r.at)} (no nightly report)`;
@@ -130,11 +136,11 @@ export function statusText(r: StatusResult, single: boolean): string {
       [ru ? 'Открытые нарушения (ошибки/предупр.)' : 'Open findings (errors/warnings)', findings(p)],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
-    return [...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`), '', source].join('\n');
+    return [...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`), '', source, ...unreadable].join('\n');
   }
   const head = [l.participant, 'СЭД', ru ? 'тест' : 'test', ru ? 'пром' : 'prod', ru ? 'канал' : 'channel', ru ? 'проба' : 'probe', ru ? 'нарушения' : 'findings'];
   const body = r.participants.map((p) => [t(p.id), sed(p), portal(p, 'test'), portal(p, 'prod'), channel(p), probe(p), findings(p)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...body.map(line), '', source].join('\n');
+  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...body.map(line), '', source, ...unreadable].join('\n');
 }

@@ -1,10 +1,11 @@
 // Run history for nightly reports: one JSON line per run in the state folder; the trend says
 // which findings are new, fixed or persisting since the previous run.
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { findingKey, type CheckResult } from './model.js';
+import { FileError, maxFileBytes, readTextOutcome, writeAtomic } from '../files.js';
 
-interface HistoryEntry {
+export interface HistoryEntry {
   generatedAt: string;
   kind: CheckResult['kind'];
   errors: number;
@@ -16,14 +17,53 @@ interface HistoryEntry {
 /** Runs the trend covers: a year of nightly runs. */
 export const HISTORY_RUNS = 365;
 
+/**
+ * Largest history file read: the file rule's limit, at least 64 MiB. The file keeps only the runs
+ * the trend covers (recordRun rewrites it), so it stays far below that unless every run has
+ * tens of thousands of findings.
+ */
+export const historyLimit = () => Math.max(maxFileBytes(), 64 * 1024 * 1024);
+
+const KINDS: ReadonlySet<unknown> = new Set(['audit', 'drift', 'all']);
+const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isTimestamp = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v));
+
+/** A line of the history as recordRun writes it, or undefined (a hand edit, a cut line, another tool's JSON). */
+function entryOf(line: string): HistoryEntry | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const e = value as Record<string, unknown>;
+  if (!isTimestamp(e.generatedAt) || !KINDS.has(e.kind) || !count(e.errors) || !count(e.warnings) || !count(e.unchecked)) return undefined;
+  if (!Array.isArray(e.keys) || !e.keys.every((k) => typeof k === 'string')) return undefined;
+  return { generatedAt: e.generatedAt as string, kind: e.kind as HistoryEntry['kind'], errors: e.errors as number, warnings: e.warnings as number, unchecked: e.unchecked as number, keys: e.keys as string[] };
+}
+
+/**
+ * The runs recorded in the history, oldest first. Read by the file rule (a regular file, opened
+ * without blocking, size-limited: a FIFO or /dev/zero given as --history is a FileError naming
+ * it, never a hang); a line that is not a run (a cut last line, a hand edit) is skipped. A
+ * missing file is an empty history.
+ */
 export async function readHistory(file: string): Promise<HistoryEntry[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as HistoryEntry);
+  const read = readTextOutcome(file, { limit: historyLimit() });
+  if ('missing' in read) return [];
+  if ('problem' in read) throw new FileError(file, read.problem);
+  return read.text.split('\n').flatMap((line) => {
+    const entry = line.trim() ? entryOf(line) : undefined;
+    return entry ? [entry] : [];
+  });
 }
 
 /** Adds the trend to `result` from the history, then appends this run to it. */
-export async function recordRun(file: string, result: CheckResult): Promise<CheckResult> {
-  const history = (await readHistory(file)).filter((h) => h.kind === result.kind);
+export async function recordRun(file: string, result: CheckResult, read?: HistoryEntry[]): Promise<CheckResult> {
+  // `read`: the history as readHistory gave it before the run (a caller that checks it first).
+  const all = read ?? (await readHistory(file));
+  const history = all.filter((h) => h.kind === result.kind);
   const keys = result.findings.map(findingKey);
   const previous = history.at(-1);
   const before = new Set(previous?.keys ?? []);
@@ -50,7 +90,21 @@ export async function recordRun(file: string, result: CheckResult): Promise<Chec
     persisting: keys.filter((k) => before.has(k)).length,
     history: runs.map(({ generatedAt, errors, warnings, unchecked }, i) => ({ generatedAt, errors, warnings, unchecked, ...changes[i]! })).slice(-HISTORY_RUNS),
   };
-  await mkdir(path.dirname(file), { recursive: true });
-  await appendFile(file, `${JSON.stringify(entry)}\n`);
+  await mkdir(path.dirname(file), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new FileError(file, { en: `its folder cannot be created (${error.code ?? error.message})`, ru: `его каталог не создаётся (${error.code ?? error.message})` });
+  });
+  // Rewritten by the file rule (a temporary file renamed into place) with the runs the trend can
+  // still use — the last HISTORY_RUNS + 1 of each kind — so the file stays bounded and a failed
+  // write leaves the old history whole; skipped lines are not carried over.
+  const kept = [...all, entry];
+  const perKind = new Map<string, number>();
+  for (const h of kept) perKind.set(h.kind, (perKind.get(h.kind) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const lines = kept.filter((h) => {
+    const n = (seen.get(h.kind) ?? 0) + 1;
+    seen.set(h.kind, n);
+    return perKind.get(h.kind)! - n < HISTORY_RUNS + 1;
+  });
+  await writeAtomic(file, lines.map((h) => `${JSON.stringify(h)}\n`).join(''));
   return result;
 }

@@ -1,10 +1,10 @@
 // Secrets by name: the inventory names a secret (`credentials: edge1`), never holds it.
 // Looked up in the environment (PRICHAL_SECRET_EDGE1) first, then in the secrets folder
 // (PRICHAL_SECRETS_DIR, default .state/secrets/<name>). Values are never logged or put in errors.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../project.js';
 import { WordedError } from '../words.js';
+import { envSetting, FileError, readTextOutcome } from '../files.js';
 
 /** The passphrase of the Pulumi state's secrets provider (a secret like the SSH keys). */
 export const PASSPHRASE_SECRET = 'pulumi-passphrase';
@@ -17,28 +17,39 @@ export class SecretMissingError extends WordedError {
   }
 }
 
+/** Where secret files live: PRICHAL_SECRETS_DIR (set but empty means unset), else .state/secrets. */
 export function secretsDir(): string {
-  return process.env.PRICHAL_SECRETS_DIR ?? path.join(PROJECT_ROOT, '.state', 'secrets');
+  return envSetting('PRICHAL_SECRETS_DIR') ?? path.join(PROJECT_ROOT, '.state', 'secrets');
+}
+
+/** A secret whose value does not have the form its use needs (never quoted: it is a secret). */
+export class SecretFormatError extends WordedError {
+  override readonly name = 'SecretFormatError';
 }
 
 function envName(secret: string): string {
   return `PRICHAL_SECRET_${secret.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
 }
 
+/**
+ * A secret's value: the environment variable (set but empty means unset), else its file, read by
+ * the file rule — a regular file only, opened without blocking, size-limited: a FIFO or a device
+ * in the secrets folder is a FileError naming the file (never its content), not a hang.
+ */
 export async function readSecret(name: string): Promise<string> {
-  const fromEnv = process.env[envName(name)];
-  if (fromEnv) return fromEnv;
-  try {
-    return await readFile(path.join(secretsDir(), name), 'utf8');
-  } catch {
-    throw new SecretMissingError(name);
-  }
+  const fromEnv = envSetting(envName(name));
+  if (fromEnv !== undefined) return fromEnv;
+  const file = path.join(secretsDir(), name);
+  const read = readTextOutcome(file, { limit: 1024 * 1024 });
+  if ('missing' in read) throw new SecretMissingError(name);
+  if ('problem' in read) throw new FileError(file, read.problem);
+  return read.text;
 }
 
 /** Bus administrator credentials are stored as "user:password". */
 export async function readCredentials(name: string): Promise<{ username: string; password: string }> {
   const value = (await readSecret(name)).trim();
   const colon = value.indexOf(':');
-  if (colon <= 0) throw new Error(`secret '${name}' must have the form user:password`);
+  if (colon <= 0) throw new SecretFormatError({ en: `secret '${name}' must have the form user:password`, ru: `секрет '${name}' должен иметь вид пользователь:пароль` });
   return { username: value.slice(0, colon), password: value.slice(colon + 1) };
 }

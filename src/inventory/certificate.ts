@@ -5,12 +5,12 @@
 // engine. Nothing here verifies a signature — GOST is not in Node's crypto — so the CA is
 // identified by name and key identifier only (requirements/checks.ts says so to the user).
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AuthorityKeyIdentifier, Certificate, id_ce_authorityKeyIdentifier, Name, Time } from '@peculiar/asn1-x509';
 import { Document, isMap, isSeq, parseDocument, YAMLMap } from 'yaml';
 import type { Participant } from './types.generated.js';
 import { WordedError } from '../words.js';
+import { readRegular } from '../files.js';
 
 export type SignerCertificate = Participant['signers'][number]['certificate'];
 
@@ -46,12 +46,18 @@ export interface ReadCertificate {
 
 export function parseCertificate(file: string, bytes: Buffer): ReadCertificate {
   const der = derOf(file, bytes);
-  let cert: Certificate;
   try {
-    cert = AsnConvert.parse(der, Certificate);
+    return certificateOf(file, der);
   } catch (error) {
-    throw new CertificateFileError({ en: `${file}: not an X.509 certificate (${(error as Error).message})`, ru: `${file}: не сертификат X.509 (${(error as Error).message})` });
+    if (error instanceof CertificateFileError) throw error;
+    // A malformed extension or a date no calendar has is as much "not a certificate" as bad DER.
+    const why = String((error as Error).message ?? error).slice(0, 200);
+    throw new CertificateFileError({ en: `${file}: not an X.509 certificate (${why})`, ru: `${file}: не сертификат X.509 (${why})` });
   }
+}
+
+function certificateOf(file: string, der: Buffer): ReadCertificate {
+  const cert = AsnConvert.parse(der, Certificate);
   const tbs = cert.tbsCertificate;
   const akiExtension = tbs.extensions?.find((e) => e.extnID === id_ce_authorityKeyIdentifier);
   const aki = akiExtension ? AsnConvert.parse(akiExtension.extnValue, AuthorityKeyIdentifier).keyIdentifier : undefined;
@@ -70,11 +76,18 @@ export function parseCertificate(file: string, bytes: Buffer): ReadCertificate {
   };
 }
 
+/** A certificate is a few kilobytes; a file far larger is not one. */
+const CERTIFICATE_LIMIT = 1024 * 1024;
+
+/**
+ * A certificate file read by the file rule: a regular file only, opened without blocking,
+ * size-limited — a FIFO given to `certificate show` is refused at once, /dev/zero never fills memory.
+ */
 export async function readCertificate(file: string): Promise<ReadCertificate> {
-  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new CertificateFileError({ en: `${file}: cannot read (${error.code ?? error.message})`, ru: `${file}: не читается (${error.code ?? error.message})` });
-  });
-  return parseCertificate(file, bytes);
+  const read = readRegular(file, { limit: CERTIFICATE_LIMIT });
+  if ('missing' in read) throw new CertificateFileError({ en: `${file}: no such file`, ru: `${file}: файл не найден` });
+  if ('problem' in read) throw new CertificateFileError({ en: `${file}: ${read.problem.en}`, ru: `${file}: ${read.problem.ru}` });
+  return parseCertificate(file, read.bytes);
 }
 
 /**

@@ -1,15 +1,36 @@
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult, RequirementFinding } from '../drift/model.js';
 import { DEFAULT_TIME_ZONE } from '../inventory/dates.js';
 import { REQUIREMENTS } from '../requirements/index.js';
-import { htmlText, markdownText } from '../escape.js';
+import { markdownText } from '../escape.js';
+import { FileError, writeAtomic } from '../files.js';
 import { renderHtmlReport, type ReportContext } from './html.js';
 import { summary } from './summary.js';
 import { DEFAULT_LANG, formatNumber, labels, localDay, localTime, requirementTitle, statusText, wording, type Lang } from './i18n.js';
 
-const esc = htmlText;
 const md = markdownText;
+
+/**
+ * Characters XML 1.0 does not allow anywhere, not even as a character reference: C0 controls
+ * other than tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF. A signer's
+ * name with a BEL in it would otherwise make the whole JUnit file unreadable to CI.
+ */
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Discouraged by XML 1.0 (DEL and the C1 controls): allowed, but shown escaped like the forbidden ones. */
+const DISCOURAGED = /[\u007f-\u009f]/g;
+const shown = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** Text for XML content and attribute values: forbidden characters shown as \uXXXX, markup escaped, and in attributes tab/newline/CR as references (a parser would otherwise normalise them to spaces). */
+export function xmlText(value: unknown, attribute = false): string {
+  const text = String(value)
+    .replace(NOT_XML, shown)
+    .replace(DISCOURAGED, shown)
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return attribute ? text.replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`) : text.replace(/\r/g, '&#13;');
+}
+const xa = (value: unknown) => xmlText(value, true);
+const xt = (value: unknown) => xmlText(value);
 
 export { summary };
 
@@ -31,19 +52,19 @@ export function renderJunit(result: CheckResult): string {
       const found = byCase.get(`${subject}|${req}`) ?? [];
       const errors = found.filter((f) => f.severity === 'error');
       const body = errors.length
-        ? `<failure message="${esc(errors[0]!.message)}">${esc(errors.map((f) => `${f.message}\nevidence: ${f.evidence}\nfix: ${f.fix}`).join('\n\n'))}</failure>`
+        ? `<failure message="${xa(errors[0]!.message)}">${xt(errors.map((f) => `${f.message}\nevidence: ${f.evidence}\nfix: ${f.fix}`).join('\n\n'))}</failure>`
         : uncheckedReqs.has(req) && REQUIREMENTS[req].reads !== 'inventory'
-          ? `<skipped message="not checked: ${esc(result.unchecked.filter((u) => u.requirements.includes(req)).map((u) => `${u.subject}: ${u.reason}`).join('; '))}"/>`
+          ? `<skipped message="not checked: ${xa(result.unchecked.filter((u) => u.requirements.includes(req)).map((u) => `${u.subject}: ${u.reason}`).join('; '))}"/>`
           : found.length
-            ? `<system-out>${esc(found.map((f) => `warning: ${f.message}`).join('\n'))}</system-out>`
+            ? `<system-out>${xt(found.map((f) => `warning: ${f.message}`).join('\n'))}</system-out>`
             : '';
-      return `    <testcase classname="prichal.${esc(req)}" name="${esc(subject)}">${body}</testcase>`;
+      return `    <testcase classname="prichal.${xa(req)}" name="${xa(subject)}">${body}</testcase>`;
     });
     const failures = cases.filter((c) => c.includes('<failure')).length;
     const skipped = cases.filter((c) => c.includes('<skipped')).length;
-    return `  <testsuite name="${esc(req)} ${esc(REQUIREMENTS[req].title)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${xa(req)} ${xa(REQUIREMENTS[req].title)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="prichal ${result.kind}" timestamp="${result.generatedAt}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="prichal ${xa(result.kind)}" timestamp="${xa(result.generatedAt)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 function findingLine(f: RequirementFinding, lang: Lang): string {
@@ -86,7 +107,10 @@ export function renderMarkdown(result: CheckResult, ctx: Pick<ReportContext, 'la
 
 /** Every report of a run: JSON and JUnit (language-neutral), Markdown and HTML (in the context's language). */
 export async function writeReports(dir: string, result: CheckResult, ctx: ReportContext = { lang: DEFAULT_LANG, timeZone: DEFAULT_TIME_ZONE, participants: {} }): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    const code = error.code ?? error.message;
+    throw new FileError(dir, code === 'EEXIST' || code === 'ENOTDIR' ? { en: 'not a folder (a file is in the way); give a folder for the reports', ru: 'это не каталог (на его месте файл); укажите каталог для отчётов' } : { en: `the report folder cannot be created (${code})`, ru: `каталог отчётов не создаётся (${code})` });
+  });
   const base = `${result.kind}`;
   const files: Array<[string, string]> = [
     [`${base}.json`, renderJson(result)],
@@ -94,6 +118,7 @@ export async function writeReports(dir: string, result: CheckResult, ctx: Report
     [`${base}.md`, renderMarkdown(result, ctx)],
     [`${base}.html`, renderHtmlReport(result, ctx)],
   ];
-  for (const [name, text] of files) await writeFile(path.join(dir, name), text);
+  // Each by the file rule: a temporary file renamed into place, so a reader never sees half a report.
+  for (const [name, text] of files) await writeAtomic(path.join(dir, name), text);
   return files.map(([name]) => path.join(dir, name));
 }

@@ -1,7 +1,7 @@
 // prichal audit / prichal drift: the requirement catalogue over the inventory and the live estate.
 import path from 'node:path';
-import { recordRun } from '../drift/history.js';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readHistory, recordRun } from '../drift/history.js';
+import { readTextOutcome, writeAtomic } from '../files.js';
 import { districtResolver } from '../docs/coverage.js';
 import { exitCode, type CheckResult, type RequirementFinding } from '../drift/model.js';
 import { DEFAULT_TIME_ZONE, locate, type Inventory } from '../inventory/index.js';
@@ -22,6 +22,9 @@ export async function checks(options: { kind: CheckResult['kind']; inventory: st
   const operator = checked.validation.inventory.operator;
   const plan = checked.plan;
   if (!operator || !plan) throw new InvalidInventoryError(checked.findings, { en: 'without a valid operator.yaml nothing can be checked', ru: 'без корректного operator.yaml проверять нечего' });
+  // The history is read before the run: one that cannot be read (a FIFO, a folder, too large)
+  // stops the command at once, not after every host has been read.
+  const history = options.history ? await readHistory(options.history) : undefined;
   const progress = options.progress;
   const result = await runChecks({
     kind: options.kind,
@@ -41,7 +44,7 @@ export async function checks(options: { kind: CheckResult['kind']; inventory: st
         }),
   });
   const reportStart = performance.now();
-  if (options.history) await recordRun(options.history, result);
+  if (options.history) await recordRun(options.history, result, history);
   const context = reportContext(checked.validation.inventory, options.lang);
   const files = options.out ? await writeReports(options.out, result, context) : [];
   if (options.out && options.kind === 'all') files.push(await writeMetrics(options.out, result, (performance.now() - started) / 1000));
@@ -54,11 +57,11 @@ export { exitCode };
 /** The metrics file of a nightly run, beside its reports (prichal.prom); the last success survives a run that could not check everything. */
 async function writeMetrics(dir: string, result: CheckResult, durationSeconds: number): Promise<string> {
   const file = path.join(dir, METRICS_FILE);
-  const before = await readFile(file, 'utf8').catch(() => '');
-  const previous = previousSuccess(before, result.kind);
-  await writeFile(`${file}.tmp`, renderPrometheus(result, { durationSeconds, finishedAt: Date.now() / 1000, ...(previous !== undefined ? { previousSuccess: previous } : {}) }));
-  // Renamed into place: the textfile collector never reads half a file.
-  await rename(`${file}.tmp`, file);
+  // The earlier file by the file rule; one that cannot be read (not a regular file, too large) only loses the last success.
+  const before = readTextOutcome(file);
+  const previous = 'text' in before ? previousSuccess(before.text, result.kind) : undefined;
+  // Written by the file rule (a temporary file renamed into place): the textfile collector never reads half a file.
+  await writeAtomic(file, renderPrometheus(result, { durationSeconds, finishedAt: Date.now() / 1000, ...(previous !== undefined ? { previousSuccess: previous } : {}) }));
   return file;
 }
 

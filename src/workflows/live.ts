@@ -1,5 +1,7 @@
 // Commands on live systems outside Pulumi: the edge firewall, bus registrations and the probe.
-import { writeFile } from 'node:fs/promises';
+import { lstatSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { ContourName, Words } from '../inventory/index.js';
 import { assertPromotable, type BusState } from '../infra/bus.js';
 import type { ApplyResult } from '../infra/firewall.js';
@@ -9,6 +11,7 @@ import { renderEdgeRuleset } from '../render/index.js';
 import { UsageError } from './errors.js';
 import { applyFirewalls, busClient, hubOf, liveContext, selectEdges, type LiveContext } from './context.js';
 import { inContourRu } from '../words.js';
+import { FileError, writeAtomic } from '../files.js';
 
 export async function firewall(options: { action: string; inventory: string; edge?: string; full?: boolean; verify?: 'layout' | 'full'; log: (line: string) => void; lang?: 'ru' | 'en' }): Promise<{ applied?: ApplyResult[]; rendered?: Array<{ edge: string; text: string }> }> {
   const context = await liveContext(options.inventory);
@@ -53,10 +56,33 @@ export async function probeParticipant(context: LiveContext, contour: ContourNam
   return runProbe(probeSample(context.plan, contour, participant, context.operator.policy.allowedPorts), hubOf(context.operator));
 }
 
+/**
+ * --out of probe names a file: refused before the probe runs when it is a folder or anything but
+ * a regular file, or its path goes through a file (a usage error, not a failure after the probe).
+ */
+function protocolFile(file: string): void {
+  const info = lstatSync(file, { throwIfNoEntry: false });
+  const target = info?.isSymbolicLink() ? statSync(file, { throwIfNoEntry: false }) : info;
+  if (target && !target.isFile()) throw new UsageError({ en: `--out ${file}: ${target.isDirectory() ? 'a folder' : 'not a regular file'}; give the file to write the protocol to, e.g. out/probes/<contour>-<id>.json`, ru: `--out ${file}: ${target.isDirectory() ? 'это каталог' : 'это не обычный файл'}; укажите файл протокола, например out/probes/<контур>-<id>.json` });
+  // Its folder is created when missing: the nearest existing path above it must be a folder.
+  for (let parent = path.dirname(path.resolve(file)); ; parent = path.dirname(parent)) {
+    const above = statSync(parent, { throwIfNoEntry: false });
+    if (above && !above.isDirectory()) throw new UsageError({ en: `--out ${file}: the path goes through ${parent}, a file, not a folder`, ru: `--out ${file}: путь проходит через ${parent} — это файл, а не каталог` });
+    if (above || parent === path.dirname(parent)) return;
+  }
+}
+
 export async function probeCommand(options: { inventory: string; contour: ContourName; participant: string; out?: string }): Promise<ProbeProtocol> {
+  if (options.out) protocolFile(options.out);
   const context = await liveContext(options.inventory);
   const protocol = await probeParticipant(context, options.contour, options.participant);
-  if (options.out) await writeFile(options.out, `${JSON.stringify(protocol, null, 2)}\n`);
+  // Written by the file rule: a temporary file renamed into place, never half a protocol.
+  if (options.out) {
+    await mkdir(path.dirname(options.out), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new FileError(options.out!, { en: `its folder cannot be created (${error.code ?? error.message})`, ru: `его каталог не создаётся (${error.code ?? error.message})` });
+    });
+    await writeAtomic(options.out, `${JSON.stringify(protocol, null, 2)}\n`);
+  }
   return protocol;
 }
 
