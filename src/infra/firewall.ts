@@ -29,9 +29,10 @@
 // lost halfway applies nothing; any verification failure restores the previous table.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { writeAtomic } from '../files.js';
 import { workCacheDir } from '../project.js';
 import type { PlannedEdge } from '../plan/index.js';
 import {
@@ -247,18 +248,14 @@ export const localRecordFile = (edge: string) => path.join(workCacheDir('firewal
  */
 async function saveLocalRecord(edge: string, rendered: Rendered): Promise<void> {
   const file = localRecordFile(edge);
-  const temporary = `${file}.${process.pid}.tmp`;
   // A copy that cannot be written costs the next delta its speed (the host's record is read), never its result.
   const write = async () => {
     await mkdir(path.dirname(file), { recursive: true });
-    // Piece by piece: no 7 MB string is built for it.
-    const handle = await open(temporary, 'w');
-    try {
-      for (const piece of [`${rendered.sha}\n`, ...rendered.digested]) await handle.write(piece);
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
+    // Piece by piece (no 7 MB string is built for it), by the writing rule: each piece written
+    // whole, flushed, renamed over the old copy; a failed write leaves the old copy and no temporary file.
+    await writeAtomic(file, async (put) => {
+      for (const piece of [`${rendered.sha}\n`, ...rendered.digested]) await put(piece);
+    });
   };
   await write().catch(() => undefined);
 }

@@ -5,6 +5,21 @@
 export const DEFAULT_TIME_ZONE = 'Asia/Yekaterinburg';
 export const DAY_MS = 86_400_000;
 
+/**
+ * Whether this Node knows a time zone by that name (its ICU data): `Asia/Yekaterinberg` has the
+ * form of an IANA name and is none, and Intl.DateTimeFormat throws a RangeError on it. operator.yaml's
+ * timeZone is held to this with its shape (file-check.ts), so the model never carries one that
+ * todayIn or nowIn would throw on.
+ */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The calendar day (YYYY-MM-DD) that `now` is in `timeZone`. */
 export function todayIn(timeZone: string = DEFAULT_TIME_ZONE, now: Date = new Date()): string {
   // en-CA formats as YYYY-MM-DD.

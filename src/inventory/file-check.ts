@@ -3,11 +3,12 @@
 // strings (rules/text.ts). This is
 // the work that runs on worker threads and that the cache keeps; the rules that compare files
 // run afterwards on the whole model.
-import type { Finding } from './findings.js';
+import { isTimeZone } from './dates.js';
+import { quoted, type Finding } from './findings.js';
 import { OPERATOR_FILE, parseSource, PARTICIPANTS_DIR } from './parse.js';
 import { presentableText } from './rules/text.js';
 import { checkOperatorShape, checkParticipantShape } from './schema-check.js';
-import type { SourceFile } from './source.js';
+import { findingAt, type SourceFile } from './source.js';
 
 export interface FileCheck {
   /** The document's plain data (normalized by the shape check when it passed); undefined when it did not parse. */
@@ -30,8 +31,26 @@ export function checkFile(file: string, text: string): FileCheck {
   return { data: loaded.data, findings };
 }
 
+/**
+ * operator.yaml's schema, and then its time zone: a name of the right form that this Node does
+ * not know (`Asia/Yekaterinberg`) fails the shape like a wrong value, located at timeZone, so no
+ * command ever computes a date in it (Intl throws a RangeError). Known zones are Node's ICU data,
+ * part of the parse cache's key (parse-cache.ts).
+ */
 export function checkOperatorData(source: SourceFile, data: unknown): { ok: boolean; findings: Finding[] } {
   const shape = checkOperatorShape(source, data);
+  const zone = shape.value?.timeZone;
+  if (zone !== undefined && !isTimeZone(zone)) {
+    return {
+      ok: false,
+      findings: [
+        findingAt(source, ['timeZone'], 'schema', {
+          en: `${quoted(zone)} is not a time zone known to the IANA database; write one such as Asia/Yekaterinburg (Tyumen), Asia/Omsk or Europe/Moscow`,
+          ru: `${quoted(zone)} — такого часового пояса нет в базе IANA; укажите существующий, например Asia/Yekaterinburg (Тюмень), Asia/Omsk или Europe/Moscow`,
+        }),
+      ],
+    };
+  }
   return { ok: shape.value !== undefined, findings: shape.findings };
 }
 

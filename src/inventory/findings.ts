@@ -1,6 +1,7 @@
 // Findings are the one currency of validation: every phase pushes them, nothing throws.
 
 import { terminalText } from '../escape.js';
+import { quoteFromFile } from '../files.js';
 
 export const FINDING_CODES = [
   'yaml-syntax',
@@ -28,6 +29,7 @@ export const FINDING_CODES = [
   'coordinator-kind',
   'sed-path',
   'registration-dates',
+  'coordinator-cycle',
   // warnings
   'allocation-moved',
   'allocation-unknown',
@@ -60,6 +62,22 @@ export interface Finding {
 export { joinWords, type Words } from '../words.js';
 
 export type FieldPath = readonly (string | number)[];
+
+/** A key or value that reads as itself: letters, digits and a little punctuation, at most 40 characters. */
+const PLAIN = /^[\p{L}\p{N}._\/@:+-]{1,40}$/u;
+
+/**
+ * A key or value from a file, as a finding quotes it: a plain one in single quotes as written
+ * ('colour'), anything else (long, blank, with spaces, quotes, control, zero-width or
+ * bidirectional characters) as at most 40 characters, escaped (quoteFromFile): a finding never
+ * echoes a file at length, nor characters that hide or rearrange what a terminal shows.
+ */
+export function quoted(value: string): string {
+  return PLAIN.test(value) ? `'${value}'` : quoteFromFile(value);
+}
+
+/** A path segment from a file (an unknown key) as a finding's path shows it: plain as written, else quoted. */
+export const pathKey = (key: string): string => (PLAIN.test(key) ? key : quoteFromFile(key));
 
 export function formatPath(path: FieldPath): string {
   let out = '';

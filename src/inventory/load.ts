@@ -4,7 +4,7 @@
 // empty one file-empty. A broken file is left out of the later phases but never stops the others
 // from being read, and nothing here throws on a file's content.
 import { lstatSync, readdirSync, realpathSync, type Stats } from 'node:fs';
-import { isInside, maxFileBytes, readTextOutcome, type TextOutcome } from '../files.js';
+import { envSetting, isInside, maxFileBytes, readTextOutcome, type TextOutcome } from '../files.js';
 import path from 'node:path';
 import type { Finding, Words } from './findings.js';
 import { fileDigest, ParseCache } from './parse-cache.js';
@@ -77,6 +77,8 @@ export async function listParticipantFiles(root: string): Promise<string[]> {
 export interface LoadOptions {
   /** Reuse parses of unchanged files (parse-cache.ts); default on, PRICHAL_VALIDATION_CACHE=off turns it off. */
   cache?: boolean;
+  /** Parse every file as if there were no cache yet, and write the cache anew (validate.ts, after a cached parse broke a rule). */
+  rewriteCache?: boolean;
 }
 
 /** A file changed between the check of its stamp and the read a finding's position needed. */
@@ -97,8 +99,8 @@ type Item = { file: string; text: string; stat: Stats } | { file: string; digest
  */
 export async function loadInventory(root: string, options: LoadOptions = {}): Promise<{ inventory: LoadedInventory; findings: Finding[]; parsed: ParseCounts }> {
   const findings: Finding[] = [];
-  const useCache = options.cache ?? process.env.PRICHAL_VALIDATION_CACHE !== 'off';
-  const cache = useCache ? await ParseCache.open(root) : undefined;
+  const useCache = options.cache ?? envSetting('PRICHAL_VALIDATION_CACHE') !== 'off';
+  const cache = useCache ? await ParseCache.open(root, options.rewriteCache) : undefined;
   const unreadable = (file: string, problem: Words) => findings.push(fileError('file-unreadable', file, { en: `cannot be read: ${problem.en}`, ru: `не читается: ${problem.ru}` }));
   const base = path.resolve(root);
   const limit = maxFileBytes();
@@ -153,7 +155,11 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
   };
 }
 
-/** The digest the cache holds for a file whose stamp has not changed since it was read (stat only). */
+/**
+ * The digest the cache holds for a file whose stamp has not changed since it was read (stat only).
+ * The file's own lstat: a symbolic link is never vouched for (a file once cached, then replaced by
+ * a link to the same text outside the inventory, is read, and refused, by the reading rule).
+ */
 function vouched(cache: ParseCache, absolute: string, file: string, limit: number): string | undefined {
   try {
     const stat = lstatSync(absolute, { throwIfNoEntry: false });
@@ -183,9 +189,9 @@ async function parseCached(items: Item[], cache: ParseCache | undefined): Promis
   const job = (i: number) => ({ file: text(i).file, text: text(i).text });
   if (!cache) return { results: await parseAll(items.map((_, i) => job(i))), counts: { parsed: items.length, cached: 0 } };
   const digests = items.map((item) => ('digest' in item ? item.digest : fileDigest(item.file, item.text)));
-  const results: Array<Parsed | undefined> = digests.map((d) => cache.get(d));
+  const results: Array<Parsed | undefined> = digests.map((d, i) => cache.get(d, items[i]!.file));
   items.forEach((item, i) => 'stat' in item && cache.stamped(item.file, item.stat, digests[i]!));
-  // A vouched-for file is always a hit (its digest is in the cache), so every miss was read.
+  // A vouched-for file is always a hit (unchanged() found its entry whole), so every miss was read.
   const misses = items.flatMap((_, i) => (results[i] ? [] : [i]));
   const fresh = await parseAll(misses.map(job));
   misses.forEach((i, k) => {

@@ -3,33 +3,30 @@
 // default .state/cache, git-ignored), mapping each file to the digest of its path and text and what parsing gave (UTF-16LE JSON: readCacheFile).
 // What is cached is each file's own check (parse and schema, file-check.ts) and the findings of
 // the rules that read one participant file at a time (file rules, validate.ts); the rules that
-// compare files run every time on the whole model. Any change of parser or schema (the yaml
-// package, Prichal's version, the schema files, PARSE_VERSION) makes another cache, any change of
-// Prichal's code or operator.yaml or the date other file-rule findings; a cache that cannot be
-// read is ignored and rewritten.
+// compare files run every time on the whole model. Any change of Prichal's code (its digest, as
+// it runs), the parser (the yaml package), the schema files or Node's time-zone data makes
+// another cache, any change of operator.yaml or the date other file-rule findings. A cache that
+// cannot be read is ignored and rewritten; so is every entry of one that does not have the shape
+// this code writes (checked as each entry is used, so a warm run checks each once).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, type Stats } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readRegular, writeAtomic } from '../files.js';
 import { PROJECT_ROOT, SCHEMA_DIR, workCacheDir } from '../project.js';
-import type { Finding } from './findings.js';
+import { FINDING_CODES, type Finding } from './findings.js';
 import type { Parsed } from './parse-pool.js';
 
-/** Bump when checkFile changes what it returns for the same text and schema. */
-const PARSE_VERSION = 5;
-
 const require = createRequire(import.meta.url);
-const schemas = createHash('sha256');
-for (const name of ['operator', 'participant']) schemas.update(readFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`)));
-const VERSION = [PARSE_VERSION, (require('yaml/package.json') as { version: string }).version, (require(path.join(PROJECT_ROOT, 'package.json')) as { version: string }).version, schemas.digest('hex').slice(0, 16)].join('/');
 
 /**
  * The digest of Prichal's code as it runs (every module under its source folder: dist/src, or src
- * under the test runner), part of what file-rule findings are cached under: a rule changed, or
- * any helper it calls, and the cached findings are not used. About 10 ms for 110 modules, taken
- * once and only by a run that consults file-rule findings (not at start-up of every command).
+ * under the test runner), part of what parses and file-rule findings are cached under: the parse
+ * stage or a rule changed, or any helper they call, and the cached ones are not used. About 10 ms
+ * for 110 modules, taken once and only by a run that uses the cache (not at start-up of every
+ * command).
  */
 let code: string | undefined;
 function codeDigest(): string {
@@ -46,18 +43,28 @@ function codeDigest(): string {
   return (code = hash.digest('base64url').slice(0, 22));
 }
 
+/**
+ * What every parse in the cache depends on besides its file: Prichal's code (the parse stage is
+ * part of it: a changed message or check is never hidden by a parse an older build cached; no
+ * version to remember to bump), the yaml package, the schemas and the time-zone data of this
+ * Node (operator.yaml's timeZone is checked against it). Taken once per run, and only by a run
+ * that uses the cache.
+ */
+let version: string | undefined;
+function cacheVersion(): string {
+  if (version !== undefined) return version;
+  const schemas = createHash('sha256');
+  for (const name of ['operator', 'participant']) schemas.update(readFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`)));
+  const yaml = (require('yaml/package.json') as { version: string }).version;
+  const prichal = (require(path.join(PROJECT_ROOT, 'package.json')) as { version: string }).version;
+  const zones = `${process.versions.icu ?? '-'}:${process.versions.tz ?? '-'}`;
+  return (version = [codeDigest(), yaml, prichal, schemas.digest('hex').slice(0, 16), zones].join('/'));
+}
+
 /** What file-rule findings depend on besides the file: the code, operator.yaml (its digest, or none) and the date. */
 export const fileRulesContext = (operatorDigest: string | undefined, at: string) => `${codeDigest()}/${operatorDigest ?? '-'}/${at}`;
 
 export const cacheDir = () => workCacheDir('validation');
-
-/** The cache file of an inventory folder. */
-export const cacheLocation = (root: string) => path.join(cacheDir(), `${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 32)}${SUFFIX}`);
-
-export const fileDigest = (file: string, text: string) => createHash('sha256').update(`${VERSION}\0${file}\0${text}`).digest('base64url');
-
-/** Inventories remembered; older caches (throw-away folders, tests) are removed. */
-const KEEP = 16;
 
 /**
  * A cache file: JSON in UTF-16LE after its byte-order mark. The participants' data is mostly
@@ -67,9 +74,33 @@ const KEEP = 16;
 const SUFFIX = '.utf16.json';
 const BOM = 0xfeff;
 
-/** Read whole with one call: fs/promises reads a file this size chunk by chunk, slower than parsing it. */
+/** The name of a cache file: 32 hex digits (of its inventory folder) and the suffix. Pruning touches nothing else. */
+const CACHE_NAME = /^[0-9a-f]{32}\.utf16\.json$/;
+/** A cache file's temporary copy (files.ts names it `.<name>.<pid>.<hex>.tmp`; earlier builds `<name>.<pid>.tmp`), left by a killed run. */
+const CACHE_TEMPORARY = /^(\.[0-9a-f]{32}\.utf16\.json\.[0-9]+\.[0-9a-f]{8}|[0-9a-f]{32}\.utf16\.json\.[0-9]+)\.tmp$/;
+/** A temporary copy older than this is no run's write in progress. */
+const TEMPORARY_STALE_MS = 3_600_000;
+
+/** The cache file of an inventory folder. */
+export const cacheLocation = (root: string) => path.join(cacheDir(), `${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 32)}${SUFFIX}`);
+
+export const fileDigest = (file: string, text: string) => createHash('sha256').update(`${cacheVersion()}\0${file}\0${text}`).digest('base64url');
+
+/** Inventories remembered; older caches (throw-away folders, tests) are removed. */
+const KEEP = 16;
+
+/** Largest cache file read (10,000 participants make about 50 MB). */
+const CACHE_LIMIT = 1 << 30;
+
+/**
+ * Read whole with one call (fs/promises reads a file this size chunk by chunk, slower than
+ * parsing it), by the reading rule (a regular file, opened without blocking: a FIFO put in its
+ * place never hangs a run).
+ */
 export function readCacheFile(file: string): unknown {
-  const bytes = readFileSync(file);
+  const read = readRegular(file, { limit: CACHE_LIMIT });
+  if (!('bytes' in read)) throw new Error(`${file} cannot be read as a validation cache`);
+  const bytes = read.bytes;
   if (bytes.length < 2 || bytes.readUInt16LE(0) !== BOM) throw new Error(`${file} is not a validation cache`);
   return JSON.parse(bytes.toString('utf16le', 2));
 }
@@ -77,16 +108,19 @@ export function readCacheFile(file: string): unknown {
 /**
  * Written as it is serialized, a megabyte at a time: the whole text (46 MB in UTF-16 for 10,000
  * participants) and its encoded copy at once were a cold run's peak of memory. The top-level
- * mappings (entries, stamps) are serialized member by member.
+ * mappings (entries, stamps) are serialized member by member. By the writing rule (files.ts): into
+ * a temporary file in the same folder, every piece written whole, flushed, renamed over the old
+ * cache; a write that fails (a full disk, a value that cannot be serialized) leaves the old cache
+ * whole and no temporary file.
  */
 export async function writeCacheFile(file: string, content: Record<string, unknown>): Promise<void> {
-  const handle = await open(file, 'w');
-  try {
+  await writeAtomic(file, async (write) => {
     let pending = `${String.fromCharCode(BOM)}{`;
     const flush = async (last = false) => {
       if (pending.length < 1 << 20 && !last) return;
-      await handle.write(Buffer.from(pending, 'utf16le'));
+      const piece = Buffer.from(pending, 'utf16le');
       pending = '';
+      await write(piece);
     };
     const members = (object: object) => Object.entries(object).filter(([, value]) => value !== undefined);
     for (const [i, [key, value]] of members(content).entries()) {
@@ -104,20 +138,24 @@ export async function writeCacheFile(file: string, content: Record<string, unkno
     }
     pending += '}';
     await flush(true);
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
+/**
+ * Keeps the KEEP most recent caches of the folder and removes temporary copies a killed run left.
+ * Only names of the cache's own pattern are touched: PRICHAL_WORK_CACHE may name a folder that
+ * holds other files (its own *.json among them).
+ */
 async function prune(dir: string): Promise<void> {
   const names = await readdir(dir);
-  // Caches of an earlier format (UTF-8 .json) are never read again.
-  await Promise.all(names.filter((n) => n.endsWith('.json') && !n.endsWith(SUFFIX)).map((n) => rm(path.join(dir, n), { force: true })));
-  const current = names.filter((n) => n.endsWith(SUFFIX));
+  const aged = async (list: string[]) => Promise.all(list.map(async (n) => ({ n, at: (await stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
+  const stale = (await aged(names.filter((n) => CACHE_TEMPORARY.test(n)))).filter(({ at }) => Date.now() - at > TEMPORARY_STALE_MS);
+  await Promise.all(stale.map(({ n }) => rm(path.join(dir, n), { force: true })));
+  const current = names.filter((n) => CACHE_NAME.test(n));
   if (current.length <= KEEP) return;
-  const aged = await Promise.all(current.map(async (n) => ({ n, at: (await stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
-  aged.sort((a, b) => b.at - a.at);
-  await Promise.all(aged.slice(KEEP).map(({ n }) => rm(path.join(dir, n), { force: true })));
+  const byAge = await aged(current);
+  byAge.sort((a, b) => b.at - a.at);
+  await Promise.all(byAge.slice(KEEP).map(({ n }) => rm(path.join(dir, n), { force: true })));
 }
 
 /** A file's stamp when it was last read, and the digest of what was read. */
@@ -137,6 +175,47 @@ interface CacheFile {
   stamps?: Record<string, FileStamp>;
   ruled?: FileFindings;
 }
+
+// The shape of what a cache holds, checked as each part is used: a cache of the right version
+// whose entries are strings, null or lists, whose stamps or findings are of another type (a
+// hand edit, a half-written file of an older build, another program's file of that name) is
+// not trusted where it is wrong; the entry is parsed or ruled again and the cache rewritten.
+// A valid entry costs a few type checks (its findings are usually none).
+
+const CODES: ReadonlySet<string> = new Set(FINDING_CODES);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function isFinding(value: unknown): value is Finding {
+  return (
+    isRecord(value) &&
+    CODES.has(value.code as string) &&
+    (value.severity === 'error' || value.severity === 'warning') &&
+    typeof value.file === 'string' &&
+    Number.isInteger(value.line) &&
+    Number.isInteger(value.column) &&
+    typeof value.path === 'string' &&
+    typeof value.message === 'string' &&
+    typeof value.ru === 'string'
+  );
+}
+
+const areFindings = (value: unknown): value is Finding[] => Array.isArray(value) && value.every(isFinding);
+
+/** A parse of `file` as checkFile returns it: its findings, its shape check if any, and data that a passed shape check makes a mapping. */
+function isEntry(value: unknown, file: string): value is Entry {
+  if (!isRecord(value) || value.file !== file || !areFindings(value.findings)) return false;
+  if (value.shape === undefined) return true;
+  const shape = value.shape;
+  if (!isRecord(shape) || typeof shape.ok !== 'boolean' || !areFindings(shape.findings)) return false;
+  return !shape.ok || isRecord(value.data);
+}
+
+/** A digest as fileDigest makes it: 43 base64url characters. */
+const DIGEST = /^[A-Za-z0-9_-]{43}$/;
+const isStamp = (value: unknown): value is FileStamp => isRecord(value) && typeof value.stamp === 'string' && typeof value.digest === 'string' && DIGEST.test(value.digest);
+
+/** A member of a mapping read from a cache, never one of Object's own (a file named `__proto__`). */
+const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
 
 /**
  * A file's identity and last change as stat(2) gives them: device, inode, size, and the
@@ -159,22 +238,34 @@ const STAMP_SETTLE_MS = 2_000;
 const settled = (stat: Stats) => Date.now() - stat.ctimeMs > STAMP_SETTLE_MS;
 
 export class ParseCache {
-  private readonly fresh: Record<string, Entry> = {};
-  private readonly freshStamps: Record<string, FileStamp> = {};
+  private readonly fresh: Record<string, Entry> = Object.create(null) as Record<string, Entry>;
+  private readonly freshStamps: Record<string, FileStamp> = Object.create(null) as Record<string, FileStamp>;
   private freshRuled: FileFindings | undefined;
   private changed = false;
+  /** Whether a parse or file-rule findings were taken from the stored cache. */
+  served = false;
 
   private constructor(
     private readonly location: string,
-    private readonly entries: Record<string, Entry>,
-    private readonly stamps: Record<string, FileStamp>,
-    private readonly ruled: FileFindings | undefined,
+    private readonly entries: Record<string, unknown>,
+    private readonly stamps: Record<string, unknown>,
+    private readonly ruled: { context: string; findings: Record<string, unknown> } | undefined,
   ) {}
 
-  /** The digest of a file whose stamp is the one recorded with its cached parse, else undefined (read it). */
+  /** The cached parse of `file` under `digest`, if the cache holds one of the right shape. */
+  private entry(digest: string, file: string): Entry | undefined {
+    const hit = own(this.entries, digest);
+    return isEntry(hit, file) ? hit : undefined;
+  }
+
+  /**
+   * The digest of a file whose stamp is the one recorded with its cached parse, else undefined
+   * (read it). `stat` is the file's own lstat (load.ts): a symbolic link is never vouched for,
+   * whatever it leads to, so it is always read, and judged, by the reading rule.
+   */
   unchanged(file: string, stat: Stats): string | undefined {
-    const known = this.stamps[file];
-    if (!known || known.stamp !== stampOf(stat) || this.entries[known.digest]?.file !== file) return undefined;
+    const known = own(this.stamps, file);
+    if (!isStamp(known) || known.stamp !== stampOf(stat) || !this.entry(known.digest, file)) return undefined;
     this.freshStamps[file] = known;
     return known.digest;
   }
@@ -183,21 +274,24 @@ export class ParseCache {
   stamped(file: string, stat: Stats, digest: string): void {
     if (!settled(stat)) return;
     const stamp = stampOf(stat);
-    if (this.stamps[file]?.stamp !== stamp || this.stamps[file]?.digest !== digest) this.changed = true;
+    const known = own(this.stamps, file);
+    if (!isStamp(known) || known.stamp !== stamp || known.digest !== digest) this.changed = true;
     this.freshStamps[file] = { stamp, digest };
   }
 
-  static async open(root: string): Promise<ParseCache> {
+  /** The cache of an inventory folder; with `rewrite`, what it holds is not read (every file is parsed, the cache written anew). */
+  static async open(root: string, rewrite = false): Promise<ParseCache> {
     const location = cacheLocation(root);
-    let entries: Record<string, Entry> = {};
-    let stamps: Record<string, FileStamp> = {};
-    let ruled: FileFindings | undefined;
+    let entries: Record<string, unknown> = {};
+    let stamps: Record<string, unknown> = {};
+    let ruled: { context: string; findings: Record<string, unknown> } | undefined;
+    if (rewrite) return new ParseCache(location, entries, stamps, ruled);
     try {
-      const stored = readCacheFile(location) as CacheFile;
-      if (stored.version === VERSION && stored.entries && typeof stored.entries === 'object') {
+      const stored = readCacheFile(location);
+      if (isRecord(stored) && stored.version === cacheVersion() && isRecord(stored.entries)) {
         entries = stored.entries;
-        if (stored.stamps && typeof stored.stamps === 'object') stamps = stored.stamps;
-        if (typeof stored.ruled?.context === 'string' && stored.ruled.findings && typeof stored.ruled.findings === 'object') ruled = stored.ruled;
+        if (isRecord(stored.stamps)) stamps = stored.stamps;
+        if (isRecord(stored.ruled) && typeof stored.ruled.context === 'string' && isRecord(stored.ruled.findings)) ruled = { context: stored.ruled.context, findings: stored.ruled.findings };
       }
     } catch {
       // No cache yet, or one that cannot be read: parse everything and write a new one.
@@ -205,9 +299,13 @@ export class ParseCache {
     return new ParseCache(location, entries, stamps, ruled);
   }
 
-  get(digest: string): Parsed | undefined {
-    const hit = this.entries[digest];
-    if (hit) this.fresh[digest] = hit;
+  /** The cached parse of `file` (its path and text digested as `digest`), if there is one of the right shape. */
+  get(digest: string, file: string): Parsed | undefined {
+    const hit = this.entry(digest, file);
+    if (hit) {
+      this.fresh[digest] = hit;
+      this.served = true;
+    }
     return hit;
   }
 
@@ -216,10 +314,12 @@ export class ParseCache {
     this.changed = true;
   }
 
-  /** The file rules' findings for a file, when they were found in this context. */
+  /** The file rules' findings for a file, when they were found in this context (and have a finding's shape). */
   fileFindings(digest: string, context: string): Finding[] | undefined {
-    const hit = this.ruled?.context === context ? this.ruled.findings[digest] : undefined;
-    if (hit) this.ruledIn(context)[digest] = hit;
+    const hit = this.ruled?.context === context ? own(this.ruled.findings, digest) : undefined;
+    if (!areFindings(hit)) return undefined;
+    this.ruledIn(context)[digest] = hit;
+    this.served = true;
     return hit;
   }
 
@@ -230,19 +330,20 @@ export class ParseCache {
 
   /** This run's file-rule findings (one context per run: the operator file and the date are the run's). */
   private ruledIn(context: string): Record<string, Finding[]> {
-    if (this.freshRuled?.context !== context) this.freshRuled = { context, findings: {} };
+    if (this.freshRuled?.context !== context) this.freshRuled = { context, findings: Object.create(null) as Record<string, Finding[]> };
     return this.freshRuled.findings;
   }
 
-  /** Keeps only this run's files (a removed or edited file's old entry goes), written atomically. */
+  /**
+   * Keeps only this run's files (a removed or edited file's old entry goes, and so does one not
+   * of the right shape), written by the writing rule: a failed write leaves the old cache whole.
+   */
   async save(): Promise<void> {
     const same = (a: object, b: object) => Object.keys(a).length === Object.keys(b).length;
     const sameRuled = this.freshRuled?.context === this.ruled?.context && same(this.freshRuled?.findings ?? {}, this.ruled?.findings ?? {});
     if (!this.changed && same(this.fresh, this.entries) && same(this.freshStamps, this.stamps) && sameRuled) return;
     await mkdir(path.dirname(this.location), { recursive: true });
-    const temporary = `${this.location}.${process.pid}.tmp`;
-    await writeCacheFile(temporary, { version: VERSION, entries: this.fresh, stamps: this.freshStamps, ...(this.freshRuled ? { ruled: this.freshRuled } : {}) } satisfies CacheFile);
-    await rename(temporary, this.location);
+    await writeCacheFile(this.location, { version: cacheVersion(), entries: this.fresh, stamps: this.freshStamps, ...(this.freshRuled ? { ruled: this.freshRuled } : {}) } satisfies CacheFile);
     await prune(path.dirname(this.location));
   }
 }

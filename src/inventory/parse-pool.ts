@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { envSetting } from '../files.js';
 import { PROJECT_ROOT } from '../project.js';
 import { checkFile, type FileCheck } from './file-check.js';
 import type { ParseJob } from './parse-worker.js';
@@ -26,7 +27,8 @@ const WORKER = path.join(PROJECT_ROOT, 'dist', 'src', 'inventory', 'parse-worker
 export const workerBuilt = () => existsSync(WORKER);
 
 export function parseWorkers(): number {
-  const configured = Number(process.env.PRICHAL_PARSE_WORKERS);
+  // Set but empty is unset (Number('') would be 0: no workers at all).
+  const configured = Number(envSetting('PRICHAL_PARSE_WORKERS') ?? NaN);
   return Number.isInteger(configured) && configured >= 0 ? configured : availableParallelism();
 }
 

@@ -2,6 +2,7 @@
 // file-empty), positions kept. Pure and per file: the main thread and the parse workers both
 // call it (parse-pool.ts).
 import { isScalar } from 'yaml';
+import { quoteFromFile } from '../files.js';
 import type { Finding, Words } from './findings.js';
 import { parseWithPositions, SourceFile } from './source.js';
 
@@ -28,8 +29,17 @@ function yamlMessage(message: string): Words {
     };
   }
   // The parser's own words (the yaml library's, in English) follow the Russian lead-in.
-  const text = message.split('\n')[0]!;
+  const text = fromParser(message.split('\n')[0]!);
   return { en: `not valid YAML: ${text}`, ru: `не читается как YAML: ${text}` };
+}
+
+/**
+ * The parser's message with what it quotes of the file (a tag, an alias, a directive: `Unresolved
+ * tag: !<10 KB>`) bounded as a finding quotes a value: any word longer than 40 characters or
+ * holding control, zero-width or bidirectional characters is quoted, escaped (quoteFromFile).
+ */
+function fromParser(message: string): string {
+  return message.replace(/[^ ]+/g, (word) => (word.length > 40 || /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Z}]/u.test(word) ? quoteFromFile(word) : word));
 }
 
 /** A finding about a file as a whole (it has no field to point at). */

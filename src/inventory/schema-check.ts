@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
 import { isCidr, prefixLength } from './addresses.js';
-import type { Finding, Words } from './findings.js';
+import { formatPath, pathKey, quoted, type Finding, type Words } from './findings.js';
 import { findingAt, type SourceFile } from './source.js';
 import type { OperatorFile, Participant } from './types.generated.js';
 import { SCHEMA_DIR } from '../project.js';
@@ -84,7 +84,9 @@ function describe(error: ErrorObject): Words {
       return { en: `missing required field '${String(params.missingProperty)}'`, ru: `нет обязательного поля '${String(params.missingProperty)}'` };
     case 'additionalProperties': {
       const allowed = Object.keys(parent?.properties ?? {}).join(', ');
-      return { en: `unknown field '${String(params.additionalProperty)}'; accepted here: ${allowed}`, ru: `неизвестное поле '${String(params.additionalProperty)}'; здесь допустимы: ${allowed}` };
+      // The key is the file's own text (a 10 KB key, a key of invisible characters): quoted, at most 40 characters.
+      const key = quoted(String(params.additionalProperty));
+      return { en: `unknown field ${key}; accepted here: ${allowed}`, ru: `неизвестное поле ${key}; здесь допустимы: ${allowed}` };
     }
     case 'dependencies':
       return { en: `${String(params.property)} needs ${NETWORK_FIELDS_NOTE.en}`, ru: `${String(params.property)} требует: ${NETWORK_FIELDS_NOTE.ru}` };
@@ -149,7 +151,9 @@ function toFindings(source: SourceFile, errors: ErrorObject[] | null | undefined
       if (extra) path.push((error.params as { additionalProperty: string }).additionalProperty);
       // A missing companion field has no line: point at the field that needs it.
       if (error.keyword === 'dependencies') path.push((error.params as { property: string }).property);
-      return findingAt(source, path, 'schema', describe(error), { key: extra });
+      const finding = findingAt(source, path, 'schema', describe(error), { key: extra });
+      // The path's keys come from the file too: each shown as a finding quotes a key.
+      return path.some((part) => typeof part === 'string' && pathKey(part) !== part) ? { ...finding, path: formatPath(path.map((part) => (typeof part === 'string' ? pathKey(part) : part))) } : finding;
     });
 }
 

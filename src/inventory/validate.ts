@@ -2,13 +2,13 @@
 // semantic rules over the whole inventory (rules/). Every finding is collected; nothing stops
 // at the first problem.
 import { sortFindings, type Finding } from './findings.js';
-import { loadInventory, type LoadedInventory, type ParseCounts } from './load.js';
+import { FileChangedError, loadInventory, type LoadedInventory, type ParseCounts } from './load.js';
 import { Findings, groupBy, type Inventory, type Located, type Rule, type RuleOptions } from './model.js';
 import { fileRulesContext } from './parse-cache.js';
 import { addressesUsable, endpointPortsAllowed, endpointsInsideNetworks, subnetsDoNotOverlap } from './rules/addresses.js';
 import { vipnetNodeInNetwork, vipnetNodesUnique } from './rules/channel.js';
 import { idMatchesFileName, idsAreUnique } from './rules/identity.js';
-import { referencesResolve } from './rules/references.js';
+import { coordinationIsAcyclic, referencesResolve } from './rules/references.js';
 import { versionedFieldsDeclared } from './rules/version.js';
 import { mnemonicsUniquePerContour } from './rules/registrations.js';
 import { textIsPresentable } from './rules/text.js';
@@ -30,7 +30,7 @@ export interface Rules {
 
 export const RULES: Rules = {
   file: [idMatchesFileName, endpointsInsideNetworks, endpointPortsAllowed, addressesUsable, vipnetNodeInNetwork],
-  inventory: [idsAreUnique, referencesResolve, subnetsDoNotOverlap, vipnetNodesUnique, mnemonicsUniquePerContour, versionedFieldsDeclared, textIsPresentable],
+  inventory: [idsAreUnique, referencesResolve, coordinationIsAcyclic, subnetsDoNotOverlap, vipnetNodesUnique, mnemonicsUniquePerContour, versionedFieldsDeclared, textIsPresentable],
 };
 
 export interface ValidationResult {
@@ -124,10 +124,25 @@ function fileRuled(inventory: Inventory, loaded: LoadedInventory, digests: Reado
 }
 
 export async function validateInventory(root: string, options: Partial<RuleOptions> & { rules?: Rules } = {}): Promise<ValidationResult> {
+  return validateFrom(root, options, false);
+}
+
+async function validateFrom(root: string, options: Partial<RuleOptions> & { rules?: Rules }, rewrite: boolean): Promise<ValidationResult> {
   const started = performance.now();
-  const { inventory, findings, parsed } = await loadInventory(root);
+  const { inventory, findings, parsed } = await loadInventory(root, rewrite ? { rewriteCache: true } : {});
   const loadMs = performance.now() - started;
-  const result = { ...validateLoaded(inventory, findings, options), parsed, loadMs };
+  let validated: ValidationResult;
+  try {
+    validated = validateLoaded(inventory, findings, options);
+  } catch (error) {
+    // The cache's entries are checked for its own shape as they are used, not parsed data for the
+    // schema (that is the work the cache saves). A cached parse that passed those checks and still
+    // breaks a rule (a cache edited by hand) is the cache's fault, not the inventory's: validate
+    // again from the files and write the cache anew. Without cached parses the error is real.
+    if (rewrite || !inventory.cache?.served || error instanceof FileChangedError) throw error;
+    return validateFrom(root, options, true);
+  }
+  const result = { ...validated, parsed, loadMs };
   // A cache that cannot be written costs the next run its speed, never this run its result.
   await inventory.cache?.save().catch(() => undefined);
   result.findings = sortFindings(result.findings);

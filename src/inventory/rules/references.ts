@@ -1,5 +1,7 @@
 // Cross-file references: every name must resolve to something declared.
-import { hasChannel, type Rule } from '../model.js';
+import { quoted } from '../findings.js';
+import { hasChannel, type Located, type Rule } from '../model.js';
+import type { Participant } from '../types.generated.js';
 
 function list(names: Iterable<string>): { en: string; ru: string } {
   const all = [...names];
@@ -19,8 +21,8 @@ export const referencesResolve: Rule = (inventory, findings) => {
         ['coordinatedBy'],
         'unknown-reference',
         {
-          en: `coordinatedBy '${p.coordinatedBy}' must be the id of another participant in the inventory`,
-          ru: `coordinatedBy '${p.coordinatedBy}' должен быть идентификатором другого участника реестра`,
+          en: `coordinatedBy ${quoted(p.coordinatedBy)} must be the id of another participant in the inventory`,
+          ru: `coordinatedBy ${quoted(p.coordinatedBy)} должен быть идентификатором другого участника реестра`,
         },
       );
     }
@@ -28,7 +30,7 @@ export const referencesResolve: Rule = (inventory, findings) => {
     // Edges and products live in operator.yaml; without a valid operator file there is nothing to check against.
     if (operator && !edges.has(p.channel.edge)) {
       const known = list(edges);
-      findings.at(source, ['channel', 'edge'], 'unknown-reference', { en: `edge '${p.channel.edge}' is not in operator.yaml edges: ${known.en}`, ru: `пограничного узла '${p.channel.edge}' нет среди edges в operator.yaml: ${known.ru}` });
+      findings.at(source, ['channel', 'edge'], 'unknown-reference', { en: `edge ${quoted(p.channel.edge)} is not in operator.yaml edges: ${known.en}`, ru: `пограничного узла ${quoted(p.channel.edge)} нет среди edges в operator.yaml: ${known.ru}` });
     }
     if (operator && p.channel.vipnet && !products.has(p.channel.vipnet.product)) {
       findings.at(
@@ -36,8 +38,8 @@ export const referencesResolve: Rule = (inventory, findings) => {
         ['channel', 'vipnet', 'product'],
         'unknown-reference',
         {
-          en: `product '${p.channel.vipnet.product}' is not in operator.yaml cryptoProducts: ${list(products).en}`,
-          ru: `продукта '${p.channel.vipnet.product}' нет среди cryptoProducts в operator.yaml: ${list(products).ru}`,
+          en: `product ${quoted(p.channel.vipnet.product)} is not in operator.yaml cryptoProducts: ${list(products).en}`,
+          ru: `продукта ${quoted(p.channel.vipnet.product)} нет среди cryptoProducts в operator.yaml: ${list(products).ru}`,
         },
       );
     }
@@ -50,12 +52,49 @@ export const referencesResolve: Rule = (inventory, findings) => {
             ['registrations', contour, 'endpoints', index],
             'unknown-reference',
             {
-              en: `endpoint '${id}' is not one of this participant's endpoints: ${list(endpointIds).en}`,
-              ru: `точки '${id}' нет среди endpoints этого участника: ${list(endpointIds).ru}`,
+              en: `endpoint ${quoted(id)} is not one of this participant's endpoints: ${list(endpointIds).en}`,
+              ru: `точки ${quoted(id)} нет среди endpoints этого участника: ${list(endpointIds).ru}`,
             },
           );
         }
       });
     }
+  }
+};
+
+/**
+ * Coordination ends somewhere: following coordinatedBy from any participant never comes back to
+ * it. A cycle (A coordinated by B, B by A, or longer) names no body that actually coordinates;
+ * each participant in it gets a finding at its coordinatedBy naming the whole cycle. (A
+ * participant naming itself is unknown-reference above; one that merely leads into a cycle is
+ * not in it and gets none.) One pass over the graph: each participant has at most one
+ * coordinator, so every walk ends at a participant already seen.
+ */
+export const coordinationIsAcyclic: Rule = (inventory, findings) => {
+  const byId = new Map<string, Located<Participant>>();
+  for (const p of inventory.participants) if (!byId.has(p.value.id)) byId.set(p.value.id, p);
+  /** 0: on the walk now, 1: done. */
+  const state = new Map<Located<Participant>, number>();
+  for (const start of inventory.participants) {
+    if (state.has(start)) continue;
+    const trail: Located<Participant>[] = [];
+    let at: Located<Participant> | undefined = start;
+    while (at && !state.has(at)) {
+      state.set(at, 0);
+      trail.push(at);
+      const next: string | undefined = at.value.coordinatedBy;
+      at = next === undefined || next === at.value.id ? undefined : byId.get(next);
+    }
+    if (at && state.get(at) === 0) {
+      const cycle = trail.slice(trail.indexOf(at));
+      const names = [...cycle, cycle[0]!].map((p) => p.value.id).join(' → ');
+      for (const { source } of cycle) {
+        findings.at(source, ['coordinatedBy'], 'coordinator-cycle', {
+          en: `coordinatedBy forms a cycle: ${names}; the chain of coordinating bodies must end at one that is coordinated by no one (an executive body, a municipal district)`,
+          ru: `coordinatedBy замыкается в цикл: ${names}; цепочка координирующих органов должна заканчиваться органом, которого никто не координирует (исполнительный орган, муниципальный район)`,
+        });
+      }
+    }
+    for (const p of trail) state.set(p, 1);
   }
 };

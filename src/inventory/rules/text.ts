@@ -1,5 +1,6 @@
-// Text that people read on forms and reports: a required field holding only spaces passes the
-// schema's "required" and prints as a blank cell; a name of megabytes validates slowly and
+// Text that people read on forms and reports: a required field holding only spaces (or only
+// zero-width, soft-hyphen, bidirectional or other invisible characters) passes the schema's
+// "required" and prints as a blank cell; a name of megabytes validates slowly and
 // breaks every page. Every string in the files must hold a visible character and stay within
 // MAX_TEXT characters (the longest real value, a waiver reason or an organisation's full name,
 // is a few hundred).
@@ -9,11 +10,28 @@ import type { SourceFile } from '../source.js';
 
 export const MAX_TEXT = 1000;
 
+/**
+ * A character that shows: anything but white space, control and format characters (zero-width
+ * spaces and joiners, U+2060, U+FEFF, the soft hyphen U+00AD, bidirectional marks and overrides),
+ * the other default-ignorable code points (variation selectors, Hangul fillers), combining marks
+ * with nothing to combine with and the blank Braille pattern U+2800. Usually the first character
+ * already shows, so a million values cost one match each.
+ */
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Mn}\p{Me}\u2800]/u;
+
+/** Whether a text has no visible character: what a form would print as an empty cell. */
+export const isBlank = (value: string): boolean => !VISIBLE.test(value);
+
+const BLANK = {
+  en: 'must not be blank: write the value, or leave the field out where it is optional',
+  ru: 'не может быть пустым: впишите значение или уберите необязательное поле',
+};
+
 // One path stack for the whole walk, copied only when a finding needs it: validating 10,000
 // participants visits about a million values, and a fresh array per value doubled peak memory.
 function walk(value: unknown, path: (string | number)[], source: SourceFile, findings: Findings): void {
   if (typeof value === 'string') {
-    if (value.trim() === '') findings.at(source, [...path], 'schema', { en: 'must not be blank: write the value, or leave the field out where it is optional', ru: 'не может быть пустым: впишите значение или уберите необязательное поле' });
+    if (isBlank(value)) findings.at(source, [...path], 'schema', BLANK);
     else if (value.length > MAX_TEXT) findings.at(source, [...path], 'schema', { en: `is ${value.length} characters long; at most ${MAX_TEXT}`, ru: `длина ${value.length} символов; допустимо не больше ${MAX_TEXT}` });
     return;
   }
