@@ -15,6 +15,7 @@ import { agreementsRequired, coordinatorKinds, foreignStageFields, missingAgreem
 export const REQUIREMENT_OF_CODE: Partial<Record<FindingCode, RequirementId>> = {
   'contour-order': 'BUS-2',
   'coordinator-required': 'ORG-2',
+  'coordinator-cycle': 'ORG-2',
   'agreement-missing': 'ORG-1',
   'leased-line-incomplete': 'CH-3',
   'certificate-expiry': 'SIG-1',
