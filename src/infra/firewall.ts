@@ -28,11 +28,10 @@
 // Every upload is checked against its SHA-256 on the host before nft sees it, so a connection
 // lost halfway applies nothing; any verification failure restores the previous table.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { writeAtomic } from '../files.js';
+import { readText, writeAtomic } from '../files.js';
 import { workCacheDir } from '../project.js';
 import type { PlannedEdge } from '../plan/index.js';
 import {
@@ -266,7 +265,8 @@ type LocalRecord = { sha: string; record: RecordElements };
 /** The client's copy, if its text digests to the plan it names (else it is not used). */
 function readLocalRecord(edge: string): LocalRecord | undefined {
   try {
-    const text = readFileSync(localRecordFile(edge), 'utf8');
+    // By the reading rule (a FIFO or device put there never hangs an apply); 7 MB at 100,000 elements.
+    const text = readText(localRecordFile(edge), { limit: 256 * 1024 * 1024 });
     const newline = text.indexOf('\n');
     const sha = text.slice(0, newline);
     const body = text.slice(newline + 1);
