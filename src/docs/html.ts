@@ -1,9 +1,15 @@
-// Print-ready HTML from a document's Markdown (marked), and PDF through headless Chromium when
-// Debian's chromium is installed.
+// Print-ready HTML from a document's Markdown (marked), and PDF through headless Chromium
+// (Debian's chromium, which the setup installs).
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { marked } from 'marked';
 import { htmlText } from '../escape.js';
+import { readRegular, writeAtomic } from '../files.js';
+import { WordedError } from '../words.js';
 
 const PRINT_CSS = `@page{size:A4;margin:20mm}body{font:12pt/1.45 "DejaVu Serif","Times New Roman",serif;color:#000;max-width:180mm;margin:0 auto}table{border-collapse:collapse;width:100%;margin:8pt 0}th,td{border:1px solid #000;padding:3pt 5pt;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#eee}p{margin:6pt 0}`;
 
@@ -13,8 +19,37 @@ export function documentHtml(title: string, markdown: string): string {
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-export async function htmlToPdf(htmlFile: string, pdfFile: string): Promise<boolean> {
-  if (!existsSync(CHROMIUM)) return false;
-  await execa(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', `--print-to-pdf=${pdfFile}`, '--no-pdf-header-footer', `file://${htmlFile}`], { timeout: 60_000 });
-  return existsSync(pdfFile);
+/** A PDF that was asked for and not made: Chromium is missing, failed, or printed nothing. */
+export class PdfError extends WordedError {
+  override readonly name = 'PdfError';
+}
+
+/** Largest PDF taken from Chromium (a document of a few pages is some 100 KB). */
+const PDF_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Prints `htmlFile` to `pdfFile` through headless Chromium. The page is addressed by a proper file
+ * URL (a folder named `a#b`, `a?b` or `a%20b` is that folder, not a fragment, query or escape);
+ * Chromium prints into a folder of its own, and the PDF, checked to be one, is written by the
+ * writing rule. A PDF not made is a PdfError naming the file, never a silent success.
+ */
+export async function htmlToPdf(htmlFile: string, pdfFile: string): Promise<void> {
+  if (!existsSync(CHROMIUM)) throw new PdfError({ en: `${pdfFile}: no PDF: ${CHROMIUM} is not installed (Debian's chromium; scripts/setup-lab.sh installs it)`, ru: `${pdfFile}: PDF не сформирован: не установлен ${CHROMIUM} (пакет chromium Debian; его ставит scripts/setup-lab.sh)` });
+  const work = await mkdtemp(path.join(tmpdir(), 'prichal-pdf-'));
+  try {
+    const printed = path.join(work, 'document.pdf');
+    try {
+      await execa(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', `--user-data-dir=${path.join(work, 'profile')}`, `--print-to-pdf=${printed}`, '--no-pdf-header-footer', pathToFileURL(path.resolve(htmlFile)).href], { timeout: 60_000 });
+    } catch (error) {
+      const why = ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split('\n')[0];
+      throw new PdfError({ en: `${pdfFile}: no PDF: Chromium failed (${why})`, ru: `${pdfFile}: PDF не сформирован: ошибка Chromium (${why})` });
+    }
+    const read = readRegular(printed, { limit: PDF_LIMIT });
+    if (!('bytes' in read) || read.bytes.subarray(0, 5).toString('latin1') !== '%PDF-') {
+      throw new PdfError({ en: `${pdfFile}: no PDF: Chromium printed nothing from ${htmlFile}`, ru: `${pdfFile}: PDF не сформирован: Chromium ничего не напечатал из ${htmlFile}` });
+    }
+    await writeAtomic(pdfFile, read.bytes);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }

@@ -5,6 +5,7 @@
 import type { ContourName } from '../inventory/index.js';
 import type { AllowedProbe, DeniedProbe, ProbeSample } from '../plan/index.js';
 import { withHost, type HostSsh } from './edges.js';
+import { quoteFromFile } from '../files.js';
 
 export const PROBE_PROTOCOL_VERSION = 1;
 
@@ -110,4 +111,36 @@ export async function runProbe(sample: ProbeSample, hub: HostSsh, options: { con
     denied,
     passed: allowed.every((a) => a.result === 'answered') && denied.every((d) => d.result === 'dropped'),
   };
+}
+
+/**
+ * What makes a recorded probe protocol (`probe --out`) unusable, or undefined when it is one: every
+ * field the test protocol prints is checked, a field named by its path (read by `docs` and `status`).
+ */
+export function probeProblem(data: unknown, expected?: { contour: ContourName; participant: string }): string | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isText = (v: unknown) => typeof v === 'string';
+  const isPort = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
+  // An instant as the probe records it (ISO 8601 with a zone), one Date can read.
+  const isInstant = (v: unknown) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(v) && Number.isFinite(Date.parse(v));
+  const oneOf = (...values: string[]) => (v: unknown) => typeof v === 'string' && values.includes(v);
+  const rules = {
+    allowed: { endpoint: isText, address: isText, port: isPort, protocol: oneOf('http', 'https'), path: isText, source: isText, result: oneOf('answered', 'no-answer', 'wrong-host'), httpStatus: Number.isFinite, connectMs: Number.isFinite },
+    denied: { kind: oneOf('undeclared-port', 'undeclared-address', 'foreign-gateway'), description: isText, source: isText, address: isText, port: isPort, result: oneOf('dropped', 'answered', 'refused') },
+  } as const;
+  if (!isObject(data)) return 'not a JSON object';
+  if (data.version !== PROBE_PROTOCOL_VERSION) return `version is ${quoteFromFile(JSON.stringify(data.version) ?? 'missing')}, expected ${PROBE_PROTOCOL_VERSION}`;
+  if (expected && (data.contour !== expected.contour || data.participant !== expected.participant)) return `it records ${quoteFromFile(String(data.participant))} in ${quoteFromFile(String(data.contour))}, not ${expected.participant} in ${expected.contour}`;
+  for (const field of ['name', 'mnemonic', 'edge', 'gateway'] as const) if (!isText(data[field])) return `${field} must be a string`;
+  for (const field of ['startedAt', 'finishedAt'] as const) if (!isInstant(data[field])) return `${field} must be a date and time (ISO 8601 with a zone)`;
+  if (typeof data.passed !== 'boolean') return 'passed must be true or false';
+  for (const list of ['allowed', 'denied'] as const) {
+    const items = data[list];
+    if (!Array.isArray(items)) return `${list} must be a list`;
+    for (const [i, item] of items.entries()) {
+      if (!isObject(item)) return `${list}[${i}] must be an object`;
+      for (const [field, valid] of Object.entries(rules[list])) if (!(valid as (v: unknown) => boolean)(item[field])) return `${list}[${i}].${field} is missing or not what a probe records`;
+    }
+  }
+  return undefined;
 }

@@ -1,13 +1,15 @@
 // Documents, coverage and onboarding: the documents of the regulations and the engineer's path, as workflows that return data.
+// Every file read here (probe protocols) is read by the reading rule and every file written
+// (documents, coverage, incident notes, probe protocols) by the writing rule (src/files.ts).
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { incidentNote } from '../docs/index.js';
-import { applicableDocuments, coverage, coverageMarkdown, documentHtml, DocumentRegister, DOCUMENT_KINDS, htmlToPdf, MissingDataError, REGISTER_FILE, registerLine, renderDocument, type DocumentKind } from '../docs/index.js';
+import { applicableDocuments, CHROMIUM, coverage, coverageMarkdown, documentHtml, DocumentRegister, DOCUMENT_KINDS, htmlToPdf, MissingDataError, REGISTER_FILE, registerLine, renderDocument, type DocumentKind, type RenderedDocument } from '../docs/index.js';
 import { joinWords, type ContourName, type Words } from '../inventory/index.js';
 import { assertPromotable } from '../infra/bus.js';
 import { contourGatewaySpecs, ensureGateways } from '../infra/gateways.js';
-import { PROBE_PROTOCOL_VERSION, type ProbeProtocol } from '../infra/probe.js';
+import { probeProblem, type ProbeProtocol } from '../infra/probe.js';
 import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } from './context.js';
 import { describeApply, probeParticipant } from './live.js';
 import { auditInventory } from '../drift/audit.js';
@@ -16,26 +18,26 @@ import { DEFAULT_LANG, type Lang } from '../report/index.js';
 import { checkInventory, cite, INCIDENT_PRIORITIES, productionAllowed, serviceTestGaps, type IncidentScope } from '../requirements/index.js';
 import { DEFAULT_TIME_ZONE, nowIn } from '../inventory/index.js';
 import { errorText } from '../words.js';
+import { FileError, readTextOutcome, writeAtomic } from '../files.js';
 
 /** A recorded probe protocol (`--probes DIR`): read only when it is one, for this participant and contour; otherwise a usage error naming the file. */
-async function readProbe(dir: string, contour: ContourName, id: string): Promise<ProbeProtocol | undefined> {
+function readProbe(dir: string, contour: ContourName, id: string): ProbeProtocol | undefined {
   const file = path.join(dir, `${contour}-${id}.json`);
-  if (!existsSync(file)) return undefined;
+  // The reading rule: a FIFO or a device named like a protocol is refused, never waited on.
+  const read = readTextOutcome(file);
+  if ('missing' in read) return undefined;
+  if ('problem' in read) throw new FileError(file, { en: `${read.problem.en}; not read as a probe protocol`, ru: `${read.problem.ru}; не читается как протокол пробы` });
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    data = JSON.parse(read.text);
   } catch (error) {
-    throw new UsageError({ en: `${file}: not valid JSON (${(error as Error).message}); run the probe again to record it`, ru: `${file}: не читается как JSON (${(error as Error).message}); запустите пробу снова, чтобы записать протокол` });
+    // Where, not what: the parser's message quotes the file, which may be anything.
+    const at = /at position (\d+)/.exec((error as Error).message)?.[1];
+    throw new UsageError({ en: `${file}: not valid JSON${at ? ` at character ${at}` : ''}; run the probe again to record it`, ru: `${file}: не читается как JSON${at ? ` (символ ${at})` : ''}; запустите пробу снова, чтобы записать протокол` });
   }
-  const p = data as Partial<ProbeProtocol> | null;
-  const problem =
-    typeof p !== 'object' || p === null || Array.isArray(p) ? 'not a JSON object'
-    : p.version !== PROBE_PROTOCOL_VERSION ? `version is ${JSON.stringify(p.version)}, expected ${PROBE_PROTOCOL_VERSION}`
-    : p.contour !== contour || p.participant !== id ? `it records ${String(p.participant)} in ${String(p.contour)}, not ${id} in ${contour}`
-    : !Array.isArray(p.allowed) || !Array.isArray(p.denied) || typeof p.passed !== 'boolean' ? 'allowed, denied (lists) and passed (true/false) are required'
-    : undefined;
+  const problem = probeProblem(data, { contour, participant: id });
   if (problem) throw new UsageError({ en: `${file}: not a probe protocol Prichal can use: ${problem}; run the probe again to record it`, ru: `${file}: это не протокол пробы, пригодный для Prichal: ${problem}; запустите пробу снова, чтобы записать протокол` });
-  return p as ProbeProtocol;
+  return data as ProbeProtocol;
 }
 
 export interface WrittenDocument {
@@ -44,41 +46,64 @@ export interface WrittenDocument {
   files: string[];
 }
 
-/** `register`: the document register file (default: documents.yaml in the inventory). */
+/**
+ * `register`: the document register file (default: documents.yaml in the inventory).
+ *
+ * In three steps, so that no document ever carries a number the register does not record: every
+ * document is rendered first (in memory); then, under the register's lock, numbers are given and
+ * the register is saved; only then are the documents written. When the register cannot be saved,
+ * no document is written; when a document cannot be written, its number stays recorded and the
+ * next run reuses it (same participant, kind and content).
+ */
 export async function writeDocuments(context: LiveContext & { inventory: import('../inventory/index.js').Inventory; at: string }, ids: string[], kinds: DocumentKind[] | undefined, options: { out: string; probes: string | Map<string, ProbeProtocol>; pdf: boolean; register?: string }) {
-  await mkdir(options.out, { recursive: true });
-  const register = await DocumentRegister.open(options.register ?? path.join(context.inventory.root, REGISTER_FILE));
-  const written: WrittenDocument[] = [];
+  const registerFile = options.register ?? path.join(context.inventory.root, REGISTER_FILE);
+  // A malformed register (or a file that is none) is refused before anything is rendered or written.
+  await DocumentRegister.open(registerFile);
+  // A PDF asked for and impossible is refused before anything is numbered.
+  if (options.pdf && !existsSync(CHROMIUM)) throw new UsageError({ en: `--pdf: ${CHROMIUM} is not installed (Debian's chromium; scripts/setup-lab.sh installs it); nothing was written`, ru: `--pdf: не установлен ${CHROMIUM} (пакет chromium Debian; его ставит scripts/setup-lab.sh); ничего не записано` });
+  const participants = ids.map((id) => {
+    const p = context.inventory.participants.find((x) => x.value.id === id);
+    if (!p) throw new UsageError({ en: `no participant '${id}' in the inventory`, ru: `в реестре нет участника '${id}'` });
+    return p;
+  });
+  const pending: Array<{ participant: string; name: string; kind: DocumentKind; rendered: RenderedDocument }> = [];
   const errors: Words[] = [];
   // One audit for every act of the run: an act is refused while its participant has errors.
   let findings: ReturnType<typeof auditInventory> | undefined;
   const audit = () => (findings ??= auditInventory(context.inventory, context.at));
-  for (const id of ids) {
-    const p = context.inventory.participants.find((x) => x.value.id === id);
-    if (!p) throw new UsageError({ en: `no participant '${id}' in the inventory`, ru: `в реестре нет участника '${id}'` });
+  for (const p of participants) {
+    const id = p.value.id;
     // Probe protocols: from a folder of earlier runs, or (onboard) the ones this run just made.
-    const probeOf = (contour: ContourName) => (typeof options.probes === 'string' ? readProbe(options.probes, contour, id) : Promise.resolve(options.probes.get(`${contour}-${id}`)));
-    const probes = { test: await probeOf('test'), prod: await probeOf('prod') };
+    const probeOf = (contour: ContourName) => (typeof options.probes === 'string' ? readProbe(options.probes, contour, id) : options.probes.get(`${contour}-${id}`));
+    const probes = { test: probeOf('test'), prod: probeOf('prod') };
     for (const kind of kinds ?? applicableDocuments(p.value, context.at)) {
       try {
         const rendered = renderDocument(kind, id, { inventory: context.inventory, plan: context.plan, at: context.at, ...(kind === 'act' ? { findings: audit() } : {}), probes: { ...(probes.test ? { test: probes.test } : {}), ...(probes.prod ? { prod: probes.prod } : {}) } });
-        const entry = register.assign(id, kind, rendered.markdown, context.at);
-        const doc = { ...rendered, markdown: `${registerLine(entry)}\n\n${rendered.markdown}` };
-        const base = path.join(options.out, `${id}.${kind}`);
-        await writeFile(`${base}.md`, doc.markdown);
-        await writeFile(`${base}.html`, documentHtml(`${doc.title}: ${p.value.name}`, doc.markdown));
-        const files = [`${base}.md`, `${base}.html`];
-        if (options.pdf && (await htmlToPdf(path.resolve(`${base}.html`), path.resolve(`${base}.pdf`)))) files.push(`${base}.pdf`);
-        written.push({ participant: id, kind, files });
+        pending.push({ participant: id, name: p.value.name, kind, rendered });
       } catch (error) {
         if (error instanceof MissingDataError) errors.push({ en: error.message, ru: error.ru });
         else throw error;
       }
     }
   }
-  await register.save();
+  await mkdir(options.out, { recursive: true });
+  // Numbers given and recorded, under the lock, before any document is written.
+  const entries = pending.length ? await DocumentRegister.transaction(registerFile, (register) => pending.map((d) => register.assign(d.participant, d.kind, d.rendered.markdown, context.at))) : [];
+  const written: WrittenDocument[] = [];
+  for (const [i, d] of pending.entries()) {
+    const markdown = `${registerLine(entries[i]!)}\n\n${d.rendered.markdown}`;
+    const base = path.join(options.out, `${d.participant}.${d.kind}`);
+    await writeAtomic(`${base}.md`, markdown);
+    await writeAtomic(`${base}.html`, documentHtml(`${d.rendered.title}: ${d.name}`, markdown));
+    const files = [`${base}.md`, `${base}.html`];
+    if (options.pdf) {
+      await htmlToPdf(`${base}.html`, `${base}.pdf`);
+      files.push(`${base}.pdf`);
+    }
+    written.push({ participant: d.participant, kind: d.kind, files });
+  }
   // `errors` in English (the JSON), `errorsRu` what the Russian CLI prints.
-  return { written, errors: errors.map((e) => e.en), errorsRu: errors.map((e) => e.ru), register: register.file };
+  return { written, errors: errors.map((e) => e.en), errorsRu: errors.map((e) => e.ru), register: registerFile };
 }
 
 export async function docs(options: { inventory: string; participant?: string; all: boolean; kind?: string; out: string; probes?: string; pdf: boolean; register?: string }) {
@@ -99,9 +124,9 @@ export async function coverageCommand(options: { inventory: string; out?: string
   const markdown = coverageMarkdown(result);
   if (options.out) {
     await mkdir(options.out, { recursive: true });
-    await writeFile(path.join(options.out, 'coverage.md'), markdown);
-    await writeFile(path.join(options.out, 'coverage.html'), documentHtml('Статистика подключения к ЭДО', markdown));
-    await writeFile(path.join(options.out, 'coverage.json'), `${JSON.stringify(result, null, 2)}\n`);
+    await writeAtomic(path.join(options.out, 'coverage.md'), markdown);
+    await writeAtomic(path.join(options.out, 'coverage.html'), documentHtml('Статистика подключения к ЭДО', markdown));
+    await writeAtomic(path.join(options.out, 'coverage.json'), `${JSON.stringify(result, null, 2)}\n`);
   }
   return { coverage: result, markdown };
 }
@@ -122,8 +147,8 @@ export async function incidentCommand(options: { inventory: string; participant:
   if (options.out) {
     await mkdir(options.out, { recursive: true });
     const base = path.join(options.out, `${note.participant}.incident-${registered.replace(/[-:]/g, '').replace('T', '-')}`);
-    await writeFile(`${base}.md`, note.markdown);
-    await writeFile(`${base}.html`, documentHtml(`Сообщение об инциденте: ${note.participant}`, note.markdown));
+    await writeAtomic(`${base}.md`, note.markdown);
+    await writeAtomic(`${base}.html`, documentHtml(`Сообщение об инциденте: ${note.participant}`, note.markdown));
     files.push(`${base}.md`, `${base}.html`);
   }
   return { ...note, registered, files };
@@ -191,7 +216,7 @@ export async function onboard(options: { inventory: string; participant: string;
       const result = await probeParticipant(context, contour, id);
       protocols.set(`${contour}-${id}`, result);
       await mkdir(path.join(options.out, 'probes'), { recursive: true });
-      await writeFile(path.join(options.out, 'probes', `${contour}-${id}.json`), `${JSON.stringify(result, null, 2)}\n`);
+      await writeAtomic(path.join(options.out, 'probes', `${contour}-${id}.json`), `${JSON.stringify(result, null, 2)}\n`);
       if (!result.passed) {
         const failures = [...result.allowed.filter((a) => a.result !== 'answered').map((a) => `${a.address}:${a.port} ${a.result}`), ...result.denied.filter((d) => d.result !== 'dropped').map((d) => `${d.address}:${d.port} not dropped`)].join('; ');
         throw new WordedError({ en: `the connectivity test failed: ${failures}`, ru: `проверка связности не пройдена: ${failures}` });
