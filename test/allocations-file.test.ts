@@ -12,7 +12,7 @@ import { plan } from '../src/cli/commands/plan.js';
 import { prichal, PRICHAL } from './helpers/cli.js';
 import type { Finding } from '../src/inventory/index.js';
 import { checkInventory } from '../src/requirements/index.js';
-import { inventoryWith, removeInventory, type Edit } from './helpers/inventory.js';
+import { inventoryWith, removeInventory, SAMPLE_INVENTORY, type Edit } from './helpers/inventory.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map(removeInventory)));
@@ -93,6 +93,15 @@ describe('plan --save keeps what allocations.yaml promises', () => {
     const before = await readFile(path.join(dir, FILE), 'utf8');
     await plan({ inventory: dir, at: '2026-11-23', save: true });
     expect(await readFile(path.join(dir, FILE), 'utf8')).toBe(before);
+  });
+
+  it('plan --save edits allocations.yaml in place: a hand comment and every other line stay, a new record goes in its sorted place', async () => {
+    const comment = '    # dep-obr: the department keeps this address (agreed with the network team)\n';
+    const dir = await inventoryWith([{ file: FILE, from: '    dep-zdrav: 10.220.0.3\n', to: '' }, { file: FILE, from: '    dep-obr: 10.220.0.2\n', to: `${comment}    dep-obr: 10.220.0.2\n` }]);
+    dirs.push(dir);
+    const original = await readFile(path.join(SAMPLE_INVENTORY, FILE), 'utf8');
+    await plan({ inventory: dir, at: '2026-11-23', save: true });
+    expect(await readFile(path.join(dir, FILE), 'utf8')).toBe(original.replace('    dep-obr: 10.220.0.2\n', `${comment}    dep-obr: 10.220.0.2\n`));
   });
 
   it('a write that fails midway (file-size limit) leaves the old allocations.yaml whole and no temporary file', async () => {

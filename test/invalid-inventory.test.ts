@@ -78,8 +78,8 @@ describe.each(Object.entries(BROKEN))('an inventory with %s in one participant f
 describe('docs --probes with a file that is not a probe protocol', () => {
   it.each([
     ['malformed JSON', '{bad', /test-tmn-sosh-12\.json: не читается как JSON \(/],
-    ['an empty object', '{}', /test-tmn-sosh-12\.json: это не протокол пробы, пригодный для Prichal: version is undefined, expected 1/],
-    ['another participant', JSON.stringify({ version: 1, contour: 'test', participant: 'dep-obr', allowed: [], denied: [], passed: true }), /it records dep-obr in test, not tmn-sosh-12 in test/],
+    ['an empty object', '{}', /test-tmn-sosh-12\.json: это не протокол пробы, пригодный для Prichal: version is missing, expected 1/],
+    ['another participant', JSON.stringify({ version: 1, contour: 'test', participant: 'dep-obr', allowed: [], denied: [], passed: true }), /it records "dep-obr" in "test", not tmn-sosh-12 in test/],
   ])('%s: a usage error naming the file, nothing written', async (_, content, message) => {
     const probes = await mkdtemp(path.join(out, 'probes-'));
     await writeFile(path.join(probes, 'test-tmn-sosh-12.json'), content);

@@ -212,7 +212,8 @@ describe('signers (п. 1.2, 2.3)', () => {
     expect(run.code, run.stderr).toBe(0);
     const text = await readFile(path.join(dir, 'participants/ishim-sosh-2.yaml'), 'utf8');
     expect(text).toContain('# A school on the hosted СЭД');
-    expect(text).toContain('serial: 3DBF61EC0C809799AE34');
+    // In the quoting the file had for the certificate it replaced.
+    expect(text).toContain('serial: "3DBF61EC0C809799AE34"');
     expect(text.match(/role: clerk/g)).toHaveLength(1);
     expect((await checkInventory(dir, AT)).ok).toBe(true);
     const garbage = await prichal(['certificate', 'show', path.join(SAMPLE_INVENTORY, 'operator.yaml')]);

@@ -16,7 +16,7 @@ import { MissingDataError, RegisterError } from '../docs/index.js';
 import { ProbeError } from '../plan/index.js';
 import { InventoryNotFoundError } from '../requirements/index.js';
 import { EXIT_CODES } from '../drift/model.js';
-import { CertificateFileError } from '../inventory/index.js';
+import { CertificateFileError, YamlEditError } from '../inventory/index.js';
 import { InvalidInventoryError, UsageError } from '../workflows/errors.js';
 import { FileError } from '../files.js';
 
@@ -34,6 +34,8 @@ const EXIT_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => 
   [RegisterError, EXIT.usage],
   // A file given to a command that cannot be read or written by the file rule (a FIFO, a link out of its folder, a full disk).
   [FileError, EXIT.usage],
+  // A file the in-place editor cannot change as asked (not YAML, an unusual layout): nothing written.
+  [YamlEditError, EXIT.usage],
   [PromotionRefusedError, EXIT.findings],
   [StackLockedError, EXIT.findings],
   [MissingDataError, EXIT.findings],

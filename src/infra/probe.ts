@@ -129,7 +129,7 @@ export function probeProblem(data: unknown, expected?: { contour: ContourName; p
     denied: { kind: oneOf('undeclared-port', 'undeclared-address', 'foreign-gateway'), description: isText, source: isText, address: isText, port: isPort, result: oneOf('dropped', 'answered', 'refused') },
   } as const;
   if (!isObject(data)) return 'not a JSON object';
-  if (data.version !== PROBE_PROTOCOL_VERSION) return `version is ${quoteFromFile(JSON.stringify(data.version) ?? 'missing')}, expected ${PROBE_PROTOCOL_VERSION}`;
+  if (data.version !== PROBE_PROTOCOL_VERSION) return `version is ${data.version === undefined ? 'missing' : quoteFromFile(JSON.stringify(data.version) ?? String(data.version))}, expected ${PROBE_PROTOCOL_VERSION}`;
   if (expected && (data.contour !== expected.contour || data.participant !== expected.participant)) return `it records ${quoteFromFile(String(data.participant))} in ${quoteFromFile(String(data.contour))}, not ${expected.participant} in ${expected.contour}`;
   for (const field of ['name', 'mnemonic', 'edge', 'gateway'] as const) if (!isText(data[field])) return `${field} must be a string`;
   for (const field of ['startedAt', 'finishedAt'] as const) if (!isInstant(data[field])) return `${field} must be a date and time (ISO 8601 with a zone)`;

@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AuthorityKeyIdentifier, Certificate, id_ce_authorityKeyIdentifier, Name, Time } from '@peculiar/asn1-x509';
-import { Document, isMap, isSeq, parseDocument, YAMLMap } from 'yaml';
 import type { Participant } from './types.generated.js';
 import { WordedError } from '../words.js';
 import { readRegular } from '../files.js';
+import { YamlEditor } from './edit.js';
 
 export type SignerCertificate = Participant['signers'][number]['certificate'];
 
@@ -91,22 +91,18 @@ export async function readCertificate(file: string): Promise<ReadCertificate> {
 }
 
 /**
- * Puts a certificate into a participant file's `signers`, keeping its comments and layout: the
- * signer with that role (and name, when given) gets the new certificate, or a new signer is
- * added. Returns the new text; the caller validates before writing.
+ * Puts a certificate into a participant file's `signers` through the in-place editor: the signer
+ * with that role (and name) gets the new certificate — only the fields that differ change, on the
+ * certificate's own line —, or a new signer is appended. Every other line stays byte for byte.
+ * Returns the new text; the caller validates before writing.
  */
-export function withSignerCertificate(text: string, signer: { role: Participant['signers'][number]['role']; name: string }, certificate: SignerCertificate): string {
-  const doc = parseDocument(text);
-  if (doc.errors.length) throw new CertificateFileError({ en: `the participant file is not valid YAML: ${doc.errors[0]!.message}`, ru: `файл участника не читается как YAML: ${doc.errors[0]!.message}` });
-  const signers = doc.get('signers');
-  const entry = new Document({ name: signer.name, role: signer.role, certificate }).contents as YAMLMap;
-  (entry.get('certificate') as YAMLMap).flow = true;
-  if (!isSeq(signers)) {
-    doc.set('signers', doc.createNode([entry]));
-    return doc.toString();
-  }
-  const index = signers.items.findIndex((item) => isMap(item) && item.get('role') === signer.role && item.get('name') === signer.name);
-  if (index >= 0) (signers.items[index] as YAMLMap).set('certificate', entry.get('certificate'));
-  else signers.items.push(entry);
-  return doc.toString();
+export function withSignerCertificate(text: string, signer: { role: Participant['signers'][number]['role']; name: string }, certificate: SignerCertificate, file = 'the participant file'): string {
+  const editor = new YamlEditor(text, file);
+  const signers = editor.get(['signers']);
+  const index = Array.isArray(signers) ? signers.findIndex((s: unknown) => typeof s === 'object' && s !== null && (s as { role?: unknown }).role === signer.role && (s as { name?: unknown }).name === signer.name) : -1;
+  // The certificate on one line, as the sample and `prichal init` write it.
+  if (index >= 0) editor.set(['signers', index, 'certificate'], certificate, { flowFrom: 0 });
+  else if (Array.isArray(signers) || signers === undefined || signers === null) editor.append(['signers'], { name: signer.name, role: signer.role, certificate }, { flowFrom: 1 });
+  else throw new CertificateFileError({ en: `${file}: signers is not a list`, ru: `${file}: signers — не список` });
+  return editor.text;
 }

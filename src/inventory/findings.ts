@@ -30,6 +30,8 @@ export const FINDING_CODES = [
   'sed-path',
   'registration-dates',
   'coordinator-cycle',
+  // what `prichal migrate` leaves to a person (its output only, never validation's)
+  'migration-decision',
   // warnings
   'allocation-moved',
   'allocation-unknown',

@@ -10,3 +10,4 @@ export * from './source.js';
 export * from './validate.js';
 export type * from './types.generated.js';
 export * from './certificate.js';
+export * from './edit.js';

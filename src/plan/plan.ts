@@ -3,6 +3,7 @@
 // consumes it and derives nothing again.
 import { stringify } from 'yaml';
 import type { Finding, Words } from '../inventory/findings.js';
+import { YamlEditError, YamlEditor } from '../inventory/edit.js';
 import { idOfFile, type LoadedFile } from '../inventory/load.js';
 import { CONTOURS, Findings, networked, type ContourName, type Inventory, type Located, type NetworkedParticipant } from '../inventory/model.js';
 import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
@@ -220,11 +221,32 @@ const ALLOCATIONS_HEADER = `# Address allocations, written by \`prichal plan --s
 # inventory change: a participant keeps its addresses for as long as it is in the inventory.
 `;
 
+const sorted = <T>(entries: Array<[string, T]>): Record<string, T> => Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** What allocations.yaml records for a plan, every mapping sorted by key. */
+function allocationsData(plan: Plan) {
+  const gateways = sorted(CONTOURS.map((contour) => [contour, sorted([...plan.contours[contour].registrations, ...plan.contours[contour].kept].map((r) => [r.participant, r.gateway]))]));
+  const links = sorted([...plan.links, ...plan.keptLinks].map((l) => [l.participant, l.link]));
+  return { gateways, links };
+}
+
 /** The allocations.yaml text for a plan: sorted, stable, reviewable. */
 export function renderAllocations(plan: Plan): string {
-  const gateways = Object.fromEntries(
-    CONTOURS.map((contour) => [contour, Object.fromEntries([...plan.contours[contour].registrations, ...plan.contours[contour].kept].map((r) => [r.participant, r.gateway]))]),
-  );
-  const links = Object.fromEntries([...plan.links, ...plan.keptLinks].map((l) => [l.participant, l.link]));
-  return ALLOCATIONS_HEADER + stringify({ gateways, links }, { sortMapEntries: true });
+  return ALLOCATIONS_HEADER + stringify(allocationsData(plan), { sortMapEntries: true });
+}
+
+/**
+ * allocations.yaml after `plan --save`: the recorded file changed in place (the in-place editor:
+ * a new entry in its sorted place, a dropped one removed, comments and every other line kept), or
+ * written anew when there is none or its layout cannot be edited in place.
+ */
+export function savedAllocations(plan: Plan, current: string | undefined): string {
+  if (current === undefined || !current.trim()) return renderAllocations(plan);
+  const { gateways, links } = allocationsData(plan);
+  try {
+    return new YamlEditor(current, 'allocations.yaml').set(['gateways'], gateways).set(['links'], links).text;
+  } catch (error) {
+    if (error instanceof YamlEditError) return renderAllocations(plan);
+    throw error;
+  }
 }

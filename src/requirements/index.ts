@@ -8,3 +8,4 @@ export * from './regulations.js';
 export * from './sed.js';
 export * from './validation.js';
 export * from './portal.js';
+export * from './versions.js';

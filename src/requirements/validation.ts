@@ -7,6 +7,7 @@ import type { RequirementId } from './catalogue.js';
 import { certificateState, leasedLineGapSeverity, leasedLineGaps, productionAllowed } from './checks.js';
 import { cite } from './regulations.js';
 import { agreementsRequired, coordinatorKinds, foreignStageFields, missingAgreements, needsCoordinator } from './sed.js';
+import { contractVersion, versionOneReadings } from './versions.js';
 
 /**
  * The validation codes that are requirements (the rules below): audit reports them under these
@@ -21,8 +22,12 @@ export const REQUIREMENT_OF_CODE: Partial<Record<FindingCode, RequirementId>> = 
   'certificate-expiry': 'SIG-1',
 };
 
-/** BUS-2 in the inventory: `contour-order`. */
+/**
+ * BUS-2 in the inventory: `contour-order`. A version-1 file needed only the test registration
+ * 'tested'; what version 2 adds (the service test step by step) is a warning there (versions.ts).
+ */
 export const productionAfterTest: Rule = (inventory, findings) => {
+  const versionOne = contractVersion(inventory.operator?.value) < 2;
   for (const { value: p, source } of inventory.participants) {
     if (!p.registrations?.prod) continue;
     const test = p.registrations.test;
@@ -31,7 +36,7 @@ export const productionAfterTest: Rule = (inventory, findings) => {
         en: `a prod registration needs the test registration to be 'tested' first (${cite('portal', '4.6')}); test is ${test ? `'${test.status}'` : 'absent'}`,
         ru: `для промышленной регистрации тестовая сначала должна быть в статусе 'tested' (${cite('portal', '4.6')}); тестовая ${test ? `в статусе '${test.status}'` : 'отсутствует'}`,
       });
-    } else {
+    } else if (!versionOne) {
       const gaps = serviceTestGaps(p);
       if (gaps.length) {
         const open = joinWords(gaps, '; ');
@@ -116,6 +121,7 @@ export const certificatesCurrent: Rule = (inventory, findings, { at }) => {
  * to write a district administration) is a warning that says what to write instead.
  */
 export const coordinatorKindFits: Rule = (inventory, findings) => {
+  const versionOne = contractVersion(inventory.operator?.value) < 2;
   const byId = new Map(inventory.participants.map((p) => [p.value.id, p]));
   for (const { value: p, source } of inventory.participants) {
     const accepted = coordinatorKinds(p.kind);
@@ -126,9 +132,11 @@ export const coordinatorKindFits: Rule = (inventory, findings) => {
       ru: `${p.coordinatedBy} — участник вида ${coordinator.value.kind}; участника вида ${p.kind} координирует ${[...accepted].join(' или ')}`,
     };
     if (coordinator.value.kind === 'local-government' && accepted.has('municipal-district')) {
+      // municipal-district is a version-2 kind: a version-1 inventory declares version 2 first.
+      const v2 = versionOne ? { en: ` (a version-2 kind: with 'version: 2' in operator.yaml)`, ru: ` (вид версии 2: с 'version: 2' в operator.yaml)` } : { en: '', ru: '' };
       findings.at(source, ['coordinatedBy'], 'coordinator-kind', {
-        en: `${what.en}: if ${p.coordinatedBy} is the district administration, write kind: municipal-district in ${coordinator.source.file}`,
-        ru: `${what.ru}: если ${p.coordinatedBy} — администрация района, напишите kind: municipal-district в ${coordinator.source.file}`,
+        en: `${what.en}: if ${p.coordinatedBy} is the district administration, write kind: municipal-district in ${coordinator.source.file}${v2.en}`,
+        ru: `${what.ru}: если ${p.coordinatedBy} — администрация района, напишите kind: municipal-district в ${coordinator.source.file}${v2.ru}`,
       }, { severity: 'warning' });
     } else {
       findings.at(source, ['coordinatedBy'], 'coordinator-kind', what);
@@ -138,11 +146,15 @@ export const coordinatorKindFits: Rule = (inventory, findings) => {
 
 /**
  * The СЭД record says only what its path has (`sed-path`): the other path's stages, training on
- * the connector path (п. 2 has none), МЭДО outside executive bodies.
+ * the connector path (п. 2 has none), МЭДО outside executive bodies. Training on the connector
+ * path is one error under version 2; a version-1 file asked everyone for it (a warning, versions.ts).
  */
 export const sedPathFields: Rule = (inventory, findings) => {
+  const versionOne = contractVersion(inventory.operator?.value) < 2;
   for (const { value: p, source } of inventory.participants) {
     for (const field of foreignStageFields(p.sed)) {
+      // Training on the connector path: once, below, as the contract version reads it.
+      if (field === 'training') continue;
       const operator = p.sed.mode === 'operator';
       const instead = operator ? 'credentialsIssued (п. 1.5)' : 'commissioned (п. 2.5) and switchDate (п. 2.4)';
       findings.at(source, ['sed', field], 'sed-path', {
@@ -150,8 +162,11 @@ export const sedPathFields: Rule = (inventory, findings) => {
         ru: `sed.${field} относится к подключению ${operator ? 'через коннектор' : 'через оператора'}; в режиме ${p.sed.mode} вместо него пишут ${operator ? instead : 'commissioned (п. 2.5) и switchDate (п. 2.4)'}`,
       });
     }
-    if (p.sed.mode === 'connector' && p.sed.training !== undefined) {
-      findings.at(source, ['sed', 'training'], 'sed-path', { en: `the connector path (${cite('sed', '2')}) has no training; the date is not used — remove it`, ru: `при подключении через коннектор (${cite('sed', '2')}) обучения нет; дата не используется — уберите её` }, { severity: 'warning' });
+    if (p.sed.mode === 'connector' && p.sed.training !== undefined && !versionOne) {
+      findings.at(source, ['sed', 'training'], 'sed-path', {
+        en: `the connector path (${cite('sed', '2')}) has no training (the operator path's stage, п. 1.3): remove sed.training; the connector path records connectorReady, requestSent with switchDate, and commissioned`,
+        ru: `при подключении через коннектор (${cite('sed', '2')}) обучения нет (это этап подключения через оператора, п. 1.3): уберите sed.training; при подключении через коннектор записывают connectorReady, requestSent со switchDate и commissioned`,
+      });
     }
     if (p.sed.medo !== undefined && p.kind !== 'executive-body') {
       findings.at(source, ['sed', 'medo'], 'sed-path', { en: `МЭДО connects executive bodies; a ${p.kind} records its federal connection as sed.torSed (ГИС «ТОР СЭД»)`, ru: `к МЭДО подключаются органы исполнительной власти; участник вида ${p.kind} записывает федеральное подключение в sed.torSed (ГИС «ТОР СЭД»)` });
@@ -172,8 +187,16 @@ export const registrationDatesConsistent: Rule = (inventory, findings) => {
   }
 };
 
+/** A version-1 file: each field version 2 reads differently is one warning saying what to write (`schema-version`). */
+export const versionOneReadingsNamed: Rule = (inventory, findings) => {
+  if (contractVersion(inventory.operator?.value) >= 2) return;
+  for (const { value: p, source } of inventory.participants) {
+    for (const reading of versionOneReadings(p)) findings.at(source, reading.path, 'schema-version', reading.warning, { severity: 'warning' });
+  }
+};
+
 /** File rules (one participant's file, operator.yaml and the date) and inventory rules (validate.ts: Rules). */
 export const REQUIREMENT_RULES: Rules = {
-  file: [registrationDatesConsistent, leasedLineDocumented, productionAfterTest, coordinatorPresent, certificatesCurrent, sedPathFields],
+  file: [registrationDatesConsistent, leasedLineDocumented, productionAfterTest, coordinatorPresent, certificatesCurrent, sedPathFields, versionOneReadingsNamed],
   inventory: [coordinatorKindFits, agreementsPresent],
 };

@@ -29,8 +29,9 @@ export async function importCertificate(options: { inventory: string; participan
   if ('missing' in current) throw new UsageError({ en: `no participant file ${target}`, ru: `нет файла участника ${target}` });
   if ('problem' in current) throw new FileError(target, current.problem);
   const text = current.text;
-  const updated = withSignerCertificate(text, { role: options.role as Role, name }, read.certificate);
   const relative = path.relative(options.inventory, target);
+  // Only the certificate's line changes (or the new signer's lines are added): the in-place editor.
+  const updated = withSignerCertificate(text, { role: options.role as Role, name }, read.certificate, relative);
   const source = new SourceFile(relative, updated);
   const shape = checkParticipantShape(source, source.doc.toJS());
   if (shape.findings.length) throw new UsageError({ en: `the participant file would not validate after the import; nothing written:\n${shape.findings.map((f) => formatFinding(f)).join('\n')}`, ru: `после импорта файл участника не прошёл бы проверку; ничего не записано:\n${shape.findings.map((f) => formatFinding(f, 'ru')).join('\n')}` });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { writeAtomic } from '../../files.js';
 import { ALLOCATIONS_FILE, CONTOURS, formatFinding, type Finding } from '../../inventory/index.js';
-import { renderAllocations, type Plan } from '../../plan/index.js';
+import { savedAllocations, type Plan } from '../../plan/index.js';
 import { checkInventory } from '../../requirements/index.js';
 import { labels, type Lang } from '../../report/index.js';
 import { inContourRu } from '../../words.js';
@@ -21,9 +21,10 @@ export async function plan(options: { inventory: string; at?: string; save: bool
   // (and later hands out again) an address that a participant still holds.
   if (options.save && checked.ok && checked.plan) {
     const file = path.join(options.inventory, ALLOCATIONS_FILE);
-    // By the writing rule: a full disk or a killed run leaves the old record whole (a truncated
-    // one would silently free addresses), and a link out of the inventory is never written through.
-    await writeAtomic(file, renderAllocations(checked.plan));
+    // Edited in place (hand comments kept), by the writing rule: a full disk or a killed run leaves
+    // the old record whole (a truncated one would silently free addresses), and a link out of the
+    // inventory is never written through.
+    await writeAtomic(file, savedAllocations(checked.plan, checked.validation.loaded.allocations?.source.text));
     result.saved = file;
   }
   return result;
