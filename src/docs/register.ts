@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLSeq } from 'yaml';
 import { FileError, quoteFromFile, readTextOutcome, writeAtomic } from '../files.js';
-import { russianDate } from '../inventory/index.js';
+import { russianDate, YamlEditError, YamlEditor } from '../inventory/index.js';
 import { WordedError, type Words } from '../words.js';
 
 export interface RegisterEntry {
@@ -251,58 +251,17 @@ function readRegister(file: string): RegisterSource {
 const entryText = (e: RegisterEntry) => `{ ${FIELDS.map((f) => `${f}: ${JSON.stringify(e[f])}`).join(', ')} }`;
 
 /**
- * The register's text with `added` appended after its last entry. What was there stays byte for
- * byte: only new text is inserted (after the last entry of a block list; into an empty `[]` or an
- * empty `documents:`; after the last entry of a flow list).
+ * The register's text with `added` appended after its last entry, for the layout Prichal writes
+ * (the line reader found it: one flow mapping a line): new lines only, inserted after the last
+ * entry's line, without parsing the whole register (0.24 s against 5 s at 25,000 entries).
+ * Any other layout goes through the in-place editor.
  */
 function appended(source: RegisterSource, added: RegisterEntry[]): string | undefined {
-  const { text, doc, layout } = source;
-  const eol = text?.includes('\r\n') ? '\r\n' : '\n';
-  const block = (indent: string) => added.map((e) => `${indent}- ${entryText(e)}`).join(eol);
-  if (text !== undefined && layout) {
-    // After the last entry's line (or the `documents:` line), before any comment that follows.
-    const head = text.slice(0, layout.at);
-    return `${head}${head.endsWith('\n') || !head ? '' : eol}${block(layout.indent)}${eol}${text.slice(layout.at)}`;
-  }
-  if (text === undefined || !doc || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    const before = text === undefined || !text.trim() ? HEADER.replace(/\n/g, eol) : text.endsWith('\n') ? text : `${text}${eol}`;
-    return `${before}documents:${eol}${block('  ')}${eol}`;
-  }
-  if (!isMap(doc.contents)) return undefined;
-  const value = doc.contents.get('documents', true) as unknown;
-  const splice = (at: number, end: number, insert: string) => `${text.slice(0, at)}${insert}${text.slice(end)}`;
-  if (value === undefined || value === null) return undefined;
-  // `documents:`, `documents: ~` or `documents: []` (a comment after it kept on its line): the list goes below.
-  const below = (range: [number, number, number]) => {
-    const newline = text.indexOf('\n', range[1]);
-    const end = newline < 0 ? text.length : text[newline - 1] === '\r' ? newline - 1 : newline;
-    const rest = text.slice(range[1], end).trim();
-    if (rest && !rest.startsWith('#')) return undefined;
-    return `${text.slice(0, range[0]).replace(/[ \t]+$/, '')}${rest ? ` ${rest}` : ''}${eol}${block('  ')}${newline < 0 ? eol : text.slice(end)}`;
-  };
-  if (isScalar(value) && value.value === null && value.range) return below(value.range);
-  if (!isSeq(value) || !value.range) return undefined;
-  if (value.flow) {
-    if (!value.items.length) return below(value.range);
-    // After the last entry of a flow list, before its `]`.
-    const end = (value.items.at(-1) as { range?: [number, number, number] }).range?.[1];
-    return end === undefined ? undefined : splice(end, end, `, ${added.map(entryText).join(', ')}`);
-  }
-  const last = value.items.at(-1) as { range?: [number, number, number] } | undefined;
-  const first = value.items[0] as { range?: [number, number, number] } | undefined;
-  if (!last?.range || !first?.range) return undefined;
-  // The dash's indentation, from the line of the first entry.
-  const lineStart = text.lastIndexOf('\n', first.range[0] - 1) + 1;
-  const indent = /^([ \t]*)-/.exec(text.slice(lineStart))?.[1];
-  if (indent === undefined) return undefined;
-  // After the line the last entry ends on (its trailing comment included).
-  let at = last.range[2];
-  if (text[at - 1] !== '\n') {
-    const newline = text.indexOf('\n', at);
-    at = newline < 0 ? text.length : newline + 1;
-  }
-  const head = text.slice(0, at);
-  return `${head}${head.endsWith('\n') ? '' : eol}${block(indent)}${eol}${text.slice(at)}`;
+  const { text, layout } = source;
+  if (text === undefined || !layout) return undefined;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const head = text.slice(0, layout.at);
+  return `${head}${head.endsWith('\n') || !head ? '' : eol}${added.map((e) => `${layout.indent}- ${entryText(e)}`).join(eol)}${eol}${text.slice(layout.at)}`;
 }
 
 /** The folder of a lock for a register: beside the register's real file (or its real folder's name for it). */
@@ -427,22 +386,14 @@ export class DocumentRegister {
     };
     const kept = appended(this.source, this.added);
     if (check(kept)) return kept!;
-    // A layout the text splice does not know: through the parse, which keeps the comments.
-    const doc = this.source.doc ?? (this.source.text !== undefined ? parseRegisterYaml(this.file, this.source.text).doc : undefined);
-    const list = doc?.get('documents', true);
-    if (!doc || !isMap(doc.contents)) throw new RegisterError({ en: `${this.file}: the new entries could not be added; ${NOTHING.en}`, ru: `${this.file}: новые записи не удаётся добавить; ${NOTHING.ru}` });
-    if (isSeq(list)) {
-      for (const e of this.added) {
-        const node = doc.createNode({ ...e });
-        node.flow = true;
-        for (const pair of node.items) (pair.value as { type?: string }).type = 'QUOTE_DOUBLE';
-        list.items.push(node);
-      }
-    } else {
-      doc.set('documents', doc.createNode(this.added.map((e) => ({ ...e }))));
+    // Any other layout (a hand-made register, `documents: []`, a block mapping per entry): the
+    // in-place editor, which changes nothing but the list's end and keeps every comment.
+    try {
+      const edited = new YamlEditor(this.source.text?.trim() ? this.source.text : HEADER, this.file).appendAll(['documents'], this.added.map((e) => ({ ...e })), { flowFrom: 0, quote: 'double' }).text;
+      if (check(edited)) return edited;
+    } catch (error) {
+      if (!(error instanceof YamlEditError)) throw error;
     }
-    const rendered = doc.toString({ lineWidth: 0 });
-    if (check(rendered)) return rendered;
     throw new RegisterError({ en: `${this.file}: the new entries could not be added so that the register reads back the same; ${NOTHING.en}`, ru: `${this.file}: новые записи не удаётся добавить так, чтобы журнал читался так же; ${NOTHING.ru}` });
   }
 
