@@ -15,7 +15,7 @@
 // over a file of another kind (a document register over a participant file).
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, type Stats } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { WordedError, type Words } from './words.js';
 
@@ -311,4 +311,38 @@ export function quoteFromFile(value: string, max = 40): string {
   const cut = chars.length > max ? `${chars.slice(0, max).join('')}…` : value;
   // JSON escapes control characters; format characters (zero-width, bidirectional overrides) too.
   return JSON.stringify(cut).replace(/[\p{Cf}\p{Co}\p{Cn}\u2028\u2029]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Creates a folder and the missing ones above it, one level at a time. Not mkdir's own
+ * `recursive`: under /proc it never returns (Node 24 spins on the EEXIST/ENOENT it gets there), so
+ * `PRICHAL_WORK_CACHE=/proc` or `--out /proc/x` would hang a run. Something in the way that is not
+ * a folder is a FileError naming it.
+ */
+export async function makeFolder(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    let info;
+    try {
+      info = await stat(at);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new FileError(dir, writeProblem(error));
+    }
+    if (info) {
+      if (!info.isDirectory()) throw new FileError(dir, { en: `${at} is not a folder`, ru: `${at} — не каталог` });
+      break;
+    }
+    missing.push(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      await mkdir(folder);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && (await stat(folder).catch(() => undefined))?.isDirectory()) continue;
+      // ENOENT for a folder whose parent exists: a file system that creates nothing there (/proc).
+      throw new FileError(dir, code === 'ENOENT' ? { en: `${folder} cannot be created there (the file system refuses)`, ru: `${folder} не создаётся там (файловая система не позволяет)` } : writeProblem(error));
+    }
+  }
 }

@@ -15,60 +15,13 @@ import { InvalidInventoryError, UsageError } from '../src/workflows/errors.js';
 import { renderEdgeRuleset, renderGatewayConfig } from '../src/render/index.js';
 import { checkInventory } from '../src/requirements/index.js';
 import { prichal } from './helpers/cli.js';
+import { mutate, random } from './helpers/fuzz.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 
 const SEED = 20261123;
 const PER_FILE = 100;
 const CLI_SAMPLE = 6;
 const TARGETS = ['participants/tmn-sosh-12.yaml', 'operator.yaml', 'allocations.yaml'];
-const TOKENS = ['&a ', '*a', '*b', '[', ']', '{', '}', ': ', '- ', '"', "'", '\t', '\u0000', '\ufeff', '<script>alert(1)</script>', '|', '>', '%YAML 1.1\n', '---\n', '...\n', '!!binary ', '!!js/function ', '!!python/object ', '0x', '1e999', '~', 'null', '99999999999999999999', '-1', '2026-02-30', '10.0.0.0/33', '256.1.1.1', '::1', 'a'.repeat(2000), '\n  nested: {a: [b, {c: d}]}\n', '? complex key\n', '<<: *a\n'];
-
-/** mulberry32: a small seeded PRNG, so every run fuzzes the same 300 cases. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutate(text: string, rnd: () => number): string {
-  const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
-  let lines = text.split('\n');
-  const rounds = 1 + Math.floor(rnd() * 3);
-  for (let r = 0; r < rounds; r++) {
-    const i = Math.floor(rnd() * lines.length);
-    const j = Math.floor(rnd() * lines.length);
-    switch (Math.floor(rnd() * 6)) {
-      case 0:
-        lines.splice(i, 1);
-        break;
-      case 1:
-        lines.splice(i, 0, lines[i] ?? '');
-        break;
-      case 2:
-        [lines[i], lines[j]] = [lines[j] ?? '', lines[i] ?? ''];
-        break;
-      case 3: {
-        const line = lines[i] ?? '';
-        const at = Math.floor(rnd() * (line.length + 1));
-        lines[i] = line.slice(0, at) + pick(TOKENS) + line.slice(at);
-        break;
-      }
-      case 4:
-        // Retype a value: everything after the first ': ' becomes a token.
-        lines[i] = (lines[i] ?? '').replace(/: .*$/, `: ${pick(TOKENS)}`);
-        break;
-      default:
-        lines = lines.slice(0, Math.floor(rnd() * lines.length));
-    }
-  }
-  return lines.join('\n');
-}
-
 const NAMED = [InvalidInventoryError, UsageError];
 let work: string;
 const cases: Array<{ name: string; dir: string }> = [];

@@ -13,6 +13,7 @@ import type { Finding } from '../src/inventory/index.js';
 import { cacheDir, cacheLocation, readCacheFile, writeCacheFile } from '../src/inventory/parse-cache.js';
 import { parseWorkers, workerBuilt } from '../src/inventory/parse-pool.js';
 import { validateInventory } from '../src/inventory/validate.js';
+import { checkInventory } from '../src/requirements/index.js';
 import { PROJECT_ROOT, workCacheDir } from '../src/project.js';
 import { check, codes, participant } from './helpers/build.js';
 import { prichal } from './helpers/cli.js';
@@ -275,8 +276,36 @@ describe('the work cache folder and its files', () => {
       const failing = { version: 'v', entries: { ...whole.entries, last: { bad: 1n } } };
       await expect(writeCacheFile(file, failing)).rejects.toThrow();
       expect((await readFile(file)).equals(before)).toBe(true);
-      expect(await readdir(work)).toEqual([path.basename(file)]);
+      expect((await readdir(work)).sort()).toEqual([path.basename(file), `${path.basename(file)}.seal`]);
+      // The old cache still reads: its seal was left with it.
+      expect(readCacheFile(file)).toEqual(whole);
     } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('a cache changed after Prichal wrote it (its data edited, keeping its shape) is not used: audit answers from the files', async () => {
+    // The fuzz pass's cache#195: a cached parse with a participant's signers removed made audit exit 4.
+    const work = await mkdtemp(path.join(tmpdir(), 'prichal-sealed-'));
+    const saved = process.env.PRICHAL_WORK_CACHE;
+    process.env.PRICHAL_WORK_CACHE = work;
+    const dir = await inventoryWith([]);
+    try {
+      const cold = await checkInventory(dir, '2026-11-23');
+      const location = cacheLocation(dir);
+      const bytes = await readFile(location);
+      const data = JSON.parse(bytes.toString('utf16le', 2)) as { entries: Record<string, { file: string; data: Record<string, unknown> }> };
+      const entry = Object.values(data.entries).find((e) => e.file === 'participants/tmn-sosh-12.yaml')!;
+      delete entry.data.signers;
+      // Written as another program would: same format, no seal update.
+      await writeFile(location, Buffer.concat([bytes.subarray(0, 2), Buffer.from(JSON.stringify(data), 'utf16le')]));
+      expect(() => readCacheFile(location)).toThrow(/changed after Prichal wrote it/);
+      const warm = await checkInventory(dir, '2026-11-23');
+      expect(warm.validation.parsed!.cached).toBe(0);
+      expect(warm.findings).toEqual(cold.findings);
+    } finally {
+      process.env.PRICHAL_WORK_CACHE = saved;
+      await removeInventory(dir);
       await rm(work, { recursive: true, force: true });
     }
   });

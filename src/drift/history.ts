@@ -1,9 +1,8 @@
 // Run history for nightly reports: one JSON line per run in the state folder; the trend says
 // which findings are new, fixed or persisting since the previous run.
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { findingKey, type CheckResult } from './model.js';
-import { FileError, maxFileBytes, readTextOutcome, writeAtomic } from '../files.js';
+import { FileError, makeFolder, maxFileBytes, readTextOutcome, writeAtomic } from '../files.js';
 
 export interface HistoryEntry {
   generatedAt: string;
@@ -90,9 +89,7 @@ export async function recordRun(file: string, result: CheckResult, read?: Histor
     persisting: keys.filter((k) => before.has(k)).length,
     history: runs.map(({ generatedAt, errors, warnings, unchecked }, i) => ({ generatedAt, errors, warnings, unchecked, ...changes[i]! })).slice(-HISTORY_RUNS),
   };
-  await mkdir(path.dirname(file), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new FileError(file, { en: `its folder cannot be created (${error.code ?? error.message})`, ru: `его каталог не создаётся (${error.code ?? error.message})` });
-  });
+  await makeFolder(path.dirname(file));
   // Rewritten by the file rule (a temporary file renamed into place) with the runs the trend can
   // still use — the last HISTORY_RUNS + 1 of each kind — so the file stays bounded and a failed
   // write leaves the old history whole; skipped lines are not carried over.

@@ -28,10 +28,9 @@
 // Every upload is checked against its SHA-256 on the host before nft sees it, so a connection
 // lost halfway applies nothing; any verification failure restores the previous table.
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { readText, writeAtomic } from '../files.js';
+import { makeFolder, readText, writeAtomic } from '../files.js';
 import { workCacheDir } from '../project.js';
 import type { PlannedEdge } from '../plan/index.js';
 import {
@@ -249,7 +248,7 @@ async function saveLocalRecord(edge: string, rendered: Rendered): Promise<void> 
   const file = localRecordFile(edge);
   // A copy that cannot be written costs the next delta its speed (the host's record is read), never its result.
   const write = async () => {
-    await mkdir(path.dirname(file), { recursive: true });
+    await makeFolder(path.dirname(file));
     // Piece by piece (no 7 MB string is built for it), by the writing rule: each piece written
     // whole, flushed, renamed over the old copy; a failed write leaves the old copy and no temporary file.
     await writeAtomic(file, async (put) => {

@@ -9,12 +9,12 @@
 // cannot be read is ignored and rewritten; so is every entry of one that does not have the shape
 // this code writes (checked as each entry is used, so a warm run checks each once).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, type Stats } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readRegular, writeAtomic } from '../files.js';
+import { makeFolder, readRegular, readTextOutcome, writeAtomic } from '../files.js';
 import { PROJECT_ROOT, SCHEMA_DIR, workCacheDir } from '../project.js';
 import { FINDING_CODES, type Finding } from './findings.js';
 import type { Parsed } from './parse-pool.js';
@@ -100,6 +100,12 @@ const CACHE_LIMIT = 1 << 30;
 export function readCacheFile(file: string): unknown {
   const read = readRegular(file, { limit: CACHE_LIMIT });
   if (!('bytes' in read)) throw new Error(`${file} cannot be read as a validation cache`);
+  // Only a cache as this writer left it: its seal is the stamp the file had when written, and any
+  // later write (a hand edit, another program, a half-copied file) moves its ctime. The cached
+  // parses are trusted as the inventory's own data, so a cache changed behind the writer's back
+  // must not be: its data could break the rules downstream. One stat, no hash over 50 MB.
+  const seal = readTextOutcome(sealOf(file), { limit: 1024 });
+  if (!('text' in seal) || seal.text.trim() !== stampOf(read.stat)) throw new Error(`${file} was changed after Prichal wrote it`);
   const bytes = read.bytes;
   if (bytes.length < 2 || bytes.readUInt16LE(0) !== BOM) throw new Error(`${file} is not a validation cache`);
   return JSON.parse(bytes.toString('utf16le', 2));
@@ -139,7 +145,12 @@ export async function writeCacheFile(file: string, content: Record<string, unkno
     pending += '}';
     await flush(true);
   });
+  // The seal (readCacheFile): the stamp of the file just renamed into place.
+  await writeAtomic(sealOf(file), `${stampOf(statSync(file))}\n`);
 }
+
+/** Where a cache file's seal is kept: beside it. */
+const sealOf = (file: string) => `${file}.seal`;
 
 /**
  * Keeps the KEEP most recent caches of the folder and removes temporary copies a killed run left.
@@ -155,7 +166,7 @@ async function prune(dir: string): Promise<void> {
   if (current.length <= KEEP) return;
   const byAge = await aged(current);
   byAge.sort((a, b) => b.at - a.at);
-  await Promise.all(byAge.slice(KEEP).map(({ n }) => rm(path.join(dir, n), { force: true })));
+  await Promise.all(byAge.slice(KEEP).flatMap(({ n }) => [rm(path.join(dir, n), { force: true }), rm(path.join(dir, sealOf(n)), { force: true })]));
 }
 
 /** A file's stamp when it was last read, and the digest of what was read. */
@@ -342,7 +353,7 @@ export class ParseCache {
     const same = (a: object, b: object) => Object.keys(a).length === Object.keys(b).length;
     const sameRuled = this.freshRuled?.context === this.ruled?.context && same(this.freshRuled?.findings ?? {}, this.ruled?.findings ?? {});
     if (!this.changed && same(this.fresh, this.entries) && same(this.freshStamps, this.stamps) && sameRuled) return;
-    await mkdir(path.dirname(this.location), { recursive: true });
+    await makeFolder(path.dirname(this.location));
     await writeCacheFile(this.location, { version: cacheVersion(), entries: this.fresh, stamps: this.freshStamps, ...(this.freshRuled ? { ruled: this.freshRuled } : {}) } satisfies CacheFile);
     await prune(path.dirname(this.location));
   }

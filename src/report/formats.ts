@@ -1,10 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult, RequirementFinding } from '../drift/model.js';
 import { DEFAULT_TIME_ZONE } from '../inventory/dates.js';
 import { REQUIREMENTS } from '../requirements/index.js';
 import { markdownText } from '../escape.js';
-import { FileError, writeAtomic } from '../files.js';
+import { FileError, makeFolder, writeAtomic } from '../files.js';
 import { renderHtmlReport, type ReportContext } from './html.js';
 import { summary } from './summary.js';
 import { DEFAULT_LANG, formatNumber, labels, localDay, localTime, requirementTitle, statusText, wording, type Lang } from './i18n.js';
@@ -107,10 +106,7 @@ export function renderMarkdown(result: CheckResult, ctx: Pick<ReportContext, 'la
 
 /** Every report of a run: JSON and JUnit (language-neutral), Markdown and HTML (in the context's language). */
 export async function writeReports(dir: string, result: CheckResult, ctx: ReportContext = { lang: DEFAULT_LANG, timeZone: DEFAULT_TIME_ZONE, participants: {} }): Promise<string[]> {
-  await mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    const code = error.code ?? error.message;
-    throw new FileError(dir, code === 'EEXIST' || code === 'ENOTDIR' ? { en: 'not a folder (a file is in the way); give a folder for the reports', ru: 'это не каталог (на его месте файл); укажите каталог для отчётов' } : { en: `the report folder cannot be created (${code})`, ru: `каталог отчётов не создаётся (${code})` });
-  });
+  await makeFolder(dir);
   const base = `${result.kind}`;
   const files: Array<[string, string]> = [
     [`${base}.json`, renderJson(result)],

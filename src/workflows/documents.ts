@@ -2,23 +2,22 @@
 // Every file read here (probe protocols) is read by the reading rule and every file written
 // (documents, coverage, incident notes, probe protocols) by the writing rule (src/files.ts).
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { incidentNote } from '../docs/index.js';
 import { applicableDocuments, CHROMIUM, coverage, coverageMarkdown, documentHtml, DocumentRegister, DOCUMENT_KINDS, htmlToPdf, MissingDataError, REGISTER_FILE, registerLine, renderDocument, type DocumentKind, type RenderedDocument } from '../docs/index.js';
 import { joinWords, type ContourName, type Words } from '../inventory/index.js';
-import { assertPromotable } from '../infra/bus.js';
 import { contourGatewaySpecs, ensureGateways } from '../infra/gateways.js';
 import { probeProblem, type ProbeProtocol } from '../infra/probe.js';
-import { applyFirewalls, busClient, gatewaysOf, liveContext, type LiveContext } from './context.js';
-import { describeApply, probeParticipant } from './live.js';
+import { gatewaysOf, liveContext, type LiveContext } from './context.js';
+import { probeParticipant } from './live.js';
+import type { EngineResult, StepReport } from '../infra/pulumi/engine.js';
 import { auditInventory } from '../drift/audit.js';
 import { InvalidInventoryError, UsageError, WordedError } from './errors.js';
 import { DEFAULT_LANG, type Lang } from '../report/index.js';
 import { checkInventory, cite, INCIDENT_PRIORITIES, productionAllowed, serviceTestGaps, type IncidentScope } from '../requirements/index.js';
 import { DEFAULT_TIME_ZONE, nowIn } from '../inventory/index.js';
 import { errorText } from '../words.js';
-import { FileError, readTextOutcome, writeAtomic } from '../files.js';
+import { FileError, makeFolder, readTextOutcome, writeAtomic } from '../files.js';
 
 /** A recorded probe protocol (`--probes DIR`): read only when it is one, for this participant and contour; otherwise a usage error naming the file. */
 function readProbe(dir: string, contour: ContourName, id: string): ProbeProtocol | undefined {
@@ -86,7 +85,7 @@ export async function writeDocuments(context: LiveContext & { inventory: import(
       }
     }
   }
-  await mkdir(options.out, { recursive: true });
+  await makeFolder(options.out);
   // Numbers given and recorded, under the lock, before any document is written.
   const entries = pending.length ? await DocumentRegister.transaction(registerFile, (register) => pending.map((d) => register.assign(d.participant, d.kind, d.rendered.markdown, context.at))) : [];
   const written: WrittenDocument[] = [];
@@ -123,7 +122,7 @@ export async function coverageCommand(options: { inventory: string; out?: string
   const result = coverage(checked.validation.inventory, checked.at);
   const markdown = coverageMarkdown(result);
   if (options.out) {
-    await mkdir(options.out, { recursive: true });
+    await makeFolder(options.out);
     await writeAtomic(path.join(options.out, 'coverage.md'), markdown);
     await writeAtomic(path.join(options.out, 'coverage.html'), documentHtml('Статистика подключения к ЭДО', markdown));
     await writeAtomic(path.join(options.out, 'coverage.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -145,7 +144,7 @@ export async function incidentCommand(options: { inventory: string; participant:
   });
   const files: string[] = [];
   if (options.out) {
-    await mkdir(options.out, { recursive: true });
+    await makeFolder(options.out);
     const base = path.join(options.out, `${note.participant}.incident-${registered.replace(/[-:]/g, '').replace('T', '-')}`);
     await writeAtomic(`${base}.md`, note.markdown);
     await writeAtomic(`${base}.html`, documentHtml(`Сообщение об инциденте: ${note.participant}`, note.markdown));
@@ -154,11 +153,22 @@ export async function incidentCommand(options: { inventory: string; participant:
   return { ...note, registered, files };
 }
 
+/** What an engine run did, for onboard's step line: counts by operation, or that nothing changed. */
+function engineSummary(r: EngineResult): Words {
+  const ops = Object.entries(r.summary).filter(([op, n]) => n > 0 && op !== 'same');
+  if (!r.changed || !ops.length) return { en: `stack ${r.stack}: nothing to change`, ru: `стек ${r.stack}: изменений нет` };
+  const ru: Record<string, string> = { create: 'создано', update: 'изменено', delete: 'удалено', replace: 'заменено' };
+  return { en: `stack ${r.stack}: ${ops.map(([op, n]) => `${n} ${op}`).join(', ')}`, ru: `стек ${r.stack}: ${ops.map(([op, n]) => `${ru[op] ?? op} ${n}`).join(', ')}` };
+}
+
 /**
  * The engineer's whole path for one participant. Every step is idempotent, so a failed run is
- * resumed by running the same command again once the cause is fixed.
+ * resumed by running the same command again once the cause is fixed. The firewall and the bus
+ * go through the engine — `up --participant ID`, under the stack's lock, with its progress
+ * (`onEngineStep`) and summary — like any other change of a stack; only the gateways are started
+ * directly (until they go through the engine).
  */
-export async function onboard(options: { inventory: string; participant: string; promote: boolean; out: string; log: (line: string) => void; lang?: Lang }) {
+export async function onboard(options: { inventory: string; participant: string; promote: boolean; out: string; log: (line: string) => void; lang?: Lang; onEngineStep?: (step: StepReport) => void }) {
   const steps: Array<{ step: string; detail: string }> = [];
   const protocols = new Map<string, ProbeProtocol>();
   const id = options.participant;
@@ -201,21 +211,22 @@ export async function onboard(options: { inventory: string; participant: string;
   const declaredGateways = gatewaysOf(context.operator);
   const applyContour = async (contour: ContourName) => {
     const where = contourWords(contour);
-    await run({ en: `firewall ${edge.id}`, ru: `межсетевой экран ${edge.id}` }, async () => (await applyFirewalls([edge]))[0]!, describeApply);
+    // The participant's edge table belongs to the test stack (it carries both contours' flows):
+    // production runs the test stack for the table, then its own for the bus.
+    const { engineCommand } = await import('./engine.js');
+    const up = (stack: ContourName) => engineCommand({ action: 'up', inventory: options.inventory, contour: stack, participant: id, ...(options.onEngineStep ? { onProgress: options.onEngineStep } : {}) });
+    const command = (stack: ContourName) => `prichal up --contour ${stack} --participant ${id}`;
+    if (contour === 'test') {
+      await run({ en: `firewall ${edge.id} and bus test: ${command('test')}`, ru: `межсетевой экран ${edge.id} и шина, тестовый контур: ${command('test')}` }, () => up('test'), engineSummary);
+    } else {
+      await run({ en: `firewall ${edge.id}: ${command('test')}`, ru: `межсетевой экран ${edge.id}: ${command('test')}` }, () => up('test'), engineSummary);
+      await run({ en: `bus prod: ${command('prod')}`, ru: `шина, промышленный контур: ${command('prod')}` }, () => up('prod'), engineSummary);
+    }
     await run({ en: `gateway ${contour}`, ru: `шлюз, ${where.ru}` }, () => ensureGateways(contourGatewaySpecs(context.plan, contour, { image: declaredGateways.image, network: declaredGateways.network[contour] }), contour), (r) => ({ en: `${r.created} started, ${r.kept} unchanged`, ru: `запущено ${r.created}, без изменений ${r.kept}` }));
-    const registration = context.plan.contours[contour].registrations.find((r) => r.participant === id)!;
-    const vhost = context.operator.contours[contour].bus.vhost;
-    await run({ en: `bus ${contour}`, ru: `шина, ${where.ru}` }, async () => {
-      const client = await busClient(context.operator, contour);
-      const testState = contour === 'prod' ? await (await busClient(context.operator, 'test')).read() : undefined;
-      assertPromotable(contour, registration.mnemonic, test.status, testState);
-      await client.ensure(registration);
-      return registration;
-    }, (r) => ({ en: `${r.mnemonic} registered in ${vhost}`, ru: `${r.mnemonic} зарегистрирован в ${vhost}` }));
     const protocol = await run({ en: `probe ${contour}`, ru: `проба, ${where.ru}` }, async () => {
       const result = await probeParticipant(context, contour, id);
       protocols.set(`${contour}-${id}`, result);
-      await mkdir(path.join(options.out, 'probes'), { recursive: true });
+      await makeFolder(path.join(options.out, 'probes'));
       await writeAtomic(path.join(options.out, 'probes', `${contour}-${id}.json`), `${JSON.stringify(result, null, 2)}\n`);
       if (!result.passed) {
         const failures = [...result.allowed.filter((a) => a.result !== 'answered').map((a) => `${a.address}:${a.port} ${a.result}`), ...result.denied.filter((d) => d.result !== 'dropped').map((d) => `${d.address}:${d.port} not dropped`)].join('; ');

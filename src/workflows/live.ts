@@ -1,6 +1,5 @@
 // Commands on live systems outside Pulumi: the edge firewall, bus registrations and the probe.
 import { lstatSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ContourName, Words } from '../inventory/index.js';
 import { assertPromotable, type BusState } from '../infra/bus.js';
@@ -11,7 +10,7 @@ import { renderEdgeRuleset } from '../render/index.js';
 import { UsageError } from './errors.js';
 import { applyFirewalls, busClient, hubOf, liveContext, selectEdges, type LiveContext } from './context.js';
 import { inContourRu } from '../words.js';
-import { FileError, writeAtomic } from '../files.js';
+import { FileError, makeFolder, writeAtomic } from '../files.js';
 
 export async function firewall(options: { action: string; inventory: string; edge?: string; full?: boolean; verify?: 'layout' | 'full'; log: (line: string) => void; lang?: 'ru' | 'en' }): Promise<{ applied?: ApplyResult[]; rendered?: Array<{ edge: string; text: string }> }> {
   const context = await liveContext(options.inventory);
@@ -78,9 +77,7 @@ export async function probeCommand(options: { inventory: string; contour: Contou
   const protocol = await probeParticipant(context, options.contour, options.participant);
   // Written by the file rule: a temporary file renamed into place, never half a protocol.
   if (options.out) {
-    await mkdir(path.dirname(options.out), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new FileError(options.out!, { en: `its folder cannot be created (${error.code ?? error.message})`, ru: `его каталог не создаётся (${error.code ?? error.message})` });
-    });
+    await makeFolder(path.dirname(options.out));
     await writeAtomic(options.out, `${JSON.stringify(protocol, null, 2)}\n`);
   }
   return protocol;

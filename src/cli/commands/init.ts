@@ -1,6 +1,6 @@
 import { lstatSync } from 'node:fs';
-import { readFile, mkdir } from 'node:fs/promises';
-import { FileError, writeAtomic } from '../../files.js';
+import { readFile } from 'node:fs/promises';
+import { FileError, makeFolder, writeAtomic } from '../../files.js';
 import path from 'node:path';
 import { PARTICIPANTS_DIR } from '../../inventory/index.js';
 import { UsageError } from '../errors.js';
@@ -22,9 +22,7 @@ export async function init(options: { inventory: string; id: string; force: bool
   if (!ID.test(options.id)) throw new UsageError({ en: `participant id '${options.id}' must be lower-case letters, digits and '-', 2–63 characters`, ru: `идентификатор участника '${options.id}': строчные латинские буквы, цифры и '-', от 2 до 63 символов` });
   const file = path.join(options.inventory, PARTICIPANTS_DIR, `${options.id}.yaml`);
   const template = await readFile(TEMPLATE, 'utf8');
-  await mkdir(path.dirname(file), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new FileError(path.dirname(file), { en: `the folder cannot be created (${error.code ?? error.message})`, ru: `каталог не создаётся (${error.code ?? error.message})` });
-  });
+  await makeFolder(path.dirname(file));
   // A link counts as existing (even a dangling one): --force then writes by the writing rule,
   // which never goes through a link out of the folder nor over something that is not a file.
   if (!options.force && lstatSync(file, { throwIfNoEntry: false })) throw new UsageError({ en: `${file} already exists; use --force to overwrite it`, ru: `${file} уже существует; чтобы перезаписать, добавьте --force` });
