@@ -75,6 +75,8 @@ export const HELP_RU: Readonly<Record<string, string>> = {
   'up without participant endpoint hosts (edges, hub and bus only)': 'up без узлов точек участников (только пограничные узлы, хаб и шина)',
   'up | down | status': 'up (запустить) | down (удалить) | status (состояние)',
   'validate the whole inventory: YAML, schema and cross-file rules (exit 0 valid, 1 invalid, 2 usage)': 'проверить весь реестр: YAML, схему и правила между файлами (код 0 — корректен, 1 — некорректен, 2 — ошибка вызова)',
+  'rewrite the inventory to the current contract version, changing only the lines it must; prints per file what changed and lists what only a person can decide (exit 0 done or nothing due, 1 a decision leaves the inventory invalid)': 'перевести реестр на текущую версию формата, меняя только нужные строки; показывает по каждому файлу, что изменено, и перечисляет, что может решить только человек (код 0 — готово или миграция не нужна, 1 — без решения человека реестр некорректен)',
+  'write nothing; exit 1 when a migration is due (for CI)': 'ничего не записывать; код 1, если нужна миграция (для CI)',
   'what happens, as precisely as possible': 'что происходит — как можно точнее',
   'what the engine would change in a contour (exit 1 with --expect-no-changes when anything would)': 'что движок изменил бы в контуре (код 1 с --expect-no-changes, если что-либо изменилось бы)',
   "when the note is sent, local YYYY-MM-DDTHH:MM (default: now in the operator's time zone)": 'когда направлено обращение, местное ГГГГ-ММ-ДДTЧЧ:ММ (по умолчанию — сейчас в часовом поясе оператора)',

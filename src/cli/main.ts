@@ -11,6 +11,7 @@ import { bus, describeApply, firewall, probeCommand } from '../workflows/live.js
 import { parseContour } from '../workflows/context.js';
 import { plan, planText } from './commands/plan.js';
 import { validate, validateText } from './commands/validate.js';
+import { migrate, migrateText } from './commands/migrate.js';
 import { importCertificate, showCertificate } from '../workflows/certificate.js';
 import { stringify } from 'yaml';
 import type { EngineAction, StepReport } from '../infra/pulumi/engine.js';
@@ -101,6 +102,16 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
       const result = await plan({ inventory: options.inventory, ...(options.at ? { at: parseDate(options.at)! } : {}), save: options.save });
       emit(options.format, result, (r) => planText(r, lang));
       process.exitCode = result.ok ? EXIT.ok : EXIT.findings;
+    });
+
+  withCommon(program.command('migrate'))
+    .description('rewrite the inventory to the current contract version, changing only the lines it must; prints per file what changed and lists what only a person can decide (exit 0 done or nothing due, 1 a decision leaves the inventory invalid)')
+    .option('--check', 'write nothing; exit 1 when a migration is due (for CI)', false)
+    .action(async (options: Common & { check: boolean }) => {
+      const result = await migrate({ inventory: options.inventory, check: options.check });
+      emit(options.format, result, (r) => migrateText(r, lang, options.check));
+      const open = result.decisions.some((d) => d.severity === 'error');
+      process.exitCode = options.check ? (result.due ? EXIT.findings : EXIT.ok) : open ? EXIT.findings : EXIT.ok;
     });
 
   withCommon(program.command('init'))
