@@ -34,7 +34,7 @@ try {
   const started = performance.now();
   let expected = 0;
   for (const contour of ['test', 'prod'] as const) {
-    expected += registered(definePrichal({ contour, plan: checked.plan!, operator: checked.validation.inventory.operator!.value, gateways: MODE, secret: (n) => pulumi.secret(`x-${n}`) }));
+    expected += registered(definePrichal({ contour, plan: checked.plan!, operator: checked.validation.inventory.operator!.value, gateways: MODE }));
   }
   // Wait until every registration reached the mock monitor.
   while (resources < expected) await new Promise((r) => setTimeout(r, 10));

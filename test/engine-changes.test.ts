@@ -18,24 +18,24 @@ async function samplePlan(): Promise<Plan> {
 describe('edgeFirewallChanges', () => {
   it('is empty for the same plan and no live differences', async () => {
     const edge = (await samplePlan()).edges[0]!;
-    expect(edgeFirewallChanges({ edge, privateKey: 'k', differences: [] }, { edge, privateKey: 'k' })).toEqual([]);
+    expect(edgeFirewallChanges({ edge, differences: [] }, { edge })).toEqual([]);
   });
 
   it("names the participant whose flows are added or removed, and only that participant", async () => {
     const edge = (await samplePlan()).edges[0]!;
     const leaving = edge.ingress[0]!.participant;
     const without = { ...edge, ingress: edge.ingress.filter((f) => f.participant !== leaving), egress: edge.egress.filter((f) => f.participant !== leaving) };
-    const removed = edgeFirewallChanges({ edge, privateKey: 'k' }, { edge: without, privateKey: 'k' });
+    const removed = edgeFirewallChanges({ edge }, { edge: without });
     expect(removed.length).toBe(edge.ingress.filter((f) => f.participant === leaving).length + edge.egress.filter((f) => f.participant === leaving).length);
     expect(new Set(removed.map((c) => c.participant))).toEqual(new Set([leaving]));
     expect(removed.every((c) => / remove /.test(c.message))).toBe(true);
-    const added = edgeFirewallChanges({ edge: without, privateKey: 'k' }, { edge, privateKey: 'k' });
+    const added = edgeFirewallChanges({ edge: without }, { edge });
     expect(added.map((c) => c.message.replace(' add ', ' remove ')).sort()).toEqual(removed.map((c) => c.message).sort());
   });
 
   it('reports what refresh found on the host, and a changed SSH target', async () => {
     const edge = (await samplePlan()).edges[0]!;
-    const changes = edgeFirewallChanges({ edge, privateKey: 'k', differences: [{ message: 'chain forward: extra rule: tcp dport 22 accept' }] }, { edge: { ...edge, ssh: { ...edge.ssh, port: edge.ssh.port + 1 } }, privateKey: 'k' });
+    const changes = edgeFirewallChanges({ edge, differences: [{ message: 'chain forward: extra rule: tcp dport 22 accept' }] }, { edge: { ...edge, ssh: { ...edge.ssh, port: edge.ssh.port + 1 } } });
     expect(changes.map((c) => c.message)).toEqual([`edge ${edge.id}: SSH target or pinned host key changes`, 'on the host: chain forward: extra rule: tcp dport 22 accept; the table is reloaded from the plan']);
   });
 });
@@ -47,14 +47,14 @@ describe('effectiveEdge (a targeted run on an edge table)', () => {
     const drop = (e: typeof edge, who: string) => ({ ...e, participants: e.participants.filter((x) => x !== who), ingress: e.ingress.filter((f) => f.participant !== who), egress: e.egress.filter((f) => f.participant !== who) });
     // Recorded: neither p nor q; planned: both. Scoped to p: p's flows arrive, q's do not.
     const recorded = drop(drop(edge, p!), q!);
-    const scoped = effectiveEdge({ edge: recorded, privateKey: 'k' }, { edge, privateKey: 'k', scope: p! });
+    const scoped = effectiveEdge({ edge: recorded }, { edge, scope: p! });
     expect(scoped).toEqual(drop(edge, q!));
-    const changes = edgeFirewallChanges({ edge: recorded, privateKey: 'k' }, { edge, privateKey: 'k', scope: p! });
+    const changes = edgeFirewallChanges({ edge: recorded }, { edge, scope: p! });
     expect(changes.length).toBeGreaterThan(0);
     expect(new Set(changes.map((c) => c.participant))).toEqual(new Set([p]));
     // Unscoped, or nothing recorded yet: the plan's edge.
-    expect(effectiveEdge({ edge: recorded, privateKey: 'k' }, { edge, privateKey: 'k' })).toBe(edge);
-    expect(effectiveEdge(undefined, { edge, privateKey: 'k', scope: p! })).toBe(edge);
+    expect(effectiveEdge({ edge: recorded }, { edge })).toBe(edge);
+    expect(effectiveEdge(undefined, { edge, scope: p! })).toBe(edge);
   });
 });
 
@@ -64,8 +64,7 @@ describe('busShardUpdate', () => {
     contour: 'test',
     shard: '07',
     entries: [entry('p', 'P'), entry('q', 'Q')],
-    bus: { url: 'http://127.0.0.1:15672', vhost: 'smev-test' },
-    credentials: 'u:p',
+    bus: { url: 'http://127.0.0.1:15672', vhost: 'smev-test', credentials: 'busTest' },
     testBus: null,
   };
 
@@ -106,6 +105,13 @@ describe('busShardUpdate', () => {
     expect(u.differences).toEqual([{ participant: 'r', message: 'queue of R is missing' }]);
     const next = busShardUpdate({ ...base, entries: u.entries, differences: u.differences }, { ...news, scope: null });
     expect(next.changes.map((c) => `${c.participant}: ${c.message}`)).toEqual(['q: register Q', 'r: remove registration R']);
+  });
+
+  it('a renamed bus secret is a change of the state only: nothing to ensure or remove, the new name recorded', () => {
+    const u = busShardUpdate({ ...base, differences: [] }, { ...base, bus: { ...base.bus, credentials: 'busTestRotated' } });
+    expect(u.changes).toEqual([{ message: 'bus credentials now read from the secret busTestRotated (was busTest)' }]);
+    expect(u.ensure).toEqual([]);
+    expect(u.remove).toEqual([]);
   });
 
   it('replaces a shard whose vhost changes, and spreads mnemonics over a fixed set of shards', () => {

@@ -1,6 +1,7 @@
 // The Pulumi program's wiring under pulumi.runtime.setMocks: resources per participant, names,
-// container security, addresses from the plan, secrets kept secret, and pulumi-mode gateways
-// carrying exactly the specification the external provisioner runs.
+// container security, addresses from the plan, credentials by reference (resources name their
+// secrets and carry none), the retired `prichal-secrets:<name>` stack config refused, and
+// pulumi-mode gateways carrying exactly the specification the external provisioner runs.
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkInventory } from '../src/requirements/index.js';
@@ -42,7 +43,7 @@ async function build(contour: 'test' | 'prod', gateways: 'pulumi' | 'external') 
   const operator = checked.validation.inventory.operator!.value as OperatorFile;
   const { definePrichal } = (await import(PROGRAM)) as typeof import('../src/infra/pulumi/program.js');
   const before = captured.length;
-  const resources = definePrichal({ contour, plan, operator, gateways, secret: (name) => pulumi.secret(`secret-of-${name}`) });
+  const resources = definePrichal({ contour, plan, operator, gateways });
   // Let registrations settle.
   await new Promise((r) => setTimeout(r, 50));
   return { plan, operator, resources, created: captured.slice(before) };
@@ -98,14 +99,36 @@ describe('Pulumi program under mocks', () => {
     expect(created.filter((c) => c.name.startsWith('bus-test-'))).not.toEqual([]);
   });
 
-  it('keeps SSH keys and bus credentials secret', async () => {
-    const { resources } = await build('test', 'external');
-    expect(resources.firewalls).toHaveLength(2);
-    const outputs = (r: unknown) => r as Record<string, pulumi.Output<unknown>>;
-    for (const f of resources.firewalls) {
-      expect(await pulumi.isSecret(outputs(f).privateKey!)).toBe(true);
-      expect(await pulumi.isSecret(outputs(f).edge!)).toBe(false);
+  it('names the secrets its resources use and carries none (credentials by reference)', async () => {
+    for (const contour of ['test', 'prod'] as const) {
+      const { operator, resources, created } = await build(contour, 'external');
+      const ours = created.filter((c) => c.type.startsWith('prichal:index:'));
+      // No Pulumi secret anywhere in the inputs, nor a property that used to hold one.
+      for (const c of ours) {
+        expect(JSON.stringify(c.inputs)).not.toContain('4dabf18193072939515e22adb298388d');
+        expect(Object.keys(c.inputs)).not.toContain('privateKey');
+        expect(Object.keys(c.inputs)).not.toContain('credentials');
+      }
+      for (const f of created.filter((c) => c.type === 'prichal:index:EdgeFirewall')) {
+        const edge = f.inputs.edge as { id: string; ssh: { credentials: string } };
+        expect(edge.ssh.credentials).toBe(operator.edges.find((e) => e.id === edge.id)!.ssh.credentials);
+      }
+      for (const s of created.filter((c) => c.type === 'prichal:index:BusRegistrations')) {
+        expect((s.inputs.bus as { credentials: string }).credentials).toBe(operator.contours[contour].bus.credentials);
+        expect(s.inputs.testBus === null ? null : (s.inputs.testBus as { credentials: string }).credentials).toBe(contour === 'prod' ? operator.contours.test.bus.credentials : null);
+      }
+      const outputs = (r: unknown) => r as Record<string, pulumi.Output<unknown>>;
+      for (const r of [...resources.firewalls, ...resources.shards]) expect(await pulumi.isSecret(outputs(r).differences!)).toBe(false);
     }
-    for (const r of resources.shards) expect(await pulumi.isSecret(outputs(r).credentials!)).toBe(true);
+  });
+
+  it("refuses the retired stack config prichal-secrets:<name> (a secret copied into config and state), naming what to do instead", async () => {
+    const index = (await import(path.join(path.dirname(PROGRAM), 'index.js'))) as typeof import('../src/infra/pulumi/index.js');
+    pulumi.runtime.setAllConfig({ 'prichal:inventory': SAMPLE_INVENTORY, 'prichal:gateways': 'external', 'prichal-secrets:edge1': 'a copied key' });
+    try {
+      await expect(index.default()).rejects.toThrow(/stack test sets prichal-secrets:edge1: this path is retired\..*PRICHAL_SECRET_EDGE1 or \$PRICHAL_SECRETS_DIR\/edge1.*pulumi config rm prichal-secrets:edge1 --stack test/s);
+    } finally {
+      pulumi.runtime.setAllConfig({});
+    }
   });
 });

@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
 import { coverageCommand, docs, incidentCommand, onboard } from '../workflows/documents.js';
 import { checks, exitCode, HISTORY_FILE } from '../workflows/checks.js';
-import { checksText, engineText, probeText, progressBar, statusText, stepText } from './text.js';
+import { checksText, engineText, lockWaitText, probeText, progressBar, statusText, stepText } from './text.js';
 import { status } from '../workflows/status.js';
 import { bus, describeApply, firewall, probeCommand } from '../workflows/live.js';
 import { parseContour } from '../workflows/context.js';
@@ -14,7 +14,7 @@ import { validate, validateText } from './commands/validate.js';
 import { migrate, migrateText } from './commands/migrate.js';
 import { importCertificate, showCertificate } from '../workflows/certificate.js';
 import { stringify } from 'yaml';
-import type { EngineAction, StepReport } from '../infra/pulumi/engine.js';
+import type { EngineAction, LockHolder, StepReport } from '../infra/pulumi/engine.js';
 import { createInterface } from 'node:readline/promises';
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -264,7 +264,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
     .option('--out <dir>', 'output folder', 'out/onboard')
     .action(async (id: string, options: Common & { promote: boolean; out: string }) => {
       outFolder(options.out);
-      const result = await onboard({ inventory: options.inventory, participant: id, promote: options.promote, out: options.out, log: progress, lang });
+      const result = await onboard({ inventory: options.inventory, participant: id, promote: options.promote, out: options.out, log: progress, lang, onEngineStep: (step) => progress(stepText(step, lang)) });
       emit(options.format, result, (r) => (ru ? `${r.participant}: выполнено шагов: ${r.steps.length}${r.promoted ? '; переведён в промышленный контур' : ''}` : `${r.participant}: ${r.steps.length} steps done${r.promoted ? ', promoted to production' : ''}`));
     });
 
@@ -297,10 +297,17 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
       .option('--participant <id>', "only this participant's resources: its bus registration and, in test, its edge's table (one atomic object) when its flows there change")
       .option('--refresh', 'read the live state first (preview and up; preview never refreshes otherwise)', false)
       .option('--yes', 'apply without asking (needed when not on a terminal)', false)
-      .option('--expect-no-changes', 'preview: exit 1 when anything would change', false);
+      .option('--expect-no-changes', 'preview: exit 1 when anything would change', false)
+      .option('--wait-lock <duration>', "when another run holds the stack, wait for it up to this long (90s, 10m, 1h) instead of being refused");
 
-  const runEngineCommand = async (action: EngineAction, options: Common & { contour: string; participant?: string; refresh: boolean; yes: boolean; expectNoChanges: boolean }) => {
-    const base = { inventory: options.inventory, contour: parseContour(options.contour), ...(options.participant ? { participant: options.participant } : {}) };
+  const runEngineCommand = async (action: EngineAction, options: Common & { contour: string; participant?: string; refresh: boolean; yes: boolean; expectNoChanges: boolean; waitLock?: string }) => {
+    const contour = parseContour(options.contour);
+    const base = {
+      inventory: options.inventory,
+      contour,
+      ...(options.participant ? { participant: options.participant } : {}),
+      ...(options.waitLock !== undefined ? { waitLock: options.waitLock, onLockWait: (holders: LockHolder[], remainingMs: number) => progress(lockWaitText(contour, holders, remainingMs, lang)) } : {}),
+    };
     // Progress: one line per resource operation, on stderr (stdout stays clean for --format json).
     const onProgress = (step: StepReport) => progress(stepText(step, lang));
     if ((action === 'up' || action === 'destroy') && !options.yes) {

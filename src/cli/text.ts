@@ -1,7 +1,8 @@
 // How the CLI shows the workflows' results to people: text renderers and the terminal progress
 // bar. Workflows return data; JSON output is that data as it is.
 import type { CheckResult } from '../drift/model.js';
-import type { EngineResult, StepReport } from '../infra/pulumi/engine.js';
+import type { EngineResult, LockHolder, StepReport } from '../infra/pulumi/engine.js';
+import { durationText } from '../infra/pulumi/errors.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import { DEFAULT_LANG, formatNumber, labels, localDay, localTime, statusText as verdict, summary, wording, type Lang } from '../report/index.js';
 import type { ParticipantStatus, StatusResult } from '../workflows/status.js';
@@ -21,8 +22,8 @@ export function probeText(p: ProbeProtocol, lang: Lang): string {
   return lines.join('\n');
 }
 
-const SYMBOL: Record<string, string> = { create: '+', update: '~', delete: '-', replace: '+-', 'create-replacement': '++', 'delete-replaced': '--', refresh: '~', read: '>', same: ' ' };
-const OP_RU: Record<string, string> = { create: 'создание', update: 'изменение', delete: 'удаление', replace: 'замена', 'create-replacement': 'создание замены', 'delete-replaced': 'удаление заменённого', refresh: 'чтение состояния', read: 'чтение', same: 'без изменений' };
+const SYMBOL: Record<string, string> = { create: '+', update: '~', delete: '-', replace: '+-', 'create-replacement': '++', 'delete-replaced': '--', refresh: '~', read: '>', same: ' ', upgrade: '^' };
+const OP_RU: Record<string, string> = { create: 'создание', update: 'изменение', delete: 'удаление', replace: 'замена', 'create-replacement': 'создание замены', 'delete-replaced': 'удаление заменённого', refresh: 'чтение состояния', read: 'чтение', same: 'без изменений', upgrade: 'обновление формы состояния' };
 const MAX_CHANGES_SHOWN = 12;
 
 const seconds = (ms: number, lang: Lang) => `${formatNumber(ms / 1000, lang, 1)} ${lang === 'ru' ? 'с' : 's'}`;
@@ -38,12 +39,20 @@ export function stepText(step: StepReport, lang: Lang): string {
   return [head, ...shown].join('\n');
 }
 
+/** A run waiting for another's lock (--wait-lock): whom it waits for, and how long it still will. */
+export function lockWaitText(contour: string, holders: LockHolder[], remainingMs: number, lang: Lang): string {
+  const ru = lang === 'ru';
+  const who = holders.map((h) => `${t(h.user)}@${t(h.host)} (pid ${h.pid}) ${ru ? 'с' : 'since'} ${t(h.since)}`).join('; ') || (ru ? 'другой запуск' : 'another run');
+  return ru ? `ожидание блокировки стека ${contour}: ${who}, осталось до ${durationText(remainingMs, true)}` : `waiting for the ${contour} stack's lock: held by ${who}, for up to ${durationText(remainingMs, false)} more`;
+}
+
 export function engineText(r: EngineResult, lang: Lang): string {
   const ru = lang === 'ru';
   const ops = Object.entries(r.summary).filter(([, n]) => n > 0);
   const counts = ru ? ops.map(([op, n]) => `${OP_RU[op] ?? op}: ${n}`).join(', ') || 'ничего' : ops.map(([op, n]) => `${n} ${op}`).join(', ') || 'nothing';
   const who = Object.keys(r.byParticipant).sort();
-  const changed = r.steps.filter((s) => s.op !== 'same').length;
+  // An upgrade of the state's shape is reported as a step, but changes no resource.
+  const changed = r.steps.filter((s) => s.op !== 'same' && s.op !== 'upgrade').length;
   const contour = ru ? `${labels(lang).contours[r.contour]} контур` : r.contour;
   if (ru) {
     const verb = r.action === 'preview' ? 'изменилось бы ресурсов' : 'изменено ресурсов';

@@ -31,6 +31,19 @@ function envName(secret: string): string {
   return `PRICHAL_SECRET_${secret.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
 }
 
+/** The environment variable a secret is read from: PRICHAL_SECRET_ + its name upper-cased, every character but letters and digits as _. */
+export const secretVariable = envName;
+
+/**
+ * Secret names that read one environment variable (`bus-test`, `bus_test`, `Bus-Test`): one of
+ * them would silently get the other's value. Each clash with its variable and its names, sorted.
+ */
+export function collidingSecretNames(names: Iterable<string>): Array<{ variable: string; names: string[] }> {
+  const byVariable = new Map<string, Set<string>>();
+  for (const name of names) byVariable.set(envName(name), (byVariable.get(envName(name)) ?? new Set()).add(name));
+  return [...byVariable].filter(([, set]) => set.size > 1).map(([variable, set]) => ({ variable, names: [...set].sort() })).sort((a, b) => (a.variable < b.variable ? -1 : 1));
+}
+
 /**
  * A secret's value: the environment variable (set but empty means unset), else its file, read by
  * the file rule — a regular file only, opened without blocking, size-limited: a FIFO or a device

@@ -3,7 +3,7 @@
 import type { ContourName, OperatorFile } from '../inventory/index.js';
 import { BusClient } from '../infra/bus.js';
 import type { HostSsh } from '../infra/edges.js';
-import { readCredentials } from '../infra/secrets.js';
+import { collidingSecretNames, PASSPHRASE_SECRET, readCredentials } from '../infra/secrets.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
 import { UsageError } from './errors.js';
 import { checkInventory } from '../requirements/index.js';
@@ -20,7 +20,20 @@ export async function liveContext(inventory: string): Promise<LiveContext> {
     const errors = checked.findings.filter((f) => f.severity === 'error');
     throw new UsageError({ en: `refusing to touch live systems: the inventory does not validate (${errors.length} errors; first: ${errors[0] ? `${errors[0].file}:${errors[0].line} ${errors[0].code}` : 'none'}); run 'prichal validate'`, ru: `действующие системы не изменяются: реестр не проходит проверку (ошибок: ${errors.length}; первая: ${errors[0] ? `${errors[0].file}:${errors[0].line} ${errors[0].code}` : 'нет'}); запустите 'prichal validate'` });
   }
+  refuseCollidingSecretNames(operator);
   return { plan: checked.plan, operator };
+}
+
+/** The secret names an operator file declares (and the engine's passphrase): none may read another's variable. */
+function refuseCollidingSecretNames(operator: OperatorFile): void {
+  const names = [PASSPHRASE_SECRET, ...operator.edges.map((e) => e.ssh.credentials), ...(operator.hub ? [operator.hub.ssh.credentials] : []), ...Object.values(operator.contours).map((c) => c.bus.credentials)];
+  const clashes = collidingSecretNames(names);
+  if (!clashes.length) return;
+  const list = clashes.map((c) => `${c.names.map((n) => `'${n}'`).join(', ')} → ${c.variable}`).join('; ');
+  throw new UsageError({
+    en: `refusing to touch live systems: operator.yaml names secrets that read one environment variable (${list}): one would get the other's value; rename one of them`,
+    ru: `действующие системы не изменяются: в operator.yaml имена секретов, которые читаются из одной переменной окружения (${list}): один получил бы значение другого; переименуйте один из них`,
+  });
 }
 
 export function selectEdges(plan: Plan, id: string | undefined): PlannedEdge[] {

@@ -2,7 +2,8 @@
 // The inventory is validated first; one that does not validate is refused before the engine
 // starts, so nothing changes.
 import type { ContourName } from '../inventory/index.js';
-import { runEngine, stackSettings, type EngineAction, type EngineResult, type StepReport } from '../infra/pulumi/engine.js';
+import { runEngine, stackSettings, type EngineAction, type EngineResult, type LockHolder, type StepReport } from '../infra/pulumi/engine.js';
+import { parseDuration } from '../infra/pulumi/errors.js';
 import { UsageError } from './errors.js';
 import { busClient, liveContext } from './context.js';
 import { assertPromotable } from '../infra/bus.js';
@@ -16,10 +17,16 @@ export interface EngineCommandOptions {
   expectNoChanges?: boolean;
   /** One call per resource operation, as it happens. */
   onProgress?: (step: StepReport) => void;
+  /** --wait-lock DURATION ("90s", "10m", "1h"): wait that long for another run's lock instead of being refused at once. */
+  waitLock?: string;
+  /** One call each time the run waits for the lock (--wait-lock). */
+  onLockWait?: (holders: LockHolder[], remainingMs: number) => void;
 }
 
 export async function engineCommand(options: EngineCommandOptions): Promise<EngineResult> {
   if (options.expectNoChanges && options.action !== 'preview') throw new UsageError({ en: '--expect-no-changes goes with preview', ru: '--expect-no-changes используется только с preview' });
+  const waitLockMs = options.waitLock === undefined ? undefined : parseDuration(options.waitLock);
+  if (options.waitLock !== undefined && waitLockMs === undefined) throw new UsageError({ en: `--wait-lock takes a duration such as 90s, 10m or 1h, not '${options.waitLock}'`, ru: `--wait-lock: длительность вида 90s, 10m или 1h, а не '${options.waitLock}'` });
   const { plan, operator } = await liveContext(options.inventory);
   if (options.participant && !plan.contours.test.registrations.some((r) => r.participant === options.participant) && !plan.contours.prod.registrations.some((r) => r.participant === options.participant)) {
     throw new UsageError({ en: `${options.participant} is registered in no contour of the inventory`, ru: `${options.participant} не зарегистрирован ни в одном контуре реестра` });
@@ -43,6 +50,8 @@ export async function engineCommand(options: EngineCommandOptions): Promise<Engi
     ...(options.participant ? { participant: options.participant } : {}),
     ...(options.refresh ? { refresh: true } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(waitLockMs !== undefined ? { waitLockMs } : {}),
+    ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
   });
 }
 

@@ -1,8 +1,11 @@
 // Onboarding a new participant end to end in the lab, through the CLI as an engineer runs it:
 // test contour, probe, protocol; promotion refused until the test is recorded as passed; then
-// production and the act. The lab is returned to the sample inventory afterwards.
+// production and the act. The firewall and the bus go through the engine (`up --participant`,
+// on a backend of the test's own): its progress lines and summary are in onboard's output, the
+// participant is in the stacks' state afterwards, and a stack held by another run's lock stops
+// onboard before anything changes. The lab is returned to the sample inventory afterwards.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,13 +13,29 @@ import { docker } from '../../src/infra/docker.js';
 import { labUp } from '../../src/infra/lab/lab.js';
 import { contourGatewaySpecs, ensureGateways } from '../../src/infra/gateways.js';
 import { LAB_LABEL } from '../../src/infra/lab/image.js';
-import { prichal } from '../helpers/cli.js';
+import { readSecret, PASSPHRASE_SECRET } from '../../src/infra/secrets.js';
+import { prichal as prichalIn } from '../helpers/cli.js';
+import { engineCli } from './engine-state.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
 import { applyFirewalls, busClient, loadSample } from './lab.js';
 
 const FILE = 'participants/new-sp.yaml';
 let dir: string;
 let out: string;
+let state: string;
+/** Onboard's engine runs keep their state here, not in the checkout's default backend. */
+const prichal = (args: string[]) => prichalIn(args, { env: { PRICHAL_PULUMI_BACKEND: `file://${state}` } });
+
+/** The mnemonics the stack's state holds in its shards. */
+async function inState(contour: 'test' | 'prod'): Promise<string[]> {
+  const cli = await engineCli(`file://${state}`, await readSecret(PASSPHRASE_SECRET));
+  try {
+    const resources = (await cli.exportStack(contour)).resources ?? [];
+    return resources.filter((r) => r.type === 'prichal:index:BusRegistrations').flatMap((r) => (r.outputs!.entries as Array<{ mnemonic: string }>).map((e) => e.mnemonic));
+  } finally {
+    await cli.close();
+  }
+}
 
 beforeAll(async () => {
   const base = await readFile(path.join(SAMPLE_INVENTORY, 'participants/onokhino-sp.yaml'), 'utf8');
@@ -32,6 +51,7 @@ beforeAll(async () => {
   expect(newcomer).toContain('status: approved');
   dir = await inventoryWith([{ file: FILE, to: newcomer }]);
   out = await mkdtemp(path.join(tmpdir(), 'prichal-onboard-'));
+  state = path.join(out, 'state');
   const up = await prichal(['lab', 'up', '--inventory', dir]);
   expect(up.code, up.stderr).toBe(0);
 });
@@ -49,10 +69,31 @@ afterAll(async () => {
 });
 
 describe('prichal onboard', () => {
-  it('applies the test contour, probes through the edge and writes the test protocol', async () => {
+  it("stops before anything changes while another run holds the test stack's lock, saying who holds it and how to resume", async () => {
+    // The lock another engineer's run holds (as the file backend stores it), on a stack that exists.
+    await mkdir(path.join(state, '.pulumi', 'locks', 'organization', 'prichal', 'test'), { recursive: true });
+    const lock = path.join(state, '.pulumi', 'locks', 'organization', 'prichal', 'test', 'colleague.json');
+    await writeFile(lock, JSON.stringify({ pid: 4242, username: 'engineer', hostname: 'colleague-host', timestamp: '2026-11-23T02:30:00Z' }));
+    try {
+      const run = await prichal(['onboard', 'new-sp', '--inventory', dir, '--out', out]);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain('✗ межсетевой экран edge-1 и шина, тестовый контур: prichal up --contour test --participant new-sp: не выполнено: стек test заблокирован: engineer@colleague-host (pid 4242) с 2026-11-23T02:30:00Z');
+      expect(run.stderr).toContain(`продолжите командой: prichal onboard new-sp --inventory ${dir}`);
+      const bus = await (await busClient((await loadSample()).operator, 'test')).read();
+      expect(bus.permissions.map((p) => p.user)).not.toContain('TMR_NEWSP');
+    } finally {
+      await rm(lock);
+    }
+  });
+
+  it('applies the test contour through the engine, probes through the edge and writes the test protocol', async () => {
     const run = await prichal(['onboard', 'new-sp', '--inventory', dir, '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    for (const step of ['проверка реестра', 'план', 'межсетевой экран edge-1', 'шлюз, тестовый контур', 'шина, тестовый контур', 'проба, тестовый контур', 'протокол испытаний']) expect(run.stderr).toContain(`✓ ${step}`);
+    for (const step of ['проверка реестра', 'план', 'межсетевой экран edge-1 и шина, тестовый контур: prichal up --contour test --participant new-sp: стек test: ', 'шлюз, тестовый контур', 'проба, тестовый контур', 'протокол испытаний']) expect(run.stderr).toContain(`✓ ${step}`);
+    // The engine's own progress: the participant's shard (and its edge's table) under the stack's lock, recorded in the state.
+    expect(run.stderr).toMatch(/^[+~] (создание|изменение) prichal:index:BusRegistrations bus-test-\d\d/m);
+    expect(run.stderr).toMatch(/^ {4}new-sp: register TMR_NEWSP$/m);
+    expect(await inState('test')).toContain('TMR_NEWSP');
     const protocol = JSON.parse(await readFile(path.join(out, 'probes', 'test-new-sp.json'), 'utf8'));
     expect(protocol.passed).toBe(true);
     const doc = await readFile(path.join(out, 'documents', 'new-sp.protocol.md'), 'utf8');
@@ -79,7 +120,10 @@ describe('prichal onboard', () => {
     expect(up.code, up.stderr).toBe(0);
     const run = await prichal(['onboard', 'new-sp', '--promote', '--inventory', dir, '--out', out]);
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('✓ межсетевой экран edge-1: prichal up --contour test --participant new-sp: стек test: ');
+    expect(run.stderr).toContain('✓ шина, промышленный контур: prichal up --contour prod --participant new-sp: стек prod: ');
     expect(run.stderr).toContain('✓ проба, промышленный контур');
+    expect(await inState('prod')).toEqual(['TMR_NEWSP']);
     const act = await readFile(path.join(out, 'documents', 'new-sp.act.md'), 'utf8');
     expect(act).toContain('TMR\\_NEWSP');
     expect(act).toContain('30.11.2026');

@@ -5,32 +5,40 @@
 //     version; no update checks, no plugin downloads, never Pulumi Cloud.
 //   - State: a self-managed backend, PRICHAL_PULUMI_BACKEND (file://, postgres://, s3://…),
 //     default file://<project>/.state/pulumi (git-ignored).
-//   - Secrets: the passphrase provider; the passphrase is Prichal's secret `pulumi-passphrase`.
-//     SSH keys and bus credentials are read from the secret store before the engine starts and
-//     handed to the program as Pulumi secrets, so nothing encrypted is committed and a fresh
-//     machine with the secrets works.
+//   - Secrets: none in the state. Resources name the secrets they use; the provider reads them
+//     from the secret store when it connects (credentials by reference). The secrets a run needs
+//     are checked to exist before the engine starts. The passphrase provider (Prichal's secret
+//     `pulumi-passphrase`) stays the stack's secrets provider: the engine requires one.
+//   - A stack is opened tolerating a concurrent first run (created by whichever comes first,
+//     selected by the other); the engine's lock then decides who runs: the other is refused with
+//     the lock's holder, or waits for it (--wait-lock).
+//   - A state written by an earlier resource model is upgraded first (upgrade.ts).
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readText } from '../../files.js';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import * as pulumi from '@pulumi/pulumi';
+import { execa, ExecaError } from 'execa';
 import { parse as parseYaml } from 'yaml';
-import { LocalWorkspace, PulumiCommand, type EngineEvent, type OpType, type Stack } from '@pulumi/pulumi/automation/index.js';
+import { CommandError, LocalWorkspace, PulumiCommand, Stack, StackAlreadyExistsError, StackNotFoundError, type EngineEvent, type OpType } from '@pulumi/pulumi/automation/index.js';
 import type { ContourName, OperatorFile } from '../../inventory/index.js';
 import type { Plan, PlannedEdge } from '../../plan/index.js';
 import { flowElement } from '../../render/index.js';
 import { PROJECT_ROOT } from '../../project.js';
 import { PASSPHRASE_SECRET, readSecret } from '../secrets.js';
 import { definePrichal, firewallName, shardName, type GatewayMode } from './program.js';
-import { BUS_REGISTRATIONS, EDGE_FIREWALL, busShardUpdate, edgeFirewallChanges, shardOf, unpackEdge, type PackedEdge, type ResourceChange } from './resources.js';
-import { EngineError, StackLockedError, type LockHolder } from './errors.js';
+import { BUS_REGISTRATIONS, EDGE_FIREWALL, busShardUpdate, edgeFirewallChanges, shardOf, unpackEdge, type ResourceChange } from './resources.js';
+import { EngineError, StackLockedError, isStale, type LockHolder } from './errors.js';
+import { StateUpgradeError, retiredSecretSettings, upgradeBusShard, upgradeDeployment, upgradeEdgeFirewall, type Deployment } from './upgrade.js';
 
 export { EngineError, StackLockedError, type LockHolder };
 
 export const PROJECT = 'prichal';
 
 export type EngineAction = 'preview' | 'up' | 'refresh' | 'destroy' | 'unlock';
+
+/** A report step's operation: the engine's, or `upgrade` (the state of an earlier model rewritten before the action, upgrade.ts). */
+export type StepOp = OpType | 'upgrade';
 
 export interface EngineRequest {
   action: EngineAction;
@@ -46,11 +54,15 @@ export interface EngineRequest {
   onProgress?: (step: StepReport) => void;
   /** One call when the engine has started (its start-up time, for the benchmark). */
   onStarted?: () => void;
+  /** Another run holds the stack: wait up to this long for it (checking every few seconds) instead of refusing at once. */
+  waitLockMs?: number;
+  /** One call each time a run waits for the lock (--wait-lock): who holds it, and how long this run will still wait. */
+  onLockWait?: (holders: LockHolder[], remainingMs: number) => void;
 }
 
 /** One resource operation: what, on which resource, for whom, and the changes it makes. */
 export interface StepReport {
-  op: OpType;
+  op: StepOp;
   type: string;
   name: string;
   status: 'planned' | 'done' | 'failed';
@@ -94,10 +106,11 @@ export function redactUrl(text: string): string {
 /**
  * The stack setting both entry points read: `prichal:gateways` (pulumi | external) in
  * stacks/Pulumi.<contour>.yaml — who runs the gateways. Their image and networks are facts of
- * the estate, in operator.yaml. Only settings: secrets never go there.
+ * the estate, in operator.yaml. Only settings: secrets never go there (the retired
+ * `prichal-secrets:<name>` is refused, naming what to do instead).
  */
-export async function stackSettings(contour: ContourName): Promise<{ gateways: GatewayMode }> {
-  const file = path.join(PROJECT_ROOT, 'stacks', `Pulumi.${contour}.yaml`);
+export async function stackSettings(contour: ContourName, dir = path.join(PROJECT_ROOT, 'stacks')): Promise<{ gateways: GatewayMode }> {
+  const file = path.join(dir, `Pulumi.${contour}.yaml`);
   // By the reading rule (a FIFO or a device there would hang or fill memory); absent: the defaults.
   const text = readText(file, { missing: 'undefined' }) ?? '';
   let parsed: unknown;
@@ -107,13 +120,15 @@ export async function stackSettings(contour: ContourName): Promise<{ gateways: G
     throw new EngineError(`${file}: not YAML (${(error as Error).message.split('\n')[0]})`);
   }
   const config = ((parsed as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
+  const retired = retiredSecretSettings(Object.keys(config), contour);
+  if (retired) throw new EngineError(`${file}: ${retired}`);
   const gateways = (config['prichal:gateways'] ?? 'pulumi') as GatewayMode;
   if (gateways !== 'pulumi' && gateways !== 'external') throw new EngineError(`${file}: prichal:gateways must be pulumi or external, not '${String(gateways)}'`);
   return { gateways };
 }
 
-/** Credentials the program needs in this contour, by name (read once, before the engine starts). */
-function credentialNames(contour: ContourName, plan: Plan, operator: OperatorFile): string[] {
+/** The secrets this contour's resources name (the provider reads them; they are checked to exist before the engine starts). */
+export function credentialNames(contour: ContourName, plan: Plan, operator: OperatorFile): string[] {
   const names = new Set<string>([operator.contours[contour].bus.credentials]);
   if (contour === 'test') for (const e of plan.edges) names.add(e.ssh.credentials);
   else names.add(operator.contours.test.bus.credentials);
@@ -146,11 +161,14 @@ export function participantTargets(contour: ContourName, plan: Plan, participant
   return out;
 }
 
-/** The edges as the stack's state last applied them (from the deployment the backend holds). */
-async function recordedEdges(stack: Stack): Promise<Map<string, PlannedEdge>> {
-  const deployment = (await stack.exportStack()).deployment as { resources?: Array<{ type: string; outputs?: { edge?: PackedEdge } }> };
+/** The edges as the stack's state last applied them (from the deployment the backend holds, whatever model wrote it). */
+function recordedEdges(deployment: Deployment | undefined): Map<string, PlannedEdge> {
   const out = new Map<string, PlannedEdge>();
-  for (const r of deployment.resources ?? []) if (r.type === EDGE_FIREWALL && r.outputs?.edge) out.set(r.outputs.edge.id, unpackEdge(r.outputs.edge));
+  for (const r of deployment?.resources ?? []) {
+    if (r.type !== EDGE_FIREWALL || !r.outputs?.edge) continue;
+    const edge = unpackEdge(upgradeEdgeFirewall(r.outputs).props.edge);
+    out.set(edge.id, edge);
+  }
   return out;
 }
 
@@ -191,23 +209,101 @@ export function skipCheckpoints(gateways: GatewayMode): boolean {
   return gateways === 'external' && process.env.PRICHAL_PULUMI_CHECKPOINTS !== 'every-step';
 }
 
-async function openStack(request: EngineRequest): Promise<Stack> {
+/** One contour's stack, opened: the Automation API's handle, and what runs the CLI directly (export, import). */
+interface OpenStack {
+  stack: Stack;
+  /** Runs the engine's CLI on this stack's workspace (its backend, passphrase and project). */
+  cli: (args: string[]) => Promise<string>;
+  /** The workspace's scratch folder (the Automation API makes one per run): removed when the run ends. */
+  workDir: string;
+  /** The checkpoint as it was when the stack was opened (read in parallel with selecting the stack); used once. */
+  opened?: Promise<Exported | undefined>;
+}
+
+type Exported = { version: number; deployment: Deployment };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const between = (min: number, max: number) => min + Math.random() * (max - min);
+
+/**
+ * Lock contention as the engine reports it: a lock held by another run, or one that vanished
+ * between the engine's listing of the locks and its reading of it (two runs taking the lock at
+ * the same instant: each sees the other's, both let go).
+ */
+export function lockContention(text: string): boolean {
+  if (text.includes('the stack is currently locked')) return true;
+  // The lock listed, then gone when read: the file backend names its path, the PostgreSQL one only "no rows".
+  return (/\.pulumi\/locks\//.test(text) && /not ?found|no such file|does not exist/i.test(text)) || (/could not list bucket/.test(text) && /code=NotFound|no rows in result set/.test(text));
+}
+
+/**
+ * The engine's PostgreSQL backend creates its table (`CREATE TABLE IF NOT EXISTS pulumi_state`)
+ * when it opens a database; two runs opening a new database at the same instant can collide in
+ * PostgreSQL's catalogue ("duplicate key value violates unique constraint pg_type_typname_nsp_index").
+ * The table exists a moment later: such a failure is tried again.
+ */
+export function backendRace(text: string): boolean {
+  return /failed to create table pulumi_state/.test(text) && /duplicate key|already exists/.test(text);
+}
+
+/**
+ * A lock taken a moment ago. Two runs that collide take their locks within milliseconds of each
+ * other; the engine records the time to the second, so "a moment" is 1.5 s. Only holders on this
+ * host are judged by it (their clock is this host's).
+ */
+const fresh = (holder: LockHolder, at: number) => at - Date.parse(holder.since) < 1500;
+
+/**
+ * What a run refused by the stack's lock does next. Two runs that take the lock at the same
+ * instant can both let go of it (each writes its lock, then sees the other's): the holder named
+ * is then a run of this host that took the lock a moment ago and has already given up, or no
+ * holder could be read (its lock vanished while the engine read it) — and the stack's state is
+ * as it was, since neither ran. Such a refusal gets one more look (after a random pause), so one
+ * of the two goes through. A holder still running, one that has held the lock for a while, or one
+ * that ran and changed the state (`stateChanged`) is never second-guessed: the run waits for it
+ * (--wait-lock, while time remains) or is refused.
+ */
+export function lockDecision(holders: LockHolder[], at: { refusedAt: number; looked: boolean; remainingMs: number; gone: (holder: LockHolder) => boolean; stateChanged?: () => Promise<boolean> }): Promise<'look-again' | 'wait' | 'refuse'> {
+  const otherwise = at.remainingMs > 0 ? 'wait' : 'refuse';
+  if (at.looked || !(holders.length === 0 || holders.some((h) => fresh(h, at.refusedAt) && at.gone(h)))) return Promise.resolve(otherwise);
+  return (at.stateChanged ? at.stateChanged() : Promise.resolve(false)).then((changed) => (changed ? otherwise : 'look-again'));
+}
+
+/**
+ * Selects the contour's stack, creating it when it does not exist yet. Two first runs at the same
+ * instant both find no stack: one creates it, the other's create fails — the stack exists (it
+ * selects it), or its creator holds the lock while writing it (it looks again after a short
+ * pause) — never the engine's "already exists". A lock that stays (a run holding a stack that is
+ * still being created, or one that died doing so) is the lock's error, judged like any other.
+ */
+async function selectOrCreate(workspace: LocalWorkspace, name: string): Promise<Stack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Stack.select(name, workspace);
+    } catch (error) {
+      if (!(error instanceof StackNotFoundError)) throw error;
+    }
+    try {
+      return await Stack.create(name, workspace);
+    } catch (error) {
+      if (error instanceof StackAlreadyExistsError && attempt < 5) continue;
+      if (!lockContention(String((error as Error).message)) || attempt >= 3) throw error;
+      await sleep(between(200, 500));
+    }
+  }
+}
+
+async function openStack(request: EngineRequest): Promise<OpenStack> {
   const { contour, plan, operator } = request;
-  const secrets = new Map<string, string>();
-  for (const name of credentialNames(contour, plan, operator)) secrets.set(name, await readSecret(name));
+  // Credentials by reference: the provider reads them when it connects. A missing one is named
+  // here, before the engine starts and before anything changes (the values are not kept).
+  for (const name of credentialNames(contour, plan, operator)) await readSecret(name);
   const passphrase = await readSecret(PASSPHRASE_SECRET);
   const backend = backendUrl();
   if (backend.startsWith('file://')) await mkdir(backend.slice('file://'.length), { recursive: true });
 
   const program = async () => {
-    definePrichal({
-      contour,
-      plan,
-      operator,
-      gateways: request.gateways,
-      secret: (name) => pulumi.secret(secrets.get(name)!),
-      ...(request.participant ? { scope: request.participant } : {}),
-    });
+    definePrichal({ contour, plan, operator, gateways: request.gateways, ...(request.participant ? { scope: request.participant } : {}) });
   };
   const binary = enginePath();
   const pulumiDir = binary ? path.dirname(binary) : undefined;
@@ -221,18 +317,82 @@ async function openStack(request: EngineRequest): Promise<Stack> {
     // The provider plugin (bin/pulumi-resource-prichal) and the engine are found on PATH.
     PATH: [path.join(PROJECT_ROOT, 'bin'), ...(pulumiDir ? [pulumiDir] : []), process.env.PATH ?? ''].join(path.delimiter),
   };
-  return LocalWorkspace.createOrSelectStack(
-    { stackName: contour, projectName: PROJECT, program },
-    {
-      pulumiCommand: await pulumiCommand(binary),
-      envVars,
-      secretsProvider: 'passphrase',
-      projectSettings: { name: PROJECT, runtime: 'nodejs', backend: { url: backend } },
-    },
-  );
+  const command = await pulumiCommand(binary);
+  const workspace = await LocalWorkspace.create({
+    program,
+    pulumiCommand: command,
+    envVars,
+    secretsProvider: 'passphrase',
+    projectSettings: { name: PROJECT, runtime: 'nodejs', backend: { url: backend } },
+  });
+  const cli = async (args: string[]) => (await execa(command.command, [...args, '--stack', contour, '--non-interactive'], { cwd: workspace.workDir, env: { ...envVars, PULUMI_AUTOMATION_API: 'true' } })).stdout;
+  // The checkpoint is read in parallel with selecting the stack: a stack that does not exist yet has none.
+  const opened = exportDeployment(cli).catch((error: Error) => {
+    if (/no stack named/.test(error.message)) return undefined;
+    throw error;
+  });
+  opened.catch(() => undefined);
+  try {
+    const stack = await selectOrCreate(workspace, contour);
+    return { stack, cli, opened, workDir: workspace.workDir };
+  } catch (error) {
+    await opened.catch(() => undefined);
+    await rm(workspace.workDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
-/** What one resource operation changes, and for which participants (the provider's diff functions). */
+/**
+ * The stack's checkpoint as the backend holds it (`pulumi stack export`, secrets left encrypted:
+ * nothing is decrypted into this process); undefined for a stack with no resources yet.
+ */
+async function exportDeployment(cli: OpenStack['cli']): Promise<Exported | undefined> {
+  const exported = JSON.parse(await cli(['stack', 'export'])) as { version: number; deployment?: Deployment };
+  return exported.deployment ? { version: exported.version, deployment: exported.deployment } : undefined;
+}
+
+/**
+ * Upgrades a checkpoint written by an earlier resource model (upgradeDeployment: registrations
+ * merged into shards, the bus secrets named), then imports it. The import takes the stack's lock,
+ * and only a checkpoint that is still the backend's is replaced: read again just before, and
+ * started over if another run wrote it meanwhile. Nothing changes on any live system. Returns the
+ * checkpoint the action will run on, and what was upgraded.
+ */
+async function upgradeState(open: OpenStack, request: EngineRequest): Promise<{ deployment: Deployment | undefined; changes: ResourceChange[] }> {
+  for (let attempt = 1; ; attempt++) {
+    // The checkpoint read at opening serves the first look only: a later one (after waiting for a lock) reads it again.
+    const opened = attempt === 1 ? open.opened : undefined;
+    delete open.opened;
+    const exported = opened ? await opened : await exportDeployment(open.cli);
+    if (!exported) return { deployment: undefined, changes: [] };
+    let upgrade: ReturnType<typeof upgradeDeployment>;
+    try {
+      upgrade = upgradeDeployment(exported.deployment, request.contour, request.operator);
+    } catch (error) {
+      if (error instanceof StateUpgradeError) throw new EngineError(`the ${request.contour} stack's state cannot be upgraded to today's resource model: ${error.message}`);
+      throw error;
+    }
+    if (!upgrade) return { deployment: exported.deployment, changes: [] };
+    const current = await exportDeployment(open.cli);
+    if (JSON.stringify(current) !== JSON.stringify(exported)) {
+      if (attempt >= 5) throw new EngineError(`the ${request.contour} stack's state keeps changing while it is being upgraded; run again when no other run is using it`);
+      continue;
+    }
+    // A private folder for the file the CLI imports (it holds the checkpoint, secrets still encrypted).
+    const dir = await mkdtemp(path.join(tmpdir(), 'prichal-upgrade-'));
+    try {
+      const file = path.join(dir, 'deployment.json');
+      await writeFile(file, JSON.stringify({ version: exported.version, deployment: upgrade.deployment }), { mode: 0o600 });
+      await open.cli(['stack', 'import', '--file', file]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // As the backend now holds it (the engine's own serialization, for comparisons later in the run).
+    return { deployment: (await exportDeployment(open.cli))?.deployment ?? upgrade.deployment, changes: upgrade.changes };
+  }
+}
+
+/** What one resource operation changes, and for which participants (the provider's diff functions, on today's shape of the state). */
 function describe(type: string, name: string, op: OpType, olds: any, news: any, plan: Plan): { participants: string[]; changes: ResourceChange[] } {
   let changes: ResourceChange[] = [];
   if (op === 'refresh') {
@@ -240,12 +400,16 @@ function describe(type: string, name: string, op: OpType, olds: any, news: any, 
     changes = news ? ((news.differences ?? []) as ResourceChange[]) : [{ message: `${name} is gone from the live system` }];
   } else if (type === EDGE_FIREWALL) {
     const edge = plan.edges.find((e) => firewallName(e.id) === name);
-    if (op === 'update' && olds?.edge && news?.edge) changes = edgeFirewallChanges({ ...olds, edge: unpackEdge(olds.edge) }, { ...news, edge: unpackEdge(news.edge) });
-    else if (edge) changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) => ({ participant, message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table` }));
+    if (op === 'update' && olds?.edge && news?.edge) {
+      const before = upgradeEdgeFirewall(olds);
+      changes = [...edgeFirewallChanges({ ...before.props, edge: unpackEdge(before.props.edge) }, { ...news, edge: unpackEdge(news.edge) }), ...before.upgraded.map((u) => ({ message: `state: ${u}` }))];
+    } else if (edge) changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) => ({ participant, message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table` }));
   } else if (type === BUS_REGISTRATIONS) {
+    const names = news?.bus ? { bus: news.bus.credentials, ...(news.testBus ? { testBus: news.testBus.credentials } : {}) } : undefined;
+    const before = olds ? upgradeBusShard(olds, names) : undefined;
     // A delete is the update that empties the shard; a create, an update from nothing.
-    if (op === 'delete' && olds?.entries) changes = busShardUpdate(olds, { ...olds, entries: [] }).changes;
-    else if (news?.entries) changes = busShardUpdate(op === 'update' ? olds : undefined, news).changes;
+    if (op === 'delete' && before?.props.entries) changes = busShardUpdate(before.props as any, { ...(before.props as any), entries: [] }).changes;
+    else if (news?.entries) changes = [...busShardUpdate(op === 'update' ? (before?.props as any) : undefined, news).changes, ...(op === 'update' ? (before?.upgraded ?? []).map((u) => ({ message: `state: ${u}` })) : [])];
   }
   return { participants: [...new Set(changes.map((c) => c.participant).filter((p): p is string => !!p))].sort(), changes };
 }
@@ -255,10 +419,10 @@ const nameOf = (urn: string) => urn.slice(urn.lastIndexOf('::') + 2);
 /** Runs one engine action on one contour's stack and reports what changed. */
 export async function runEngine(request: EngineRequest): Promise<EngineResult> {
   const started = performance.now();
-  const stack = await openStack(request);
-  const startupMs = performance.now() - started;
-  request.onStarted?.();
-  const target = request.participant ? participantTargets(request.contour, request.plan, request.participant, await recordedEdges(stack)) : undefined;
+  let open: OpenStack | undefined;
+  let startupMs = 0;
+  /** The checkpoint as this run last read it: a lock's holder that changed it meanwhile ran (lockDecision). */
+  let seen: string | undefined;
   const steps: StepReport[] = [];
   const begun = new Map<string, number>();
   const refreshing = new Set<string>();
@@ -293,37 +457,80 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
     request.onProgress?.(step);
   };
 
+  /** The action itself, on the stack as it is now (its state of today's model). */
+  const act = async (): Promise<Record<string, number>> => {
+    if (!open) {
+      // Opening may meet the lock too (a stack being created by another run): judged below like the action's.
+      open = await openStack(request);
+      startupMs = performance.now() - started;
+      request.onStarted?.();
+    }
+    const { stack } = open;
+    if (request.action === 'unlock') {
+      // Removes the stack's lock (pulumi cancel): only for a lock whose process is gone.
+      await stack.cancel();
+      return {};
+    }
+    const upgraded = await upgradeState(open, request);
+    seen = JSON.stringify(upgraded.deployment ?? null);
+    if (upgraded.changes.length) {
+      const step: StepReport = { op: 'upgrade', type: 'pulumi:pulumi:Stack', name: `${PROJECT}-${request.contour}`, status: 'done', participants: [...new Set(upgraded.changes.map((c) => c.participant).filter((p): p is string => !!p))].sort(), changes: upgraded.changes };
+      steps.push(step);
+      request.onProgress?.(step);
+    }
+    const target = request.participant ? participantTargets(request.contour, request.plan, request.participant, recordedEdges(upgraded.deployment)) : undefined;
+    const options = { onEvent, ...(target ? { target } : {}) };
+    if (request.action === 'preview') {
+      // --expect-no-changes is judged from this result (the caller's exit code), not by the
+      // engine, which would fail the preview and lose the report of what would change.
+      return (await stack.preview({ ...options, ...(request.refresh ? { refresh: true } : {}) })).changeSummary as Record<string, number>;
+    }
+    if (request.action === 'up') return ((await stack.up({ ...options, ...(request.refresh ? { refresh: true } : {}) })).summary.resourceChanges ?? {}) as Record<string, number>;
+    if (request.action === 'refresh') return ((await stack.refresh(options)).summary.resourceChanges ?? {}) as Record<string, number>;
+    return ((await stack.destroy(options)).summary.resourceChanges ?? {}) as Record<string, number>;
+  };
+
   let summary: Record<string, number> = {};
   // The SDK records the stack of every resource registration (sourcePosition, stackTrace) in
   // the state: absolute paths of this checkout. With no stack frames to read, it records none,
   // so the state is the same from any clone. Errors keep their messages; only traces go.
   const prepareStackTrace = Error.prepareStackTrace;
   Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
+  const waitUntil = request.waitLockMs !== undefined ? Date.now() + request.waitLockMs : undefined;
+  let looked = false;
+  let raced = 0;
   try {
-    if (request.action === 'preview') {
-      // --expect-no-changes is judged from this result (the caller's exit code), not by the
-      // engine, which would fail the preview and lose the report of what would change.
-      const r = await stack.preview({ onEvent, ...(target ? { target } : {}), ...(request.refresh ? { refresh: true } : {}) });
-      summary = r.changeSummary as Record<string, number>;
-    } else if (request.action === 'up') {
-      const r = await stack.up({ onEvent, ...(target ? { target } : {}), ...(request.refresh ? { refresh: true } : {}) });
-      summary = (r.summary.resourceChanges ?? {}) as Record<string, number>;
-    } else if (request.action === 'refresh') {
-      const r = await stack.refresh({ onEvent, ...(target ? { target } : {}) });
-      summary = (r.summary.resourceChanges ?? {}) as Record<string, number>;
-    } else if (request.action === 'unlock') {
-      // Removes the stack's lock (pulumi cancel): only for a lock whose process is gone.
-      await stack.cancel();
-    } else {
-      const r = await stack.destroy({ onEvent, ...(target ? { target } : {}) });
-      summary = (r.summary.resourceChanges ?? {}) as Record<string, number>;
+    for (;;) {
+      try {
+        summary = await act();
+        break;
+      } catch (error) {
+        // Prichal's own errors (a missing secret, a refused upgrade…) as they are; the engine's CLI's, judged here.
+        if (!(error instanceof CommandError) && !(error instanceof ExecaError)) throw error;
+        const text = error.message;
+        if (backendRace(text) && raced++ < 5) {
+          await sleep(between(200, 600));
+          continue;
+        }
+        if (request.action === 'unlock' || !lockContention(text)) throw new EngineError(redactUrl(engineMessage(error, request)));
+        const holders = lockHolders(text);
+        const refusedAt = Date.now();
+        const staleAtRefusal = holders.map(isStale);
+        // A refusal that may be two runs letting go of the lock together waits a random moment before judging (lockDecision).
+        if (!looked && (holders.length === 0 || holders.some((h) => fresh(h, refusedAt)))) await sleep(between(300, 800));
+        const stateChanged = open && seen !== undefined ? async () => JSON.stringify((await exportDeployment(open!.cli))?.deployment ?? null) !== seen : undefined;
+        const next = await lockDecision(holders, { refusedAt, looked, remainingMs: waitUntil === undefined ? 0 : waitUntil - Date.now(), gone: isStale, ...(stateChanged ? { stateChanged } : {}) });
+        looked = true;
+        if (next === 'look-again') continue;
+        if (next === 'refuse') throw new StackLockedError(request.contour, holders, request.waitLockMs, staleAtRefusal);
+        const remaining = waitUntil! - Date.now();
+        request.onLockWait?.(holders, remaining);
+        await sleep(Math.min(remaining, between(1500, 3000)));
+      }
     }
-  } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    if (text.includes('the stack is currently locked')) throw new StackLockedError(request.contour, lockHolders(text));
-    throw new EngineError(redactUrl(engineMessage(error, request)));
   } finally {
     Error.prepareStackTrace = prepareStackTrace;
+    if (open) await rm(open.workDir, { recursive: true, force: true });
   }
 
   const byType: EngineResult['byType'] = {};
@@ -333,8 +540,9 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
     ops[s.op] = (ops[s.op] ?? 0) + 1;
     for (const c of s.changes) (byParticipant[c.participant ?? '(shared)'] ??= []).push(c);
   }
-  // Changes: any operation that writes, and for refresh anything found that differs.
-  const changed = steps.some((s) => s.op !== 'same' && s.op !== 'read' && (s.op !== 'refresh' || request.action === 'refresh'));
+  // Changes: any operation that writes, and for refresh anything found that differs. An upgrade
+  // of the state's shape changes nothing on a live system: it is reported, not counted.
+  const changed = steps.some((s) => s.op !== 'same' && s.op !== 'read' && s.op !== 'upgrade' && (s.op !== 'refresh' || request.action === 'refresh'));
   return {
     action: request.action,
     contour: request.contour,

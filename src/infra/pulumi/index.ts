@@ -1,13 +1,15 @@
 // Entry point of the Pulumi program for a standard Pulumi install (Pulumi.yaml main): stack
 // name = contour. `prichal up` runs the same definePrichal inline instead (engine.ts). Reads the
 // inventory named by config `prichal:inventory`, refuses one that does not validate, and
-// defines the resources. Secrets (SSH keys, bus credentials) come from stack secrets
-// `prichal-secrets:<name>` when set, else from Prichal's secret store, by the inventory's
-// `credentials` names.
+// defines the resources. No secret passes through the program or the state: resources name the
+// secrets they use (the inventory's `credentials`), and the provider reads them from Prichal's
+// secret store when it connects. The stack-config path `prichal-secrets:<name>` (a secret copied
+// into the stack's configuration, and from there into the state) is retired: a stack that still
+// sets one is refused, naming the setting to remove.
 import * as pulumi from '@pulumi/pulumi';
 import { checkInventory } from '../../requirements/index.js';
-import { readSecret } from '../secrets.js';
 import { definePrichal, type GatewayMode } from './program.js';
+import { retiredSecretSettings } from './upgrade.js';
 
 // @pulumi/pulumi records `new Error().stack` on every promise it creates (leak diagnostics);
 // at thousands of resources that dominates time and memory (profiled: issue 4 note). Stacks are
@@ -21,14 +23,9 @@ export default async function main(): Promise<void> {
   const inventory = config.get('inventory') ?? 'inventory';
   const gateways = (config.get('gateways') ?? 'pulumi') as GatewayMode;
   if (gateways !== 'pulumi' && gateways !== 'external') throw new Error(`prichal:gateways must be pulumi or external, not '${gateways}'`);
+  const retired = retiredSecretSettings(Object.keys(pulumi.runtime.allConfig()), stack);
+  if (retired) throw new Error(retired);
   const checked = await checkInventory(inventory);
   if (!checked.ok || !checked.plan) throw new Error(`the inventory ${inventory} does not validate; run 'prichal validate'`);
-  const secrets = new pulumi.Config('prichal-secrets');
-  definePrichal({
-    contour: stack,
-    plan: checked.plan,
-    operator: checked.validation.inventory.operator!.value,
-    gateways,
-    secret: (name) => secrets.getSecret(name) ?? pulumi.secret(readSecret(name)),
-  });
+  definePrichal({ contour: stack, plan: checked.plan, operator: checked.validation.inventory.operator!.value, gateways });
 }

@@ -6,11 +6,12 @@
 //     contours' flows, so only one stack may own it (test exists first: Регламент ПУ ТО, п. 4.6);
 //   - BusRegistrations: the contour's registrations in shards (resources.ts says why), each
 //     shard holding the registrations whose mnemonic hashes to it.
+// No secret passes through the program: resources name the secrets they use (credentials by
+// reference), and the provider reads them from the secret store when it connects.
 // `scope` (a targeted run, `prichal up --participant ID`) tells the targeted resources to change
 // that participant's objects only.
 // All logic lives in the pure stages; this file only maps plan objects to resources.
 import * as docker from '@pulumi/docker';
-import * as pulumi from '@pulumi/pulumi';
 import { groupBy, type ContourName, type OperatorFile } from '../../inventory/index.js';
 import type { Plan } from '../../plan/index.js';
 import { gatewaySpec } from '../../render/index.js';
@@ -24,8 +25,6 @@ export interface ProgramArgs {
   plan: Plan;
   operator: OperatorFile;
   gateways: GatewayMode;
-  /** Secrets by the inventory's credential names (SSH keys, "user:password" for the bus). */
-  secret: (name: string) => pulumi.Input<string>;
   /** A targeted run: the one participant whose objects may change. */
   scope?: string;
 }
@@ -59,10 +58,8 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
   }
 
   if (contour === 'test') {
-    for (const edge of plan.edges) {
-      const credentials = operator.edges.find((e) => e.id === edge.id)!.ssh.credentials;
-      out.firewalls.push(new EdgeFirewall(firewallName(edge.id), { edge, privateKey: args.secret(credentials), ...(args.scope ? { scope: args.scope } : {}) }));
-    }
+    // The edge's SSH target names its key's secret (ssh.credentials); the provider reads the key.
+    for (const edge of plan.edges) out.firewalls.push(new EdgeFirewall(firewallName(edge.id), { edge, ...(args.scope ? { scope: args.scope } : {}) }));
   }
 
   const bus = operator.contours[contour].bus;
@@ -80,9 +77,9 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
         contour,
         shard,
         entries,
-        bus: { url: bus.url, vhost: bus.vhost },
-        credentials: args.secret(bus.credentials),
-        testBus: contour === 'prod' ? { url: testBus.url, vhost: testBus.vhost, credentials: args.secret(testBus.credentials) } : null,
+        // Credentials by name: the provider reads them from the secret store when it connects.
+        bus: { url: bus.url, vhost: bus.vhost, credentials: bus.credentials },
+        testBus: contour === 'prod' ? { url: testBus.url, vhost: testBus.vhost, credentials: testBus.credentials } : null,
         scope: args.scope ?? null,
       }),
     );

@@ -8,14 +8,20 @@
 //             returns no id, so refresh drops it and up creates it again;
 //   diff    — the pure change functions of resources.ts;
 //   delete  — removes exactly Prichal's object and is idempotent.
-// Secrets arrive wrapped (the engine marks them); they are unwrapped only to open a connection
-// and returned wrapped, so the state keeps them encrypted.
+// Credentials by reference: resources name the secrets they use (the edge's `ssh.credentials`,
+// the bus's `credentials`); the provider reads them from Prichal's secret store when it connects
+// (PRICHAL_SECRET_<NAME>, else $PRICHAL_SECRETS_DIR/<name>: the engine hands this process the
+// caller's environment), exactly as the stateless commands do. No secret enters or leaves
+// through the engine, so none is in the state, and a rotated key is used by the next refresh.
+// State written by earlier models is upgraded as it comes in (upgrade.ts): every method sees
+// today's shape only.
 import type * as pulumi from '@pulumi/pulumi';
 import type * as provider from '@pulumi/pulumi/provider/index.js';
 import { mapBounded } from '../../concurrency.js';
 import { BusClient, assertPromotable, registrationDifferences } from '../bus.js';
 import { withEdge } from '../edges.js';
 import { applyEdgeFirewall, readTable, removeEdgeFirewall } from '../firewall.js';
+import { readCredentials } from '../secrets.js';
 import { compareTables, plannedTable } from '../../render/index.js';
 import {
   BUS_REGISTRATIONS,
@@ -36,28 +42,16 @@ import {
   type ResourceChange,
   type ShardEntry,
 } from './resources.js';
+import { RETIRED_BUS_REGISTRATION, retiredMessage, upgradeBusShard, upgradeEdgeFirewall, type BusSecretNames } from './upgrade.js';
 
 /** Registrations of one shard applied or read at once: the bus sees at most shards × this. */
 const SHARD_CONCURRENCY = 4;
-
-/** The engine's marker of a secret value (`specialSigKey` / `secretSig` of the SDK's rpc module). */
-const SIG_KEY = '4dabf18193072939515e22adb298388d';
-const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
-
-type Wrapped<T> = T | { [SIG_KEY]: string; value: T };
-
-function reveal<T>(value: Wrapped<T>): T {
-  return value !== null && typeof value === 'object' && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG ? (value as { value: T }).value : (value as T);
-}
-
-function secret<T>(value: Wrapped<T>): Wrapped<T> {
-  return { [SIG_KEY]: SECRET_SIG, value: reveal(value) };
-}
 
 /** The type token is the last-but-one segment of a URN: urn:pulumi:<stack>::<project>::<type>::<name>. */
 function typeOf(urn: string): string {
   const parts = urn.split('::');
   const type = parts[parts.length - 2] ?? '';
+  if (type === RETIRED_BUS_REGISTRATION) throw new Error(`prichal provider: ${retiredMessage()}`);
   if (type !== EDGE_FIREWALL && type !== BUS_REGISTRATIONS) throw new Error(`prichal provider: unknown resource type '${type}'`);
   return type;
 }
@@ -66,48 +60,59 @@ function typeOf(urn: string): string {
 
 /** The engine's properties carry the edge packed (resources.ts): unpacked on the way in, packed on the way out. */
 type Wire<T extends { edge: unknown }> = Omit<T, 'edge'> & { edge: PackedEdge };
-const fromWire = <T extends { edge: unknown }>(props: Wire<T>) => ({ ...props, edge: unpackEdge(props.edge) }) as unknown as T;
 const toWire = (state: EdgeFirewallState): Wire<EdgeFirewallState> => ({ ...state, edge: packEdge(state.edge) });
 
+/** An edge table's properties from the engine, unpacked, in today's shape whatever model wrote them (upgrade.ts). */
+function edgeIn<T extends EdgeFirewallState | EdgeFirewallInputs>(props: unknown): { value: T; upgraded: string[] } {
+  const { props: upgraded, upgraded: notes } = upgradeEdgeFirewall(props as Record<string, unknown>);
+  return { value: { ...upgraded, edge: unpackEdge(upgraded.edge) } as unknown as T, upgraded: notes };
+}
+
 /**
- * Creates or updates an edge's table through the same apply as `firewall apply`: a delta when the
- * host's record allows; a full replace when refresh recorded hand edits (a delta would keep them).
+ * Creates or updates an edge's table through the same apply as `firewall apply`, with the key its
+ * SSH target names read from the secret store: a delta when the host's record allows; a full
+ * replace when refresh recorded hand edits (a delta would keep them). An update that changes
+ * nothing on the table (the state's shape upgraded, say) does not touch the host.
  */
 async function applyEdge(olds: EdgeFirewallState | undefined, inputs: EdgeFirewallInputs): Promise<Wire<EdgeFirewallState>> {
   const edge = effectiveEdge(olds, inputs);
   const full = (olds?.differences ?? []).length > 0;
-  await withEdge(edge, (conn) => applyEdgeFirewall(conn, edge, { full }), {}, reveal(inputs.privateKey));
-  return toWire({ edge, privateKey: secret(inputs.privateKey) as string, differences: [] });
+  if (olds && !full && edgeFirewallChanges(olds, inputs).length === 0) return toWire({ edge, differences: [] });
+  await withEdge(edge, (conn) => applyEdgeFirewall(conn, edge, { full }));
+  return toWire({ edge, differences: [] });
 }
 
 async function readEdge(props: EdgeFirewallState): Promise<Wire<EdgeFirewallState> | undefined> {
-  const live = await withEdge(props.edge, readTable, {}, reveal(props.privateKey));
+  const live = await withEdge(props.edge, readTable);
   if (!live) return undefined;
   const owners = elementOwners(props.edge);
   const differences: ResourceChange[] = compareTables(plannedTable(props.edge), live).map((d) => {
     const participant = d.element ? owners.get(d.element) : undefined;
     return { ...(participant ? { participant } : {}), message: d.message };
   });
-  return toWire({ ...props, privateKey: secret(props.privateKey) as string, differences });
+  return toWire({ edge: props.edge, differences });
 }
 
 // ---- bus registrations, one shard ----------------------------------------------------------
 
-function busClient(bus: BusEndpoint, wrappedCredentials: Wrapped<string>): BusClient {
-  const credentials = reveal(wrappedCredentials);
-  const colon = credentials.indexOf(':');
-  if (colon <= 0) throw new Error(`bus credentials for ${bus.vhost} must have the form user:password`);
-  return new BusClient({ url: bus.url, vhost: bus.vhost, username: credentials.slice(0, colon), password: credentials.slice(colon + 1) });
+/** A client of one bus, its administrator's credentials read from the secret store by the name the state records. */
+async function busClient(bus: BusEndpoint): Promise<BusClient> {
+  const { username, password } = await readCredentials(bus.credentials);
+  return new BusClient({ url: bus.url, vhost: bus.vhost, username, password });
 }
 
-function withSecrets<T extends Omit<BusShardInputs, 'scope'>>(inputs: T): T {
-  return { ...inputs, credentials: secret(inputs.credentials) as string, testBus: inputs.testBus ? { ...inputs.testBus, credentials: secret(inputs.testBus.credentials) as string } : null };
+/** A shard's properties from the engine in today's shape; secret names the state lacks come from `names` (the new inputs). */
+function shardIn<T extends BusShardState | BusShardInputs>(props: unknown, names?: Partial<BusSecretNames>): { value: T; upgraded: string[] } {
+  const { props: upgraded, upgraded: notes } = upgradeBusShard(props as Record<string, unknown>, names);
+  return { value: upgraded as unknown as T, upgraded: notes };
 }
+
+const namesOf = (news: BusShardInputs): BusSecretNames => ({ bus: news.bus.credentials, ...(news.testBus ? { testBus: news.testBus.credentials } : {}) });
 
 /** The shard as the state keeps it: the inputs without the run's scope. */
 function stateOf(inputs: BusShardInputs, entries: ShardEntry[], differences: ResourceChange[]): BusShardState {
   const { scope: _scope, ...rest } = inputs;
-  return { ...withSecrets(rest), entries, differences };
+  return { ...rest, entries, differences };
 }
 
 /**
@@ -117,20 +122,22 @@ function stateOf(inputs: BusShardInputs, entries: ShardEntry[], differences: Res
  */
 async function applyShard(olds: BusShardState | undefined, inputs: BusShardInputs): Promise<BusShardState> {
   const update = busShardUpdate(olds, inputs);
-  const client = busClient(inputs.bus, inputs.credentials);
-  const testClient = inputs.testBus ? busClient(inputs.testBus, inputs.testBus.credentials) : undefined;
-  if (inputs.contour === 'prod' && !testClient && update.ensure.length) throw new Error(`prod registrations of shard ${inputs.shard} without the test bus to check them against`);
-  await mapBounded(update.ensure, SHARD_CONCURRENCY, async (entry) => {
-    if (testClient) assertPromotable(inputs.contour, entry.mnemonic, entry.testStatus ?? undefined, await testClient.readRegistration(entry.mnemonic));
-    await client.ensure(entry, await client.readRegistration(entry.mnemonic));
-  });
-  await mapBounded(update.remove, SHARD_CONCURRENCY, (entry) => client.remove(entry.mnemonic));
+  if (update.ensure.length || update.remove.length) {
+    const client = await busClient(inputs.bus);
+    const testClient = inputs.testBus ? await busClient(inputs.testBus) : undefined;
+    if (inputs.contour === 'prod' && !testClient && update.ensure.length) throw new Error(`prod registrations of shard ${inputs.shard} without the test bus to check them against`);
+    await mapBounded(update.ensure, SHARD_CONCURRENCY, async (entry) => {
+      if (testClient) assertPromotable(inputs.contour, entry.mnemonic, entry.testStatus ?? undefined, await testClient.readRegistration(entry.mnemonic));
+      await client.ensure(entry, await client.readRegistration(entry.mnemonic));
+    });
+    await mapBounded(update.remove, SHARD_CONCURRENCY, (entry) => client.remove(entry.mnemonic));
+  }
   return stateOf(inputs, update.entries, update.differences);
 }
 
 /** Reads a shard's registrations; what differs from the plan is recorded by participant. Gone entirely: undefined. */
 async function readShard(props: BusShardState): Promise<BusShardState | undefined> {
-  const client = busClient(props.bus, props.credentials);
+  const client = await busClient(props.bus);
   let gone = 0;
   const found = await mapBounded(props.entries, SHARD_CONCURRENCY, async (entry) => {
     const state = await client.readRegistration(entry.mnemonic);
@@ -140,47 +147,66 @@ async function readShard(props: BusShardState): Promise<BusShardState | undefine
   });
   // Nothing of any of its registrations left: the shard is gone (refresh drops it; up creates it again).
   if (props.entries.length > 0 && gone === props.entries.length) return undefined;
-  return { ...withSecrets(props), differences: found.flat() };
+  const { contour, shard, entries, bus, testBus } = props;
+  return { contour, shard, entries, bus, testBus, differences: found.flat() };
 }
 
 // ---- the provider --------------------------------------------------------------------------
 
+type Olds = Wire<EdgeFirewallState> | BusShardState;
+type News = Wire<EdgeFirewallInputs> | BusShardInputs;
+
 export function prichalProvider(version: string): provider.Provider {
   return {
     version,
-    async diff(_id: pulumi.ID, urn: pulumi.URN, olds: Wire<EdgeFirewallState> | BusShardState, news: Wire<EdgeFirewallInputs> | BusShardInputs) {
+    async diff(_id: pulumi.ID, urn: pulumi.URN, olds: Olds, news: News) {
       if (typeOf(urn) === EDGE_FIREWALL) {
-        const changes = edgeFirewallChanges(fromWire(olds as Wire<EdgeFirewallState>), fromWire(news as Wire<EdgeFirewallInputs>));
-        const keyChanged = reveal((olds as Wire<EdgeFirewallState>).privateKey) !== reveal((news as Wire<EdgeFirewallInputs>).privateKey);
-        return { changes: changes.length > 0 || keyChanged };
+        const before = edgeIn<EdgeFirewallState>(olds);
+        const changes = edgeFirewallChanges(before.value, edgeIn<EdgeFirewallInputs>(news).value);
+        // A state of an earlier shape is a change: the update writes today's (nothing changes on the host).
+        return { changes: changes.length > 0 || before.upgraded.length > 0 };
       }
-      const replaces = busShardReplaces(olds as BusShardState, news as BusShardInputs);
-      const changes = busShardUpdate(olds as BusShardState, news as BusShardInputs).changes;
-      const credentialsChanged = reveal((olds as BusShardState).credentials) !== reveal((news as BusShardInputs).credentials);
-      return { changes: changes.length > 0 || replaces.length > 0 || credentialsChanged, replaces, deleteBeforeReplace: replaces.length > 0 };
+      const after = news as BusShardInputs;
+      const before = shardIn<BusShardState>(olds, namesOf(after));
+      const replaces = busShardReplaces(before.value, after);
+      const changes = busShardUpdate(before.value, after).changes;
+      return { changes: changes.length > 0 || replaces.length > 0 || before.upgraded.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
     },
-    async create(urn: pulumi.URN, inputs: Wire<EdgeFirewallInputs> | BusShardInputs) {
+    async create(urn: pulumi.URN, inputs: News) {
       const type = typeOf(urn);
-      if (type === EDGE_FIREWALL) return { id: (inputs as Wire<EdgeFirewallInputs>).edge.id, outs: await applyEdge(undefined, fromWire(inputs as Wire<EdgeFirewallInputs>)) };
+      if (type === EDGE_FIREWALL) {
+        const edge = edgeIn<EdgeFirewallInputs>(inputs).value;
+        return { id: edge.edge.id, outs: await applyEdge(undefined, edge) };
+      }
       const shard = inputs as BusShardInputs;
       return { id: `${shard.bus.vhost}/shard-${shard.shard}`, outs: await applyShard(undefined, shard) };
     },
-    async update(_id: pulumi.ID, urn: pulumi.URN, olds: Wire<EdgeFirewallState> | BusShardState, news: Wire<EdgeFirewallInputs> | BusShardInputs) {
-      if (typeOf(urn) === EDGE_FIREWALL) return { outs: await applyEdge(fromWire(olds as Wire<EdgeFirewallState>), fromWire(news as Wire<EdgeFirewallInputs>)) };
-      return { outs: await applyShard(olds as BusShardState, news as BusShardInputs) };
+    async update(_id: pulumi.ID, urn: pulumi.URN, olds: Olds, news: News) {
+      if (typeOf(urn) === EDGE_FIREWALL) return { outs: await applyEdge(edgeIn<EdgeFirewallState>(olds).value, edgeIn<EdgeFirewallInputs>(news).value) };
+      const after = news as BusShardInputs;
+      return { outs: await applyShard(shardIn<BusShardState>(olds, namesOf(after)).value, after) };
     },
-    async read(id: pulumi.ID, urn: pulumi.URN, props?: Wire<EdgeFirewallState> | BusShardState) {
+    async read(id: pulumi.ID, urn: pulumi.URN, props?: Olds) {
       if (!props) throw new Error(`prichal provider: import is not supported (${urn}); run 'prichal up'`);
-      const live = typeOf(urn) === EDGE_FIREWALL ? await readEdge(fromWire(props as Wire<EdgeFirewallState>)) : await readShard(props as BusShardState);
-      return live ? { id, props: live } : { id: '', props: {} };
-    },
-    async delete(_id: pulumi.ID, urn: pulumi.URN, props: Wire<EdgeFirewallState> | BusShardState) {
       if (typeOf(urn) === EDGE_FIREWALL) {
-        const e = fromWire(props as Wire<EdgeFirewallState>);
-        await withEdge(e.edge, removeEdgeFirewall, {}, reveal(e.privateKey));
+        const { value, upgraded } = edgeIn<EdgeFirewallState>(props);
+        const live = await readEdge(value);
+        if (!live) return { id: '', props: {} };
+        // An earlier shape read: its inputs are upgraded too, so no copy of a secret stays behind in them.
+        return { id, props: live, ...(upgraded.length ? { inputs: { edge: live.edge, scope: null } } : {}) };
+      }
+      const { value, upgraded } = shardIn<BusShardState>(props);
+      const live = await readShard(value);
+      if (!live) return { id: '', props: {} };
+      const { differences: _differences, ...inputs } = live;
+      return { id, props: live, ...(upgraded.length ? { inputs: { ...inputs, scope: null } } : {}) };
+    },
+    async delete(_id: pulumi.ID, urn: pulumi.URN, props: Olds) {
+      if (typeOf(urn) === EDGE_FIREWALL) {
+        await withEdge(edgeIn<EdgeFirewallState>(props).value.edge, removeEdgeFirewall);
       } else {
         // A deleted shard is one whose every registration is removed.
-        const shard = props as BusShardState;
+        const shard = shardIn<BusShardState>(props).value;
         await applyShard(shard, { ...shard, entries: [] });
       }
     },

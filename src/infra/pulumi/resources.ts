@@ -26,6 +26,12 @@
 //     else's entries as they were, so their pending changes still show in the next preview.
 // The pure change functions below are the one computation of "what changes": the provider's
 // diff and update call them, and so does the CLI's preview report (from the engine's events).
+//
+// Credentials by reference: a resource records WHICH secret it uses (its name: the edge's
+// `ssh.credentials`, the bus's `credentials`), never the secret. The provider reads the value
+// from Prichal's secret store when it connects, exactly as the stateless commands do, so a copy
+// of the state opens nothing and a rotated key is used at once (by refresh too). States written
+// by earlier models (which copied the secrets in, among other shapes) are upgraded: upgrade.ts.
 import * as pulumi from '@pulumi/pulumi';
 import { shortHash } from '../../hash.js';
 import { sortFlows, type Flow, type PlannedEdge, type PlannedRegistration } from '../../plan/index.js';
@@ -54,9 +60,8 @@ export interface LiveDifferences {
 }
 
 export interface EdgeFirewallInputs {
+  /** The edge, its SSH target with it: `edge.ssh.credentials` names the secret (the key is never in the state). */
   edge: PlannedEdge;
-  /** SSH private key of the edge's credentials: a Pulumi secret, never in the state in plaintext. */
-  privateKey: string;
   /** A targeted run: only this participant's flows change; everyone else's stay as last applied. */
   scope?: string | null;
 }
@@ -73,11 +78,10 @@ export interface BusShardInputs {
   shard: string;
   /** Sorted by mnemonic. */
   entries: ShardEntry[];
+  /** The contour's bus, with the name of its administrator's secret ("user:password" in the store). */
   bus: BusEndpoint;
-  /** "user:password" of the contour's bus administrator: a Pulumi secret. */
-  credentials: string;
   /** Prod only: the test contour's bus, read by the promotion gate (it may be another host). */
-  testBus: (BusEndpoint & { credentials: string }) | null;
+  testBus: BusEndpoint | null;
   /** A targeted run: the only participant whose objects this update may change. */
   scope?: string | null;
 }
@@ -86,6 +90,8 @@ export type BusShardState = Omit<BusShardInputs, 'scope'> & Partial<LiveDifferen
 export interface BusEndpoint {
   url: string;
   vhost: string;
+  /** The name of the secret holding the administrator's "user:password" (never the value). */
+  credentials: string;
 }
 
 /**
@@ -124,6 +130,7 @@ function sshChanged(a: PlannedEdge['ssh'], b: PlannedEdge['ssh']): boolean {
 export function edgeFirewallChanges(olds: EdgeFirewallState, news: EdgeFirewallInputs): ResourceChange[] {
   const out: ResourceChange[] = [];
   if (sshChanged(olds.edge.ssh, news.edge.ssh)) out.push({ message: `edge ${news.edge.id}: SSH target or pinned host key changes` });
+  if (olds.edge.ssh.credentials !== news.edge.ssh.credentials) out.push({ message: `edge ${news.edge.id}: SSH key now read from the secret '${news.edge.ssh.credentials}' (was '${olds.edge.ssh.credentials}')` });
   const target = effectiveEdge(olds, news);
   const before = plannedTable(olds.edge);
   const after = plannedTable(target);
@@ -179,6 +186,13 @@ export function busShardUpdate(olds: BusShardState | undefined, news: BusShardIn
   const before = new Map((olds?.entries ?? []).map((e) => [e.mnemonic, e]));
   const after = new Map(news.entries.map((e) => [e.mnemonic, e]));
   const busMoved = !!olds && olds.bus.url !== news.bus.url;
+  let credentialsRenamed: ResourceChange | undefined;
+  // The administrator's secret renamed: nothing changes on the bus, but the state must name the new secret.
+  if (olds && (olds.bus.credentials !== news.bus.credentials || (olds.testBus?.credentials ?? null) !== (news.testBus?.credentials ?? null))) {
+    const was = [olds.bus.credentials, olds.testBus?.credentials].filter(Boolean).join(', ');
+    const now = [news.bus.credentials, news.testBus?.credentials].filter(Boolean).join(', ');
+    credentialsRenamed = { message: `bus credentials now read from the secret${now.includes(',') ? 's' : ''} ${now} (was ${was})` };
+  }
   const liveDiffs = new Map<string, ResourceChange[]>();
   for (const d of olds?.differences ?? []) if (d.participant) liveDiffs.set(d.participant, [...(liveDiffs.get(d.participant) ?? []), d]);
   const out: ShardUpdate = { ensure: [], remove: [], changes: [], entries: [], differences: [] };
@@ -209,6 +223,7 @@ export function busShardUpdate(olds: BusShardState | undefined, news: BusShardIn
     out.changes.push({ participant: old.participant, message: `remove registration ${old.mnemonic}` });
     kept.delete(old.mnemonic);
   }
+  if (credentialsRenamed) out.changes.push(credentialsRenamed);
   out.entries = [...kept.values()].sort(byMnemonic);
   out.differences = (olds?.differences ?? []).filter((d) => d.participant && !inScope(d.participant));
   return out;
@@ -222,20 +237,15 @@ export function busShardReplaces(olds: BusShardInputs, news: BusShardInputs): st
 export class EdgeFirewall extends pulumi.CustomResource {
   declare readonly differences: pulumi.Output<ResourceChange[]>;
 
-  constructor(name: string, args: { edge: PlannedEdge; privateKey: pulumi.Input<string>; scope?: string }, opts?: pulumi.CustomResourceOptions) {
-    super(EDGE_FIREWALL, name, { edge: packEdge(args.edge), privateKey: pulumi.secret(args.privateKey), scope: args.scope ?? null, differences: undefined }, { ...opts, additionalSecretOutputs: ['privateKey'] });
+  constructor(name: string, args: { edge: PlannedEdge; scope?: string }, opts?: pulumi.CustomResourceOptions) {
+    super(EDGE_FIREWALL, name, { edge: packEdge(args.edge), scope: args.scope ?? null, differences: undefined }, opts);
   }
 }
 
 export class BusRegistrations extends pulumi.CustomResource {
   declare readonly differences: pulumi.Output<ResourceChange[]>;
 
-  constructor(
-    name: string,
-    args: Omit<BusShardInputs, 'credentials' | 'testBus'> & { credentials: pulumi.Input<string>; testBus: (BusEndpoint & { credentials: pulumi.Input<string> }) | null },
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    const testBus = args.testBus ? { ...args.testBus, credentials: pulumi.secret(args.testBus.credentials) } : null;
-    super(BUS_REGISTRATIONS, name, { ...args, credentials: pulumi.secret(args.credentials), testBus, differences: undefined }, { ...opts, additionalSecretOutputs: ['credentials'] });
+  constructor(name: string, args: BusShardInputs, opts?: pulumi.CustomResourceOptions) {
+    super(BUS_REGISTRATIONS, name, { ...args, differences: undefined }, opts);
   }
 }
