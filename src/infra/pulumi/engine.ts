@@ -14,8 +14,8 @@
 //     the lock's holder, or waits for it (--wait-lock).
 //   - A state written by an earlier resource model is upgraded first (upgrade.ts).
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { readText } from '../../files.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { makeFolder, readText } from '../../files.js';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, ExecaError } from 'execa';
@@ -300,7 +300,7 @@ async function openStack(request: EngineRequest): Promise<OpenStack> {
   for (const name of credentialNames(contour, plan, operator)) await readSecret(name);
   const passphrase = await readSecret(PASSPHRASE_SECRET);
   const backend = backendUrl();
-  if (backend.startsWith('file://')) await mkdir(backend.slice('file://'.length), { recursive: true });
+  if (backend.startsWith('file://')) await makeFolder(backend.slice('file://'.length));
 
   const program = async () => {
     definePrichal({ contour, plan, operator, gateways: request.gateways, ...(request.participant ? { scope: request.participant } : {}) });
