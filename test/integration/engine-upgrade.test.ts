@@ -17,13 +17,13 @@ import { BusClient } from '../../src/infra/bus.js';
 import { NFT, readTable } from '../../src/infra/firewall.js';
 import { BUS_REGISTRATIONS, EDGE_FIREWALL, shardOf, unpackEdge, type ShardEntry } from '../../src/infra/pulumi/resources.js';
 import { RETIRED_BUS_REGISTRATION, secretsInDeployment, upgradeEdgeFirewall, type Deployment } from '../../src/infra/pulumi/upgrade.js';
-import { readCredentials, secretsDir } from '../../src/infra/secrets.js';
+import { secretsDir } from '../../src/infra/secrets.js';
 import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';
 import { PROJECT_ROOT } from '../../src/project.js';
 import { compareTables, plannedTable } from '../../src/render/index.js';
 import { engineCli, engineRun } from './engine-state.js';
-import { applyFirewalls, busClient, loadSample, removeUnplannedRegistrations, withEdge } from './lab.js';
+import { applyFirewalls, busAdminFetch, busClient, loadSample, removeUnplannedRegistrations, withEdge } from './lab.js';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'state-before-97d848f');
 /** The throwaway passphrase the fixture's (scrubbed) secrets are encrypted with. */
@@ -54,16 +54,7 @@ async function backendWithFixture(): Promise<{ backend: string; run: ReturnType<
   return { backend, run, cli };
 }
 
-async function admin(contour: Contour, method: string, apiPath: string, body?: unknown): Promise<Response> {
-  const { username, password } = await readCredentials(operator.contours[contour].bus.credentials);
-  const response = await fetch(new URL(`/api${apiPath}`, operator.contours[contour].bus.url), {
-    method,
-    headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok && response.status !== 404) throw new Error(`${method} ${apiPath}: HTTP ${response.status}`);
-  return response;
-}
+const admin = (contour: Contour, method: string, apiPath: string, body?: unknown) => busAdminFetch(operator, contour, method, apiPath, body);
 
 const vhost = (contour: Contour) => encodeURIComponent(operator.contours[contour].bus.vhost);
 const queue = (mnemonic: string) => encodeURIComponent(`prichal.${mnemonic}.in`);

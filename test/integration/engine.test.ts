@@ -21,7 +21,7 @@ import { compareTables, plannedTable } from '../../src/render/index.js';
 import { prichal } from '../helpers/cli.js';
 import { docker } from '../../src/infra/docker.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
-import { applyFirewalls, busClient, edge, loadSample, withEdge } from './lab.js';
+import { applyFirewalls, busAdminFetch, busClient, edge, loadSample, withEdge } from './lab.js';
 
 let plan: Plan;
 let operator: OperatorFile;
@@ -60,16 +60,7 @@ async function tableExists(edgeId: string, table: string): Promise<boolean> {
   return withEdge(edge(plan, edgeId), async (conn) => (await conn.exec(`${NFT} list table ${table}`, { allowFailure: true })).exitCode === 0);
 }
 
-async function adminFetch(contour: 'test' | 'prod', method: string, apiPath: string, body?: unknown): Promise<Response> {
-  const { username, password } = await readCredentials(operator.contours[contour].bus.credentials);
-  const response = await fetch(new URL(`/api${apiPath}`, operator.contours[contour].bus.url), {
-    method,
-    headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok && response.status !== 404) throw new Error(`${method} ${apiPath}: HTTP ${response.status}`);
-  return response;
-}
+const adminFetch = (contour: 'test' | 'prod', method: string, apiPath: string, body?: unknown) => busAdminFetch(operator, contour, method, apiPath, body);
 
 const widen = (contour: 'test' | 'prod', mnemonic: string) =>
   adminFetch(contour, 'PUT', `/permissions/${encodeURIComponent(operator.contours[contour].bus.vhost)}/${encodeURIComponent(mnemonic)}`, { configure: '.*', write: '.*', read: '.*' });

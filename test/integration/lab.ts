@@ -2,6 +2,7 @@
 import { checkInventory } from '../../src/requirements/index.js';
 import { applyFirewalls as applyPlannedFirewalls, busClient, connectEdge, withEdge } from '../../src/workflows/context.js';
 import type { OperatorFile } from '../../src/inventory/index.js';
+import { readCredentials } from '../../src/infra/secrets.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
 
@@ -42,3 +43,15 @@ export async function removeUnplannedRegistrations(plan: Plan, operator: Operato
 export const applyFirewalls = (edges: readonly PlannedEdge[]) => applyPlannedFirewalls(edges, { full: true });
 
 export { busClient, connectEdge, withEdge };
+
+/** A call to a contour's bus management API as its administrator (404 is an answer, not an error): for tests that change the bus behind Prichal's back. */
+export async function busAdminFetch(operator: OperatorFile, contour: 'test' | 'prod', method: string, apiPath: string, body?: unknown): Promise<Response> {
+  const { username, password } = await readCredentials(operator.contours[contour].bus.credentials);
+  const response = await fetch(new URL(`/api${apiPath}`, operator.contours[contour].bus.url), {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok && response.status !== 404) throw new Error(`${method} ${apiPath}: HTTP ${response.status}`);
+  return response;
+}
