@@ -1,7 +1,7 @@
 // One escaping helper per output format: every renderer that puts inventory or live values into
 // text for people goes through the helper of its format, so a name like
 // `<script>alert(1)</script>`, a pipe or a newline is shown as text, never as markup, a broken
-// table row, or a forged line in the terminal (issue 12; test/escaping.test.ts feeds every
+// table row, or a forged line in the terminal (test/escaping.test.ts feeds every
 // renderer the same hostile strings).
 
 // C0 and C1 controls and DEL, other than those each format handles itself.

@@ -62,6 +62,12 @@ const OPEN_ERRORS: Record<string, Words> = {
   ENOTDIR: { en: 'a path through something that is not a folder', ru: 'путь проходит через то, что не является каталогом' },
 };
 
+/** Why a path cannot be opened or resolved, in words, from the error's code. */
+const openProblem = (error: unknown, what: Words = { en: 'cannot be opened', ru: 'не открывается' }): Words => {
+  const code = (error as NodeJS.ErrnoException).code;
+  return OPEN_ERRORS[code ?? ''] ?? { en: `${what.en} (${code ?? 'unknown error'})`, ru: `${what.ru} (${code ?? 'неизвестная ошибка'})` };
+};
+
 /** Whether a resolved path lies inside a resolved folder. */
 export const isInside = (folder: string, file: string) => file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : `${folder}${path.sep}`);
 
@@ -77,7 +83,7 @@ function followWithin(folder: string, file: string): { target: string } | { prob
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { problem: { en: 'a dangling symbolic link (its target does not exist)', ru: 'символическая ссылка в никуда (её цель не существует)' } };
-    return { problem: OPEN_ERRORS[code ?? ''] ?? { en: `cannot be resolved (${code ?? 'unknown error'})`, ru: `путь не разрешается (${code ?? 'неизвестная ошибка'})` } };
+    return { problem: openProblem(error, { en: 'cannot be resolved', ru: 'путь не разрешается' }) };
   }
   let root: string;
   try {
@@ -110,11 +116,10 @@ export function readRegular(file: string, options: ReadOptions = {}): ReadOutcom
       try {
         fd = openSync(opened, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
       } catch (again) {
-        const c = (again as NodeJS.ErrnoException).code;
-        return { problem: OPEN_ERRORS[c ?? ''] ?? { en: `cannot be opened (${c ?? 'unknown error'})`, ru: `не открывается (${c ?? 'неизвестная ошибка'})` } };
+        return { problem: openProblem(again) };
       }
     } else {
-      return { problem: OPEN_ERRORS[code ?? ''] ?? { en: `cannot be opened (${code ?? 'unknown error'})`, ru: `не открывается (${code ?? 'неизвестная ошибка'})` } };
+      return { problem: openProblem(error) };
     }
   }
   try {

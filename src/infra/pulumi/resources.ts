@@ -4,7 +4,7 @@
 // a state written from one clone breaks in another; a plugin's resources store only their
 // properties (about 1.5 KB) and load their code through ordinary imports.
 //
-// Resource model (one stack per contour), chosen from measurements (issue 11, bench/engine-scale):
+// Resource model (one stack per contour), chosen from measurements (bench/engine-scale.bench.ts):
 //   - EdgeFirewall: one per edge, owned by the test stack. An edge holds ONE nftables table that
 //     carries both contours' flows and is replaced atomically as a whole; splitting it into
 //     per-participant resources would turn one kernel transaction into many, and a failure
