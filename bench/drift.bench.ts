@@ -37,7 +37,10 @@ function phases(t: ChecksTimings): string {
 }
 
 /** What the collectors would return for an estate that matches the plan: the snapshot of stage 2. */
-function snapshotOf(plan: Plan, operator: OperatorFile): { gateways: GatewayContainer[]; bus: Record<'test' | 'prod', BusState> } {
+function snapshotOf(
+  plan: Plan,
+  operator: OperatorFile,
+): { gateways: GatewayContainer[]; bus: Record<'test' | 'prod', BusState> } {
   const gateways = expectedGateways(plan, operator.gateways!).map((spec) => ({
     name: spec.name,
     labels: spec.labels,
@@ -80,7 +83,9 @@ async function large(work: string): Promise<void> {
   const edges = plan.edges;
   let t = performance.now();
   await applyFirewalls(edges);
-  console.log(`${LARGE} participants: edge table applied (${edges.map((e) => `${e.id} ${e.ingress.length + e.egress.length} elements`).join(', ')}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `${LARGE} participants: edge table applied (${edges.map((e) => `${e.id} ${e.ingress.length + e.egress.length} elements`).join(', ')}) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
   // The snapshot goes through a file, as a recorded one would.
   const file = path.join(work, 'snapshot.json');
   await writeFile(file, JSON.stringify(snapshotOf(plan, operator)));
@@ -96,8 +101,12 @@ async function large(work: string): Promise<void> {
   const wall = performance.now() - t;
   const planAndCheck = (timings.planMs ?? 0) + (timings.evaluateMs ?? 0);
   console.log(`${LARGE} participants, drift through checks(): ${ms(wall)} (${phases(timings)})`);
-  console.log(`planning + checking, reads excluded  ${ms(planAndCheck)}   target ≤ 10000 ms ${planAndCheck <= 10_000 ? 'met' : 'MISSED'}`);
-  console.log(`findings: ${result.findings.length} (expected 0: the estate matches the plan), not checked: ${result.unchecked.length}`);
+  console.log(
+    `planning + checking, reads excluded  ${ms(planAndCheck)}   target ≤ 10000 ms ${planAndCheck <= 10_000 ? 'met' : 'MISSED'}`,
+  );
+  console.log(
+    `findings: ${result.findings.length} (expected 0: the estate matches the plan), not checked: ${result.unchecked.length}`,
+  );
 }
 const VHOSTS = { test: 'bench-smev-test', prod: 'bench-smev-prod' };
 
@@ -107,7 +116,12 @@ async function main() {
   try {
     await writeSyntheticInventory(dir, COUNT);
     // The bench runs in its own vhosts so that the sample's registrations stay untouched.
-    await writeFile(operatorFile, (await readFile(operatorFile, 'utf8')).replace('vhost: smev-test', `vhost: ${VHOSTS.test}`).replace('vhost: smev-prod', `vhost: ${VHOSTS.prod}`));
+    await writeFile(
+      operatorFile,
+      (await readFile(operatorFile, 'utf8'))
+        .replace('vhost: smev-test', `vhost: ${VHOSTS.test}`)
+        .replace('vhost: smev-prod', `vhost: ${VHOSTS.prod}`),
+    );
     const checked = await checkInventory(dir, '2026-11-23');
     if (!checked.ok) throw new Error('synthetic inventory invalid');
     const plan = checked.plan!;
@@ -121,7 +135,11 @@ async function main() {
       const cred = operator.contours[c].bus.credentials;
       const { username } = await readCredentials(cred);
       await busAdmin('PUT', url, `/vhosts/${VHOSTS[c]}`, cred, {});
-      await busAdmin('PUT', url, `/permissions/${VHOSTS[c]}/${username}`, cred, { configure: '.*', write: '.*', read: '.*' });
+      await busAdmin('PUT', url, `/permissions/${VHOSTS[c]}/${username}`, cred, {
+        configure: '.*',
+        write: '.*',
+        read: '.*',
+      });
       const { password } = await readCredentials(cred);
       const client = new BusClient({ url, vhost: VHOSTS[c], username, password });
       const state = await client.read();
@@ -131,7 +149,9 @@ async function main() {
         }
       }
     }
-    console.log(`applied ${COUNT} participants (firewall on ${edges.map((e) => e.id).join(', ')}, bus in ${Object.values(VHOSTS).join(', ')}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `applied ${COUNT} participants (firewall on ${edges.map((e) => e.id).join(', ')}, bus in ${Object.values(VHOSTS).join(', ')}) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     // Unavoidable reads alone.
     const reads = { edges: 0, docker: 0, bus: 0 };
@@ -153,14 +173,22 @@ async function main() {
     console.log(`${COUNT} participants, drift through checks(): ${ms(wall)} (${phases(timings)})`);
     const byReq = new Map<string, number>();
     for (const f of result.findings) byReq.set(f.requirement, (byReq.get(f.requirement) ?? 0) + 1);
-    console.log(`drift wall time (validation included) ${wall.toFixed(0).padStart(6)} ms   target ≤ 10000 ms ${wall <= 10_000 ? 'met' : 'MISSED'}`);
-    console.log(`unavoidable reads alone             ${floor.toFixed(0).padStart(6)} ms   (edges ${reads.edges.toFixed(0)}, docker ${reads.docker.toFixed(0)}, bus ${reads.bus.toFixed(0)})`);
+    console.log(
+      `drift wall time (validation included) ${wall.toFixed(0).padStart(6)} ms   target ≤ 10000 ms ${wall <= 10_000 ? 'met' : 'MISSED'}`,
+    );
+    console.log(
+      `unavoidable reads alone             ${floor.toFixed(0).padStart(6)} ms   (edges ${reads.edges.toFixed(0)}, docker ${reads.docker.toFixed(0)}, bus ${reads.bus.toFixed(0)})`,
+    );
     const driftOnly = (timings.collectMs ?? 0) + (timings.evaluateMs ?? 0);
-    console.log(`ratio (reads + evaluate) / reads alone ${(driftOnly / floor).toFixed(2).padStart(6)}      target ≤ 1.50 ${driftOnly / floor <= 1.5 ? 'met' : 'MISSED'} (planning ${ms(timings.planMs)} on top)`);
+    console.log(
+      `ratio (reads + evaluate) / reads alone ${(driftOnly / floor).toFixed(2).padStart(6)}      target ≤ 1.50 ${driftOnly / floor <= 1.5 ? 'met' : 'MISSED'} (planning ${ms(timings.planMs)} on top)`,
+    );
     console.log(`SSH commands per edge               ${JSON.stringify(result.reads?.sshCommandsPerEdge)}`);
     console.log(`Docker CLI calls (list + inspect)   ${result.reads?.dockerCalls}`);
     console.log(`bus API requests per contour        ${JSON.stringify(result.reads?.busRequests)}`);
-    console.log(`findings: ${[...byReq].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} (GW-1: gateways deliberately not started)`);
+    console.log(
+      `findings: ${[...byReq].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} (GW-1: gateways deliberately not started)`,
+    );
     await large(dir);
   } finally {
     // Leave the lab as the sample plans it: its firewall, no bench vhosts, no bench users.
@@ -168,7 +196,8 @@ async function main() {
     await applyFirewalls(sample.plan!.edges);
     const op = sample.validation.inventory.operator!.value;
     const users = Array.from({ length: COUNT }, (_, i) => `ORG_${String(i).padStart(5, '0')}`);
-    for (const c of ['test', 'prod'] as const) await busAdmin('DELETE', op.contours[c].bus.url, `/vhosts/${VHOSTS[c]}`, op.contours[c].bus.credentials);
+    for (const c of ['test', 'prod'] as const)
+      await busAdmin('DELETE', op.contours[c].bus.url, `/vhosts/${VHOSTS[c]}`, op.contours[c].bus.credentials);
     await deleteUsers(op.contours.test.bus.url, users, op.contours.test.bus.credentials);
     await rm(dir, { recursive: true, force: true });
   }

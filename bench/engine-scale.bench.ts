@@ -28,7 +28,8 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
 
 async function sizeOf(dir: string): Promise<number> {
   let total = 0;
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) if (e.isFile()) total += (await stat(path.join(e.parentPath, e.name))).size;
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true }))
+    if (e.isFile()) total += (await stat(path.join(e.parentPath, e.name))).size;
   return total;
 }
 
@@ -44,7 +45,11 @@ async function main() {
     await writeFile(path.join(dir, 'operator.yaml'), sample.replace('vhost: smev-test', `vhost: ${VHOST}`));
     await busAdmin('PUT', url, `/vhosts/${VHOST}`, 'busTest', {});
     const { username } = await readCredentials('busTest');
-    await busAdmin('PUT', url, `/permissions/${VHOST}/${username}`, 'busTest', { configure: '.*', write: '.*', read: '.*' });
+    await busAdmin('PUT', url, `/permissions/${VHOST}/${username}`, 'busTest', {
+      configure: '.*',
+      write: '.*',
+      read: '.*',
+    });
     process.env.PRICHAL_PULUMI_BACKEND = `file://${backend}`;
 
     const [direct] = await timed(async () => {
@@ -53,15 +58,21 @@ async function main() {
     });
     console.log(`${COUNT} participants, direct path (firewall apply + bus ensure): ${s(direct)}`);
     const [firstUp, up] = await timed(() => engineCommand({ action: 'up', inventory: dir, contour: 'test' }));
-    console.log(`first up: ${s(firstUp)} (engine start-up ${s(up.timings.startupMs)}; ${up.steps.length} resources) — ratio to the direct path ${(firstUp / direct).toFixed(2)} (target ≤ 2)`);
+    console.log(
+      `first up: ${s(firstUp)} (engine start-up ${s(up.timings.startupMs)}; ${up.steps.length} resources) — ratio to the direct path ${(firstUp / direct).toFixed(2)} (target ≤ 2)`,
+    );
     const [preview, p] = await timed(() => engineCommand({ action: 'preview', inventory: dir, contour: 'test' }));
     console.log(`no-change preview (no refresh): ${s(preview)} (changes: ${p.steps.length})`);
     const [refresh] = await timed(() => engineCommand({ action: 'refresh', inventory: dir, contour: 'test' }));
     console.log(`refresh: ${s(refresh)}`);
     const [drift] = await timed(() => checks({ kind: 'drift', inventory: dir }));
-    console.log(`drift of the same estate: ${s(drift)} — no-change preview ÷ drift ${(preview / drift).toFixed(2)} (target ≤ 5)`);
+    console.log(
+      `drift of the same estate: ${s(drift)} — no-change preview ÷ drift ${(preview / drift).toFixed(2)} (target ≤ 5)`,
+    );
     const stateFile = (await stat(path.join(backend, '.pulumi', 'stacks', 'prichal', 'test.json'))).size;
-    console.log(`state: ${(stateFile / 1e6).toFixed(1)} MB (the stack's checkpoint; ${(await sizeOf(backend) / 1e6).toFixed(1)} MB with the backend's history and backups); peak RSS of this process (the program runs in it) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+    console.log(
+      `state: ${(stateFile / 1e6).toFixed(1)} MB (the stack's checkpoint; ${((await sizeOf(backend)) / 1e6).toFixed(1)} MB with the backend's history and backups); peak RSS of this process (the program runs in it) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+    );
     const [destroy] = await timed(() => engineCommand({ action: 'destroy', inventory: dir, contour: 'test' }));
     console.log(`destroy: ${s(destroy)}`);
   } finally {

@@ -45,7 +45,9 @@ async function main() {
       );
     }
     const base = median(baseline);
-    console.log(`baseline, stateless firewall apply + bus ensure (test contour, 2 edges, 9 registrations): ${seconds(base)} (median of ${RUNS})`);
+    console.log(
+      `baseline, stateless firewall apply + bus ensure (test contour, 2 edges, 9 registrations): ${seconds(base)} (median of ${RUNS})`,
+    );
 
     const rows: Array<{ phase: string; ms: number; startup: number; changed: number }> = [];
     for (let i = 0; i < RUNS; i++) {
@@ -54,13 +56,21 @@ async function main() {
       const preview = await engine('preview');
       const refresh = await engine('refresh');
       const destroy = await engine('destroy');
-      rows.push({ phase: 'up (first)', ...first }, { phase: 'up (no change)', ...again }, { phase: 'preview', ...preview }, { phase: 'refresh', ...refresh }, { phase: 'destroy', ...destroy });
+      rows.push(
+        { phase: 'up (first)', ...first },
+        { phase: 'up (no change)', ...again },
+        { phase: 'preview', ...preview },
+        { phase: 'refresh', ...refresh },
+        { phase: 'destroy', ...destroy },
+      );
     }
     for (const phase of ['up (first)', 'up (no change)', 'preview', 'refresh', 'destroy']) {
       const of = rows.filter((r) => r.phase === phase);
       const ms = median(of.map((r) => r.ms));
       const startup = median(of.map((r) => r.startup));
-      console.log(`${phase.padEnd(15)} ${seconds(ms).padStart(8)}  engine start-up ${seconds(startup)}, engine run ${seconds(ms - startup)}, ${of[0]!.changed} resources reported; ratio to baseline ${(ms / base).toFixed(2)}`);
+      console.log(
+        `${phase.padEnd(15)} ${seconds(ms).padStart(8)}  engine start-up ${seconds(startup)}, engine run ${seconds(ms - startup)}, ${of[0]!.changed} resources reported; ratio to baseline ${(ms / base).toFixed(2)}`,
+      );
     }
   } finally {
     delete process.env.PRICHAL_PULUMI_BACKEND;

@@ -10,7 +10,13 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { checkInventory } from '../src/requirements/index.js';
 import { applyFirewalls, connectEdge, withEdge } from '../src/workflows/context.js';
-import { applyEdgeFirewall, NFT, type ApplyOptions, type ApplyResult, type ApplyTimings } from '../src/infra/firewall.js';
+import {
+  applyEdgeFirewall,
+  NFT,
+  type ApplyOptions,
+  type ApplyResult,
+  type ApplyTimings,
+} from '../src/infra/firewall.js';
 import type { SshConnection } from '../src/infra/ssh.js';
 import { secretsDir } from '../src/infra/secrets.js';
 import type { PlannedEdge } from '../src/plan/index.js';
@@ -31,14 +37,20 @@ async function edgeFor(count: number, dir: string): Promise<PlannedEdge> {
 /** The edge without one participant's flows: applying the full edge after it adds exactly one participant. */
 function withoutFirst(edge: PlannedEdge): PlannedEdge {
   const gone = edge.participants[0]!;
-  return { ...edge, participants: edge.participants.slice(1), ingress: edge.ingress.filter((f) => f.participant !== gone), egress: edge.egress.filter((f) => f.participant !== gone) };
+  return {
+    ...edge,
+    participants: edge.participants.slice(1),
+    ingress: edge.ingress.filter((f) => f.participant !== gone),
+    egress: edge.egress.filter((f) => f.participant !== gone),
+  };
 }
 
 async function forwardRuleCount(edge: PlannedEdge): Promise<number> {
   return withEdge(edge, async (conn) => {
     await applyEdgeFirewall(conn, edge);
     const out = await conn.exec(`${NFT} -j list chain inet prichal forward`);
-    return (JSON.parse(out.stdout) as { nftables: Array<Record<string, unknown>> }).nftables.filter((o) => o.rule).length;
+    return (JSON.parse(out.stdout) as { nftables: Array<Record<string, unknown>> }).nftables.filter((o) => o.rule)
+      .length;
   });
 }
 
@@ -50,7 +62,11 @@ interface Measured {
 }
 
 /** Runs `prepare` (untimed), then the apply workflow (timed, on its own connection as the CLI opens one), RUNS times. */
-async function measure(edge: PlannedEdge, prepare: (conn: SshConnection) => Promise<unknown>, options: ApplyOptions = {}): Promise<Measured> {
+async function measure(
+  edge: PlannedEdge,
+  prepare: (conn: SshConnection) => Promise<unknown>,
+  options: ApplyOptions = {},
+): Promise<Measured> {
   const m: Measured = { ms: [], connectMs: [], timings: [], results: [] };
   for (let i = 0; i < RUNS; i++) {
     await withEdge(edge, prepare);
@@ -71,7 +87,9 @@ async function measure(edge: PlannedEdge, prepare: (conn: SshConnection) => Prom
 
 const phases = (m: Measured) =>
   `connect ${median(m.connectMs).toFixed(0)}, ` +
-  (['renderMs', 'recordMs', 'diffMs', 'loadMs', 'verifyMs', 'commitMs'] as const).map((k) => `${k.replace('Ms', '')} ${median(m.timings.map((t) => t[k])).toFixed(0)}`).join(', ');
+  (['renderMs', 'recordMs', 'diffMs', 'loadMs', 'verifyMs', 'commitMs'] as const)
+    .map((k) => `${k.replace('Ms', '')} ${median(m.timings.map((t) => t[k])).toFixed(0)}`)
+    .join(', ');
 
 async function main() {
   const work = await mkdtemp(path.join(tmpdir(), 'prichal-fwbench-'));
@@ -92,7 +110,19 @@ async function main() {
     // Bare baseline: the same file already on the host, one OpenSSH session running nft -f.
     const local = path.join(work, 'ruleset.nft');
     await writeFile(local, text);
-    const ssh = ['-i', path.join(secretsDir(), large.ssh.credentials), '-p', String(large.ssh.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `${large.ssh.user}@${large.ssh.host}`];
+    const ssh = [
+      '-i',
+      path.join(secretsDir(), large.ssh.credentials),
+      '-p',
+      String(large.ssh.port),
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+      `${large.ssh.user}@${large.ssh.host}`,
+    ];
     await execa('ssh', [...ssh, 'cat > /tmp/bench-ruleset.nft'], { inputFile: local });
     const bare: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -103,10 +133,15 @@ async function main() {
     const b = median(bare);
 
     // Full replace with the record on the host (what a changed layout takes): the record's layout digest is made stale.
-    const staleLayout = (conn: SshConnection) => applyEdgeFirewall(conn, large).then(() => conn.exec(`sed -i 's/ [0-9a-f]* / stale-layout /' .prichal/applied.meta`));
+    const staleLayout = (conn: SshConnection) =>
+      applyEdgeFirewall(conn, large).then(() =>
+        conn.exec(`sed -i 's/ [0-9a-f]* / stale-layout /' .prichal/applied.meta`),
+      );
     const full = await measure(large, staleLayout);
     // First apply: no table, no record.
-    const first = await measure(large, (conn) => conn.exec(`rm -f .prichal/applied.* && ${NFT} delete table inet prichal`));
+    const first = await measure(large, (conn) =>
+      conn.exec(`rm -f .prichal/applied.* && ${NFT} delete table inet prichal`),
+    );
     // Forced full (--full: repairs hand edits, so the rollback copy is a listing of the live table).
     const forced = await measure(large, async () => undefined, { full: true });
     // One participant added to the 10,000-participant table, and one removed.
@@ -119,12 +154,21 @@ async function main() {
     const line = (label: string, m: Measured, target?: number) => {
       const ms = median(m.ms);
       const ratio = ms / b;
-      const verdict = target === undefined ? '' : `   target ≤ ${target.toFixed(2)} ${ratio <= target ? 'met' : 'MISSED'}`;
-      console.log(`${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ratio ${ratio.toFixed(2).padStart(5)}${verdict}  [${modes(m)}: ${phases(m)}]`);
+      const verdict =
+        target === undefined ? '' : `   target ≤ ${target.toFixed(2)} ${ratio <= target ? 'met' : 'MISSED'}`;
+      console.log(
+        `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ratio ${ratio.toFixed(2).padStart(5)}${verdict}  [${modes(m)}: ${phases(m)}]`,
+      );
     };
-    console.log(`ruleset: ${large.ingress.length} participant→gateway and ${large.egress.length} gateway→endpoint elements, ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB; ${RUNS} runs, medians`);
-    console.log(`render, 10,000 participants                  ${median(renders).toFixed(0).padStart(6)} ms   target ≤ 1000 ms ${median(renders) <= 1000 ? 'met' : 'MISSED'}`);
-    console.log(`forward chain rules, 100 vs 10,000           ${smallRules} vs ${largeRules}   ${smallRules === largeRules ? 'equal' : 'DIFFERENT'}`);
+    console.log(
+      `ruleset: ${large.ingress.length} participant→gateway and ${large.egress.length} gateway→endpoint elements, ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB; ${RUNS} runs, medians`,
+    );
+    console.log(
+      `render, 10,000 participants                  ${median(renders).toFixed(0).padStart(6)} ms   target ≤ 1000 ms ${median(renders) <= 1000 ? 'met' : 'MISSED'}`,
+    );
+    console.log(
+      `forward chain rules, 100 vs 10,000           ${smallRules} vs ${largeRules}   ${smallRules === largeRules ? 'equal' : 'DIFFERENT'}`,
+    );
     console.log(`bare ssh + nft -f (baseline)                 ${b.toFixed(0).padStart(6)} ms`);
     line('full apply, record on host (layout change)', full, 1.5);
     line('full apply, first (no table)', first, 1.5);
@@ -133,7 +177,9 @@ async function main() {
     line('one participant removed (delta)', removed, 0.2);
     line('nothing changed', unchanged);
     const one = added.results[0]!;
-    console.log(`delta of one participant: ${one.added} elements added, ${one.removed} removed, ${one.bytes} bytes to nft`);
+    console.log(
+      `delta of one participant: ${one.added} elements added, ${one.removed} removed, ${one.bytes} bytes to nft`,
+    );
   } finally {
     // Leave the lab as the sample inventory plans it.
     const sample = await checkInventory(path.join(PROJECT_ROOT, 'inventory'), '2026-11-23');

@@ -21,7 +21,8 @@ const target = COUNT >= 10_000 ? { ms: 60_000, mib: 2048 } : { ms: 5_000, mib: u
 if (!process.env.PRICHAL_PULUMI_STACKS) Error.stackTraceLimit = 0;
 
 /** Resources a program registers: custom resources and the gateways' components. */
-const registered = (r: ProgramResources) => (r.network ? 1 : 0) + r.gateways.length * 2 + r.firewalls.length + r.shards.length;
+const registered = (r: ProgramResources) =>
+  (r.network ? 1 : 0) + r.gateways.length * 2 + r.firewalls.length + r.shards.length;
 
 const dir = await mkdtemp(path.join(tmpdir(), 'prichal-pulumibench-'));
 try {
@@ -30,11 +31,23 @@ try {
   const checked = await checkInventory(dir, '2026-11-23');
   const checkMs = performance.now() - checkStarted;
   let resources = 0;
-  await pulumi.runtime.setMocks({ newResource: (a) => (resources++, { id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs }, 'prichal', 'test', false);
+  await pulumi.runtime.setMocks(
+    { newResource: (a) => (resources++, { id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs },
+    'prichal',
+    'test',
+    false,
+  );
   const started = performance.now();
   let expected = 0;
   for (const contour of ['test', 'prod'] as const) {
-    expected += registered(definePrichal({ contour, plan: checked.plan!, operator: checked.validation.inventory.operator!.value, gateways: MODE }));
+    expected += registered(
+      definePrichal({
+        contour,
+        plan: checked.plan!,
+        operator: checked.validation.inventory.operator!.value,
+        gateways: MODE,
+      }),
+    );
   }
   // Wait until every registration reached the mock monitor.
   while (resources < expected) await new Promise((r) => setTimeout(r, 10));
@@ -42,8 +55,12 @@ try {
   const mib = process.resourceUsage().maxRSS / 1024;
   const perParticipant = resources / (COUNT * 2);
   const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  console.log(`program under mocks, ${COUNT} participants × 2 contours, gateways ${MODE}: inventory check ${(checkMs / 1000).toFixed(1)} s (baseline), program build ${(ms / 1000).toFixed(1)} s — ${(ms / checkMs).toFixed(2)}× the check (target ≤ ${target.ms / 1000} s ${met(ms <= target.ms)})`);
-  console.log(`peak RSS ${mib.toFixed(0)} MiB${target.mib ? ` (target ≤ ${target.mib} MiB ${met(mib <= target.mib)})` : ''}; resources: ${resources} in all, ${perParticipant.toFixed(2)} per participant per contour (target ≤ 6 ${met(perParticipant <= 6)})`);
+  console.log(
+    `program under mocks, ${COUNT} participants × 2 contours, gateways ${MODE}: inventory check ${(checkMs / 1000).toFixed(1)} s (baseline), program build ${(ms / 1000).toFixed(1)} s — ${(ms / checkMs).toFixed(2)}× the check (target ≤ ${target.ms / 1000} s ${met(ms <= target.ms)})`,
+  );
+  console.log(
+    `peak RSS ${mib.toFixed(0)} MiB${target.mib ? ` (target ≤ ${target.mib} MiB ${met(mib <= target.mib)})` : ''}; resources: ${resources} in all, ${perParticipant.toFixed(2)} per participant per contour (target ≤ 6 ${met(perParticipant <= 6)})`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

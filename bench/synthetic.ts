@@ -22,7 +22,13 @@ export function syntheticParticipant(i: number) {
   const signer = (name: string, role: string, n: number) => ({
     name,
     role,
-    certificate: { serial: (i * 2 + n).toString(16).toUpperCase(), thumbprint: (i * 2 + n).toString(16).padStart(40, '0'), issuer: 'Федеральное казначейство', notBefore: '2026-01-01', notAfter: '2027-12-31' },
+    certificate: {
+      serial: (i * 2 + n).toString(16).toUpperCase(),
+      thumbprint: (i * 2 + n).toString(16).padStart(40, '0'),
+      issuer: 'Федеральное казначейство',
+      notBefore: '2026-01-01',
+      notAfter: '2027-12-31',
+    },
   });
   return {
     id,
@@ -34,28 +40,67 @@ export function syntheticParticipant(i: number) {
     clerk: { name: 'Петрова Пелагея Петровна', phone: '+7 3452 00-00-00', email: `clerk${i}@org.example` },
     technical: { name: 'Сидоров Семён Семёнович', phone: '+7 3452 00-00-01', email: `it${i}@org.example` },
     agreements: { joining: '2025-01-10', personalData: '2025-01-10' },
-    sed: { mode: 'operator', system: 'Бюрократ', journals: [{ name: 'Входящие', numberFormat: 'ВХ-{n:5}' }], training: '2025-02-01' },
+    sed: {
+      mode: 'operator',
+      system: 'Бюрократ',
+      journals: [{ name: 'Входящие', numberFormat: 'ВХ-{n:5}' }],
+      training: '2025-02-01',
+    },
     workstations: { cryptoPro: '5.0.13000', browser: 'chromium-gost' },
     signers: [signer('Иванов Иван Иванович', 'head', 0), signer('Петрова Пелагея Петровна', 'clerk', 1)],
-    channel: { type: 'vipnet', edge: 'edge-1', vipnet: { network: 6670, node: `0x${(0x1a0e0000 + i).toString(16).toUpperCase()}`, product: 'vipnet-coordinator-hw-4' } },
+    channel: {
+      type: 'vipnet',
+      edge: 'edge-1',
+      vipnet: {
+        network: 6670,
+        node: `0x${(0x1a0e0000 + i).toString(16).toUpperCase()}`,
+        product: 'vipnet-coordinator-hw-4',
+      },
+    },
     networks: [`${formatAddress(net(0))}/26`, `${formatAddress(net(1))}/26`],
     endpoints: [
-      { id: 'intake', purpose: 'portal-intake', address: formatAddress(net(0) + 10), port: 443, protocol: 'https', path: '/ws/intake' },
-      { id: 'status', purpose: 'portal-status', address: formatAddress(net(0) + 11), port: 8443, protocol: 'https', path: '/ws/status' },
-      { id: 'connector', purpose: 'sed-connector', address: formatAddress(net(1) + 20), port: 443, protocol: 'https', path: '/connector' },
+      {
+        id: 'intake',
+        purpose: 'portal-intake',
+        address: formatAddress(net(0) + 10),
+        port: 443,
+        protocol: 'https',
+        path: '/ws/intake',
+      },
+      {
+        id: 'status',
+        purpose: 'portal-status',
+        address: formatAddress(net(0) + 11),
+        port: 8443,
+        protocol: 'https',
+        path: '/ws/status',
+      },
+      {
+        id: 'connector',
+        purpose: 'sed-connector',
+        address: formatAddress(net(1) + 20),
+        port: 443,
+        protocol: 'https',
+        path: '/connector',
+      },
     ],
     registrations: { test: registration('tested'), prod: registration('registered') },
   };
 }
 
 /** Writes the inventory to `dir` (operator.yaml copied from the sample) and returns the file count. `testOnly`: no prod registrations. */
-export async function writeSyntheticInventory(dir: string, count: number, options: { testOnly?: boolean } = {}): Promise<number> {
+export async function writeSyntheticInventory(
+  dir: string,
+  count: number,
+  options: { testOnly?: boolean } = {},
+): Promise<number> {
   await mkdir(path.join(dir, 'participants'), { recursive: true });
   await cp(path.join(PROJECT_ROOT, 'inventory', 'operator.yaml'), path.join(dir, 'operator.yaml'));
   const gateways: Record<'test' | 'prod', Record<string, string>> = { test: {}, prod: {} };
   const batch: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
-    const p: Partial<ReturnType<typeof syntheticParticipant>['registrations']> & ReturnType<typeof syntheticParticipant> = syntheticParticipant(i);
+    const p: Partial<ReturnType<typeof syntheticParticipant>['registrations']> &
+      ReturnType<typeof syntheticParticipant> = syntheticParticipant(i);
     if (options.testOnly) delete (p.registrations as Partial<typeof p.registrations>).prod;
     gateways.test[p.id] = formatAddress(((10 << 24) | (210 << 16)) + 2 + i);
     gateways.prod[p.id] = formatAddress(((10 << 24) | (220 << 16)) + 2 + i);

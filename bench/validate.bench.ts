@@ -51,7 +51,10 @@ async function phase(name: string, dir: string): Promise<PhaseResult> {
 
 /** Each pipeline variant is the same checkInventory; the environment chooses threads and cache. */
 function runChild(name: string, dir: string, env: Record<string, string> = {}): PhaseResult {
-  const out = execFileSync(process.execPath, [SELF, '--phase', name, dir], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const out = execFileSync(process.execPath, [SELF, '--phase', name, dir], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return JSON.parse(out) as PhaseResult;
 }
 
@@ -80,7 +83,9 @@ async function main() {
   try {
     const t0 = performance.now();
     const files = await writeSyntheticInventory(dir, COUNT);
-    console.log(`synthetic inventory: ${COUNT} participants, ${files} files, generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `synthetic inventory: ${COUNT} participants, ${files} files, generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     runChild('parse', dir); // warm the page cache so that no phase pays for cold reads
     const cacheDir = path.join(dir, '.cache');
     const parse: PhaseResult[] = [];
@@ -105,7 +110,11 @@ async function main() {
     };
     const overlap = overlapBench(100_000);
     const rows = [
-      ['(a) read + parse, one thread', `${a.toFixed(0)} ms`, `peak RSS ${Math.max(...parse.map((r) => r.rssMiB)).toFixed(0)} MiB`],
+      [
+        '(a) read + parse, one thread',
+        `${a.toFixed(0)} ms`,
+        `peak RSS ${Math.max(...parse.map((r) => r.rssMiB)).toFixed(0)} MiB`,
+      ],
       ['(b) validate, one thread, no cache', `${b.toFixed(0)} ms`, split(serial)],
       [`(c) validate cold, ${availableParallelism()} threads`, `${c.toFixed(0)} ms`, split(cold)],
       ['(d) validate warm (nothing changed)', `${d.toFixed(0)} ms`, split(warm)],
@@ -113,10 +122,16 @@ async function main() {
       ['ratio (c)/(a)', (c / a).toFixed(2), `target ≤ 0.80 ${c / a <= 0.8 ? 'met' : 'MISSED'}`],
       ['warm (d)', `${d.toFixed(0)} ms`, `target ≤ 1000 ms ${d <= 1000 ? 'met' : 'MISSED'}`],
       ['peak RSS of validate', `${rss.toFixed(0)} MiB`, `target ≤ 600 MiB ${rss <= 600 ? 'met' : 'MISSED'}`],
-      ['overlap check, 100,000 prefixes', `${overlap.checkMs.toFixed(0)} ms`, `target ≤ 1000 ms ${overlap.checkMs <= 1000 ? 'met' : 'MISSED'} (parsing them: ${overlap.parseMs.toFixed(0)} ms; ${overlap.overlaps} overlaps)`],
+      [
+        'overlap check, 100,000 prefixes',
+        `${overlap.checkMs.toFixed(0)} ms`,
+        `target ≤ 1000 ms ${overlap.checkMs <= 1000 ? 'met' : 'MISSED'} (parsing them: ${overlap.parseMs.toFixed(0)} ms; ${overlap.overlaps} overlaps)`,
+      ],
     ];
     for (const [name, value, note] of rows) console.log(`${name!.padEnd(38)} ${value!.padStart(9)}  ${note}`);
-    console.log(`runs: ${RUNS} each, median; (a) ${parse.map((r) => r.ms.toFixed(0)).join('/')} ms, (b) ${serial.map((r) => r.ms.toFixed(0)).join('/')} ms, (c) ${cold.map((r) => r.ms.toFixed(0)).join('/')} ms, (d) ${warm.map((r) => r.ms.toFixed(0)).join('/')} ms`);
+    console.log(
+      `runs: ${RUNS} each, median; (a) ${parse.map((r) => r.ms.toFixed(0)).join('/')} ms, (b) ${serial.map((r) => r.ms.toFixed(0)).join('/')} ms, (c) ${cold.map((r) => r.ms.toFixed(0)).join('/')} ms, (d) ${warm.map((r) => r.ms.toFixed(0)).join('/')} ms`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,17 @@
 // something that is not a regular file, and, when the caller says what the file must be, never
 // over a file of another kind (a document register over a participant file).
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  realpathSync,
+  type Stats,
+} from 'node:fs';
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { WordedError, type Words } from './words.js';
@@ -59,17 +69,26 @@ const OPEN_ERRORS: Record<string, Words> = {
   EACCES: { en: 'permission denied', ru: 'нет прав на чтение' },
   ELOOP: { en: 'a symbolic link loop', ru: 'символические ссылки образуют петлю' },
   EISDIR: { en: 'a directory, not a file', ru: 'это каталог, а не файл' },
-  ENOTDIR: { en: 'a path through something that is not a folder', ru: 'путь проходит через то, что не является каталогом' },
+  ENOTDIR: {
+    en: 'a path through something that is not a folder',
+    ru: 'путь проходит через то, что не является каталогом',
+  },
 };
 
 /** Why a path cannot be opened or resolved, in words, from the error's code. */
 const openProblem = (error: unknown, what: Words = { en: 'cannot be opened', ru: 'не открывается' }): Words => {
   const code = (error as NodeJS.ErrnoException).code;
-  return OPEN_ERRORS[code ?? ''] ?? { en: `${what.en} (${code ?? 'unknown error'})`, ru: `${what.ru} (${code ?? 'неизвестная ошибка'})` };
+  return (
+    OPEN_ERRORS[code ?? ''] ?? {
+      en: `${what.en} (${code ?? 'unknown error'})`,
+      ru: `${what.ru} (${code ?? 'неизвестная ошибка'})`,
+    }
+  );
 };
 
 /** Whether a resolved path lies inside a resolved folder. */
-export const isInside = (folder: string, file: string) => file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : `${folder}${path.sep}`);
+export const isInside = (folder: string, file: string) =>
+  file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : `${folder}${path.sep}`);
 
 /**
  * Where a link inside `folder` leads, or why it may not be followed. Checked only for a link
@@ -82,7 +101,13 @@ function followWithin(folder: string, file: string): { target: string } | { prob
     real = realpathSync.native(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { problem: { en: 'a dangling symbolic link (its target does not exist)', ru: 'символическая ссылка в никуда (её цель не существует)' } };
+    if (code === 'ENOENT')
+      return {
+        problem: {
+          en: 'a dangling symbolic link (its target does not exist)',
+          ru: 'символическая ссылка в никуда (её цель не существует)',
+        },
+      };
     return { problem: openProblem(error, { en: 'cannot be resolved', ru: 'путь не разрешается' }) };
   }
   let root: string;
@@ -91,7 +116,13 @@ function followWithin(folder: string, file: string): { target: string } | { prob
   } catch {
     return { missing: true };
   }
-  if (!isInside(root, real)) return { problem: { en: `a symbolic link that leads outside ${folder}; it is not read`, ru: `символическая ссылка ведёт за пределы ${folder}; файл не читается` } };
+  if (!isInside(root, real))
+    return {
+      problem: {
+        en: `a symbolic link that leads outside ${folder}; it is not read`,
+        ru: `символическая ссылка ведёт за пределы ${folder}; файл не читается`,
+      },
+    };
   return { target: real };
 }
 
@@ -109,7 +140,11 @@ export function readRegular(file: string, options: ReadOptions = {}): ReadOutcom
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { missing: true };
     // O_NOFOLLOW refuses a link with ELOOP: follow it only when it stays inside the folder.
-    if (code === 'ELOOP' && options.inside !== undefined && lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    if (
+      code === 'ELOOP' &&
+      options.inside !== undefined &&
+      lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()
+    ) {
       const followed = followWithin(options.inside, file);
       if (!('target' in followed)) return followed;
       opened = followed.target;
@@ -125,7 +160,13 @@ export function readRegular(file: string, options: ReadOptions = {}): ReadOutcom
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { problem: OPEN_ERRORS.EISDIR! };
-    if (!stat.isFile()) return { problem: { en: 'not a regular file (a FIFO, socket or device); only regular files are read', ru: 'не обычный файл (канал, сокет или устройство); читаются только обычные файлы' } };
+    if (!stat.isFile())
+      return {
+        problem: {
+          en: 'not a regular file (a FIFO, socket or device); only regular files are read',
+          ru: 'не обычный файл (канал, сокет или устройство); читаются только обычные файлы',
+        },
+      };
     const limit = options.limit ?? maxFileBytes();
     if (stat.size > limit) return { problem: tooLarge(limit, stat.size) };
     // Read up to one byte past the limit: a file that grows while it is read is still bounded.
@@ -152,19 +193,36 @@ export function readRegular(file: string, options: ReadOptions = {}): ReadOutcom
 
 function tooLarge(limit: number, size?: number): Words {
   return size !== undefined
-    ? { en: `${size} bytes, more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `${size} байт: больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` }
-    : { en: `more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`, ru: `больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)` };
+    ? {
+        en: `${size} bytes, more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`,
+        ru: `${size} байт: больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)`,
+      }
+    : {
+        en: `more than the ${limit} bytes a file may have (PRICHAL_MAX_FILE_BYTES)`,
+        ru: `больше допустимых ${limit} байт (PRICHAL_MAX_FILE_BYTES)`,
+      };
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Bytes as UTF-8 text, or why they are not. */
 export function decodeUtf8(bytes: Buffer): { text: string } | { problem: Words } {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { problem: { en: 'not UTF-8 (a UTF-16 byte-order mark); save it as UTF-8', ru: 'не в UTF-8 (метка порядка байтов UTF-16); сохраните файл в UTF-8' } };
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return {
+      problem: {
+        en: 'not UTF-8 (a UTF-16 byte-order mark); save it as UTF-8',
+        ru: 'не в UTF-8 (метка порядка байтов UTF-16); сохраните файл в UTF-8',
+      },
+    };
   try {
     return { text: UTF8.decode(bytes) };
   } catch {
-    return { problem: { en: 'not UTF-8 (invalid byte sequence); save it as UTF-8', ru: 'не в UTF-8 (недопустимая последовательность байтов); сохраните файл в UTF-8' } };
+    return {
+      problem: {
+        en: 'not UTF-8 (invalid byte sequence); save it as UTF-8',
+        ru: 'не в UTF-8 (недопустимая последовательность байтов); сохраните файл в UTF-8',
+      },
+    };
   }
 }
 
@@ -184,7 +242,10 @@ export function readTextOutcome(file: string, options: ReadOptions = {}): TextOu
  */
 export function readText(file: string, options: ReadOptions & { missing: 'undefined' }): string | undefined;
 export function readText(file: string, options?: ReadOptions & { missing?: 'error' }): string;
-export function readText(file: string, options: ReadOptions & { missing?: 'undefined' | 'error' } = {}): string | undefined {
+export function readText(
+  file: string,
+  options: ReadOptions & { missing?: 'undefined' | 'error' } = {},
+): string | undefined {
   const read = readTextOutcome(file, options);
   if ('text' in read) return read.text;
   if ('missing' in read) {
@@ -223,12 +284,20 @@ const WRITE_ERRORS: Record<string, Words> = {
   EPERM: { en: 'permission denied', ru: 'нет прав на запись' },
   EROFS: { en: 'a read-only file system', ru: 'файловая система только для чтения' },
   ENOENT: { en: 'the folder does not exist', ru: 'каталог не существует' },
-  ENOTDIR: { en: 'a path through something that is not a folder', ru: 'путь проходит через то, что не является каталогом' },
+  ENOTDIR: {
+    en: 'a path through something that is not a folder',
+    ru: 'путь проходит через то, что не является каталогом',
+  },
 };
 
 const writeProblem = (error: unknown): Words => {
   const code = (error as NodeJS.ErrnoException).code ?? '';
-  return WRITE_ERRORS[code] ?? { en: `cannot be written (${code || (error as Error).message})`, ru: `не записывается (${code || (error as Error).message})` };
+  return (
+    WRITE_ERRORS[code] ?? {
+      en: `cannot be written (${code || (error as Error).message})`,
+      ru: `не записывается (${code || (error as Error).message})`,
+    }
+  );
 };
 
 /**
@@ -261,10 +330,18 @@ function writeTarget(target: string): string {
       }
       real = path.join(parent, path.basename(leadsTo));
     }
-    if (path.dirname(real) !== realFolder) throw new FileError(target, { en: 'a symbolic link that leads out of its folder; nothing was written through it', ru: 'символическая ссылка ведёт за пределы своего каталога; через неё ничего не записано' });
+    if (path.dirname(real) !== realFolder)
+      throw new FileError(target, {
+        en: 'a symbolic link that leads out of its folder; nothing was written through it',
+        ru: 'символическая ссылка ведёт за пределы своего каталога; через неё ничего не записано',
+      });
     return writeTarget(real);
   }
-  if (!info.isFile()) throw new FileError(target, { en: 'not a regular file (a folder, FIFO, socket or device); nothing was written', ru: 'не обычный файл (каталог, канал, сокет или устройство); ничего не записано' });
+  if (!info.isFile())
+    throw new FileError(target, {
+      en: 'not a regular file (a folder, FIFO, socket or device); nothing was written',
+      ru: 'не обычный файл (каталог, канал, сокет или устройство); ничего не записано',
+    });
   return target;
 }
 
@@ -283,7 +360,10 @@ export async function writeAtomic(target: string, content: Content, options: Wri
       if (refused) throw new FileError(target, refused);
     }
   }
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temporary = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   let handle: FileHandle | undefined;
   try {
     handle = await open(temporary, 'wx', options.mode ?? 0o644);
@@ -315,7 +395,10 @@ export function quoteFromFile(value: string, max = 40): string {
   const chars = [...value];
   const cut = chars.length > max ? `${chars.slice(0, max).join('')}…` : value;
   // JSON escapes control characters; format characters (zero-width, bidirectional overrides) too.
-  return JSON.stringify(cut).replace(/[\p{Cf}\p{Co}\p{Cn}\u2028\u2029]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  return JSON.stringify(cut).replace(
+    /[\p{Cf}\p{Co}\p{Cn}\u2028\u2029]/gu,
+    (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**
@@ -347,7 +430,15 @@ export async function makeFolder(dir: string): Promise<void> {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST' && (await stat(folder).catch(() => undefined))?.isDirectory()) continue;
       // ENOENT for a folder whose parent exists: a file system that creates nothing there (/proc).
-      throw new FileError(dir, code === 'ENOENT' ? { en: `${folder} cannot be created there (the file system refuses)`, ru: `${folder} не создаётся там (файловая система не позволяет)` } : writeProblem(error));
+      throw new FileError(
+        dir,
+        code === 'ENOENT'
+          ? {
+              en: `${folder} cannot be created there (the file system refuses)`,
+              ru: `${folder} не создаётся там (файловая система не позволяет)`,
+            }
+          : writeProblem(error),
+      );
     }
   }
 }

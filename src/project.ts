@@ -25,4 +25,5 @@ export const SCHEMA_DIR = path.join(PROJECT_ROOT, 'src', 'inventory', 'schema');
  * Set but empty is unset (envSetting): `PRICHAL_WORK_CACHE=` is the default, never the current
  * folder. (PRICHAL_CACHE_DIR is another cache: the built engine, shared by every checkout.)
  */
-export const workCacheDir = (kind: string) => path.join(envSetting('PRICHAL_WORK_CACHE') ?? path.join(PROJECT_ROOT, '.state', 'cache'), kind);
+export const workCacheDir = (kind: string) =>
+  path.join(envSetting('PRICHAL_WORK_CACHE') ?? path.join(PROJECT_ROOT, '.state', 'cache'), kind);

@@ -8,10 +8,14 @@ export interface Words {
 }
 
 /** "в тестовом контуре" / "в промышленном контуре": where a contour is named inside a Russian sentence. */
-export const inContourRu = (contour: 'test' | 'prod'): string => (contour === 'test' ? 'в тестовом контуре' : 'в промышленном контуре');
+export const inContourRu = (contour: 'test' | 'prod'): string =>
+  contour === 'test' ? 'в тестовом контуре' : 'в промышленном контуре';
 
 /** Several messages' words joined into one, language by language. */
-export const joinWords = (items: readonly Words[], separator: string): Words => ({ en: items.map((w) => w.en).join(separator), ru: items.map((w) => w.ru).join(separator) });
+export const joinWords = (items: readonly Words[], separator: string): Words => ({
+  en: items.map((w) => w.en).join(separator),
+  ru: items.map((w) => w.ru).join(separator),
+});
 
 /**
  * An error worded in both languages: `message` is English (logs, `--format json`), `ru` what the
@@ -27,4 +31,5 @@ export class WordedError extends Error {
 }
 
 /** What a person reads of an error in the language: a WordedError's Russian, else the message as it is. */
-export const errorText = (error: unknown, lang: 'ru' | 'en'): string => (error instanceof WordedError && lang === 'ru' ? error.ru : error instanceof Error ? error.message : String(error));
+export const errorText = (error: unknown, lang: 'ru' | 'en'): string =>
+  error instanceof WordedError && lang === 'ru' ? error.ru : error instanceof Error ? error.message : String(error);

@@ -21,7 +21,9 @@ async function addressFindings(network: string, endpoint: string, more: Edit[] =
     ...more,
   ]);
   dirs.push(dir);
-  return (await checkInventory(dir, '2026-11-23')).findings.filter((f) => f.file === FILE && f.code.startsWith('address-'));
+  return (await checkInventory(dir, '2026-11-23')).findings.filter(
+    (f) => f.file === FILE && f.code.startsWith('address-'),
+  );
 }
 const brief = (fs: Finding[]) => fs.map((f) => `${f.severity} ${f.code} ${f.path}`);
 
@@ -30,7 +32,10 @@ describe('special-purpose addresses', () => {
     let seed = 7;
     const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
     const samples = Array.from({ length: 200_000 }, next);
-    for (const subnets of Object.values((ipaddr.IPv4.prototype as unknown as { SpecialRanges: Record<string, Array<[ipaddr.IPv4, number]>> }).SpecialRanges)) {
+    for (const subnets of Object.values(
+      (ipaddr.IPv4.prototype as unknown as { SpecialRanges: Record<string, Array<[ipaddr.IPv4, number]>> })
+        .SpecialRanges,
+    )) {
       for (const [address, length] of subnets) {
         const start = address.toByteArray().reduce((v, b) => v * 256 + b, 0);
         const end = start + 2 ** (32 - length) - 1;
@@ -59,14 +64,21 @@ describe('special-purpose addresses', () => {
   });
 
   it('public addresses are a warning, and nothing once the operator allows them', async () => {
-    expect(brief(await addressFindings('8.8.8.0/24', '8.8.8.10'))).toEqual(['warning address-public networks[0]', 'warning address-public endpoints[0].address']);
+    expect(brief(await addressFindings('8.8.8.0/24', '8.8.8.10'))).toEqual([
+      'warning address-public networks[0]',
+      'warning address-public endpoints[0].address',
+    ]);
     const allowed = { file: 'operator.yaml', from: 'policy:\n', to: 'policy:\n  allowPublicAddresses: true\n' };
     expect(await addressFindings('8.8.8.0/24', '8.8.8.10', [allowed])).toEqual([]);
   });
 
   it("an endpoint on its network's own or broadcast address is an error; a /31 has neither", async () => {
-    expect((await addressFindings('10.33.12.0/24', '10.33.12.0')).map((f) => f.message)).toEqual(['10.33.12.0 is the network address of 10.33.12.0/24; an endpoint needs a host address']);
-    expect((await addressFindings('10.33.12.0/24', '10.33.12.255')).map((f) => f.message)).toEqual(['10.33.12.255 is the broadcast address of 10.33.12.0/24; an endpoint needs a host address']);
+    expect((await addressFindings('10.33.12.0/24', '10.33.12.0')).map((f) => f.message)).toEqual([
+      '10.33.12.0 is the network address of 10.33.12.0/24; an endpoint needs a host address',
+    ]);
+    expect((await addressFindings('10.33.12.0/24', '10.33.12.255')).map((f) => f.message)).toEqual([
+      '10.33.12.255 is the broadcast address of 10.33.12.0/24; an endpoint needs a host address',
+    ]);
     expect(await addressFindings('10.33.12.0/31', '10.33.12.1')).toEqual([]);
   });
 });

@@ -13,7 +13,10 @@ describe('allocateGateways', () => {
       fc.property(ids, poolPrefix, (owners, prefix) => {
         const pool = `10.210.0.0/${prefix}`;
         const { start, end } = cidrInterval(pool);
-        const result = allocateGateways(pool, owners.map((owner) => ({ owner })));
+        const result = allocateGateways(
+          pool,
+          owners.map((owner) => ({ owner })),
+        );
         const values = result.allocations.map((a) => addressValue(a.value));
         expect(new Set(values).size).toBe(values.length);
         for (const v of values) {
@@ -30,12 +33,18 @@ describe('allocateGateways', () => {
     fc.assert(
       fc.property(ids, ids, fc.integer({ min: 0, max: 100 }), (first, later, removePercent) => {
         const pool = '10.210.0.0/24';
-        const before = allocateGateways(pool, first.map((owner) => ({ owner })));
+        const before = allocateGateways(
+          pool,
+          first.map((owner) => ({ owner })),
+        );
         const recorded = new Map(before.allocations.map((a) => [a.owner, a.value]));
         // Drop some participants, add new ones, then allocate again from the record.
         const kept = first.filter((_, i) => (i * 37) % 100 >= removePercent);
         const owners = [...new Set([...kept, ...later])];
-        const after = allocateGateways(pool, owners.map((owner) => ({ owner, recorded: recorded.get(owner) })));
+        const after = allocateGateways(
+          pool,
+          owners.map((owner) => ({ owner, recorded: recorded.get(owner) })),
+        );
         for (const a of after.allocations) {
           if (recorded.has(a.owner)) {
             expect(a.value).toBe(recorded.get(a.owner));
@@ -50,13 +59,24 @@ describe('allocateGateways', () => {
 
   it('replaces a recorded address that left the pool, and says so', () => {
     const result = allocateGateways('10.210.0.0/24', [{ owner: 'a', recorded: '10.99.0.5' }]);
-    expect(result.allocations[0]).toMatchObject({ value: '10.210.0.2', fresh: true, moved: '10.99.0.5 is outside the pool' });
+    expect(result.allocations[0]).toMatchObject({
+      value: '10.210.0.2',
+      fresh: true,
+      moved: '10.99.0.5 is outside the pool',
+    });
   });
 
   it('keeps a recorded address only in the form the plan writes (no empty octet, leading zero or space)', () => {
     const loose = ['10.210..5', '10.210.0.07', ' 10.210.0.5', '10.210.0.5 ', '10.210.0.256', '10.210.0'];
-    const result = allocateGateways('10.210.0.0/24', [...loose.map((recorded, i) => ({ owner: `p${i}`, recorded })), { owner: 'q', recorded: '10.210.0.9' }]);
-    for (const [i, recorded] of loose.entries()) expect(result.allocations.find((a) => a.owner === `p${i}`)).toMatchObject({ fresh: true, moved: `${recorded} is outside the pool` });
+    const result = allocateGateways('10.210.0.0/24', [
+      ...loose.map((recorded, i) => ({ owner: `p${i}`, recorded })),
+      { owner: 'q', recorded: '10.210.0.9' },
+    ]);
+    for (const [i, recorded] of loose.entries())
+      expect(result.allocations.find((a) => a.owner === `p${i}`)).toMatchObject({
+        fresh: true,
+        moved: `${recorded} is outside the pool`,
+      });
     expect(result.allocations.find((a) => a.owner === 'q')).toMatchObject({ value: '10.210.0.9', fresh: false });
   });
 });
@@ -67,7 +87,10 @@ describe('allocateLinks', () => {
       fc.property(ids, fc.integer({ min: 20, max: 28 }), (owners, prefix) => {
         const pool = `10.250.0.0/${prefix}`;
         const { start, end } = cidrInterval(pool);
-        const result = allocateLinks(pool, owners.map((owner) => ({ owner })));
+        const result = allocateLinks(
+          pool,
+          owners.map((owner) => ({ owner })),
+        );
         const links = result.allocations.map((a) => cidrInterval(a.value));
         expect(findOverlaps(links)).toEqual([]);
         for (const link of links) {

@@ -51,7 +51,10 @@ describe('allocations.yaml', () => {
   });
 
   it('an entry for a participant the inventory does not have is a warning, not silence', async () => {
-    const { ok, findings } = await allocationFindings({ from: '  test:\n', to: '  test:\n    left-long-ago: 10.210.0.200\n' });
+    const { ok, findings } = await allocationFindings({
+      from: '  test:\n',
+      to: '  test:\n    left-long-ago: 10.210.0.200\n',
+    });
     expect(ok).toBe(true);
     expect(findings.map((f) => `${f.severity} ${f.code} ${f.line}`)).toEqual(['warning allocation-unknown 13']);
   });
@@ -62,7 +65,11 @@ describe('plan --save keeps what allocations.yaml promises', () => {
   // inventory, so its recorded 10.220.0.2 stays its own; dep-zdrav's record is lost and it needs a
   // fresh address — lowest free first, which must not be dep-obr's.
   const edits: Edit[] = [
-    { file: 'participants/dep-obr.yaml', from: '    status: registered\n    switchDate: 2024-03-20', to: '    status: requested' },
+    {
+      file: 'participants/dep-obr.yaml',
+      from: '    status: registered\n    switchDate: 2024-03-20',
+      to: '    status: requested',
+    },
     { file: FILE, from: '    dep-zdrav: 10.220.0.3\n', to: '' },
   ];
 
@@ -97,11 +104,16 @@ describe('plan --save keeps what allocations.yaml promises', () => {
 
   it('plan --save edits allocations.yaml in place: a hand comment and every other line stay, a new record goes in its sorted place', async () => {
     const comment = '    # dep-obr: the department keeps this address (agreed with the network team)\n';
-    const dir = await inventoryWith([{ file: FILE, from: '    dep-zdrav: 10.220.0.3\n', to: '' }, { file: FILE, from: '    dep-obr: 10.220.0.2\n', to: `${comment}    dep-obr: 10.220.0.2\n` }]);
+    const dir = await inventoryWith([
+      { file: FILE, from: '    dep-zdrav: 10.220.0.3\n', to: '' },
+      { file: FILE, from: '    dep-obr: 10.220.0.2\n', to: `${comment}    dep-obr: 10.220.0.2\n` },
+    ]);
     dirs.push(dir);
     const original = await readFile(path.join(SAMPLE_INVENTORY, FILE), 'utf8');
     await plan({ inventory: dir, at: '2026-11-23', save: true });
-    expect(await readFile(path.join(dir, FILE), 'utf8')).toBe(original.replace('    dep-obr: 10.220.0.2\n', `${comment}    dep-obr: 10.220.0.2\n`));
+    expect(await readFile(path.join(dir, FILE), 'utf8')).toBe(
+      original.replace('    dep-obr: 10.220.0.2\n', `${comment}    dep-obr: 10.220.0.2\n`),
+    );
   });
 
   it('a write that fails midway (file-size limit) leaves the old allocations.yaml whole and no temporary file', async () => {
@@ -109,7 +121,11 @@ describe('plan --save keeps what allocations.yaml promises', () => {
     dirs.push(dir);
     const before = await readFile(path.join(dir, FILE), 'utf8');
     // ulimit -f 0: every write beyond 0 bytes fails with EFBIG (Node ignores SIGXFSZ).
-    const run = await execa('bash', ['-c', `ulimit -f 0; exec "$0" plan --save --inventory "$1" --at 2026-11-23 --lang en`, PRICHAL, dir], { reject: false, env: { PRICHAL_VALIDATION_CACHE: 'off' } });
+    const run = await execa(
+      'bash',
+      ['-c', `ulimit -f 0; exec "$0" plan --save --inventory "$1" --at 2026-11-23 --lang en`, PRICHAL, dir],
+      { reject: false, env: { PRICHAL_VALIDATION_CACHE: 'off' } },
+    );
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/allocations\.yaml: larger than the file-size limit/);
     expect(await readFile(path.join(dir, FILE), 'utf8')).toBe(before);

@@ -24,7 +24,13 @@ async function audit(edits: Edit[], at = '2026-11-23'): Promise<CheckResult> {
   const dir = edits.length ? await inventoryWith(edits) : SAMPLE_INVENTORY;
   if (edits.length) dirs.push(dir);
   const checked = await checkInventory(dir, at);
-  return runChecks({ kind: 'audit', at, inventory: checked.validation.inventory, plan: checked.plan!, validation: checked.findings });
+  return runChecks({
+    kind: 'audit',
+    at,
+    inventory: checked.validation.inventory,
+    plan: checked.plan!,
+    validation: checked.findings,
+  });
 }
 const brief = (r: CheckResult) => r.findings.map((f) => `${f.requirement} ${f.participant} ${f.severity}`).sort();
 const P = (id: string) => `participants/${id}.yaml`;
@@ -61,7 +67,9 @@ describe('audit', () => {
     });
     const valid = await audit([waiver('2026-12-31')]);
     expect(brief(valid)).toEqual([]);
-    expect(valid.waived.map((f) => [f.requirement, f.participant, f.waiver?.owner])).toEqual([['WS-1', 'tmn-sosh-12', 'Иванов П. П., ИБ']]);
+    expect(valid.waived.map((f) => [f.requirement, f.participant, f.waiver?.owner])).toEqual([
+      ['WS-1', 'tmn-sosh-12', 'Иванов П. П., ИБ'],
+    ]);
     const expired = await audit([waiver('2026-11-01')]);
     expect(brief(expired)).toEqual(['WS-1 tmn-sosh-12 warning']);
     expect(expired.waived).toEqual([]);
@@ -107,7 +115,9 @@ describe('reports', () => {
     // The JSON report follows its published schema.
     const ajv = new Ajv({ allErrors: true, strict: true });
     (ajvFormats as unknown as { default: (a: Ajv) => void }).default(ajv);
-    const validate = ajv.compile(JSON.parse(await readFile(path.join(PROJECT_ROOT, 'src/drift/result.schema.json'), 'utf8')));
+    const validate = ajv.compile(
+      JSON.parse(await readFile(path.join(PROJECT_ROOT, 'src/drift/result.schema.json'), 'utf8')),
+    );
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...json, findings: [{ requirement: 'XX-9' }] })).toBe(false);
     expect(json.summary).toMatchObject({ status: 'PARTIAL: not everything could be checked', exitCode: 3 });
@@ -121,8 +131,12 @@ describe('reports', () => {
     const xml = renderJunit(result);
     const cases = xml.match(/<testcase /g)!.length;
     expect(cases).toBe(result.participants.length * result.requirements.length);
-    expect(xml).toMatch(/<testcase classname="prichal.CH-1" name="onokhino-sp"><failure message="Регламент ПУ ТО, п. 9.1 requires a VPN; an open internet channel is refused by the operator&#39;s policy/);
-    expect(xml).toMatch(/<testcase classname="prichal.FW-1" name="dep-obr"><skipped message="not checked: edge-2: ssh timeout"\/>/);
+    expect(xml).toMatch(
+      /<testcase classname="prichal.CH-1" name="onokhino-sp"><failure message="Регламент ПУ ТО, п. 9.1 requires a VPN; an open internet channel is refused by the operator&#39;s policy/,
+    );
+    expect(xml).toMatch(
+      /<testcase classname="prichal.FW-1" name="dep-obr"><skipped message="not checked: edge-2: ssh timeout"\/>/,
+    );
   });
 
   it('the HTML page shows a security officer the status, findings, evidence and the trend; the filters narrow the findings', async () => {

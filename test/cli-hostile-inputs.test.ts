@@ -29,7 +29,12 @@ const mkfifo = (file: string) => execFileSync('mkfifo', [file]);
 /** The CLI as a user runs it, killed after 20 s: a hang is a failure here, not a stuck suite. */
 async function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   const started = Date.now();
-  const r = await execa(PRICHAL, args, { reject: false, timeout: 20_000, cwd: options.cwd ?? PROJECT_ROOT, ...(options.env ? { env: options.env } : {}) });
+  const r = await execa(PRICHAL, args, {
+    reject: false,
+    timeout: 20_000,
+    cwd: options.cwd ?? PROJECT_ROOT,
+    ...(options.env ? { env: options.env } : {}),
+  });
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut, ms: Date.now() - started };
 }
 
@@ -58,14 +63,44 @@ describe('class 5: reads through the file rule — a FIFO or a device is refused
     const dir = await fresh('report-fifo');
     const fifo = path.join(dir, 'all.json');
     mkfifo(fifo);
-    const text = await run(['status', '--inventory', SAMPLE_INVENTORY, '--probes', dir, '--report', fifo, '--lang', 'en']);
+    const text = await run([
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--probes',
+      dir,
+      '--report',
+      fifo,
+      '--lang',
+      'en',
+    ]);
     expect(text.timedOut).toBe(false);
     expect(text.code, text.stderr).toBe(2);
     expect(text.stderr).toContain(`${fifo}: not a regular file`);
-    const json = await run(['status', '--inventory', SAMPLE_INVENTORY, '--probes', dir, '--report', fifo, '--format', 'json']);
+    const json = await run([
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--probes',
+      dir,
+      '--report',
+      fifo,
+      '--format',
+      'json',
+    ]);
     expect(json.code).toBe(2);
     expect(oneJson(json.stdout)).toMatchObject({ kind: 'UsageError', exitCode: 2 });
-    const zero = await run(['status', '--inventory', SAMPLE_INVENTORY, '--probes', dir, '--report', '/dev/zero', '--lang', 'en']);
+    const zero = await run([
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--probes',
+      dir,
+      '--report',
+      '/dev/zero',
+      '--lang',
+      'en',
+    ]);
     expect(zero.timedOut).toBe(false);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain('/dev/zero: not a regular file');
@@ -75,23 +110,63 @@ describe('class 5: reads through the file rule — a FIFO or a device is refused
     const probes = await fresh('probes-fifo');
     mkfifo(path.join(probes, 'test-tmn-sosh-12.json'));
     await symlink('/dev/zero', path.join(probes, 'prod-tmn-sosh-12.json'));
-    const r = await run(['status', '--inventory', SAMPLE_INVENTORY, '--probes', probes, '--report', path.join(probes, 'none.json'), '--participant', 'tmn-sosh-12', '--lang', 'en']);
+    const r = await run([
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--probes',
+      probes,
+      '--report',
+      path.join(probes, 'none.json'),
+      '--participant',
+      'tmn-sosh-12',
+      '--lang',
+      'en',
+    ]);
     expect(r.timedOut).toBe(false);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Last probe\s+.*protocol unreadable/m);
     expect(r.stdout).toContain(`unreadable: ${path.join(probes, 'test-tmn-sosh-12.json')}: not a regular file`);
-    const json = await run(['status', '--inventory', SAMPLE_INVENTORY, '--probes', probes, '--report', path.join(probes, 'none.json'), '--participant', 'tmn-sosh-12', '--format', 'json']);
+    const json = await run([
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--probes',
+      probes,
+      '--report',
+      path.join(probes, 'none.json'),
+      '--participant',
+      'tmn-sosh-12',
+      '--format',
+      'json',
+    ]);
     expect(json.code).toBe(0);
-    const body = oneJson(json.stdout) as { participants: Array<{ probes: Record<string, unknown> }>; unreadable: Array<{ file: string }> };
+    const body = oneJson(json.stdout) as {
+      participants: Array<{ probes: Record<string, unknown> }>;
+      unreadable: Array<{ file: string }>;
+    };
     expect(body.participants[0]!.probes.test).toEqual({ unreadable: path.join(probes, 'test-tmn-sosh-12.json') });
-    expect(body.unreadable.map((u) => path.basename(u.file)).sort()).toEqual(['prod-tmn-sosh-12.json', 'test-tmn-sosh-12.json']);
+    expect(body.unreadable.map((u) => path.basename(u.file)).sort()).toEqual([
+      'prod-tmn-sosh-12.json',
+      'test-tmn-sosh-12.json',
+    ]);
   });
 
   it('status --probes naming a file, not a folder: a usage error', async () => {
     const dir = await fresh('probes-file');
     const file = path.join(dir, 'probes');
     await writeFile(file, '{}');
-    const r = await run(['status', '--inventory', SAMPLE_INVENTORY, '--probes', file, '--report', path.join(dir, 'none.json'), '--format', 'json']);
+    const r = await run([
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--probes',
+      file,
+      '--report',
+      path.join(dir, 'none.json'),
+      '--format',
+      'json',
+    ]);
     expect(r.code).toBe(2);
     expect(String(oneJson(r.stdout).error)).toContain(`--probes ${file}: not a folder`);
   });
@@ -103,20 +178,37 @@ describe('class 5: reads through the file rule — a FIFO or a device is refused
     const show = await run(['certificate', 'show', fifo, '--format', 'json']);
     expect(show.timedOut).toBe(false);
     expect(show.code).toBe(2);
-    expect(oneJson(show.stdout)).toMatchObject({ error: `${fifo}: not a regular file (a FIFO, socket or device); only regular files are read`, exitCode: 2 });
+    expect(oneJson(show.stdout)).toMatchObject({
+      error: `${fifo}: not a regular file (a FIFO, socket or device); only regular files are read`,
+      exitCode: 2,
+    });
     const zero = await run(['certificate', 'show', '/dev/zero', '--lang', 'en']);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain('/dev/zero: not a regular file');
     const inventory = await edited([]);
     const before = await readFile(path.join(inventory, 'participants', 'tmn-sosh-12.yaml'), 'utf8');
-    const imported = await run(['certificate', 'import', fifo, '--inventory', inventory, '--participant', 'tmn-sosh-12', '--role', 'head', '--lang', 'en']);
+    const imported = await run([
+      'certificate',
+      'import',
+      fifo,
+      '--inventory',
+      inventory,
+      '--participant',
+      'tmn-sosh-12',
+      '--role',
+      'head',
+      '--lang',
+      'en',
+    ]);
     expect(imported.timedOut).toBe(false);
     expect(imported.code).toBe(2);
     expect(imported.stderr).toContain(`${fifo}: not a regular file`);
     expect(await readFile(path.join(inventory, 'participants', 'tmn-sosh-12.yaml'), 'utf8')).toBe(before);
   });
 
-  it('a history.jsonl that is a FIFO or a link to /dev/zero is a FileError naming it, at once', { timeout: 10_000 }, async () => {
+  it('a history.jsonl that is a FIFO or a link to /dev/zero is a FileError naming it, at once', {
+    timeout: 10_000,
+  }, async () => {
     const dir = await fresh('history-fifo');
     const fifo = path.join(dir, 'history.jsonl');
     mkfifo(fifo);
@@ -127,7 +219,9 @@ describe('class 5: reads through the file rule — a FIFO or a device is refused
     await expect(readHistory(zero)).rejects.toThrow(`${zero}: not a regular file`);
   });
 
-  it('a secret file that is a FIFO or a device is a FileError naming the file (never a hang); an empty PRICHAL_SECRETS_DIR is unset', { timeout: 10_000 }, async () => {
+  it('a secret file that is a FIFO or a device is a FileError naming the file (never a hang); an empty PRICHAL_SECRETS_DIR is unset', {
+    timeout: 10_000,
+  }, async () => {
     const dir = await fresh('secrets');
     mkfifo(path.join(dir, 'edge1'));
     await symlink('/dev/zero', path.join(dir, 'bus-test'));
@@ -164,33 +258,77 @@ describe('class 6: status checks the shape of what it reads — never exit 4', (
   it(`probe protocols with ${MUTANTS.map(([what]) => what).join(', ')}: each noted unreadable for its participant, named with why (exit 0)`, async () => {
     const probes = await fresh('protocols-malformed');
     const protocol = JSON.parse(await readFile(PROTOCOL, 'utf8')) as Record<string, unknown>;
-    for (const [, id, mutate] of MUTANTS) await writeFile(path.join(probes, `test-${id}.json`), JSON.stringify(mutate({ ...protocol, participant: id })));
-    const args = ['status', '--inventory', SAMPLE_INVENTORY, '--probes', probes, '--report', path.join(probes, 'none.json')];
+    for (const [, id, mutate] of MUTANTS)
+      await writeFile(path.join(probes, `test-${id}.json`), JSON.stringify(mutate({ ...protocol, participant: id })));
+    const args = [
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--probes',
+      probes,
+      '--report',
+      path.join(probes, 'none.json'),
+    ];
     const text = await run([...args, '--lang', 'en']);
     expect(text.code, text.stderr).toBe(0);
     for (const [, id] of MUTANTS) {
       expect(text.stdout).toMatch(new RegExp(`^${id}\\s.*test: protocol unreadable`, 'm'));
       expect(text.stdout).toContain(`unreadable: ${path.join(probes, `test-${id}.json`)}: `);
     }
-    expect(text.stdout).toContain(`test-tmn-sosh-12.json: finishedAt must be a timestamp such as 2026-11-23T01:31:34.311Z, not the text "yesterday"`);
+    expect(text.stdout).toContain(
+      `test-tmn-sosh-12.json: finishedAt must be a timestamp such as 2026-11-23T01:31:34.311Z, not the text "yesterday"`,
+    );
     expect(text.stdout).toContain(`test-obl-hospital-3.json: passed must be true or false, not the text "yes"`);
     const json = await run([...args, '--format', 'json']);
     expect(json.code, json.stderr).toBe(0);
-    const body = oneJson(json.stdout) as { unreadable: Array<{ file: string; reason: string; reasonRu: string }>; participants: Array<{ id: string; probes: Record<string, unknown> }> };
-    expect(body.unreadable.map((u) => path.basename(u.file)).sort()).toEqual(MUTANTS.map(([, id]) => `test-${id}.json`).sort());
-    expect(body.participants.find((p) => p.id === 'dep-obr')!.probes.test).toEqual({ unreadable: path.join(probes, 'test-dep-obr.json') });
+    const body = oneJson(json.stdout) as {
+      unreadable: Array<{ file: string; reason: string; reasonRu: string }>;
+      participants: Array<{ id: string; probes: Record<string, unknown> }>;
+    };
+    expect(body.unreadable.map((u) => path.basename(u.file)).sort()).toEqual(
+      MUTANTS.map(([, id]) => `test-${id}.json`).sort(),
+    );
+    expect(body.participants.find((p) => p.id === 'dep-obr')!.probes.test).toEqual({
+      unreadable: path.join(probes, 'test-dep-obr.json'),
+    });
   });
 
-  const GOOD = { version: 1, kind: 'all', generatedAt: '2026-11-23T03:00:00.000Z', at: '2026-11-23', participants: [], requirements: [], findings: [], waived: [], unchecked: [] };
+  const GOOD = {
+    version: 1,
+    kind: 'all',
+    generatedAt: '2026-11-23T03:00:00.000Z',
+    at: '2026-11-23',
+    participants: [],
+    requirements: [],
+    findings: [],
+    waived: [],
+    unchecked: [],
+  };
   it.each([
     ['findings as a string', { ...GOOD, findings: 'none' }, 'findings must be a list of findings, not the text "none"'],
     ['findings as null', { ...GOOD, findings: null }, 'findings must be a list of findings, not null'],
     ['findings as an object', { ...GOOD, findings: { a: 1 } }, 'findings must be a list of findings, not an object'],
     ['a finding that is null', { ...GOOD, findings: [null] }, 'findings[0] must be an object, not null'],
-    ['a numeric requirement', { ...GOOD, findings: [{ requirement: 5, severity: 'error', participant: 'dep-obr' }] }, 'findings[0].requirement must be a requirement id'],
-    ['an unknown requirement', { ...GOOD, findings: [{ requirement: '__proto__', severity: 'error', participant: 'dep-obr' }] }, 'findings[0].requirement must be a requirement id'],
-    ['a severity missing', { ...GOOD, findings: [{ requirement: 'FW-1', participant: 'dep-obr' }] }, "findings[0].severity must be 'error' or 'warning'"],
-    ['a participant as a list', { ...GOOD, findings: [{ requirement: 'FW-1', severity: 'error', participant: ['dep-obr'] }] }, 'findings[0].participant must be a participant id, not a list'],
+    [
+      'a numeric requirement',
+      { ...GOOD, findings: [{ requirement: 5, severity: 'error', participant: 'dep-obr' }] },
+      'findings[0].requirement must be a requirement id',
+    ],
+    [
+      'an unknown requirement',
+      { ...GOOD, findings: [{ requirement: '__proto__', severity: 'error', participant: 'dep-obr' }] },
+      'findings[0].requirement must be a requirement id',
+    ],
+    [
+      'a severity missing',
+      { ...GOOD, findings: [{ requirement: 'FW-1', participant: 'dep-obr' }] },
+      "findings[0].severity must be 'error' or 'warning'",
+    ],
+    [
+      'a participant as a list',
+      { ...GOOD, findings: [{ requirement: 'FW-1', severity: 'error', participant: ['dep-obr'] }] },
+      'findings[0].participant must be a participant id, not a list',
+    ],
     ['a broken generatedAt', { ...GOOD, generatedAt: 'last night' }, 'generatedAt must be a timestamp'],
     ['a numeric generatedAt', { ...GOOD, generatedAt: 1 }, 'generatedAt must be a timestamp'],
     ['a list', [], 'the report must be an object'],
@@ -216,7 +354,17 @@ describe('class 6: status checks the shape of what it reads — never exit 4', (
     const text = await run(['status', '--inventory', SAMPLE_INVENTORY, '--probes', dir, '--report', file]);
     expect(text.code, text.stderr).toBe(2);
     expect(text.stderr).toContain(`${file}: findings: ожидается список нарушений, а не текст "none"`);
-    const json = await run(['status', '--inventory', SAMPLE_INVENTORY, '--probes', dir, '--report', file, '--format', 'json']);
+    const json = await run([
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--probes',
+      dir,
+      '--report',
+      file,
+      '--format',
+      'json',
+    ]);
     expect(json.code).toBe(2);
     expect(oneJson(json.stdout)).toMatchObject({ kind: 'UsageError', exitCode: 2 });
   });
@@ -227,7 +375,17 @@ describe('class 6: status checks the shape of what it reads — never exit 4', (
     await writeFile(environ, 'PRICHAL_CANARY=c4n4ry-s3cr3t\0PATH=/usr/bin\0');
     const file = path.join(dir, 'all.json');
     await symlink(environ, file);
-    const r = await run(['status', '--inventory', SAMPLE_INVENTORY, '--probes', dir, '--report', file, '--format', 'json']);
+    const r = await run([
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--probes',
+      dir,
+      '--report',
+      file,
+      '--format',
+      'json',
+    ]);
     expect(r.code, r.stderr).toBe(2);
     expect(String(oneJson(r.stdout).error)).toContain(`${file}: cannot be read as JSON`);
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/c4n4ry|PRICHAL_CANARY|PATH=/);
@@ -236,7 +394,23 @@ describe('class 6: status checks the shape of what it reads — never exit 4', (
   it('a well-formed report still gives its live findings (the check is not a blanket refusal)', async () => {
     const dir = await fresh('report-good');
     const file = path.join(dir, 'all.json');
-    await writeFile(file, JSON.stringify({ ...GOOD, findings: [{ requirement: 'FW-1', severity: 'error', participant: 'dep-obr', subject: 'edge-1', message: 'm', evidence: 'e', fix: 'f' }] }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        ...GOOD,
+        findings: [
+          {
+            requirement: 'FW-1',
+            severity: 'error',
+            participant: 'dep-obr',
+            subject: 'edge-1',
+            message: 'm',
+            evidence: 'e',
+            fix: 'f',
+          },
+        ],
+      }),
+    );
     const r = await status({ inventory: SAMPLE_INVENTORY, probes: dir, report: file, participant: 'dep-obr' });
     expect(r.liveReport).toEqual({ file, generatedAt: GOOD.generatedAt });
     expect(r.participants[0]!.findings.requirements).toContain('FW-1');
@@ -244,7 +418,8 @@ describe('class 6: status checks the shape of what it reads — never exit 4', (
 });
 
 /** Code points XML 1.0 does not allow in a document at all (Char production), lone surrogates included. */
-const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NOT_XML =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * A strict well-formedness check, enough for the JUnit writer's output: allowed characters only,
@@ -261,7 +436,8 @@ function xmlProblems(xml: string): string[] {
       const ok = /^&(amp|lt|gt|quot|apos);$/.test(ref) || /^&#(\d+|x[0-9a-fA-F]+);$/.test(ref);
       if (!ok) problems.push(`bad reference ${JSON.stringify(ref)} at ${where + m.index}`);
       const num = /^&#(x?)([0-9a-fA-F]+);$/.exec(ref);
-      if (num && NOT_XML.test(String.fromCodePoint(parseInt(num[2]!, num[1] ? 16 : 10)))) problems.push(`reference to a forbidden character ${ref}`);
+      if (num && NOT_XML.test(String.fromCodePoint(parseInt(num[2]!, num[1] ? 16 : 10))))
+        problems.push(`reference to a forbidden character ${ref}`);
     }
   };
   let rest = xml.replace(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n/, '');
@@ -303,12 +479,21 @@ function xmlProblems(xml: string): string[] {
 /** A real XML parser (expat, through Python) when the machine has one: the mini check above is not the only judge. */
 function expatProblems(xml: string): string[] {
   try {
-    execFileSync('python3', ['-c', 'import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read())'], { input: Buffer.from(xml, 'utf8'), stdio: ['pipe', 'ignore', 'pipe'] });
+    execFileSync(
+      'python3',
+      ['-c', 'import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read())'],
+      { input: Buffer.from(xml, 'utf8'), stdio: ['pipe', 'ignore', 'pipe'] },
+    );
     return [];
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: Buffer };
     if (e.code === 'ENOENT') return [];
-    return [String(e.stderr ?? e.message).trim().split('\n').at(-1)!];
+    return [
+      String(e.stderr ?? e.message)
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    ];
   }
 }
 
@@ -316,15 +501,27 @@ describe('class 8: the JUnit report is valid XML whatever a name holds', () => {
   const HOSTILE = 'Петрова\u0007\u001b[31m\u0000\u000c\ufffe\uffff\ud800 & <Анна> "С." \'x\'\u0085\u007f\ttab\r\nnext';
 
   it('the strict check catches what the old writer produced (the check is real)', () => {
-    expect(xmlProblems('<?xml version="1.0" encoding="UTF-8"?>\n<a b="x\u0007"><c>&bogus;</c></a>\n').length).toBeGreaterThan(0);
+    expect(
+      xmlProblems('<?xml version="1.0" encoding="UTF-8"?>\n<a b="x\u0007"><c>&bogus;</c></a>\n').length,
+    ).toBeGreaterThan(0);
     expect(xmlProblems('<a><b></a></b>').length).toBeGreaterThan(0);
     expect(xmlProblems('<a x="1" x="2"/>').length).toBeGreaterThan(0);
-    expect(xmlProblems('<?xml version="1.0" encoding="UTF-8"?>\n<a b="&#7;">ok &amp; &#x41;</a>\n')).toEqual(['reference to a forbidden character &#7;']);
+    expect(xmlProblems('<?xml version="1.0" encoding="UTF-8"?>\n<a b="&#7;">ok &amp; &#x41;</a>\n')).toEqual([
+      'reference to a forbidden character &#7;',
+    ]);
     expect(xmlProblems('<?xml version="1.0" encoding="UTF-8"?>\n<a b="x&#10;y">ok &amp; &#x41;</a>\n')).toEqual([]);
   });
 
   it('renderJunit: forbidden characters shown as \\uXXXX, markup escaped, in every place it writes text', () => {
-    const finding = (severity: 'error' | 'warning', participant: string) => ({ requirement: 'SIG-1' as const, participant, subject: `participants/${HOSTILE}.yaml`, severity, message: `the certificate of ${HOSTILE} expired`, evidence: HOSTILE, fix: HOSTILE });
+    const finding = (severity: 'error' | 'warning', participant: string) => ({
+      requirement: 'SIG-1' as const,
+      participant,
+      subject: `participants/${HOSTILE}.yaml`,
+      severity,
+      message: `the certificate of ${HOSTILE} expired`,
+      evidence: HOSTILE,
+      fix: HOSTILE,
+    });
     const result: CheckResult = {
       version: 1,
       kind: 'all',
@@ -332,7 +529,16 @@ describe('class 8: the JUnit report is valid XML whatever a name holds', () => {
       at: '2026-11-23',
       participants: ['dep-obr', 'dep-zdrav'],
       requirements: ['SIG-1', 'FW-1'],
-      findings: [finding('error', 'dep-obr'), finding('warning', 'dep-zdrav'), { ...finding('error', ''), participant: undefined as unknown as string, requirement: 'FW-1', subject: `edge-${HOSTILE}` }],
+      findings: [
+        finding('error', 'dep-obr'),
+        finding('warning', 'dep-zdrav'),
+        {
+          ...finding('error', ''),
+          participant: undefined as unknown as string,
+          requirement: 'FW-1',
+          subject: `edge-${HOSTILE}`,
+        },
+      ],
       waived: [],
       unchecked: [{ subject: `edge-2 ${HOSTILE}`, requirements: ['FW-1'], reason: HOSTILE }],
     };
@@ -340,14 +546,22 @@ describe('class 8: the JUnit report is valid XML whatever a name holds', () => {
     const xml = renderJunit(result);
     expect(xmlProblems(xml)).toEqual([]);
     expect(expatProblems(xml)).toEqual([]);
-    expect(xml).toContain('Петрова\\u0007\\u001b[31m\\u0000\\u000c\\ufffe\\uffff\\ud800 &amp; &lt;Анна&gt; &quot;С.&quot; &#39;x&#39;\\u0085\\u007f');
+    expect(xml).toContain(
+      'Петрова\\u0007\\u001b[31m\\u0000\\u000c\\ufffe\\uffff\\ud800 &amp; &lt;Анна&gt; &quot;С.&quot; &#39;x&#39;\\u0085\\u007f',
+    );
     // In an attribute, tab and newline survive as references (a parser would turn them into spaces).
     expect(xml).toMatch(/<failure message="[^"]*&#9;tab&#13;&#10;next/);
     expect(xml).toContain(`name="edge-Петрова\\u0007`);
   });
 
   it('audit --out with a signer named with control characters writes a JUnit file that parses', async () => {
-    const inventory = await edited([{ file: 'participants/tmn-sosh-12.yaml', from: '  - name: Петрова Анна Сергеевна', to: '  - name: "Петрова\\a\\x1b[31m\\x0c\\uFFFE Анна <b>&amp;"' }]);
+    const inventory = await edited([
+      {
+        file: 'participants/tmn-sosh-12.yaml',
+        from: '  - name: Петрова Анна Сергеевна',
+        to: '  - name: "Петрова\\a\\x1b[31m\\x0c\\uFFFE Анна <b>&amp;"',
+      },
+    ]);
     const out = await fresh('junit-signer');
     const r = await run(['audit', '--inventory', inventory, '--out', out, '--at', '2027-06-01', '--lang', 'en']);
     expect([0, 1], r.stderr).toContain(r.code);
@@ -367,8 +581,16 @@ describe("class 9: commander's own usage errors under --format json — one JSON
     ['an extra argument', ['audit', 'extra', '--format', 'json'], "too many arguments for 'audit'"],
     ['an unknown command', ['frobnicate', '--format', 'json'], "unknown command 'frobnicate'"],
     ['an unknown subcommand', ['certificate', 'frob', '--format=json'], "unknown command 'frob'"],
-    ['a required option missing', ['incident', '--format', 'json', '--participant', 'dep-obr'], "required option '--scope <scope>' not specified"],
-    ['an invalid choice', ['validate', '--format', 'json', '--lang', 'xx'], "option '--lang <lang>' argument 'xx' is invalid"],
+    [
+      'a required option missing',
+      ['incident', '--format', 'json', '--participant', 'dep-obr'],
+      "required option '--scope <scope>' not specified",
+    ],
+    [
+      'an invalid choice',
+      ['validate', '--format', 'json', '--lang', 'xx'],
+      "option '--lang <lang>' argument 'xx' is invalid",
+    ],
     ['a missing argument', ['init', '--format', 'json'], "missing required argument 'id'"],
   ])('%s', async (_what, args, message) => {
     const r = await run(args);
@@ -397,13 +619,31 @@ describe('class 9: --out naming an existing file is a usage error (exit 2), the 
   let env: Record<string, string>;
   beforeAll(async () => {
     inventory = await edited([]);
-    env = { PRICHAL_SECRETS_DIR: await fresh('no-secrets'), PRICHAL_PULUMI_BACKEND: `file://${await fresh('no-state')}` };
+    env = {
+      PRICHAL_SECRETS_DIR: await fresh('no-secrets'),
+      PRICHAL_PULUMI_BACKEND: `file://${await fresh('no-state')}`,
+    };
   });
   const commands: Array<[string, (out: string) => string[]]> = [
     ['audit', (out) => ['audit', '--inventory', inventory, '--out', out]],
     ['drift', (out) => ['drift', '--inventory', inventory, '--out', out]],
     ['coverage', (out) => ['coverage', '--inventory', inventory, '--out', out]],
-    ['incident', (out) => ['incident', '--inventory', inventory, '--participant', 'dep-obr', '--scope', 'full', '--description', 'down', '--out', out]],
+    [
+      'incident',
+      (out) => [
+        'incident',
+        '--inventory',
+        inventory,
+        '--participant',
+        'dep-obr',
+        '--scope',
+        'full',
+        '--description',
+        'down',
+        '--out',
+        out,
+      ],
+    ],
     ['docs', (out) => ['docs', '--inventory', inventory, '--participant', 'dep-obr', '--out', out]],
     ['onboard', (out) => ['onboard', 'dep-obr', '--inventory', inventory, '--out', out]],
   ];
@@ -426,7 +666,22 @@ describe('class 9: --out naming an existing file is a usage error (exit 2), the 
 
   it('probe --out <folder> is refused before anything is probed (exit 2)', async () => {
     const dir = await fresh('probe-out-folder');
-    const r = await run(['probe', '--inventory', SAMPLE_INVENTORY, '--contour', 'test', '--participant', 'tmn-sosh-12', '--out', dir, '--format', 'json'], { env: { PRICHAL_SECRETS_DIR: await fresh('probe-no-secrets') } });
+    const r = await run(
+      [
+        'probe',
+        '--inventory',
+        SAMPLE_INVENTORY,
+        '--contour',
+        'test',
+        '--participant',
+        'tmn-sosh-12',
+        '--out',
+        dir,
+        '--format',
+        'json',
+      ],
+      { env: { PRICHAL_SECRETS_DIR: await fresh('probe-no-secrets') } },
+    );
     expect(r.code, r.stderr).toBe(2);
     expect(String(oneJson(r.stdout).error)).toContain(`--out ${dir}: a folder`);
   });
@@ -440,24 +695,43 @@ describe('class 9: --out naming an existing file is a usage error (exit 2), the 
     expect(oneJson(r.stdout)).toMatchObject({ kind: 'FileError', exitCode: 2 });
   });
 
-  it('reports and metrics are written by the writing rule: complete files, no temporary file left, a FIFO as prichal.prom refused', { timeout: 30_000 }, async () => {
+  it('reports and metrics are written by the writing rule: complete files, no temporary file left, a FIFO as prichal.prom refused', {
+    timeout: 30_000,
+  }, async () => {
     const offline = {
-      edges: async (edges: readonly { id: string }[]) => edges.map((e) => ({ edge: e.id, ok: false as const, error: 'offline' })),
+      edges: async (edges: readonly { id: string }[]) =>
+        edges.map((e) => ({ edge: e.id, ok: false as const, error: 'offline' })),
       gateways: async () => ({ ok: false as const, error: 'offline' }),
       bus: async () => ({ ok: false as const, error: 'offline' }),
     } as unknown as NonNullable<Parameters<typeof checks>[0]['collectors']>;
     const out = await fresh('metrics');
-    const { files } = await checks({ kind: 'all', inventory: SAMPLE_INVENTORY, at: '2026-11-23', out, collectors: offline });
-    expect(files.map((f) => path.basename(f))).toEqual(['all.json', 'all.junit.xml', 'all.md', 'all.html', METRICS_FILE]);
+    const { files } = await checks({
+      kind: 'all',
+      inventory: SAMPLE_INVENTORY,
+      at: '2026-11-23',
+      out,
+      collectors: offline,
+    });
+    expect(files.map((f) => path.basename(f))).toEqual([
+      'all.json',
+      'all.junit.xml',
+      'all.md',
+      'all.html',
+      METRICS_FILE,
+    ]);
     expect((await readdir(out)).sort()).toEqual(['all.html', 'all.json', 'all.junit.xml', 'all.md', METRICS_FILE]);
     expect(await readFile(path.join(out, METRICS_FILE), 'utf8')).toContain('prichal_unchecked_subjects{kind="all"}');
     const fifoOut = await fresh('metrics-fifo');
     mkfifo(path.join(fifoOut, METRICS_FILE));
-    await expect(checks({ kind: 'all', inventory: SAMPLE_INVENTORY, at: '2026-11-23', out: fifoOut, collectors: offline })).rejects.toThrow(FileError);
+    await expect(
+      checks({ kind: 'all', inventory: SAMPLE_INVENTORY, at: '2026-11-23', out: fifoOut, collectors: offline }),
+    ).rejects.toThrow(FileError);
     const reportOut = await fresh('reports-fifo');
     mkfifo(path.join(reportOut, 'audit.md'));
     const result = (await checks({ kind: 'audit', inventory: SAMPLE_INVENTORY, at: '2026-11-23' })).result;
-    await expect(writeReports(reportOut, result)).rejects.toThrow(`${path.join(reportOut, 'audit.md')}: not a regular file`);
+    await expect(writeReports(reportOut, result)).rejects.toThrow(
+      `${path.join(reportOut, 'audit.md')}: not a regular file`,
+    );
   });
 });
 
@@ -469,7 +743,15 @@ describe('class 6: history.jsonl — malformed lines skipped, the file kept boun
     at: generatedAt.slice(0, 10),
     participants: [],
     requirements: ['FW-1'],
-    findings: Array.from({ length: keys }, (_, i) => ({ requirement: 'FW-1' as const, participant: `p${i}`, subject: 'edge-1', severity: 'error' as const, message: 'm', evidence: 'e', fix: 'f' })),
+    findings: Array.from({ length: keys }, (_, i) => ({
+      requirement: 'FW-1' as const,
+      participant: `p${i}`,
+      subject: 'edge-1',
+      severity: 'error' as const,
+      message: 'm',
+      evidence: 'e',
+      fix: 'f',
+    })),
     waived: [],
     unchecked: [],
   });
@@ -477,7 +759,14 @@ describe('class 6: history.jsonl — malformed lines skipped, the file kept boun
   it('a cut line, a hand edit, a line of another shape: skipped, the trend taken from the runs that parse', async () => {
     const dir = await fresh('history-malformed');
     const file = path.join(dir, 'history.jsonl');
-    const good = { generatedAt: '2026-11-22T03:00:00.000Z', kind: 'all', errors: 1, warnings: 0, unchecked: 0, keys: ['FW-1|p0||edge-1|m'] };
+    const good = {
+      generatedAt: '2026-11-22T03:00:00.000Z',
+      kind: 'all',
+      errors: 1,
+      warnings: 0,
+      unchecked: 0,
+      keys: ['FW-1|p0||edge-1|m'],
+    };
     await writeFile(
       file,
       [
@@ -498,7 +787,12 @@ describe('class 6: history.jsonl — malformed lines skipped, the file kept boun
     expect(recorded.trend).toMatchObject({ previous: good.generatedAt, new: 1, fixed: 0, persisting: 1 });
     expect(recorded.trend!.history.map((h) => h.generatedAt)).toEqual([good.generatedAt, '2026-11-23T03:00:00.000Z']);
     // Rewritten whole (no temporary file left), with the runs that parse.
-    expect((await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).generatedAt)).toEqual([good.generatedAt, '2026-11-23T03:00:00.000Z']);
+    expect(
+      (await readFile(file, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).generatedAt),
+    ).toEqual([good.generatedAt, '2026-11-23T03:00:00.000Z']);
     expect(await readdir(dir)).toEqual(['history.jsonl']);
   });
 
@@ -506,7 +800,9 @@ describe('class 6: history.jsonl — malformed lines skipped, the file kept boun
     const dir = await fresh('history-bounded');
     const file = path.join(dir, 'history.jsonl');
     const day = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString();
-    const lines = Array.from({ length: HISTORY_RUNS + 20 }, (_, i) => JSON.stringify({ generatedAt: day(i), kind: 'all', errors: 0, warnings: 0, unchecked: 0, keys: [] }));
+    const lines = Array.from({ length: HISTORY_RUNS + 20 }, (_, i) =>
+      JSON.stringify({ generatedAt: day(i), kind: 'all', errors: 0, warnings: 0, unchecked: 0, keys: [] }),
+    );
     lines.push(JSON.stringify({ generatedAt: day(0), kind: 'audit', errors: 0, warnings: 0, unchecked: 0, keys: [] }));
     await writeFile(file, `${lines.join('\n')}\n`);
     await recordRun(file, result(day(HISTORY_RUNS + 20), 0));
@@ -516,17 +812,27 @@ describe('class 6: history.jsonl — malformed lines skipped, the file kept boun
     expect(kept.filter((h) => h.kind === 'audit')).toHaveLength(1);
   });
 
-  it('drift --all with a history that is a FIFO stops before any host is read (FileError, exit 2)', { timeout: 10_000 }, async () => {
+  it('drift --all with a history that is a FIFO stops before any host is read (FileError, exit 2)', {
+    timeout: 10_000,
+  }, async () => {
     const dir = await fresh('history-fifo-checks');
     const fifo = path.join(dir, 'history.jsonl');
     mkfifo(fifo);
     let contacted = 0;
     const offline = {
-      edges: async (edges: readonly { id: string }[]) => (contacted++, edges.map((e) => ({ edge: e.id, ok: false as const, error: 'offline' }))),
+      edges: async (edges: readonly { id: string }[]) => (
+        contacted++, edges.map((e) => ({ edge: e.id, ok: false as const, error: 'offline' }))
+      ),
       gateways: async () => (contacted++, { ok: false as const, error: 'offline' }),
       bus: async () => (contacted++, { ok: false as const, error: 'offline' }),
     } as unknown as NonNullable<Parameters<typeof checks>[0]['collectors']>;
-    const refused = await checks({ kind: 'all', inventory: SAMPLE_INVENTORY, at: '2026-11-23', history: fifo, collectors: offline }).then(
+    const refused = await checks({
+      kind: 'all',
+      inventory: SAMPLE_INVENTORY,
+      at: '2026-11-23',
+      history: fifo,
+      collectors: offline,
+    }).then(
       () => undefined,
       (error: unknown) => error,
     );

@@ -26,7 +26,9 @@ describe('prichal plan', () => {
   it('uses only recorded allocations for the sample inventory', async () => {
     const { stdout } = await prichal(['plan', '--format', 'json']);
     const plan = JSON.parse(stdout).plan;
-    const fresh = [...plan.contours.test.registrations, ...plan.contours.prod.registrations, ...plan.links].filter((x) => x.newAllocation);
+    const fresh = [...plan.contours.test.registrations, ...plan.contours.prod.registrations, ...plan.links].filter(
+      (x) => x.newAllocation,
+    );
     expect(fresh).toEqual([]);
   });
 
@@ -38,7 +40,10 @@ describe('prichal plan', () => {
       .replace('10.35.11.0/26', '10.35.12.0/26')
       .replace('10.35.11.10', '10.35.12.10')
       // Approved, so that it is provisioned and gets an address (a requested one is not).
-      .replace('status: requested\n    requested: 2026-11-16', 'status: approved\n    requested: 2026-11-16\n    approved: 2026-11-20');
+      .replace(
+        'status: requested\n    requested: 2026-11-16',
+        'status: approved\n    requested: 2026-11-16\n    approved: 2026-11-20',
+      );
     const dir = await scratch([
       { file: 'participants/new-sp.yaml', to: newcomer },
       { file: 'participants/ishim-district-admin.yaml', to: null },
@@ -49,7 +54,11 @@ describe('prichal plan', () => {
     const run = await prichal(['plan', '--inventory', dir, '--format', 'json', '--save']);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
-    const test = result.plan.contours.test.registrations as Array<{ participant: string; gateway: string; newAllocation: boolean }>;
+    const test = result.plan.contours.test.registrations as Array<{
+      participant: string;
+      gateway: string;
+      newAllocation: boolean;
+    }>;
     for (const r of test) {
       if (r.participant === 'new-sp') {
         expect(r.newAllocation).toBe(true);
@@ -100,10 +109,14 @@ describe('usage', () => {
     const dir = await scratch([{ file: 'participants/dep-obr.yaml', from: 'port: 443', to: 'port: 80' }]);
     const run = await prichal(['validate', '--inventory', dir]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^participants\/dep-obr\.yaml:\d+:\d+ ошибка port-not-allowed endpoints\[0\]\.port: порт 80 не разрешён; policy\.allowedPorts допускает 443/m);
+    expect(run.stdout).toMatch(
+      /^participants\/dep-obr\.yaml:\d+:\d+ ошибка port-not-allowed endpoints\[0\]\.port: порт 80 не разрешён; policy\.allowedPorts допускает 443/m,
+    );
     expect(run.stdout).toMatch(/^реестр некорректен: ошибок 1, предупреждений \d+$/m);
     const english = await prichal(['validate', '--inventory', dir, '--lang', 'en']);
-    expect(english.stdout).toMatch(/^participants\/dep-obr\.yaml:\d+:\d+ error port-not-allowed endpoints\[0\]\.port: port 80 is not allowed/m);
+    expect(english.stdout).toMatch(
+      /^participants\/dep-obr\.yaml:\d+:\d+ error port-not-allowed endpoints\[0\]\.port: port 80 is not allowed/m,
+    );
     expect(english.stdout).toMatch(/^inventory is invalid: 1 error, \d+ warnings?$/m);
   });
 });
@@ -115,7 +128,9 @@ describe('prichal init', () => {
     expect(run.code).toBe(0);
     const file = JSON.parse(run.stdout).file as string;
     const text = await readFile(file, 'utf8');
-    const schema = JSON.parse(await readFile(path.join(import.meta.dirname, '../src/inventory/schema/participant.schema.json'), 'utf8'));
+    const schema = JSON.parse(
+      await readFile(path.join(import.meta.dirname, '../src/inventory/schema/participant.schema.json'), 'utf8'),
+    );
     for (const field of Object.keys(schema.properties)) expect(text).toMatch(new RegExp(`^${field}:`, 'm'));
     expect(text).toContain('id: new-school');
     const check = await prichal(['validate', '--inventory', dir, '--format', 'json']);

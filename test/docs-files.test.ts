@@ -36,7 +36,9 @@ describe('probe protocols docs reads (--probes)', () => {
     expect(r.stderr).toContain(`${file}: `);
     expect(r.stderr).toMatch(why);
     expect(r.stderr).toContain('not read as a probe protocol');
-    expect(await readFile(path.join(dir, 'documents.yaml'), 'utf8')).toBe(await readFile(path.join(SAMPLE_INVENTORY, 'documents.yaml'), 'utf8'));
+    expect(await readFile(path.join(dir, 'documents.yaml'), 'utf8')).toBe(
+      await readFile(path.join(SAMPLE_INVENTORY, 'documents.yaml'), 'utf8'),
+    );
     expect(existsSync(out)).toBe(false);
   });
 });
@@ -46,7 +48,11 @@ describe('a probe protocol with a field the documents print broken is refused, n
   it.each([
     ['a denied check of no known kind', (p: Record<string, any>) => (p.denied[0].kind = 'tomorrow'), 'denied[0].kind'],
     ['a denied check that is null', (p: Record<string, any>) => (p.denied[1] = null), 'denied[1] must be an object'],
-    ['a start time that is no time', (p: Record<string, any>) => (p.startedAt = 'yesterday'), 'startedAt must be a date and time'],
+    [
+      'a start time that is no time',
+      (p: Record<string, any>) => (p.startedAt = 'yesterday'),
+      'startedAt must be a date and time',
+    ],
     ['an allowed check without its port', (p: Record<string, any>) => delete p.allowed[0].port, 'allowed[0].port'],
   ])('%s', async (_name, change, field) => {
     const dir = await edited([]);
@@ -56,7 +62,19 @@ describe('a probe protocol with a field the documents print broken is refused, n
     change(protocol);
     const file = path.join(probes, 'test-tmn-sosh-12.json');
     await writeFile(file, JSON.stringify(protocol));
-    const r = await run(['docs', '--participant', 'tmn-sosh-12', '--kind', 'protocol', '--inventory', dir, '--out', path.join(dir, 'out'), '--probes', probes]);
+    const r = await run([
+      'docs',
+      '--participant',
+      'tmn-sosh-12',
+      '--kind',
+      'protocol',
+      '--inventory',
+      dir,
+      '--out',
+      path.join(dir, 'out'),
+      '--probes',
+      probes,
+    ]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(`${file}: not a probe protocol Prichal can use: ${field}`);
   });
@@ -67,7 +85,19 @@ describe('a probe protocol with a field the documents print broken is refused, n
     await mkdir(probes);
     const file = path.join(probes, 'test-tmn-sosh-12.json');
     await writeFile(file, 'canary-4711\n');
-    const r = await run(['docs', '--participant', 'tmn-sosh-12', '--kind', 'protocol', '--inventory', dir, '--out', path.join(dir, 'out'), '--probes', probes]);
+    const r = await run([
+      'docs',
+      '--participant',
+      'tmn-sosh-12',
+      '--kind',
+      'protocol',
+      '--inventory',
+      dir,
+      '--out',
+      path.join(dir, 'out'),
+      '--probes',
+      probes,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}: not valid JSON`);
     expect(r.stderr).not.toContain('canary');
@@ -88,9 +118,21 @@ describe('files docs, coverage and incident write (defect 9)', () => {
     const dir = await edited([]);
     const out = path.join(dir, 'out');
     const outside = await linkOut(dir, out, 'tmn-sosh-12.request-update.md');
-    const r = await run(['docs', '--participant', 'tmn-sosh-12', '--kind', 'request-update', '--inventory', dir, '--out', out]);
+    const r = await run([
+      'docs',
+      '--participant',
+      'tmn-sosh-12',
+      '--kind',
+      'request-update',
+      '--inventory',
+      dir,
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${path.join(out, 'tmn-sosh-12.request-update.md')}: a symbolic link that leads out of its folder`);
+    expect(r.stderr).toContain(
+      `${path.join(out, 'tmn-sosh-12.request-update.md')}: a symbolic link that leads out of its folder`,
+    );
     expect(await readFile(outside, 'utf8')).toBe('not to be changed\n');
   });
 
@@ -108,24 +150,74 @@ describe('files docs, coverage and incident write (defect 9)', () => {
     const dir = await edited([]);
     const out = path.join(dir, 'out');
     const outside = await linkOut(dir, out, 'tmn-sosh-12.incident-20261120-1830.md');
-    const r = await run(['incident', '--participant', 'tmn-sosh-12', '--scope', 'partial', '--description', 'статусы не обновляются', '--at', '2026-11-20T18:30', '--inventory', dir, '--out', out]);
+    const r = await run([
+      'incident',
+      '--participant',
+      'tmn-sosh-12',
+      '--scope',
+      'partial',
+      '--description',
+      'статусы не обновляются',
+      '--at',
+      '2026-11-20T18:30',
+      '--inventory',
+      dir,
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${path.join(out, 'tmn-sosh-12.incident-20261120-1830.md')}: a symbolic link that leads out of its folder`);
+    expect(r.stderr).toContain(
+      `${path.join(out, 'tmn-sosh-12.incident-20261120-1830.md')}: a symbolic link that leads out of its folder`,
+    );
     expect(await readFile(outside, 'utf8')).toBe('not to be changed\n');
   });
 
   it('writes documents, statistics and notes whole, and leaves no temporary file', async () => {
     const dir = await edited([]);
     const out = path.join(dir, 'out');
-    const docs = await run(['docs', '--participant', 'tmn-sosh-12', '--kind', 'request-update', '--inventory', dir, '--out', out]);
+    const docs = await run([
+      'docs',
+      '--participant',
+      'tmn-sosh-12',
+      '--kind',
+      'request-update',
+      '--inventory',
+      dir,
+      '--out',
+      out,
+    ]);
     expect(docs.code, docs.stderr).toBe(0);
     const coverage = await run(['coverage', '--inventory', dir, '--out', out, '--at', '2026-11-23']);
     expect(coverage.code, coverage.stderr).toBe(0);
-    const incident = await run(['incident', '--participant', 'tmn-sosh-12', '--scope', 'full', '--description', 'не работает', '--at', '2026-11-20T18:30', '--inventory', dir, '--out', out]);
+    const incident = await run([
+      'incident',
+      '--participant',
+      'tmn-sosh-12',
+      '--scope',
+      'full',
+      '--description',
+      'не работает',
+      '--at',
+      '2026-11-20T18:30',
+      '--inventory',
+      dir,
+      '--out',
+      out,
+    ]);
     expect(incident.code, incident.stderr).toBe(0);
     const files = execFileSync('ls', ['-A', out], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
-    expect(files).toEqual(['coverage.html', 'coverage.json', 'coverage.md', 'tmn-sosh-12.incident-20261120-1830.html', 'tmn-sosh-12.incident-20261120-1830.md', 'tmn-sosh-12.request-update.html', 'tmn-sosh-12.request-update.md']);
-    expect(await readFile(path.join(out, 'tmn-sosh-12.request-update.md'), 'utf8')).toMatch(/^\*\*№ \d{4}\/\d{4} от \d\d\.\d\d\.\d{4}\*\*\n/);
+    expect(files).toEqual([
+      'coverage.html',
+      'coverage.json',
+      'coverage.md',
+      'tmn-sosh-12.incident-20261120-1830.html',
+      'tmn-sosh-12.incident-20261120-1830.md',
+      'tmn-sosh-12.request-update.html',
+      'tmn-sosh-12.request-update.md',
+    ]);
+    expect(await readFile(path.join(out, 'tmn-sosh-12.request-update.md'), 'utf8')).toMatch(
+      /^\*\*№ \d{4}\/\d{4} от \d\d\.\d\d\.\d{4}\*\*\n/,
+    );
     expect(JSON.parse(await readFile(path.join(out, 'coverage.json'), 'utf8'))).toHaveProperty('region');
   });
 });

@@ -19,19 +19,39 @@ beforeAll(() => {
 });
 
 describe('docs --pdf', () => {
-  it.each([['out #1'], ['out ?x=1'], ['out 100% %41'], ['документы #2 ?a %20']])('writes the PDF into a folder named %j', async (name) => {
-    const dir = await edited([]);
-    const out = path.join(dir, name);
-    const r = await execa(PRICHAL, ['docs', '--participant', 'tmn-sosh-12', '--kind', 'request-update', '--pdf', '--inventory', dir, '--out', out, '--format', 'json'], { reject: false, timeout: 120_000 });
-    expect(r.exitCode, r.stderr).toBe(0);
-    const pdf = path.join(out, 'tmn-sosh-12.request-update.pdf');
-    expect((JSON.parse(r.stdout) as { written: Array<{ files: string[] }> }).written[0]!.files).toContain(pdf);
-    const bytes = await readFile(pdf);
-    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    // The document printed (a page of a few lines is some 5 KB); Chromium prints nothing at all for a page it cannot open.
-    expect(bytes.length).toBeGreaterThan(10_000);
-    expect((await readdir(out)).filter((f) => f.includes('.tmp'))).toEqual([]);
-  });
+  it.each([['out #1'], ['out ?x=1'], ['out 100% %41'], ['документы #2 ?a %20']])(
+    'writes the PDF into a folder named %j',
+    async (name) => {
+      const dir = await edited([]);
+      const out = path.join(dir, name);
+      const r = await execa(
+        PRICHAL,
+        [
+          'docs',
+          '--participant',
+          'tmn-sosh-12',
+          '--kind',
+          'request-update',
+          '--pdf',
+          '--inventory',
+          dir,
+          '--out',
+          out,
+          '--format',
+          'json',
+        ],
+        { reject: false, timeout: 120_000 },
+      );
+      expect(r.exitCode, r.stderr).toBe(0);
+      const pdf = path.join(out, 'tmn-sosh-12.request-update.pdf');
+      expect((JSON.parse(r.stdout) as { written: Array<{ files: string[] }> }).written[0]!.files).toContain(pdf);
+      const bytes = await readFile(pdf);
+      expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      // The document printed (a page of a few lines is some 5 KB); Chromium prints nothing at all for a page it cannot open.
+      expect(bytes.length).toBeGreaterThan(10_000);
+      expect((await readdir(out)).filter((f) => f.includes('.tmp'))).toEqual([]);
+    },
+  );
 
   it('a PDF Chromium did not print is an error naming it, not a success', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'prichal-pdf-test-'));

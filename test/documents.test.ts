@@ -6,7 +6,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { checkInventory } from '../src/requirements/index.js';
-import { coverage, documentHtml, MissingDataError, renderDocument, type DocumentContext, type DocumentKind } from '../src/docs/index.js';
+import {
+  coverage,
+  documentHtml,
+  MissingDataError,
+  renderDocument,
+  type DocumentContext,
+  type DocumentKind,
+} from '../src/docs/index.js';
 import type { ProbeProtocol } from '../src/infra/probe.js';
 import { launchBrowser } from './helpers/browser.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from './helpers/inventory.js';
@@ -17,11 +24,14 @@ beforeAll(async () => {
   const checked = await checkInventory(SAMPLE_INVENTORY, '2026-11-23');
   context = { inventory: checked.validation.inventory, plan: checked.plan!, at: checked.at };
   for (const id of ['tmn-city-admin', 'tmn-sosh-12']) {
-    probes[id] = JSON.parse(await readFile(path.join(import.meta.dirname, 'fixtures', `probe-test-${id}.json`), 'utf8')) as ProbeProtocol;
+    probes[id] = JSON.parse(
+      await readFile(path.join(import.meta.dirname, 'fixtures', `probe-test-${id}.json`), 'utf8'),
+    ) as ProbeProtocol;
   }
 });
 
-const render = (kind: DocumentKind, id: string) => renderDocument(kind, id, { ...context, probes: { test: probes[id]! } });
+const render = (kind: DocumentKind, id: string) =>
+  renderDocument(kind, id, { ...context, probes: { test: probes[id]! } });
 
 describe('documents', () => {
   const cases: Array<[string, DocumentKind[]]> = [
@@ -37,8 +47,18 @@ describe('documents', () => {
 
   it('keeps the support request wording; the update variant leaves out fields 5–7', () => {
     const fresh = render('request-new', 'tmn-sosh-12').markdown;
-    expect(fresh).toContain('Направляем информацию для **регистрации нового** абонента в Системе электронного документооборота и делопроизводства');
-    for (const field of ['1. | Наименование организации', '2. | ФИО руководителя', '3. | Делопроизводитель', '4. | Орган, осуществляющий координацию и контроль', '5. | Перечень журналов регистрации', '6. | Форматы номеров в журналах регистрации', '7. | Дата назначенного обучения']) {
+    expect(fresh).toContain(
+      'Направляем информацию для **регистрации нового** абонента в Системе электронного документооборота и делопроизводства',
+    );
+    for (const field of [
+      '1. | Наименование организации',
+      '2. | ФИО руководителя',
+      '3. | Делопроизводитель',
+      '4. | Орган, осуществляющий координацию и контроль',
+      '5. | Перечень журналов регистрации',
+      '6. | Форматы номеров в журналах регистрации',
+      '7. | Дата назначенного обучения',
+    ]) {
       expect(fresh).toContain(field);
     }
     expect(fresh).toContain('Входящие: ВХ-{n:5}; Приказы: {n}-од');
@@ -62,13 +82,25 @@ describe('documents', () => {
     expect(noTraining.fields).toEqual(['sed.training (7)']);
     expect(error(() => render('leased-line', 'tmn-sosh-12')).message).toContain('channel.type leased-line');
     expect(error(() => render('act', 'onokhino-sp')).fields).toContain('registrations.prod');
-    expect(error(() => renderDocument('protocol', 'dep-obr', context)).fields).toEqual(['connectivity probe results (prichal probe)']);
+    expect(error(() => renderDocument('protocol', 'dep-obr', context)).fields).toEqual([
+      'connectivity probe results (prichal probe)',
+    ]);
   });
 
   it('escapes inventory text that would break the Markdown table', async () => {
-    const dir = await inventoryWith([{ file: 'participants/tmn-sosh-12.yaml', from: 'head: Петрова Анна Сергеевна', to: 'head: "Петрова | <b>Анна</b>"' }]);
+    const dir = await inventoryWith([
+      {
+        file: 'participants/tmn-sosh-12.yaml',
+        from: 'head: Петрова Анна Сергеевна',
+        to: 'head: "Петрова | <b>Анна</b>"',
+      },
+    ]);
     const checked = await checkInventory(dir, '2026-11-23');
-    const doc = renderDocument('request-update', 'tmn-sosh-12', { inventory: checked.validation.inventory, plan: checked.plan!, at: checked.at });
+    const doc = renderDocument('request-update', 'tmn-sosh-12', {
+      inventory: checked.validation.inventory,
+      plan: checked.plan!,
+      at: checked.at,
+    });
     expect(doc.markdown).toContain('Петрова \\| \\<b\\>Анна\\</b\\>');
     expect(documentHtml('x', doc.markdown)).not.toContain('<b>Анна</b>');
     await removeInventory(dir);
@@ -87,7 +119,20 @@ describe('document HTML in headless Chromium', () => {
     const act = render('act', 'tmn-city-admin');
     await page.setContent(documentHtml(act.title, act.markdown));
     const text = await page.locator('body').innerText();
-    for (const value of ['Администрация города Тюмени', '7201001480', 'TMN_CITY', 'выделенная сеть', 'ПАО «Ростелеком», канал TMN-L2-004512', '10.32.0.0/24, 10.32.1.0/24', '10.210.0.8', '10.220.0.6', '14.12.2023', '15.01.2024', 'https://10.32.0.20:8443/connector/v2', 'Алексеев Максим Викторович']) {
+    for (const value of [
+      'Администрация города Тюмени',
+      '7201001480',
+      'TMN_CITY',
+      'выделенная сеть',
+      'ПАО «Ростелеком», канал TMN-L2-004512',
+      '10.32.0.0/24, 10.32.1.0/24',
+      '10.210.0.8',
+      '10.220.0.6',
+      '14.12.2023',
+      '15.01.2024',
+      'https://10.32.0.20:8443/connector/v2',
+      'Алексеев Максим Викторович',
+    ]) {
       expect(text).toContain(value);
     }
     expect(await page.locator('table').count()).toBe(3);
@@ -110,7 +155,9 @@ describe('coverage', () => {
     // Тюменский район: district ✓, Каскара ✓, Андреевское ✓, Винзили (ТОР СЭД only) ✓, Онохино (training ahead) ✗ → 4/5; no institutions.
     // Region: ОМСУ 6/8 = 75, institutions 2/2 = 100, mean 87,5. Regional bodies and hospitals are apart: 5/5.
     const c = coverage(context.inventory, '2026-11-23');
-    const rows = Object.fromEntries([c.region, ...c.districts].map((r) => [r.district, [r.average, r.omsu.percent, r.institutions.percent]]));
+    const rows = Object.fromEntries(
+      [c.region, ...c.districts].map((r) => [r.district, [r.average, r.omsu.percent, r.institutions.percent]]),
+    );
     expect(rows).toEqual({
       'Итого по региону': [87.5, 75, 100],
       'г. Тюмень': [75, 50, 100],
@@ -123,10 +170,30 @@ describe('coverage', () => {
         district: 'Тюменский район',
         torSed: true,
         settlements: [
-          { id: 'vinzili-gp', name: 'Администрация Винзилинского муниципального образования', type: 'г.п.', torSed: true },
-          { id: 'andreevsky-sp', name: 'Администрация Андреевского муниципального образования', type: 'с.п.', torSed: false },
-          { id: 'kaskara-sp', name: 'Администрация Каскаринского муниципального образования', type: 'с.п.', torSed: true },
-          { id: 'onokhino-sp', name: 'Администрация Онохинского муниципального образования', type: 'с.п.', torSed: false },
+          {
+            id: 'vinzili-gp',
+            name: 'Администрация Винзилинского муниципального образования',
+            type: 'г.п.',
+            torSed: true,
+          },
+          {
+            id: 'andreevsky-sp',
+            name: 'Администрация Андреевского муниципального образования',
+            type: 'с.п.',
+            torSed: false,
+          },
+          {
+            id: 'kaskara-sp',
+            name: 'Администрация Каскаринского муниципального образования',
+            type: 'с.п.',
+            torSed: true,
+          },
+          {
+            id: 'onokhino-sp',
+            name: 'Администрация Онохинского муниципального образования',
+            type: 'с.п.',
+            torSed: false,
+          },
         ],
       },
     ]);

@@ -5,7 +5,16 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { lockHolders, participantTargets, redactUrl, StackLockedError } from '../src/infra/pulumi/engine.js';
-import { BUS_SHARDS, busShardReplaces, busShardUpdate, edgeFirewallChanges, effectiveEdge, shardOf, type BusShardInputs, type ShardEntry } from '../src/infra/pulumi/resources.js';
+import {
+  BUS_SHARDS,
+  busShardReplaces,
+  busShardUpdate,
+  edgeFirewallChanges,
+  effectiveEdge,
+  shardOf,
+  type BusShardInputs,
+  type ShardEntry,
+} from '../src/infra/pulumi/resources.js';
 import { type Plan } from '../src/plan/index.js';
 import { checkInventory } from '../src/requirements/index.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
@@ -21,22 +30,37 @@ describe('edgeFirewallChanges', () => {
     expect(edgeFirewallChanges({ edge, differences: [] }, { edge })).toEqual([]);
   });
 
-  it("names the participant whose flows are added or removed, and only that participant", async () => {
+  it('names the participant whose flows are added or removed, and only that participant', async () => {
     const edge = (await samplePlan()).edges[0]!;
     const leaving = edge.ingress[0]!.participant;
-    const without = { ...edge, ingress: edge.ingress.filter((f) => f.participant !== leaving), egress: edge.egress.filter((f) => f.participant !== leaving) };
+    const without = {
+      ...edge,
+      ingress: edge.ingress.filter((f) => f.participant !== leaving),
+      egress: edge.egress.filter((f) => f.participant !== leaving),
+    };
     const removed = edgeFirewallChanges({ edge }, { edge: without });
-    expect(removed.length).toBe(edge.ingress.filter((f) => f.participant === leaving).length + edge.egress.filter((f) => f.participant === leaving).length);
+    expect(removed.length).toBe(
+      edge.ingress.filter((f) => f.participant === leaving).length +
+        edge.egress.filter((f) => f.participant === leaving).length,
+    );
     expect(new Set(removed.map((c) => c.participant))).toEqual(new Set([leaving]));
     expect(removed.every((c) => / remove /.test(c.message))).toBe(true);
     const added = edgeFirewallChanges({ edge: without }, { edge });
-    expect(added.map((c) => c.message.replace(' add ', ' remove ')).sort()).toEqual(removed.map((c) => c.message).sort());
+    expect(added.map((c) => c.message.replace(' add ', ' remove ')).sort()).toEqual(
+      removed.map((c) => c.message).sort(),
+    );
   });
 
   it('reports what refresh found on the host, and a changed SSH target', async () => {
     const edge = (await samplePlan()).edges[0]!;
-    const changes = edgeFirewallChanges({ edge, differences: [{ message: 'chain forward: extra rule: tcp dport 22 accept' }] }, { edge: { ...edge, ssh: { ...edge.ssh, port: edge.ssh.port + 1 } } });
-    expect(changes.map((c) => c.message)).toEqual([`edge ${edge.id}: SSH target or pinned host key changes`, 'on the host: chain forward: extra rule: tcp dport 22 accept; the table is reloaded from the plan']);
+    const changes = edgeFirewallChanges(
+      { edge, differences: [{ message: 'chain forward: extra rule: tcp dport 22 accept' }] },
+      { edge: { ...edge, ssh: { ...edge.ssh, port: edge.ssh.port + 1 } } },
+    );
+    expect(changes.map((c) => c.message)).toEqual([
+      `edge ${edge.id}: SSH target or pinned host key changes`,
+      'on the host: chain forward: extra rule: tcp dport 22 accept; the table is reloaded from the plan',
+    ]);
   });
 });
 
@@ -44,7 +68,12 @@ describe('effectiveEdge (a targeted run on an edge table)', () => {
   it("takes only the scoped participant's flows from the plan and keeps everyone else's as last applied", async () => {
     const edge = (await samplePlan()).edges[0]!;
     const [p, q] = edge.participants;
-    const drop = (e: typeof edge, who: string) => ({ ...e, participants: e.participants.filter((x) => x !== who), ingress: e.ingress.filter((f) => f.participant !== who), egress: e.egress.filter((f) => f.participant !== who) });
+    const drop = (e: typeof edge, who: string) => ({
+      ...e,
+      participants: e.participants.filter((x) => x !== who),
+      ingress: e.ingress.filter((f) => f.participant !== who),
+      egress: e.egress.filter((f) => f.participant !== who),
+    });
     // Recorded: neither p nor q; planned: both. Scoped to p: p's flows arrive, q's do not.
     const recorded = drop(drop(edge, p!), q!);
     const scoped = effectiveEdge({ edge: recorded }, { edge, scope: p! });
@@ -59,7 +88,12 @@ describe('effectiveEdge (a targeted run on an edge table)', () => {
 });
 
 describe('busShardUpdate', () => {
-  const entry = (participant: string, mnemonic: string, messageTypes = ['a', 'b'], testStatus: string | null = 'registered'): ShardEntry => ({ participant, mnemonic, messageTypes, testStatus });
+  const entry = (
+    participant: string,
+    mnemonic: string,
+    messageTypes = ['a', 'b'],
+    testStatus: string | null = 'registered',
+  ): ShardEntry => ({ participant, mnemonic, messageTypes, testStatus });
   const base: BusShardInputs = {
     contour: 'test',
     shard: '07',
@@ -71,30 +105,53 @@ describe('busShardUpdate', () => {
   it('creates every registration of a new shard', () => {
     const u = busShardUpdate(undefined, base);
     expect(u.ensure.map((e) => e.mnemonic)).toEqual(['P', 'Q']);
-    expect(u.changes).toEqual([{ participant: 'p', message: 'register P' }, { participant: 'q', message: 'register Q' }]);
+    expect(u.changes).toEqual([
+      { participant: 'p', message: 'register P' },
+      { participant: 'q', message: 'register Q' },
+    ]);
     expect(u.entries).toEqual(base.entries);
   });
 
   it('touches only the registrations that change, naming each participant: types, status, live differences, removal', () => {
-    const olds = { ...base, entries: [...base.entries, entry('r', 'R')], differences: [{ participant: 'q', message: 'permission of Q is not confined to its own queue' }] };
+    const olds = {
+      ...base,
+      entries: [...base.entries, entry('r', 'R')],
+      differences: [{ participant: 'q', message: 'permission of Q is not confined to its own queue' }],
+    };
     const news = { ...base, entries: [entry('p', 'P', ['b', 'c'], 'tested'), entry('q', 'Q')] };
     const u = busShardUpdate(olds, news);
     expect(u.changes).toEqual([
       { participant: 'p', message: 'bind message type c' },
       { participant: 'p', message: 'unbind message type a' },
       { participant: 'p', message: 'test status registered → tested' },
-      { participant: 'q', message: 'on the bus: permission of Q is not confined to its own queue; corrected to the plan' },
+      {
+        participant: 'q',
+        message: 'on the bus: permission of Q is not confined to its own queue; corrected to the plan',
+      },
       { participant: 'r', message: 'remove registration R' },
     ]);
     expect(u.ensure.map((e) => e.mnemonic)).toEqual(['P', 'Q']);
     expect(u.remove.map((e) => e.mnemonic)).toEqual(['R']);
     expect(u.entries).toEqual(news.entries);
     expect(u.differences).toEqual([]);
-    expect(busShardUpdate({ ...base, differences: [] }, { ...base })).toEqual({ ensure: [], remove: [], changes: [], entries: base.entries, differences: [] });
+    expect(busShardUpdate({ ...base, differences: [] }, { ...base })).toEqual({
+      ensure: [],
+      remove: [],
+      changes: [],
+      entries: base.entries,
+      differences: [],
+    });
   });
 
   it("scoped to one participant: applies its changes only and records everyone else's entries and live differences as they were", () => {
-    const olds = { ...base, entries: [entry('p', 'P'), entry('r', 'R')], differences: [{ participant: 'r', message: 'queue of R is missing' }, { participant: 'p', message: 'queue of P is missing' }] };
+    const olds = {
+      ...base,
+      entries: [entry('p', 'P'), entry('r', 'R')],
+      differences: [
+        { participant: 'r', message: 'queue of R is missing' },
+        { participant: 'p', message: 'queue of P is missing' },
+      ],
+    };
     const news = { ...base, entries: [entry('p', 'P', ['c']), entry('q', 'Q')], scope: 'p' };
     const u = busShardUpdate(olds, news);
     expect(new Set(u.changes.map((c) => c.participant))).toEqual(new Set(['p']));
@@ -104,11 +161,17 @@ describe('busShardUpdate', () => {
     expect(u.entries).toEqual([entry('p', 'P', ['c']), entry('r', 'R')]);
     expect(u.differences).toEqual([{ participant: 'r', message: 'queue of R is missing' }]);
     const next = busShardUpdate({ ...base, entries: u.entries, differences: u.differences }, { ...news, scope: null });
-    expect(next.changes.map((c) => `${c.participant}: ${c.message}`)).toEqual(['q: register Q', 'r: remove registration R']);
+    expect(next.changes.map((c) => `${c.participant}: ${c.message}`)).toEqual([
+      'q: register Q',
+      'r: remove registration R',
+    ]);
   });
 
   it('a renamed bus secret is a change of the state only: nothing to ensure or remove, the new name recorded', () => {
-    const u = busShardUpdate({ ...base, differences: [] }, { ...base, bus: { ...base.bus, credentials: 'busTestRotated' } });
+    const u = busShardUpdate(
+      { ...base, differences: [] },
+      { ...base, bus: { ...base.bus, credentials: 'busTestRotated' } },
+    );
     expect(u.changes).toEqual([{ message: 'bus credentials now read from the secret busTestRotated (was busTest)' }]);
     expect(u.ensure).toEqual([]);
     expect(u.remove).toEqual([]);
@@ -128,7 +191,8 @@ describe('participantTargets', () => {
   it("targets the shard of the participant's registration and, in test, its edge's table only when its flows there change", async () => {
     const plan = await samplePlan();
     const r = plan.contours.test.registrations[0]!;
-    const shard = (contour: string, mnemonic: string) => `urn:pulumi:${contour}::prichal::prichal:index:BusRegistrations::bus-${contour}-${shardOf(mnemonic)}`;
+    const shard = (contour: string, mnemonic: string) =>
+      `urn:pulumi:${contour}::prichal::prichal:index:BusRegistrations::bus-${contour}-${shardOf(mnemonic)}`;
     const registration = shard('test', r.mnemonic);
     const table = `urn:pulumi:test::prichal::prichal:index:EdgeFirewall::firewall-${r.edge}`;
     // Nothing applied yet: its edge's table is created with its flows.
@@ -139,41 +203,59 @@ describe('participantTargets', () => {
     // Another participant's flows changed on the same edge: still only the shard.
     const edge = plan.edges.find((e) => e.id === r.edge)!;
     const other = edge.ingress.find((f) => f.participant !== r.participant)!.participant;
-    const withoutOther = { ...edge, ingress: edge.ingress.filter((f) => f.participant !== other), egress: edge.egress.filter((f) => f.participant !== other) };
-    expect(participantTargets('test', plan, r.participant, new Map([...applied, [edge.id, withoutOther]]))).toEqual([registration]);
+    const withoutOther = {
+      ...edge,
+      ingress: edge.ingress.filter((f) => f.participant !== other),
+      egress: edge.egress.filter((f) => f.participant !== other),
+    };
+    expect(participantTargets('test', plan, r.participant, new Map([...applied, [edge.id, withoutOther]]))).toEqual([
+      registration,
+    ]);
     const otherMnemonic = plan.contours.test.registrations.find((x) => x.participant === other)!.mnemonic;
-    expect(participantTargets('test', plan, other, new Map([...applied, [edge.id, withoutOther]]))).toEqual([shard('test', otherMnemonic), table]);
+    expect(participantTargets('test', plan, other, new Map([...applied, [edge.id, withoutOther]]))).toEqual([
+      shard('test', otherMnemonic),
+      table,
+    ]);
     const p = plan.contours.prod.registrations[0]!;
     expect(participantTargets('prod', plan, p.participant)).toEqual([shard('prod', p.mnemonic)]);
   });
 
   it('refuses a participant with nothing in the contour', async () => {
     const plan = await samplePlan();
-    const testOnly = plan.contours.test.registrations.find((r) => !plan.contours.prod.registrations.some((p) => p.participant === r.participant))!;
+    const testOnly = plan.contours.test.registrations.find(
+      (r) => !plan.contours.prod.registrations.some((p) => p.participant === r.participant),
+    )!;
     expect(() => participantTargets('prod', plan, testOnly.participant)).toThrow(/no resources in the prod contour/);
   });
 });
 
 describe('redactUrl', () => {
   it('hides a password in a backend URL and leaves other URLs alone', () => {
-    expect(redactUrl('postgres://prichal:s3cret@127.0.0.1:5432/state')).toBe('postgres://prichal:***@127.0.0.1:5432/state');
+    expect(redactUrl('postgres://prichal:s3cret@127.0.0.1:5432/state')).toBe(
+      'postgres://prichal:***@127.0.0.1:5432/state',
+    );
     expect(redactUrl('file:///var/lib/prichal/state')).toBe('file:///var/lib/prichal/state');
   });
 });
 
 describe('lockHolders', () => {
   it("reads who holds a stack from the engine's lock error, once per lock", () => {
-    const line = 'postgres://****:****@127.0.0.1:55432/db/.pulumi/locks/organization/prichal/test/x.json: created by root@vm (pid 4242) at 2026-11-23T02:30:00Z';
+    const line =
+      'postgres://****:****@127.0.0.1:55432/db/.pulumi/locks/organization/prichal/test/x.json: created by root@vm (pid 4242) at 2026-11-23T02:30:00Z';
     const text = `error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with \`pulumi cancel\`.\n  ${line}\nstderr: ${line}`;
     expect(lockHolders(text)).toEqual([{ user: 'root', host: 'vm', pid: 4242, since: '2026-11-23T02:30:00Z' }]);
     const elsewhere = lockHolders(text.replaceAll('root@vm', 'root@other-host'));
-    expect(new StackLockedError('test', elsewhere).message).toMatch(/^the test stack is locked by root@other-host \(pid 4242\) since 2026-11-23T02:30:00Z: /);
+    expect(new StackLockedError('test', elsewhere).message).toMatch(
+      /^the test stack is locked by root@other-host \(pid 4242\) since 2026-11-23T02:30:00Z: /,
+    );
   });
 
   it('says a lock is stale when its holder was on this host and its process is gone, never while it runs', () => {
     const gone = spawnSync('true').pid!;
     const holder = (pid: number) => ({ user: 'root', host: hostname(), pid, since: '2026-11-23T02:30:00Z' });
-    expect(new StackLockedError('test', [holder(gone)]).message).toContain(`(pid ${gone}) since 2026-11-23T02:30:00Z — that process is no longer running on this host: the lock is stale`);
+    expect(new StackLockedError('test', [holder(gone)]).message).toContain(
+      `(pid ${gone}) since 2026-11-23T02:30:00Z — that process is no longer running on this host: the lock is stale`,
+    );
     expect(new StackLockedError('test', [holder(process.pid)]).message).not.toContain('the lock is stale');
   });
 });

@@ -30,7 +30,9 @@ afterAll(async () => {
 describe('secret names', () => {
   it('that read one variable are found, with the variable', () => {
     expect(secretVariable('bus-test')).toBe('PRICHAL_SECRET_BUS_TEST');
-    expect(collidingSecretNames(['bus-test', 'edge1', 'bus_test', 'Bus-Test', 'edge2'])).toEqual([{ variable: 'PRICHAL_SECRET_BUS_TEST', names: ['Bus-Test', 'bus-test', 'bus_test'] }]);
+    expect(collidingSecretNames(['bus-test', 'edge1', 'bus_test', 'Bus-Test', 'edge2'])).toEqual([
+      { variable: 'PRICHAL_SECRET_BUS_TEST', names: ['Bus-Test', 'bus-test', 'bus_test'] },
+    ]);
     expect(collidingSecretNames(['busTest', 'busProd', 'edge1', 'pulumi-passphrase'])).toEqual([]);
   });
 
@@ -41,9 +43,13 @@ describe('secret names', () => {
     ['bus ensure', ['bus', 'ensure', '--contour', 'test']],
   ])('are refused by %s before anything starts (exit 2), naming both names and the variable', async (_name, args) => {
     const state = path.join(work, `state-${args[0]}`);
-    const r = await prichal([...args, '--inventory', clashing, '--lang', 'en'], { env: { PRICHAL_PULUMI_BACKEND: `file://${state}` } });
+    const r = await prichal([...args, '--inventory', clashing, '--lang', 'en'], {
+      env: { PRICHAL_PULUMI_BACKEND: `file://${state}` },
+    });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain("operator.yaml names secrets that read one environment variable ('bus-test', 'bus_test' → PRICHAL_SECRET_BUS_TEST)");
+    expect(r.stderr).toContain(
+      "operator.yaml names secrets that read one environment variable ('bus-test', 'bus_test' → PRICHAL_SECRET_BUS_TEST)",
+    );
     await expect(readdir(state)).rejects.toThrow(/ENOENT/);
   });
 });
@@ -52,7 +58,9 @@ describe('a secret the run needs', () => {
   it('missing from the store is named before the engine starts (exit 2): nothing changes, no state is written', async () => {
     const state = path.join(work, 'state-missing');
     const store = path.join(work, 'empty-store');
-    const r = await prichal(['up', '--contour', 'test', '--yes', '--inventory', SAMPLE_INVENTORY, '--lang', 'en'], { env: { PRICHAL_PULUMI_BACKEND: `file://${state}`, PRICHAL_SECRETS_DIR: store } });
+    const r = await prichal(['up', '--contour', 'test', '--yes', '--inventory', SAMPLE_INVENTORY, '--lang', 'en'], {
+      env: { PRICHAL_PULUMI_BACKEND: `file://${state}`, PRICHAL_SECRETS_DIR: store },
+    });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/secret '\w+' is not set: export PRICHAL_SECRET_\w+ or write it to /);
     expect(r.stderr).toContain(store);

@@ -14,8 +14,26 @@ import { stackSettings } from '../src/infra/pulumi/engine.js';
 import { durationText, parseDuration, StackLockedError } from '../src/infra/pulumi/errors.js';
 import { backendRace, lockContention, lockDecision } from '../src/infra/pulumi/engine.js';
 import { prichalProvider } from '../src/infra/pulumi/provider.js';
-import { BUS_REGISTRATIONS, EDGE_FIREWALL, packEdge, shardOf, unpackEdge, type ShardEntry } from '../src/infra/pulumi/resources.js';
-import { RETIRED_BUS_REGISTRATION, StateUpgradeError, retiredSecretSettings, secretsInDeployment, upgradeBusShard, upgradeDeployment, upgradeEdgeFirewall, upgradeProps, type Deployment, type DeploymentResource } from '../src/infra/pulumi/upgrade.js';
+import {
+  BUS_REGISTRATIONS,
+  EDGE_FIREWALL,
+  packEdge,
+  shardOf,
+  unpackEdge,
+  type ShardEntry,
+} from '../src/infra/pulumi/resources.js';
+import {
+  RETIRED_BUS_REGISTRATION,
+  StateUpgradeError,
+  retiredSecretSettings,
+  secretsInDeployment,
+  upgradeBusShard,
+  upgradeDeployment,
+  upgradeEdgeFirewall,
+  upgradeProps,
+  type Deployment,
+  type DeploymentResource,
+} from '../src/infra/pulumi/upgrade.js';
 import type { OperatorFile } from '../src/inventory/index.js';
 import type { Flow } from '../src/plan/index.js';
 import { PROJECT_ROOT } from '../src/project.js';
@@ -23,7 +41,8 @@ import { checkInventory } from '../src/requirements/index.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'state-before-97d848f');
-const fixture = async (contour: 'test' | 'prod') => (JSON.parse(await readFile(path.join(FIXTURE, `${contour}.json`), 'utf8')) as { deployment: Deployment }).deployment;
+const fixture = async (contour: 'test' | 'prod') =>
+  (JSON.parse(await readFile(path.join(FIXTURE, `${contour}.json`), 'utf8')) as { deployment: Deployment }).deployment;
 let operator: OperatorFile;
 
 beforeAll(async () => {
@@ -55,20 +74,34 @@ describe('upgradeDeployment', () => {
       const after = upgrade.deployment;
       expect(ofType(after, RETIRED_BUS_REGISTRATION)).toEqual([]);
       const shards = ofType(after, BUS_REGISTRATIONS);
-      const held = shards.flatMap((s) => (s.outputs!.entries as ShardEntry[]).map((e) => ({ shard: s.outputs!.shard as string, ...e })));
+      const held = shards.flatMap((s) =>
+        (s.outputs!.entries as ShardEntry[]).map((e) => ({ shard: s.outputs!.shard as string, ...e })),
+      );
       // Every registration exactly once (none duplicated, none lost), in the shard of its mnemonic, as recorded.
-      expect(held.map((e) => e.mnemonic).sort()).toEqual(retired.map((r) => (r.outputs!.registration as { mnemonic: string }).mnemonic).sort());
+      expect(held.map((e) => e.mnemonic).sort()).toEqual(
+        retired.map((r) => (r.outputs!.registration as { mnemonic: string }).mnemonic).sort(),
+      );
       for (const e of held) expect(e.shard).toBe(shardOf(e.mnemonic));
       for (const r of retired) {
-        const registration = r.outputs!.registration as { participant: string; mnemonic: string; messageTypes: string[] };
-        expect(held.find((e) => e.mnemonic === registration.mnemonic)).toEqual({ shard: shardOf(registration.mnemonic), ...registration, testStatus: r.outputs!.testStatus });
+        const registration = r.outputs!.registration as {
+          participant: string;
+          mnemonic: string;
+          messageTypes: string[];
+        };
+        expect(held.find((e) => e.mnemonic === registration.mnemonic)).toEqual({
+          shard: shardOf(registration.mnemonic),
+          ...registration,
+          testStatus: r.outputs!.testStatus,
+        });
       }
       for (const s of shards) {
         expect(nameOf(s)).toBe(`bus-${contour}-${s.outputs!.shard}`);
         expect(s.id).toBe(`${(s.outputs!.bus as { vhost: string }).vhost}/shard-${s.outputs!.shard}`);
         expect(s.inputs!.entries).toEqual(s.outputs!.entries);
         expect(s.outputs!.bus).toMatchObject({ credentials: operator.contours[contour].bus.credentials });
-        expect(s.outputs!.testBus === null ? null : (s.outputs!.testBus as { credentials: string }).credentials).toBe(contour === 'prod' ? operator.contours.test.bus.credentials : null);
+        expect(s.outputs!.testBus === null ? null : (s.outputs!.testBus as { credentials: string }).credentials).toBe(
+          contour === 'prod' ? operator.contours.test.bus.credentials : null,
+        );
         expect(s.provider).toBe(retired[0]!.provider);
         expect(s.parent).toBe(retired[0]!.parent);
       }
@@ -82,14 +115,52 @@ describe('upgradeDeployment', () => {
   }
 
   it('names the bus secrets of a shard written before credentials by reference (models 2 and 3) and leaves the copies for the provider', async () => {
-    const shard = { contour: 'prod', shard: '03', entries: [], bus: { url: 'http://bus', vhost: 'smev-prod' }, credentials: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext: 'v1:x' }, testBus: { url: 'http://bus', vhost: 'smev-test', credentials: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext: 'v1:y' } } };
-    const d: Deployment = { resources: [{ urn: 'urn:pulumi:prod::prichal::prichal:index:BusRegistrations::bus-prod-03', type: BUS_REGISTRATIONS, inputs: { ...shard, scope: null }, outputs: { ...shard, differences: [] } }] };
+    const shard = {
+      contour: 'prod',
+      shard: '03',
+      entries: [],
+      bus: { url: 'http://bus', vhost: 'smev-prod' },
+      credentials: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext: 'v1:x' },
+      testBus: {
+        url: 'http://bus',
+        vhost: 'smev-test',
+        credentials: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext: 'v1:y' },
+      },
+    };
+    const d: Deployment = {
+      resources: [
+        {
+          urn: 'urn:pulumi:prod::prichal::prichal:index:BusRegistrations::bus-prod-03',
+          type: BUS_REGISTRATIONS,
+          inputs: { ...shard, scope: null },
+          outputs: { ...shard, differences: [] },
+        },
+      ],
+    };
     const upgraded = upgradeDeployment(d, 'prod', operator)!;
     const out = upgraded.deployment.resources![0]!.outputs!;
-    expect(out.bus).toEqual({ url: 'http://bus', vhost: 'smev-prod', credentials: operator.contours.prod.bus.credentials });
-    expect(out.testBus).toEqual({ url: 'http://bus', vhost: 'smev-test', credentials: operator.contours.test.bus.credentials });
+    expect(out.bus).toEqual({
+      url: 'http://bus',
+      vhost: 'smev-prod',
+      credentials: operator.contours.prod.bus.credentials,
+    });
+    expect(out.testBus).toEqual({
+      url: 'http://bus',
+      vhost: 'smev-test',
+      credentials: operator.contours.test.bus.credentials,
+    });
     expect(upgradeBusShard(out).props).not.toHaveProperty('credentials');
-    expect(secretsInDeployment({ resources: [{ ...upgraded.deployment.resources![0]!, inputs: upgradeBusShard(upgraded.deployment.resources![0]!.inputs!).props, outputs: upgradeBusShard(out).props }] })).toEqual([]);
+    expect(
+      secretsInDeployment({
+        resources: [
+          {
+            ...upgraded.deployment.resources![0]!,
+            inputs: upgradeBusShard(upgraded.deployment.resources![0]!.inputs!).props,
+            outputs: upgradeBusShard(out).props,
+          },
+        ],
+      }),
+    ).toEqual([]);
     expect(upgradeDeployment(upgraded.deployment, 'prod', operator)).toBeUndefined();
   });
 
@@ -100,13 +171,20 @@ describe('upgradeDeployment', () => {
     // b recorded on another vhost, under a mnemonic of a's shard.
     let other = 0;
     while (shardOf(`OTHER_${other}`) !== shardOf(mnemonic)) other++;
-    const moved = { ...b!, outputs: { ...b!.outputs!, bus: { url: 'http://elsewhere', vhost: 'x' }, registration: { ...(b!.outputs!.registration as object), mnemonic: `OTHER_${other}` } } };
+    const moved = {
+      ...b!,
+      outputs: {
+        ...b!.outputs!,
+        bus: { url: 'http://elsewhere', vhost: 'x' },
+        registration: { ...(b!.outputs!.registration as object), mnemonic: `OTHER_${other}` },
+      },
+    };
     expect(() => upgradeDeployment({ ...d, resources: [a!, moved] }, 'test', operator)).toThrow(StateUpgradeError);
   });
 });
 
 describe("the provider's upgrade of a resource's properties", () => {
-  it('packs flows recorded as objects and drops the copied SSH key; today\'s shape passes through unchanged', async () => {
+  it("packs flows recorded as objects and drops the copied SSH key; today's shape passes through unchanged", async () => {
     const edge = ofType(await fixture('test'), EDGE_FIREWALL)[0]!;
     const { props, upgraded } = upgradeEdgeFirewall(edge.outputs!);
     expect(props).not.toHaveProperty('privateKey');
@@ -119,16 +197,31 @@ describe("the provider's upgrade of a resource's properties", () => {
 
   it('drops the copied bus credentials; a shard that names no secret needs a name from somewhere, and says how to get it', () => {
     const copy = { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: 'u:p' };
-    const old = { contour: 'test', shard: '07', entries: [], bus: { url: 'u', vhost: 'v' }, credentials: copy, testBus: null };
-    expect(() => upgradeBusShard(old)).toThrow(/predates credentials by reference.*prichal refresh --contour <contour> --yes/);
+    const old = {
+      contour: 'test',
+      shard: '07',
+      entries: [],
+      bus: { url: 'u', vhost: 'v' },
+      credentials: copy,
+      testBus: null,
+    };
+    expect(() => upgradeBusShard(old)).toThrow(
+      /predates credentials by reference.*prichal refresh --contour <contour> --yes/,
+    );
     const { props, upgraded } = upgradeBusShard(old, { bus: 'busTest' });
-    expect(props).toEqual({ contour: 'test', shard: '07', entries: [], bus: { url: 'u', vhost: 'v', credentials: 'busTest' }, testBus: null });
+    expect(props).toEqual({
+      contour: 'test',
+      shard: '07',
+      entries: [],
+      bus: { url: 'u', vhost: 'v', credentials: 'busTest' },
+      testBus: null,
+    });
     expect(upgraded.length).toBeGreaterThan(0);
     expect(upgradeBusShard(props)).toEqual({ props, upgraded: [] });
     expect(() => upgradeProps(RETIRED_BUS_REGISTRATION, {})).toThrow(/prichal refresh --contour <contour> --yes/);
   });
 
-  it('diff reports an earlier shape as a change (the next up writes today\'s), and today\'s same edge as none', async () => {
+  it("diff reports an earlier shape as a change (the next up writes today's), and today's same edge as none", async () => {
     const edge = ofType(await fixture('test'), EDGE_FIREWALL)[0]!;
     const provider = prichalProvider('test');
     const urn = edge.urn;
@@ -137,7 +230,10 @@ describe("the provider's upgrade of a resource's properties", () => {
     const today = { edge: news.edge, differences: [] };
     expect((await provider.diff!(edge.id!, urn, today, news)).changes).toBe(false);
     // A renamed key secret is a change (the state must name the new one), though the table is the same.
-    const renamed = { ...news, edge: packEdge({ ...unpackEdge(news.edge), ssh: { ...unpackEdge(news.edge).ssh, credentials: 'edge1-rotated' } }) };
+    const renamed = {
+      ...news,
+      edge: packEdge({ ...unpackEdge(news.edge), ssh: { ...unpackEdge(news.edge).ssh, credentials: 'edge1-rotated' } }),
+    };
     expect((await provider.diff!(edge.id!, urn, today, renamed)).changes).toBe(true);
   });
 
@@ -146,12 +242,17 @@ describe("the provider's upgrade of a resource's properties", () => {
     const edge = ofType(await fixture('test'), EDGE_FIREWALL)[0]!;
     const provider = prichalProvider('test');
     // Nothing listens on port 1: had update connected to the edge, it would fail.
-    const unreachable = (props: Record<string, unknown>) => ({ ...props, edge: { ...(props.edge as object), ssh: { ...(props.edge as { ssh: object }).ssh, port: 1 } } });
+    const unreachable = (props: Record<string, unknown>) => ({
+      ...props,
+      edge: { ...(props.edge as object), ssh: { ...(props.edge as { ssh: object }).ssh, port: 1 } },
+    });
     const news = { ...upgradeEdgeFirewall(unreachable(edge.inputs!)).props, scope: null };
     const { outs } = await provider.update!(edge.id!, edge.urn, unreachable(edge.outputs!), news);
     expect(outs).toEqual({ edge: news.edge, differences: [] });
     // A model-3 shard (names added by the checkpoint's upgrade, the copy still in it) on a bus nobody serves.
-    const shard = upgradeDeployment(d, 'prod', operator)!.deployment.resources!.find((r) => r.type === BUS_REGISTRATIONS)!;
+    const shard = upgradeDeployment(d, 'prod', operator)!.deployment.resources!.find(
+      (r) => r.type === BUS_REGISTRATIONS,
+    )!;
     const copy = { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: 'scrubbed:scrubbed' };
     const bus = { ...(shard.outputs!.bus as object), url: 'http://127.0.0.1:1' };
     const olds = { ...shard.outputs!, bus, credentials: copy };
@@ -160,44 +261,71 @@ describe("the provider's upgrade of a resource's properties", () => {
     const updated = (await provider.update!(shard.id!, shard.urn, olds, shardNews)).outs;
     expect(updated).not.toHaveProperty('credentials');
     expect(updated.entries).toEqual(shard.outputs!.entries);
-    expect(secretsInDeployment({ resources: [{ urn: shard.urn, type: BUS_REGISTRATIONS, outputs: updated }] })).toEqual([]);
+    expect(secretsInDeployment({ resources: [{ urn: shard.urn, type: BUS_REGISTRATIONS, outputs: updated }] })).toEqual(
+      [],
+    );
   });
 
   it('names the retired type in every method, with what to run', async () => {
     const retired = ofType(await fixture('test'), RETIRED_BUS_REGISTRATION)[0]!;
-    await expect(prichalProvider('test').read!(retired.id!, retired.urn, retired.outputs)).rejects.toThrow(/BusRegistration resources .* run 'prichal refresh --contour <contour> --yes'/);
-    await expect(prichalProvider('test').delete!(retired.id!, retired.urn, retired.outputs)).rejects.toThrow(/upgrades the state with nothing changed on the bus/);
+    await expect(prichalProvider('test').read!(retired.id!, retired.urn, retired.outputs)).rejects.toThrow(
+      /BusRegistration resources .* run 'prichal refresh --contour <contour> --yes'/,
+    );
+    await expect(prichalProvider('test').delete!(retired.id!, retired.urn, retired.outputs)).rejects.toThrow(
+      /upgrades the state with nothing changed on the bus/,
+    );
   });
 });
 
 describe('the retired stack config prichal-secrets:<name>', () => {
-  it('is refused by prichal\'s stack settings, naming the settings and where the secrets go instead', async () => {
+  it("is refused by prichal's stack settings, naming the settings and where the secrets go instead", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'prichal-stacks-'));
     try {
-      await writeFile(path.join(dir, 'Pulumi.test.yaml'), "config:\n  prichal:gateways: external\n  prichal-secrets:bus-test:\n    secure: v1:abc\n  prichal-secrets:edge1:\n    secure: v1:def\n");
-      await expect(stackSettings('test', dir)).rejects.toThrow(/Pulumi\.test\.yaml: stack test sets prichal-secrets:bus-test, prichal-secrets:edge1: this path is retired/);
+      await writeFile(
+        path.join(dir, 'Pulumi.test.yaml'),
+        'config:\n  prichal:gateways: external\n  prichal-secrets:bus-test:\n    secure: v1:abc\n  prichal-secrets:edge1:\n    secure: v1:def\n',
+      );
+      await expect(stackSettings('test', dir)).rejects.toThrow(
+        /Pulumi\.test\.yaml: stack test sets prichal-secrets:bus-test, prichal-secrets:edge1: this path is retired/,
+      );
       await writeFile(path.join(dir, 'Pulumi.test.yaml'), 'config:\n  prichal:gateways: external\n');
       expect(await stackSettings('test', dir)).toEqual({ gateways: 'external' });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
     expect(retiredSecretSettings(['prichal:gateways'], 'test')).toBeUndefined();
-    expect(retiredSecretSettings(['prichal-secrets:bus-test'], 'prod')).toMatch(/PRICHAL_SECRET_BUS_TEST or \$PRICHAL_SECRETS_DIR\/bus-test.*pulumi config rm prichal-secrets:bus-test --stack prod/);
+    expect(retiredSecretSettings(['prichal-secrets:bus-test'], 'prod')).toMatch(
+      /PRICHAL_SECRET_BUS_TEST or \$PRICHAL_SECRETS_DIR\/bus-test.*pulumi config rm prichal-secrets:bus-test --stack prod/,
+    );
   });
 });
 
 describe('the lock: contention and --wait-lock', () => {
   it('recognises the lock held and a lock that vanished while the engine read it, nothing else', () => {
     expect(lockContention('error: the stack is currently locked by 1 lock(s).')).toBe(true);
-    expect(lockContention('blob (key ".pulumi/locks/organization/prichal/test/x.json") (code=NotFound): no such file')).toBe(true);
-    expect(lockContention('error: could not create stack: could not list bucket: blob (code=NotFound): sql: no rows in result set')).toBe(true);
+    expect(
+      lockContention('blob (key ".pulumi/locks/organization/prichal/test/x.json") (code=NotFound): no such file'),
+    ).toBe(true);
+    expect(
+      lockContention(
+        'error: could not create stack: could not list bucket: blob (code=NotFound): sql: no rows in result set',
+      ),
+    ).toBe(true);
     expect(lockContention("error: stack 'organization/prichal/test' already exists")).toBe(false);
     expect(lockContention('bus GET /users/X: HTTP 401')).toBe(false);
   });
 
   it("recognises two runs creating a new PostgreSQL database's state table at once (tried again), nothing else", () => {
-    expect(backendRace('error: unable to open state database "postgres://***": failed to create table pulumi_state: pq: duplicate key value violates unique constraint "pg_type_typname_nsp_index" (23505)')).toBe(true);
-    expect(backendRace('error: unable to open state database "postgres://***": pq: password authentication failed for user "prichal"')).toBe(false);
+    expect(
+      backendRace(
+        'error: unable to open state database "postgres://***": failed to create table pulumi_state: pq: duplicate key value violates unique constraint "pg_type_typname_nsp_index" (23505)',
+      ),
+    ).toBe(true);
+    expect(
+      backendRace(
+        'error: unable to open state database "postgres://***": pq: password authentication failed for user "prichal"',
+      ),
+    ).toBe(false);
   });
 
   it('reads durations as people write them and says how long a run waited', () => {
@@ -210,7 +338,9 @@ describe('the lock: contention and --wait-lock', () => {
     expect(durationText(90_000, false)).toBe('1 min 30 s');
     expect(durationText(3_600_000, true)).toBe('1 ч');
     const holder = { user: 'root', host: 'other-host', pid: 1, since: '2026-11-23T02:30:00Z' };
-    expect(new StackLockedError('test', [holder], 600_000).message).toContain('another prichal or pulumi run is changing it (waited 10 min with --wait-lock). Nothing was changed.');
+    expect(new StackLockedError('test', [holder], 600_000).message).toContain(
+      'another prichal or pulumi run is changing it (waited 10 min with --wait-lock). Nothing was changed.',
+    );
     expect(new StackLockedError('test', [holder]).message).toContain('(or pass --wait-lock 10m to wait for it)');
     // Staleness as judged when the lock refused the run: a holder that has finished since is no stale lock.
     const finished = { ...holder, host: hostname(), pid: spawnSync('true').pid! };
@@ -227,19 +357,81 @@ describe('lockDecision: what a run refused by the lock does next', () => {
   const unchanged = async () => false;
   const changed = async () => true;
   it('looks once more when the holder took the lock a moment ago and has already let go with the state as it was (two runs at the same instant), or none could be read', async () => {
-    expect(await lockDecision([holder('2026-11-23T02:30:09Z')], { refusedAt: now, looked: false, remainingMs: 0, gone, stateChanged: unchanged })).toBe('look-again');
+    expect(
+      await lockDecision([holder('2026-11-23T02:30:09Z')], {
+        refusedAt: now,
+        looked: false,
+        remainingMs: 0,
+        gone,
+        stateChanged: unchanged,
+      }),
+    ).toBe('look-again');
     expect(await lockDecision([], { refusedAt: now, looked: false, remainingMs: 0, gone })).toBe('look-again');
     // Only once.
-    expect(await lockDecision([holder('2026-11-23T02:30:09Z')], { refusedAt: now, looked: true, remainingMs: 0, gone, stateChanged: unchanged })).toBe('refuse');
+    expect(
+      await lockDecision([holder('2026-11-23T02:30:09Z')], {
+        refusedAt: now,
+        looked: true,
+        remainingMs: 0,
+        gone,
+        stateChanged: unchanged,
+      }),
+    ).toBe('refuse');
   });
   it('never second-guesses a holder that is running, that has held the lock for a while, or that ran and changed the state', async () => {
-    expect(await lockDecision([holder('2026-11-23T02:30:09Z')], { refusedAt: now, looked: false, remainingMs: 0, gone: running, stateChanged: unchanged })).toBe('refuse');
-    expect(await lockDecision([holder('2026-11-23T02:30:08Z')], { refusedAt: now, looked: false, remainingMs: 0, gone, stateChanged: unchanged })).toBe('refuse');
-    expect(await lockDecision([holder('2026-11-23T02:30:09Z')], { refusedAt: now, looked: false, remainingMs: 0, gone, stateChanged: changed })).toBe('refuse');
+    expect(
+      await lockDecision([holder('2026-11-23T02:30:09Z')], {
+        refusedAt: now,
+        looked: false,
+        remainingMs: 0,
+        gone: running,
+        stateChanged: unchanged,
+      }),
+    ).toBe('refuse');
+    expect(
+      await lockDecision([holder('2026-11-23T02:30:08Z')], {
+        refusedAt: now,
+        looked: false,
+        remainingMs: 0,
+        gone,
+        stateChanged: unchanged,
+      }),
+    ).toBe('refuse');
+    expect(
+      await lockDecision([holder('2026-11-23T02:30:09Z')], {
+        refusedAt: now,
+        looked: false,
+        remainingMs: 0,
+        gone,
+        stateChanged: changed,
+      }),
+    ).toBe('refuse');
   });
   it('waits while --wait-lock leaves time, then refuses', async () => {
-    expect(await lockDecision([holder('2026-11-23T02:29:00Z')], { refusedAt: now, looked: true, remainingMs: 5000, gone: running })).toBe('wait');
-    expect(await lockDecision([holder('2026-11-23T02:30:09Z')], { refusedAt: now, looked: false, remainingMs: 5000, gone, stateChanged: changed })).toBe('wait');
-    expect(await lockDecision([holder('2026-11-23T02:29:00Z')], { refusedAt: now, looked: true, remainingMs: 0, gone: running })).toBe('refuse');
+    expect(
+      await lockDecision([holder('2026-11-23T02:29:00Z')], {
+        refusedAt: now,
+        looked: true,
+        remainingMs: 5000,
+        gone: running,
+      }),
+    ).toBe('wait');
+    expect(
+      await lockDecision([holder('2026-11-23T02:30:09Z')], {
+        refusedAt: now,
+        looked: false,
+        remainingMs: 5000,
+        gone,
+        stateChanged: changed,
+      }),
+    ).toBe('wait');
+    expect(
+      await lockDecision([holder('2026-11-23T02:29:00Z')], {
+        refusedAt: now,
+        looked: true,
+        remainingMs: 0,
+        gone: running,
+      }),
+    ).toBe('refuse');
   });
 });

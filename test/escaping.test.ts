@@ -13,7 +13,13 @@ import { checkInventory } from '../src/requirements/index.js';
 import { prichal } from './helpers/cli.js';
 import { inventoryWith, removeInventory } from './helpers/inventory.js';
 
-const HOSTILE = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', 'a | b', 'x\ninventory is valid', '\u001b[31mred'];
+const HOSTILE = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  'a | b',
+  'x\ninventory is valid',
+  '\u001b[31mred',
+];
 const LIVE_TAG = /<script|<img|onerror=(?!\S*&)/;
 let dir: string;
 let out: string;
@@ -21,8 +27,16 @@ let out: string;
 beforeAll(async () => {
   // A district and a settlement name, and a waiver's reason and owner, all hostile.
   dir = await inventoryWith([
-    { file: 'participants/onokhino-sp.yaml', from: 'district: Тюменский район', to: `district: ${JSON.stringify(HOSTILE[0])}` },
-    { file: 'participants/onokhino-sp.yaml', from: 'name: Администрация Онохинского муниципального образования', to: `name: ${JSON.stringify(`${HOSTILE[1]} ${HOSTILE[2]} ${HOSTILE[3]}`)}` },
+    {
+      file: 'participants/onokhino-sp.yaml',
+      from: 'district: Тюменский район',
+      to: `district: ${JSON.stringify(HOSTILE[0])}`,
+    },
+    {
+      file: 'participants/onokhino-sp.yaml',
+      from: 'name: Администрация Онохинского муниципального образования',
+      to: `name: ${JSON.stringify(`${HOSTILE[1]} ${HOSTILE[2]} ${HOSTILE[3]}`)}`,
+    },
     {
       file: 'participants/tmn-sosh-12.yaml',
       from: 'services:',
@@ -43,18 +57,22 @@ function tableRowsIntact(markdown: string): void {
     if (!/^\|---/.test(lines[i]!)) continue;
     const cells = (line: string) => line.replace(/\\\|/g, '').split('|').length;
     const width = cells(lines[i - 1]!);
-    for (let j = i + 1; j < lines.length && lines[j]!.startsWith('|'); j++) expect(cells(lines[j]!), lines[j]).toBe(width);
+    for (let j = i + 1; j < lines.length && lines[j]!.startsWith('|'); j++)
+      expect(cells(lines[j]!), lines[j]).toBe(width);
   }
 }
 
 describe('the escaping helpers', () => {
-  it.each(HOSTILE)('%j: HTML has no tag, Markdown no break or live HTML, the terminal no raw control character', (value) => {
-    expect(htmlText(value)).not.toMatch(/[<>]/);
-    const md = markdownText(value);
-    expect(md).not.toMatch(/\n|(?<!\\)\|/);
-    expect(marked.parse(`| a |\n|---|\n| ${md} |`, { async: false })).not.toMatch(LIVE_TAG);
-    expect(terminalText(value)).not.toMatch(/[\u0000-\u001f]/);
-  });
+  it.each(HOSTILE)(
+    '%j: HTML has no tag, Markdown no break or live HTML, the terminal no raw control character',
+    (value) => {
+      expect(htmlText(value)).not.toMatch(/[<>]/);
+      const md = markdownText(value);
+      expect(md).not.toMatch(/\n|(?<!\\)\|/);
+      expect(marked.parse(`| a |\n|---|\n| ${md} |`, { async: false })).not.toMatch(LIVE_TAG);
+      expect(terminalText(value)).not.toMatch(/[\u0000-\u001f]/);
+    },
+  );
 });
 
 describe('renderers fed hostile inventory text', () => {
@@ -70,7 +88,13 @@ describe('renderers fed hostile inventory text', () => {
 
   it('audit reports: Markdown rows intact, HTML and JUnit without a live tag, the waiver reason kept as text', async () => {
     const checked = await checkInventory(dir, '2026-11-23');
-    const result = await runChecks({ kind: 'audit', at: '2026-11-23', inventory: checked.validation.inventory, plan: checked.plan!, validation: checked.findings });
+    const result = await runChecks({
+      kind: 'audit',
+      at: '2026-11-23',
+      inventory: checked.validation.inventory,
+      plan: checked.plan!,
+      validation: checked.findings,
+    });
     expect(result.waived.map((f) => f.waiver!.reason)).toEqual([HOSTILE.join(' ')]);
     const files = await writeReports(path.join(out, 'audit'), result);
     const markdown = await readFile(files.find((f) => f.endsWith('.md'))!, 'utf8');

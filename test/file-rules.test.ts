@@ -4,7 +4,17 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Findings, loadInventory, RULES, sortFindings, validateInventory, validateLoaded, type Finding, type Inventory, type Rule } from '../src/inventory/index.js';
+import {
+  Findings,
+  loadInventory,
+  RULES,
+  sortFindings,
+  validateInventory,
+  validateLoaded,
+  type Finding,
+  type Inventory,
+  type Rule,
+} from '../src/inventory/index.js';
 import { REQUIREMENT_RULES } from '../src/requirements/index.js';
 import { inventoryWith, useTemporaryWorkCache } from './helpers/inventory.js';
 
@@ -33,7 +43,8 @@ const run = (rule: Rule, inventory: Inventory) => {
 };
 /** A file rule's findings on the whole inventory are the union of its findings on each participant alone. */
 const perFileHolds = (rule: Rule, inventory: Inventory) =>
-  JSON.stringify(run(rule, inventory)) === JSON.stringify(inventory.participants.flatMap((p) => run(rule, { ...inventory, participants: [p] })).sort());
+  JSON.stringify(run(rule, inventory)) ===
+  JSON.stringify(inventory.participants.flatMap((p) => run(rule, { ...inventory, participants: [p] })).sort());
 
 let dir: string;
 let inventory: Inventory;
@@ -45,13 +56,27 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('file rules', () => {
-  it.each(FILE_RULES.map((rule) => [rule.name, rule] as const))('%s finds, over all participants, exactly what it finds over each alone', (_name, rule) => {
-    expect(perFileHolds(rule, inventory)).toBe(true);
-  });
+  it.each(FILE_RULES.map((rule) => [rule.name, rule] as const))(
+    '%s finds, over all participants, exactly what it finds over each alone',
+    (_name, rule) => {
+      expect(perFileHolds(rule, inventory)).toBe(true);
+    },
+  );
 
   it('the inventory above gives most file rules findings to compare (the contract is not checked on nothing)', () => {
     const finding = FILE_RULES.filter((rule) => run(rule, inventory).length > 0).map((rule) => rule.name);
-    expect(finding).toEqual(expect.arrayContaining(['idMatchesFileName', 'endpointsInsideNetworks', 'endpointPortsAllowed', 'vipnetNodeInNetwork', 'leasedLineDocumented', 'productionAfterTest', 'coordinatorPresent', 'certificatesCurrent']));
+    expect(finding).toEqual(
+      expect.arrayContaining([
+        'idMatchesFileName',
+        'endpointsInsideNetworks',
+        'endpointPortsAllowed',
+        'vipnetNodeInNetwork',
+        'leasedLineDocumented',
+        'productionAfterTest',
+        'coordinatorPresent',
+        'certificatesCurrent',
+      ]),
+    );
   });
 
   it('a rule that compares files fails the contract: the check can tell them apart', () => {
@@ -83,7 +108,9 @@ describe('cached file-rule findings', () => {
     const earlier = await validateInventory(dir, { at: '2026-11-23', rules: REQUIREMENT_RULES });
     expect(earlier.fileRules).toEqual({ run: participants, cached: 0 });
     expect(earlier.findings).toEqual((await uncached('2026-11-23')).findings);
-    expect(earlier.findings.filter((f) => f.code === 'certificate-expiry').length).toBeLessThan(first.findings.filter((f) => f.code === 'certificate-expiry').length);
+    expect(earlier.findings.filter((f) => f.code === 'certificate-expiry').length).toBeLessThan(
+      first.findings.filter((f) => f.code === 'certificate-expiry').length,
+    );
     // operator.yaml allows port 8080 now: dep-zdrav's port-not-allowed goes, with every file ruled again.
     const operatorFile = path.join(dir, 'operator.yaml');
     const text = await readFile(operatorFile, 'utf8');

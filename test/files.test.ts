@@ -47,7 +47,9 @@ describe('the reading rule', () => {
     await symlink('/proc/self/environ', path.join(root, 'environ.yaml'));
     expect(readTextOutcome(path.join(root, 'near.yaml'), { inside: root })).toMatchObject({ text: 'inside\n' });
     const outcome = readTextOutcome(path.join(root, 'environ.yaml'), { inside: root });
-    expect(outcome).toEqual({ problem: expect.objectContaining({ en: expect.stringMatching(/symbolic link that leads outside/) }) });
+    expect(outcome).toEqual({
+      problem: expect.objectContaining({ en: expect.stringMatching(/symbolic link that leads outside/) }),
+    });
   });
 
   it('a missing file is an error naming it, or undefined when the caller allows it', () => {
@@ -85,7 +87,9 @@ describe('the writing rule', () => {
     await writeFile(file, 'old\n');
     const node = process.execPath;
     const script = `import('${path.join(PROJECT_ROOT, 'dist', 'src', 'files.js')}').then((m) => m.writeAtomic(process.argv[1], 'x'.repeat(100000))).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); })`;
-    const run = await execa('bash', ['-c', 'ulimit -f 1; exec "$0" -e "$1" "$2"', node, script, file], { reject: false });
+    const run = await execa('bash', ['-c', 'ulimit -f 1; exec "$0" -e "$1" "$2"', node, script, file], {
+      reject: false,
+    });
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toMatch(/limited\.yaml: larger than the file-size limit/);
     expect(await readFile(file, 'utf8')).toBe('old\n');
@@ -100,7 +104,9 @@ describe('the writing rule', () => {
     await symlink(path.join(elsewhere, 'created.yaml'), path.join(folder, 'dangling.yaml'));
     await writeFile(path.join(elsewhere, 'victim.yaml'), 'victim\n');
     await symlink(path.join(elsewhere, 'victim.yaml'), path.join(folder, 'out.yaml'));
-    await expect(writeAtomic(path.join(folder, 'dangling.yaml'), 'x')).rejects.toThrow(/dangling\.yaml: a symbolic link that leads out of its folder/);
+    await expect(writeAtomic(path.join(folder, 'dangling.yaml'), 'x')).rejects.toThrow(
+      /dangling\.yaml: a symbolic link that leads out of its folder/,
+    );
     await expect(stat(path.join(elsewhere, 'created.yaml'))).rejects.toThrow(/ENOENT/);
     await expect(writeAtomic(path.join(folder, 'out.yaml'), 'x')).rejects.toThrow(/leads out of its folder/);
     expect(await readFile(path.join(elsewhere, 'victim.yaml'), 'utf8')).toBe('victim\n');
@@ -122,8 +128,13 @@ describe('the writing rule', () => {
     await expect(writeAtomic(dir, 'x')).rejects.toThrow(/not a regular file/);
     const participant = path.join(dir, 'participant.yaml');
     await writeFile(participant, 'id: tmn-sosh-12\n');
-    const register = { replaces: (text: string) => (text.startsWith('documents:') ? undefined : { en: 'not a document register', ru: 'не журнал документов' }) };
-    await expect(writeAtomic(participant, 'documents: []\n', register)).rejects.toThrow(/participant\.yaml: not a document register/);
+    const register = {
+      replaces: (text: string) =>
+        text.startsWith('documents:') ? undefined : { en: 'not a document register', ru: 'не журнал документов' },
+    };
+    await expect(writeAtomic(participant, 'documents: []\n', register)).rejects.toThrow(
+      /participant\.yaml: not a document register/,
+    );
     expect(await readFile(participant, 'utf8')).toBe('id: tmn-sosh-12\n');
   });
 });

@@ -64,10 +64,19 @@ const trace = (line: string) => {
 const KINDS = ['register', 'allocations', 'probe', 'report', 'operator', 'cache', 'certificate', 'env'] as const;
 type Kind = (typeof KINDS)[number];
 
-const HOSTILE = ['fifo', 'directory', 'self-environ', 'canary-environ', 'dev-zero', 'dangling-link', 'link-loop'] as const;
+const HOSTILE = [
+  'fifo',
+  'directory',
+  'self-environ',
+  'canary-environ',
+  'dev-zero',
+  'dangling-link',
+  'link-loop',
+] as const;
 type Hostile = (typeof HOSTILE)[number];
 /** Cases 13, 53, 93, …: the file replaced by something that is not one (the environment has no file). */
-const hostileOf = (kind: Kind, i: number): Hostile | undefined => (kind !== 'env' && i % 40 === 13 ? HOSTILE[Math.floor(i / 40) % HOSTILE.length] : undefined);
+const hostileOf = (kind: Kind, i: number): Hostile | undefined =>
+  kind !== 'env' && i % 40 === 13 ? HOSTILE[Math.floor(i / 40) % HOSTILE.length] : undefined;
 /**
  * Environment cases 77, 177, 277: the work cache in /proc, where Node's recursive mkdir never
  * returns (it spins in a thread of its pool). In-process that thread would be lost for the rest of
@@ -75,7 +84,10 @@ const hostileOf = (kind: Kind, i: number): Hostile | undefined => (kind !== 'env
  */
 const wedging = (kind: Kind, i: number) => kind === 'env' && i % 100 === 77;
 /** Through the CLI: every 50th case (every 30th of the environment), the hostile files that block, fill memory or hold the environment, and the wedging ones. */
-const viaCli = (kind: Kind, i: number) => i % (kind === 'env' ? 30 : 50) === 0 || ['fifo', 'dev-zero', 'self-environ', 'directory'].includes(hostileOf(kind, i) ?? '') || wedging(kind, i);
+const viaCli = (kind: Kind, i: number) =>
+  i % (kind === 'env' ? 30 : 50) === 0 ||
+  ['fifo', 'dev-zero', 'self-environ', 'directory'].includes(hostileOf(kind, i) ?? '') ||
+  wedging(kind, i);
 /** /dev/zero only through the CLI: read whole in-process, it would take the test's memory with it. */
 const inProcess = (kind: Kind, i: number) => hostileOf(kind, i) !== 'dev-zero' && !wedging(kind, i);
 const kindSelected = (kind: Kind) => ONLY === undefined || ONLY === kind || ONLY.startsWith(`${kind}#`);
@@ -94,14 +106,33 @@ const CANARIES = [CANARY, 'PRICHAL_SECRET_CANARY', 'CANARY_TOKEN', ...SELF_ENVIR
 const savedEnv = { ...process.env };
 const leaked = (text: string) => CANARIES.find((c) => text.includes(c));
 /** The canaries as bytes, in UTF-8 and in UTF-16LE (the validation cache's encoding), as one pattern over a file read as latin1. */
-const CANARY_PATTERN = new RegExp(CANARIES.flatMap((c) => [Buffer.from(c, 'utf8'), Buffer.from(c, 'utf16le')].map((b) => b.toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('|'));
+const CANARY_PATTERN = new RegExp(
+  CANARIES.flatMap((c) =>
+    [Buffer.from(c, 'utf8'), Buffer.from(c, 'utf16le')].map((b) =>
+      b.toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    ),
+  ).join('|'),
+);
 const leakedBytes = (bytes: Buffer) => {
   const m = CANARY_PATTERN.exec(bytes.toString('latin1'));
-  return m ? CANARIES.find((c) => m[0] === Buffer.from(c, 'utf8').toString('latin1') || m[0] === Buffer.from(c, 'utf16le').toString('latin1')) : undefined;
+  return m
+    ? CANARIES.find(
+        (c) =>
+          m[0] === Buffer.from(c, 'utf8').toString('latin1') || m[0] === Buffer.from(c, 'utf16le').toString('latin1'),
+      )
+    : undefined;
 };
 
 /** Participants whose documents the register cases number (a school, bodies with a protocol and an act, a leased line, a connector). */
-const DOC_PARTICIPANTS = ['tmn-sosh-12', 'dep-obr', 'tmn-city-admin', 'onokhino-sp', 'tmn-gorduma', 'obl-hospital-3', 'vinzili-gp'];
+const DOC_PARTICIPANTS = [
+  'tmn-sosh-12',
+  'dep-obr',
+  'tmn-city-admin',
+  'onokhino-sp',
+  'tmn-gorduma',
+  'obl-hospital-3',
+  'vinzili-gp',
+];
 const PROBED = ['tmn-sosh-12', 'tmn-city-admin'];
 
 // ---------------------------------------------------------------------------------------------
@@ -158,7 +189,9 @@ function pristine(extra: Record<string, Buffer | string> = {}): Record<string, B
     'reports/all.json': `${JSON.stringify(base.report, null, 2)}\n`,
     // What `certificate import` writes into.
     [`inv/participants/${IMPORT_INTO}.yaml`]: base.importInto,
-    ...Object.fromEntries(PROBED.map((id) => [`probes/test-${id}.json`, `${JSON.stringify(base.probes[id], null, 2)}\n`])),
+    ...Object.fromEntries(
+      PROBED.map((id) => [`probes/test-${id}.json`, `${JSON.stringify(base.probes[id], null, 2)}\n`]),
+    ),
     ...extra,
   };
 }
@@ -167,7 +200,8 @@ async function makeStage(root: string): Promise<Stage> {
   const stage = stageOf(root);
   await mkdir(root, { recursive: true });
   await cp(SAMPLE_INVENTORY, stage.inv, { recursive: true });
-  for (const dir of [stage.probes, path.dirname(stage.report), path.dirname(stage.register), stage.cache, stage.cwd]) await mkdir(dir, { recursive: true });
+  for (const dir of [stage.probes, path.dirname(stage.report), path.dirname(stage.register), stage.cache, stage.cwd])
+    await mkdir(dir, { recursive: true });
   for (const [file, content] of Object.entries(pristine())) await writeFile(path.join(root, file), content);
   return stage;
 }
@@ -177,7 +211,8 @@ const WATCHED = ['inv', 'probes', 'reports', 'reg', 'certs'];
 
 /** The stamp of each input file as restore() last left it. */
 const restoredAs = new Map<string, string>();
-const statKey = (info: { ino: number; size: number; mtimeMs: number; ctimeMs: number }) => `${info.ino}/${info.size}/${info.mtimeMs}/${info.ctimeMs}`;
+const statKey = (info: { ino: number; size: number; mtimeMs: number; ctimeMs: number }) =>
+  `${info.ino}/${info.size}/${info.mtimeMs}/${info.ctimeMs}`;
 
 /**
  * Puts the stage back as it was before a case: each input file as the sample has it (rewritten
@@ -220,7 +255,8 @@ async function filesUnder(dir: string, since: number): Promise<string[]> {
     for (const entry of await readdir(d, { withFileTypes: true }).catch(() => [])) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && ((await lstat(full).catch(() => undefined))?.ctimeMs ?? Infinity) >= since) out.push(full);
+      else if (entry.isFile() && ((await lstat(full).catch(() => undefined))?.ctimeMs ?? Infinity) >= since)
+        out.push(full);
     }
   };
   await walk(dir);
@@ -321,8 +357,38 @@ interface Case {
 
 /** Values of the variables the code reads ('<file>', '<missing>', '<long>' and '<fifo>' become paths in the stage: a regular file, a missing folder, a name too long, a FIFO). */
 const ENV_VALUES: Record<string, readonly string[]> = {
-  PRICHAL_WORK_CACHE: ['', ' ', '\t', '\n', '/dev/null', '/proc/self/environ', '<file>', '<missing>', '<long>', '<fifo>'],
-  PRICHAL_MAX_FILE_BYTES: ['', ' ', '-1', 'abc', '1', '0', '2', '100', '1e3', '0x10', '99999999999999999999', 'Infinity', '-Infinity', 'NaN', '4194304.5', ' 64 ', '\u200b', '1_000'],
+  PRICHAL_WORK_CACHE: [
+    '',
+    ' ',
+    '\t',
+    '\n',
+    '/dev/null',
+    '/proc/self/environ',
+    '<file>',
+    '<missing>',
+    '<long>',
+    '<fifo>',
+  ],
+  PRICHAL_MAX_FILE_BYTES: [
+    '',
+    ' ',
+    '-1',
+    'abc',
+    '1',
+    '0',
+    '2',
+    '100',
+    '1e3',
+    '0x10',
+    '99999999999999999999',
+    'Infinity',
+    '-Infinity',
+    'NaN',
+    '4194304.5',
+    ' 64 ',
+    '\u200b',
+    '1_000',
+  ],
   PRICHAL_VALIDATION_CACHE: ['', ' ', 'off', 'OFF', 'on', '0', 'false', ' off', '\u200b'],
   PRICHAL_PARSE_WORKERS: ['', ' ', '-1', '0', '1', '64', 'abc', '1.5', '99999999', 'Infinity'],
   PRICHAL_SECRETS_DIR: ['', ' ', '/proc/self', '/dev/null', '<missing>'],
@@ -339,14 +405,33 @@ const ENV_VALUES: Record<string, readonly string[]> = {
   LANG: ['', 'C', 'POSIX', 'tr_TR.UTF-8', 'ru_RU.KOI8-R', 'xx_YY', 'en_US.UTF-8'],
   LC_ALL: ['', 'C', 'tr_TR.UTF-8', 'ru_RU.KOI8-R', 'xx_YY'],
   LANGUAGE: ['', 'ru:en', 'zz'],
-  TZ: ['', 'UTC', 'Nowhere/Zone', 'Asia/Yekaterinberg', ':/etc/localtime', 'America/St_Johns', 'Pacific/Kiritimati', 'Etc/GMT+12', '<+14>-14'],
+  TZ: [
+    '',
+    'UTC',
+    'Nowhere/Zone',
+    'Asia/Yekaterinberg',
+    ':/etc/localtime',
+    'America/St_Johns',
+    'Pacific/Kiritimati',
+    'Etc/GMT+12',
+    '<+14>-14',
+  ],
   HOME: ['', '/nonexistent', '/dev/null'],
 };
 
 function generate(kind: Kind, index: number, cacheBase?: unknown): Case {
   const rnd = random(caseSeed(SEED, kind, index));
   const pick = picker(rnd);
-  const c: Case = { kind, index, name: `${kind}#${index}`, ops: [], files: {}, participant: pick(DOC_PARTICIPANTS), registerOption: true, single: false };
+  const c: Case = {
+    kind,
+    index,
+    name: `${kind}#${index}`,
+    ops: [],
+    files: {},
+    participant: pick(DOC_PARTICIPANTS),
+    registerOption: true,
+    single: false,
+  };
   const yaml = (text: string) => {
     const m = mutateYaml(text, rnd);
     c.ops.push(...m.ops);
@@ -396,7 +481,8 @@ function generate(kind: Kind, index: number, cacheBase?: unknown): Case {
       const form = pick(['der', 'pem', 'pem-text'] as const);
       c.target = `certs/signer.${form === 'der' ? 'der' : 'pem'}`;
       if (form === 'pem-text') c.ops.splice(-1, 1, `${name} as PEM`);
-      c.files[c.target] = form === 'der' ? m.value : form === 'pem' ? pem(m.value) : yaml(pem(base.certificates[name]!));
+      c.files[c.target] =
+        form === 'der' ? m.value : form === 'pem' ? pem(m.value) : yaml(pem(base.certificates[name]!));
       c.single = rnd() < 0.5;
       break;
     }
@@ -404,7 +490,10 @@ function generate(kind: Kind, index: number, cacheBase?: unknown): Case {
       c.target = 'cache/validation/CACHE';
       const text = json(cacheBase);
       // The cache is UTF-16LE after a byte-order mark; a tenth of the cases write it as UTF-8.
-      c.files[c.target] = rnd() < 0.1 ? (c.ops.push('written as UTF-8'), text) : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+      c.files[c.target] =
+        rnd() < 0.1
+          ? (c.ops.push('written as UTF-8'), text)
+          : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
       break;
     }
     case 'env': {
@@ -437,17 +526,28 @@ function generate(kind: Kind, index: number, cacheBase?: unknown): Case {
 function concreteEnv(env: Record<string, string> | undefined, stage: Stage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env ?? {})) {
-    out[k] = v === '<file>' ? path.join(stage.root, 'reports', 'all.json') : v === '<missing>' ? path.join(stage.root, 'missing', 'deep') : v === '<long>' ? path.join(stage.root, 'x'.repeat(300)) : v === '<fifo>' ? path.join(stage.root, 'env-fifo') : v;
+    out[k] =
+      v === '<file>'
+        ? path.join(stage.root, 'reports', 'all.json')
+        : v === '<missing>'
+          ? path.join(stage.root, 'missing', 'deep')
+          : v === '<long>'
+            ? path.join(stage.root, 'x'.repeat(300))
+            : v === '<fifo>'
+              ? path.join(stage.root, 'env-fifo')
+              : v;
   }
   return out;
 }
 
 /** Whether a value would be a path relative to the working directory (then writing there is what it asks for). */
 const PATH_VARIABLES = ['PRICHAL_WORK_CACHE', 'PRICHAL_CACHE_DIR', 'XDG_CACHE_HOME', 'PRICHAL_SECRETS_DIR', 'HOME'];
-const relativeIn = (env: Record<string, string>) => Object.entries(env).some(([k, v]) => PATH_VARIABLES.includes(k) && v.trim() !== '' && !path.isAbsolute(v));
+const relativeIn = (env: Record<string, string>) =>
+  Object.entries(env).some(([k, v]) => PATH_VARIABLES.includes(k) && v.trim() !== '' && !path.isAbsolute(v));
 
 /** Where a stage-relative input file is ('cache/validation/CACHE': the stage's validation cache file). */
-const fileIn = (stage: Stage, rel: string, cacheFile: string) => (rel === 'cache/validation/CACHE' ? cacheFile : path.join(stage.root, rel));
+const fileIn = (stage: Stage, rel: string, cacheFile: string) =>
+  rel === 'cache/validation/CACHE' ? cacheFile : path.join(stage.root, rel);
 
 /** Writes a case's input into the stage. */
 async function stageCase(stage: Stage, c: Case, cacheFile: string): Promise<void> {
@@ -458,7 +558,8 @@ async function stageCase(stage: Stage, c: Case, cacheFile: string): Promise<void
     await writeFile(at(rel), content);
   }
   if (c.hostile) await placeHostile(at(c.target!), c.hostile, stage);
-  if (Object.values(c.env ?? {}).includes('<fifo>') && !existsSync(path.join(stage.root, 'env-fifo'))) await execa('mkfifo', [path.join(stage.root, 'env-fifo')]);
+  if (Object.values(c.env ?? {}).includes('<fifo>') && !existsSync(path.join(stage.root, 'env-fifo')))
+    await execa('mkfifo', [path.join(stage.root, 'env-fifo')]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -486,15 +587,42 @@ function steps(c: Case, stage: Stage): Step[] {
   const register = c.registerOption ? { register: stage.register } : {};
   const docsStep = (options: { kind?: string } = {}): Step => ({
     step: 'docs',
-    run: () => docs({ inventory, ...(c.participant === 'all' ? { all: true } : { all: false, participant: c.participant }), out: stage.out, pdf: false, probes: stage.probes, ...register, ...options }),
+    run: () =>
+      docs({
+        inventory,
+        ...(c.participant === 'all' ? { all: true } : { all: false, participant: c.participant }),
+        out: stage.out,
+        pdf: false,
+        probes: stage.probes,
+        ...register,
+        ...options,
+      }),
   });
   const statusStep: Step = {
     step: 'status',
-    run: () => status({ inventory, probes: stage.probes, report: stage.report, at: AT, ...(c.single ? { participant: c.participant === 'all' ? 'tmn-sosh-12' : c.participant } : {}) }),
-    text: (r: Parameters<typeof statusText>[0]) => [statusText(r, c.single), statusText({ ...r, lang: r.lang === 'ru' ? 'en' : 'ru' }, c.single)],
+    run: () =>
+      status({
+        inventory,
+        probes: stage.probes,
+        report: stage.report,
+        at: AT,
+        ...(c.single ? { participant: c.participant === 'all' ? 'tmn-sosh-12' : c.participant } : {}),
+      }),
+    text: (r: Parameters<typeof statusText>[0]) => [
+      statusText(r, c.single),
+      statusText({ ...r, lang: r.lang === 'ru' ? 'en' : 'ru' }, c.single),
+    ],
   };
-  const validateStep: Step = { step: 'validate', run: () => validate({ inventory, at: AT }), text: (r: Parameters<typeof validateText>[0]) => [validateText(r, 'ru'), validateText(r, 'en')] };
-  const planStep = (save: boolean): Step => ({ step: save ? 'plan --save' : 'plan', run: () => plan({ inventory, at: AT, save }), text: (r: Parameters<typeof planText>[0]) => [planText(r, 'ru'), planText(r, 'en')] });
+  const validateStep: Step = {
+    step: 'validate',
+    run: () => validate({ inventory, at: AT }),
+    text: (r: Parameters<typeof validateText>[0]) => [validateText(r, 'ru'), validateText(r, 'en')],
+  };
+  const planStep = (save: boolean): Step => ({
+    step: save ? 'plan --save' : 'plan',
+    run: () => plan({ inventory, at: AT, save }),
+    text: (r: Parameters<typeof planText>[0]) => [planText(r, 'ru'), planText(r, 'en')],
+  });
   const auditStep: Step = {
     step: 'audit --out',
     run: () => checks({ kind: 'audit', inventory, at: AT, out: path.join(stage.out, 'reports') }),
@@ -505,9 +633,28 @@ function steps(c: Case, stage: Stage): Step[] {
       return [docsStep(), { ...docsStep(), step: 'docs again', again: true }];
     case 'allocations':
       // What plan --save wrote validates.
-      return [validateStep, planStep(true), { ...validateStep, step: 'validate after plan --save', again: (r: PlanCommandResult) => r.saved !== undefined, check: (r: ValidateResult) => (r.ok ? undefined : `the allocations.yaml plan --save wrote does not validate: ${JSON.stringify(r).slice(0, 300)}`) }];
+      return [
+        validateStep,
+        planStep(true),
+        {
+          ...validateStep,
+          step: 'validate after plan --save',
+          again: (r: PlanCommandResult) => r.saved !== undefined,
+          check: (r: ValidateResult) =>
+            r.ok
+              ? undefined
+              : `the allocations.yaml plan --save wrote does not validate: ${JSON.stringify(r).slice(0, 300)}`,
+        },
+      ];
     case 'operator':
-      return [validateStep, planStep(false), auditStep, statusStep, docsStep(), { step: 'coverage', run: () => coverageCommand({ inventory, at: AT }) }];
+      return [
+        validateStep,
+        planStep(false),
+        auditStep,
+        statusStep,
+        docsStep(),
+        { step: 'coverage', run: () => coverageCommand({ inventory, at: AT }) },
+      ];
     case 'probe':
       return [statusStep, docsStep({ kind: 'protocol' })];
     case 'report':
@@ -518,7 +665,17 @@ function steps(c: Case, stage: Stage): Step[] {
       const file = path.join(stage.root, c.target!);
       const show: Step = { step: 'certificate show', run: () => showCertificate(file) };
       // Import into the head's signer (its name from the certificate, or given).
-      const importStep: Step = { step: 'certificate import', run: () => importCertificate({ inventory, participant: IMPORT_INTO, file, role: 'head', ...(c.single ? { name: 'Иванов Иван Иванович' } : {}) }) };
+      const importStep: Step = {
+        step: 'certificate import',
+        run: () =>
+          importCertificate({
+            inventory,
+            participant: IMPORT_INTO,
+            file,
+            role: 'head',
+            ...(c.single ? { name: 'Иванов Иван Иванович' } : {}),
+          }),
+      };
       return [show, importStep];
     }
     case 'env': {
@@ -530,7 +687,11 @@ function steps(c: Case, stage: Stage): Step[] {
 }
 
 /** Runs one case in-process; returns what went wrong, each naming the case and its input. */
-async function runInProcess(c: Case, stage: Stage, cacheFile: string): Promise<{ problems: string[]; refused: number; invalid: number }> {
+async function runInProcess(
+  c: Case,
+  stage: Stage,
+  cacheFile: string,
+): Promise<{ problems: string[]; refused: number; invalid: number }> {
   const problems: string[] = [];
   let refused = 0;
   let invalid = 0;
@@ -540,7 +701,12 @@ async function runInProcess(c: Case, stage: Stage, cacheFile: string): Promise<{
   Object.assign(process.env, env);
   // Coarse file times lag the clock by a tick: a margin, so that nothing the case writes is missed.
   const since = Date.now() - 50;
-  const watchdogs = [c.hostile === 'fifo' ? fileIn(stage, c.target!, cacheFile) : undefined, Object.values(env).find((v) => v.endsWith('env-fifo'))].filter((f): f is string => f !== undefined).map(fifoWatchdog);
+  const watchdogs = [
+    c.hostile === 'fifo' ? fileIn(stage, c.target!, cacheFile) : undefined,
+    Object.values(env).find((v) => v.endsWith('env-fifo')),
+  ]
+    .filter((f): f is string => f !== undefined)
+    .map(fifoWatchdog);
   try {
     let previous: { result: unknown } | undefined = { result: undefined };
     for (const { step, run, text, again, check } of steps(c, stage)) {
@@ -551,7 +717,11 @@ async function runInProcess(c: Case, stage: Stage, cacheFile: string): Promise<{
       const outputs: string[] = [];
       try {
         const result = await run();
-        if ((result as { ok?: unknown } | undefined)?.ok === false || ((result as { errors?: unknown[] } | undefined)?.errors?.length ?? 0) > 0) invalid++;
+        if (
+          (result as { ok?: unknown } | undefined)?.ok === false ||
+          ((result as { errors?: unknown[] } | undefined)?.errors?.length ?? 0) > 0
+        )
+          invalid++;
         const json = JSON.stringify(result);
         JSON.parse(json);
         outputs.push(json, ...(text ? text(result as never) : []));
@@ -561,10 +731,21 @@ async function runInProcess(c: Case, stage: Stage, cacheFile: string): Promise<{
       } catch (error) {
         refused++;
         const code = exitCodeOf(error);
-        if (again) problems.push(`${step}: refuses what the run before it wrote: ${(error as Error)?.name}: ${String((error as Error)?.message ?? error).slice(0, 300)}`);
+        if (again)
+          problems.push(
+            `${step}: refuses what the run before it wrote: ${(error as Error)?.name}: ${String((error as Error)?.message ?? error).slice(0, 300)}`,
+          );
         else if (code !== 1 && code !== 2) {
           const e = error as Error;
-          problems.push(`${step}: ${e?.name ?? typeof error}: ${String(e?.message ?? error).slice(0, 300)} — exit ${code} [${(e?.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()).join(' / ')}]`);
+          problems.push(
+            `${step}: ${e?.name ?? typeof error}: ${String(e?.message ?? error).slice(0, 300)} — exit ${code} [${(
+              e?.stack ?? ''
+            )
+              .split('\n')
+              .slice(1, 4)
+              .map((l) => l.trim())
+              .join(' / ')}]`,
+          );
         }
         outputs.push(errorText(error, 'en'), errorText(error, 'ru'));
       }
@@ -592,16 +773,44 @@ function commands(c: Case, stage: Stage): string[][] {
   const common = ['--inventory', stage.inv, '--format', 'json'];
   const who = c.participant === 'all' ? ['--all'] : ['--participant', c.participant];
   const register = c.registerOption ? ['--register', stage.register] : [];
-  const docsCommand = (extra: string[] = []) => ['docs', ...who, ...register, '--out', stage.out, '--probes', stage.probes, ...extra, ...common];
-  const statusCommand = ['status', '--probes', stage.probes, '--report', stage.report, '--at', AT, ...(c.single ? ['--participant', c.participant === 'all' ? 'tmn-sosh-12' : c.participant] : []), ...common];
+  const docsCommand = (extra: string[] = []) => [
+    'docs',
+    ...who,
+    ...register,
+    '--out',
+    stage.out,
+    '--probes',
+    stage.probes,
+    ...extra,
+    ...common,
+  ];
+  const statusCommand = [
+    'status',
+    '--probes',
+    stage.probes,
+    '--report',
+    stage.report,
+    '--at',
+    AT,
+    ...(c.single ? ['--participant', c.participant === 'all' ? 'tmn-sosh-12' : c.participant] : []),
+    ...common,
+  ];
   switch (c.kind) {
     case 'register':
       return [docsCommand()];
     case 'allocations':
-      return [['validate', '--at', AT, ...common], ['plan', '--save', '--at', AT, ...common]];
+      return [
+        ['validate', '--at', AT, ...common],
+        ['plan', '--save', '--at', AT, ...common],
+      ];
     case 'operator':
       // validate, and one more command in turn (every command costs a Node start-up).
-      return [['validate', '--at', AT, ...common], [['audit', '--at', AT, '--out', path.join(stage.out, 'reports'), ...common], statusCommand, docsCommand()][Math.floor(c.index / 10) % 3]!];
+      return [
+        ['validate', '--at', AT, ...common],
+        [['audit', '--at', AT, '--out', path.join(stage.out, 'reports'), ...common], statusCommand, docsCommand()][
+          Math.floor(c.index / 10) % 3
+        ]!,
+      ];
     case 'probe':
       return [statusCommand, docsCommand(['--kind', 'protocol'])];
     case 'report':
@@ -610,10 +819,31 @@ function commands(c: Case, stage: Stage): string[][] {
       return [['validate', '--at', AT, ...common]];
     case 'certificate': {
       const file = path.join(stage.root, c.target!);
-      return [['certificate', 'show', file, '--format', 'json'], ['certificate', 'import', file, '--participant', IMPORT_INTO, '--role', 'head', ...(c.single ? ['--name', 'Иванов Иван Иванович'] : []), ...common]];
+      return [
+        ['certificate', 'show', file, '--format', 'json'],
+        [
+          'certificate',
+          'import',
+          file,
+          '--participant',
+          IMPORT_INTO,
+          '--role',
+          'head',
+          ...(c.single ? ['--name', 'Иванов Иван Иванович'] : []),
+          ...common,
+        ],
+      ];
     }
     case 'env':
-      return [['validate', '--at', AT, ...common], [['plan', '--save', '--at', AT, ...common], statusCommand, docsCommand(), ['audit', '--at', AT, '--out', path.join(stage.out, 'reports'), ...common]][Math.floor(c.index / 10) % 4]!];
+      return [
+        ['validate', '--at', AT, ...common],
+        [
+          ['plan', '--save', '--at', AT, ...common],
+          statusCommand,
+          docsCommand(),
+          ['audit', '--at', AT, '--out', path.join(stage.out, 'reports'), ...common],
+        ][Math.floor(c.index / 10) % 4]!,
+      ];
   }
 }
 
@@ -621,7 +851,11 @@ function commands(c: Case, stage: Stage): string[][] {
  * The environment of a CLI run: the test's own as it was before any case changed it (the in-process
  * cases change process.env while the CLI sample runs beside them), the canary and the stage's cache.
  */
-const cliEnv = (stage: Stage): Record<string, string> => ({ ...(savedEnv as Record<string, string>), ...CANARY_ENV, PRICHAL_WORK_CACHE: stage.cache });
+const cliEnv = (stage: Stage): Record<string, string> => ({
+  ...(savedEnv as Record<string, string>),
+  ...CANARY_ENV,
+  PRICHAL_WORK_CACHE: stage.cache,
+});
 
 async function runCli(c: Case, stage: Stage, cacheFile: string): Promise<string[]> {
   const problems: string[] = [];
@@ -631,21 +865,35 @@ async function runCli(c: Case, stage: Stage, cacheFile: string): Promise<string[
   for (const args of commands(c, stage)) {
     const started = performance.now();
     trace(`${c.name} CLI ${args.join(' ')} (${c.ops.join('; ')})`);
-    const r = await execa(PRICHAL, args, { reject: false, cwd: stage.cwd, env, extendEnv: false, timeout: KILL_MS, forceKillAfterDelay: 500, maxBuffer: 64 * 1024 * 1024 });
+    const r = await execa(PRICHAL, args, {
+      reject: false,
+      cwd: stage.cwd,
+      env,
+      extendEnv: false,
+      timeout: KILL_MS,
+      forceKillAfterDelay: 500,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const ms = performance.now() - started;
     const what = `prichal ${args[0]}`;
     const stderr = String(r.stderr).trim().split('\n').slice(-3).join(' / ').slice(0, 400);
-    if (r.timedOut || ms > LIMIT_MS) problems.push(`${what}: ${r.timedOut ? 'killed after' : 'took'} ${Math.round(ms)} ms`);
+    if (r.timedOut || ms > LIMIT_MS)
+      problems.push(`${what}: ${r.timedOut ? 'killed after' : 'took'} ${Math.round(ms)} ms`);
     else if (![0, 1, 2].includes(r.exitCode ?? -1)) problems.push(`${what}: exit ${r.exitCode ?? r.signal}: ${stderr}`);
     if (!r.timedOut) {
       try {
         JSON.parse(String(r.stdout));
       } catch {
-        problems.push(`${what}: stdout is not one JSON document (${JSON.stringify(String(r.stdout).slice(0, 120))}; exit ${r.exitCode}; stderr: ${stderr})`);
+        problems.push(
+          `${what}: stdout is not one JSON document (${JSON.stringify(String(r.stdout).slice(0, 120))}; exit ${r.exitCode}; stderr: ${stderr})`,
+        );
       }
     }
     const canary = leaked(`${r.stdout}\n${r.stderr}`);
-    if (canary) problems.push(`${what}: canary ${JSON.stringify(canary)} in its ${String(r.stdout).includes(canary) ? 'stdout' : 'stderr'}`);
+    if (canary)
+      problems.push(
+        `${what}: canary ${JSON.stringify(canary)} in its ${String(r.stdout).includes(canary) ? 'stdout' : 'stderr'}`,
+      );
   }
   problems.push(...(await writtenProblems(stage, since, { cwdMayChange: relativeIn(env) })));
   return problems.map((p) => `${c.name} (${c.ops.join('; ')}) via CLI: ${p}`);
@@ -659,11 +907,32 @@ let savedCwd: string;
 /** The base report: what `audit --out` wrote for the sample, with live findings as `drift --all` adds them. */
 async function baseReport(stage: Stage): Promise<unknown> {
   await checks({ kind: 'audit', inventory: stage.inv, at: AT, out: path.join(stage.root, 'audit') });
-  const report = JSON.parse(await readFile(path.join(stage.root, 'audit', 'audit.json'), 'utf8')) as { kind: string; findings: Array<Record<string, unknown>>; unchecked: unknown[]; waived: unknown[] };
+  const report = JSON.parse(await readFile(path.join(stage.root, 'audit', 'audit.json'), 'utf8')) as {
+    kind: string;
+    findings: Array<Record<string, unknown>>;
+    unchecked: unknown[];
+    waived: unknown[];
+  };
   report.kind = 'all';
-  const live = (requirement: string, participant: string, contour: string, severity: string) => ({ participant, contour, subject: `edge-1 ${participant}`, requirement, severity, message: `${requirement} finding of ${participant}`, evidence: 'set gateway_to_endpoint lacks 10.33.12.10 . 8443', fix: 'prichal firewall apply --edge edge-1' });
-  report.findings.push(live('FW-1', 'tmn-sosh-12', 'test', 'error'), live('GW-1', 'tmn-city-admin', 'test', 'warning'), live('BUS-1', 'tmn-sosh-12', 'prod', 'error'));
-  report.waived.push({ ...live('FW-2', 'tmn-city-admin', 'test', 'error'), waiver: { requirement: 'FW-2', reason: 'ordered', owner: 'Иванов', expires: '2026-12-31' } });
+  const live = (requirement: string, participant: string, contour: string, severity: string) => ({
+    participant,
+    contour,
+    subject: `edge-1 ${participant}`,
+    requirement,
+    severity,
+    message: `${requirement} finding of ${participant}`,
+    evidence: 'set gateway_to_endpoint lacks 10.33.12.10 . 8443',
+    fix: 'prichal firewall apply --edge edge-1',
+  });
+  report.findings.push(
+    live('FW-1', 'tmn-sosh-12', 'test', 'error'),
+    live('GW-1', 'tmn-city-admin', 'test', 'warning'),
+    live('BUS-1', 'tmn-sosh-12', 'prod', 'error'),
+  );
+  report.waived.push({
+    ...live('FW-2', 'tmn-city-admin', 'test', 'error'),
+    waiver: { requirement: 'FW-2', reason: 'ordered', owner: 'Иванов', expires: '2026-12-31' },
+  });
   report.unchecked.push({ subject: 'edge-2', reason: 'ssh: connection refused', requirements: ['FW-1', 'FW-2'] });
   await rm(path.join(stage.root, 'audit'), { recursive: true, force: true });
   return report;
@@ -673,8 +942,16 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'prichal-fuzz2-'));
   savedCwd = process.cwd();
   Object.assign(process.env, CANARY_ENV);
-  canaryHolder = spawn('sleep', ['3600'], { env: { ...CANARY_ENV, PATH: process.env.PATH ?? '/usr/bin:/bin' }, stdio: 'ignore' });
-  const probes = Object.fromEntries(PROBED.map((id) => [id, JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', `probe-test-${id}.json`), 'utf8'))]));
+  canaryHolder = spawn('sleep', ['3600'], {
+    env: { ...CANARY_ENV, PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    stdio: 'ignore',
+  });
+  const probes = Object.fromEntries(
+    PROBED.map((id) => [
+      id,
+      JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', `probe-test-${id}.json`), 'utf8')),
+    ]),
+  );
   base = {
     operator: await readFile(path.join(SAMPLE_INVENTORY, 'operator.yaml'), 'utf8'),
     allocations: await readFile(path.join(SAMPLE_INVENTORY, 'allocations.yaml'), 'utf8'),
@@ -682,7 +959,12 @@ beforeAll(async () => {
     probes,
     report: undefined,
     importInto: await readFile(path.join(SAMPLE_INVENTORY, 'participants', `${IMPORT_INTO}.yaml`), 'utf8'),
-    certificates: Object.fromEntries(['head.der', 'clerk.der', 'rogue.der'].map((n) => [n, readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'certificates', n))])),
+    certificates: Object.fromEntries(
+      ['head.der', 'clerk.der', 'rogue.der'].map((n) => [
+        n,
+        readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'certificates', n)),
+      ]),
+    ),
   };
   const first = await makeStage(path.join(work, 'base'));
   process.env.PRICHAL_WORK_CACHE = first.cache;
@@ -699,7 +981,13 @@ afterAll(async () => {
 
 /** The validation cache of a stage: made by validating it once (in-process or by the CLI), then read as the base of the cache mutants. */
 async function cacheOf(stage: Stage, cli: boolean): Promise<{ file: string; json: unknown }> {
-  if (cli) await execa(PRICHAL, ['validate', '--inventory', stage.inv, '--at', AT, '--format', 'json'], { reject: false, cwd: stage.cwd, env: cliEnv(stage), extendEnv: false });
+  if (cli)
+    await execa(PRICHAL, ['validate', '--inventory', stage.inv, '--at', AT, '--format', 'json'], {
+      reject: false,
+      cwd: stage.cwd,
+      env: cliEnv(stage),
+      extendEnv: false,
+    });
   else await validate({ inventory: stage.inv, at: AT });
   const dir = path.join(stage.cache, 'validation');
   const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
@@ -718,7 +1006,9 @@ async function cliSample(): Promise<Record<Kind, string[]>> {
   for (const kind of KINDS.filter(kindSelected)) {
     const stage = await makeStage(path.join(work, `cli-${kind}`));
     const cache = await cacheOf(stage, true);
-    const files = pristine(kind === 'cache' ? { [path.relative(stage.root, cache.file)]: await readFile(cache.file) } : {});
+    const files = pristine(
+      kind === 'cache' ? { [path.relative(stage.root, cache.file)]: await readFile(cache.file) } : {},
+    );
     const problems: string[] = [];
     for (let i = 0; i < PER_KIND; i++) {
       if (!viaCli(kind, i) || !selected(kind, i)) continue;
@@ -747,35 +1037,43 @@ describe(`second fuzz pass: ${PER_KIND} seeded mutants per input kind (seed ${SE
   });
 
   for (const kind of KINDS) {
-    it.skipIf(!kindSelected(kind))(`${kind}: every mutant ends in a result or a named refusal, within ${LIMIT_MS / 1000} s, with no canary, no stray write`, async () => {
-      const stage = await makeStage(path.join(work, kind));
-      process.env.PRICHAL_WORK_CACHE = stage.cache;
-      process.chdir(stage.cwd);
-      try {
-        const cache = await cacheOf(stage, false);
-        const files = pristine(kind === 'cache' ? { [path.relative(stage.root, cache.file)]: await readFile(cache.file) } : {});
-        const problems: string[] = [];
-        let refused = 0;
-        let invalid = 0;
-        let ran = 0;
-        for (let i = 0; i < PER_KIND; i++) {
-          if (!inProcess(kind, i) || !selected(kind, i)) continue;
+    it.skipIf(!kindSelected(kind))(
+      `${kind}: every mutant ends in a result or a named refusal, within ${LIMIT_MS / 1000} s, with no canary, no stray write`,
+      async () => {
+        const stage = await makeStage(path.join(work, kind));
+        process.env.PRICHAL_WORK_CACHE = stage.cache;
+        process.chdir(stage.cwd);
+        try {
+          const cache = await cacheOf(stage, false);
+          const files = pristine(
+            kind === 'cache' ? { [path.relative(stage.root, cache.file)]: await readFile(cache.file) } : {},
+          );
+          const problems: string[] = [];
+          let refused = 0;
+          let invalid = 0;
+          let ran = 0;
+          for (let i = 0; i < PER_KIND; i++) {
+            if (!inProcess(kind, i) || !selected(kind, i)) continue;
+            await restore(stage, files);
+            const c = generate(kind, i, cache.json);
+            const r = await runInProcess(c, stage, cache.file);
+            problems.push(...r.problems);
+            refused += r.refused ? 1 : 0;
+            invalid += r.invalid && !r.refused ? 1 : 0;
+            ran++;
+          }
           await restore(stage, files);
-          const c = generate(kind, i, cache.json);
-          const r = await runInProcess(c, stage, cache.file);
-          problems.push(...r.problems);
-          refused += r.refused ? 1 : 0;
-          invalid += r.invalid && !r.refused ? 1 : 0;
-          ran++;
+          // How hostile the mutants were, for the log: cases refused by some command (a named error), cases with findings or errors in a result.
+          console.log(
+            `${kind}: ${ran} cases in-process, ${refused} refused, ${invalid} more with findings, ${problems.length} problems`,
+          );
+          expect(problems).toEqual([]);
+        } finally {
+          process.chdir(savedCwd);
         }
-        await restore(stage, files);
-        // How hostile the mutants were, for the log: cases refused by some command (a named error), cases with findings or errors in a result.
-        console.log(`${kind}: ${ran} cases in-process, ${refused} refused, ${invalid} more with findings, ${problems.length} problems`);
-        expect(problems).toEqual([]);
-      } finally {
-        process.chdir(savedCwd);
-      }
-    }, 240_000);
+      },
+      240_000,
+    );
   }
 
   it('a sample of every kind through the CLI (--format json): exit 0, 1 or 2, one JSON document on stdout, within the limit, no canary', async () => {

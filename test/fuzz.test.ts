@@ -61,13 +61,15 @@ describe(`fuzz: ${TARGETS.length * PER_FILE} seeded mutants`, () => {
         const checked = await checkInventory(c.dir, '2026-11-23');
         if (checked.ok && checked.plan) {
           for (const edge of checked.plan.edges) renderEdgeRuleset(edge);
-          for (const contour of ['test', 'prod'] as const) for (const r of checked.plan.contours[contour].registrations) renderGatewayConfig(r, contour);
+          for (const contour of ['test', 'prod'] as const)
+            for (const r of checked.plan.contours[contour].registrations) renderGatewayConfig(r, contour);
         }
         await coverageCommand({ inventory: c.dir }).catch((error: unknown) => {
           if (!NAMED.some((type) => error instanceof type)) throw error;
         });
       } catch (error) {
-        if (!NAMED.some((type) => error instanceof type)) crashes.push(`${c.name}: ${(error as Error).stack?.split('\n').slice(0, 3).join(' / ')}`);
+        if (!NAMED.some((type) => error instanceof type))
+          crashes.push(`${c.name}: ${(error as Error).stack?.split('\n').slice(0, 3).join(' / ')}`);
       }
       const ms = performance.now() - started;
       if (ms > 5_000) crashes.push(`${c.name}: took ${Math.round(ms)} ms`);

@@ -16,7 +16,10 @@ let output: string;
 
 const bomb = () => {
   let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
-  for (let i = 1; i < 12; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+  for (let i = 1; i < 12; i++)
+    text += `a${i}: &a${i} [${Array(10)
+      .fill(`*a${i - 1}`)
+      .join(', ')}]\n`;
   return text;
 };
 
@@ -59,7 +62,9 @@ beforeAll(async () => {
   await writeFile(p('unresolved.yaml'), 'id: unresolved\nname: *nope\n');
   await writeFile(p('deep.yaml'), `id: deep\nname: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
   await writeFile(p('biglist.yaml'), `networks:\n${Array(70_000).fill('  - 1').join('\n')}\n`);
-  const r = await prichal(['validate', '--inventory', dir, '--format', 'json'], { env: { PRICHAL_CANARY: 'canary-7f3a9 secret value' } });
+  const r = await prichal(['validate', '--inventory', dir, '--format', 'json'], {
+    env: { PRICHAL_CANARY: 'canary-7f3a9 secret value' },
+  });
   output = r.stdout + r.stderr;
   code = r.code;
   findings = (JSON.parse(r.stdout) as { errors: Finding[] }).errors;
@@ -82,7 +87,9 @@ describe('hostile files named *.yaml', () => {
   it('a 70,000-item list is reported without overflowing the stack, capped at 100 schema errors and a count', () => {
     const mine = findings.filter((f) => f.file === 'participants/biglist.yaml');
     expect(mine.length).toBe(101);
-    expect(mine.filter((f) => /^and 69\d{3} more schema errors in this file, not listed$/.test(f.message))).toHaveLength(1);
+    expect(
+      mine.filter((f) => /^and 69\d{3} more schema errors in this file, not listed$/.test(f.message)),
+    ).toHaveLength(1);
   });
 
   it('a link out of the inventory is never read: the environment behind /proc/self/environ appears nowhere', () => {

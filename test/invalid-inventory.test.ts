@@ -39,12 +39,26 @@ describe.each(Object.entries(BROKEN))('an inventory with %s in one participant f
     expect(text.stdout).toMatch(/ERROR INV-1 participants\/tmn-sosh-12\.yaml:\d+/);
 
     const reports = path.join(out, path.basename(dir));
-    const json = await prichal(['audit', '--inventory', dir, '--at', '2026-11-23', '--format', 'json', '--out', reports]);
+    const json = await prichal([
+      'audit',
+      '--inventory',
+      dir,
+      '--at',
+      '2026-11-23',
+      '--format',
+      'json',
+      '--out',
+      reports,
+    ]);
     expect(json.code).toBe(1);
-    const result = JSON.parse(json.stdout) as { findings: Array<{ requirement: string; file?: string; line?: number; severity: string }> };
+    const result = JSON.parse(json.stdout) as {
+      findings: Array<{ requirement: string; file?: string; line?: number; severity: string }>;
+    };
     const inv = result.findings.filter((f) => f.requirement === 'INV-1');
     expect(inv.length).toBeGreaterThan(0);
-    expect(inv.every((f) => f.file === 'participants/tmn-sosh-12.yaml' && f.line! >= 1 && f.severity === 'error')).toBe(true);
+    expect(inv.every((f) => f.file === 'participants/tmn-sosh-12.yaml' && f.line! >= 1 && f.severity === 'error')).toBe(
+      true,
+    );
     // Every written format carries the finding and none says compliant.
     const files = (await readdir(reports)).filter((f) => /\.(json|xml|md|html)$/.test(f));
     expect(files.length).toBeGreaterThanOrEqual(4);
@@ -59,7 +73,15 @@ describe.each(Object.entries(BROKEN))('an inventory with %s in one participant f
 
   it('coverage and documents refuse with exit 1, naming the file, JSON on stdout, nothing written', async () => {
     const dir = await broken(edit);
-    const coverage = await prichal(['coverage', '--inventory', dir, '--format', 'json', '--out', path.join(out, 'coverage')]);
+    const coverage = await prichal([
+      'coverage',
+      '--inventory',
+      dir,
+      '--format',
+      'json',
+      '--out',
+      path.join(out, 'coverage'),
+    ]);
     expect(coverage.code).toBe(1);
     expect(coverage.stderr).toMatch(/реестр не проходит проверку; статистика не считается/);
     // JSON is language-neutral: its error is the English wording.
@@ -78,8 +100,16 @@ describe.each(Object.entries(BROKEN))('an inventory with %s in one participant f
 describe('docs --probes with a file that is not a probe protocol', () => {
   it.each([
     ['malformed JSON', '{bad', /test-tmn-sosh-12\.json: не читается как JSON \(/],
-    ['an empty object', '{}', /test-tmn-sosh-12\.json: это не протокол пробы, пригодный для Prichal: version is missing, expected 1/],
-    ['another participant', JSON.stringify({ version: 1, contour: 'test', participant: 'dep-obr', allowed: [], denied: [], passed: true }), /it records "dep-obr" in "test", not tmn-sosh-12 in test/],
+    [
+      'an empty object',
+      '{}',
+      /test-tmn-sosh-12\.json: это не протокол пробы, пригодный для Prichal: version is missing, expected 1/,
+    ],
+    [
+      'another participant',
+      JSON.stringify({ version: 1, contour: 'test', participant: 'dep-obr', allowed: [], denied: [], passed: true }),
+      /it records "dep-obr" in "test", not tmn-sosh-12 in test/,
+    ],
   ])('%s: a usage error naming the file, nothing written', async (_, content, message) => {
     const probes = await mkdtemp(path.join(out, 'probes-'));
     await writeFile(path.join(probes, 'test-tmn-sosh-12.json'), content);
@@ -97,7 +127,11 @@ describe('--format json when a command is refused', () => {
     const dir = await broken({ file: 'operator.yaml', to: 'contours: [\n' });
     const r = await prichal(['audit', '--inventory', dir, '--format', 'json']);
     expect(r.code).toBe(1);
-    const body = JSON.parse(r.stdout) as { error: string; exitCode: number; findings: Array<{ file: string; code: string }> };
+    const body = JSON.parse(r.stdout) as {
+      error: string;
+      exitCode: number;
+      findings: Array<{ file: string; code: string }>;
+    };
     expect(body.exitCode).toBe(1);
     expect(body.findings.map((f) => `${f.file} ${f.code}`)).toContain('operator.yaml yaml-syntax');
   });
@@ -105,6 +139,10 @@ describe('--format json when a command is refused', () => {
   it('any other refusal is still one JSON document naming the error and the exit code', async () => {
     const r = await prichal(['plan', '--inventory', path.join(out, 'no-such-inventory'), '--format', 'json']);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'InventoryNotFoundError', exitCode: 2, error: expect.stringMatching(/inventory folder not found/) });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      kind: 'InventoryNotFoundError',
+      exitCode: 2,
+      error: expect.stringMatching(/inventory folder not found/),
+    });
   });
 });

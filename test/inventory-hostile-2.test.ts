@@ -17,7 +17,13 @@ import { checkInventory } from '../src/requirements/index.js';
 import { PROJECT_ROOT, workCacheDir } from '../src/project.js';
 import { check, codes, participant } from './helpers/build.js';
 import { prichal } from './helpers/cli.js';
-import { editedInventories, inventoryWith, lineOf, removeInventory, useTemporaryWorkCache } from './helpers/inventory.js';
+import {
+  editedInventories,
+  inventoryWith,
+  lineOf,
+  removeInventory,
+  useTemporaryWorkCache,
+} from './helpers/inventory.js';
 
 useTemporaryWorkCache();
 const edited = editedInventories();
@@ -37,7 +43,9 @@ describe('a finding quotes at most 40 characters of what a file holds, escaped',
     const findings = ofFile((await validateInventory(dir)).findings);
     expect(findings).toHaveLength(1);
     const [f] = findings;
-    expect(f!.message).toBe(`unknown field "k${'x'.repeat(39)}…"; accepted here: ${f!.message.split('accepted here: ')[1]}`);
+    expect(f!.message).toBe(
+      `unknown field "k${'x'.repeat(39)}…"; accepted here: ${f!.message.split('accepted here: ')[1]}`,
+    );
     expect(f!.ru).toContain(`неизвестное поле "k${'x'.repeat(39)}…"`);
     expect(f!.path).toBe(`"k${'x'.repeat(39)}…"`);
     expect(JSON.stringify(f)).not.toContain('x'.repeat(40));
@@ -87,7 +95,9 @@ describe('a validation cache of the right version but the wrong shape', () => {
   let cold: Finding[];
   let coldCounts: { parsed: number; ruled: number };
   beforeAll(async () => {
-    dir = await inventoryWith([{ file: 'participants/dep-zdrav.yaml', from: 'endpoints: [referral]', to: 'endpoints: [referral, ghost]' }]);
+    dir = await inventoryWith([
+      { file: 'participants/dep-zdrav.yaml', from: 'endpoints: [referral]', to: 'endpoints: [referral, ghost]' },
+    ]);
     await settle();
     const result = await validateInventory(dir);
     cold = result.findings;
@@ -95,19 +105,36 @@ describe('a validation cache of the right version but the wrong shape', () => {
   }, 20_000);
   afterAll(() => removeInventory(dir));
 
-  type Stored = { version: string; entries: Record<string, unknown>; stamps: Record<string, unknown>; ruled: { context: string; findings: Record<string, unknown> } };
+  type Stored = {
+    version: string;
+    entries: Record<string, unknown>;
+    stamps: Record<string, unknown>;
+    ruled: { context: string; findings: Record<string, unknown> };
+  };
   const JUNK: unknown[] = ['text', null, [], [1, 2], 42, true, {}];
   const junk = (i: number) => JUNK[i % JUNK.length];
-  const each = (record: Record<string, unknown>, value: (i: number, old: unknown) => unknown) => Object.keys(record).forEach((k, i) => (record[k] = value(i, record[k])));
+  const each = (record: Record<string, unknown>, value: (i: number, old: unknown) => unknown) =>
+    Object.keys(record).forEach((k, i) => (record[k] = value(i, record[k])));
 
   const CASES: Record<string, (stored: Stored) => void> = {
     'entries that are strings, null, lists, numbers': (s) => each(s.entries, junk),
-    'entries whose findings are not lists': (s) => each(s.entries, (i, old) => ({ ...(old as object), findings: junk(i) })),
-    'entries whose findings hold non-findings': (s) => each(s.entries, (i, old) => ({ ...(old as object), findings: [junk(i), { code: 'schema' }] })),
+    'entries whose findings are not lists': (s) =>
+      each(s.entries, (i, old) => ({ ...(old as object), findings: junk(i) })),
+    'entries whose findings hold non-findings': (s) =>
+      each(s.entries, (i, old) => ({ ...(old as object), findings: [junk(i), { code: 'schema' }] })),
     'entries whose shape is of another type, or says ok over data that is no mapping': (s) =>
-      each(s.entries, (i, old) => ({ ...(old as object), ...(i % 2 ? { shape: junk(i) } : { shape: { ok: true, findings: [] }, data: ['text', null, [], 42][(i / 2) % 4] }) })),
+      each(s.entries, (i, old) => ({
+        ...(old as object),
+        ...(i % 2
+          ? { shape: junk(i) }
+          : { shape: { ok: true, findings: [] }, data: ['text', null, [], 42][(i / 2) % 4] }),
+      })),
     'entries whose shape says ok over a mapping that breaks the rules': (s) =>
-      each(s.entries, (_, old) => ((old as { shape?: { ok: boolean } }).shape?.ok ? { ...(old as object), data: { id: 'x', channel: 5, networks: 7, endpoints: 3, registrations: 1 } } : old)),
+      each(s.entries, (_, old) =>
+        (old as { shape?: { ok: boolean } }).shape?.ok
+          ? { ...(old as object), data: { id: 'x', channel: 5, networks: 7, endpoints: 3, registrations: 1 } }
+          : old,
+      ),
     'stamps of the wrong type': (s) => each(s.stamps, (i) => (i % 2 ? junk(i) : { stamp: 7, digest: ['x'] })),
     'stamps that are a string': (s) => ((s as { stamps: unknown }).stamps = 'stamps'),
     "the file rules' findings not lists": (s) => each(s.ruled.findings, junk),
@@ -147,16 +174,28 @@ describe('a validation cache of the right version but the wrong shape', () => {
     const second = await prichal(['validate', '--inventory', dir, '--format', 'json'], { env });
     expect(second.code).toBe(1);
     expect(second.stdout).toBe(first.stdout);
-    expect((JSON.parse(second.stdout) as { errors: Finding[] }).errors.some((f) => f.code === 'unknown-reference')).toBe(true);
+    expect(
+      (JSON.parse(second.stdout) as { errors: Finding[] }).errors.some((f) => f.code === 'unknown-reference'),
+    ).toBe(true);
   });
 });
 
 describe("operator.yaml's timeZone must be a zone this Node knows", () => {
   it('Asia/Yekaterinberg (the right form, no such zone) is a located finding, not a RangeError', async () => {
-    const dir = await edited([{ file: 'operator.yaml', from: 'timeZone: Asia/Yekaterinburg', to: 'timeZone: Asia/Yekaterinberg' }]);
+    const dir = await edited([
+      { file: 'operator.yaml', from: 'timeZone: Asia/Yekaterinburg', to: 'timeZone: Asia/Yekaterinberg' },
+    ]);
     const result = await validateInventory(dir);
     const zone = result.findings.filter((f) => f.path === 'timeZone');
-    expect(zone).toEqual([expect.objectContaining({ code: 'schema', severity: 'error', file: 'operator.yaml', line: await lineOf(dir, 'operator.yaml', 'timeZone:'), column: 11 })]);
+    expect(zone).toEqual([
+      expect.objectContaining({
+        code: 'schema',
+        severity: 'error',
+        file: 'operator.yaml',
+        line: await lineOf(dir, 'operator.yaml', 'timeZone:'),
+        column: 11,
+      }),
+    ]);
     expect(zone[0]!.message).toMatch(/'Asia\/Yekaterinberg' is not a time zone known to the IANA database/);
     // The model never carries the zone: nothing downstream computes a date in it.
     expect(result.inventory.operator).toBeUndefined();
@@ -164,14 +203,24 @@ describe("operator.yaml's timeZone must be a zone this Node knows", () => {
   });
 
   it('the commands that need the zone refuse with the finding (exit 1), none crashes', async () => {
-    const dir = await edited([{ file: 'operator.yaml', from: 'timeZone: Asia/Yekaterinburg', to: 'timeZone: Asia/Yekaterinberg' }]);
+    const dir = await edited([
+      { file: 'operator.yaml', from: 'timeZone: Asia/Yekaterinburg', to: 'timeZone: Asia/Yekaterinberg' },
+    ]);
     const work = await mkdtemp(path.join(tmpdir(), 'prichal-zone-'));
     try {
       const env = { ...process.env, PRICHAL_WORK_CACHE: path.join(work, 'cache') } as Record<string, string>;
-      for (const args of [['validate'], ['audit'], ['status'], ['docs', '--all', '--out', path.join(work, 'docs')], ['incident', '--participant', 'tmn-sosh-12', '--scope', 'full', '--description', 'x']]) {
+      for (const args of [
+        ['validate'],
+        ['audit'],
+        ['status'],
+        ['docs', '--all', '--out', path.join(work, 'docs')],
+        ['incident', '--participant', 'tmn-sosh-12', '--scope', 'full', '--description', 'x'],
+      ]) {
         const run = await prichal([...args, '--inventory', dir, '--lang', 'en'], { env, cwd: work });
         expect(run.code, `${args[0]}: ${run.stderr}`).toBe(1);
-        expect(run.stderr + run.stdout, args[0]).toMatch(/operator\.yaml:\d+:11 error schema timeZone: 'Asia\/Yekaterinberg' is not a time zone/);
+        expect(run.stderr + run.stdout, args[0]).toMatch(
+          /operator\.yaml:\d+:11 error schema timeZone: 'Asia\/Yekaterinberg' is not a time zone/,
+        );
       }
     } finally {
       await rm(work, { recursive: true, force: true });
@@ -187,25 +236,40 @@ describe('the parse cache follows the code', () => {
     try {
       await cp(path.join(PROJECT_ROOT, 'dist'), path.join(root, 'dist'), { recursive: true });
       await cp(path.join(PROJECT_ROOT, 'package.json'), path.join(root, 'package.json'));
-      await cp(path.join(PROJECT_ROOT, 'src', 'inventory', 'schema'), path.join(root, 'src', 'inventory', 'schema'), { recursive: true });
+      await cp(path.join(PROJECT_ROOT, 'src', 'inventory', 'schema'), path.join(root, 'src', 'inventory', 'schema'), {
+        recursive: true,
+      });
       await cp(path.join(PROJECT_ROOT, 'templates'), path.join(root, 'templates'), { recursive: true });
       await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'));
-      const dir = await edited([{ file: 'participants/dep-obr.yaml', from: 'inn: "7202029213"', to: 'inn: "7202029213"\ninn: "7202029213"' }]);
+      const dir = await edited([
+        { file: 'participants/dep-obr.yaml', from: 'inn: "7202029213"', to: 'inn: "7202029213"\ninn: "7202029213"' },
+      ]);
       const env = { ...process.env, PRICHAL_WORK_CACHE: path.join(root, 'cache') } as Record<string, string>;
       /** `validate --format json` of the copy: exit 1 (the duplicate key), the findings on stdout. */
       const run = () => {
         try {
-          execFileSync(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'validate', '--inventory', dir, '--format', 'json'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+          execFileSync(
+            process.execPath,
+            [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'validate', '--inventory', dir, '--format', 'json'],
+            { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+          );
         } catch (error) {
           return JSON.parse((error as { stdout: string }).stdout) as { errors: Finding[] };
         }
         throw new Error('the inventory validated');
       };
-      const duplicate = (out: { errors: Finding[] }) => out.errors.filter((f) => f.code === 'duplicate-key').map((f) => f.message);
+      const duplicate = (out: { errors: Finding[] }) =>
+        out.errors.filter((f) => f.code === 'duplicate-key').map((f) => f.message);
       expect(duplicate(run())).toEqual(['a mapping repeats a key; each field may appear once']);
       expect(duplicate(run())).toEqual(['a mapping repeats a key; each field may appear once']); // warm
       const parse = path.join(root, 'dist', 'src', 'inventory', 'parse.js');
-      await writeFile(parse, (await readFile(parse, 'utf8')).replace('a mapping repeats a key; each field may appear once', 'a key appears twice (reworded)'));
+      await writeFile(
+        parse,
+        (await readFile(parse, 'utf8')).replace(
+          'a mapping repeats a key; each field may appear once',
+          'a key appears twice (reworded)',
+        ),
+      );
       expect(duplicate(run())).toEqual(['a key appears twice (reworded)']);
     } finally {
       await rm(root, { recursive: true, force: true });
@@ -238,7 +302,14 @@ describe('the work cache folder and its files', () => {
       process.env.PRICHAL_WORK_CACHE = work;
       const folder = path.join(work, 'validation');
       await mkdir(folder, { recursive: true });
-      const others = ['package.json', 'notes.json', 'report.utf16.json', `${'ab'.repeat(16)}.json`, `${'A'.repeat(32)}.utf16.json`, 'readme.txt'];
+      const others = [
+        'package.json',
+        'notes.json',
+        'report.utf16.json',
+        `${'ab'.repeat(16)}.json`,
+        `${'A'.repeat(32)}.utf16.json`,
+        'readme.txt',
+      ];
       for (const name of others) await writeFile(path.join(folder, name), '{}');
       const old = new Date(Date.now() - 86_400_000);
       const caches = Array.from({ length: 20 }, (_, i) => `${i.toString(16).padStart(32, '0')}.utf16.json`);
@@ -269,7 +340,15 @@ describe('the work cache folder and its files', () => {
     const work = await mkdtemp(path.join(tmpdir(), 'prichal-cachewrite-'));
     try {
       const file = path.join(work, `${'e'.repeat(32)}.utf16.json`);
-      const whole = { version: 'v', entries: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`d${i}`, { file: `participants/p${i}.yaml`, data: { name: 'Участник'.repeat(40) }, findings: [] }])) };
+      const whole = {
+        version: 'v',
+        entries: Object.fromEntries(
+          Array.from({ length: 5000 }, (_, i) => [
+            `d${i}`,
+            { file: `participants/p${i}.yaml`, data: { name: 'Участник'.repeat(40) }, findings: [] },
+          ]),
+        ),
+      };
       await writeCacheFile(file, whole);
       const before = await readFile(file);
       // More than a megabyte is written before a value that cannot be serialized stops the write.
@@ -294,7 +373,9 @@ describe('the work cache folder and its files', () => {
       const cold = await checkInventory(dir, '2026-11-23');
       const location = cacheLocation(dir);
       const bytes = await readFile(location);
-      const data = JSON.parse(bytes.toString('utf16le', 2)) as { entries: Record<string, { file: string; data: Record<string, unknown> }> };
+      const data = JSON.parse(bytes.toString('utf16le', 2)) as {
+        entries: Record<string, { file: string; data: Record<string, unknown> }>;
+      };
       const entry = Object.values(data.entries).find((e) => e.file === 'participants/tmn-sosh-12.yaml')!;
       delete entry.data.signers;
       // Written as another program would: same format, no seal update.
@@ -336,12 +417,22 @@ describe('coordinatedBy never forms a cycle', () => {
       ],
     });
     const cycle = findings.filter((f) => f.code === 'coordinator-cycle');
-    expect(cycle.map((f) => f.file)).toEqual(['participants/org-a.yaml', 'participants/org-b.yaml', 'participants/org-c.yaml']);
+    expect(cycle.map((f) => f.file)).toEqual([
+      'participants/org-a.yaml',
+      'participants/org-b.yaml',
+      'participants/org-c.yaml',
+    ]);
     for (const f of cycle) expect(f.message).toContain('org-a → org-b → org-c → org-a');
   });
 
   it('in the files: located at the coordinatedBy line of each member', async () => {
-    const dir = await edited([{ file: 'participants/dep-zdrav.yaml', from: 'kind: executive-body', to: 'kind: executive-body\ncoordinatedBy: obl-hospital-3' }]);
+    const dir = await edited([
+      {
+        file: 'participants/dep-zdrav.yaml',
+        from: 'kind: executive-body',
+        to: 'kind: executive-body\ncoordinatedBy: obl-hospital-3',
+      },
+    ]);
     const cycle = (await validateInventory(dir)).findings.filter((f) => f.code === 'coordinator-cycle');
     expect(cycle.map((f) => [f.file, f.line])).toEqual([
       ['participants/dep-zdrav.yaml', await lineOf(dir, 'participants/dep-zdrav.yaml', 'coordinatedBy:')],
@@ -371,7 +462,9 @@ describe('a text of invisible characters is blank', () => {
   }
 
   it('a name with a visible character among invisible ones is not blank', () => {
-    expect(check({ participants: [participant('org-a', { name: '\u200bШкола\u200b' })] }).filter((f) => f.path === 'name')).toEqual([]);
+    expect(
+      check({ participants: [participant('org-a', { name: '\u200bШкола\u200b' })] }).filter((f) => f.path === 'name'),
+    ).toEqual([]);
   });
 });
 
@@ -386,7 +479,9 @@ describe('the stamp fast path never vouches for a link', () => {
       await settle();
       const cold = await validateInventory(dir);
       expect(cold.findings.filter((f) => f.severity === 'error')).toEqual([]);
-      expect(Object.keys((readCacheFile(cacheLocation(dir)) as { stamps: object }).stamps)).toContain('participants/dep-obr.yaml');
+      expect(Object.keys((readCacheFile(cacheLocation(dir)) as { stamps: object }).stamps)).toContain(
+        'participants/dep-obr.yaml',
+      );
       await rm(file);
       await symlink(copy, file);
       const warm = await validateInventory(dir);

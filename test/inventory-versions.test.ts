@@ -35,7 +35,12 @@ async function copyOfV1(edits: Array<{ file: string; from: string; to: string }>
 
 async function filesOf(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  for (const name of ['operator.yaml', 'allocations.yaml', ...(await readdir(path.join(dir, 'participants'))).map((f) => `participants/${f}`)]) files.set(name, await readFile(path.join(dir, name), 'utf8'));
+  for (const name of [
+    'operator.yaml',
+    'allocations.yaml',
+    ...(await readdir(path.join(dir, 'participants'))).map((f) => `participants/${f}`),
+  ])
+    files.set(name, await readFile(path.join(dir, name), 'utf8'));
   return files;
 }
 
@@ -52,7 +57,8 @@ function expectOneFindingPerFieldAndProblem(findings: readonly Finding[]) {
   }
 }
 
-const at = (findings: readonly Finding[], file: string, field: string) => findings.filter((f) => f.file === `participants/${file}.yaml` && f.path === field).map((f) => [f.severity, f.code]);
+const at = (findings: readonly Finding[], file: string, field: string) =>
+  findings.filter((f) => f.file === `participants/${file}.yaml` && f.path === field).map((f) => [f.severity, f.code]);
 
 describe('a version-1 inventory', () => {
   it('validates with warnings only; each field version 2 reads differently is one warning saying what to write', async () => {
@@ -91,27 +97,50 @@ describe('a version-1 inventory', () => {
   });
 
   it('using a field version 2 added, without declaring it, is the error schema-version naming the field', async () => {
-    const dir = await copyOfV1([{ file: 'participants/tmn-sosh-12.yaml', from: 'options: [appointment, rating] }', to: 'options: [appointment, rating], webService: { wsdlReceived: 2024-03-01 } }' }]);
+    const dir = await copyOfV1([
+      {
+        file: 'participants/tmn-sosh-12.yaml',
+        from: 'options: [appointment, rating] }',
+        to: 'options: [appointment, rating], webService: { wsdlReceived: 2024-03-01 } }',
+      },
+    ]);
     const { findings } = await checkInventory(dir, AT);
     expect(at(findings, 'tmn-sosh-12', 'services[0].webService')).toEqual([['error', 'schema-version']]);
   });
 
   it('every field the schemas added to version 1 is declared a version-2 field', () => {
-    const declared = [...OPERATOR_V2_FIELDS.map((f) => `operator:${f}`), ...PARTICIPANT_V2_FIELDS.map((f) => `participant:${f}`)];
+    const declared = [
+      ...OPERATOR_V2_FIELDS.map((f) => `operator:${f}`),
+      ...PARTICIPANT_V2_FIELDS.map((f) => `participant:${f}`),
+    ];
     const added: string[] = [];
     for (const name of ['operator', 'participant']) {
       const schema = (dir: string) => JSON.parse(readFileSync(path.join(dir, `${name}.schema.json`), 'utf8')) as Schema;
       const before = new Set(fieldsOf(schema(path.join(import.meta.dirname, 'fixtures', 'schema-v1'))));
       for (const field of fieldsOf(schema(path.join(PROJECT_ROOT, 'src', 'inventory', 'schema')))) {
         // `version` itself, and fields under an added one, are covered by it.
-        if (!before.has(field) && field !== 'version' && !declared.some((d) => `${name}:${field}`.startsWith(`${d}.`) || `${name}:${field}`.startsWith(`${d}[`))) added.push(`${name}:${field}`);
+        if (
+          !before.has(field) &&
+          field !== 'version' &&
+          !declared.some((d) => `${name}:${field}`.startsWith(`${d}.`) || `${name}:${field}`.startsWith(`${d}[`))
+        )
+          added.push(`${name}:${field}`);
       }
     }
     expect(added.filter((f) => !declared.includes(f))).toEqual([]);
   });
 });
 
-type Schema = { properties?: Record<string, Schema>; items?: Schema; $ref?: string; definitions?: Record<string, Schema>; allOf?: Schema[]; anyOf?: Schema[]; oneOf?: Schema[]; then?: Schema };
+type Schema = {
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  $ref?: string;
+  definitions?: Record<string, Schema>;
+  allOf?: Schema[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  then?: Schema;
+};
 
 /** The dotted fields a schema declares (`[]`: every entry of a list). */
 function fieldsOf(root: Schema): string[] {
@@ -125,7 +154,13 @@ function fieldsOf(root: Schema): string[] {
       walk(child, field, depth + 1);
     }
     if (node.items) walk(node.items, `${at}[]`, depth + 1);
-    for (const sub of [...(node.allOf ?? []), ...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.then ? [node.then] : [])]) walk(sub, at, depth + 1);
+    for (const sub of [
+      ...(node.allOf ?? []),
+      ...(node.anyOf ?? []),
+      ...(node.oneOf ?? []),
+      ...(node.then ? [node.then] : []),
+    ])
+      walk(sub, at, depth + 1);
   };
   walk(root, '', 0);
   return fields;
@@ -136,13 +171,15 @@ function lineDiff(before: string, after: string): { removed: string[]; added: st
   const a = before.split('\n');
   const b = after.split('\n');
   const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const removed: string[] = [];
   const added: string[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) (i++, j++);
+    if (i < a.length && j < b.length && a[i] === b[j]) i++, j++;
     else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) added.push(b[j++]!);
     else removed.push(a[i++]!);
   }
@@ -161,7 +198,12 @@ describe('prichal migrate', () => {
 
     const run = await prichal(['migrate', '--inventory', dir, '--format', 'json']);
     expect(run.code, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { due: boolean; written: boolean; files: Array<{ file: string; changes: Array<{ path: string; line: number; message: string; ru: string }> }>; decisions: Finding[] };
+    const result = JSON.parse(run.stdout) as {
+      due: boolean;
+      written: boolean;
+      files: Array<{ file: string; changes: Array<{ path: string; line: number; message: string; ru: string }> }>;
+      decisions: Finding[];
+    };
     expect(result).toMatchObject({ due: true, written: true });
     const after = await filesOf(dir);
 
@@ -182,9 +224,14 @@ describe('prichal migrate', () => {
     // Only the lines of the changes differ: every other line, every comment byte for byte.
     for (const [file, text] of before) {
       const { removed, added } = lineDiff(text, after.get(file)!);
-      for (const line of removed) expect(line, `${file}: a line changed that migrate did not name`).toMatch(/^ {2}training: |^ {2}- \{ code: /);
-      for (const line of added) expect(line, file).toMatch(/^version: 2$|^ {2}switchDate: \d{4}-\d\d-\d\d$|^ {2}- \{ code: .*, tests: \[\{ step: form, /);
-      for (const comment of text.split('\n').filter((l) => l.trimStart().startsWith('#'))) expect(after.get(file)!.split('\n'), file).toContain(comment);
+      for (const line of removed)
+        expect(line, `${file}: a line changed that migrate did not name`).toMatch(/^ {2}training: |^ {2}- \{ code: /);
+      for (const line of added)
+        expect(line, file).toMatch(
+          /^version: 2$|^ {2}switchDate: \d{4}-\d\d-\d\d$|^ {2}- \{ code: .*, tests: \[\{ step: form, /,
+        );
+      for (const comment of text.split('\n').filter((l) => l.trimStart().startsWith('#')))
+        expect(after.get(file)!.split('\n'), file).toContain(comment);
     }
     expect(before.get('participants/ishim-district-admin.yaml')).toContain('# form field 7');
     expect(after.get('participants/ishim-district-admin.yaml')).not.toMatch(/training/);
@@ -206,8 +253,18 @@ describe('prichal migrate', () => {
     expect(at(validated.findings, 'kaskara-sp', 'coordinatedBy')).toEqual([['warning', 'coordinator-kind']]);
     // The steps recorded from version 1's date of the test, the tester the organisation.
     const sosh = validated.validation.inventory.participants.find((p) => p.value.id === 'tmn-sosh-12')!.value;
-    expect(sosh.services![0]!.tests).toEqual(['form', 'statuses', 'appointment', 'rating'].map((step) => ({ step, date: '2024-03-20', result: 'passed', tester: sosh.name })));
-    expect(validated.validation.inventory.participants.find((p) => p.value.id === 'ishim-district-admin')!.value.sed.switchDate).toBe('2024-10-14');
+    expect(sosh.services![0]!.tests).toEqual(
+      ['form', 'statuses', 'appointment', 'rating'].map((step) => ({
+        step,
+        date: '2024-03-20',
+        result: 'passed',
+        tester: sosh.name,
+      })),
+    );
+    expect(
+      validated.validation.inventory.participants.find((p) => p.value.id === 'ishim-district-admin')!.value.sed
+        .switchDate,
+    ).toBe('2024-10-14');
 
     const again = await prichal(['migrate', '--inventory', dir, '--format', 'json']);
     expect(again.code).toBe(0);
@@ -233,7 +290,9 @@ describe('prichal migrate', () => {
     const dir = await copyOfV1();
     const run = await prichal(['migrate', '--check', '--inventory', dir]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^participants\/ishim-district-admin\.yaml\n {2}строка 17: удалено sed\.training \(2024-09-02\)/m);
+    expect(run.stdout).toMatch(
+      /^participants\/ishim-district-admin\.yaml\n {2}строка 17: удалено sed\.training \(2024-09-02\)/m,
+    );
     expect(run.stdout).toMatch(/^ {2}participants\/tmn-sosh-12\.yaml:12:1 предупреждение migration-decision sed: /m);
     expect(run.stdout).toContain('нужна миграция с версии 1 на 2');
   });
@@ -241,7 +300,9 @@ describe('prichal migrate', () => {
   it('a date it cannot infer is a located decision; left an error, migrate exits 1', async () => {
     const dir = await copyOfV1([{ file: 'participants/tmn-sosh-12.yaml', from: '    tested: 2024-03-20\n', to: '' }]);
     const result = await migrate({ inventory: dir });
-    const decision = result.decisions.find((d) => d.file === 'participants/tmn-sosh-12.yaml' && d.path === 'registrations.prod')!;
+    const decision = result.decisions.find(
+      (d) => d.file === 'participants/tmn-sosh-12.yaml' && d.path === 'registrations.prod',
+    )!;
     expect(decision).toMatchObject({ code: 'migration-decision', severity: 'error' });
     expect(decision.message).toMatch(/migrate cannot infer it/);
     expect(result.files.find((f) => f.file === 'participants/tmn-sosh-12.yaml')).toBeUndefined();
@@ -253,11 +314,15 @@ describe('prichal migrate', () => {
   });
 
   it('refuses an inventory with a file it cannot read as what it is, writing nothing', async () => {
-    const dir = await copyOfV1([{ file: 'participants/dep-obr.yaml', from: 'kind: executive-body', to: 'kind: ministry' }]);
+    const dir = await copyOfV1([
+      { file: 'participants/dep-obr.yaml', from: 'kind: executive-body', to: 'kind: ministry' },
+    ]);
     const before = await filesOf(dir);
     const run = await prichal(['migrate', '--inventory', dir, '--format', 'json', '--lang', 'en']);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout).findings).toEqual([expect.objectContaining({ file: 'participants/dep-obr.yaml', code: 'schema' })]);
+    expect(JSON.parse(run.stdout).findings).toEqual([
+      expect.objectContaining({ file: 'participants/dep-obr.yaml', code: 'schema' }),
+    ]);
     expect(await filesOf(dir)).toEqual(before);
   });
 });

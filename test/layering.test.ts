@@ -7,11 +7,24 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/project.js';
 
 const SRC = path.join(PROJECT_ROOT, 'src');
-const ORDER = ['inventory', 'plan', 'requirements', 'render', 'infra', 'collect', 'drift', 'report|docs', 'workflows', 'cli'];
+const ORDER = [
+  'inventory',
+  'plan',
+  'requirements',
+  'render',
+  'infra',
+  'collect',
+  'drift',
+  'report|docs',
+  'workflows',
+  'cli',
+];
 const rank = (stage: string) => ORDER.findIndex((s) => s.split('|').includes(stage));
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
 }
 
 /** Stage of a file under src/ (root files such as project.ts are shared helpers: -1). */
@@ -22,7 +35,10 @@ function stageOf(file: string): string | undefined {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g), ...text.matchAll(/import\('(\.[^']+)'\)/g)].map((m) => path.resolve(path.dirname(file), m[1]!));
+  return [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g),
+    ...text.matchAll(/import\('(\.[^']+)'\)/g),
+  ].map((m) => path.resolve(path.dirname(file), m[1]!));
 }
 
 describe('layering', () => {
@@ -46,12 +62,21 @@ describe('layering', () => {
 
   it('keeps the lab out of production code: only the lab command imports it', () => {
     const lab = path.join(SRC, 'infra', 'lab');
-    const users = files.filter((f) => !f.startsWith(lab) && imports(f).some((t) => t.startsWith(lab))).map((f) => path.relative(SRC, f));
+    const users = files
+      .filter((f) => !f.startsWith(lab) && imports(f).some((t) => t.startsWith(lab)))
+      .map((f) => path.relative(SRC, f));
     expect(users).toEqual(['cli/commands/lab.ts']);
   });
 
   it('has no import cycle between modules', () => {
-    const graph = new Map(files.map((f) => [f, imports(f).map((t) => t.replace(/\.js$/, '.ts')).filter((t) => t !== f)]));
+    const graph = new Map(
+      files.map((f) => [
+        f,
+        imports(f)
+          .map((t) => t.replace(/\.js$/, '.ts'))
+          .filter((t) => t !== f),
+      ]),
+    );
     const state = new Map<string, 'visiting' | 'done'>();
     const cycles: string[] = [];
     const visit = (f: string, trail: string[]) => {

@@ -12,7 +12,9 @@ import { inventoryWith } from './helpers/inventory.js';
 let dir: string;
 let result: CheckResult;
 beforeAll(async () => {
-  dir = await inventoryWith([{ file: 'participants/ishim-district-admin.yaml', from: 'cryptoPro: 5.0.13000', to: 'cryptoPro: 4.0.9975' }]);
+  dir = await inventoryWith([
+    { file: 'participants/ishim-district-admin.yaml', from: 'cryptoPro: 5.0.13000', to: 'cryptoPro: 4.0.9975' },
+  ]);
   result = (await checks({ kind: 'audit', inventory: dir, at: '2026-11-23' })).result;
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -34,8 +36,15 @@ describe('the metrics file', () => {
 
   it('a run that could not check everything keeps the previous last success, and promtool still accepts it', async () => {
     const before = renderPrometheus(result, { durationSeconds: 1, finishedAt: 1_795_000_000 });
-    const partial: CheckResult = { ...result, unchecked: [{ subject: 'edge-2', requirements: ['FW-1'], reason: 'SSH: timed out' }] };
-    const text = renderPrometheus(partial, { durationSeconds: 2, finishedAt: 1_795_086_400, previousSuccess: previousSuccess(before, 'audit')! });
+    const partial: CheckResult = {
+      ...result,
+      unchecked: [{ subject: 'edge-2', requirements: ['FW-1'], reason: 'SSH: timed out' }],
+    };
+    const text = renderPrometheus(partial, {
+      durationSeconds: 2,
+      finishedAt: 1_795_086_400,
+      previousSuccess: previousSuccess(before, 'audit')!,
+    });
     expect(await promtool(text)).toEqual({ exitCode: 0, output: '' });
     expect(text).toContain('prichal_last_success_timestamp_seconds{kind="audit"} 1795000000');
     expect(text).toContain('prichal_last_run_timestamp_seconds{kind="audit"} 1795086400');

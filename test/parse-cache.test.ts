@@ -16,7 +16,9 @@ useTemporaryWorkCache();
 
 describe('parseAll', () => {
   it('on worker threads gives exactly what the main thread gives, in order, for good and broken files', async () => {
-    expect(workerBuilt(), 'the compiled worker (dist/src/inventory/parse-worker.js) is missing: build first').toBe(true);
+    expect(workerBuilt(), 'the compiled worker (dist/src/inventory/parse-worker.js) is missing: build first').toBe(
+      true,
+    );
     const kinds = [
       (i: number) => `id: p${i}\nname: "Участник ${i}"\n`,
       (i: number) => `id: p${i}\nid: again\n`,
@@ -24,7 +26,10 @@ describe('parseAll', () => {
       (i: number) => `# only a comment ${i}\n`,
       (i: number) => `id: p${i}\nkind: nonsense\nnetworks: 42\n`,
     ];
-    const jobs = Array.from({ length: PARALLEL_FROM + 50 }, (_, i) => ({ file: `participants/p${i}.yaml`, text: kinds[i % kinds.length]!(i) }));
+    const jobs = Array.from({ length: PARALLEL_FROM + 50 }, (_, i) => ({
+      file: `participants/p${i}.yaml`,
+      text: kinds[i % kinds.length]!(i),
+    }));
     const inline = await parseAll(jobs, 0);
     const parallel = await parseAll(jobs, 2);
     expect(parallel).toEqual(inline);
@@ -35,7 +40,9 @@ describe('parseAll', () => {
 
 describe('the cache of unchanged files', () => {
   it('parses every file once, then none; an edited file again; findings unchanged cold and warm', async () => {
-    const dir = await inventoryWith([{ file: 'participants/tmn-sosh-12.yaml', from: 'mnemonic: TMN_SOSH12', to: 'mnemonic: [TMN_SOSH12' }]);
+    const dir = await inventoryWith([
+      { file: 'participants/tmn-sosh-12.yaml', from: 'mnemonic: TMN_SOSH12', to: 'mnemonic: [TMN_SOSH12' },
+    ]);
     try {
       const files = (await loadInventory(dir, { cache: false })).parsed.parsed;
       const cold = await validateInventory(dir);
@@ -48,7 +55,10 @@ describe('the cache of unchanged files', () => {
       expect(warm.findings).toEqual(cold.findings);
 
       const file = path.join(dir, 'participants', 'dep-obr.yaml');
-      await writeFile(file, (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: "Департамент образования и науки (переименован)"'));
+      await writeFile(
+        file,
+        (await readFile(file, 'utf8')).replace(/^name: .*$/m, 'name: "Департамент образования и науки (переименован)"'),
+      );
       const edited = await validateInventory(dir);
       expect(edited.parsed).toEqual({ parsed: 1, cached: files - 1 });
       expect(edited.inventory.participants.find((p) => p.value.id === 'dep-obr')!.value.name).toMatch(/переименован/);
@@ -62,8 +72,25 @@ describe('the cache of unchanged files', () => {
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(path.join(tmpdir(), 'prichal-cachefile-'));
     try {
-      const entries = Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`d${i}`, { file: `participants/p${i}.yaml`, data: { name: `Участник «${i}» \u2028 "кавычки"`, list: [i, null, true] }, findings: [] }]));
-      const content = { version: '5/x', entries, empty: {}, nothing: null, list: [1, 'два'], gone: undefined, ruled: { context: 'c', findings: { d1: [] } } };
+      const entries = Object.fromEntries(
+        Array.from({ length: 20000 }, (_, i) => [
+          `d${i}`,
+          {
+            file: `participants/p${i}.yaml`,
+            data: { name: `Участник «${i}» \u2028 "кавычки"`, list: [i, null, true] },
+            findings: [],
+          },
+        ]),
+      );
+      const content = {
+        version: '5/x',
+        entries,
+        empty: {},
+        nothing: null,
+        list: [1, 'два'],
+        gone: undefined,
+        ruled: { context: 'c', findings: { d1: [] } },
+      };
       const file = path.join(dir, 'cache.utf16.json');
       await writeCacheFile(file, content);
       expect((await readFile(file)).length).toBeGreaterThan(2 * 1024 * 1024);
@@ -122,13 +149,17 @@ describe('the cache of unchanged files', () => {
 
     it('locates findings in a vouched-for file by reading it then, and refuses to locate them in a text the cache did not parse', async () => {
       // dep-zdrav.yaml names an endpoint it does not have: an inventory rule's finding (ran every time, located then).
-      const dir = await inventoryWith([{ file: 'participants/dep-zdrav.yaml', from: 'endpoints: [referral]', to: 'endpoints: [referral, ghost]' }]);
+      const dir = await inventoryWith([
+        { file: 'participants/dep-zdrav.yaml', from: 'endpoints: [referral]', to: 'endpoints: [referral, ghost]' },
+      ]);
       try {
         await settle();
         // Certificates expire by 2027-12-01: every signer gets a certificate-expiry warning (a file rule's finding, cached).
         const cold = await checkInventory(dir, '2027-12-01');
         expect(cold.findings.filter((f) => f.code === 'certificate-expiry').length).toBeGreaterThan(3);
-        expect(cold.findings.filter((f) => f.code === 'unknown-reference').map((f) => f.file)).toEqual(['participants/dep-zdrav.yaml']);
+        expect(cold.findings.filter((f) => f.code === 'unknown-reference').map((f) => f.file)).toEqual([
+          'participants/dep-zdrav.yaml',
+        ]);
         const warm = await checkInventory(dir, '2027-12-01');
         expect(warm.validation.parsed!.parsed).toBe(0);
         expect(warm.validation.fileRules).toEqual({ run: 0, cached: cold.validation.fileRules!.run });
@@ -137,11 +168,19 @@ describe('the cache of unchanged files', () => {
         // would be): the cache vouches for the old text, the finding's position needs the new one, and
         // validation stops rather than guess.
         const file = path.join(dir, 'participants', 'dep-zdrav.yaml');
-        await writeFile(file, (await readFile(file, 'utf8')).replace('endpoints: [referral, ghost]', '# edited\nendpoints: [referral, ghost]'));
+        await writeFile(
+          file,
+          (await readFile(file, 'utf8')).replace(
+            'endpoints: [referral, ghost]',
+            '# edited\nendpoints: [referral, ghost]',
+          ),
+        );
         const { file: location, data } = cacheOf(dir);
         data.stamps['participants/dep-zdrav.yaml']!.stamp = stampOf(statSync(file));
         await writeCacheFile(location, data);
-        await expect(checkInventory(dir, '2027-12-01')).rejects.toThrow(/participants\/dep-zdrav\.yaml changed while the inventory was being validated/);
+        await expect(checkInventory(dir, '2027-12-01')).rejects.toThrow(
+          /participants\/dep-zdrav\.yaml changed while the inventory was being validated/,
+        );
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -157,7 +196,10 @@ describe('the cache of unchanged files', () => {
         await writeCacheFile(file, data);
         const tampered = await checkInventory(dir, '2027-12-01');
         expect(tampered.findings).toEqual(cold.findings);
-        expect(tampered.validation.inventory.participants.find((p) => p.source.file === 'participants/dep-obr.yaml')!.value.id).toBe('dep-obr');
+        expect(
+          tampered.validation.inventory.participants.find((p) => p.source.file === 'participants/dep-obr.yaml')!.value
+            .id,
+        ).toBe('dep-obr');
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

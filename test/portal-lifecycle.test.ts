@@ -3,7 +3,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applicableDocuments, DocumentRefusedError, incidentNote, renderDocument, type DocumentKind } from '../src/docs/index.js';
+import {
+  applicableDocuments,
+  DocumentRefusedError,
+  incidentNote,
+  renderDocument,
+  type DocumentKind,
+} from '../src/docs/index.js';
 import { prichal } from './helpers/cli.js';
 import { addWorkingDays, checkInventory, reactionDeadline, replyDeadline } from '../src/requirements/index.js';
 import { checks } from '../src/workflows/checks.js';
@@ -18,11 +24,25 @@ describe('approval before provisioning', () => {
     const checked = await checkInventory(SAMPLE_INVENTORY, AT);
     const test = checked.plan!.contours.test;
     expect(test.registrations.map((r) => r.participant)).not.toContain('onokhino-sp');
-    expect(test.pending).toEqual([{ participant: 'onokhino-sp', mnemonic: 'TMR_ONOKHINO', status: 'requested', reason: expect.stringContaining('not approved'), reasonRu: expect.stringContaining('не согласована') }]);
+    expect(test.pending).toEqual([
+      {
+        participant: 'onokhino-sp',
+        mnemonic: 'TMR_ONOKHINO',
+        status: 'requested',
+        reason: expect.stringContaining('not approved'),
+        reasonRu: expect.stringContaining('не согласована'),
+      },
+    ]);
     const flows = checked.plan!.edges.flatMap((e) => [...e.ingress, ...e.egress]);
     expect(flows.some((f) => f.participant === 'onokhino-sp')).toBe(false);
 
-    const dir = await edited([{ file: 'participants/onokhino-sp.yaml', from: '    status: requested\n', to: '    status: approved\n    approved: 2026-11-20\n' }]);
+    const dir = await edited([
+      {
+        file: 'participants/onokhino-sp.yaml',
+        from: '    status: requested\n',
+        to: '    status: approved\n    approved: 2026-11-20\n',
+      },
+    ]);
     const approved = await checkInventory(dir, AT);
     expect(approved.ok).toBe(true);
     expect(approved.plan!.contours.test.registrations.map((r) => r.participant)).toContain('onokhino-sp');
@@ -30,7 +50,9 @@ describe('approval before provisioning', () => {
     // The documents that apply follow: no test protocol for a registration that was never provisioned.
     const onokhino = checked.validation.inventory.participants.find((p) => p.value.id === 'onokhino-sp')!.value;
     expect(applicableDocuments(onokhino, AT)).toEqual(['request-new']);
-    const approvedOnokhino = approved.validation.inventory.participants.find((p) => p.value.id === 'onokhino-sp')!.value;
+    const approvedOnokhino = approved.validation.inventory.participants.find(
+      (p) => p.value.id === 'onokhino-sp',
+    )!.value;
     expect(applicableDocuments(approvedOnokhino, AT)).toEqual(['request-new', 'protocol']);
   });
 });
@@ -47,11 +69,15 @@ describe('dates that contradict each other', () => {
     const beyond = participant('org-b');
     Object.assign(beyond.registrations.test, { status: 'approved', approved: '2026-01-02' });
     delete (beyond.registrations as Record<string, unknown>).prod;
-    expect(check({ participants: [beyond] }).map((f) => [f.code, f.path])).toEqual([['registration-dates', 'registrations.test.tested']]);
+    expect(check({ participants: [beyond] }).map((f) => [f.code, f.path])).toEqual([
+      ['registration-dates', 'registrations.test.tested'],
+    ]);
 
     const reversed = participant('org-c');
     Object.assign(reversed.registrations.test, { requested: '2026-01-09', approved: '2026-01-03' });
-    expect(check({ participants: [reversed] }).map((f) => [f.code, f.path])).toEqual([['registration-dates', 'registrations.test.approved']]);
+    expect(check({ participants: [reversed] }).map((f) => [f.code, f.path])).toEqual([
+      ['registration-dates', 'registrations.test.approved'],
+    ]);
   });
 });
 
@@ -81,16 +107,30 @@ describe('documents never state what the audit contradicts', () => {
   };
 
   it('the connection act is refused, naming the findings, over an internet channel or with an expired СКЗИ certificate', async () => {
-    const internet = await edited([{ file: 'participants/tmn-sosh-12.yaml', from: 'type: vipnet', to: 'type: internet' }]);
+    const internet = await edited([
+      { file: 'participants/tmn-sosh-12.yaml', from: 'type: vipnet', to: 'type: internet' },
+    ]);
     expect((await checkInventory(internet, AT)).ok).toBe(true);
     const refused = await render(internet, 'act', 'tmn-sosh-12').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(DocumentRefusedError);
     expect((refused as Error).message).toContain('CH-1');
-    const expired = await edited([{ file: 'operator.yaml', from: 'validUntil: 2027-12-31', to: 'validUntil: 2026-01-31' }]);
+    const expired = await edited([
+      { file: 'operator.yaml', from: 'validUntil: 2027-12-31', to: 'validUntil: 2026-01-31' },
+    ]);
     const refused2 = await render(expired, 'act', 'tmn-sosh-12').catch((e: unknown) => e);
     expect((refused2 as DocumentRefusedError).findings.map((f) => f.requirement)).toEqual(['CH-2']);
     // Through the CLI: exit 1, and the refusal names the finding.
-    const cli = await prichal(['docs', '--participant', 'tmn-sosh-12', '--kind', 'act', '--inventory', internet, '--out', path.join(internet, 'out')]);
+    const cli = await prichal([
+      'docs',
+      '--participant',
+      'tmn-sosh-12',
+      '--kind',
+      'act',
+      '--inventory',
+      internet,
+      '--out',
+      path.join(internet, 'out'),
+    ]);
     expect(cli.code).toBe(1);
     expect(cli.stdout + cli.stderr).toContain('не формируется, пока аудит находит ошибки');
     // The sample's act is written.
@@ -101,12 +141,23 @@ describe('documents never state what the audit contradicts', () => {
     for (const kind of ['act', 'protocol', 'leased-line'] as const) {
       const id = kind === 'leased-line' ? 'tmn-city-admin' : 'tmn-sosh-12';
       const checked = await checkInventory(SAMPLE_INVENTORY, AT);
-      const probe = JSON.parse(await readFile(path.join(import.meta.dirname, 'fixtures', `probe-test-${id}.json`), 'utf8'));
-      const doc = renderDocument(kind, id, { inventory: checked.validation.inventory, plan: checked.plan!, at: AT, probes: { test: probe } });
-      expect(doc.markdown.split('\n')[0]).toMatch(/^\*Составлено по сведениям реестра \(Регламент ПУ ТО, Приложение (3|9|10): форма в тексте регламента не приведена\)\*$/);
+      const probe = JSON.parse(
+        await readFile(path.join(import.meta.dirname, 'fixtures', `probe-test-${id}.json`), 'utf8'),
+      );
+      const doc = renderDocument(kind, id, {
+        inventory: checked.validation.inventory,
+        plan: checked.plan!,
+        at: AT,
+        probes: { test: probe },
+      });
+      expect(doc.markdown.split('\n')[0]).toMatch(
+        /^\*Составлено по сведениям реестра \(Регламент ПУ ТО, Приложение (3|9|10): форма в тексте регламента не приведена\)\*$/,
+      );
       expect(doc.markdown).not.toMatch(/^\*\*Приложение/m);
     }
-    expect((await render(SAMPLE_INVENTORY, 'request-update', 'tmn-sosh-12')).markdown.split('\n')[0]).toContain('По форме заявки');
+    expect((await render(SAMPLE_INVENTORY, 'request-update', 'tmn-sosh-12')).markdown.split('\n')[0]).toContain(
+      'По форме заявки',
+    );
   });
 });
 
@@ -125,9 +176,18 @@ describe('the leased-line application while the line is being ordered', () => {
     const ll = checked.findings.filter((f) => f.code === 'leased-line-incomplete');
     expect(ll.map((f) => f.severity)).toEqual(['warning']);
     expect(checked.ok).toBe(true);
-    const doc = renderDocument('leased-line', 'tmn-city-admin', { inventory: checked.validation.inventory, plan: checked.plan!, at: AT });
+    const doc = renderDocument('leased-line', 'tmn-city-admin', {
+      inventory: checked.validation.inventory,
+      plan: checked.plan!,
+      at: AT,
+    });
     expect(doc.markdown).toContain('будет назначен оператором связи');
-    const approved = await edited([{ file: 'participants/tmn-city-admin.yaml', to: ordering.replace('status: requested', 'status: approved\n    approved: 2026-11-23') }]);
+    const approved = await edited([
+      {
+        file: 'participants/tmn-city-admin.yaml',
+        to: ordering.replace('status: requested', 'status: approved\n    approved: 2026-11-23'),
+      },
+    ]);
     const after = await checkInventory(approved, AT);
     expect(after.findings.filter((f) => f.code === 'leased-line-incomplete').map((f) => f.severity)).toEqual(['error']);
   });
@@ -135,17 +195,37 @@ describe('the leased-line application while the line is being ordered', () => {
 
 describe('CH-1 as an operator policy (Регламент ПУ ТО, п. 9.1, 3.1.6.1)', () => {
   it('a ViPNet Client where the policy names the Coordinator is refused with the reason; the sample is compliant', async () => {
-    const client = await edited([{ file: 'participants/onokhino-sp.yaml', from: 'product: vipnet-coordinator-hw-4', to: 'product: vipnet-client-4' }]);
-    const ch1 = (await checks({ kind: 'audit', inventory: client, at: AT })).result.findings.filter((f) => f.requirement === 'CH-1');
+    const client = await edited([
+      {
+        file: 'participants/onokhino-sp.yaml',
+        from: 'product: vipnet-coordinator-hw-4',
+        to: 'product: vipnet-client-4',
+      },
+    ]);
+    const ch1 = (await checks({ kind: 'audit', inventory: client, at: AT })).result.findings.filter(
+      (f) => f.requirement === 'CH-1',
+    );
     expect(ch1.map((f) => f.participant)).toEqual(['onokhino-sp']);
     expect(ch1[0]!.message).toContain('ПАК ViPNet Coordinator');
     expect(ch1[0]!.message).toContain('policy.channels.vipnetProducts');
     // Without the policy, the default reading accepts every certified product of cryptoProducts.
     const lenient = await edited([
-      { file: 'participants/onokhino-sp.yaml', from: 'product: vipnet-coordinator-hw-4', to: 'product: vipnet-client-4' },
-      { file: 'operator.yaml', from: '  channels: { vipnetProducts: [vipnet-coordinator-hw-4], leasedLine: true, internet: false }\n', to: '' },
+      {
+        file: 'participants/onokhino-sp.yaml',
+        from: 'product: vipnet-coordinator-hw-4',
+        to: 'product: vipnet-client-4',
+      },
+      {
+        file: 'operator.yaml',
+        from: '  channels: { vipnetProducts: [vipnet-coordinator-hw-4], leasedLine: true, internet: false }\n',
+        to: '',
+      },
     ]);
-    expect((await checks({ kind: 'audit', inventory: lenient, at: AT })).result.findings.filter((f) => f.requirement === 'CH-1')).toEqual([]);
+    expect(
+      (await checks({ kind: 'audit', inventory: lenient, at: AT })).result.findings.filter(
+        (f) => f.requirement === 'CH-1',
+      ),
+    ).toEqual([]);
     const sample = (await checks({ kind: 'audit', inventory: SAMPLE_INVENTORY, at: AT })).result;
     expect(sample.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
@@ -153,15 +233,29 @@ describe('CH-1 as an operator policy (Регламент ПУ ТО, п. 9.1, 3.1
 
 describe('services and their test (п. 4.6–4.7, 5–7)', () => {
   it('production needs every step of every service passed in the test contour, not only the tested flag', async () => {
-    const failed = await edited([{ file: 'participants/tmn-sosh-12.yaml', from: '- { step: rating, date: 2024-03-20, result: passed', to: '- { step: rating, date: 2024-03-20, result: failed' }]);
+    const failed = await edited([
+      {
+        file: 'participants/tmn-sosh-12.yaml',
+        from: '- { step: rating, date: 2024-03-20, result: passed',
+        to: '- { step: rating, date: 2024-03-20, result: failed',
+      },
+    ]);
     const checked = await checkInventory(failed, AT);
     const order = checked.findings.filter((f) => f.code === 'contour-order');
     expect(order).toHaveLength(1);
     expect(order[0]!.message).toContain('rating failed');
-    const bus2 = (await checks({ kind: 'audit', inventory: failed, at: AT })).result.findings.filter((f) => f.requirement === 'BUS-2');
+    const bus2 = (await checks({ kind: 'audit', inventory: failed, at: AT })).result.findings.filter(
+      (f) => f.requirement === 'BUS-2',
+    );
     expect(bus2.map((f) => f.participant)).toEqual(['tmn-sosh-12']);
     // A later passing run of the step counts.
-    const retested = await edited([{ file: 'participants/tmn-sosh-12.yaml', from: '- { step: rating, date: 2024-03-20, result: passed', to: '- { step: rating, date: 2024-03-19, result: failed, tester: x }\n      - { step: rating, date: 2024-03-20, result: passed' }]);
+    const retested = await edited([
+      {
+        file: 'participants/tmn-sosh-12.yaml',
+        from: '- { step: rating, date: 2024-03-20, result: passed',
+        to: '- { step: rating, date: 2024-03-19, result: failed, tester: x }\n      - { step: rating, date: 2024-03-20, result: passed',
+      },
+    ]);
     expect((await checkInventory(retested, AT)).ok).toBe(true);
     // No services: the flag needs the date of the test.
     const flagOnly = participant('org-a');
@@ -174,11 +268,21 @@ describe('services and their test (п. 4.6–4.7, 5–7)', () => {
 
   it('the Appendix 9 protocol shows the service test steps, with the network probe as its annex in local time', async () => {
     const checked = await checkInventory(SAMPLE_INVENTORY, AT);
-    const probe = JSON.parse(await readFile(path.join(import.meta.dirname, 'fixtures', 'probe-test-tmn-sosh-12.json'), 'utf8'));
-    const doc = renderDocument('protocol', 'tmn-sosh-12', { inventory: checked.validation.inventory, plan: checked.plan!, at: AT, probes: { test: probe } });
-    for (const step of ['подача заявления через форму', 'обновление статусов', 'запись на приём', 'оценка качества']) expect(doc.markdown).toContain(step);
+    const probe = JSON.parse(
+      await readFile(path.join(import.meta.dirname, 'fixtures', 'probe-test-tmn-sosh-12.json'), 'utf8'),
+    );
+    const doc = renderDocument('protocol', 'tmn-sosh-12', {
+      inventory: checked.validation.inventory,
+      plan: checked.plan!,
+      at: AT,
+      probes: { test: probe },
+    });
+    for (const step of ['подача заявления через форму', 'обновление статусов', 'запись на приём', 'оценка качества'])
+      expect(doc.markdown).toContain(step);
     expect(doc.markdown).toContain('20.03.2024');
-    expect(doc.markdown).toMatch(/Техническое приложение: проверка сетевого доступа\*\* \(\d\d\.\d\d\.\d{4} \d\d:\d\d — /);
+    expect(doc.markdown).toMatch(
+      /Техническое приложение: проверка сетевого доступа\*\* \(\d\d\.\d\d\.\d{4} \d\d:\d\d — /,
+    );
     expect(doc.markdown).not.toMatch(/\d{4}-\d\d-\d\dT/);
   });
 });
@@ -187,7 +291,8 @@ describe('the document register', () => {
   it('numbers each document once per participant, kind and content: a re-run reuses the number, a changed document gets a new one', async () => {
     const dir = await edited([]);
     const out = path.join(dir, 'out');
-    const docsRun = (inventory = dir) => prichal(['docs', '--all', '--inventory', inventory, '--out', out, '--format', 'json']);
+    const docsRun = (inventory = dir) =>
+      prichal(['docs', '--all', '--inventory', inventory, '--out', out, '--format', 'json']);
     await docsRun();
     const first = await readFile(path.join(dir, 'documents.yaml'), 'utf8');
     const numberOf = async (file: string) => (await readFile(path.join(out, file), 'utf8')).split('\n')[0];
@@ -198,10 +303,15 @@ describe('the document register', () => {
     expect(await numberOf('tmn-sosh-12.act.md')).toBe(act);
     // The head changes: the act and the request are new documents, the others keep their numbers.
     const text = await readFile(path.join(dir, 'participants/tmn-sosh-12.yaml'), 'utf8');
-    await writeFile(path.join(dir, 'participants/tmn-sosh-12.yaml'), text.replace('head: Петрова Анна Сергеевна', 'head: Петрова Анна Сергеевна-Иванова'));
+    await writeFile(
+      path.join(dir, 'participants/tmn-sosh-12.yaml'),
+      text.replace('head: Петрова Анна Сергеевна', 'head: Петрова Анна Сергеевна-Иванова'),
+    );
     await docsRun();
     expect(await numberOf('tmn-sosh-12.act.md')).not.toBe(act);
-    const entries = (await readFile(path.join(dir, 'documents.yaml'), 'utf8')).split('\n').filter((l) => l.startsWith('  - '));
+    const entries = (await readFile(path.join(dir, 'documents.yaml'), 'utf8'))
+      .split('\n')
+      .filter((l) => l.startsWith('  - '));
     expect(entries.length - first.split('\n').filter((l) => l.startsWith('  - ')).length).toBe(2);
   });
 
@@ -227,13 +337,31 @@ describe('the incident note (п. 8.2–8.6)', () => {
 
   it('writes the note with the priority, the reaction time, the technical specialist, and says that «Средний» and «Обыкновенный» are one level', async () => {
     const checked = await checkInventory(SAMPLE_INVENTORY, AT);
-    const note = incidentNote(checked.validation.inventory, { participant: 'tmn-sosh-12', service: '7200000000161234567', scope: 'partial', description: 'статусы не обновляются', registered: '2026-11-20T18:30' });
+    const note = incidentNote(checked.validation.inventory, {
+      participant: 'tmn-sosh-12',
+      service: '7200000000161234567',
+      scope: 'partial',
+      description: 'статусы не обновляются',
+      registered: '2026-11-20T18:30',
+    });
     expect(note.priority).toContain('Средний');
     expect(note.reactionBy).toBe('2026-11-21T15:30');
     expect(note.markdown).toContain('Иванов Павел Петрович, технический специалист');
     expect(note.markdown).toContain('21.11.2026 15:30');
     expect(note.markdown).toMatch(/«Средний», п\. 8\.4 — «Обыкновенный»; это один уровень/);
-    const cli = await prichal(['incident', '--participant', 'tmn-sosh-12', '--scope', 'full', '--description', 'форма недоступна', '--at', '2026-11-20T18:30', '--format', 'json']);
+    const cli = await prichal([
+      'incident',
+      '--participant',
+      'tmn-sosh-12',
+      '--scope',
+      'full',
+      '--description',
+      'форма недоступна',
+      '--at',
+      '2026-11-20T18:30',
+      '--format',
+      'json',
+    ]);
     expect(cli.code, cli.stderr).toBe(0);
     expect(JSON.parse(cli.stdout)).toMatchObject({ participant: 'tmn-sosh-12', reactionBy: '2026-11-21T11:30' });
   });

@@ -50,7 +50,7 @@ async function build(contour: 'test' | 'prod', gateways: 'pulumi' | 'external') 
 }
 
 describe('Pulumi program under mocks', () => {
-  it('creates per participant one gateway (component + container), its registration in its mnemonic\'s shard, and one firewall per edge in the test stack', async () => {
+  it("creates per participant one gateway (component + container), its registration in its mnemonic's shard, and one firewall per edge in the test stack", async () => {
     const { plan, created } = await build('test', 'pulumi');
     const count = (type: string) => created.filter((c) => c.type === type).length;
     const n = plan.contours.test.registrations.length;
@@ -58,14 +58,24 @@ describe('Pulumi program under mocks', () => {
     expect(count('docker:index/container:Container')).toBe(n);
     expect(count('docker:index/network:Network')).toBe(1);
     const shards = created.filter((c) => c.type === 'prichal:index:BusRegistrations');
-    const entries = shards.flatMap((c) => (c.inputs.entries as Array<{ participant: string; mnemonic: string }>).map((e) => ({ ...e, shard: c.inputs.shard })));
-    expect(entries.map((e) => e.participant).sort()).toEqual(plan.contours.test.registrations.map((r) => r.participant).sort());
-    const { shardOf } = (await import(path.join(path.dirname(PROGRAM), 'resources.js'))) as typeof import('../src/infra/pulumi/resources.js');
+    const entries = shards.flatMap((c) =>
+      (c.inputs.entries as Array<{ participant: string; mnemonic: string }>).map((e) => ({
+        ...e,
+        shard: c.inputs.shard,
+      })),
+    );
+    expect(entries.map((e) => e.participant).sort()).toEqual(
+      plan.contours.test.registrations.map((r) => r.participant).sort(),
+    );
+    const { shardOf } = (await import(
+      path.join(path.dirname(PROGRAM), 'resources.js')
+    )) as typeof import('../src/infra/pulumi/resources.js');
     for (const e of entries) expect(e.shard).toBe(shardOf(e.mnemonic));
     expect(new Set(shards.map((c) => c.inputs.shard)).size).toBe(shards.length);
     expect(count('prichal:index:EdgeFirewall')).toBe(plan.edges.length);
     // The provider plugin's resources carry only their properties: no provider code, no checkout path.
-    for (const c of created.filter((x) => x.type.startsWith('prichal:index:'))) expect(JSON.stringify(c.inputs)).not.toContain(PROJECT_ROOT);
+    for (const c of created.filter((x) => x.type.startsWith('prichal:index:')))
+      expect(JSON.stringify(c.inputs)).not.toContain(PROJECT_ROOT);
     // 2 resources per participant per contour (its gateway), plus the shared network, firewalls and shards.
     expect((created.length - 1 - plan.edges.length - shards.length) / n).toBe(2);
   });
@@ -73,9 +83,14 @@ describe('Pulumi program under mocks', () => {
   it('emits @pulumi/docker containers with exactly the gateway specification, hardened', async () => {
     const { plan, operator, created } = await build('prod', 'pulumi');
     const containers = created.filter((c) => c.type === 'docker:index/container:Container');
-    expect(containers.map((c) => c.inputs.name).sort()).toEqual(plan.contours.prod.registrations.map((r) => `prichal-gw-${r.participant}-prod`).sort());
+    expect(containers.map((c) => c.inputs.name).sort()).toEqual(
+      plan.contours.prod.registrations.map((r) => `prichal-gw-${r.participant}-prod`).sort(),
+    );
     for (const r of plan.contours.prod.registrations) {
-      const spec = gatewaySpec(r, 'prod', { image: operator.gateways!.image, network: operator.gateways!.network.prod });
+      const spec = gatewaySpec(r, 'prod', {
+        image: operator.gateways!.image,
+        network: operator.gateways!.network.prod,
+      });
       const c = containers.find((x) => x.inputs.name === spec.name)!.inputs as Record<string, any>;
       expect(c.image).toBe(spec.image);
       expect(c.networksAdvanced[0].ipv4Address).toBe(r.gateway);
@@ -84,7 +99,9 @@ describe('Pulumi program under mocks', () => {
       expect(c.readOnly).toBe(true);
       expect(c.capabilities).toEqual({ drops: ['ALL'], adds: [] });
       expect(c.sysctls).toEqual({ 'net.ipv4.ip_unprivileged_port_start': '443' });
-      expect(Object.fromEntries(c.labels.map((l: { label: string; value: string }) => [l.label, l.value]))).toEqual(spec.labels);
+      expect(Object.fromEntries(c.labels.map((l: { label: string; value: string }) => [l.label, l.value]))).toEqual(
+        spec.labels,
+      );
       expect(c.envs).toEqual([`GATEWAY_CONF=${spec.config}`]);
       expect(c.command).toEqual(spec.command);
       expect(c.healthcheck.tests).toEqual(spec.healthcheck.test);
@@ -115,18 +132,29 @@ describe('Pulumi program under mocks', () => {
       }
       for (const s of created.filter((c) => c.type === 'prichal:index:BusRegistrations')) {
         expect((s.inputs.bus as { credentials: string }).credentials).toBe(operator.contours[contour].bus.credentials);
-        expect(s.inputs.testBus === null ? null : (s.inputs.testBus as { credentials: string }).credentials).toBe(contour === 'prod' ? operator.contours.test.bus.credentials : null);
+        expect(s.inputs.testBus === null ? null : (s.inputs.testBus as { credentials: string }).credentials).toBe(
+          contour === 'prod' ? operator.contours.test.bus.credentials : null,
+        );
       }
       const outputs = (r: unknown) => r as Record<string, pulumi.Output<unknown>>;
-      for (const r of [...resources.firewalls, ...resources.shards]) expect(await pulumi.isSecret(outputs(r).differences!)).toBe(false);
+      for (const r of [...resources.firewalls, ...resources.shards])
+        expect(await pulumi.isSecret(outputs(r).differences!)).toBe(false);
     }
   });
 
-  it("refuses the retired stack config prichal-secrets:<name> (a secret copied into config and state), naming what to do instead", async () => {
-    const index = (await import(path.join(path.dirname(PROGRAM), 'index.js'))) as typeof import('../src/infra/pulumi/index.js');
-    pulumi.runtime.setAllConfig({ 'prichal:inventory': SAMPLE_INVENTORY, 'prichal:gateways': 'external', 'prichal-secrets:edge1': 'a copied key' });
+  it('refuses the retired stack config prichal-secrets:<name> (a secret copied into config and state), naming what to do instead', async () => {
+    const index = (await import(
+      path.join(path.dirname(PROGRAM), 'index.js')
+    )) as typeof import('../src/infra/pulumi/index.js');
+    pulumi.runtime.setAllConfig({
+      'prichal:inventory': SAMPLE_INVENTORY,
+      'prichal:gateways': 'external',
+      'prichal-secrets:edge1': 'a copied key',
+    });
     try {
-      await expect(index.default()).rejects.toThrow(/stack test sets prichal-secrets:edge1: this path is retired\..*PRICHAL_SECRET_EDGE1 or \$PRICHAL_SECRETS_DIR\/edge1.*pulumi config rm prichal-secrets:edge1 --stack test/s);
+      await expect(index.default()).rejects.toThrow(
+        /stack test sets prichal-secrets:edge1: this path is retired\..*PRICHAL_SECRET_EDGE1 or \$PRICHAL_SECRETS_DIR\/edge1.*pulumi config rm prichal-secrets:edge1 --stack test/s,
+      );
     } finally {
       pulumi.runtime.setAllConfig({});
     }

@@ -16,7 +16,16 @@ import { editedInventories } from './helpers/inventory.js';
 
 const AT = '2026-11-23';
 const edited = editedInventories();
-const schemaFields = (name: string) => new Set(Object.keys((JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'src', 'inventory', 'schema', `${name}.schema.json`), 'utf8')) as { properties: object }).properties));
+const schemaFields = (name: string) =>
+  new Set(
+    Object.keys(
+      (
+        JSON.parse(
+          readFileSync(path.join(PROJECT_ROOT, 'src', 'inventory', 'schema', `${name}.schema.json`), 'utf8'),
+        ) as { properties: object }
+      ).properties,
+    ),
+  );
 const PARTICIPANT_FIELDS = schemaFields('participant');
 const OPERATOR_FIELDS = schemaFields('operator');
 /** The sample participant a fragment is merged into. */
@@ -24,7 +33,10 @@ const HOST = 'participants/tmn-sosh-12.yaml';
 
 function markdownFiles(): string[] {
   const docs = path.join(PROJECT_ROOT, 'docs');
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : [],
+    );
   return [path.join(PROJECT_ROOT, 'README.md'), ...(existsSync(docs) ? walk(docs) : [])];
 }
 
@@ -36,7 +48,10 @@ function yamlExamples(): Array<{ where: string; text: string }> {
     for (let i = 0; i < lines.length; i++) {
       if (!/^```ya?ml\s*$/.test(lines[i]!)) continue;
       const end = lines.findIndex((l, j) => j > i && /^```\s*$/.test(l));
-      found.push({ where: `${path.relative(PROJECT_ROOT, file)}:${i + 1}`, text: `${lines.slice(i + 1, end).join('\n')}\n` });
+      found.push({
+        where: `${path.relative(PROJECT_ROOT, file)}:${i + 1}`,
+        text: `${lines.slice(i + 1, end).join('\n')}\n`,
+      });
       i = end;
     }
     return found;
@@ -74,7 +89,10 @@ describe('the YAML examples of the README and docs/', () => {
       const dir = await edited([{ file, to: text }]);
       const { errors, about } = await validated(dir, file);
       expect(errors, where).toEqual([]);
-      expect(about.filter((f) => f.code === 'schema-version'), where).toEqual([]);
+      expect(
+        about.filter((f) => f.code === 'schema-version'),
+        where,
+      ).toEqual([]);
     } else if (keys.includes('operator') && keys.includes('contours')) {
       const dir = await edited([{ file: 'operator.yaml', to: text }]);
       expect((await validated(dir, 'operator.yaml')).errors, where).toEqual([]);
@@ -82,7 +100,10 @@ describe('the YAML examples of the README and docs/', () => {
       const dir = await mergedInto(HOST, data);
       const { errors, about } = await validated(dir, HOST);
       expect(errors, where).toEqual([]);
-      expect(about.filter((f) => f.code === 'schema-version'), where).toEqual([]);
+      expect(
+        about.filter((f) => f.code === 'schema-version'),
+        where,
+      ).toEqual([]);
     } else if (keys.every((k) => OPERATOR_FIELDS.has(k))) {
       const dir = await mergedInto('operator.yaml', data);
       expect((await validated(dir, 'operator.yaml')).errors, where).toEqual([]);
@@ -97,7 +118,9 @@ describe('the YAML examples of the README and docs/', () => {
         await rm(dir, { recursive: true, force: true });
       }
     } else {
-      expect.fail(`${where}: a YAML example of no known kind (participant or operator file or fragment, Prometheus rules): add its check here`);
+      expect.fail(
+        `${where}: a YAML example of no known kind (participant or operator file or fragment, Prometheus rules): add its check here`,
+      );
     }
   });
 });

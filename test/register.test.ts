@@ -13,7 +13,13 @@ import lockfile from 'proper-lockfile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import fc from 'fast-check';
-import { DocumentRegister, parseRegister, parseRegisterYaml, RegisterError, type RegisterEntry } from '../src/docs/index.js';
+import {
+  DocumentRegister,
+  parseRegister,
+  parseRegisterYaml,
+  RegisterError,
+  type RegisterEntry,
+} from '../src/docs/index.js';
 import { PRICHAL, prichal } from './helpers/cli.js';
 import { editedInventories, SAMPLE_INVENTORY } from './helpers/inventory.js';
 
@@ -30,14 +36,19 @@ const scratchDir = async () => {
 
 const SAMPLE_REGISTER = await readFile(path.join(SAMPLE_INVENTORY, 'documents.yaml'), 'utf8');
 const DIGEST = `sha256:${'a'.repeat(64)}`;
-const entry = (number: string, participant = 'tmn-sosh-12', date = '2026-11-24') => `  - { number: "${number}", date: ${date}, participant: "${participant}", kind: act, digest: "${DIGEST}" }`;
+const entry = (number: string, participant = 'tmn-sosh-12', date = '2026-11-24') =>
+  `  - { number: "${number}", date: ${date}, participant: "${participant}", kind: act, digest: "${DIGEST}" }`;
 
 /** `docs` with a deadline: a run that waits on a FIFO is killed, and then fails the test. */
 async function docs(dir: string, extra: string[] = [], out = path.join(dir, 'out')) {
-  const r = await execa(PRICHAL, ['docs', '--all', '--inventory', dir, '--out', out, ...extra], { reject: false, timeout: 30_000 });
+  const r = await execa(PRICHAL, ['docs', '--all', '--inventory', dir, '--out', out, ...extra], {
+    reject: false,
+    timeout: 30_000,
+  });
   return { code: r.timedOut ? 'timed out' : r.exitCode, stdout: r.stdout, stderr: r.stderr, out };
 }
-const documentsIn = async (out: string) => (existsSync(out) ? (await readdir(out)).filter((f) => /\.(md|html|pdf)$/.test(f)) : []);
+const documentsIn = async (out: string) =>
+  existsSync(out) ? (await readdir(out)).filter((f) => /\.(md|html|pdf)$/.test(f)) : [];
 
 /** Number lines of the written documents: `<participant>.<kind>` → `YYYY/NNNN`. */
 async function numbersIn(out: string): Promise<Map<string, string>> {
@@ -56,13 +67,41 @@ describe('the register is read strictly: a refusal names the file, the line and 
     ['not YAML', 'documents: [\n', /^R\.yaml:2: not YAML \(/],
     ['documents a mapping', 'documents: { not: a list }\n', /^R\.yaml:1: documents: not a list/],
     ['an entry a string', 'documents:\n  - 2026/0001\n', /^R\.yaml:2: documents\[0\]: not a mapping/],
-    ['an unknown field', `documents:\n${entry('2026/0001')}\n  - { number: "2026/0002", date: 2026-11-24, participant: p, kind: act, digest: "${DIGEST}", signed: yes }\n`, /^R\.yaml:3: documents\[1\]: unknown field "signed"/],
-    ['a missing field', 'documents:\n  - { number: "2026/0001", date: 2026-11-24 }\n', /^R\.yaml:2: documents\[0\]: missing participant, kind, digest/],
-    ['a number not YYYY/NNNN', `documents:\n${entry('26-1')}\n`, /^R\.yaml:2: documents\[0\]\.number: "26-1" is not a number YYYY\/NNNN/],
-    ['a date that does not exist', `documents:\n  - number: "2026/0001"\n    date: 2026-02-30\n    participant: p\n    kind: act\n    digest: "${DIGEST}"\n`, /^R\.yaml:3: documents\[0\]\.date: "2026-02-30" is not a date YYYY-MM-DD/],
-    ['a comment inside a quoted date', `documents:\n${entry('2026/0001', 'p', '"2026-11-24 # fixed"')}\n`, /^R\.yaml:2: documents\[0\]\.date: "2026-11-24 # fixed" is not a date/],
-    ['a number where a string belongs', `documents:\n  - { number: "2026/0001", date: 2026-11-24, participant: 12, kind: act, digest: "${DIGEST}" }\n`, /^R\.yaml:2: documents\[0\]\.participant: must be a string/],
-    ['a malformed digest', `documents:\n  - { number: "2026/0001", date: 2026-11-24, participant: p, kind: act, digest: md5 }\n`, /^R\.yaml:2: documents\[0\]\.digest: "md5" is not a digest/],
+    [
+      'an unknown field',
+      `documents:\n${entry('2026/0001')}\n  - { number: "2026/0002", date: 2026-11-24, participant: p, kind: act, digest: "${DIGEST}", signed: yes }\n`,
+      /^R\.yaml:3: documents\[1\]: unknown field "signed"/,
+    ],
+    [
+      'a missing field',
+      'documents:\n  - { number: "2026/0001", date: 2026-11-24 }\n',
+      /^R\.yaml:2: documents\[0\]: missing participant, kind, digest/,
+    ],
+    [
+      'a number not YYYY/NNNN',
+      `documents:\n${entry('26-1')}\n`,
+      /^R\.yaml:2: documents\[0\]\.number: "26-1" is not a number YYYY\/NNNN/,
+    ],
+    [
+      'a date that does not exist',
+      `documents:\n  - number: "2026/0001"\n    date: 2026-02-30\n    participant: p\n    kind: act\n    digest: "${DIGEST}"\n`,
+      /^R\.yaml:3: documents\[0\]\.date: "2026-02-30" is not a date YYYY-MM-DD/,
+    ],
+    [
+      'a comment inside a quoted date',
+      `documents:\n${entry('2026/0001', 'p', '"2026-11-24 # fixed"')}\n`,
+      /^R\.yaml:2: documents\[0\]\.date: "2026-11-24 # fixed" is not a date/,
+    ],
+    [
+      'a number where a string belongs',
+      `documents:\n  - { number: "2026/0001", date: 2026-11-24, participant: 12, kind: act, digest: "${DIGEST}" }\n`,
+      /^R\.yaml:2: documents\[0\]\.participant: must be a string/,
+    ],
+    [
+      'a malformed digest',
+      `documents:\n  - { number: "2026/0001", date: 2026-11-24, participant: p, kind: act, digest: md5 }\n`,
+      /^R\.yaml:2: documents\[0\]\.digest: "md5" is not a digest/,
+    ],
   ];
   it.each(cases)('%s', (_name, text, message) => {
     let error: unknown;
@@ -116,7 +155,9 @@ describe('docs refuses a register it cannot trust, and changes nothing', () => {
     const r = await docs(dir, ['--lang', 'en']);
     expect(r.code).toBe(2);
     const lines = SAMPLE_REGISTER.split('\n').length;
-    expect(r.stderr).toContain(`${path.join(dir, 'documents.yaml')}:${lines + 1}: documents[31].number: number 2026/0031 is given twice, at lines ${lines} and ${lines + 1}`);
+    expect(r.stderr).toContain(
+      `${path.join(dir, 'documents.yaml')}:${lines + 1}: documents[31].number: number 2026/0031 is given twice, at lines ${lines} and ${lines + 1}`,
+    );
     expect(await readFile(path.join(dir, 'documents.yaml'), 'utf8')).toBe(merged);
     expect(await documentsIn(r.out)).toEqual([]);
   });
@@ -126,7 +167,9 @@ describe('docs refuses a register it cannot trust, and changes nothing', () => {
     execFileSync('mkfifo', [path.join(dir, 'documents.yaml')]);
     const fifo = await docs(dir, ['--lang', 'en']);
     expect(fifo.code).toBe(2);
-    expect(fifo.stderr).toContain(`${path.join(dir, 'documents.yaml')}: the document register cannot be read: not a regular file (a FIFO`);
+    expect(fifo.stderr).toContain(
+      `${path.join(dir, 'documents.yaml')}: the document register cannot be read: not a regular file (a FIFO`,
+    );
     const elsewhere = path.join(await scratchDir(), 'register.yaml');
     execFileSync('mkfifo', [elsewhere]);
     const named = await docs(dir, ['--register', elsewhere, '--lang', 'en']);
@@ -174,15 +217,25 @@ describe('comments and hand edits are kept byte for byte (defect 6)', () => {
   it('new entries are appended, quoted; the next run reads the register and reuses every number', async () => {
     const handEdited = SAMPLE_REGISTER
       // A date corrected by hand, with the reason in a trailing comment; a block-style entry; a note between entries.
-      .replace(/(number: "2026\/0001", )date: 2026-11-24,(.*)\}$/m, '$1date: 2026-11-25,$2} # дата исправлена: подписан 25.11')
+      .replace(
+        /(number: "2026\/0001", )date: 2026-11-24,(.*)\}$/m,
+        '$1date: 2026-11-25,$2} # дата исправлена: подписан 25.11',
+      )
       .replace(/^( {2}- \{ number: "2026\/0002".*)$/m, '  # ветка main, ноябрь\n$1')
-      .replace(/^ {2}- \{ number: "2026\/0003", date: 2026-11-24, participant: "dep-obr", kind: protocol, digest: "(sha256:[0-9a-f]+)" \}$/m, '  - number: "2026/0003"\n    date: 2026-11-26 # перенесено\n    participant: dep-obr\n    kind: protocol\n    digest: "$1"');
+      .replace(
+        /^ {2}- \{ number: "2026\/0003", date: 2026-11-24, participant: "dep-obr", kind: protocol, digest: "(sha256:[0-9a-f]+)" \}$/m,
+        '  - number: "2026/0003"\n    date: 2026-11-26 # перенесено\n    participant: dep-obr\n    kind: protocol\n    digest: "$1"',
+      );
     expect(handEdited).toContain('# дата исправлена');
     expect(handEdited).toContain('date: 2026-11-26 # перенесено');
     // The head of one participant changes: its request and act need new numbers.
     const dir = await edited([
       { file: 'documents.yaml', to: handEdited },
-      { file: 'participants/tmn-sosh-12.yaml', from: 'head: Петрова Анна Сергеевна', to: 'head: Петрова Анна Сергеевна-Иванова' },
+      {
+        file: 'participants/tmn-sosh-12.yaml',
+        from: 'head: Петрова Анна Сергеевна',
+        to: 'head: Петрова Анна Сергеевна-Иванова',
+      },
     ]);
     const first = await docs(dir);
     expect(first.code, first.stderr).toBe(1); // the protocols lack probe results, as on the sample
@@ -190,7 +243,10 @@ describe('comments and hand edits are kept byte for byte (defect 6)', () => {
     expect(after.startsWith(handEdited)).toBe(true);
     const added = after.slice(handEdited.length).split('\n').filter(Boolean);
     expect(added).toHaveLength(2);
-    for (const line of added) expect(line).toMatch(/^ {2}- \{ number: "2026\/\d{4}", date: "\d{4}-\d\d-\d\d", participant: "tmn-sosh-12", kind: "(request-update|act)", digest: "sha256:[0-9a-f]{64}" \}$/);
+    for (const line of added)
+      expect(line).toMatch(
+        /^ {2}- \{ number: "2026\/\d{4}", date: "\d{4}-\d\d-\d\d", participant: "tmn-sosh-12", kind: "(request-update|act)", digest: "sha256:[0-9a-f]{64}" \}$/,
+      );
     const numbers = await numbersIn(first.out);
     const second = await docs(dir);
     expect(second.code, second.stderr).toBe(1);
@@ -202,20 +258,34 @@ describe('comments and hand edits are kept byte for byte (defect 6)', () => {
 describe('changes under an exclusive lock (defect 3)', () => {
   it('eight concurrent docs runs give every document its own number and keep every entry', async () => {
     const dir = await edited([{ file: 'documents.yaml', to: null }]);
-    const ids = ['andreevsky-sp', 'dep-obr', 'dep-zdrav', 'gup-farmaciya', 'ishim-district-admin', 'ishim-sosh-2', 'kaskara-sp', 'obl-hospital-23'];
+    const ids = [
+      'andreevsky-sp',
+      'dep-obr',
+      'dep-zdrav',
+      'gup-farmaciya',
+      'ishim-district-admin',
+      'ishim-sosh-2',
+      'kaskara-sp',
+      'obl-hospital-23',
+    ];
     const out = path.join(dir, 'out');
-    const runs = await Promise.all(ids.map((id) => prichal(['docs', '--participant', id, '--inventory', dir, '--out', out, '--format', 'json'])));
+    const runs = await Promise.all(
+      ids.map((id) => prichal(['docs', '--participant', id, '--inventory', dir, '--out', out, '--format', 'json'])),
+    );
     const written: Array<{ participant: string; kind: string }> = [];
     for (const r of runs) {
       expect([0, 1], r.stderr).toContain(r.code);
       written.push(...(JSON.parse(r.stdout) as { written: Array<{ participant: string; kind: string }> }).written);
     }
     expect(written.length).toBeGreaterThan(8);
-    const entries = (parse(await readFile(path.join(dir, 'documents.yaml'), 'utf8')) as { documents: RegisterEntry[] }).documents;
+    const entries = (parse(await readFile(path.join(dir, 'documents.yaml'), 'utf8')) as { documents: RegisterEntry[] })
+      .documents;
     // Every run's entries kept, each number given once: 0001…N.
     expect(entries).toHaveLength(written.length);
     const year = entries[0]!.number.slice(0, 4);
-    expect(entries.map((e) => e.number).sort()).toEqual(written.map((_, i) => `${year}/${String(i + 1).padStart(4, '0')}`));
+    expect(entries.map((e) => e.number).sort()).toEqual(
+      written.map((_, i) => `${year}/${String(i + 1).padStart(4, '0')}`),
+    );
     // Every document carries the number the register records for it.
     const numbers = await numbersIn(out);
     expect(numbers.size).toBe(written.length);
@@ -241,10 +311,14 @@ describe('changes under an exclusive lock (defect 3)', () => {
     const release = await lockfile.lock(file, { realpath: false, lockfilePath: `${file}.lock` });
     let error: unknown;
     const started = Date.now();
-    await DocumentRegister.transaction(file, (r) => r.assign('p', 'act', 'x', '2026-12-01'), { wait: 600 }).catch((e: unknown) => (error = e));
+    await DocumentRegister.transaction(file, (r) => r.assign('p', 'act', 'x', '2026-12-01'), { wait: 600 }).catch(
+      (e: unknown) => (error = e),
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(RegisterError);
-    expect((error as Error).message).toMatch(/another run is changing the document register \(its lock .*documents\.yaml\.lock is held\) and did not finish within 1 s/);
+    expect((error as Error).message).toMatch(
+      /another run is changing the document register \(its lock .*documents\.yaml\.lock is held\) and did not finish within 1 s/,
+    );
     expect(existsSync(file)).toBe(false);
     // A writer waits for a lock held a moment, then numbers.
     setTimeout(() => void release(), 1_500);
@@ -273,15 +347,66 @@ describe('changes under an exclusive lock (defect 3)', () => {
 describe('the line reader agrees with the YAML parser', () => {
   // Values as a hand or a merge may leave them: mostly right for their field, sometimes YAML's
   // non-strings or odd characters; quoted either way or plain.
-  const odd = fc.oneof(fc.constantFrom('2026/12', '2026-02-30', '2026-11-24 # x', 'null', 'true', 'False', '~', '123', '0x1F', '1e5', '.inf', '', ' ', 'a:b', 'a, b', '{x}', "it's", 'a"b', 'a\\b', '#', 'тест'), fc.string({ maxLength: 6 }));
+  const odd = fc.oneof(
+    fc.constantFrom(
+      '2026/12',
+      '2026-02-30',
+      '2026-11-24 # x',
+      'null',
+      'true',
+      'False',
+      '~',
+      '123',
+      '0x1F',
+      '1e5',
+      '.inf',
+      '',
+      ' ',
+      'a:b',
+      'a, b',
+      '{x}',
+      "it's",
+      'a"b',
+      'a\\b',
+      '#',
+      'тест',
+    ),
+    fc.string({ maxLength: 6 }),
+  );
   const field = (...right: string[]) =>
-    fc.tuple(fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...right) }, { weight: 1, arbitrary: odd }), fc.constantFrom('plain', 'double', 'single')).map(([v, style]) => (style === 'double' ? JSON.stringify(v) : style === 'single' ? `'${v.replace(/'/g, "''")}'` : v));
+    fc
+      .tuple(
+        fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...right) }, { weight: 1, arbitrary: odd }),
+        fc.constantFrom('plain', 'double', 'single'),
+      )
+      .map(([v, style]) =>
+        style === 'double' ? JSON.stringify(v) : style === 'single' ? `'${v.replace(/'/g, "''")}'` : v,
+      );
   const entryLine = fc
-    .tuple(field('2026/0001', '2026/0002', '2026/0003', '2026/0004', '2026/0005', '2026/0006', '2026/0007', '2026/0008'), field('2026-11-24', '2026-02-28', '2024-02-29'), field('tmn-sosh-12', 'dep-obr', 'p', 'null', '12'), field('act', 'request-update', 'protocol'), field(DIGEST), fc.constantFrom('', '', ' # note', '#x'))
+    .tuple(
+      field('2026/0001', '2026/0002', '2026/0003', '2026/0004', '2026/0005', '2026/0006', '2026/0007', '2026/0008'),
+      field('2026-11-24', '2026-02-28', '2024-02-29'),
+      field('tmn-sosh-12', 'dep-obr', 'p', 'null', '12'),
+      field('act', 'request-update', 'protocol'),
+      field(DIGEST),
+      fc.constantFrom('', '', ' # note', '#x'),
+    )
     .map(([n, d, p, k, g, c]) => `  - { number: ${n}, date: ${d}, participant: ${p}, kind: ${k}, digest: ${g} }${c}`);
   const line = fc.oneof(
     { weight: 8, arbitrary: entryLine },
-    { weight: 1, arbitrary: fc.constantFrom('', '# comment', '  # indented comment', 'documents:', 'documents: # c', '- { number: "2026/0009", date: 2026-11-24, participant: p, kind: act, digest: x }', 'other: 1', '    - { number: "2026/0008", date: 2026-11-24, participant: p, kind: act, digest: y }') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '',
+        '# comment',
+        '  # indented comment',
+        'documents:',
+        'documents: # c',
+        '- { number: "2026/0009", date: 2026-11-24, participant: p, kind: act, digest: x }',
+        'other: 1',
+        '    - { number: "2026/0008", date: 2026-11-24, participant: p, kind: act, digest: y }',
+      ),
+    },
   );
   it('gives the same entries or the same refusal for any register of such lines', () => {
     const outcome = (read: () => { entries: readonly RegisterEntry[] }) => {

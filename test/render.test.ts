@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInventory } from '../src/requirements/index.js';
 import type { Plan, PlannedEdge, Flow } from '../src/plan/index.js';
 import fc from 'fast-check';
-import { FORWARD_CHAIN, isPlainComment, nftComment, renderEdgeRuleset, replaceTableTransaction } from '../src/render/index.js';
+import {
+  FORWARD_CHAIN,
+  isPlainComment,
+  nftComment,
+  renderEdgeRuleset,
+  replaceTableTransaction,
+} from '../src/render/index.js';
 import { formatAddress } from '../src/inventory/addresses.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 
@@ -34,10 +40,32 @@ function syntheticEdgeLocal(participants: number): PlannedEdge {
   for (let i = 0; i < participants; i++) {
     const net = (10 << 24) + i * 256;
     const gw = formatAddress(((10 << 24) | (210 << 16)) + 2 + i);
-    ingress.push({ source: `${formatAddress(net)}/24`, destination: gw, port: 443, participant: `p${i}`, contour: 'test' });
-    for (let k = 0; k < 3; k++) egress.push({ source: gw, destination: formatAddress(net + 10 + k), port: k === 1 ? 8443 : 443, participant: `p${i}`, contour: 'test', endpoint: `e${k}` });
+    ingress.push({
+      source: `${formatAddress(net)}/24`,
+      destination: gw,
+      port: 443,
+      participant: `p${i}`,
+      contour: 'test',
+    });
+    for (let k = 0; k < 3; k++)
+      egress.push({
+        source: gw,
+        destination: formatAddress(net + 10 + k),
+        port: k === 1 ? 8443 : 443,
+        participant: `p${i}`,
+        contour: 'test',
+        endpoint: `e${k}`,
+      });
   }
-  return { id: 'edge-x', kind: 'vipnet-coordinator', transit: '10.200.0.2', ssh: { host: '127.0.0.1', port: 2201, user: 'netops', hostKey: 'SHA256:x', credentials: 'x' }, participants: ingress.map((f) => f.participant), ingress, egress };
+  return {
+    id: 'edge-x',
+    kind: 'vipnet-coordinator',
+    transit: '10.200.0.2',
+    ssh: { host: '127.0.0.1', port: 2201, user: 'netops', hostKey: 'SHA256:x', credentials: 'x' },
+    participants: ingress.map((f) => f.participant),
+    ingress,
+    egress,
+  };
 }
 
 const forwardChainRules = (text: string) => {
@@ -60,7 +88,8 @@ describe('renderEdgeRuleset', () => {
   it('renders every planned flow of the edge exactly once, sorted', () => {
     const edge = plan.edges[0]!;
     const { text } = renderEdgeRuleset(edge);
-    for (const f of [...edge.ingress, ...edge.egress]) expect(text.split(`${f.source} . ${f.destination} . ${f.port} `).length - 1).toBe(1);
+    for (const f of [...edge.ingress, ...edge.egress])
+      expect(text.split(`${f.source} . ${f.destination} . ${f.port} `).length - 1).toBe(1);
     expect(renderEdgeRuleset(edge).text).toBe(text);
   });
 
@@ -77,16 +106,32 @@ describe('renderEdgeRuleset', () => {
   });
 
   it('takes a comment as written exactly when it is plain: the characters A-Z a-z 0-9 space . _ : / -, no space leading, trailing or doubled, at most 120', () => {
-    const byRegex = (text: string) => text.length <= 120 && /^[A-Za-z0-9 ._:/-]*$/.test(text) && !/\s{2}|^\s|\s$/.test(text);
+    const byRegex = (text: string) =>
+      text.length <= 120 && /^[A-Za-z0-9 ._:/-]*$/.test(text) && !/\s{2}|^\s|\s$/.test(text);
     const alphabet = fc.constantFrom(...'aZ09 ._:/-"\t\n;#{}Шё@+'.split(''), '  ');
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 130 }).map((parts) => parts.join('')), (text) => {
-        expect(isPlainComment(text)).toBe(byRegex(text));
-        if (byRegex(text)) expect(nftComment(text)).toBe(`"${text}"`);
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 130 }).map((parts) => parts.join('')),
+        (text) => {
+          expect(isPlainComment(text)).toBe(byRegex(text));
+          if (byRegex(text)) expect(nftComment(text)).toBe(`"${text}"`);
+        },
+      ),
       { numRuns: 5000 },
     );
-    for (const text of ['', 'a', ' a', 'a ', 'a  b', 'a b', 'x'.repeat(120), 'x'.repeat(121), 'dep-obr test intake', 'p1 prod :/_.']) expect(isPlainComment(text)).toBe(byRegex(text));
+    for (const text of [
+      '',
+      'a',
+      ' a',
+      'a ',
+      'a  b',
+      'a b',
+      'x'.repeat(120),
+      'x'.repeat(121),
+      'dep-obr test intake',
+      'p1 prod :/_.',
+    ])
+      expect(isPlainComment(text)).toBe(byRegex(text));
   });
 
   it('never lets participant strings break out of a comment', async () => {

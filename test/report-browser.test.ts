@@ -14,7 +14,17 @@ import { checks } from '../src/workflows/checks.js';
 import { inventoryWith, SAMPLE_INVENTORY } from './helpers/inventory.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'out', 'test-artifacts');
-const BROWSER = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync', '--disable-background-networking', '--disable-component-update', '--enable-logging=stderr', '--log-level=0'];
+const BROWSER = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--enable-logging=stderr',
+  '--log-level=0',
+];
 
 /** The page after its script ran, and what the console said. */
 async function open(file: string, fragment = ''): Promise<{ dom: string; console: string[] }> {
@@ -22,8 +32,14 @@ async function open(file: string, fragment = ''): Promise<{ dom: string; console
   return { dom: r.stdout, console: r.stderr.split('\n').filter((l) => /:CONSOLE/.test(l)) };
 }
 
-const shownFindings = (dom: string) => [...dom.matchAll(/<details class="finding[^"]*"([^>]*)>/g)].filter((m) => !/\shidden/.test(m[1]!)).map((m) => /data-district="([^"]*)"/.exec(m[1]!)![1]!);
-const fragment = (filters: Record<string, string>) => `#${Object.entries(filters).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
+const shownFindings = (dom: string) =>
+  [...dom.matchAll(/<details class="finding[^"]*"([^>]*)>/g)]
+    .filter((m) => !/\shidden/.test(m[1]!))
+    .map((m) => /data-district="([^"]*)"/.exec(m[1]!)![1]!);
+const fragment = (filters: Record<string, string>) =>
+  `#${Object.entries(filters)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&')}`;
 
 let work: string;
 let edited: string;
@@ -31,7 +47,9 @@ beforeAll(async () => {
   expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: scripts/setup-lab.sh installs Debian's chromium`).toBe(true);
   work = await mkdtemp(path.join(tmpdir(), 'prichal-report-'));
   // Findings in two districts: the sample's school in г. Тюмень, and the Ishim administration's workstation too.
-  edited = await inventoryWith([{ file: 'participants/ishim-district-admin.yaml', from: 'cryptoPro: 5.0.13000', to: 'cryptoPro: 4.0.9975' }]);
+  edited = await inventoryWith([
+    { file: 'participants/ishim-district-admin.yaml', from: 'cryptoPro: 5.0.13000', to: 'cryptoPro: 4.0.9975' },
+  ]);
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -55,7 +73,11 @@ describe('the HTML report in Chromium', () => {
     expect(page.console).toEqual([]);
     await mkdir(ARTIFACTS, { recursive: true });
     const shot = path.join(ARTIFACTS, 'audit-report-sample.png');
-    await execa(CHROMIUM, [...BROWSER, '--hide-scrollbars', '--window-size=1280,1400', `--screenshot=${shot}`, `file://${file}`], { timeout: 60_000 });
+    await execa(
+      CHROMIUM,
+      [...BROWSER, '--hide-scrollbars', '--window-size=1280,1400', `--screenshot=${shot}`, `file://${file}`],
+      { timeout: 60_000 },
+    );
     expect((await stat(shot)).size).toBeGreaterThan(20_000);
   });
 
@@ -73,15 +95,29 @@ describe('the HTML report in Chromium', () => {
       expect(page.dom).toContain(`id="shown">${shown.length}<`);
       expect(page.console).toEqual([]);
     }
-    expect(shownFindings((await open(file, fragment({ district: 'Ишимский район', severity: 'error' }))).dom)).toEqual([]);
+    expect(shownFindings((await open(file, fragment({ district: 'Ишимский район', severity: 'error' }))).dom)).toEqual(
+      [],
+    );
     expect(shownFindings((await open(file, fragment({ requirement: 'WS-1', contour: 'test' }))).dom)).toEqual([]);
-    await execa(CHROMIUM, [...BROWSER, '--hide-scrollbars', '--window-size=1280,1000', `--screenshot=${path.join(ARTIFACTS, 'audit-report-ishim.png')}`, `file://${file}${fragment({ district: 'Ишимский район' })}`], { timeout: 60_000 });
+    await execa(
+      CHROMIUM,
+      [
+        ...BROWSER,
+        '--hide-scrollbars',
+        '--window-size=1280,1000',
+        `--screenshot=${path.join(ARTIFACTS, 'audit-report-ishim.png')}`,
+        `file://${file}${fragment({ district: 'Ишимский район' })}`,
+      ],
+      { timeout: 60_000 },
+    );
   });
 
   it('prints to PDF through the same browser', async () => {
     const file = path.join(work, 'edited', 'audit.html');
     const pdf = path.join(work, 'report.pdf');
-    await execa(CHROMIUM, [...BROWSER, `--print-to-pdf=${pdf}`, '--no-pdf-header-footer', `file://${file}`], { timeout: 60_000 });
+    await execa(CHROMIUM, [...BROWSER, `--print-to-pdf=${pdf}`, '--no-pdf-header-footer', `file://${file}`], {
+      timeout: 60_000,
+    });
     expect((await readFile(pdf)).subarray(0, 5).toString()).toBe('%PDF-');
   });
 });

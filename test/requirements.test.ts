@@ -11,15 +11,36 @@ import { inventoryWith, lineOf, removeInventory } from './helpers/inventory.js';
 
 const SRC = path.join(PROJECT_ROOT, 'src');
 const sources = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
 const texts = sources(SRC).map((file) => ({ file: path.relative(SRC, file), text: readFileSync(file, 'utf8') }));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 
 describe('the requirement catalogue', () => {
   it('lists the requirements of requirements.md (and INV-1, the inventory every run stands on, SED-1, the СЭД path of Регламент подключения к СЭД, and REG-1, the reply deadline of Регламент ПУ ТО, п. 3.3), each defined in exactly one place', () => {
-    expect(REQUIREMENT_IDS).toEqual(['INV-1', 'CH-1', 'CH-2', 'CH-3', 'FW-1', 'FW-2', 'FW-3', 'GW-1', 'BUS-1', 'REG-1', 'BUS-2', 'SIG-1', 'SED-1', 'ORG-1', 'ORG-2', 'WS-1']);
+    expect(REQUIREMENT_IDS).toEqual([
+      'INV-1',
+      'CH-1',
+      'CH-2',
+      'CH-3',
+      'FW-1',
+      'FW-2',
+      'FW-3',
+      'GW-1',
+      'BUS-1',
+      'REG-1',
+      'BUS-2',
+      'SIG-1',
+      'SED-1',
+      'ORG-1',
+      'ORG-2',
+      'WS-1',
+    ]);
     for (const id of REQUIREMENT_IDS) {
-      const definitions = texts.filter((t) => new RegExp(`^\\s*'${escape(id)}': \\{ title:`, 'm').test(t.text)).map((t) => t.file);
+      const definitions = texts
+        .filter((t) => new RegExp(`^\\s*'${escape(id)}': \\{ title:`, 'm').test(t.text))
+        .map((t) => t.file);
       expect(definitions, id).toEqual(['requirements/catalogue.ts']);
     }
   });
@@ -36,7 +57,10 @@ describe('the requirement catalogue', () => {
     const titles = Object.values(REGULATIONS).map((r) => r.cite);
     for (const id of REQUIREMENT_IDS) {
       const source = REQUIREMENTS[id].source;
-      expect(titles.some((t) => source.includes(t)) || source === 'drift' || (id === 'INV-1' && source === 'validation'), `${id}: ${source}`).toBe(true);
+      expect(
+        titles.some((t) => source.includes(t)) || source === 'drift' || (id === 'INV-1' && source === 'validation'),
+        `${id}: ${source}`,
+      ).toBe(true);
       expect(source).not.toMatch(/seed|00\d/);
     }
     expect(cite('portal', '4.6')).toBe('Регламент ПУ ТО, п. 4.6');
@@ -44,9 +68,21 @@ describe('the requirement catalogue', () => {
   });
 
   it('decides "production only after a tested test registration" in one function', () => {
-    expect([productionAllowed('tested'), productionAllowed('registered'), productionAllowed('requested'), productionAllowed(undefined)]).toEqual([true, false, false, false]);
+    expect([
+      productionAllowed('tested'),
+      productionAllowed('registered'),
+      productionAllowed('requested'),
+      productionAllowed(undefined),
+    ]).toEqual([true, false, false, false]);
     // Nobody else compares a test status with 'tested'.
-    const others = texts.filter((t) => !t.file.startsWith('requirements/') && !t.file.endsWith('types.generated.ts') && /(===|!==) 'tested'/.test(t.text)).map((t) => t.file);
+    const others = texts
+      .filter(
+        (t) =>
+          !t.file.startsWith('requirements/') &&
+          !t.file.endsWith('types.generated.ts') &&
+          /(===|!==) 'tested'/.test(t.text),
+      )
+      .map((t) => t.file);
     expect(others).toEqual([]);
   });
 });
@@ -58,12 +94,20 @@ describe('audit findings', () => {
   });
 
   it('carry the participant file and the line of the field', async () => {
-    const dir = await inventoryWith([{ file: 'participants/tmn-sosh-12.yaml', from: 'cryptoPro: 4.0.9975', to: 'cryptoPro: 4.0.1' }]);
+    const dir = await inventoryWith([
+      { file: 'participants/tmn-sosh-12.yaml', from: 'cryptoPro: 4.0.9975', to: 'cryptoPro: 4.0.1' },
+    ]);
     dirs.push(dir);
     const r = await prichal(['audit', '--inventory', dir, '--at', '2026-11-23', '--format', 'json']);
     expect(r.code, r.stderr).toBe(1);
-    const ws = (JSON.parse(r.stdout) as CheckResult).findings.filter((f) => f.requirement === 'WS-1' && f.participant === 'tmn-sosh-12');
+    const ws = (JSON.parse(r.stdout) as CheckResult).findings.filter(
+      (f) => f.requirement === 'WS-1' && f.participant === 'tmn-sosh-12',
+    );
     expect(ws).toHaveLength(1);
-    expect(ws[0]).toMatchObject({ file: 'participants/tmn-sosh-12.yaml', line: await lineOf(dir, 'participants/tmn-sosh-12.yaml', 'cryptoPro: 4.0.1'), severity: 'error' });
+    expect(ws[0]).toMatchObject({
+      file: 'participants/tmn-sosh-12.yaml',
+      line: await lineOf(dir, 'participants/tmn-sosh-12.yaml', 'cryptoPro: 4.0.1'),
+      severity: 'error',
+    });
   });
 });

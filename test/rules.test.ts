@@ -8,7 +8,9 @@ describe('semantic rules', () => {
   });
 
   it('id-mismatch: the id must equal the file name', () => {
-    expect(codes(check({ participants: [{ file: 'participants/org-a.yaml', data: participant('org-a') }] }))).toEqual([]);
+    expect(codes(check({ participants: [{ file: 'participants/org-a.yaml', data: participant('org-a') }] }))).toEqual(
+      [],
+    );
     const findings = check({ participants: [{ file: 'participants/org-b.yaml', data: participant('org-a') }] });
     expect(codes(findings)).toEqual(['id-mismatch']);
     expect(findings[0]!.message).toBe("id 'org-a' must equal the file name 'org-b'");
@@ -33,7 +35,11 @@ describe('semantic rules', () => {
     p.channel.edge = 'edge-7';
     p.channel.vipnet.product = 'no-such';
     p.registrations.test.endpoints = ['intake', 'ghost'];
-    expect(codes(check({ participants: [p] }))).toEqual(['unknown-reference', 'unknown-reference', 'unknown-reference']);
+    expect(codes(check({ participants: [p] }))).toEqual([
+      'unknown-reference',
+      'unknown-reference',
+      'unknown-reference',
+    ]);
   });
 
   it('subnet-overlap: between participants, with pools and with edge transit addresses', () => {
@@ -49,7 +55,9 @@ describe('semantic rules', () => {
     expect(found[0]!.message).toContain('10.60.0.0/16');
     const inPool = participant('org-c', { networks: ['10.210.4.0/24'] });
     inPool.endpoints[0]!.address = '10.210.4.10';
-    expect(check({ participants: [inPool] }).find((f) => f.code === 'subnet-overlap')?.message).toContain('gatewayPool');
+    expect(check({ participants: [inPool] }).find((f) => f.code === 'subnet-overlap')?.message).toContain(
+      'gatewayPool',
+    );
     const transit = participant('org-d', { networks: ['10.200.0.0/24'] });
     transit.endpoints[0]!.address = '10.200.0.10';
     expect(check({ participants: [transit] }).find((f) => f.code === 'subnet-overlap')?.message).toContain('transit');
@@ -99,7 +107,9 @@ describe('semantic rules', () => {
     delete (p.registrations.test as { tested?: string }).tested;
     expect(codes(check({ participants: [p] }))).toEqual(['contour-order']);
     const { test: _t, ...prodOnly } = participant('org-b').registrations;
-    expect(codes(check({ participants: [participant('org-b', { registrations: prodOnly })] }))).toEqual(['contour-order']);
+    expect(codes(check({ participants: [participant('org-b', { registrations: prodOnly })] }))).toEqual([
+      'contour-order',
+    ]);
   });
 
   it('coordinator-required for institutions and rural settlements', () => {
@@ -120,7 +130,9 @@ describe('semantic rules', () => {
     const hospital = participant('hospital', { kind: 'state-institution', coordinatedBy: 'ministry' });
     expect(codes(check({ participants: [participant('ministry'), hospital] }))).toEqual([]);
     const school = participant('school', { kind: 'municipal-institution', coordinatedBy: 'city' });
-    expect(codes(check({ participants: [participant('city', { kind: 'local-government', agreements }), school] }))).toEqual(['agreement-missing']);
+    expect(
+      codes(check({ participants: [participant('city', { kind: 'local-government', agreements }), school] })),
+    ).toEqual(['agreement-missing']);
   });
 
   it('leased-line-incomplete', () => {
@@ -150,12 +162,16 @@ describe('semantic rules', () => {
     const op = operator();
     op.contours.prod.gatewayPool = '10.220.0.0/30';
     expect(codes(check({ operator: op, participants: [participant('org-a')] }))).toEqual([]);
-    expect(codes(check({ operator: op, participants: [participant('org-a'), participant('org-b')] }))).toEqual(['pool-exhausted']);
+    expect(codes(check({ operator: op, participants: [participant('org-a'), participant('org-b')] }))).toEqual([
+      'pool-exhausted',
+    ]);
   });
 
   it('certificate-expiry warns at --at, without making the inventory invalid', () => {
     const findings = check({ participants: [participant('org-a')] }, '2027-12-15');
     expect(findings.map((f) => [f.code, f.severity])).toEqual([['certificate-expiry', 'warning']]);
-    expect(check({ participants: [participant('org-a')] }, '2028-01-02')[0]!.message).toContain('expired on 2027-12-31');
+    expect(check({ participants: [participant('org-a')] }, '2028-01-02')[0]!.message).toContain(
+      'expired on 2027-12-31',
+    );
   });
 });

@@ -14,8 +14,10 @@ describe('generated types', () => {
     }
   });
 
-  it('publish exactly the catalogue\'s requirement ids in the result schema', async () => {
-    const schema = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'src/drift/result.schema.json'), 'utf8')) as { definitions: { requirement: { enum: string[] } } };
+  it("publish exactly the catalogue's requirement ids in the result schema", async () => {
+    const schema = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'src/drift/result.schema.json'), 'utf8')) as {
+      definitions: { requirement: { enum: string[] } };
+    };
     expect(schema.definitions.requirement.enum).toEqual(REQUIREMENT_IDS);
   });
 
@@ -24,7 +26,9 @@ describe('generated types', () => {
     const walk = (node: unknown, where: string) => {
       if (!node || typeof node !== 'object') return;
       const schema = node as Record<string, unknown>;
-      for (const [name, child] of Object.entries((schema.properties as Record<string, Record<string, unknown>>) ?? {})) {
+      for (const [name, child] of Object.entries(
+        (schema.properties as Record<string, Record<string, unknown>>) ?? {},
+      )) {
         if (!child.description && !child.$ref) missing.push(`${where}.${name}`);
         walk(child, `${where}.${name}`);
       }
@@ -34,7 +38,8 @@ describe('generated types', () => {
         walk(def, `${where}#${name}`);
       }
     };
-    for (const name of ['operator', 'participant']) walk(JSON.parse(await readFile(path.join(SCHEMA_DIR, `${name}.schema.json`), 'utf8')), name);
+    for (const name of ['operator', 'participant'])
+      walk(JSON.parse(await readFile(path.join(SCHEMA_DIR, `${name}.schema.json`), 'utf8')), name);
     expect(missing).toEqual([]);
   });
 });

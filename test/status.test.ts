@@ -12,18 +12,30 @@ import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 let probes: string;
 beforeAll(async () => {
   probes = await mkdtemp(path.join(tmpdir(), 'prichal-probes-'));
-  await copyFile(path.join(PROJECT_ROOT, 'test', 'fixtures', 'probe-test-tmn-sosh-12.json'), path.join(probes, 'test-tmn-sosh-12.json'));
+  await copyFile(
+    path.join(PROJECT_ROOT, 'test', 'fixtures', 'probe-test-tmn-sosh-12.json'),
+    path.join(probes, 'test-tmn-sosh-12.json'),
+  );
 });
 afterAll(() => rm(probes, { recursive: true, force: true }));
 
 describe('prichal status', () => {
   it('says where each participant stands on both lifecycles', async () => {
-    const r = await status({ inventory: SAMPLE_INVENTORY, probes, report: path.join(probes, 'none.json'), at: '2026-11-23' });
+    const r = await status({
+      inventory: SAMPLE_INVENTORY,
+      probes,
+      report: path.join(probes, 'none.json'),
+      at: '2026-11-23',
+    });
     const byId = Object.fromEntries(r.participants.map((p) => [p.id, p]));
     expect(r.participants).toHaveLength(15);
     expect(r.liveReport).toBeNull();
     // A hosted-only school: connected to the СЭД, no channel, nothing on the portal.
-    expect(byId['ishim-sosh-2']).toMatchObject({ channel: null, portal: { test: null, prod: null }, sed: { connected: true } });
+    expect(byId['ishim-sosh-2']).toMatchObject({
+      channel: null,
+      portal: { test: null, prod: null },
+      sed: { connected: true },
+    });
     // One participant per portal stage in the sample.
     expect(byId['onokhino-sp']!.portal.test).toEqual({ status: 'requested', date: '2026-11-16' });
     expect(byId['obl-hospital-3']!.portal.test!.status).toBe('approved');
@@ -37,13 +49,43 @@ describe('prichal status', () => {
     const table = await prichal(['status', '--inventory', SAMPLE_INVENTORY, '--probes', probes, '--at', '2026-11-23']);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^Участник\s+СЭД\s+тест\s+пром\s+канал\s+проба\s+нарушения$/m);
-    expect(table.stdout).toMatch(/^tmn-sosh-12\s+подключён \(учётные данные\) 20\.03\.2024\s+испытан 20\.03\.2024\s+в эксплуатации 01\.04\.2024\s+ViPNet/m);
-    const one = await prichal(['status', '--inventory', SAMPLE_INVENTORY, '--probes', probes, '--participant', 'onokhino-sp', '--lang', 'en', '--at', '2026-11-23']);
+    expect(table.stdout).toMatch(
+      /^tmn-sosh-12\s+подключён \(учётные данные\) 20\.03\.2024\s+испытан 20\.03\.2024\s+в эксплуатации 01\.04\.2024\s+ViPNet/m,
+    );
+    const one = await prichal([
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--probes',
+      probes,
+      '--participant',
+      'onokhino-sp',
+      '--lang',
+      'en',
+      '--at',
+      '2026-11-23',
+    ]);
     expect(one.stdout).toMatch(/^Portal\/bus, test\s+requested 2026-11-16$/m);
-    const json = await prichal(['status', '--inventory', SAMPLE_INVENTORY, '--format', 'json', '--participant', 'dep-obr']);
+    const json = await prichal([
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--format',
+      'json',
+      '--participant',
+      'dep-obr',
+    ]);
     expect(JSON.parse(json.stdout).participants[0].channel).toBe('vipnet');
     await writeFile(path.join(probes, 'broken-report.json'), '{ "findings": [');
-    const broken = await prichal(['status', '--inventory', SAMPLE_INVENTORY, '--probes', probes, '--report', path.join(probes, 'broken-report.json')]);
+    const broken = await prichal([
+      'status',
+      '--inventory',
+      SAMPLE_INVENTORY,
+      '--probes',
+      probes,
+      '--report',
+      path.join(probes, 'broken-report.json'),
+    ]);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('broken-report.json: не читается как JSON');
     const unknown = await prichal(['status', '--inventory', SAMPLE_INVENTORY, '--participant', 'nobody']);

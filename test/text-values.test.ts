@@ -24,12 +24,16 @@ describe('text values', () => {
   it('a name of spaces is an error at its line, not a blank form cell', async () => {
     const { dir, findings } = await findingsWith('name: МАОУ СОШ № 12 г. Тюмени', 'name: "   "');
     const blank = findings.filter((f) => f.path === 'name');
-    expect(blank.map((f) => f.message)).toEqual(['must not be blank: write the value, or leave the field out where it is optional']);
+    expect(blank.map((f) => f.message)).toEqual([
+      'must not be blank: write the value, or leave the field out where it is optional',
+    ]);
     expect(blank[0]!.line).toBe(await lineOf(dir, FILE, 'name: "   "'));
   });
 
   it(`a text longer than ${MAX_TEXT} characters is an error naming its length`, async () => {
     const { findings } = await findingsWith('head: Петрова Анна Сергеевна', `head: "${'Ю'.repeat(MAX_TEXT + 1)}"`);
-    expect(findings.filter((f) => f.path === 'head').map((f) => f.message)).toEqual([`is ${MAX_TEXT + 1} characters long; at most ${MAX_TEXT}`]);
+    expect(findings.filter((f) => f.path === 'head').map((f) => f.message)).toEqual([
+      `is ${MAX_TEXT + 1} characters long; at most ${MAX_TEXT}`,
+    ]);
   });
 });

@@ -18,20 +18,31 @@ async function filesUnder(root: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
-const offending = (texts: Array<[string, string]>) => texts.filter(([, text]) => FORBIDDEN.test(text)).map(([where, text]) => `${where}: …${text.slice(Math.max(0, text.search(FORBIDDEN) - 40), text.search(FORBIDDEN) + 40)}…`);
+const offending = (texts: Array<[string, string]>) =>
+  texts
+    .filter(([, text]) => FORBIDDEN.test(text))
+    .map(
+      ([where, text]) =>
+        `${where}: …${text.slice(Math.max(0, text.search(FORBIDDEN) - 40), text.search(FORBIDDEN) + 40)}…`,
+    );
 
 beforeAll(async () => {
-  dir = await inventoryWith([{ file: 'participants/ishim-district-admin.yaml', from: 'cryptoPro: 5.0.13000', to: 'cryptoPro: 4.0.9975' }]);
+  dir = await inventoryWith([
+    { file: 'participants/ishim-district-admin.yaml', from: 'cryptoPro: 5.0.13000', to: 'cryptoPro: 4.0.9975' },
+  ]);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('user-facing text', () => {
   it('no command help says "seed"', async () => {
     const top = await prichal(['--help']);
-    const commands = [...top.stdout.matchAll(/^ {2}([a-z-]+)(?: \[options\]| <|\s)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    const commands = [...top.stdout.matchAll(/^ {2}([a-z-]+)(?: \[options\]| <|\s)/gm)]
+      .map((m) => m[1]!)
+      .filter((c) => c !== 'help');
     expect(commands.length).toBeGreaterThan(15);
     const texts: Array<[string, string]> = [['prichal --help', top.stdout]];
-    for (const command of commands) texts.push([`prichal ${command} --help`, (await prichal([command, '--help'])).stdout]);
+    for (const command of commands)
+      texts.push([`prichal ${command} --help`, (await prichal([command, '--help'])).stdout]);
     expect(offending(texts)).toEqual([]);
   });
 
@@ -51,7 +62,17 @@ describe('user-facing text', () => {
     const out = path.join(dir, 'out');
     const texts: Array<[string, string]> = [];
     for (const lang of ['ru', 'en']) {
-      const audit = await prichal(['audit', '--inventory', dir, '--out', path.join(out, lang), '--lang', lang, '--at', '2026-11-23']);
+      const audit = await prichal([
+        'audit',
+        '--inventory',
+        dir,
+        '--out',
+        path.join(out, lang),
+        '--lang',
+        lang,
+        '--at',
+        '2026-11-23',
+      ]);
       texts.push([`audit --lang ${lang}`, audit.stdout + audit.stderr]);
     }
     const docs = await prichal(['docs', '--all', '--inventory', dir, '--out', path.join(out, 'documents')]);
@@ -61,12 +82,19 @@ describe('user-facing text', () => {
     texts.push(['status', status.stdout + status.stderr]);
     const files = await filesUnder(out);
     expect(files.filter((f) => f.endsWith('.html')).length).toBeGreaterThan(5);
-    for (const file of files.filter((f) => /\.(md|html|json|xml)$/.test(f))) texts.push([path.relative(dir, file), await readFile(file, 'utf8')]);
+    for (const file of files.filter((f) => /\.(md|html|json|xml)$/.test(f)))
+      texts.push([path.relative(dir, file), await readFile(file, 'utf8')]);
     expect(offending(texts)).toEqual([]);
   });
 
   it('the README and the templates never say "seed"', async () => {
     const files = [path.join(PROJECT_ROOT, 'README.md'), ...(await filesUnder(path.join(PROJECT_ROOT, 'templates')))];
-    expect(offending(await Promise.all(files.map(async (f) => [path.relative(PROJECT_ROOT, f), await readFile(f, 'utf8')] as [string, string])))).toEqual([]);
+    expect(
+      offending(
+        await Promise.all(
+          files.map(async (f) => [path.relative(PROJECT_ROOT, f), await readFile(f, 'utf8')] as [string, string]),
+        ),
+      ),
+    ).toEqual([]);
   });
 });

@@ -16,16 +16,45 @@ interface Case {
 const P = (id: string) => `participants/${id}.yaml`;
 
 const CASES: Case[] = [
-  { code: 'yaml-syntax', edits: [{ file: P('dep-obr'), from: 'head: Райдер', to: 'head: [Райдер' }], file: P('dep-obr'), marker: 'clerk:' },
+  {
+    code: 'yaml-syntax',
+    edits: [{ file: P('dep-obr'), from: 'head: Райдер', to: 'head: [Райдер' }],
+    file: P('dep-obr'),
+    marker: 'clerk:',
+  },
   {
     code: 'duplicate-key',
-    edits: [{ file: P('dep-obr'), from: 'head: Райдер Андрей Васильевич\n', to: 'head: Райдер Андрей Васильевич\nhead: Второй руководитель\n' }],
+    edits: [
+      {
+        file: P('dep-obr'),
+        from: 'head: Райдер Андрей Васильевич\n',
+        to: 'head: Райдер Андрей Васильевич\nhead: Второй руководитель\n',
+      },
+    ],
     file: P('dep-obr'),
     marker: 'head: Второй',
   },
-  { code: 'schema', edits: [{ file: P('dep-obr'), from: 'networks: [10.31.1.0/24]', to: 'networks: [10.31.1.1/24]' }], file: P('dep-obr'), marker: 'networks:', path: 'networks[0]' },
-  { code: 'schema', edits: [{ file: P('dep-obr'), from: 'kind: executive-body', to: 'kind: executive-body\ncolour: blue' }], file: P('dep-obr'), marker: 'colour:', path: 'colour' },
-  { code: 'id-mismatch', edits: [{ file: P('dep-obr'), from: 'id: dep-obr', to: 'id: dep-obr-2' }], file: P('dep-obr'), marker: 'id: dep-obr-2', path: 'id' },
+  {
+    code: 'schema',
+    edits: [{ file: P('dep-obr'), from: 'networks: [10.31.1.0/24]', to: 'networks: [10.31.1.1/24]' }],
+    file: P('dep-obr'),
+    marker: 'networks:',
+    path: 'networks[0]',
+  },
+  {
+    code: 'schema',
+    edits: [{ file: P('dep-obr'), from: 'kind: executive-body', to: 'kind: executive-body\ncolour: blue' }],
+    file: P('dep-obr'),
+    marker: 'colour:',
+    path: 'colour',
+  },
+  {
+    code: 'id-mismatch',
+    edits: [{ file: P('dep-obr'), from: 'id: dep-obr', to: 'id: dep-obr-2' }],
+    file: P('dep-obr'),
+    marker: 'id: dep-obr-2',
+    path: 'id',
+  },
   {
     code: 'duplicate-id',
     edits: [{ file: 'participants/archive/dep-obr.yaml', copyOf: P('dep-obr'), to: '' }],
@@ -33,23 +62,131 @@ const CASES: Case[] = [
     file: P('dep-obr'),
     marker: 'id: dep-obr',
   },
-  { code: 'unknown-reference', edits: [{ file: P('tmn-sosh-12'), from: 'coordinatedBy: tmn-city-admin', to: 'coordinatedBy: nobody-here' }], file: P('tmn-sosh-12'), marker: 'coordinatedBy:', path: 'coordinatedBy' },
-  { code: 'unknown-reference', edits: [{ file: P('dep-obr'), from: 'edge: edge-1', to: 'edge: edge-9' }], file: P('dep-obr'), marker: 'edge: edge-9', path: 'channel.edge' },
-  { code: 'unknown-reference', edits: [{ file: P('dep-obr'), from: 'product: vipnet-coordinator-hw-4', to: 'product: vipnet-unknown' }], file: P('dep-obr'), marker: 'vipnet-unknown', path: 'channel.vipnet.product' },
-  { code: 'unknown-reference', edits: [{ file: P('dep-zdrav'), from: 'endpoints: [referral]', to: 'endpoints: [referral, ghost]' }], file: P('dep-zdrav'), marker: 'ghost', path: 'registrations.test.endpoints[1]' },
-  { code: 'subnet-overlap', edits: [{ file: P('kaskara-sp'), from: 'networks: [10.35.10.0/26]', to: 'networks: [10.35.0.0/26]' }], file: P('kaskara-sp'), marker: 'networks:', path: 'networks[0]' },
-  { code: 'subnet-overlap', edits: [{ file: P('dep-obr'), from: 'networks: [10.31.1.0/24]', to: 'networks: [10.31.1.0/24, 10.210.7.0/24]' }], file: P('dep-obr'), marker: 'networks:', path: 'networks[1]' },
-  { code: 'endpoint-outside-networks', edits: [{ file: P('dep-obr'), from: 'address: 10.31.1.10', to: 'address: 10.31.9.10' }], file: P('dep-obr'), marker: '10.31.9.10', path: 'endpoints[0].address' },
-  { code: 'vipnet-node-mismatch', edits: [{ file: P('dep-obr'), from: 'node: "0x1A0E0010"', to: 'node: "0x1B0E0010"' }], file: P('dep-obr'), marker: '0x1B0E0010', path: 'channel.vipnet.node' },
-  { code: 'duplicate-vipnet-node', edits: [{ file: P('dep-zdrav'), from: 'node: "0x1A0E0011"', to: 'node: "0x1a0e0010"' }], file: P('dep-zdrav'), marker: '0x1a0e0010', path: 'channel.vipnet.node' },
-  { code: 'duplicate-mnemonic', edits: [{ file: P('dep-zdrav'), from: 'mnemonic: TMN_ZDRAV', to: 'mnemonic: TMN_DEPOBR' }], file: P('dep-zdrav'), marker: 'TMN_DEPOBR', path: 'registrations.test.mnemonic' },
-  { code: 'port-not-allowed', edits: [{ file: P('dep-zdrav'), from: 'port: 443', to: 'port: 8080' }], file: P('dep-zdrav'), marker: 'port: 8080', path: 'endpoints[0].port' },
-  { code: 'contour-order', edits: [{ file: P('dep-zdrav'), from: 'status: tested', to: 'status: registered' }], file: P('dep-zdrav'), marker: '  prod:', path: 'registrations.prod' },
-  { code: 'coordinator-required', edits: [{ file: P('tmn-sosh-12'), from: 'coordinatedBy: tmn-city-admin\n', to: '' }], file: P('tmn-sosh-12'), marker: 'kind:', path: 'kind' },
-  { code: 'agreement-missing', edits: [{ file: P('tmn-sosh-12'), from: 'agreements: { joining: 2024-03-01, personalData: 2024-03-01 }', to: 'agreements: { joining: 2024-03-01 }' }], file: P('tmn-sosh-12'), marker: 'agreements:', path: 'agreements' },
-  { code: 'leased-line-incomplete', edits: [{ file: P('tmn-city-admin'), from: 'circuit: TMN-L2-004512, ', to: '' }], file: P('tmn-city-admin'), marker: 'leasedLine:', path: 'channel.leasedLine' },
-  { code: 'schema-version', edits: [{ file: 'operator.yaml', from: 'version: 2\n', to: '' }], file: 'operator.yaml', marker: 'gateways:', path: 'gateways' },
-  { code: 'pool-exhausted', edits: [{ file: 'operator.yaml', from: 'gatewayPool: 10.210.0.0/16', to: 'gatewayPool: 10.210.0.0/29' }], file: P('tmn-sosh-12'), marker: '  test:', path: 'registrations.test' },
+  {
+    code: 'unknown-reference',
+    edits: [{ file: P('tmn-sosh-12'), from: 'coordinatedBy: tmn-city-admin', to: 'coordinatedBy: nobody-here' }],
+    file: P('tmn-sosh-12'),
+    marker: 'coordinatedBy:',
+    path: 'coordinatedBy',
+  },
+  {
+    code: 'unknown-reference',
+    edits: [{ file: P('dep-obr'), from: 'edge: edge-1', to: 'edge: edge-9' }],
+    file: P('dep-obr'),
+    marker: 'edge: edge-9',
+    path: 'channel.edge',
+  },
+  {
+    code: 'unknown-reference',
+    edits: [{ file: P('dep-obr'), from: 'product: vipnet-coordinator-hw-4', to: 'product: vipnet-unknown' }],
+    file: P('dep-obr'),
+    marker: 'vipnet-unknown',
+    path: 'channel.vipnet.product',
+  },
+  {
+    code: 'unknown-reference',
+    edits: [{ file: P('dep-zdrav'), from: 'endpoints: [referral]', to: 'endpoints: [referral, ghost]' }],
+    file: P('dep-zdrav'),
+    marker: 'ghost',
+    path: 'registrations.test.endpoints[1]',
+  },
+  {
+    code: 'subnet-overlap',
+    edits: [{ file: P('kaskara-sp'), from: 'networks: [10.35.10.0/26]', to: 'networks: [10.35.0.0/26]' }],
+    file: P('kaskara-sp'),
+    marker: 'networks:',
+    path: 'networks[0]',
+  },
+  {
+    code: 'subnet-overlap',
+    edits: [{ file: P('dep-obr'), from: 'networks: [10.31.1.0/24]', to: 'networks: [10.31.1.0/24, 10.210.7.0/24]' }],
+    file: P('dep-obr'),
+    marker: 'networks:',
+    path: 'networks[1]',
+  },
+  {
+    code: 'endpoint-outside-networks',
+    edits: [{ file: P('dep-obr'), from: 'address: 10.31.1.10', to: 'address: 10.31.9.10' }],
+    file: P('dep-obr'),
+    marker: '10.31.9.10',
+    path: 'endpoints[0].address',
+  },
+  {
+    code: 'vipnet-node-mismatch',
+    edits: [{ file: P('dep-obr'), from: 'node: "0x1A0E0010"', to: 'node: "0x1B0E0010"' }],
+    file: P('dep-obr'),
+    marker: '0x1B0E0010',
+    path: 'channel.vipnet.node',
+  },
+  {
+    code: 'duplicate-vipnet-node',
+    edits: [{ file: P('dep-zdrav'), from: 'node: "0x1A0E0011"', to: 'node: "0x1a0e0010"' }],
+    file: P('dep-zdrav'),
+    marker: '0x1a0e0010',
+    path: 'channel.vipnet.node',
+  },
+  {
+    code: 'duplicate-mnemonic',
+    edits: [{ file: P('dep-zdrav'), from: 'mnemonic: TMN_ZDRAV', to: 'mnemonic: TMN_DEPOBR' }],
+    file: P('dep-zdrav'),
+    marker: 'TMN_DEPOBR',
+    path: 'registrations.test.mnemonic',
+  },
+  {
+    code: 'port-not-allowed',
+    edits: [{ file: P('dep-zdrav'), from: 'port: 443', to: 'port: 8080' }],
+    file: P('dep-zdrav'),
+    marker: 'port: 8080',
+    path: 'endpoints[0].port',
+  },
+  {
+    code: 'contour-order',
+    edits: [{ file: P('dep-zdrav'), from: 'status: tested', to: 'status: registered' }],
+    file: P('dep-zdrav'),
+    marker: '  prod:',
+    path: 'registrations.prod',
+  },
+  {
+    code: 'coordinator-required',
+    edits: [{ file: P('tmn-sosh-12'), from: 'coordinatedBy: tmn-city-admin\n', to: '' }],
+    file: P('tmn-sosh-12'),
+    marker: 'kind:',
+    path: 'kind',
+  },
+  {
+    code: 'agreement-missing',
+    edits: [
+      {
+        file: P('tmn-sosh-12'),
+        from: 'agreements: { joining: 2024-03-01, personalData: 2024-03-01 }',
+        to: 'agreements: { joining: 2024-03-01 }',
+      },
+    ],
+    file: P('tmn-sosh-12'),
+    marker: 'agreements:',
+    path: 'agreements',
+  },
+  {
+    code: 'leased-line-incomplete',
+    edits: [{ file: P('tmn-city-admin'), from: 'circuit: TMN-L2-004512, ', to: '' }],
+    file: P('tmn-city-admin'),
+    marker: 'leasedLine:',
+    path: 'channel.leasedLine',
+  },
+  {
+    code: 'schema-version',
+    edits: [{ file: 'operator.yaml', from: 'version: 2\n', to: '' }],
+    file: 'operator.yaml',
+    marker: 'gateways:',
+    path: 'gateways',
+  },
+  {
+    code: 'pool-exhausted',
+    edits: [{ file: 'operator.yaml', from: 'gatewayPool: 10.210.0.0/16', to: 'gatewayPool: 10.210.0.0/29' }],
+    file: P('tmn-sosh-12'),
+    marker: '  test:',
+    path: 'registrations.test',
+  },
 ];
 
 const dirs: string[] = [];
@@ -68,7 +205,18 @@ describe('prichal validate on broken inventories', () => {
     dirs.push(dir);
     const run = await prichal(['validate', '--inventory', dir, '--format', 'json', '--at', '2026-11-23']);
     expect(run.code).toBe(1);
-    const result = JSON.parse(run.stdout) as { ok: boolean; errors: Array<{ code: string; file: string; line: number; column: number; path: string; message: string; ru: string }> };
+    const result = JSON.parse(run.stdout) as {
+      ok: boolean;
+      errors: Array<{
+        code: string;
+        file: string;
+        line: number;
+        column: number;
+        path: string;
+        message: string;
+        ru: string;
+      }>;
+    };
     expect(result.ok).toBe(false);
     const line = await lineOf(dir, file, marker);
     const match = result.errors.find((e) => e.code === code && e.file === file && e.line === line);

@@ -18,7 +18,9 @@ export async function cliLanguage(argv: readonly string[]): Promise<Lang> {
   const asked = optionValue(argv, '--lang');
   if (isLang(asked)) return asked;
   // An unreadable or broken operator.yaml is validation's to report; here it only means the default.
-  const read = await readInventoryText(optionValue(argv, '--inventory') ?? 'inventory', OPERATOR_FILE).catch(() => undefined);
+  const read = await readInventoryText(optionValue(argv, '--inventory') ?? 'inventory', OPERATOR_FILE).catch(
+    () => undefined,
+  );
   if (!read || !('text' in read)) return DEFAULT_LANG;
   try {
     const language = (parse(read.text, { maxAliasCount: 100 }) as { language?: unknown } | null)?.language;
@@ -34,9 +36,15 @@ const COMMANDER_RU: Array<[RegExp, string]> = [
   [/^error: unknown command '([^']*)'/m, "ошибка: неизвестная команда '$1'"],
   [/^error: required option '([^']*)' not specified/m, "ошибка: не указан обязательный параметр '$1'"],
   [/^error: option '([^']*)' argument missing/m, "ошибка: у параметра '$1' нет значения"],
-  [/^error: option '([^']*)' argument '([^']*)' is invalid\. Allowed choices are ([^\n]*)\./m, "ошибка: недопустимое значение '$2' параметра '$1'; допустимы: $3"],
+  [
+    /^error: option '([^']*)' argument '([^']*)' is invalid\. Allowed choices are ([^\n]*)\./m,
+    "ошибка: недопустимое значение '$2' параметра '$1'; допустимы: $3",
+  ],
   [/^error: missing required argument '([^']*)'/m, "ошибка: не указан обязательный аргумент '$1'"],
-  [/^error: too many arguments for '([^']*)'\. Expected (\d+) arguments? but got (\d+): ([^\n]*)\./m, "ошибка: лишние аргументы команды '$1': ожидается $2, получено $3: $4"],
+  [
+    /^error: too many arguments for '([^']*)'\. Expected (\d+) arguments? but got (\d+): ([^\n]*)\./m,
+    "ошибка: лишние аргументы команды '$1': ожидается $2, получено $3: $4",
+  ],
   [/^\(Did you mean one of ([^\n]*)\?\)/m, '(возможно, имелось в виду одно из: $1)'],
   [/^\(Did you mean ([^\n]*)\?\)/m, '(возможно, имелось в виду $1)'],
 ];

@@ -21,11 +21,18 @@ export interface EdgeState {
 }
 
 /** One SSH session and one `nft -j list ruleset` per edge (after any apply in progress there: listRuleset), edges concurrently (bounded). */
-export async function collectEdges(edges: readonly PlannedEdge[], options: { concurrency?: number; onDone?: () => void } = {}): Promise<Array<Collected<EdgeState> & { edge: string }>> {
+export async function collectEdges(
+  edges: readonly PlannedEdge[],
+  options: { concurrency?: number; onDone?: () => void } = {},
+): Promise<Array<Collected<EdgeState> & { edge: string }>> {
   return mapBounded(edges, options.concurrency ?? 8, async (edge) => {
     try {
       const out = await withEdge(edge, listRuleset, { connectTimeoutMs: 5_000 });
-      return { edge: edge.id, ok: true as const, value: { edge: edge.id, tables: parseNftJson(out.stdout), sshCommands: 1 } };
+      return {
+        edge: edge.id,
+        ok: true as const,
+        value: { edge: edge.id, tables: parseNftJson(out.stdout), sshCommands: 1 },
+      };
     } catch (error) {
       return { edge: edge.id, ok: false as const, error: (error as Error).message };
     } finally {
@@ -57,7 +64,13 @@ interface Inspect {
   Name: string;
   Config: { Labels: Record<string, string>; Image: string; Env: string[] | null };
   State: { Running: boolean; Status: string; Health?: { Status: string } };
-  HostConfig: { Privileged: boolean; ReadonlyRootfs: boolean; CapAdd: string[] | null; CapDrop: string[] | null; PortBindings: Record<string, unknown> | null };
+  HostConfig: {
+    Privileged: boolean;
+    ReadonlyRootfs: boolean;
+    CapAdd: string[] | null;
+    CapDrop: string[] | null;
+    PortBindings: Record<string, unknown> | null;
+  };
   NetworkSettings: { Networks: Record<string, { IPAMConfig?: { IPv4Address?: string } | null; IPAddress?: string }> };
 }
 
@@ -83,7 +96,9 @@ export async function collectGateways(): Promise<Collected<{ containers: Gateway
         address: net?.IPAMConfig?.IPv4Address ?? net?.IPAddress,
         networks: Object.keys(c.NetworkSettings.Networks).sort(),
         // Only the gateway configuration is read from the environment, and only as a hash.
-        configHash: hashOf((c.Config.Env ?? []).find((e) => e.startsWith('GATEWAY_CONF='))?.slice('GATEWAY_CONF='.length)),
+        configHash: hashOf(
+          (c.Config.Env ?? []).find((e) => e.startsWith('GATEWAY_CONF='))?.slice('GATEWAY_CONF='.length),
+        ),
       };
     });
     return { ok: true, value: { containers, dockerCalls: names.length ? 2 : 1 } };

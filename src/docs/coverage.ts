@@ -11,10 +11,28 @@
 // The inventory is the source; the date is --at (default today in the operator's time zone).
 import { russianDate, type Inventory, type Participant } from '../inventory/index.js';
 import { markdownText } from '../escape.js';
-import { DISTRICTS, edoConnected, LOCAL_GOVERNMENTS, MUNICIPAL_SUBORDINATE, SETTLEMENTS, torSedConnected } from '../requirements/index.js';
+import {
+  DISTRICTS,
+  edoConnected,
+  LOCAL_GOVERNMENTS,
+  MUNICIPAL_SUBORDINATE,
+  SETTLEMENTS,
+  torSedConnected,
+} from '../requirements/index.js';
 
 /** Организация ЮЗЭДО: «Доля электронного юридически значимого документооборота …», 2021–2030, percent. */
-export const DEFAULT_EDO_TARGETS: Readonly<Record<string, number>> = { 2021: 11, 2022: 18, 2023: 25, 2024: 32, 2025: 39, 2026: 46, 2027: 53, 2028: 68, 2029: 84, 2030: 100 };
+export const DEFAULT_EDO_TARGETS: Readonly<Record<string, number>> = {
+  2021: 11,
+  2022: 18,
+  2023: 25,
+  2024: 32,
+  2025: 39,
+  2026: 46,
+  2027: 53,
+  2028: 68,
+  2029: 84,
+  2030: 100,
+};
 
 export interface Share {
   connected: number;
@@ -73,8 +91,14 @@ export function meanOfShares(a: number | null, b: number | null): number | null 
 }
 
 function row(district: string, group: readonly Participant[], connected: (p: Participant) => boolean): DistrictRow {
-  const omsu = share(group.filter((p) => LOCAL_GOVERNMENTS.has(p.kind)), connected);
-  const institutions = share(group.filter((p) => MUNICIPAL_SUBORDINATE.has(p.kind)), connected);
+  const omsu = share(
+    group.filter((p) => LOCAL_GOVERNMENTS.has(p.kind)),
+    connected,
+  );
+  const institutions = share(
+    group.filter((p) => MUNICIPAL_SUBORDINATE.has(p.kind)),
+    connected,
+  );
   return { district, omsu, institutions, average: meanOfShares(omsu.percent, institutions.percent) };
 }
 
@@ -87,7 +111,8 @@ export function districtResolver(participants: readonly Participant[]): (p: Part
     if (known !== undefined) return known;
     let district = p.district ?? (DISTRICTS.has(p.kind) ? p.name : undefined);
     const coordinator = p.coordinatedBy === undefined ? undefined : byId.get(p.coordinatedBy);
-    if (district === undefined && coordinator && !seen.has(coordinator.id)) district = resolve(coordinator, seen.add(p.id));
+    if (district === undefined && coordinator && !seen.has(coordinator.id))
+      district = resolve(coordinator, seen.add(p.id));
     memo.set(p.id, district ?? UNKNOWN_DISTRICT);
     return district ?? UNKNOWN_DISTRICT;
   };
@@ -102,7 +127,9 @@ export function coverage(inventory: Inventory, at: string): Coverage {
   const names = [...new Set(municipal.map(districtOf))].sort((a, b) => a.localeCompare(b, 'ru'));
   const region = row('Итого по региону', municipal, connected);
 
-  const settlementDistricts = [...new Set(participants.filter((p) => SETTLEMENTS.has(p.kind)).map(districtOf))].sort((a, b) => a.localeCompare(b, 'ru'));
+  const settlementDistricts = [...new Set(participants.filter((p) => SETTLEMENTS.has(p.kind)).map(districtOf))].sort(
+    (a, b) => a.localeCompare(b, 'ru'),
+  );
   const settlements = settlementDistricts.map((district) => {
     const administration = participants.find((p) => DISTRICTS.has(p.kind) && districtOf(p) === district);
     return {
@@ -110,23 +137,47 @@ export function coverage(inventory: Inventory, at: string): Coverage {
       torSed: administration ? torSedConnected(administration, at) : null,
       settlements: participants
         .filter((p) => SETTLEMENTS.has(p.kind) && districtOf(p) === district)
-        .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name, 'ru') : a.kind === 'urban-settlement' ? -1 : 1))
-        .map((p): SettlementRow => ({ id: p.id, name: p.name, type: p.kind === 'urban-settlement' ? 'г.п.' : 'с.п.', torSed: torSedConnected(p, at) })),
+        .sort((a, b) =>
+          a.kind === b.kind ? a.name.localeCompare(b.name, 'ru') : a.kind === 'urban-settlement' ? -1 : 1,
+        )
+        .map(
+          (p): SettlementRow => ({
+            id: p.id,
+            name: p.name,
+            type: p.kind === 'urban-settlement' ? 'г.п.' : 'с.п.',
+            torSed: torSedConnected(p, at),
+          }),
+        ),
     };
   });
 
   const series = inventory.operator?.value.edoTargets ?? DEFAULT_EDO_TARGETS;
-  const targets = Object.entries(series).map(([year, percent]) => ({ year: Number(year), percent })).sort((a, b) => a.year - b.year);
+  const targets = Object.entries(series)
+    .map(([year, percent]) => ({ year: Number(year), percent }))
+    .sort((a, b) => a.year - b.year);
   const year = Number(at.slice(0, 4));
   const current = targets.find((t) => t.year === year);
   return {
     at,
     region,
-    districts: names.map((d) => row(d, municipal.filter((p) => districtOf(p) === d), connected)),
-    regional: share(participants.filter((p) => !LOCAL_GOVERNMENTS.has(p.kind) && !MUNICIPAL_SUBORDINATE.has(p.kind) && p.kind !== 'other'), connected),
+    districts: names.map((d) =>
+      row(
+        d,
+        municipal.filter((p) => districtOf(p) === d),
+        connected,
+      ),
+    ),
+    regional: share(
+      participants.filter(
+        (p) => !LOCAL_GOVERNMENTS.has(p.kind) && !MUNICIPAL_SUBORDINATE.has(p.kind) && p.kind !== 'other',
+      ),
+      connected,
+    ),
     settlements,
     targets,
-    target: current ? { ...current, gap: Math.max(0, Math.round((current.percent - (region.average ?? 0)) * 100) / 100) } : null,
+    target: current
+      ? { ...current, gap: Math.max(0, Math.round((current.percent - (region.average ?? 0)) * 100) / 100) }
+      : null,
   };
 }
 
@@ -142,7 +193,9 @@ export function coverageMarkdown(c: Coverage): string {
     '',
     '| Район / городской округ | Среднее значение подключенных к ЭДО | Доля ОМСУ подключенных к ЭДО | Доля подведомственных учреждений подключенных к ЭДО |',
     '|---|---|---|---|',
-    ...[c.region, ...c.districts].map((r) => `| ${markdownText(r.district)} | ${pct(r.average)} | ${count(r.omsu)} | ${count(r.institutions)} |`),
+    ...[c.region, ...c.districts].map(
+      (r) => `| ${markdownText(r.district)} | ${pct(r.average)} | ${count(r.omsu)} | ${count(r.institutions)} |`,
+    ),
     '',
     `Региональные органы власти и их подведомственные организации (в доли ОМСУ не входят): подключено к ЭДО ${count(c.regional)}.`,
     '',

@@ -12,11 +12,27 @@ import type { RequirementFinding } from '../drift/model.js';
 import { DEFAULT_TIME_ZONE, hasChannel, russianDate, type Inventory, type Participant } from '../inventory/index.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
-import { applicableRequest, cite, provisioned, latestResults, missingFields, needsCoordinator, requestFields, serviceStepGaps } from '../requirements/index.js';
+import {
+  applicableRequest,
+  cite,
+  provisioned,
+  latestResults,
+  missingFields,
+  needsCoordinator,
+  requestFields,
+  serviceStepGaps,
+} from '../requirements/index.js';
 import { TEMPLATES_DIR } from '../project.js';
 import { WordedError, type Words } from '../words.js';
 
-export const DOCUMENT_KINDS = ['request-new', 'request-update', 'request-connector', 'act', 'protocol', 'leased-line'] as const;
+export const DOCUMENT_KINDS = [
+  'request-new',
+  'request-update',
+  'request-connector',
+  'act',
+  'protocol',
+  'leased-line',
+] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export class MissingDataError extends WordedError {
@@ -25,7 +41,10 @@ export class MissingDataError extends WordedError {
     readonly document: string,
     readonly participant: string,
     readonly fields: string[],
-    words: Words = { en: `${document} for ${participant} cannot be written; missing: ${fields.join(', ')}`, ru: `${document} для ${participant} не формируется; не хватает: ${fields.join(', ')}` },
+    words: Words = {
+      en: `${document} for ${participant} cannot be written; missing: ${fields.join(', ')}`,
+      ru: `${document} для ${participant} не формируется; не хватает: ${fields.join(', ')}`,
+    },
   ) {
     super(words);
   }
@@ -56,7 +75,9 @@ const BASIS: Record<DocumentKind, { official: boolean; source: string }> = {
 
 function basisLine(kind: DocumentKind): string {
   const { official, source } = BASIS[kind];
-  return official ? `*По форме ${source}*` : `*Составлено по сведениям реестра (${source}: форма в тексте регламента не приведена)*`;
+  return official
+    ? `*По форме ${source}*`
+    : `*Составлено по сведениям реестра (${source}: форма в тексте регламента не приведена)*`;
 }
 
 const template = (name: string) => readFileSync(path.join(TEMPLATES_DIR, 'docs', `${name}.md.mustache`), 'utf8');
@@ -69,12 +90,22 @@ const cell = markdownText;
  * connection meets the regulation, so it is refused while the participant has audit errors.
  */
 export class DocumentRefusedError extends MissingDataError {
-  constructor(document: string, participant: string, readonly findings: RequirementFinding[]) {
-    const listed = (lang: 'ru' | 'en') => findings.map((f) => `${f.requirement} ${lang === 'ru' && f.ru ? f.ru.message : f.message}`).join('; ');
-    super(document, participant, findings.map((f) => `${f.requirement} ${f.message}`), {
-      en: `${document} for ${participant} is refused while the audit finds errors (fix them first): ${listed('en')}`,
-      ru: `${document} для ${participant} не формируется, пока аудит находит ошибки (сначала устраните их): ${listed('ru')}`,
-    });
+  constructor(
+    document: string,
+    participant: string,
+    readonly findings: RequirementFinding[],
+  ) {
+    const listed = (lang: 'ru' | 'en') =>
+      findings.map((f) => `${f.requirement} ${lang === 'ru' && f.ru ? f.ru.message : f.message}`).join('; ');
+    super(
+      document,
+      participant,
+      findings.map((f) => `${f.requirement} ${f.message}`),
+      {
+        en: `${document} for ${participant} is refused while the audit finds errors (fix them first): ${listed('en')}`,
+        ru: `${document} для ${participant} не формируется, пока аудит находит ошибки (сначала устраните их): ${listed('ru')}`,
+      },
+    );
   }
 }
 
@@ -102,7 +133,10 @@ function requireFields(document: string, participant: string, fields: Record<str
 }
 
 const CHANNEL_NAMES = { vipnet: 'ViPNet (VPN)', 'leased-line': 'выделенная сеть', internet: 'сеть Интернет' } as const;
-const SED_MODES = { operator: 'СЭД, предоставляемая Оператором ИС СЭД (раздел 1 регламента)', connector: 'собственная СЭД через коннектор (раздел 2 регламента)' } as const;
+const SED_MODES = {
+  operator: 'СЭД, предоставляемая Оператором ИС СЭД (раздел 1 регламента)',
+  connector: 'собственная СЭД через коннектор (раздел 2 регламента)',
+} as const;
 const DENIED_KINDS: Record<ProbeProtocol['denied'][number]['kind'], (d: ProbeProtocol['denied'][number]) => string> = {
   'undeclared-port': (d) => `недекларированный порт ${d.port} узла сервиса`,
   'undeclared-address': (d) => `недекларированный адрес ${d.address} в сети организации`,
@@ -111,7 +145,16 @@ const DENIED_KINDS: Record<ProbeProtocol['denied'][number]['kind'], (d: ProbePro
 const fmtDate = (iso: string | undefined) => (iso ? russianDate(iso) : undefined);
 /** An instant as people in the region read it: ДД.ММ.ГГГГ ЧЧ:ММ in the operator's time zone. */
 const localDateTime = (iso: string, timeZone: string) =>
-  new Intl.DateTimeFormat('ru-RU', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)).replace(',', '');
+  new Intl.DateTimeFormat('ru-RU', {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
+    .format(new Date(iso))
+    .replace(',', '');
 
 export function renderDocument(kind: DocumentKind, participantId: string, context: DocumentContext): RenderedDocument {
   const { inventory, plan } = context;
@@ -119,7 +162,8 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
   if (!found) throw new MissingDataError(TITLES[kind], participantId, ['participant file']);
   const p = found.value;
   const operator = inventory.operator!.value;
-  const name = (id: string | undefined) => (id ? inventory.participants.find((x) => x.value.id === id)?.value.name ?? id : undefined);
+  const name = (id: string | undefined) =>
+    id ? (inventory.participants.find((x) => x.value.id === id)?.value.name ?? id) : undefined;
   const title = TITLES[kind];
   let view: Record<string, unknown>;
   let file: string;
@@ -167,11 +211,15 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
     }
     case 'act': {
       if (!hasChannel(p)) throw new MissingDataError(title, p.id, [NO_CHANNEL]);
-      const errors = (context.findings ?? auditInventory(inventory, context.at, p.id)).filter((f) => f.participant === p.id && f.severity === 'error');
+      const errors = (context.findings ?? auditInventory(inventory, context.at, p.id)).filter(
+        (f) => f.participant === p.id && f.severity === 'error',
+      );
       if (errors.length) throw new DocumentRefusedError(title, p.id, errors);
       const test = plan.contours.test.registrations.find((r) => r.participant === p.id);
       const prod = plan.contours.prod.registrations.find((r) => r.participant === p.id);
-      const product = p.channel.vipnet ? operator.cryptoProducts.find((c) => c.id === p.channel.vipnet!.product) : undefined;
+      const product = p.channel.vipnet
+        ? operator.cryptoProducts.find((c) => c.id === p.channel.vipnet!.product)
+        : undefined;
       const line = p.channel.leasedLine;
       requireFields(title, p.id, {
         inn: p.inn,
@@ -179,7 +227,9 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         'registrations.test.tested (date of the test protocol)': p.registrations.test?.tested,
         'registrations.prod.switchDate': p.registrations.prod?.switchDate,
         ...(p.channel.type === 'vipnet' ? { 'channel.vipnet.product (certified)': product } : {}),
-        ...(p.channel.type === 'leased-line' ? { 'channel.leasedLine.provider': line?.provider, 'channel.leasedLine.circuit': line?.circuit } : {}),
+        ...(p.channel.type === 'leased-line'
+          ? { 'channel.leasedLine.provider': line?.provider, 'channel.leasedLine.circuit': line?.circuit }
+          : {}),
       });
       view = {
         operatorName: operator.operator.name,
@@ -198,7 +248,13 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         prodGateway: prod!.gateway,
         tested: fmtDate(p.registrations.test?.tested),
         switchDate: fmtDate(p.registrations.prod?.switchDate),
-        endpoints: prod!.endpoints.map((e, i) => ({ n: i + 1, id: e.id, purpose: e.purpose, url: `${e.protocol}://${e.address}:${e.port}${e.path}`, messageTypes: prod!.messageTypes.join('; ') || '—' })),
+        endpoints: prod!.endpoints.map((e, i) => ({
+          n: i + 1,
+          id: e.id,
+          purpose: e.purpose,
+          url: `${e.protocol}://${e.address}:${e.port}${e.path}`,
+          messageTypes: prod!.messageTypes.join('; ') || '—',
+        })),
       };
       file = 'connection-act';
       break;
@@ -206,28 +262,66 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
     case 'protocol': {
       if (!hasChannel(p)) throw new MissingDataError(title, p.id, [NO_CHANNEL]);
       const probe = context.probes?.test ?? context.probes?.prod;
-      requireFields(title, p.id, { 'connectivity probe results (prichal probe)': probe, 'technical.name': p.technical.name });
-      const results = { answered: 'ответ получен', 'no-answer': 'НЕТ ОТВЕТА', 'wrong-host': 'ответил другой узел', dropped: 'заблокировано', answered_denied: 'НЕ ЗАБЛОКИРОВАНО', refused: 'НЕ ЗАБЛОКИРОВАНО (отказ узла)' } as const;
-      const steps = { form: 'подача заявления через форму', statuses: 'обновление статусов', appointment: 'запись на приём', payment: 'оплата', rating: 'оценка качества' } as const;
-      const serviceRows = (p.services ?? []).flatMap((s) => [...latestResults(s, 'test').values(), ...latestResults(s, 'prod').values()].map((t) => ({ s, t })));
+      requireFields(title, p.id, {
+        'connectivity probe results (prichal probe)': probe,
+        'technical.name': p.technical.name,
+      });
+      const results = {
+        answered: 'ответ получен',
+        'no-answer': 'НЕТ ОТВЕТА',
+        'wrong-host': 'ответил другой узел',
+        dropped: 'заблокировано',
+        answered_denied: 'НЕ ЗАБЛОКИРОВАНО',
+        refused: 'НЕ ЗАБЛОКИРОВАНО (отказ узла)',
+      } as const;
+      const steps = {
+        form: 'подача заявления через форму',
+        statuses: 'обновление статусов',
+        appointment: 'запись на приём',
+        payment: 'оплата',
+        rating: 'оценка качества',
+      } as const;
+      const serviceRows = (p.services ?? []).flatMap((s) =>
+        [...latestResults(s, 'test').values(), ...latestResults(s, 'prod').values()].map((t) => ({ s, t })),
+      );
       // The protocol judges what it records: the service steps (if any) and the probe.
       const servicesPassed = serviceStepGaps(p.services ?? []).length === 0;
       const timeZone = operator.timeZone ?? DEFAULT_TIME_ZONE;
       view = {
         name: p.name,
         timeZone,
-        services: serviceRows.map(({ s, t }, i) => ({ n: i + 1, service: `${s.name} (${s.code})`, step: `${steps[t.step]}${(t.contour ?? 'test') === 'prod' ? ', продуктивный контур' : ''}`, date: fmtDate(t.date), result: t.result === 'passed' ? 'успешно' : 'НЕ ПРОЙДЕНО', tester: t.tester })),
+        services: serviceRows.map(({ s, t }, i) => ({
+          n: i + 1,
+          service: `${s.name} (${s.code})`,
+          step: `${steps[t.step]}${(t.contour ?? 'test') === 'prod' ? ', продуктивный контур' : ''}`,
+          date: fmtDate(t.date),
+          result: t.result === 'passed' ? 'успешно' : 'НЕ ПРОЙДЕНО',
+          tester: t.tester,
+        })),
         mnemonic: probe!.mnemonic,
         contourName: probe!.contour === 'test' ? 'тестовый' : 'продуктивный',
         edge: probe!.edge,
         gateway: probe!.gateway,
         startedAt: localDateTime(probe!.startedAt, timeZone),
         finishedAt: localDateTime(probe!.finishedAt, timeZone),
-        allowed: probe!.allowed.map((a, i) => ({ n: i + 1, endpoint: a.endpoint, url: `${a.protocol}://${a.address}:${a.port}${a.path}`, result: results[a.result] })),
-        denied: probe!.denied.map((d, i) => ({ n: i + 1, description: DENIED_KINDS[d.kind](d), source: d.source, address: d.address, port: d.port, result: d.result === 'answered' ? results.answered_denied : results[d.result] })),
-        conclusion: probe!.passed && servicesPassed
-          ? `тестирование пройдено успешно: ${p.services?.length ? 'форма, статусы и все опции услуг проверены, ' : ''}все зарегистрированные сервисы доступны, недекларированные потоки блокируются.`
-          : 'ТЕСТИРОВАНИЕ НЕ ПРОЙДЕНО: см. строки с отклонениями.',
+        allowed: probe!.allowed.map((a, i) => ({
+          n: i + 1,
+          endpoint: a.endpoint,
+          url: `${a.protocol}://${a.address}:${a.port}${a.path}`,
+          result: results[a.result],
+        })),
+        denied: probe!.denied.map((d, i) => ({
+          n: i + 1,
+          description: DENIED_KINDS[d.kind](d),
+          source: d.source,
+          address: d.address,
+          port: d.port,
+          result: d.result === 'answered' ? results.answered_denied : results[d.result],
+        })),
+        conclusion:
+          probe!.passed && servicesPassed
+            ? `тестирование пройдено успешно: ${p.services?.length ? 'форма, статусы и все опции услуг проверены, ' : ''}все зарегистрированные сервисы доступны, недекларированные потоки блокируются.`
+            : 'ТЕСТИРОВАНИЕ НЕ ПРОЙДЕНО: см. строки с отклонениями.',
         technical: p.technical.name,
       };
       file = 'test-protocol';
@@ -266,7 +360,12 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       break;
     }
   }
-  return { kind, title, participant: p.id, markdown: Mustache.render(template(file), { ...view, basis: basisLine(kind) }, {}, { escape: cell }) };
+  return {
+    kind,
+    title,
+    participant: p.id,
+    markdown: Mustache.render(template(file), { ...view, basis: basisLine(kind) }, {}, { escape: cell }),
+  };
 }
 
 const NO_CHANNEL = 'channel (this participant uses the hosted СЭД and has no network channel)';

@@ -34,19 +34,45 @@ const PDF_LIMIT = 64 * 1024 * 1024;
  * writing rule. A PDF not made is a PdfError naming the file, never a silent success.
  */
 export async function htmlToPdf(htmlFile: string, pdfFile: string): Promise<void> {
-  if (!existsSync(CHROMIUM)) throw new PdfError({ en: `${pdfFile}: no PDF: ${CHROMIUM} is not installed (Debian's chromium; scripts/setup-lab.sh installs it)`, ru: `${pdfFile}: PDF не сформирован: не установлен ${CHROMIUM} (пакет chromium Debian; его ставит scripts/setup-lab.sh)` });
+  if (!existsSync(CHROMIUM))
+    throw new PdfError({
+      en: `${pdfFile}: no PDF: ${CHROMIUM} is not installed (Debian's chromium; scripts/setup-lab.sh installs it)`,
+      ru: `${pdfFile}: PDF не сформирован: не установлен ${CHROMIUM} (пакет chromium Debian; его ставит scripts/setup-lab.sh)`,
+    });
   const work = await mkdtemp(path.join(tmpdir(), 'prichal-pdf-'));
   try {
     const printed = path.join(work, 'document.pdf');
     try {
-      await execa(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', `--user-data-dir=${path.join(work, 'profile')}`, `--print-to-pdf=${printed}`, '--no-pdf-header-footer', pathToFileURL(path.resolve(htmlFile)).href], { timeout: 60_000 });
+      await execa(
+        CHROMIUM,
+        [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+          '--disable-sync',
+          `--user-data-dir=${path.join(work, 'profile')}`,
+          `--print-to-pdf=${printed}`,
+          '--no-pdf-header-footer',
+          pathToFileURL(path.resolve(htmlFile)).href,
+        ],
+        { timeout: 60_000 },
+      );
     } catch (error) {
       const why = ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split('\n')[0];
-      throw new PdfError({ en: `${pdfFile}: no PDF: Chromium failed (${why})`, ru: `${pdfFile}: PDF не сформирован: ошибка Chromium (${why})` });
+      throw new PdfError({
+        en: `${pdfFile}: no PDF: Chromium failed (${why})`,
+        ru: `${pdfFile}: PDF не сформирован: ошибка Chromium (${why})`,
+      });
     }
     const read = readRegular(printed, { limit: PDF_LIMIT });
     if (!('bytes' in read) || read.bytes.subarray(0, 5).toString('latin1') !== '%PDF-') {
-      throw new PdfError({ en: `${pdfFile}: no PDF: Chromium printed nothing from ${htmlFile}`, ru: `${pdfFile}: PDF не сформирован: Chromium ничего не напечатал из ${htmlFile}` });
+      throw new PdfError({
+        en: `${pdfFile}: no PDF: Chromium printed nothing from ${htmlFile}`,
+        ru: `${pdfFile}: PDF не сформирован: Chromium ничего не напечатал из ${htmlFile}`,
+      });
     }
     await writeAtomic(pdfFile, read.bytes);
   } finally {

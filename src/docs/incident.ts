@@ -30,7 +30,10 @@ export function incidentNote(inventory: Inventory, input: IncidentInput): Incide
   const p = inventory.participants.find((x) => x.value.id === input.participant)?.value;
   if (!p) throw new MissingDataError('Сообщение об инциденте', input.participant, ['participant file']);
   const service = input.service === undefined ? undefined : p.services?.find((s) => s.code === input.service);
-  if (input.service !== undefined && !service) throw new MissingDataError('Сообщение об инциденте', p.id, [`services: no service ${input.service} (${(p.services ?? []).map((s) => s.code).join(', ') || 'none declared'})`]);
+  if (input.service !== undefined && !service)
+    throw new MissingDataError('Сообщение об инциденте', p.id, [
+      `services: no service ${input.service} (${(p.services ?? []).map((s) => s.code).join(', ') || 'none declared'})`,
+    ]);
   const missing = (['name', 'phone', 'email'] as const).filter((k) => !p.technical[k]).map((k) => `technical.${k}`);
   if (missing.length) throw new MissingDataError('Сообщение об инциденте', p.id, missing);
   const operator = inventory.operator!.value;
@@ -43,10 +46,16 @@ export function incidentNote(inventory: Inventory, input: IncidentInput): Incide
     ['Описание запроса', cell(input.description)],
     ['Скриншот', input.screenshot ? cell(input.screenshot) : 'не приложен'],
     ['Предполагаемый приоритет', `${priority.name}: ${priority.criterion.toLowerCase()} (${cite('portal', '8.3')})`],
-    ['Контактные данные', `${cell(p.technical.name)}, технический специалист (${cite('portal', '8.1')}); ${cell(p.technical.phone!)}; ${cell(p.technical.email!)}`],
+    [
+      'Контактные данные',
+      `${cell(p.technical.name)}, технический специалист (${cite('portal', '8.1')}); ${cell(p.technical.phone!)}; ${cell(p.technical.email!)}`,
+    ],
     ['Дополнительные материалы', input.materials ? cell(input.materials) : 'нет'],
     ['Время направления', `${russianDate(input.registered)} (${operator.timeZone ?? 'Asia/Yekaterinburg'})`],
-    ['Реакция не позднее', `${russianDate(reactionBy)}: ${priority.reactionHours} раб. ч (${cite('portal', '8.4')}), в часы приёма заявок (${cite('portal', '8.6')}: пн–пт 08:00–20:00, сб 09:00–17:00) по производственному календарю`],
+    [
+      'Реакция не позднее',
+      `${russianDate(reactionBy)}: ${priority.reactionHours} раб. ч (${cite('portal', '8.4')}), в часы приёма заявок (${cite('portal', '8.6')}: пн–пт 08:00–20:00, сб 09:00–17:00) по производственному календарю`,
+    ],
     ['Время решения', `по согласованию сторон (${cite('portal', '8.4')})`],
   ];
   const markdown = [

@@ -54,7 +54,8 @@ export const LOCK_STALE_MS = 10_000;
  * left out of the digest, so a protocol whose results did not change keeps its number.
  */
 const VOLATILE = /\(\d\d\.\d\d\.\d{4} \d\d:\d\d — \d\d\.\d\d\.\d{4} \d\d:\d\d, время [^)]*\)/g;
-export const contentDigest = (markdown: string) => `sha256:${createHash('sha256').update(markdown.replace(VOLATILE, '')).digest('hex')}`;
+export const contentDigest = (markdown: string) =>
+  `sha256:${createHash('sha256').update(markdown.replace(VOLATILE, '')).digest('hex')}`;
 
 const NOTHING: Words = { en: 'nothing was numbered', ru: 'ничего не пронумеровано' };
 
@@ -74,11 +75,26 @@ const isIsoDate = (value: string) => {
 
 /** What each field of an entry must be, in words, or undefined when the value is right. */
 const FIELD_RULES: Record<(typeof FIELDS)[number], (value: string) => Words | undefined> = {
-  number: (v) => (/^\d{4}\/\d{4,}$/.test(v) && Number(v.slice(5)) > 0 ? undefined : { en: `${quoteFromFile(v)} is not a number YYYY/NNNN`, ru: `${quoteFromFile(v)} — не номер вида ГГГГ/NNNN` }),
-  date: (v) => (isIsoDate(v) ? undefined : { en: `${quoteFromFile(v)} is not a date YYYY-MM-DD`, ru: `${quoteFromFile(v)} — не дата вида ГГГГ-ММ-ДД` }),
+  number: (v) =>
+    /^\d{4}\/\d{4,}$/.test(v) && Number(v.slice(5)) > 0
+      ? undefined
+      : { en: `${quoteFromFile(v)} is not a number YYYY/NNNN`, ru: `${quoteFromFile(v)} — не номер вида ГГГГ/NNNN` },
+  date: (v) =>
+    isIsoDate(v)
+      ? undefined
+      : { en: `${quoteFromFile(v)} is not a date YYYY-MM-DD`, ru: `${quoteFromFile(v)} — не дата вида ГГГГ-ММ-ДД` },
   participant: (v) => (v.trim() ? undefined : { en: 'is blank', ru: 'не заполнен' }),
-  kind: (v) => (/^[a-z][a-z-]*$/.test(v) ? undefined : { en: `${quoteFromFile(v)} is not a document kind`, ru: `${quoteFromFile(v)} — не вид документа` }),
-  digest: (v) => (/^sha256:[0-9a-f]{64}$/.test(v) ? undefined : { en: `${quoteFromFile(v)} is not a digest sha256:<64 hex digits>`, ru: `${quoteFromFile(v)} — не дайджест sha256:<64 шестнадцатеричные цифры>` }),
+  kind: (v) =>
+    /^[a-z][a-z-]*$/.test(v)
+      ? undefined
+      : { en: `${quoteFromFile(v)} is not a document kind`, ru: `${quoteFromFile(v)} — не вид документа` },
+  digest: (v) =>
+    /^sha256:[0-9a-f]{64}$/.test(v)
+      ? undefined
+      : {
+          en: `${quoteFromFile(v)} is not a digest sha256:<64 hex digits>`,
+          ru: `${quoteFromFile(v)} — не дайджест sha256:<64 шестнадцатеричные цифры>`,
+        },
 };
 
 /** The parser's own words (its first line, without position), any long or odd word in them quoted as a finding quotes a value. */
@@ -86,11 +102,14 @@ const parserWords = (message: string) =>
   message
     .split('\n')[0]!
     .replace(/ at line \d+, column \d+:?$/, '')
-    .replace(/[^ ]+/g, (word) => (word.length > 40 || /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Z}]/u.test(word) ? quoteFromFile(word) : word));
+    .replace(/[^ ]+/g, (word) =>
+      word.length > 40 || /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Z}]/u.test(word) ? quoteFromFile(word) : word,
+    );
 
 /** Why the text is not YAML: a stack overflow is a structure nested thousands of levels deep. */
 const yamlWords = (message: string): Words => {
-  if (/Maximum call stack size exceeded/.test(message)) return { en: 'not YAML (nested too deeply to read)', ru: 'не YAML (вложенность слишком глубока)' };
+  if (/Maximum call stack size exceeded/.test(message))
+    return { en: 'not YAML (nested too deeply to read)', ru: 'не YAML (вложенность слишком глубока)' };
   const why = parserWords(message);
   return { en: `not YAML (${why})`, ru: `не YAML (${why})` };
 };
@@ -107,9 +126,12 @@ interface RegisterSource {
 
 /** A value of an entry in the layout Prichal writes: double-quoted, single-quoted (neither with escapes), or plain. */
 const VALUE = `"[^"\\\\\\x00-\\x1f\\x7f]*"|'[^'\\x00-\\x1f\\x7f]*'|[A-Za-z0-9][A-Za-z0-9._/-]*`;
-const ENTRY_LINE = new RegExp(`^( *)- \\{ *number: (${VALUE}), *date: (${VALUE}), *participant: (${VALUE}), *kind: (${VALUE}), *digest: (${VALUE}) *\\}(?:[ \\t]+#.*)?$`);
+const ENTRY_LINE = new RegExp(
+  `^( *)- \\{ *number: (${VALUE}), *date: (${VALUE}), *participant: (${VALUE}), *kind: (${VALUE}), *digest: (${VALUE}) *\\}(?:[ \\t]+#.*)?$`,
+);
 /** Plain scalars YAML's core schema reads as something other than a string (null, booleans, numbers). */
-const NOT_A_STRING = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
+const NOT_A_STRING =
+  /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
 
 /**
  * Reads a register in the layout Prichal writes — comments, one `documents:` line, one entry per
@@ -192,18 +214,32 @@ export function parseRegisterYaml(file: string, text: string): RegisterSource {
   const root = doc.contents;
   // An empty file (or one of comments only) is an empty register.
   if (root === null || (isScalar(root) && root.value === null)) return { text, entries: [], doc };
-  const shape: Words = { en: "the register must be a mapping with one key, 'documents:', a list of { number, date, participant, kind, digest }", ru: "журнал должен быть отображением с одним ключом 'documents:' — списком { number, date, participant, kind, digest }" };
-  if (!isMap(root)) throw refusal(file, lineAt(root.range?.[0]), undefined, { en: `${isSeq(root) ? 'a bare list' : 'not a mapping'}: ${shape.en}`, ru: `${isSeq(root) ? 'голый список' : 'не отображение'}: ${shape.ru}` });
+  const shape: Words = {
+    en: "the register must be a mapping with one key, 'documents:', a list of { number, date, participant, kind, digest }",
+    ru: "журнал должен быть отображением с одним ключом 'documents:' — списком { number, date, participant, kind, digest }",
+  };
+  if (!isMap(root))
+    throw refusal(file, lineAt(root.range?.[0]), undefined, {
+      en: `${isSeq(root) ? 'a bare list' : 'not a mapping'}: ${shape.en}`,
+      ru: `${isSeq(root) ? 'голый список' : 'не отображение'}: ${shape.ru}`,
+    });
   let list: YAMLSeq | undefined;
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? pair.key.value : undefined;
     const keyLine = lineAt((pair.key as { range?: [number, number, number] } | null)?.range?.[0]);
     if (key !== 'documents') {
-      throw refusal(file, keyLine, undefined, { en: `unknown key ${quoteFromFile(String(key))}: ${shape.en} (is this the register, or another file?)`, ru: `неизвестный ключ ${quoteFromFile(String(key))}: ${shape.ru} (это журнал документов или другой файл?)` });
+      throw refusal(file, keyLine, undefined, {
+        en: `unknown key ${quoteFromFile(String(key))}: ${shape.en} (is this the register, or another file?)`,
+        ru: `неизвестный ключ ${quoteFromFile(String(key))}: ${shape.ru} (это журнал документов или другой файл?)`,
+      });
     }
     const value = pair.value;
     if (value === null || (isScalar(value) && value.value === null)) continue;
-    if (!isSeq(value)) throw refusal(file, lineAt((value as { range?: [number, number, number] }).range?.[0]) ?? keyLine, 'documents', { en: `not a list: ${shape.en}`, ru: `не список: ${shape.ru}` });
+    if (!isSeq(value))
+      throw refusal(file, lineAt((value as { range?: [number, number, number] }).range?.[0]) ?? keyLine, 'documents', {
+        en: `not a list: ${shape.en}`,
+        ru: `не список: ${shape.ru}`,
+      });
     list = value;
   }
   const entries: RegisterEntry[] = [];
@@ -211,24 +247,36 @@ export function parseRegisterYaml(file: string, text: string): RegisterSource {
   (list?.items ?? []).forEach((item, index) => {
     const at = `documents[${index}]`;
     const itemLine = lineAt((item as { range?: [number, number, number] } | null)?.range?.[0]);
-    if (!isMap(item)) throw refusal(file, itemLine, at, { en: 'not a mapping { number, date, participant, kind, digest }', ru: 'не отображение { number, date, participant, kind, digest }' });
+    if (!isMap(item))
+      throw refusal(file, itemLine, at, {
+        en: 'not a mapping { number, date, participant, kind, digest }',
+        ru: 'не отображение { number, date, participant, kind, digest }',
+      });
     const entry: Partial<RegisterEntry> = {};
     for (const pair of item.items) {
       const key = isScalar(pair.key) ? pair.key.value : undefined;
       const line = lineAt((pair.key as { range?: [number, number, number] } | null)?.range?.[0]) ?? itemLine;
       if (typeof key !== 'string' || !(FIELDS as readonly string[]).includes(key)) {
-        throw refusal(file, line, at, { en: `unknown field ${quoteFromFile(String(key))}; an entry has exactly number, date, participant, kind and digest`, ru: `неизвестное поле ${quoteFromFile(String(key))}; у записи ровно поля number, date, participant, kind и digest` });
+        throw refusal(file, line, at, {
+          en: `unknown field ${quoteFromFile(String(key))}; an entry has exactly number, date, participant, kind and digest`,
+          ru: `неизвестное поле ${quoteFromFile(String(key))}; у записи ровно поля number, date, participant, kind и digest`,
+        });
       }
       const field = key as (typeof FIELDS)[number];
       const value = isScalar(pair.value) ? pair.value.value : undefined;
       const valueLine = lineAt((pair.value as { range?: [number, number, number] } | null)?.range?.[0]) ?? line;
-      if (typeof value !== 'string') throw refusal(file, valueLine, `${at}.${field}`, { en: 'must be a string', ru: 'должно быть строкой' });
+      if (typeof value !== 'string')
+        throw refusal(file, valueLine, `${at}.${field}`, { en: 'must be a string', ru: 'должно быть строкой' });
       const wrong = FIELD_RULES[field](value);
       if (wrong) throw refusal(file, valueLine, `${at}.${field}`, wrong);
       entry[field] = value;
     }
     const missing = FIELDS.filter((f) => entry[f] === undefined);
-    if (missing.length) throw refusal(file, itemLine, at, { en: `missing ${missing.join(', ')}; an entry has exactly number, date, participant, kind and digest`, ru: `нет полей ${missing.join(', ')}; у записи ровно поля number, date, participant, kind и digest` });
+    if (missing.length)
+      throw refusal(file, itemLine, at, {
+        en: `missing ${missing.join(', ')}; an entry has exactly number, date, participant, kind and digest`,
+        ru: `нет полей ${missing.join(', ')}; у записи ровно поля number, date, participant, kind и digest`,
+      });
     const earlier = numbered.get(entry.number!);
     if (earlier !== undefined) throw twice(file, index, entry.number!, earlier, itemLine);
     numbered.set(entry.number!, itemLine ?? 0);
@@ -243,7 +291,11 @@ function readRegister(file: string): RegisterSource {
   // documents each) about 9 MB — beyond the 4 MiB an inventory file may have.
   const read = readTextOutcome(file, { limit: REGISTER_MAX_BYTES });
   if ('missing' in read) return { text: undefined, entries: [], doc: undefined };
-  if ('problem' in read) throw new RegisterError({ en: `${file}: the document register cannot be read: ${read.problem.en}; ${NOTHING.en}`, ru: `${file}: журнал документов не читается: ${read.problem.ru}; ${NOTHING.ru}` });
+  if ('problem' in read)
+    throw new RegisterError({
+      en: `${file}: the document register cannot be read: ${read.problem.en}; ${NOTHING.en}`,
+      ru: `${file}: журнал документов не читается: ${read.problem.ru}; ${NOTHING.ru}`,
+    });
   return parseRegister(file, read.text);
 }
 
@@ -273,7 +325,10 @@ function lockTarget(file: string): string {
       return path.join(realpathSync.native(path.dirname(path.resolve(file))), path.basename(file));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-      throw new RegisterError({ en: `${file}: the register's folder cannot be used (${code}); ${NOTHING.en}`, ru: `${file}: каталог журнала документов недоступен (${code}); ${NOTHING.ru}` });
+      throw new RegisterError({
+        en: `${file}: the register's folder cannot be used (${code}); ${NOTHING.en}`,
+        ru: `${file}: каталог журнала документов недоступен (${code}); ${NOTHING.ru}`,
+      });
     }
   }
 }
@@ -312,7 +367,10 @@ async function lockRegister(file: string, options: LockOptions = {}): Promise<He
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       if (code !== 'ELOCKED') {
-        throw new RegisterError({ en: `${file}: the register cannot be locked (${lockPath}: ${code}); ${NOTHING.en}`, ru: `${file}: журнал документов не блокируется (${lockPath}: ${code}); ${NOTHING.ru}` });
+        throw new RegisterError({
+          en: `${file}: the register cannot be locked (${lockPath}: ${code}); ${NOTHING.en}`,
+          ru: `${file}: журнал документов не блокируется (${lockPath}: ${code}); ${NOTHING.ru}`,
+        });
       }
       if (Date.now() >= deadline) {
         throw new RegisterError({
@@ -343,7 +401,11 @@ export class DocumentRegister {
    * numbers, and the register is saved (when it gained entries) before the lock is released —
    * before the caller writes any document carrying those numbers.
    */
-  static async transaction<T>(file: string, change: (register: DocumentRegister) => T | Promise<T>, options: LockOptions = {}): Promise<T> {
+  static async transaction<T>(
+    file: string,
+    change: (register: DocumentRegister) => T | Promise<T>,
+    options: LockOptions = {},
+  ): Promise<T> {
     const lock = await lockRegister(file, options);
     try {
       const register = new DocumentRegister(file, readRegister(file));
@@ -367,8 +429,17 @@ export class DocumentRegister {
     const same = all.find((e) => e.participant === participant && e.kind === kind && e.digest === digest);
     if (same) return same;
     const year = at.slice(0, 4);
-    const last = Math.max(0, ...all.filter((e) => e.number.startsWith(`${year}/`)).map((e) => Number(e.number.slice(5)) || 0));
-    const entry = { number: `${year}/${String(last + 1).padStart(4, '0')}`, date: at.slice(0, 10), participant, kind, digest };
+    const last = Math.max(
+      0,
+      ...all.filter((e) => e.number.startsWith(`${year}/`)).map((e) => Number(e.number.slice(5)) || 0),
+    );
+    const entry = {
+      number: `${year}/${String(last + 1).padStart(4, '0')}`,
+      date: at.slice(0, 10),
+      participant,
+      kind,
+      digest,
+    };
     this.added.push(entry);
     return entry;
   }
@@ -389,19 +460,30 @@ export class DocumentRegister {
     // Any other layout (a hand-made register, `documents: []`, a block mapping per entry): the
     // in-place editor, which changes nothing but the list's end and keeps every comment.
     try {
-      const edited = new YamlEditor(this.source.text?.trim() ? this.source.text : HEADER, this.file).appendAll(['documents'], this.added.map((e) => ({ ...e })), { flowFrom: 0, quote: 'double' }).text;
+      const edited = new YamlEditor(this.source.text?.trim() ? this.source.text : HEADER, this.file).appendAll(
+        ['documents'],
+        this.added.map((e) => ({ ...e })),
+        { flowFrom: 0, quote: 'double' },
+      ).text;
       if (check(edited)) return edited;
     } catch (error) {
       if (!(error instanceof YamlEditError)) throw error;
     }
-    throw new RegisterError({ en: `${this.file}: the new entries could not be added so that the register reads back the same; ${NOTHING.en}`, ru: `${this.file}: новые записи не удаётся добавить так, чтобы журнал читался так же; ${NOTHING.ru}` });
+    throw new RegisterError({
+      en: `${this.file}: the new entries could not be added so that the register reads back the same; ${NOTHING.en}`,
+      ru: `${this.file}: новые записи не удаётся добавить так, чтобы журнал читался так же; ${NOTHING.ru}`,
+    });
   }
 
   /** Writes the register when it gained entries (by the writing rule), only over the very text read under the lock. */
   private async save(lock: HeldLock): Promise<boolean> {
     if (!this.added.length) return false;
     const text = this.text();
-    if (lock.compromised()) throw new RegisterError({ en: `${this.file}: the register's lock was lost while numbering (${lock.compromised()!.message}); run again; ${NOTHING.en}`, ru: `${this.file}: блокировка журнала документов потеряна во время нумерации (${lock.compromised()!.message}); запустите снова; ${NOTHING.ru}` });
+    if (lock.compromised())
+      throw new RegisterError({
+        en: `${this.file}: the register's lock was lost while numbering (${lock.compromised()!.message}); run again; ${NOTHING.en}`,
+        ru: `${this.file}: блокировка журнала документов потеряна во время нумерации (${lock.compromised()!.message}); запустите снова; ${NOTHING.ru}`,
+      });
     const read = this.source.text;
     try {
       await writeAtomic(this.file, text, {
@@ -411,13 +493,23 @@ export class DocumentRegister {
           try {
             parseRegister(this.file, existing);
           } catch (error) {
-            return { en: `not a document register, it is not replaced (${(error as Error).message})`, ru: `это не журнал документов, он не заменяется (${(error as RegisterError).ru ?? (error as Error).message})` };
+            return {
+              en: `not a document register, it is not replaced (${(error as Error).message})`,
+              ru: `это не журнал документов, он не заменяется (${(error as RegisterError).ru ?? (error as Error).message})`,
+            };
           }
-          return { en: 'changed by someone else while the documents were numbered; run again', ru: 'изменён кем-то другим во время нумерации; запустите снова' };
+          return {
+            en: 'changed by someone else while the documents were numbered; run again',
+            ru: 'изменён кем-то другим во время нумерации; запустите снова',
+          };
         },
       });
     } catch (error) {
-      if (error instanceof FileError) throw new RegisterError({ en: `${error.message}; the document register was not saved and no document was written`, ru: `${error.ru}; журнал документов не сохранён, документы не записаны` });
+      if (error instanceof FileError)
+        throw new RegisterError({
+          en: `${error.message}; the document register was not saved and no document was written`,
+          ru: `${error.ru}; журнал документов не сохранён, документы не записаны`,
+        });
       throw error;
     }
     return true;

@@ -25,7 +25,10 @@ export const historyLimit = () => Math.max(maxFileBytes(), 64 * 1024 * 1024);
 
 const KINDS: ReadonlySet<unknown> = new Set(['audit', 'drift', 'all']);
 const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
-const isTimestamp = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v));
+const isTimestamp = (v: unknown) =>
+  typeof v === 'string' &&
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v) &&
+  !Number.isNaN(Date.parse(v));
 
 /** A line of the history as recordRun writes it, or undefined (a hand edit, a cut line, another tool's JSON). */
 function entryOf(line: string): HistoryEntry | undefined {
@@ -37,9 +40,23 @@ function entryOf(line: string): HistoryEntry | undefined {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const e = value as Record<string, unknown>;
-  if (!isTimestamp(e.generatedAt) || !KINDS.has(e.kind) || !count(e.errors) || !count(e.warnings) || !count(e.unchecked)) return undefined;
+  if (
+    !isTimestamp(e.generatedAt) ||
+    !KINDS.has(e.kind) ||
+    !count(e.errors) ||
+    !count(e.warnings) ||
+    !count(e.unchecked)
+  )
+    return undefined;
   if (!Array.isArray(e.keys) || !e.keys.every((k) => typeof k === 'string')) return undefined;
-  return { generatedAt: e.generatedAt as string, kind: e.kind as HistoryEntry['kind'], errors: e.errors as number, warnings: e.warnings as number, unchecked: e.unchecked as number, keys: e.keys as string[] };
+  return {
+    generatedAt: e.generatedAt as string,
+    kind: e.kind as HistoryEntry['kind'],
+    errors: e.errors as number,
+    warnings: e.warnings as number,
+    unchecked: e.unchecked as number,
+    keys: e.keys as string[],
+  };
 }
 
 /**
@@ -80,14 +97,26 @@ export async function recordRun(file: string, result: CheckResult, read?: Histor
   const changes = runs.map((run, i) => {
     const was = new Set(i ? runs[i - 1]!.keys : []);
     const is = new Set(run.keys);
-    return { new: run.keys.filter((k) => !was.has(k)).length, fixed: i ? [...was].filter((k) => !is.has(k)).length : 0, persisting: run.keys.filter((k) => was.has(k)).length };
+    return {
+      new: run.keys.filter((k) => !was.has(k)).length,
+      fixed: i ? [...was].filter((k) => !is.has(k)).length : 0,
+      persisting: run.keys.filter((k) => was.has(k)).length,
+    };
   });
   result.trend = {
     ...(previous ? { previous: previous.generatedAt } : {}),
     new: keys.filter((k) => !before.has(k)).length,
     fixed: [...before].filter((k) => !now.has(k)).length,
     persisting: keys.filter((k) => before.has(k)).length,
-    history: runs.map(({ generatedAt, errors, warnings, unchecked }, i) => ({ generatedAt, errors, warnings, unchecked, ...changes[i]! })).slice(-HISTORY_RUNS),
+    history: runs
+      .map(({ generatedAt, errors, warnings, unchecked }, i) => ({
+        generatedAt,
+        errors,
+        warnings,
+        unchecked,
+        ...changes[i]!,
+      }))
+      .slice(-HISTORY_RUNS),
   };
   await makeFolder(path.dirname(file));
   // Rewritten by the file rule (a temporary file renamed into place) with the runs the trend can

@@ -7,7 +7,13 @@ import { gatewaySpec, type GatewaySpec } from '../render/index.js';
 import { auditInventory } from './audit.js';
 import { inventoryFindings } from './inventory.js';
 import { checkBus, checkEdge, checkGateways, ownerIndex } from './live.js';
-import { RESULT_VERSION, sortRequirementFindings, type CheckResult, type RequirementFinding, type Unchecked } from './model.js';
+import {
+  RESULT_VERSION,
+  sortRequirementFindings,
+  type CheckResult,
+  type RequirementFinding,
+  type Unchecked,
+} from './model.js';
 import { INVENTORY_REQUIREMENTS, LIVE_REQUIREMENTS, type RequirementId } from '../requirements/index.js';
 
 /** Where live state comes from: the real collectors, or (benchmarks) a recorded snapshot of their output. */
@@ -41,10 +47,16 @@ export interface DriftOptions {
 }
 
 export function expectedGateways(plan: Plan, options: NonNullable<DriftOptions['gateways']>): GatewaySpec[] {
-  return CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r) => gatewaySpec(r, c, { image: options.image, network: options.network[c] })));
+  return CONTOURS.flatMap((c) =>
+    plan.contours[c].registrations.map((r) => gatewaySpec(r, c, { image: options.image, network: options.network[c] })),
+  );
 }
 
-export async function collectAndCheck(plan: Plan, operator: OperatorFile, options: DriftOptions): Promise<{ findings: RequirementFinding[]; unchecked: Unchecked[]; reads: NonNullable<CheckResult['reads']> }> {
+export async function collectAndCheck(
+  plan: Plan,
+  operator: OperatorFile,
+  options: DriftOptions,
+): Promise<{ findings: RequirementFinding[]; unchecked: Unchecked[]; reads: NonNullable<CheckResult['reads']> }> {
   const findings: RequirementFinding[] = [];
   const unchecked: Unchecked[] = [];
   const total = plan.edges.length + 1 + CONTOURS.length;
@@ -69,7 +81,13 @@ export async function collectAndCheck(plan: Plan, operator: OperatorFile, option
     reads.sshCommandsPerEdge[edge.id] = e.value.sshCommands;
     append(findings, checkEdge(edge, e.value, ownerOf));
   }
-  if (!options.gateways) unchecked.push({ subject: 'docker', requirements: ['GW-1'], reason: 'operator.yaml declares no gateways (image and network per contour), so there is nothing to compare the containers with' });
+  if (!options.gateways)
+    unchecked.push({
+      subject: 'docker',
+      requirements: ['GW-1'],
+      reason:
+        'operator.yaml declares no gateways (image and network per contour), so there is nothing to compare the containers with',
+    });
   else if (gateways.ok) {
     reads.dockerCalls = gateways.value.dockerCalls;
     append(findings, checkGateways(expectedGateways(plan, options.gateways), gateways.value.containers));
@@ -78,23 +96,37 @@ export async function collectAndCheck(plan: Plan, operator: OperatorFile, option
   for (const [i, contour] of CONTOURS.entries()) {
     const state = buses[i]!;
     if (!state.ok) {
-      unchecked.push({ subject: `bus ${operator.contours[contour].bus.vhost}`, requirements: ['BUS-1', 'BUS-2'], reason: state.error });
+      unchecked.push({
+        subject: `bus ${operator.contours[contour].bus.vhost}`,
+        requirements: ['BUS-1', 'BUS-2'],
+        reason: state.error,
+      });
       continue;
     }
     reads.busRequests[contour] = state.value.requests;
     append(findings, checkBus(plan, contour, state.value, contour === 'prod' && test?.ok ? test.value : undefined));
   }
-  if (options.timings) Object.assign(options.timings, { collectMs: evaluateStart - collectStart, evaluateMs: performance.now() - evaluateStart });
+  if (options.timings)
+    Object.assign(options.timings, {
+      collectMs: evaluateStart - collectStart,
+      evaluateMs: performance.now() - evaluateStart,
+    });
   return { findings, unchecked, reads };
 }
 
 /** Moves findings covered by a current waiver into `waived`; an expired waiver waives nothing. */
-export function applyWaivers(inventory: Inventory, at: string, findings: RequirementFinding[]): { findings: RequirementFinding[]; waived: RequirementFinding[] } {
+export function applyWaivers(
+  inventory: Inventory,
+  at: string,
+  findings: RequirementFinding[],
+): { findings: RequirementFinding[]; waived: RequirementFinding[] } {
   const waivers = new Map(inventory.participants.map((p) => [p.value.id, p.value.waivers ?? []]));
   const kept: RequirementFinding[] = [];
   const waived: RequirementFinding[] = [];
   for (const f of findings) {
-    const waiver = f.participant ? waivers.get(f.participant)?.find((w) => w.requirement === f.requirement && w.expires >= at) : undefined;
+    const waiver = f.participant
+      ? waivers.get(f.participant)?.find((w) => w.requirement === f.requirement && w.expires >= at)
+      : undefined;
     if (waiver) waived.push({ ...f, waiver: { reason: waiver.reason, owner: waiver.owner, expires: waiver.expires } });
     else kept.push(f);
   }

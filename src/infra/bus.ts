@@ -6,7 +6,14 @@
 // (planned or not), remove() undoes a registration.
 import type { ContourName } from '../inventory/index.js';
 import { cite, productionAllowed } from '../requirements/index.js';
-import { EXCHANGE, plannedPermission, queueName, USER_TAG, type Permission, type PlannedRegistration } from '../plan/index.js';
+import {
+  EXCHANGE,
+  plannedPermission,
+  queueName,
+  USER_TAG,
+  type Permission,
+  type PlannedRegistration,
+} from '../plan/index.js';
 import { WordedError } from '../words.js';
 
 export interface Binding {
@@ -93,16 +100,32 @@ export class BusClient {
       this.call<Permission[]>('GET', `/vhosts/${this.v()}/permissions`),
       this.call<Array<{ name: string }>>('GET', `/queues/${this.v()}?columns=name`),
       this.call<{ name: string }>('GET', `/exchanges/${this.v()}/${encodeURIComponent(EXCHANGE)}`, undefined, true),
-      this.call<Array<{ destination: string; destination_type: string; routing_key: string }>>('GET', `/exchanges/${this.v()}/${encodeURIComponent(EXCHANGE)}/bindings/source`, undefined, true),
+      this.call<Array<{ destination: string; destination_type: string; routing_key: string }>>(
+        'GET',
+        `/exchanges/${this.v()}/${encodeURIComponent(EXCHANGE)}/bindings/source`,
+        undefined,
+        true,
+      ),
     ]);
-    const tagged = (users ?? []).filter((u) => (Array.isArray(u.tags) ? u.tags : String(u.tags).split(',')).includes(USER_TAG)).map((u) => u.name);
+    const tagged = (users ?? [])
+      .filter((u) => (Array.isArray(u.tags) ? u.tags : String(u.tags).split(',')).includes(USER_TAG))
+      .map((u) => u.name);
     const taggedSet = new Set(tagged);
     return {
       vhost: this.target.vhost,
       users: tagged.sort(),
-      permissions: (permissions ?? []).filter((p) => taggedSet.has(p.user)).map(({ user, configure, write, read }) => ({ user, configure, write, read })).sort((a, b) => (a.user < b.user ? -1 : 1)),
-      queues: (queues ?? []).map((q) => q.name).filter((n) => n.startsWith('prichal.')).sort(),
-      bindings: (bindings ?? []).filter((b) => b.destination_type === 'queue').map((b) => ({ queue: b.destination, routingKey: b.routing_key })).sort((a, b) => (a.queue + a.routingKey < b.queue + b.routingKey ? -1 : 1)),
+      permissions: (permissions ?? [])
+        .filter((p) => taggedSet.has(p.user))
+        .map(({ user, configure, write, read }) => ({ user, configure, write, read }))
+        .sort((a, b) => (a.user < b.user ? -1 : 1)),
+      queues: (queues ?? [])
+        .map((q) => q.name)
+        .filter((n) => n.startsWith('prichal.'))
+        .sort(),
+      bindings: (bindings ?? [])
+        .filter((b) => b.destination_type === 'queue')
+        .map((b) => ({ queue: b.destination, routingKey: b.routing_key }))
+        .sort((a, b) => (a.queue + a.routingKey < b.queue + b.routingKey ? -1 : 1)),
       exchange: exchange !== undefined,
       requests: this.requests - before,
     };
@@ -117,45 +140,98 @@ export class BusClient {
     const before = this.requests;
     const q = encodeURIComponent(queueName(mnemonic));
     const [user, permission, queue, exchange, bindings] = await Promise.all([
-      this.call<{ name: string; tags: string[] | string }>('GET', `/users/${encodeURIComponent(mnemonic)}`, undefined, true),
+      this.call<{ name: string; tags: string[] | string }>(
+        'GET',
+        `/users/${encodeURIComponent(mnemonic)}`,
+        undefined,
+        true,
+      ),
       this.call<Permission>('GET', `/permissions/${this.v()}/${encodeURIComponent(mnemonic)}`, undefined, true),
       this.call<{ name: string }>('GET', `/queues/${this.v()}/${q}?columns=name`, undefined, true),
       this.call<{ name: string }>('GET', `/exchanges/${this.v()}/${encodeURIComponent(EXCHANGE)}`, undefined, true),
-      this.call<Array<{ source: string; routing_key: string }>>('GET', `/queues/${this.v()}/${q}/bindings`, undefined, true),
+      this.call<Array<{ source: string; routing_key: string }>>(
+        'GET',
+        `/queues/${this.v()}/${q}/bindings`,
+        undefined,
+        true,
+      ),
     ]);
-    const tagged = user !== undefined && (Array.isArray(user.tags) ? user.tags : String(user.tags).split(',')).includes(USER_TAG);
+    const tagged =
+      user !== undefined && (Array.isArray(user.tags) ? user.tags : String(user.tags).split(',')).includes(USER_TAG);
     return {
       vhost: this.target.vhost,
       users: tagged ? [mnemonic] : [],
-      permissions: tagged && permission ? [{ user: mnemonic, configure: permission.configure, write: permission.write, read: permission.read }] : [],
+      permissions:
+        tagged && permission
+          ? [{ user: mnemonic, configure: permission.configure, write: permission.write, read: permission.read }]
+          : [],
       queues: queue ? [queue.name] : [],
-      bindings: (bindings ?? []).filter((b) => b.source === EXCHANGE).map((b) => ({ queue: queueName(mnemonic), routingKey: b.routing_key })).sort((a, b) => (a.routingKey < b.routingKey ? -1 : 1)),
+      bindings: (bindings ?? [])
+        .filter((b) => b.source === EXCHANGE)
+        .map((b) => ({ queue: queueName(mnemonic), routingKey: b.routing_key }))
+        .sort((a, b) => (a.routingKey < b.routingKey ? -1 : 1)),
       exchange: exchange !== undefined,
       requests: this.requests - before,
     };
   }
 
   /** Creates or corrects one participant's registration in this vhost; idempotent. */
-  async ensure(registration: Pick<PlannedRegistration, 'mnemonic' | 'messageTypes'>, current?: BusState): Promise<void> {
+  async ensure(
+    registration: Pick<PlannedRegistration, 'mnemonic' | 'messageTypes'>,
+    current?: BusState,
+  ): Promise<void> {
     const state = current ?? (await this.read());
     const m = registration.mnemonic;
     const queue = queueName(m);
-    if (!state.exchange) await this.call('PUT', `/exchanges/${this.v()}/${encodeURIComponent(EXCHANGE)}`, { type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {} });
-    if (!state.users.includes(m)) await this.call('PUT', `/users/${encodeURIComponent(m)}`, { password_hash: '', tags: USER_TAG });
+    if (!state.exchange)
+      await this.call('PUT', `/exchanges/${this.v()}/${encodeURIComponent(EXCHANGE)}`, {
+        type: 'topic',
+        durable: true,
+        auto_delete: false,
+        internal: false,
+        arguments: {},
+      });
+    if (!state.users.includes(m))
+      await this.call('PUT', `/users/${encodeURIComponent(m)}`, { password_hash: '', tags: USER_TAG });
     const permission = plannedPermission(m);
     const live = state.permissions.find((p) => p.user === m);
-    if (!live || live.configure !== permission.configure || live.write !== permission.write || live.read !== permission.read) {
-      await this.call('PUT', `/permissions/${this.v()}/${encodeURIComponent(m)}`, { configure: permission.configure, write: permission.write, read: permission.read });
+    if (
+      !live ||
+      live.configure !== permission.configure ||
+      live.write !== permission.write ||
+      live.read !== permission.read
+    ) {
+      await this.call('PUT', `/permissions/${this.v()}/${encodeURIComponent(m)}`, {
+        configure: permission.configure,
+        write: permission.write,
+        read: permission.read,
+      });
     }
-    if (!state.queues.includes(queue)) await this.call('PUT', `/queues/${this.v()}/${encodeURIComponent(queue)}`, { durable: true, auto_delete: false, arguments: {} });
+    if (!state.queues.includes(queue))
+      await this.call('PUT', `/queues/${this.v()}/${encodeURIComponent(queue)}`, {
+        durable: true,
+        auto_delete: false,
+        arguments: {},
+      });
     const have = new Set(state.bindings.filter((b) => b.queue === queue).map((b) => b.routingKey));
     const want = new Set(registration.messageTypes);
     for (const key of want) {
-      if (!have.has(key)) await this.call('POST', `/bindings/${this.v()}/e/${encodeURIComponent(EXCHANGE)}/q/${encodeURIComponent(queue)}`, { routing_key: key, arguments: {} });
+      if (!have.has(key))
+        await this.call(
+          'POST',
+          `/bindings/${this.v()}/e/${encodeURIComponent(EXCHANGE)}/q/${encodeURIComponent(queue)}`,
+          { routing_key: key, arguments: {} },
+        );
     }
     for (const key of have) {
       // A binding's "properties key" is its routing key, escaped, when it has no arguments.
-      if (!want.has(key)) await this.call('DELETE', `/bindings/${this.v()}/e/${encodeURIComponent(EXCHANGE)}/q/${encodeURIComponent(queue)}/${encodeURIComponent(key.replace(/%/g, '%25'))}`, undefined, true);
+      if (!want.has(key))
+        await this.call(
+          'DELETE',
+          `/bindings/${this.v()}/e/${encodeURIComponent(EXCHANGE)}/q/${encodeURIComponent(queue)}/${encodeURIComponent(key.replace(/%/g, '%25'))}`,
+          undefined,
+          true,
+        );
     }
   }
 
@@ -163,8 +239,14 @@ export class BusClient {
   async remove(mnemonic: string): Promise<void> {
     await this.call('DELETE', `/queues/${this.v()}/${encodeURIComponent(queueName(mnemonic))}`, undefined, true);
     await this.call('DELETE', `/permissions/${this.v()}/${encodeURIComponent(mnemonic)}`, undefined, true);
-    const remaining = await this.call<unknown[]>('GET', `/users/${encodeURIComponent(mnemonic)}/permissions`, undefined, true);
-    if (remaining !== undefined && remaining.length === 0) await this.call('DELETE', `/users/${encodeURIComponent(mnemonic)}`, undefined, true);
+    const remaining = await this.call<unknown[]>(
+      'GET',
+      `/users/${encodeURIComponent(mnemonic)}/permissions`,
+      undefined,
+      true,
+    );
+    if (remaining !== undefined && remaining.length === 0)
+      await this.call('DELETE', `/users/${encodeURIComponent(mnemonic)}`, undefined, true);
   }
 }
 
@@ -185,25 +267,58 @@ export interface BusIndex {
 
 export function indexBusState(state: BusState): BusIndex {
   const routingKeys = new Map<string, Set<string>>();
-  for (const b of state.bindings) (routingKeys.get(b.queue) ?? routingKeys.set(b.queue, new Set()).get(b.queue)!).add(b.routingKey);
-  return { users: new Set(state.users), permissions: new Map(state.permissions.map((p) => [p.user, p])), queues: new Set(state.queues), routingKeys };
+  for (const b of state.bindings)
+    (routingKeys.get(b.queue) ?? routingKeys.set(b.queue, new Set()).get(b.queue)!).add(b.routingKey);
+  return {
+    users: new Set(state.users),
+    permissions: new Map(state.permissions.map((p) => [p.user, p])),
+    queues: new Set(state.queues),
+    routingKeys,
+  };
 }
 
 /** What a vhost holds of one registration compared with the plan; empty when it matches. */
-export function registrationDifferences(r: Pick<PlannedRegistration, 'mnemonic' | 'messageTypes'>, state: BusState, index: BusIndex = indexBusState(state)): RegistrationDifference[] {
+export function registrationDifferences(
+  r: Pick<PlannedRegistration, 'mnemonic' | 'messageTypes'>,
+  state: BusState,
+  index: BusIndex = indexBusState(state),
+): RegistrationDifference[] {
   const out: RegistrationDifference[] = [];
   const queue = queueName(r.mnemonic);
-  if (!index.users.has(r.mnemonic)) out.push({ kind: 'user', message: `user ${r.mnemonic} is missing`, evidence: 'GET /api/users' });
+  if (!index.users.has(r.mnemonic))
+    out.push({ kind: 'user', message: `user ${r.mnemonic} is missing`, evidence: 'GET /api/users' });
   const want = plannedPermission(r.mnemonic);
   const have = index.permissions.get(r.mnemonic);
-  if (!have) out.push({ kind: 'permission', message: `${r.mnemonic} has no permission in ${state.vhost}`, evidence: `GET /api/vhosts/${state.vhost}/permissions` });
+  if (!have)
+    out.push({
+      kind: 'permission',
+      message: `${r.mnemonic} has no permission in ${state.vhost}`,
+      evidence: `GET /api/vhosts/${state.vhost}/permissions`,
+    });
   else if (have.configure !== want.configure || have.write !== want.write || have.read !== want.read) {
-    out.push({ kind: 'permission', message: `permission of ${r.mnemonic} is not confined to its own queue`, evidence: `configure ${have.configure}, write ${have.write}, read ${have.read}; planned configure ${want.configure}, write ${want.write}, read ${want.read}` });
+    out.push({
+      kind: 'permission',
+      message: `permission of ${r.mnemonic} is not confined to its own queue`,
+      evidence: `configure ${have.configure}, write ${have.write}, read ${have.read}; planned configure ${want.configure}, write ${want.write}, read ${want.read}`,
+    });
   }
-  if (!index.queues.has(queue)) out.push({ kind: 'queue', message: `queue ${queue} is missing`, evidence: `GET /api/queues/${state.vhost}` });
+  if (!index.queues.has(queue))
+    out.push({ kind: 'queue', message: `queue ${queue} is missing`, evidence: `GET /api/queues/${state.vhost}` });
   const keys = index.routingKeys.get(queue) ?? new Set<string>();
-  for (const t of r.messageTypes) if (!keys.has(t)) out.push({ kind: 'binding', message: `binding for ${t} is missing`, evidence: `bindings of ${queue}: ${[...keys].join(', ') || 'none'}` });
-  for (const k of keys) if (!r.messageTypes.includes(k)) out.push({ kind: 'binding', message: `binding for undeclared message type ${k}`, evidence: `binding ${EXCHANGE} → ${queue} ${k}` });
+  for (const t of r.messageTypes)
+    if (!keys.has(t))
+      out.push({
+        kind: 'binding',
+        message: `binding for ${t} is missing`,
+        evidence: `bindings of ${queue}: ${[...keys].join(', ') || 'none'}`,
+      });
+  for (const k of keys)
+    if (!r.messageTypes.includes(k))
+      out.push({
+        kind: 'binding',
+        message: `binding for undeclared message type ${k}`,
+        evidence: `binding ${EXCHANGE} → ${queue} ${k}`,
+      });
   return out;
 }
 
@@ -211,10 +326,22 @@ export function registrationDifferences(r: Pick<PlannedRegistration, 'mnemonic' 
  * Production registration only after a tested test registration (Регламент ПУ ТО, п. 4.6): the
  * inventory must say `tested` and the test contour must really hold the registration.
  */
-export function assertPromotable(contour: ContourName, mnemonic: string, testStatus: string | undefined, testState: BusState | undefined): void {
+export function assertPromotable(
+  contour: ContourName,
+  mnemonic: string,
+  testStatus: string | undefined,
+  testState: BusState | undefined,
+): void {
   if (contour !== 'prod') return;
-  if (!productionAllowed(testStatus)) throw new PromotionRefusedError({ en: `refusing to register ${mnemonic} in prod: its test registration is ${testStatus ? `'${testStatus}'` : 'absent'}, not 'tested' (${cite('portal', '4.6')})`, ru: `${mnemonic} не регистрируется в промышленном контуре: тестовая регистрация ${testStatus ? `в статусе '${testStatus}'` : 'отсутствует'}, а не 'tested' (${cite('portal', '4.6')})` });
+  if (!productionAllowed(testStatus))
+    throw new PromotionRefusedError({
+      en: `refusing to register ${mnemonic} in prod: its test registration is ${testStatus ? `'${testStatus}'` : 'absent'}, not 'tested' (${cite('portal', '4.6')})`,
+      ru: `${mnemonic} не регистрируется в промышленном контуре: тестовая регистрация ${testStatus ? `в статусе '${testStatus}'` : 'отсутствует'}, а не 'tested' (${cite('portal', '4.6')})`,
+    });
   if (testState && !testState.permissions.some((p) => p.user === mnemonic)) {
-    throw new PromotionRefusedError({ en: `refusing to register ${mnemonic} in prod: the test contour (${testState.vhost}) holds no registration for it`, ru: `${mnemonic} не регистрируется в промышленном контуре: в тестовом контуре (${testState.vhost}) его регистрации нет` });
+    throw new PromotionRefusedError({
+      en: `refusing to register ${mnemonic} in prod: the test contour (${testState.vhost}) holds no registration for it`,
+      ru: `${mnemonic} не регистрируется в промышленном контуре: в тестовом контуре (${testState.vhost}) его регистрации нет`,
+    });
   }
 }

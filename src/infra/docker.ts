@@ -10,11 +10,16 @@ export class DockerError extends Error {
     readonly exitCode: number | undefined,
     readonly stderr: string,
   ) {
-    super(`docker ${args.slice(0, 3).join(' ')} failed (exit ${exitCode ?? '?'}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    super(
+      `docker ${args.slice(0, 3).join(' ')} failed (exit ${exitCode ?? '?'}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
   }
 }
 
-export async function docker(args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function docker(
+  args: readonly string[],
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<string> {
   const result = await execa('docker', args, {
     reject: false,
     ...(options.input === undefined ? {} : { input: options.input }),
@@ -35,12 +40,18 @@ export async function inspectMany<T>(kind: 'container' | 'network' | 'image', na
 
 /** Names of the containers (running or not) matching every filter (`label=…`, `network=…`), sorted. */
 export async function listContainers(...filters: string[]): Promise<string[]> {
-  return (await docker(['ps', '-a', ...filters.flatMap((f) => ['--filter', f]), '--format', '{{.Names}}'])).split('\n').filter(Boolean).sort();
+  return (await docker(['ps', '-a', ...filters.flatMap((f) => ['--filter', f]), '--format', '{{.Names}}']))
+    .split('\n')
+    .filter(Boolean)
+    .sort();
 }
 
 export async function listByLabel(kind: 'container' | 'network', label: string): Promise<string[]> {
   if (kind === 'container') return listContainers(`label=${label}`);
-  return (await docker(['network', 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}'])).split('\n').filter(Boolean).sort();
+  return (await docker(['network', 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}']))
+    .split('\n')
+    .filter(Boolean)
+    .sort();
 }
 
 /** Label holding the hash of the specification a container was created from. */
@@ -71,4 +82,5 @@ export async function ensureContainer(
   return 'created';
 }
 
-export const labelArgs = (labels: Record<string, string>): string[] => Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+export const labelArgs = (labels: Record<string, string>): string[] =>
+  Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);

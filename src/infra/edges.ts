@@ -15,7 +15,12 @@ export async function connectHost(ssh: HostSsh, options: SshOptions = {}, privat
 }
 
 /** One connection for `work`, closed whatever happens. */
-export async function withHost<T>(ssh: HostSsh, work: (conn: SshConnection) => Promise<T>, options: SshOptions = {}, privateKey?: string): Promise<T> {
+export async function withHost<T>(
+  ssh: HostSsh,
+  work: (conn: SshConnection) => Promise<T>,
+  options: SshOptions = {},
+  privateKey?: string,
+): Promise<T> {
   const conn = await connectHost(ssh, options, privateKey);
   try {
     return await work(conn);
@@ -24,12 +29,21 @@ export async function withHost<T>(ssh: HostSsh, work: (conn: SshConnection) => P
   }
 }
 
-export const connectEdge = (edge: PlannedEdge, options: SshOptions = {}, privateKey?: string) => connectHost(edge.ssh, options, privateKey);
+export const connectEdge = (edge: PlannedEdge, options: SshOptions = {}, privateKey?: string) =>
+  connectHost(edge.ssh, options, privateKey);
 
-export const withEdge = <T>(edge: PlannedEdge, work: (conn: SshConnection) => Promise<T>, options: SshOptions = {}, privateKey?: string) => withHost(edge.ssh, work, options, privateKey);
+export const withEdge = <T>(
+  edge: PlannedEdge,
+  work: (conn: SshConnection) => Promise<T>,
+  options: SshOptions = {},
+  privateKey?: string,
+) => withHost(edge.ssh, work, options, privateKey);
 
 /** Applies the planned table to each edge in turn (each atomic, verified, rolled back on failure). */
-export async function applyFirewalls(edges: readonly PlannedEdge[], options: Pick<ApplyOptions, 'full' | 'verify'> = {}): Promise<ApplyResult[]> {
+export async function applyFirewalls(
+  edges: readonly PlannedEdge[],
+  options: Pick<ApplyOptions, 'full' | 'verify'> = {},
+): Promise<ApplyResult[]> {
   const results: ApplyResult[] = [];
   for (const edge of edges) results.push(await withEdge(edge, (conn) => applyEdgeFirewall(conn, edge, options)));
   return results;

@@ -144,8 +144,11 @@ const sha256 = (data: string | Buffer) => createHash('sha256').update(data).dige
  * waits, then sees what the orphan did, and two operators' applies never interleave.
  */
 function locked(conn: SshConnection, command: string, options: Parameters<SshConnection['exec']>[1] = {}) {
-  return conn.exec(`mkdir -p ${DIR} && exec 9>>${DIR}/lock && { flock -w ${LOCK_WAIT_S} 9 || { echo "another apply has held ${DIR}/lock on this host for ${LOCK_WAIT_S} s" >&2; exit 75; }; } && { ${command}
-}`, options);
+  return conn.exec(
+    `mkdir -p ${DIR} && exec 9>>${DIR}/lock && { flock -w ${LOCK_WAIT_S} 9 || { echo "another apply has held ${DIR}/lock on this host for ${LOCK_WAIT_S} s" >&2; exit 75; }; } && { ${command}
+}`,
+    options,
+  );
 }
 
 /**
@@ -155,7 +158,9 @@ function locked(conn: SshConnection, command: string, options: Parameters<SshCon
  * checked. The lock file is opened for reading: drift never writes on a host.
  */
 export function listRuleset(conn: SshConnection) {
-  return conn.exec(`if [ -e ${DIR}/lock ]; then exec 9<${DIR}/lock && flock -s -w ${LOCK_WAIT_S} 9 || { echo "an apply has held ${DIR}/lock on this host for ${LOCK_WAIT_S} s" >&2; exit 75; }; fi; ${NFT} -j list ruleset`);
+  return conn.exec(
+    `if [ -e ${DIR}/lock ]; then exec 9<${DIR}/lock && flock -s -w ${LOCK_WAIT_S} 9 || { echo "an apply has held ${DIR}/lock on this host for ${LOCK_WAIT_S} s" >&2; exit 75; }; fi; ${NFT} -j list ruleset`,
+  );
 }
 
 export async function readTable(conn: SshConnection) {
@@ -167,10 +172,17 @@ export async function readTable(conn: SshConnection) {
 /** Chains (no rules) and set declarations (no elements): the listings that cost milliseconds at any size. */
 async function readLayout(conn: SshConnection) {
   const result = await conn.exec(`${NFT} -j list chains && ${NFT} -j -t list sets`);
-  const tables = result.stdout.split('\n').filter((l) => l.trim()).map(parseNftJson);
+  const tables = result.stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map(parseNftJson);
   const found = tables.map((t) => t.get(TABLE)).filter((t) => t !== undefined);
   if (!found.length) return undefined;
-  return { ...found[0]!, chains: Object.assign({}, ...found.map((t) => t.chains)), sets: Object.assign({}, ...found.map((t) => t.sets)) };
+  return {
+    ...found[0]!,
+    chains: Object.assign({}, ...found.map((t) => t.chains)),
+    sets: Object.assign({}, ...found.map((t) => t.sets)),
+  };
 }
 
 /** Removes Prichal's table and its record, and nothing else; a table that is already gone is not an error. */
@@ -180,23 +192,30 @@ export async function removeEdgeFirewall(conn: SshConnection): Promise<void> {
 }
 
 /** A shell step that holds only when `file` (a path or "$f") has the SHA-256 of `data`. */
-const checksumHolds = (file: string, data: string | Buffer) => `echo "${sha256(data)}  ${file}" | sha256sum -c --quiet -`;
+const checksumHolds = (file: string, data: string | Buffer) =>
+  `echo "${sha256(data)}  ${file}" | sha256sum -c --quiet -`;
 
 /** A shell step that runs nft on a temporary file `fill` writes into "$f" (and checks), removing it whatever happens. */
-const nftOnFile = (fill: string, flags = '') => `f=$(mktemp /tmp/prichal.XXXXXX.nft) && ${fill} && ${NFT} ${flags}-f "$f"; rc=$?; rm -f "$f"; exit $rc`;
+const nftOnFile = (fill: string, flags = '') =>
+  `f=$(mktemp /tmp/prichal.XXXXXX.nft) && ${fill} && ${NFT} ${flags}-f "$f"; rc=$?; rm -f "$f"; exit $rc`;
 
 /**
  * Uploads `text`, verifies its checksum on the host, and only then runs `nft -f` on it (`-c`: check
  * only). `first`: a shell step run before, in the same command (one round trip less).
  */
-export async function loadVerified(conn: SshConnection, text: string, options: { timeoutMs?: number; check?: boolean; first?: string } = {}): Promise<void> {
+export async function loadVerified(
+  conn: SshConnection,
+  text: string,
+  options: { timeoutMs?: number; check?: boolean; first?: string } = {},
+): Promise<void> {
   const load = nftOnFile(`cat > "$f" && ${checksumHolds('"$f"', text)}`, options.check ? '-c ' : '');
   const command = options.first ? `${options.first} && ${load}` : load;
   await locked(conn, command, { stdin: text, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
 }
 
 /** nft's own error line out of a failed command's message (the first line naming an Error), else `fallback`. */
-const nftError = (message: string, fallback: string) => message.split('\n').find((l) => l.includes('Error')) ?? fallback;
+const nftError = (message: string, fallback: string) =>
+  message.split('\n').find((l) => l.includes('Error')) ?? fallback;
 
 interface RecordMeta {
   /** sha256 of the planned ruleset the live table is. */
@@ -218,25 +237,47 @@ const metaLine = (m: Omit<RecordMeta, 'journalBytes'>) => `${m.sha} ${m.layout} 
  * digests say (hashed on the host, a few milliseconds), since both the delta and the rollback
  * copy of a full replace rely on them.
  */
-async function readRecordMeta(conn: SshConnection, onStarted?: () => void): Promise<(RecordMeta & { intact: boolean }) | undefined> {
-  const result = await locked(conn, `cat ${RECORD_META} 2>/dev/null && stat -c %s ${JOURNAL} && sha256sum ${RECORD} ${JOURNAL}`, { allowFailure: true, ...(onStarted ? { onStarted } : {}) });
+async function readRecordMeta(
+  conn: SshConnection,
+  onStarted?: () => void,
+): Promise<(RecordMeta & { intact: boolean }) | undefined> {
+  const result = await locked(
+    conn,
+    `cat ${RECORD_META} 2>/dev/null && stat -c %s ${JOURNAL} && sha256sum ${RECORD} ${JOURNAL}`,
+    { allowFailure: true, ...(onStarted ? { onStarted } : {}) },
+  );
   const [line, size, baseSum, journalSum] = result.stdout.trim().split('\n');
   const [sha, layout, base, journal] = (line ?? '').split(' ');
   const journalBytes = Number(size);
-  if (result.exitCode !== 0 || !sha || !layout || !base || !journal || !Number.isInteger(journalBytes)) return undefined;
+  if (result.exitCode !== 0 || !sha || !layout || !base || !journal || !Number.isInteger(journalBytes))
+    return undefined;
   const intact = baseSum?.split(' ')[0] === base && journalSum?.split(' ')[0] === journal;
   return { sha, layout, base, journal, journalBytes, intact };
 }
 
 /** The record's elements: the client's copy when it is the plan the host's meta names, else the host's files if they are what the meta says. */
-async function readRecord(conn: SshConnection, meta: RecordMeta, local: LocalRecord | undefined): Promise<RecordElements | undefined> {
+async function readRecord(
+  conn: SshConnection,
+  meta: RecordMeta,
+  local: LocalRecord | undefined,
+): Promise<RecordElements | undefined> {
   if (local?.sha === meta.sha) return local.record;
-  const [base, journal] = await Promise.all([locked(conn, `cat ${RECORD}`, { allowFailure: true }), locked(conn, `cat ${JOURNAL}`, { allowFailure: true })]);
-  if (base.exitCode !== 0 || journal.exitCode !== 0 || sha256(base.stdoutBytes) !== meta.base || sha256(journal.stdoutBytes) !== meta.journal) return undefined;
+  const [base, journal] = await Promise.all([
+    locked(conn, `cat ${RECORD}`, { allowFailure: true }),
+    locked(conn, `cat ${JOURNAL}`, { allowFailure: true }),
+  ]);
+  if (
+    base.exitCode !== 0 ||
+    journal.exitCode !== 0 ||
+    sha256(base.stdoutBytes) !== meta.base ||
+    sha256(journal.stdoutBytes) !== meta.journal
+  )
+    return undefined;
   return recordElements(gunzipSync(base.stdoutBytes).toString('utf8'), journal.stdout);
 }
 
-export const localRecordFile = (edge: string) => path.join(workCacheDir('firewall'), `${sha256(edge).slice(0, 32)}.elements`);
+export const localRecordFile = (edge: string) =>
+  path.join(workCacheDir('firewall'), `${sha256(edge).slice(0, 32)}.elements`);
 
 /**
  * The client's copy of what a verified apply left on an edge: the plan's sha on the first line,
@@ -307,30 +348,51 @@ async function restore(conn: SshConnection, copy: RollbackCopy): Promise<void> {
   if (copy === 'absent') return removeEdgeFirewall(conn);
   if (copy === 'record') {
     // Base and journal in one file: one transaction (replace the table, then the element edits).
-    await locked(conn, nftOnFile(`gunzip -c ${RECORD} > "$f" && cat ${JOURNAL} >> "$f"`), { timeoutMs: LOAD_TIMEOUT_MS });
+    await locked(conn, nftOnFile(`gunzip -c ${RECORD} > "$f" && cat ${JOURNAL} >> "$f"`), {
+      timeoutMs: LOAD_TIMEOUT_MS,
+    });
     return;
   }
   // The listing is spliced after an add+delete of the table, so nft replaces it atomically.
   const head = `{"add":{"table":{"family":"${PRICHAL_TABLE.family}","name":"${PRICHAL_TABLE.name}"}}},{"delete":{"table":{"family":"${PRICHAL_TABLE.family}","name":"${PRICHAL_TABLE.name}"}}},`;
-  await locked(conn, `sed '1s/^{"nftables": \\[/{"nftables": [${head}/' ${BACKUP} > ${BACKUP}.restore && ${NFT} -j -f ${BACKUP}.restore; rc=$?; rm -f ${BACKUP}.restore; exit $rc`, { timeoutMs: LOAD_TIMEOUT_MS });
+  await locked(
+    conn,
+    `sed '1s/^{"nftables": \\[/{"nftables": [${head}/' ${BACKUP} > ${BACKUP}.restore && ${NFT} -j -f ${BACKUP}.restore; rc=$?; rm -f ${BACKUP}.restore; exit $rc`,
+    { timeoutMs: LOAD_TIMEOUT_MS },
+  );
 }
 
 /** Sends a new base (compressed, checksummed) and forgets the old record's trust: from here on an interruption means "full next time". */
 async function uploadNext(conn: SshConnection, compressed: Buffer): Promise<void> {
-  await locked(conn, `rm -f ${RECORD_META} && cat > ${NEXT} && ${checksumHolds(NEXT, compressed)}`, { stdin: compressed, timeoutMs: LOAD_TIMEOUT_MS });
+  await locked(conn, `rm -f ${RECORD_META} && cat > ${NEXT} && ${checksumHolds(NEXT, compressed)}`, {
+    stdin: compressed,
+    timeoutMs: LOAD_TIMEOUT_MS,
+  });
 }
 
 /** The verified upload becomes the base with an empty journal, then the meta that makes it trusted (each step a rename). */
 async function commitBase(conn: SshConnection, edge: string, rendered: Rendered, compressed: Buffer): Promise<void> {
   const meta = metaLine({ sha: rendered.sha, layout: rendered.layout, base: sha256(compressed), journal: sha256('') });
-  await Promise.all([locked(conn, `mv ${NEXT} ${RECORD} && : > ${JOURNAL} && echo "${meta}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`), saveLocalRecord(edge, rendered)]);
+  await Promise.all([
+    locked(
+      conn,
+      `mv ${NEXT} ${RECORD} && : > ${JOURNAL} && echo "${meta}" > ${RECORD_META}.tmp && mv ${RECORD_META}.tmp ${RECORD_META}`,
+    ),
+    saveLocalRecord(edge, rendered),
+  ]);
 }
 
 /**
  * The verified delta joins the journal, then the meta that makes the record trusted again. The
  * host digests its journal itself, so the client never needs the journal's text.
  */
-async function commitJournal(conn: SshConnection, edge: string, rendered: Rendered, meta: RecordMeta, delta: string): Promise<void> {
+async function commitJournal(
+  conn: SshConnection,
+  edge: string,
+  rendered: Rendered,
+  meta: RecordMeta,
+  delta: string,
+): Promise<void> {
   const prefix = `${rendered.sha} ${meta.layout} ${meta.base}`;
   // The delta lands in a file of its own and joins the journal only once its checksum holds: a
   // connection lost mid-upload leaves the journal as it was (and the record untrusted).
@@ -392,7 +454,11 @@ function renderForApply(edge: PlannedEdge): Rendered {
  * reads as planned), a delta, or a full replace. Both `prichal firewall apply` and the engine's
  * edge provider call this.
  */
-export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyEdgeFirewall(
+  conn: SshConnection,
+  edge: PlannedEdge,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
   const started = performance.now();
   const timings: ApplyTimings = { renderMs: 0, recordMs: 0, diffMs: 0, loadMs: 0, verifyMs: 0, commitMs: 0 };
   const phase = async <T>(name: keyof ApplyTimings, work: () => Promise<T> | T): Promise<T> => {
@@ -414,7 +480,15 @@ export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, 
   const running = new Promise<void>((resolve) => (hostRuns = resolve));
   const metaRead = readRecordMeta(conn, hostRuns);
   metaRead.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
-  await phase('recordMs', () => Promise.race([running, metaRead.then(() => undefined, () => undefined)]));
+  await phase('recordMs', () =>
+    Promise.race([
+      running,
+      metaRead.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]),
+  );
   const rendered = await phase('renderMs', () => renderForApply(edge));
   // The client's copy of the record is read (and digested) while the host answers.
   const local = options.full ? undefined : await phase('recordMs', () => readLocalRecord(edge.id));
@@ -450,14 +524,27 @@ export async function applyEdgeFirewall(conn: SshConnection, edge: PlannedEdge, 
       const refused = await applyDelta(conn, edge, rendered, delta, meta!, options, phase);
       if (!refused) {
         const added = SET_NAMES.reduce((n, s) => n + delta[s].add.length, 0);
-        return finish({ mode: 'delta', previous: 'present', bytes: Buffer.byteLength(deltaTransaction(delta)), added, removed: deltaSize(delta) - added });
+        return finish({
+          mode: 'delta',
+          previous: 'present',
+          bytes: Buffer.byteLength(deltaTransaction(delta)),
+          added,
+          removed: deltaSize(delta) - added,
+        });
       }
       reason = refused;
       recordIsLive = false;
     }
   }
   const full = await applyFull(conn, edge, rendered, recordIsLive, options, phase);
-  return finish({ mode: 'full', reason: reason!, previous: full.previous, bytes: Buffer.byteLength(rendered.text()), added: 0, removed: 0 });
+  return finish({
+    mode: 'full',
+    reason: reason!,
+    previous: full.previous,
+    bytes: Buffer.byteLength(rendered.text()),
+    added: 0,
+    removed: 0,
+  });
 }
 
 type Phase = <T>(name: keyof ApplyTimings, work: () => Promise<T> | T) => Promise<T>;
@@ -467,7 +554,15 @@ type Phase = <T>(name: keyof ApplyTimings, work: () => Promise<T> | T) => Promis
  * the kernel refused the batch (the live set is not what the record says; nothing changed). A
  * delta that loads but fails its check is rolled back to the record and reported as an error.
  */
-async function applyDelta(conn: SshConnection, edge: PlannedEdge, rendered: Rendered, delta: RulesetDelta, meta: RecordMeta, options: ApplyOptions, phase: Phase): Promise<string | undefined> {
+async function applyDelta(
+  conn: SshConnection,
+  edge: PlannedEdge,
+  rendered: Rendered,
+  delta: RulesetDelta,
+  meta: RecordMeta,
+  options: ApplyOptions,
+  phase: Phase,
+): Promise<string | undefined> {
   const transaction = deltaTransaction(delta);
   try {
     await phase('loadMs', async () => {
@@ -477,17 +572,41 @@ async function applyDelta(conn: SshConnection, edge: PlannedEdge, rendered: Rend
     });
   } catch (error) {
     const message = (error as Error).message;
-    if (/No such file or directory|File exists/.test(message)) return `the kernel refused the delta: the live table is not the record (${nftError(message, 'element mismatch')})`;
-    throw new FirewallApplyError(edge.id, `${edge.id}: the delta was not applied (the kernel applies it whole or not at all): ${message}`, [], true, error);
+    if (/No such file or directory|File exists/.test(message))
+      return `the kernel refused the delta: the live table is not the record (${nftError(message, 'element mismatch')})`;
+    throw new FirewallApplyError(
+      edge.id,
+      `${edge.id}: the delta was not applied (the kernel applies it whole or not at all): ${message}`,
+      [],
+      true,
+      error,
+    );
   }
   await options.beforeVerify?.(conn);
-  const check = await phase('verifyMs', () => (transaction ? loadVerified(conn, deltaCheck(delta), { check: true }).then(() => undefined, (e: Error) => e) : undefined));
+  const check = await phase('verifyMs', () =>
+    transaction
+      ? loadVerified(conn, deltaCheck(delta), { check: true }).then(
+          () => undefined,
+          (e: Error) => e,
+        )
+      : undefined,
+  );
   if (check) {
-    const rolledBack = await restore(conn, 'record').then(() => true, () => false);
-    throw new FirewallApplyError(edge.id, `${edge.id}: after the delta, the changed elements are not as planned (${nftError(check.message, check.message)}); ${rolledBack ? 'the previous table is restored' : 'RESTORE FAILED'}`, [], rolledBack, check);
+    const rolledBack = await restore(conn, 'record').then(
+      () => true,
+      () => false,
+    );
+    throw new FirewallApplyError(
+      edge.id,
+      `${edge.id}: after the delta, the changed elements are not as planned (${nftError(check.message, check.message)}); ${rolledBack ? 'the previous table is restored' : 'RESTORE FAILED'}`,
+      [],
+      rolledBack,
+      check,
+    );
   }
   await phase('commitMs', async () => {
-    if (meta.journalBytes + Buffer.byteLength(transaction) <= JOURNAL_LIMIT) return commitJournal(conn, edge.id, rendered, meta, transaction);
+    if (meta.journalBytes + Buffer.byteLength(transaction) <= JOURNAL_LIMIT)
+      return commitJournal(conn, edge.id, rendered, meta, transaction);
     // The journal has grown: the live table (verified to be the plan) becomes the new base.
     const compressed = gzipSync(rendered.text(), { level: 1 });
     await uploadNext(conn, compressed);
@@ -497,28 +616,63 @@ async function applyDelta(conn: SshConnection, edge: PlannedEdge, rendered: Rend
 }
 
 /** The full path: replace the table in one transaction, verify, keep the rollback copy until then. */
-async function applyFull(conn: SshConnection, edge: PlannedEdge, rendered: Rendered, recordIsLive: boolean, options: ApplyOptions, phase: Phase): Promise<{ previous: 'absent' | 'present' }> {
+async function applyFull(
+  conn: SshConnection,
+  edge: PlannedEdge,
+  rendered: Rendered,
+  recordIsLive: boolean,
+  options: ApplyOptions,
+  phase: Phase,
+): Promise<{ previous: 'absent' | 'present' }> {
   // The record is the live table only when the host says so and nothing since contradicted it;
   // otherwise the live table is listed, so a rollback puts back exactly what was there.
-  const copy: RollbackCopy = recordIsLive ? 'record' : await phase('recordMs', async () => ((await backupListing(conn)) === 'present' ? 'listing' : 'absent'));
+  const copy: RollbackCopy = recordIsLive
+    ? 'record'
+    : await phase('recordMs', async () => ((await backupListing(conn)) === 'present' ? 'listing' : 'absent'));
   const previous = copy === 'absent' ? 'absent' : 'present';
   const text = await phase('renderMs', () => rendered.text());
   const compressed = await phase('loadMs', () => gzipSync(text, { level: 1 }));
   try {
     await phase('loadMs', async () => {
       await uploadNext(conn, compressed);
-      await locked(conn, nftOnFile(`gunzip -c ${NEXT} > "$f" && ${checksumHolds('"$f"', text)}`), { timeoutMs: LOAD_TIMEOUT_MS });
+      await locked(conn, nftOnFile(`gunzip -c ${NEXT} > "$f" && ${checksumHolds('"$f"', text)}`), {
+        timeoutMs: LOAD_TIMEOUT_MS,
+      });
     });
   } catch (error) {
     // nft's transaction failed as a whole; restoring is harmless and covers a partial host-side failure.
-    const rolledBack = await restore(conn, copy).then(() => true, () => false);
-    throw new FirewallApplyError(edge.id, `${edge.id}: loading the ruleset failed${rolledBack ? '; the previous table is restored' : ''}: ${(error as Error).message}`, [], rolledBack, error);
+    const rolledBack = await restore(conn, copy).then(
+      () => true,
+      () => false,
+    );
+    throw new FirewallApplyError(
+      edge.id,
+      `${edge.id}: loading the ruleset failed${rolledBack ? '; the previous table is restored' : ''}: ${(error as Error).message}`,
+      [],
+      rolledBack,
+      error,
+    );
   }
   await options.beforeVerify?.(conn);
-  const differences = await phase('verifyMs', async () => (options.verify === 'full' ? compareTables(plannedTable(edge), await readTable(conn)) : compareTables(plannedTable(edge), await readLayout(conn), 'layout')));
+  const differences = await phase('verifyMs', async () =>
+    options.verify === 'full'
+      ? compareTables(plannedTable(edge), await readTable(conn))
+      : compareTables(plannedTable(edge), await readLayout(conn), 'layout'),
+  );
   if (differences.length) {
-    const rolledBack = await restore(conn, copy).then(() => true, () => false);
-    throw new FirewallApplyError(edge.id, `${edge.id}: the loaded table differs from the plan (${differences.slice(0, 3).map((d) => d.message).join('; ')}); ${rolledBack ? 'the previous table is restored' : 'RESTORE FAILED'}`, differences, rolledBack);
+    const rolledBack = await restore(conn, copy).then(
+      () => true,
+      () => false,
+    );
+    throw new FirewallApplyError(
+      edge.id,
+      `${edge.id}: the loaded table differs from the plan (${differences
+        .slice(0, 3)
+        .map((d) => d.message)
+        .join('; ')}); ${rolledBack ? 'the previous table is restored' : 'RESTORE FAILED'}`,
+      differences,
+      rolledBack,
+    );
   }
   await phase('commitMs', () => commitBase(conn, edge.id, rendered, compressed));
   return { previous };

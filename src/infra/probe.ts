@@ -67,34 +67,57 @@ function rightHost(body: string, participant: string, address: string): boolean 
   }
 }
 
-export async function runProbe(sample: ProbeSample, hub: HostSsh, options: { connectTimeoutSeconds?: number } = {}): Promise<ProbeProtocol> {
+export async function runProbe(
+  sample: ProbeSample,
+  hub: HostSsh,
+  options: { connectTimeoutSeconds?: number } = {},
+): Promise<ProbeProtocol> {
   const { registration, contour } = sample;
   const scheme = (protocol: string) => (protocol === 'http' ? 'http' : 'https');
   const jobs: Job[] = [
-    ...sample.allowed.map((a, i) => ({ id: `a${i}`, source: a.source, url: `${scheme(a.protocol)}://${a.address}:${a.port}${a.path}` })),
+    ...sample.allowed.map((a, i) => ({
+      id: `a${i}`,
+      source: a.source,
+      url: `${scheme(a.protocol)}://${a.address}:${a.port}${a.path}`,
+    })),
     ...sample.denied.map((d, i) => ({ id: `d${i}`, source: d.source, url: `https://${d.address}:${d.port}/` })),
   ];
   const connectTimeout = options.connectTimeoutSeconds ?? 2;
   const startedAt = new Date().toISOString();
-  const output = await withHost(hub, async (conn) => (await conn.exec('bash -s', { stdin: script(jobs, connectTimeout), timeoutMs: (connectTimeout + 20) * 1000 })).stdout);
+  const output = await withHost(
+    hub,
+    async (conn) =>
+      (await conn.exec('bash -s', { stdin: script(jobs, connectTimeout), timeoutMs: (connectTimeout + 20) * 1000 }))
+        .stdout,
+  );
   const results = new Map<string, { rc: number; body: string; status: number; connect: number }>();
   for (const line of output.split('\n').filter(Boolean)) {
     const [id, rc, b64] = line.split('\t');
     const text = Buffer.from(b64 ?? '', 'base64').toString('utf8');
     const cut = text.lastIndexOf('\n');
     const [status, connect] = text.slice(cut + 1).split(' ');
-    results.set(id!, { rc: Number(rc), body: text.slice(0, Math.max(cut, 0)), status: Number(status) || 0, connect: Number(connect) || 0 });
+    results.set(id!, {
+      rc: Number(rc),
+      body: text.slice(0, Math.max(cut, 0)),
+      status: Number(status) || 0,
+      connect: Number(connect) || 0,
+    });
   }
   const allowed: AllowedCheck[] = sample.allowed.map((a, i) => {
     const r = results.get(`a${i}`);
     const answered = r !== undefined && r.rc === 0 && r.status >= 200 && r.status < 500;
-    const result = answered ? (rightHost(r.body, registration.participant, a.address) ? 'answered' : 'wrong-host') : 'no-answer';
+    const result = answered
+      ? rightHost(r.body, registration.participant, a.address)
+        ? 'answered'
+        : 'wrong-host'
+      : 'no-answer';
     return { ...a, result, httpStatus: r?.status ?? 0, connectMs: Math.round((r?.connect ?? 0) * 1000) };
   });
   const denied: DeniedCheck[] = sample.denied.map((d, i) => {
     const r = results.get(`d${i}`);
     // curl 28 without a TCP connect time: the SYN went unanswered, i.e. dropped. 7: refused (RST came back).
-    const result: DeniedCheck['result'] = !r || (r.rc === 28 && r.connect === 0) ? 'dropped' : r.rc === 7 ? 'refused' : 'answered';
+    const result: DeniedCheck['result'] =
+      !r || (r.rc === 28 && r.connect === 0) ? 'dropped' : r.rc === 7 ? 'refused' : 'answered';
     return { ...d, result };
   });
   return {
@@ -117,29 +140,62 @@ export async function runProbe(sample: ProbeSample, hub: HostSsh, options: { con
  * What makes a recorded probe protocol (`probe --out`) unusable, or undefined when it is one: every
  * field the test protocol prints is checked, a field named by its path (read by `docs` and `status`).
  */
-export function probeProblem(data: unknown, expected?: { contour: ContourName; participant: string }): string | undefined {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export function probeProblem(
+  data: unknown,
+  expected?: { contour: ContourName; participant: string },
+): string | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   const isText = (v: unknown) => typeof v === 'string';
   const isPort = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
   // An instant as the probe records it (ISO 8601 with a zone), one Date can read.
-  const isInstant = (v: unknown) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(v) && Number.isFinite(Date.parse(v));
-  const oneOf = (...values: string[]) => (v: unknown) => typeof v === 'string' && values.includes(v);
+  const isInstant = (v: unknown) =>
+    typeof v === 'string' &&
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(v) &&
+    Number.isFinite(Date.parse(v));
+  const oneOf =
+    (...values: string[]) =>
+    (v: unknown) =>
+      typeof v === 'string' && values.includes(v);
   const rules = {
-    allowed: { endpoint: isText, address: isText, port: isPort, protocol: oneOf('http', 'https'), path: isText, source: isText, result: oneOf('answered', 'no-answer', 'wrong-host'), httpStatus: Number.isFinite, connectMs: Number.isFinite },
-    denied: { kind: oneOf('undeclared-port', 'undeclared-address', 'foreign-gateway'), description: isText, source: isText, address: isText, port: isPort, result: oneOf('dropped', 'answered', 'refused') },
+    allowed: {
+      endpoint: isText,
+      address: isText,
+      port: isPort,
+      protocol: oneOf('http', 'https'),
+      path: isText,
+      source: isText,
+      result: oneOf('answered', 'no-answer', 'wrong-host'),
+      httpStatus: Number.isFinite,
+      connectMs: Number.isFinite,
+    },
+    denied: {
+      kind: oneOf('undeclared-port', 'undeclared-address', 'foreign-gateway'),
+      description: isText,
+      source: isText,
+      address: isText,
+      port: isPort,
+      result: oneOf('dropped', 'answered', 'refused'),
+    },
   } as const;
   if (!isObject(data)) return 'not a JSON object';
-  if (data.version !== PROBE_PROTOCOL_VERSION) return `version is ${data.version === undefined ? 'missing' : quoteFromFile(JSON.stringify(data.version) ?? String(data.version))}, expected ${PROBE_PROTOCOL_VERSION}`;
-  if (expected && (data.contour !== expected.contour || data.participant !== expected.participant)) return `it records ${quoteFromFile(String(data.participant))} in ${quoteFromFile(String(data.contour))}, not ${expected.participant} in ${expected.contour}`;
-  for (const field of ['name', 'mnemonic', 'edge', 'gateway'] as const) if (!isText(data[field])) return `${field} must be a string`;
-  for (const field of ['startedAt', 'finishedAt'] as const) if (!isInstant(data[field])) return `${field} must be a date and time (ISO 8601 with a zone)`;
+  if (data.version !== PROBE_PROTOCOL_VERSION)
+    return `version is ${data.version === undefined ? 'missing' : quoteFromFile(JSON.stringify(data.version) ?? String(data.version))}, expected ${PROBE_PROTOCOL_VERSION}`;
+  if (expected && (data.contour !== expected.contour || data.participant !== expected.participant))
+    return `it records ${quoteFromFile(String(data.participant))} in ${quoteFromFile(String(data.contour))}, not ${expected.participant} in ${expected.contour}`;
+  for (const field of ['name', 'mnemonic', 'edge', 'gateway'] as const)
+    if (!isText(data[field])) return `${field} must be a string`;
+  for (const field of ['startedAt', 'finishedAt'] as const)
+    if (!isInstant(data[field])) return `${field} must be a date and time (ISO 8601 with a zone)`;
   if (typeof data.passed !== 'boolean') return 'passed must be true or false';
   for (const list of ['allowed', 'denied'] as const) {
     const items = data[list];
     if (!Array.isArray(items)) return `${list} must be a list`;
     for (const [i, item] of items.entries()) {
       if (!isObject(item)) return `${list}[${i}] must be an object`;
-      for (const [field, valid] of Object.entries(rules[list])) if (!(valid as (v: unknown) => boolean)(item[field])) return `${list}[${i}].${field} is missing or not what a probe records`;
+      for (const [field, valid] of Object.entries(rules[list]))
+        if (!(valid as (v: unknown) => boolean)(item[field]))
+          return `${list}[${i}].${field} is missing or not what a probe records`;
     }
   }
   return undefined;

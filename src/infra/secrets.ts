@@ -13,7 +13,10 @@ export class SecretMissingError extends WordedError {
   override readonly name = 'SecretMissingError';
   constructor(readonly secret: string) {
     const file = path.join(secretsDir(), secret);
-    super({ en: `secret '${secret}' is not set: export ${envName(secret)} or write it to ${file}`, ru: `секрет '${secret}' не задан: экспортируйте ${envName(secret)} или запишите его в ${file}` });
+    super({
+      en: `secret '${secret}' is not set: export ${envName(secret)} or write it to ${file}`,
+      ru: `секрет '${secret}' не задан: экспортируйте ${envName(secret)} или запишите его в ${file}`,
+    });
   }
 }
 
@@ -41,7 +44,10 @@ export const secretVariable = envName;
 export function collidingSecretNames(names: Iterable<string>): Array<{ variable: string; names: string[] }> {
   const byVariable = new Map<string, Set<string>>();
   for (const name of names) byVariable.set(envName(name), (byVariable.get(envName(name)) ?? new Set()).add(name));
-  return [...byVariable].filter(([, set]) => set.size > 1).map(([variable, set]) => ({ variable, names: [...set].sort() })).sort((a, b) => (a.variable < b.variable ? -1 : 1));
+  return [...byVariable]
+    .filter(([, set]) => set.size > 1)
+    .map(([variable, set]) => ({ variable, names: [...set].sort() }))
+    .sort((a, b) => (a.variable < b.variable ? -1 : 1));
 }
 
 /**
@@ -63,6 +69,10 @@ export async function readSecret(name: string): Promise<string> {
 export async function readCredentials(name: string): Promise<{ username: string; password: string }> {
   const value = (await readSecret(name)).trim();
   const colon = value.indexOf(':');
-  if (colon <= 0) throw new SecretFormatError({ en: `secret '${name}' must have the form user:password`, ru: `секрет '${name}' должен иметь вид пользователь:пароль` });
+  if (colon <= 0)
+    throw new SecretFormatError({
+      en: `secret '${name}' must have the form user:password`,
+      ru: `секрет '${name}' должен иметь вид пользователь:пароль`,
+    });
   return { username: value.slice(0, colon), password: value.slice(colon + 1) };
 }

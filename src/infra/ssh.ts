@@ -91,7 +91,13 @@ export class SshConnection {
         client.end();
         sock.destroy();
         if (presented !== undefined && presented !== target.hostKey) {
-          reject(new SshError('host-key-mismatch', label, `refusing ${label}: its host key is ${presented}, but the inventory pins ${target.hostKey}`));
+          reject(
+            new SshError(
+              'host-key-mismatch',
+              label,
+              `refusing ${label}: its host key is ${presented}, but the inventory pins ${target.hostKey}`,
+            ),
+          );
         } else if (error.level === 'client-authentication') {
           reject(new SshError('auth', label, `${label} refused the key for user ${target.user}`));
         } else if (/timed out/i.test(error.message)) {
@@ -123,7 +129,10 @@ export class SshConnection {
    * Runs one command; stdin is written whole and closed. Non-zero exit is an error unless allowed.
    * `onStarted`: called once the host runs it (the channel is open and the command sent).
    */
-  exec(command: string, options: { stdin?: string | Buffer; allowFailure?: boolean; timeoutMs?: number; onStarted?: () => void } = {}): Promise<CommandResult> {
+  exec(
+    command: string,
+    options: { stdin?: string | Buffer; allowFailure?: boolean; timeoutMs?: number; onStarted?: () => void } = {},
+  ): Promise<CommandResult> {
     const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
     return new Promise((resolve, reject) => {
       this.client.exec(command, (error, channel) => {
@@ -135,7 +144,14 @@ export class SshConnection {
         const timer = setTimeout(() => {
           settled = true;
           channel.close();
-          reject(new SshError('timeout', this.label, `${this.label}: '${command}' did not finish within ${timeoutMs} ms`, command));
+          reject(
+            new SshError(
+              'timeout',
+              this.label,
+              `${this.label}: '${command}' did not finish within ${timeoutMs} ms`,
+              command,
+            ),
+          );
         }, timeoutMs);
         channel.on('data', (chunk: Buffer) => out.push(chunk));
         channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
@@ -144,11 +160,34 @@ export class SshConnection {
           if (settled) return;
           settled = true;
           const bytes = Buffer.concat(out);
-          const result = { stdout: bytes.toString('utf8'), stdoutBytes: bytes, stderr: Buffer.concat(err).toString('utf8'), exitCode: code ?? -1 };
+          const result = {
+            stdout: bytes.toString('utf8'),
+            stdoutBytes: bytes,
+            stderr: Buffer.concat(err).toString('utf8'),
+            exitCode: code ?? -1,
+          };
           if (code === null || code === undefined) {
-            reject(new SshError('disconnected', this.label, `${this.label}: connection lost while running '${command}'`, command, null, result.stderr));
+            reject(
+              new SshError(
+                'disconnected',
+                this.label,
+                `${this.label}: connection lost while running '${command}'`,
+                command,
+                null,
+                result.stderr,
+              ),
+            );
           } else if (code !== 0 && !options.allowFailure) {
-            reject(new SshError('command', this.label, `${this.label}: '${command}' exited ${code}: ${result.stderr.trim().slice(0, 500)}`, command, code, result.stderr));
+            reject(
+              new SshError(
+                'command',
+                this.label,
+                `${this.label}: '${command}' exited ${code}: ${result.stderr.trim().slice(0, 500)}`,
+                command,
+                code,
+                result.stderr,
+              ),
+            );
           } else resolve(result);
         });
         if (options.stdin !== undefined) channel.end(options.stdin);

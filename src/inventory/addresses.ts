@@ -51,7 +51,8 @@ function dottedValue(text: string, end: number): number {
 function prefix(cidr: string): { value: number; size: number } {
   const slash = cidr.indexOf('/');
   const length = Number(cidr.slice(slash + 1));
-  if (slash < 0 || !Number.isInteger(length) || length < 0 || length > 32) throw new Error(`'${cidr}' is not an IPv4 prefix`);
+  if (slash < 0 || !Number.isInteger(length) || length < 0 || length > 32)
+    throw new Error(`'${cidr}' is not an IPv4 prefix`);
   return { value: dottedValue(cidr, slash), size: 2 ** (32 - length) };
 }
 

@@ -18,7 +18,10 @@ export class CertificateFileError extends WordedError {
   override readonly name = 'CertificateFileError';
 }
 
-const hex = (bytes: ArrayBuffer | Uint8Array) => Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex').toUpperCase();
+const hex = (bytes: ArrayBuffer | Uint8Array) =>
+  Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes))
+    .toString('hex')
+    .toUpperCase();
 const OID_CN = '2.5.4.3';
 const OID_O = '2.5.4.10';
 
@@ -28,7 +31,10 @@ function derOf(file: string, bytes: Buffer): Buffer {
   const pem = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(text);
   if (pem) return Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64');
   if (bytes[0] === 0x30) return bytes;
-  throw new CertificateFileError({ en: `${file}: neither a PEM certificate (-----BEGIN CERTIFICATE-----) nor DER`, ru: `${file}: не сертификат ни в PEM (-----BEGIN CERTIFICATE-----), ни в DER` });
+  throw new CertificateFileError({
+    en: `${file}: neither a PEM certificate (-----BEGIN CERTIFICATE-----) nor DER`,
+    ru: `${file}: не сертификат ни в PEM (-----BEGIN CERTIFICATE-----), ни в DER`,
+  });
 }
 
 function attribute(name: Name, oid: string): string | undefined {
@@ -52,7 +58,10 @@ export function parseCertificate(file: string, bytes: Buffer): ReadCertificate {
     if (error instanceof CertificateFileError) throw error;
     // A malformed extension or a date no calendar has is as much "not a certificate" as bad DER.
     const why = String((error as Error).message ?? error).slice(0, 200);
-    throw new CertificateFileError({ en: `${file}: not an X.509 certificate (${why})`, ru: `${file}: не сертификат X.509 (${why})` });
+    throw new CertificateFileError({
+      en: `${file}: not an X.509 certificate (${why})`,
+      ru: `${file}: не сертификат X.509 (${why})`,
+    });
   }
 }
 
@@ -62,7 +71,11 @@ function certificateOf(file: string, der: Buffer): ReadCertificate {
   const akiExtension = tbs.extensions?.find((e) => e.extnID === id_ce_authorityKeyIdentifier);
   const aki = akiExtension ? AsnConvert.parse(akiExtension.extnValue, AuthorityKeyIdentifier).keyIdentifier : undefined;
   const issuer = attribute(tbs.issuer, OID_CN) ?? attribute(tbs.issuer, OID_O);
-  if (!issuer) throw new CertificateFileError({ en: `${file}: the issuer has no common name or organisation`, ru: `${file}: у издателя нет ни общего имени (CN), ни организации (O)` });
+  if (!issuer)
+    throw new CertificateFileError({
+      en: `${file}: the issuer has no common name or organisation`,
+      ru: `${file}: у издателя нет ни общего имени (CN), ни организации (O)`,
+    });
   return {
     certificate: {
       serial: hex(tbs.serialNumber).replace(/^0+(?=.)/, ''),
@@ -86,7 +99,8 @@ const CERTIFICATE_LIMIT = 1024 * 1024;
 export async function readCertificate(file: string): Promise<ReadCertificate> {
   const read = readRegular(file, { limit: CERTIFICATE_LIMIT });
   if ('missing' in read) throw new CertificateFileError({ en: `${file}: no such file`, ru: `${file}: файл не найден` });
-  if ('problem' in read) throw new CertificateFileError({ en: `${file}: ${read.problem.en}`, ru: `${file}: ${read.problem.ru}` });
+  if ('problem' in read)
+    throw new CertificateFileError({ en: `${file}: ${read.problem.en}`, ru: `${file}: ${read.problem.ru}` });
   return parseCertificate(file, read.bytes);
 }
 
@@ -96,13 +110,27 @@ export async function readCertificate(file: string): Promise<ReadCertificate> {
  * certificate's own line —, or a new signer is appended. Every other line stays byte for byte.
  * Returns the new text; the caller validates before writing.
  */
-export function withSignerCertificate(text: string, signer: { role: Participant['signers'][number]['role']; name: string }, certificate: SignerCertificate, file = 'the participant file'): string {
+export function withSignerCertificate(
+  text: string,
+  signer: { role: Participant['signers'][number]['role']; name: string },
+  certificate: SignerCertificate,
+  file = 'the participant file',
+): string {
   const editor = new YamlEditor(text, file);
   const signers = editor.get(['signers']);
-  const index = Array.isArray(signers) ? signers.findIndex((s: unknown) => typeof s === 'object' && s !== null && (s as { role?: unknown }).role === signer.role && (s as { name?: unknown }).name === signer.name) : -1;
+  const index = Array.isArray(signers)
+    ? signers.findIndex(
+        (s: unknown) =>
+          typeof s === 'object' &&
+          s !== null &&
+          (s as { role?: unknown }).role === signer.role &&
+          (s as { name?: unknown }).name === signer.name,
+      )
+    : -1;
   // The certificate on one line, as the sample and `prichal init` write it.
   if (index >= 0) editor.set(['signers', index, 'certificate'], certificate, { flowFrom: 0 });
-  else if (Array.isArray(signers) || signers === undefined || signers === null) editor.append(['signers'], { name: signer.name, role: signer.role, certificate }, { flowFrom: 1 });
+  else if (Array.isArray(signers) || signers === undefined || signers === null)
+    editor.append(['signers'], { name: signer.name, role: signer.role, certificate }, { flowFrom: 1 });
   else throw new CertificateFileError({ en: `${file}: signers is not a list`, ru: `${file}: signers — не список` });
   return editor.text;
 }

@@ -48,21 +48,31 @@ interface Found {
   parent: Collection | undefined;
 }
 
-const isMapToken = (t: CST.Token | undefined): t is CST.BlockMap | CST.FlowCollection => t?.type === 'block-map' || (t?.type === 'flow-collection' && t.start.type === 'flow-map-start');
-const isSeqToken = (t: CST.Token | undefined): t is CST.BlockSequence | CST.FlowCollection => t?.type === 'block-seq' || (t?.type === 'flow-collection' && t.start.type === 'flow-seq-start');
+const isMapToken = (t: CST.Token | undefined): t is CST.BlockMap | CST.FlowCollection =>
+  t?.type === 'block-map' || (t?.type === 'flow-collection' && t.start.type === 'flow-map-start');
+const isSeqToken = (t: CST.Token | undefined): t is CST.BlockSequence | CST.FlowCollection =>
+  t?.type === 'block-seq' || (t?.type === 'flow-collection' && t.start.type === 'flow-seq-start');
 const isFlow = (t: Collection): t is CST.FlowCollection => t.type === 'flow-collection';
-const isObject = (v: unknown): v is { [key: string]: Plain } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is { [key: string]: Plain } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCollectionValue = (v: Plain): v is Plain[] | { [key: string]: Plain } => typeof v === 'object' && v !== null;
 
 /** An entry of a collection, not a comment line kept among its items. */
-const isEntry = (item: Item, seq: boolean): boolean => (seq ? item.value !== undefined || item.start.some((t) => t.type === 'seq-item-ind') : item.key !== undefined || item.sep !== undefined);
+const isEntry = (item: Item, seq: boolean): boolean =>
+  seq
+    ? item.value !== undefined || item.start.some((t) => t.type === 'seq-item-ind')
+    : item.key !== undefined || item.sep !== undefined;
 const entries = (c: Collection): Item[] => c.items.filter((i) => isEntry(i, isSeqToken(c)));
 
 /** A value as the editor keeps it: JSON-like data (undefined keys dropped), or an error naming what is not. */
 function plain(value: unknown, where: string): Plain {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new YamlEditError({ en: `${where}: ${value} cannot be written`, ru: `${where}: значение ${value} не записывается` });
+    if (!Number.isFinite(value))
+      throw new YamlEditError({
+        en: `${where}: ${value} cannot be written`,
+        ru: `${where}: значение ${value} не записывается`,
+      });
     return value;
   }
   if (Array.isArray(value)) return value.map((v, i) => plain(v, `${where}[${i}]`));
@@ -71,10 +81,14 @@ function plain(value: unknown, where: string): Plain {
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = plain(v, `${where}.${k}`);
     return out;
   }
-  throw new YamlEditError({ en: `${where}: a ${typeof value} cannot be written to YAML`, ru: `${where}: значение типа ${typeof value} не записывается в YAML` });
+  throw new YamlEditError({
+    en: `${where}: a ${typeof value} cannot be written to YAML`,
+    ru: `${where}: значение типа ${typeof value} не записывается в YAML`,
+  });
 }
 
-const pathText = (path: EditPath) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('') || '(the document)';
+const pathText = (path: EditPath) =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('') || '(the document)';
 
 /** The end offset of a token: its offset plus the length of its source, trailing comments and newlines included. */
 const tokenEnd = (t: CST.Token): number => t.offset + CST.stringify(t).length;
@@ -89,7 +103,8 @@ function contentEnd(t: CST.Token, text: string): number {
       return t.offset + t.source.length;
     case 'flow-collection': {
       const close = t.end[0];
-      if (close?.type !== 'flow-map-end' && close?.type !== 'flow-seq-end') throw new YamlEditError({ en: 'an unclosed flow collection', ru: 'незакрытая коллекция в скобках' });
+      if (close?.type !== 'flow-map-end' && close?.type !== 'flow-seq-end')
+        throw new YamlEditError({ en: 'an unclosed flow collection', ru: 'незакрытая коллекция в скобках' });
       return close.offset + 1;
     }
     case 'block-map':
@@ -109,7 +124,9 @@ function contentEnd(t: CST.Token, text: string): number {
 /** The end of an entry's own text: its value's, else its indicator's (`key:`, `-`). */
 function itemContentEnd(item: Item, text: string): number {
   if (item.value) return contentEnd(item.value, text);
-  const indicator = [...(item.sep ?? []), ...item.start].find((t) => t.type === 'map-value-ind' || t.type === 'seq-item-ind');
+  const indicator = [...(item.sep ?? []), ...item.start].find(
+    (t) => t.type === 'map-value-ind' || t.type === 'seq-item-ind',
+  );
   if (indicator) return indicator.offset + indicator.source.length;
   if (item.key) return contentEnd(item.key, text);
   throw new YamlEditError({ en: 'an entry without a position', ru: 'запись без позиции' });
@@ -126,10 +143,20 @@ function afterLine(text: string, offset: number): number {
 }
 
 /** A scalar as YAML text: the package's own rendering (quoting as YAML needs it), checked to read back as the value. */
-function scalarText(value: Exclude<Plain, Plain[] | { [key: string]: Plain }>, options: { quote?: 'plain' | 'double' | 'single'; inFlow: boolean; key?: boolean }): string {
+function scalarText(
+  value: Exclude<Plain, Plain[] | { [key: string]: Plain }>,
+  options: { quote?: 'plain' | 'double' | 'single'; inFlow: boolean; key?: boolean },
+): string {
   if (value === null) return 'null';
   if (typeof value !== 'string') return String(value);
-  const render = (type: 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE') => CST.createScalarToken(value, { type, inFlow: options.inFlow, implicitKey: options.key ?? false, indent: 0, end: [] }).source;
+  const render = (type: 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE') =>
+    CST.createScalarToken(value, {
+      type,
+      inFlow: options.inFlow,
+      implicitKey: options.key ?? false,
+      indent: 0,
+      end: [],
+    }).source;
   // Line breaks escaped on one line (JSON's double quotes are YAML's): the package folds them into blank lines, which need an indentation only the file's context knows.
   if (/[\n\r\u0085\u2028\u2029]/.test(value)) return JSON.stringify(value);
   if (options.quote === 'double') return render('QUOTE_DOUBLE');
@@ -169,7 +196,8 @@ type Rendered = { inline: string } | { lines: string[] };
 function render(value: Plain, depth: number, style: NewNodeStyle, inFlow: boolean): Rendered {
   if (!isCollectionValue(value)) return { inline: scalarText(value, { quote: style.quote, inFlow }) };
   const empty = Array.isArray(value) ? !value.length : !Object.keys(value).length;
-  if (inFlow || empty || (style.flowFrom !== undefined && depth >= style.flowFrom)) return { inline: flowText(value, style.quote) };
+  if (inFlow || empty || (style.flowFrom !== undefined && depth >= style.flowFrom))
+    return { inline: flowText(value, style.quote) };
   const lines: string[] = [];
   const nested = (head: string, child: Rendered, indent: string) => {
     if ('inline' in child) lines.push(`${head} ${child.inline}`);
@@ -177,12 +205,18 @@ function render(value: Plain, depth: number, style: NewNodeStyle, inFlow: boolea
     else lines.push(head, ...child.lines.map((l) => `${indent}${l}`));
   };
   if (Array.isArray(value)) for (const v of value) nested('-', render(v, depth + 1, style, false), '  ');
-  else for (const [k, v] of Object.entries(value)) nested(`${keyText(k, false)}:`, render(v, depth + 1, style, false), '  ');
+  else
+    for (const [k, v] of Object.entries(value))
+      nested(`${keyText(k, false)}:`, render(v, depth + 1, style, false), '  ');
   return { lines };
 }
 
 /** The data after an edit, as the text must read back. */
-function edited(data: unknown, path: EditPath, change: (parent: Record<string | number, unknown>, key: string | number) => void): unknown {
+function edited(
+  data: unknown,
+  path: EditPath,
+  change: (parent: Record<string | number, unknown>, key: string | number) => void,
+): unknown {
   const copy = structuredClone(data) as Record<string | number, unknown>;
   let parent = copy;
   for (const part of path.slice(0, -1)) parent = parent[part] as Record<string | number, unknown>;
@@ -266,19 +300,27 @@ export class YamlEditor {
 
   #set(path: EditPath, value: unknown, options: SetOptions): this {
     const next = plain(value, pathText(path));
-    if (!path.length) throw new YamlEditError({ en: `${this.file}: the whole document is not replaced`, ru: `${this.file}: документ целиком не заменяется` });
+    if (!path.length)
+      throw new YamlEditError({
+        en: `${this.file}: the whole document is not replaced`,
+        ru: `${this.file}: документ целиком не заменяется`,
+      });
     if (this.has(path) && isDeepStrictEqual(this.get(path), next)) return this;
     const found = this.#find(path);
     const current = this.get(path);
     if (found.exists && isObject(next) && Object.keys(next).length && isMapToken(found.token) && isObject(current)) {
       for (const key of Object.keys(current)) if (!(key in next)) this.#remove([...path, key]);
       const keys = Object.keys(next);
-      keys.forEach((key, i) => this.#set([...path, key], next[key], { ...style(options), after: keys.slice(0, i).reverse() }));
+      keys.forEach((key, i) =>
+        this.#set([...path, key], next[key], { ...style(options), after: keys.slice(0, i).reverse() }),
+      );
       return this;
     }
     if (found.exists && Array.isArray(next) && next.length && isSeqToken(found.token) && Array.isArray(current)) {
       for (let i = current.length - 1; i >= next.length; i--) this.#remove([...path, i]);
-      next.forEach((v, i) => (i < current.length ? this.#set([...path, i], v, style(options)) : this.#append(path, [v], style(options))));
+      next.forEach((v, i) =>
+        i < current.length ? this.#set([...path, i], v, style(options)) : this.#append(path, [v], style(options)),
+      );
       return this;
     }
     this.#put(path, next, options);
@@ -289,10 +331,18 @@ export class YamlEditor {
     const next = values.map((v, i) => plain(v, `${pathText(path)}[+${i}]`));
     const current = path.length ? this.get(path) : this.#data;
     // A new list: `flowFrom` counts from the entry appended, one level below the list.
-    if (current === undefined || current === null) return this.#set(path, next, { ...options, ...(options.flowFrom !== undefined ? { flowFrom: options.flowFrom + 1 } : {}) });
+    if (current === undefined || current === null)
+      return this.#set(path, next, {
+        ...options,
+        ...(options.flowFrom !== undefined ? { flowFrom: options.flowFrom + 1 } : {}),
+      });
     const found = this.#find(path);
     const seq = path.length ? found.token : this.#root;
-    if (!Array.isArray(current) || !isSeqToken(seq)) throw new YamlEditError({ en: `${this.file}: ${pathText(path)} is not a list`, ru: `${this.file}: ${pathText(path)} — не список` });
+    if (!Array.isArray(current) || !isSeqToken(seq))
+      throw new YamlEditError({
+        en: `${this.file}: ${pathText(path)} is not a list`,
+        ru: `${this.file}: ${pathText(path)} — не список`,
+      });
     this.#insert(seq, path, current.length, next, options, undefined);
     return this;
   }
@@ -320,14 +370,19 @@ export class YamlEditor {
       if (index === 0) return this.#splice(head, itemHead(next!), '', expected);
       return this.#splice(itemContentEnd(siblings[index - 1]!, text), itemContentEnd(item, text), '', expected);
     }
-    if (startsLine(text, head)) return this.#splice(lineStart(text, head), afterLine(text, itemContentEnd(item, text)), '', expected);
+    if (startsLine(text, head))
+      return this.#splice(lineStart(text, head), afterLine(text, itemContentEnd(item, text)), '', expected);
     // The first key of a list entry's mapping (`- a: 1`): the next key moves up to its place.
-    if (next && index === 0 && !next.start.some((t) => t.type === 'comment')) return this.#splice(head, itemHead(next), '', expected);
+    if (next && index === 0 && !next.start.some((t) => t.type === 'comment'))
+      return this.#splice(head, itemHead(next), '', expected);
     throw this.#unsupported(path);
   }
 
   #unsupported(path: EditPath): YamlEditError {
-    return new YamlEditError({ en: `${this.file}: ${pathText(path)} cannot be changed in place (an unusual layout); edit it by hand`, ru: `${this.file}: ${pathText(path)} не изменяется на месте (необычная разметка); исправьте вручную` });
+    return new YamlEditError({
+      en: `${this.file}: ${pathText(path)} cannot be changed in place (an unusual layout); edit it by hand`,
+      ru: `${this.file}: ${pathText(path)} не изменяется на месте (необычная разметка); исправьте вручную`,
+    });
   }
 
   #load(text: string, expected: unknown): void {
@@ -341,19 +396,35 @@ export class YamlEditor {
       // An alias bomb (more than 100 references) throws here, as it does for validation.
       data = doc.errors.length ? undefined : (doc.toJS() as unknown);
     } catch (error) {
-      throw new YamlEditError({ en: `${this.file} is not YAML Prichal reads (${(error as Error).message.split('\n')[0]})`, ru: `${this.file} — не YAML, который читает Prichal (${(error as Error).message.split('\n')[0]})` });
+      throw new YamlEditError({
+        en: `${this.file} is not YAML Prichal reads (${(error as Error).message.split('\n')[0]})`,
+        ru: `${this.file} — не YAML, который читает Prichal (${(error as Error).message.split('\n')[0]})`,
+      });
     }
     const documents = tokens.filter((t): t is CST.Document => t.type === 'document');
-    if (documents.length > 1) throw new YamlEditError({ en: `${this.file} holds ${documents.length} YAML documents; one is expected`, ru: `${this.file} содержит документов YAML: ${documents.length}; ожидается один` });
+    if (documents.length > 1)
+      throw new YamlEditError({
+        en: `${this.file} holds ${documents.length} YAML documents; one is expected`,
+        ru: `${this.file} содержит документов YAML: ${documents.length}; ожидается один`,
+      });
     if (doc.errors.length) {
       throw new YamlEditError(
         expected === undefined
-          ? { en: `${this.file} is not valid YAML: ${doc.errors[0]!.message}`, ru: `${this.file} не читается как YAML: ${doc.errors[0]!.message}` }
-          : { en: `${this.file}: the edit would not be valid YAML (${doc.errors[0]!.message}); nothing changed`, ru: `${this.file}: после правки файл не читался бы как YAML (${doc.errors[0]!.message}); ничего не изменено` },
+          ? {
+              en: `${this.file} is not valid YAML: ${doc.errors[0]!.message}`,
+              ru: `${this.file} не читается как YAML: ${doc.errors[0]!.message}`,
+            }
+          : {
+              en: `${this.file}: the edit would not be valid YAML (${doc.errors[0]!.message}); nothing changed`,
+              ru: `${this.file}: после правки файл не читался бы как YAML (${doc.errors[0]!.message}); ничего не изменено`,
+            },
       );
     }
     if (expected !== undefined && !isDeepStrictEqual(data, expected)) {
-      throw new YamlEditError({ en: `${this.file}: the edit would not read back as intended (an unusual layout); nothing changed`, ru: `${this.file}: после правки файл читался бы не так, как задумано (необычная разметка); ничего не изменено` });
+      throw new YamlEditError({
+        en: `${this.file}: the edit would not read back as intended (an unusual layout); nothing changed`,
+        ru: `${this.file}: после правки файл читался бы не так, как задумано (необычная разметка); ничего не изменено`,
+      });
     }
     this.#text = text;
     this.#data = data;
@@ -373,7 +444,8 @@ export class YamlEditor {
     for (const part of path) {
       if (!token) return { exists: false, token: undefined, item: undefined, parent: undefined };
       let item: Item | undefined;
-      if (typeof part === 'string' && isMapToken(token)) item = entries(token).find((i) => i.key && CST.resolveAsScalar(i.key, true, () => undefined)?.value === part);
+      if (typeof part === 'string' && isMapToken(token))
+        item = entries(token).find((i) => i.key && CST.resolveAsScalar(i.key, true, () => undefined)?.value === part);
       else if (typeof part === 'number' && isSeqToken(token)) item = entries(token)[part];
       if (!item) return { exists: false, token: undefined, item: undefined, parent: token as Collection };
       found = { exists: true, token: item.value, item, parent: token as Collection };
@@ -395,8 +467,10 @@ export class YamlEditor {
       return void this.#put(parentPath, typeof key === 'number' ? [value] : { [key]: value }, options);
     }
     const parent = parentPath.length ? this.#find(parentPath).token : this.#root;
-    if (typeof key === 'string' && isMapToken(parent) && isObject(parentValue)) return void this.#insert(parent, parentPath, key, [value], options, options);
-    if (typeof key === 'number' && isSeqToken(parent) && Array.isArray(parentValue) && key === parentValue.length) return void this.#insert(parent, parentPath, key, [value], options, undefined);
+    if (typeof key === 'string' && isMapToken(parent) && isObject(parentValue))
+      return void this.#insert(parent, parentPath, key, [value], options, options);
+    if (typeof key === 'number' && isSeqToken(parent) && Array.isArray(parentValue) && key === parentValue.length)
+      return void this.#insert(parent, parentPath, key, [value], options, undefined);
     throw this.#unsupported(path);
   }
 
@@ -418,20 +492,35 @@ export class YamlEditor {
   }
 
   /** A new entry of a collection: a key of a mapping (`key`, one value) or the next entries of a list. */
-  #insert(collection: Collection, collectionPath: EditPath, key: string | number, values: Plain[], style: NewNodeStyle, placement: SetOptions | undefined): void {
+  #insert(
+    collection: Collection,
+    collectionPath: EditPath,
+    key: string | number,
+    values: Plain[],
+    style: NewNodeStyle,
+    placement: SetOptions | undefined,
+  ): void {
     const text = this.#text;
     const path = [...collectionPath, key];
     const expected = edited(this.#data, path, (p, k) => (Array.isArray(p) ? p.push(...values) : (p[k] = values[0])));
     const existing = entries(collection);
     const seq = typeof key === 'number';
     if (isFlow(collection)) {
-      const entryText = seq ? values.map((v) => flowText(v, style.quote)).join(', ') : `${keyText(key, true)}: ${flowText(values[0]!, style.quote)}`;
+      const entryText = seq
+        ? values.map((v) => flowText(v, style.quote)).join(', ')
+        : `${keyText(key, true)}: ${flowText(values[0]!, style.quote)}`;
       if (!existing.length) {
         const close = collection.end[0]!;
-        return void this.#splice(collection.start.offset + 1, close.offset, seq ? entryText : ` ${entryText} `, expected);
+        return void this.#splice(
+          collection.start.offset + 1,
+          close.offset,
+          seq ? entryText : ` ${entryText} `,
+          expected,
+        );
       }
       const reference = seq ? existing.at(-1)! : this.#reference(existing, placement);
-      if (placement?.first && !seq) return void this.#splice(itemHead(existing[0]!), itemHead(existing[0]!), `${entryText}, `, expected);
+      if (placement?.first && !seq)
+        return void this.#splice(itemHead(existing[0]!), itemHead(existing[0]!), `${entryText}, `, expected);
       const at = itemContentEnd(reference, text);
       return void this.#splice(at, at, `, ${entryText}`, expected);
     }
@@ -439,7 +528,9 @@ export class YamlEditor {
     const first = existing[0]!;
     const indentAt = seq ? first.start.find((t) => t.type === 'seq-item-ind')!.offset : itemHead(first);
     const indent = ' '.repeat(column(text, indentAt));
-    const lines = values.flatMap((value) => this.#entryLines(seq ? '' : keyText(key, false), seq ? '-' : ':', render(value, 0, style, false), indent));
+    const lines = values.flatMap((value) =>
+      this.#entryLines(seq ? '' : keyText(key, false), seq ? '-' : ':', render(value, 0, style, false), indent),
+    );
     if (!seq && placement?.first && startsLine(text, itemHead(first))) {
       const at = lineStart(text, itemHead(first));
       return void this.#splice(at, at, `${lines.join(this.#eol)}${this.#eol}`, expected);
@@ -467,10 +558,26 @@ export class YamlEditor {
     const expected = edited(this.#data, path, (p, k) => (p[k] = value));
     const inFlow = isFlow(parent);
     // A scalar keeps the file's quoting; the style asked for applies to new nodes.
-    const quote = token?.type === 'double-quoted-scalar' ? 'double' : token?.type === 'single-quoted-scalar' ? 'single' : token?.type === 'scalar' ? undefined : style.quote;
-    const child: Rendered = isCollectionValue(value) ? render(value, 0, style, inFlow) : { inline: scalarText(value, { quote, inFlow }) };
-    const inlineToken = token && (token.type === 'scalar' || token.type === 'single-quoted-scalar' || token.type === 'double-quoted-scalar' || token.type === 'alias' || token.type === 'flow-collection');
-    if ('inline' in child && inlineToken) return this.#splice(token.offset, contentEnd(token, text), child.inline, expected);
+    const quote =
+      token?.type === 'double-quoted-scalar'
+        ? 'double'
+        : token?.type === 'single-quoted-scalar'
+          ? 'single'
+          : token?.type === 'scalar'
+            ? undefined
+            : style.quote;
+    const child: Rendered = isCollectionValue(value)
+      ? render(value, 0, style, inFlow)
+      : { inline: scalarText(value, { quote, inFlow }) };
+    const inlineToken =
+      token &&
+      (token.type === 'scalar' ||
+        token.type === 'single-quoted-scalar' ||
+        token.type === 'double-quoted-scalar' ||
+        token.type === 'alias' ||
+        token.type === 'flow-collection');
+    if ('inline' in child && inlineToken)
+      return this.#splice(token.offset, contentEnd(token, text), child.inline, expected);
     // The value after its indicator (`key:` or `-`): inline on the line, or a block below it (after a comment on the key's line).
     const separators = [...(item.sep ?? []), ...(parent.type === 'block-seq' ? item.start : [])];
     const indicatorIndex = separators.findIndex((t) => t.type === 'map-value-ind' || t.type === 'seq-item-ind');
@@ -480,13 +587,23 @@ export class YamlEditor {
     // A comment after the indicator (`key:   # why`) stays on its line.
     const comment = separators.slice(indicatorIndex + 1).find((t) => t.type === 'comment');
     if ('inline' in child) {
-      const kept = comment ? `${text.slice(indicator.offset + 1, comment.offset).replace(/[^ \t]/g, '') || ' '}${comment.source}` : '';
+      const kept = comment
+        ? `${text.slice(indicator.offset + 1, comment.offset).replace(/[^ \t]/g, '') || ' '}${comment.source}`
+        : '';
       return this.#splice(indicator.offset + 1, end, ` ${child.inline}${kept}`, expected);
     }
     const from = comment ? comment.offset + comment.source.length : indicator.offset + 1;
     if (indicator.type === 'seq-item-ind') {
       const indent = ' '.repeat(column(text, indicator.offset) + 2);
-      return this.#splice(from, end, ` ${child.lines[0]}${child.lines.slice(1).map((l) => `${this.#eol}${indent}${l}`).join('')}`, expected);
+      return this.#splice(
+        from,
+        end,
+        ` ${child.lines[0]}${child.lines
+          .slice(1)
+          .map((l) => `${this.#eol}${indent}${l}`)
+          .join('')}`,
+        expected,
+      );
     }
     const indent = ' '.repeat(column(text, itemHead(item)) + 2);
     return this.#splice(from, end, child.lines.map((l) => `${this.#eol}${indent}${l}`).join(''), expected);
@@ -504,4 +621,7 @@ function itemHead(item: Item): number {
   throw new YamlEditError({ en: 'an entry without a position', ru: 'запись без позиции' });
 }
 
-const style = (options: NewNodeStyle): NewNodeStyle => ({ ...(options.flowFrom !== undefined ? { flowFrom: options.flowFrom } : {}), ...(options.quote ? { quote: options.quote } : {}) });
+const style = (options: NewNodeStyle): NewNodeStyle => ({
+  ...(options.flowFrom !== undefined ? { flowFrom: options.flowFrom } : {}),
+  ...(options.quote ? { quote: options.quote } : {}),
+});

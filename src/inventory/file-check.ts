@@ -26,8 +26,10 @@ export interface FileCheck {
 export function checkFile(file: string, text: string): FileCheck {
   const { loaded, findings } = parseSource(file, text);
   if (loaded.data === undefined) return { data: loaded.data, findings };
-  if (file.startsWith(`${PARTICIPANTS_DIR}/`)) return { data: loaded.data, findings, shape: checkParticipantData(loaded.source, loaded.data) };
-  if (file === OPERATOR_FILE) return { data: loaded.data, findings, shape: checkOperatorData(loaded.source, loaded.data) };
+  if (file.startsWith(`${PARTICIPANTS_DIR}/`))
+    return { data: loaded.data, findings, shape: checkParticipantData(loaded.source, loaded.data) };
+  if (file === OPERATOR_FILE)
+    return { data: loaded.data, findings, shape: checkOperatorData(loaded.source, loaded.data) };
   return { data: loaded.data, findings };
 }
 
@@ -57,5 +59,7 @@ export function checkOperatorData(source: SourceFile, data: unknown): { ok: bool
 /** The schema (which normalizes `data` in place when it passes), then, if it passed, the strings. */
 export function checkParticipantData(source: SourceFile, data: unknown): { ok: boolean; findings: Finding[] } {
   const shape = checkParticipantShape(source, data);
-  return shape.value ? { ok: true, findings: presentableText(shape.value, source) } : { ok: false, findings: shape.findings };
+  return shape.value
+    ? { ok: true, findings: presentableText(shape.value, source) }
+    : { ok: false, findings: shape.findings };
 }

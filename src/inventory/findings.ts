@@ -107,5 +107,7 @@ const SEVERITY_RU: Record<Severity, string> = { error: 'ошибка', warning: 
 export function formatFinding(f: Finding, lang: 'ru' | 'en' = 'en'): string {
   const where = `${f.file}:${f.line}:${f.column}`;
   const severity = lang === 'ru' ? SEVERITY_RU[f.severity] : f.severity;
-  return terminalText(`${where} ${severity} ${f.code} ${f.path ? `${f.path}: ` : ''}${lang === 'ru' ? f.ru : f.message}`);
+  return terminalText(
+    `${where} ${severity} ${f.code} ${f.path ? `${f.path}: ` : ''}${lang === 'ru' ? f.ru : f.message}`,
+  );
 }

@@ -19,7 +19,6 @@ export { ALLOCATIONS_FILE, OPERATOR_FILE, PARTICIPANTS_DIR, parseSource, type Lo
 /** The participant id a file stands for: its name without the extension (the id rule holds them equal). */
 export const idOfFile = (file: string): string => path.posix.basename(file).replace(/\.ya?ml$/, '');
 
-
 export interface LoadedInventory {
   root: string;
   operator: LoadedFile | undefined;
@@ -44,7 +43,8 @@ export async function readInventoryText(root: string, file: string): Promise<Inv
 
 type InventoryText = TextOutcome;
 
-const readInventoryTextSync = (root: string, file: string): InventoryText => readTextOutcome(path.join(root, file), { inside: root });
+const readInventoryTextSync = (root: string, file: string): InventoryText =>
+  readTextOutcome(path.join(root, file), { inside: root });
 
 /** Participant files: every *.yaml under participants/, recursively, in a stable order. */
 export async function listParticipantFiles(root: string): Promise<string[]> {
@@ -63,8 +63,13 @@ export async function listParticipantFiles(root: string): Promise<string[]> {
     // The folder itself may be a link: it must stay inside the inventory like every file in it
     // (opening a file checks only its own name for a link).
     const dir = path.join(root, PARTICIPANTS_DIR);
-    if (lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink() && !isInside(realpathSync.native(root), realpathSync.native(dir))) {
-      throw Object.assign(new Error('a symbolic link that leads outside the inventory folder; it is not read'), { code: 'a symbolic link that leads outside the inventory folder' });
+    if (
+      lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink() &&
+      !isInside(realpathSync.native(root), realpathSync.native(dir))
+    ) {
+      throw Object.assign(new Error('a symbolic link that leads outside the inventory folder; it is not read'), {
+        code: 'a symbolic link that leads outside the inventory folder',
+      });
     }
     walk(dir, '');
   } catch (error) {
@@ -85,7 +90,10 @@ export interface LoadOptions {
 export class FileChangedError extends WordedError {
   override readonly name = 'FileChangedError';
   constructor(readonly file: string) {
-    super({ en: `${file} changed while the inventory was being validated; run again`, ru: `${file} изменился во время проверки реестра; запустите проверку снова` });
+    super({
+      en: `${file} changed while the inventory was being validated; run again`,
+      ru: `${file} изменился во время проверки реестра; запустите проверку снова`,
+    });
   }
 }
 
@@ -97,11 +105,17 @@ type Item = { file: string; text: string; stat: Stats } | { file: string; digest
  * know, on worker threads when there are many (parse-pool.ts). Findings and files come out in
  * the same order either way.
  */
-export async function loadInventory(root: string, options: LoadOptions = {}): Promise<{ inventory: LoadedInventory; findings: Finding[]; parsed: ParseCounts }> {
+export async function loadInventory(
+  root: string,
+  options: LoadOptions = {},
+): Promise<{ inventory: LoadedInventory; findings: Finding[]; parsed: ParseCounts }> {
   const findings: Finding[] = [];
   const useCache = options.cache ?? envSetting('PRICHAL_VALIDATION_CACHE') !== 'off';
   const cache = useCache ? await ParseCache.open(root, options.rewriteCache) : undefined;
-  const unreadable = (file: string, problem: Words) => findings.push(fileError('file-unreadable', file, { en: `cannot be read: ${problem.en}`, ru: `не читается: ${problem.ru}` }));
+  const unreadable = (file: string, problem: Words) =>
+    findings.push(
+      fileError('file-unreadable', file, { en: `cannot be read: ${problem.en}`, ru: `не читается: ${problem.ru}` }),
+    );
   const base = path.resolve(root);
   const limit = maxFileBytes();
   /** Reads one file; `missing` says what its absence means (nothing: an optional file). */
@@ -120,15 +134,33 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
     return { file, text: result.text, stat: result.stat };
   };
 
-  const operatorText = read(OPERATOR_FILE, () => findings.push(fileError('file-missing', OPERATOR_FILE, { en: `the inventory needs ${OPERATOR_FILE} at its root (${root})`, ru: `в корне реестра нужен ${OPERATOR_FILE} (${root})` })));
+  const operatorText = read(OPERATOR_FILE, () =>
+    findings.push(
+      fileError('file-missing', OPERATOR_FILE, {
+        en: `the inventory needs ${OPERATOR_FILE} at its root (${root})`,
+        ru: `в корне реестра нужен ${OPERATOR_FILE} (${root})`,
+      }),
+    ),
+  );
   const allocationsText = read(ALLOCATIONS_FILE);
   const files = await listParticipantFiles(root).catch((error: NodeJS.ErrnoException) => {
-    unreadable(PARTICIPANTS_DIR, { en: `the folder cannot be listed (${error.code ?? error.message})`, ru: `содержимое каталога не читается (${error.code ?? error.message})` });
+    unreadable(PARTICIPANTS_DIR, {
+      en: `the folder cannot be listed (${error.code ?? error.message})`,
+      ru: `содержимое каталога не читается (${error.code ?? error.message})`,
+    });
     return [] as string[];
   });
   // A participant file listed but not there: a dangling symbolic link (or removed while being read).
   const participantTexts: Array<Item | undefined> = [];
-  for (const file of files) participantTexts.push(read(file, () => unreadable(file, { en: 'a dangling symbolic link, or removed while being read', ru: 'символическая ссылка ни на что не указывает, или файл удалён во время чтения' })));
+  for (const file of files)
+    participantTexts.push(
+      read(file, () =>
+        unreadable(file, {
+          en: 'a dangling symbolic link, or removed while being read',
+          ru: 'символическая ссылка ни на что не указывает, или файл удалён во время чтения',
+        }),
+      ),
+    );
 
   const items = [operatorText, allocationsText, ...participantTexts].filter((t) => t !== undefined);
   const { results: parsed, counts, digests } = await parseCached(items, cache);
@@ -138,7 +170,12 @@ export async function loadInventory(root: string, options: LoadOptions = {}): Pr
     const { data, shape } = parsed[i]!;
     const text = 'text' in item ? item.text : () => readVouched(root, item.file, item.digest);
     const digest = digests?.[i];
-    loaded.set(item.file, { source: new SourceFile(item.file, text), data, ...(shape ? { shape } : {}), ...(digest ? { digest } : {}) });
+    loaded.set(item.file, {
+      source: new SourceFile(item.file, text),
+      data,
+      ...(shape ? { shape } : {}),
+      ...(digest ? { digest } : {}),
+    });
   });
 
   return {
@@ -184,10 +221,14 @@ export interface ParseCounts {
 }
 
 /** Parses the files, reusing the cached parse of each unchanged one and caching the others. */
-async function parseCached(items: Item[], cache: ParseCache | undefined): Promise<{ results: Parsed[]; counts: ParseCounts; digests?: string[] }> {
+async function parseCached(
+  items: Item[],
+  cache: ParseCache | undefined,
+): Promise<{ results: Parsed[]; counts: ParseCounts; digests?: string[] }> {
   const text = (i: number) => items[i] as Extract<Item, { text: string }>;
   const job = (i: number) => ({ file: text(i).file, text: text(i).text });
-  if (!cache) return { results: await parseAll(items.map((_, i) => job(i))), counts: { parsed: items.length, cached: 0 } };
+  if (!cache)
+    return { results: await parseAll(items.map((_, i) => job(i))), counts: { parsed: items.length, cached: 0 } };
   const digests = items.map((item) => ('digest' in item ? item.digest : fileDigest(item.file, item.text)));
   const results: Array<Parsed | undefined> = digests.map((d, i) => cache.get(d, items[i]!.file));
   items.forEach((item, i) => 'stat' in item && cache.stamped(item.file, item.stat, digests[i]!));
@@ -198,5 +239,9 @@ async function parseCached(items: Item[], cache: ParseCache | undefined): Promis
     results[i] = fresh[k]!;
     cache.set(items[i]!.file, digests[i]!, fresh[k]!);
   });
-  return { results: results as Parsed[], counts: { parsed: misses.length, cached: items.length - misses.length }, digests };
+  return {
+    results: results as Parsed[],
+    counts: { parsed: misses.length, cached: items.length - misses.length },
+    digests,
+  };
 }

@@ -22,7 +22,8 @@ export interface Inventory {
  * registrations (the last two default to empty). A participant on the hosted СЭД alone has none:
  * plan, render and drift skip it; audit still checks its СЭД side.
  */
-export type NetworkedParticipant = Participant & Required<Pick<Participant, 'channel' | 'networks' | 'endpoints' | 'registrations'>>;
+export type NetworkedParticipant = Participant &
+  Required<Pick<Participant, 'channel' | 'networks' | 'endpoints' | 'registrations'>>;
 export const hasChannel = (p: Participant): p is NetworkedParticipant => p.channel !== undefined;
 /** The located participants that have a network channel. */
 export function networked(inventory: Inventory): Located<NetworkedParticipant>[] {
@@ -63,7 +64,10 @@ export type Rule = (inventory: Inventory, findings: Findings, options: RuleOptio
  * The items whose key an earlier item already had, each with that first one: what the uniqueness
  * rules report. One map of first occurrences (grouping 10,000 ids into lists cost more).
  */
-export function repeats<T>(items: Iterable<T>, key: (item: T) => string | undefined): Array<{ key: string; first: T; repeat: T }> {
+export function repeats<T>(
+  items: Iterable<T>,
+  key: (item: T) => string | undefined,
+): Array<{ key: string; first: T; repeat: T }> {
   const firsts = new Map<string, T>();
   const found: Array<{ key: string; first: T; repeat: T }> = [];
   for (const item of items) {

@@ -36,7 +36,8 @@ function codeDigest(): string {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) hash.update(`${entry.name}\0`).update(readFileSync(file));
+      else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
+        hash.update(`${entry.name}\0`).update(readFileSync(file));
     }
   };
   walk(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
@@ -54,7 +55,8 @@ let version: string | undefined;
 function cacheVersion(): string {
   if (version !== undefined) return version;
   const schemas = createHash('sha256');
-  for (const name of ['operator', 'participant']) schemas.update(readFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`)));
+  for (const name of ['operator', 'participant'])
+    schemas.update(readFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`)));
   const yaml = (require('yaml/package.json') as { version: string }).version;
   const prichal = (require(path.join(PROJECT_ROOT, 'package.json')) as { version: string }).version;
   const zones = `${process.versions.icu ?? '-'}:${process.versions.tz ?? '-'}`;
@@ -62,7 +64,8 @@ function cacheVersion(): string {
 }
 
 /** What file-rule findings depend on besides the file: the code, operator.yaml (its digest, or none) and the date. */
-export const fileRulesContext = (operatorDigest: string | undefined, at: string) => `${codeDigest()}/${operatorDigest ?? '-'}/${at}`;
+export const fileRulesContext = (operatorDigest: string | undefined, at: string) =>
+  `${codeDigest()}/${operatorDigest ?? '-'}/${at}`;
 
 export const cacheDir = () => workCacheDir('validation');
 
@@ -82,9 +85,11 @@ const CACHE_TEMPORARY = /^(\.[0-9a-f]{32}\.utf16\.json\.[0-9]+\.[0-9a-f]{8}|[0-9
 const TEMPORARY_STALE_MS = 3_600_000;
 
 /** The cache file of an inventory folder. */
-export const cacheLocation = (root: string) => path.join(cacheDir(), `${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 32)}${SUFFIX}`);
+export const cacheLocation = (root: string) =>
+  path.join(cacheDir(), `${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 32)}${SUFFIX}`);
 
-export const fileDigest = (file: string, text: string) => createHash('sha256').update(`${cacheVersion()}\0${file}\0${text}`).digest('base64url');
+export const fileDigest = (file: string, text: string) =>
+  createHash('sha256').update(`${cacheVersion()}\0${file}\0${text}`).digest('base64url');
 
 /** Inventories remembered; older caches (throw-away folders, tests) are removed. */
 const KEEP = 16;
@@ -105,7 +110,8 @@ export function readCacheFile(file: string): unknown {
   // parses are trusted as the inventory's own data, so a cache changed behind the writer's back
   // must not be: its data could break the rules downstream. One stat, no hash over 50 MB.
   const seal = readTextOutcome(sealOf(file), { limit: 1024 });
-  if (!('text' in seal) || seal.text.trim() !== stampOf(read.stat)) throw new Error(`${file} was changed after Prichal wrote it`);
+  if (!('text' in seal) || seal.text.trim() !== stampOf(read.stat))
+    throw new Error(`${file} was changed after Prichal wrote it`);
   const bytes = read.bytes;
   if (bytes.length < 2 || bytes.readUInt16LE(0) !== BOM) throw new Error(`${file} is not a validation cache`);
   return JSON.parse(bytes.toString('utf16le', 2));
@@ -159,14 +165,23 @@ const sealOf = (file: string) => `${file}.seal`;
  */
 async function prune(dir: string): Promise<void> {
   const names = await readdir(dir);
-  const aged = async (list: string[]) => Promise.all(list.map(async (n) => ({ n, at: (await stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
-  const stale = (await aged(names.filter((n) => CACHE_TEMPORARY.test(n)))).filter(({ at }) => Date.now() - at > TEMPORARY_STALE_MS);
+  const aged = async (list: string[]) =>
+    Promise.all(
+      list.map(async (n) => ({ n, at: (await stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })),
+    );
+  const stale = (await aged(names.filter((n) => CACHE_TEMPORARY.test(n)))).filter(
+    ({ at }) => Date.now() - at > TEMPORARY_STALE_MS,
+  );
   await Promise.all(stale.map(({ n }) => rm(path.join(dir, n), { force: true })));
   const current = names.filter((n) => CACHE_NAME.test(n));
   if (current.length <= KEEP) return;
   const byAge = await aged(current);
   byAge.sort((a, b) => b.at - a.at);
-  await Promise.all(byAge.slice(KEEP).flatMap(({ n }) => [rm(path.join(dir, n), { force: true }), rm(path.join(dir, sealOf(n)), { force: true })]));
+  await Promise.all(
+    byAge
+      .slice(KEEP)
+      .flatMap(({ n }) => [rm(path.join(dir, n), { force: true }), rm(path.join(dir, sealOf(n)), { force: true })]),
+  );
 }
 
 /** A file's stamp when it was last read, and the digest of what was read. */
@@ -194,7 +209,8 @@ interface CacheFile {
 // A valid entry costs a few type checks (its findings are usually none).
 
 const CODES: ReadonlySet<string> = new Set(FINDING_CODES);
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function isFinding(value: unknown): value is Finding {
   return (
@@ -223,10 +239,12 @@ function isEntry(value: unknown, file: string): value is Entry {
 
 /** A digest as fileDigest makes it: 43 base64url characters. */
 const DIGEST = /^[A-Za-z0-9_-]{43}$/;
-const isStamp = (value: unknown): value is FileStamp => isRecord(value) && typeof value.stamp === 'string' && typeof value.digest === 'string' && DIGEST.test(value.digest);
+const isStamp = (value: unknown): value is FileStamp =>
+  isRecord(value) && typeof value.stamp === 'string' && typeof value.digest === 'string' && DIGEST.test(value.digest);
 
 /** A member of a mapping read from a cache, never one of Object's own (a file named `__proto__`). */
-const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+const own = <T>(record: Record<string, T>, key: string): T | undefined =>
+  Object.hasOwn(record, key) ? record[key] : undefined;
 
 /**
  * A file's identity and last change as stat(2) gives them: device, inode, size, and the
@@ -302,7 +320,8 @@ export class ParseCache {
       if (isRecord(stored) && stored.version === cacheVersion() && isRecord(stored.entries)) {
         entries = stored.entries;
         if (isRecord(stored.stamps)) stamps = stored.stamps;
-        if (isRecord(stored.ruled) && typeof stored.ruled.context === 'string' && isRecord(stored.ruled.findings)) ruled = { context: stored.ruled.context, findings: stored.ruled.findings };
+        if (isRecord(stored.ruled) && typeof stored.ruled.context === 'string' && isRecord(stored.ruled.findings))
+          ruled = { context: stored.ruled.context, findings: stored.ruled.findings };
       }
     } catch {
       // No cache yet, or one that cannot be read: parse everything and write a new one.
@@ -341,7 +360,8 @@ export class ParseCache {
 
   /** This run's file-rule findings (one context per run: the operator file and the date are the run's). */
   private ruledIn(context: string): Record<string, Finding[]> {
-    if (this.freshRuled?.context !== context) this.freshRuled = { context, findings: Object.create(null) as Record<string, Finding[]> };
+    if (this.freshRuled?.context !== context)
+      this.freshRuled = { context, findings: Object.create(null) as Record<string, Finding[]> };
     return this.freshRuled.findings;
   }
 
@@ -351,10 +371,17 @@ export class ParseCache {
    */
   async save(): Promise<void> {
     const same = (a: object, b: object) => Object.keys(a).length === Object.keys(b).length;
-    const sameRuled = this.freshRuled?.context === this.ruled?.context && same(this.freshRuled?.findings ?? {}, this.ruled?.findings ?? {});
+    const sameRuled =
+      this.freshRuled?.context === this.ruled?.context &&
+      same(this.freshRuled?.findings ?? {}, this.ruled?.findings ?? {});
     if (!this.changed && same(this.fresh, this.entries) && same(this.freshStamps, this.stamps) && sameRuled) return;
     await makeFolder(path.dirname(this.location));
-    await writeCacheFile(this.location, { version: cacheVersion(), entries: this.fresh, stamps: this.freshStamps, ...(this.freshRuled ? { ruled: this.freshRuled } : {}) } satisfies CacheFile);
+    await writeCacheFile(this.location, {
+      version: cacheVersion(),
+      entries: this.fresh,
+      stamps: this.freshStamps,
+      ...(this.freshRuled ? { ruled: this.freshRuled } : {}),
+    } satisfies CacheFile);
     await prune(path.dirname(this.location));
   }
 }

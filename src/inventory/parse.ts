@@ -39,14 +39,31 @@ function yamlMessage(message: string): Words {
  * holding control, zero-width or bidirectional characters is quoted, escaped (quoteFromFile).
  */
 function fromParser(message: string): string {
-  return message.replace(/[^ ]+/g, (word) => (word.length > 40 || /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Z}]/u.test(word) ? quoteFromFile(word) : word));
+  return message.replace(/[^ ]+/g, (word) =>
+    word.length > 40 || /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Z}]/u.test(word) ? quoteFromFile(word) : word,
+  );
 }
 
 /** A finding about a file as a whole (it has no field to point at). */
-export const fileError = (code: Finding['code'], file: string, message: Words): Finding => ({ code, severity: 'error', file, line: 1, column: 1, path: '', message: message.en, ru: message.ru });
+export const fileError = (code: Finding['code'], file: string, message: Words): Finding => ({
+  code,
+  severity: 'error',
+  file,
+  line: 1,
+  column: 1,
+  path: '',
+  message: message.en,
+  ru: message.ru,
+});
 
-const DUPLICATE_KEY: Words = { en: 'a mapping repeats a key; each field may appear once', ru: 'ключ повторяется в словаре; каждое поле указывается один раз' };
-const EMPTY_FILE: Words = { en: 'the file is empty (or holds only comments); it needs the fields of its schema', ru: 'файл пуст (или содержит только комментарии); в нём должны быть поля его схемы' };
+const DUPLICATE_KEY: Words = {
+  en: 'a mapping repeats a key; each field may appear once',
+  ru: 'ключ повторяется в словаре; каждое поле указывается один раз',
+};
+const EMPTY_FILE: Words = {
+  en: 'the file is empty (or holds only comments); it needs the fields of its schema',
+  ru: 'файл пуст (или содержит только комментарии); в нём должны быть поля его схемы',
+};
 
 export function parseSource(file: string, text: string): { loaded: LoadedFile; findings: Finding[] } {
   const source = new SourceFile(file, text);
@@ -54,14 +71,26 @@ export function parseSource(file: string, text: string): { loaded: LoadedFile; f
   try {
     parsed = parseWithPositions(text);
   } catch (error) {
-    return { loaded: { source, data: undefined }, findings: [fileError('yaml-syntax', file, yamlMessage((error as Error).message))] };
+    return {
+      loaded: { source, data: undefined },
+      findings: [fileError('yaml-syntax', file, yamlMessage((error as Error).message))],
+    };
   }
   const { doc, lines } = parsed;
   const findings: Finding[] = doc.errors.map((error) => {
     const { line, col } = lines.linePos(error.pos[0]);
     const duplicate = error.code === 'DUPLICATE_KEY';
     const words = duplicate ? DUPLICATE_KEY : yamlMessage(error.message);
-    return { code: duplicate ? 'duplicate-key' : 'yaml-syntax', severity: 'error', file, line, column: col, path: '', message: words.en, ru: words.ru } satisfies Finding;
+    return {
+      code: duplicate ? 'duplicate-key' : 'yaml-syntax',
+      severity: 'error',
+      file,
+      line,
+      column: col,
+      path: '',
+      message: words.en,
+      ru: words.ru,
+    } satisfies Finding;
   });
   if (findings.length === 0 && (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))) {
     findings.push(fileError('file-empty', file, EMPTY_FILE));

@@ -12,24 +12,55 @@ import { findingAt, type SourceFile } from './source.js';
 import type { OperatorFile, Participant } from './types.generated.js';
 import { SCHEMA_DIR } from '../project.js';
 
-const readSchema = (name: string) => JSON.parse(readFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`), 'utf8')) as object;
+const readSchema = (name: string) =>
+  JSON.parse(readFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`), 'utf8')) as object;
 // ajv-formats is CommonJS with a default export; under NodeNext the callable is `.default`.
 const addFormats = (ajvFormats as unknown as { default: FormatsPlugin }).default;
 
 /** Formats beyond ajv-formats, each with the wording used in messages. */
 const CUSTOM_FORMATS: Record<string, { test: (value: string) => boolean; accepted: Words }> = {
-  cidr: { test: isCidr, accepted: { en: 'an IPv4 network in CIDR notation with host bits zero, e.g. 10.30.12.0/24', ru: 'сеть IPv4 в записи CIDR с нулевыми битами узла, например 10.30.12.0/24' } },
+  cidr: {
+    test: isCidr,
+    accepted: {
+      en: 'an IPv4 network in CIDR notation with host bits zero, e.g. 10.30.12.0/24',
+      ru: 'сеть IPv4 в записи CIDR с нулевыми битами узла, например 10.30.12.0/24',
+    },
+  },
   link: {
     test: (v) => v === 'auto' || (isCidr(v) && prefixLength(v) === 31),
-    accepted: { en: "'auto' or a /31 network such as 10.250.0.4/31", ru: "'auto' или сеть /31, например 10.250.0.4/31" },
+    accepted: {
+      en: "'auto' or a /31 network such as 10.250.0.4/31",
+      ru: "'auto' или сеть /31, например 10.250.0.4/31",
+    },
   },
-  hex: { test: (v) => /^[0-9A-Fa-f]+$/.test(v), accepted: { en: 'hexadecimal digits, e.g. 01D9A1', ru: 'шестнадцатеричные цифры, например 01D9A1' } },
-  thumbprint: { test: (v) => /^[0-9A-Fa-f]{40}$/.test(v), accepted: { en: 'exactly 40 hexadecimal digits', ru: 'ровно 40 шестнадцатеричных цифр' } },
-  'vipnet-node': { test: (v) => /^0x[0-9A-Fa-f]{8}$/.test(v), accepted: { en: "a 32-bit hex node id such as '0x1A0E000A'", ru: "32-битный идентификатор узла в шестнадцатеричной записи, например '0x1A0E000A'" } },
-  version: { test: (v) => /^[0-9]+(\.[0-9]+){1,3}$/.test(v), accepted: { en: "a dotted version such as '5.0.13000' (quote it)", ru: "версия через точку, например '5.0.13000' (в кавычках)" } },
+  hex: {
+    test: (v) => /^[0-9A-Fa-f]+$/.test(v),
+    accepted: { en: 'hexadecimal digits, e.g. 01D9A1', ru: 'шестнадцатеричные цифры, например 01D9A1' },
+  },
+  thumbprint: {
+    test: (v) => /^[0-9A-Fa-f]{40}$/.test(v),
+    accepted: { en: 'exactly 40 hexadecimal digits', ru: 'ровно 40 шестнадцатеричных цифр' },
+  },
+  'vipnet-node': {
+    test: (v) => /^0x[0-9A-Fa-f]{8}$/.test(v),
+    accepted: {
+      en: "a 32-bit hex node id such as '0x1A0E000A'",
+      ru: "32-битный идентификатор узла в шестнадцатеричной записи, например '0x1A0E000A'",
+    },
+  },
+  version: {
+    test: (v) => /^[0-9]+(\.[0-9]+){1,3}$/.test(v),
+    accepted: {
+      en: "a dotted version such as '5.0.13000' (quote it)",
+      ru: "версия через точку, например '5.0.13000' (в кавычках)",
+    },
+  },
   'sha256-fingerprint': {
     test: (v) => /^SHA256:[A-Za-z0-9+/]{43}$/.test(v),
-    accepted: { en: "'SHA256:' and 43 base64 characters, as printed by ssh-keygen -lf", ru: "'SHA256:' и 43 символа base64, как печатает ssh-keygen -lf" },
+    accepted: {
+      en: "'SHA256:' and 43 base64 characters, as printed by ssh-keygen -lf",
+      ru: "'SHA256:' и 43 символа base64, как печатает ssh-keygen -lf",
+    },
   },
 };
 const STANDARD_FORMATS: Record<string, Words> = {
@@ -39,7 +70,15 @@ const STANDARD_FORMATS: Record<string, Words> = {
   uri: { en: 'a URL such as http://127.0.0.1:15672', ru: 'URL, например http://127.0.0.1:15672' },
   hostname: { en: 'a host name or an IPv4 address', ru: 'имя узла или адрес IPv4' },
 };
-const TYPE_RU: Record<string, string> = { string: 'строкой', number: 'числом', integer: 'целым числом', boolean: 'логическим значением (true/false)', object: 'словарём', array: 'списком', null: 'пустым значением' };
+const TYPE_RU: Record<string, string> = {
+  string: 'строкой',
+  number: 'числом',
+  integer: 'целым числом',
+  boolean: 'логическим значением (true/false)',
+  object: 'словарём',
+  array: 'списком',
+  null: 'пустым значением',
+};
 
 function buildAjv(): Ajv {
   // strictRequired is off only because if/then branches require properties that the parent
@@ -81,15 +120,24 @@ function describe(error: ErrorObject): Words {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      return { en: `missing required field '${String(params.missingProperty)}'`, ru: `нет обязательного поля '${String(params.missingProperty)}'` };
+      return {
+        en: `missing required field '${String(params.missingProperty)}'`,
+        ru: `нет обязательного поля '${String(params.missingProperty)}'`,
+      };
     case 'additionalProperties': {
       const allowed = Object.keys(parent?.properties ?? {}).join(', ');
       // The key is the file's own text (a 10 KB key, a key of invisible characters): quoted, at most 40 characters.
       const key = quoted(String(params.additionalProperty));
-      return { en: `unknown field ${key}; accepted here: ${allowed}`, ru: `неизвестное поле ${key}; здесь допустимы: ${allowed}` };
+      return {
+        en: `unknown field ${key}; accepted here: ${allowed}`,
+        ru: `неизвестное поле ${key}; здесь допустимы: ${allowed}`,
+      };
     }
     case 'dependencies':
-      return { en: `${String(params.property)} needs ${NETWORK_FIELDS_NOTE.en}`, ru: `${String(params.property)} требует: ${NETWORK_FIELDS_NOTE.ru}` };
+      return {
+        en: `${String(params.property)} needs ${NETWORK_FIELDS_NOTE.en}`,
+        ru: `${String(params.property)} требует: ${NETWORK_FIELDS_NOTE.ru}`,
+      };
     case 'enum': {
       const values = (params.allowedValues as unknown[]).join(', ');
       return { en: `must be one of: ${values}`, ru: `допустимые значения: ${values}` };
@@ -132,14 +180,21 @@ function describe(error: ErrorObject): Words {
       return { en: withDescription(error.message ?? 'is invalid', parent), ru: ru[error.keyword]! };
     }
     case 'uniqueItems':
-      return { en: withDescription(error.message ?? 'is invalid', parent), ru: `элементы списка не должны повторяться (совпадают ${String(params.j)} и ${String(params.i)}, считая с 0)` };
+      return {
+        en: withDescription(error.message ?? 'is invalid', parent),
+        ru: `элементы списка не должны повторяться (совпадают ${String(params.j)} и ${String(params.i)}, считая с 0)`,
+      };
     default:
       // Keywords the inventory schemas seldom fail on: ajv's own (English) words in both.
-      return { en: withDescription(error.message ?? 'is invalid', parent), ru: `недопустимое значение: ${error.message ?? 'is invalid'}` };
+      return {
+        en: withDescription(error.message ?? 'is invalid', parent),
+        ru: `недопустимое значение: ${error.message ?? 'is invalid'}`,
+      };
   }
 }
 
-const withDescription = (message: string, parent: Annotated) => `${message}${parent?.description ? ` (${parent.description})` : ''}`;
+const withDescription = (message: string, parent: Annotated) =>
+  `${message}${parent?.description ? ` (${parent.description})` : ''}`;
 
 function toFindings(source: SourceFile, errors: ErrorObject[] | null | undefined): Finding[] {
   // 'if' only repeats that a 'then' branch failed; the 'then' error itself is the useful one.
@@ -153,7 +208,9 @@ function toFindings(source: SourceFile, errors: ErrorObject[] | null | undefined
       if (error.keyword === 'dependencies') path.push((error.params as { property: string }).property);
       const finding = findingAt(source, path, 'schema', describe(error), { key: extra });
       // The path's keys come from the file too: each shown as a finding quotes a key.
-      return path.some((part) => typeof part === 'string' && pathKey(part) !== part) ? { ...finding, path: formatPath(path.map((part) => (typeof part === 'string' ? pathKey(part) : part))) } : finding;
+      return path.some((part) => typeof part === 'string' && pathKey(part) !== part)
+        ? { ...finding, path: formatPath(path.map((part) => (typeof part === 'string' ? pathKey(part) : part))) }
+        : finding;
     });
 }
 

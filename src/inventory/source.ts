@@ -59,7 +59,8 @@ export function locate(source: SourceFile, path: FieldPath, key = false): Positi
     let next: unknown;
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));
-      if (pair && i === path.length - 1 && (key || startsOnLaterLine(source, pair))) return positionOf(source, pair.key as Node);
+      if (pair && i === path.length - 1 && (key || startsOnLaterLine(source, pair)))
+        return positionOf(source, pair.key as Node);
       next = pair?.value;
     } else if (isSeq(node) && typeof part === 'number') {
       next = node.items[part];
@@ -94,5 +95,14 @@ export function findingAt(
   options: { severity?: Severity; key?: boolean } = {},
 ): Finding {
   const { line, column } = locate(source, path, options.key ?? false);
-  return { code, severity: options.severity ?? 'error', file: source.file, line, column, path: formatPath(path), message: message.en, ru: message.ru };
+  return {
+    code,
+    severity: options.severity ?? 'error',
+    file: source.file,
+    line,
+    column,
+    path: formatPath(path),
+    message: message.en,
+    ru: message.ru,
+  };
 }

@@ -5,7 +5,12 @@ import { sortFindings, type Finding } from './findings.js';
 import { FileChangedError, loadInventory, type LoadedInventory, type ParseCounts } from './load.js';
 import { Findings, groupBy, type Inventory, type Located, type Rule, type RuleOptions } from './model.js';
 import { fileRulesContext } from './parse-cache.js';
-import { addressesUsable, endpointPortsAllowed, endpointsInsideNetworks, subnetsDoNotOverlap } from './rules/addresses.js';
+import {
+  addressesUsable,
+  endpointPortsAllowed,
+  endpointsInsideNetworks,
+  subnetsDoNotOverlap,
+} from './rules/addresses.js';
 import { vipnetNodeInNetwork, vipnetNodesUnique } from './rules/channel.js';
 import { idMatchesFileName, idsAreUnique } from './rules/identity.js';
 import { coordinationIsAcyclic, referencesResolve } from './rules/references.js';
@@ -30,7 +35,16 @@ export interface Rules {
 
 export const RULES: Rules = {
   file: [idMatchesFileName, endpointsInsideNetworks, endpointPortsAllowed, addressesUsable, vipnetNodeInNetwork],
-  inventory: [idsAreUnique, referencesResolve, coordinationIsAcyclic, subnetsDoNotOverlap, vipnetNodesUnique, mnemonicsUniquePerContour, versionedFieldsDeclared, textIsPresentable],
+  inventory: [
+    idsAreUnique,
+    referencesResolve,
+    coordinationIsAcyclic,
+    subnetsDoNotOverlap,
+    vipnetNodesUnique,
+    mnemonicsUniquePerContour,
+    versionedFieldsDeclared,
+    textIsPresentable,
+  ],
 };
 
 export interface ValidationResult {
@@ -56,12 +70,24 @@ function capped(findings: readonly Finding[]): readonly Finding[] {
   const kept = findings.slice(0, MAX_SHAPE_FINDINGS_PER_FILE);
   const last = kept[kept.length - 1]!;
   const more = findings.length - kept.length;
-  return [...kept, { ...last, path: '', message: `and ${more} more schema errors in this file, not listed`, ru: `и ещё ошибок схемы в этом файле: ${more} (не перечислены)` }];
+  return [
+    ...kept,
+    {
+      ...last,
+      path: '',
+      message: `and ${more} more schema errors in this file, not listed`,
+      ru: `и ещё ошибок схемы в этом файле: ${more} (не перечислены)`,
+    },
+  ];
 }
 
 /** Shape-checks the loaded files and runs the rules over those that passed. */
 /** `rules`: further rules after the structural ones (checkInventory adds the requirement rules). */
-export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[], options: Partial<RuleOptions> & { rules?: Rules }): ValidationResult {
+export function validateLoaded(
+  loaded: LoadedInventory,
+  loadFindings: Finding[],
+  options: Partial<RuleOptions> & { rules?: Rules },
+): ValidationResult {
   const findings = new Findings();
   findings.add(loadFindings);
 
@@ -96,7 +122,13 @@ export function validateLoaded(loaded: LoadedInventory, loadFindings: Finding[],
  * The file rules' findings: from the cache for a file ruled before in the same context (code,
  * operator.yaml, date), the rules run over the other participants only, their findings cached.
  */
-function fileRuled(inventory: Inventory, loaded: LoadedInventory, digests: ReadonlyMap<Located<Participant>, string>, rules: readonly Rule[], at: string): { findings: Finding[]; counts: { run: number; cached: number } } {
+function fileRuled(
+  inventory: Inventory,
+  loaded: LoadedInventory,
+  digests: ReadonlyMap<Located<Participant>, string>,
+  rules: readonly Rule[],
+  at: string,
+): { findings: Finding[]; counts: { run: number; cached: number } } {
   const cache = loaded.cache;
   const context = cache ? fileRulesContext(loaded.operator?.digest, at) : '';
   const found: Finding[] = [];
@@ -123,11 +155,18 @@ function fileRuled(inventory: Inventory, loaded: LoadedInventory, digests: Reado
   return { findings: found, counts: { run: unruled.length, cached: inventory.participants.length - unruled.length } };
 }
 
-export async function validateInventory(root: string, options: Partial<RuleOptions> & { rules?: Rules } = {}): Promise<ValidationResult> {
+export async function validateInventory(
+  root: string,
+  options: Partial<RuleOptions> & { rules?: Rules } = {},
+): Promise<ValidationResult> {
   return validateFrom(root, options, false);
 }
 
-async function validateFrom(root: string, options: Partial<RuleOptions> & { rules?: Rules }, rewrite: boolean): Promise<ValidationResult> {
+async function validateFrom(
+  root: string,
+  options: Partial<RuleOptions> & { rules?: Rules },
+  rewrite: boolean,
+): Promise<ValidationResult> {
   const started = performance.now();
   const { inventory, findings, parsed } = await loadInventory(root, rewrite ? { rewriteCache: true } : {});
   const loadMs = performance.now() - started;

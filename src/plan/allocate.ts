@@ -56,12 +56,21 @@ function allocateSlots(
       continue;
     }
     const start = parse(request.recorded);
-    const fits = start !== undefined && start >= usable.start && start + size - 1 <= usable.end && (start - usable.start) % size === 0;
+    const fits =
+      start !== undefined &&
+      start >= usable.start &&
+      start + size - 1 <= usable.end &&
+      (start - usable.start) % size === 0;
     if (fits && !taken.has(start)) {
       taken.add(start);
       result.set(request.owner, { owner: request.owner, value: request.recorded, fresh: false });
     } else {
-      moved.set(request.owner, fits ? `${request.recorded} is recorded for another participant too` : `${request.recorded} is outside the pool`);
+      moved.set(
+        request.owner,
+        fits
+          ? `${request.recorded} is recorded for another participant too`
+          : `${request.recorded} is outside the pool`,
+      );
       pending.push(request);
     }
   }
@@ -71,7 +80,14 @@ function allocateSlots(
   for (const request of [...reserved].sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0))) {
     if (request.recorded === undefined || result.has(request.owner)) continue;
     const start = parse(request.recorded);
-    if (start === undefined || start < usable.start || start + size - 1 > usable.end || (start - usable.start) % size !== 0 || taken.has(start)) continue;
+    if (
+      start === undefined ||
+      start < usable.start ||
+      start + size - 1 > usable.end ||
+      (start - usable.start) % size !== 0 ||
+      taken.has(start)
+    )
+      continue;
     taken.add(start);
     kept.push({ owner: request.owner, value: request.recorded, fresh: false });
   }
@@ -107,13 +123,21 @@ function parseAddress(text: string): number | undefined {
  * Gateway addresses in a contour's pool. The network address, the first host (the Docker
  * bridge's own address on the contour network) and the broadcast address are never handed out.
  */
-export function allocateGateways(pool: string, requests: readonly AllocationRequest[], reserved: readonly AllocationRequest[] = []): AllocationResult {
+export function allocateGateways(
+  pool: string,
+  requests: readonly AllocationRequest[],
+  reserved: readonly AllocationRequest[] = [],
+): AllocationResult {
   const { start, end } = cidrInterval(pool);
   return allocateSlots({ start: start + 2, end: end - 1 }, 1, requests, parseAddress, formatAddress, reserved);
 }
 
 /** /31 point-to-point links in the link pool (RFC 3021: both addresses usable). */
-export function allocateLinks(pool: string, requests: readonly AllocationRequest[], reserved: readonly AllocationRequest[] = []): AllocationResult {
+export function allocateLinks(
+  pool: string,
+  requests: readonly AllocationRequest[],
+  reserved: readonly AllocationRequest[] = [],
+): AllocationResult {
   return allocateSlots(
     cidrInterval(pool),
     2,

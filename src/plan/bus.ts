@@ -18,4 +18,3 @@ export function plannedPermission(mnemonic: string): Permission {
   const own = `^prichal\\.${escapeRegex(mnemonic)}\\..*$`;
   return { user: mnemonic, configure: own, write: `^prichal\\.(smev|${escapeRegex(mnemonic)}\\..*)$`, read: own };
 }
-

@@ -17,13 +17,29 @@ function sortKey(value: string): number {
 /** Flows by source, destination (numerically), port; each address parsed once (parsing is what sorting 100,000 flows costs). */
 export function sortFlows(flows: Flow[]): Flow[] {
   const keyed = flows.map((f) => ({ f, s: sortKey(f.source), d: sortKey(f.destination) }));
-  keyed.sort((a, b) => a.s - b.s || a.d - b.d || a.f.port - b.f.port || (a.f.source < b.f.source ? -1 : a.f.source > b.f.source ? 1 : 0));
+  keyed.sort(
+    (a, b) =>
+      a.s - b.s || a.d - b.d || a.f.port - b.f.port || (a.f.source < b.f.source ? -1 : a.f.source > b.f.source ? 1 : 0),
+  );
   return keyed.map((k) => k.f);
 }
 
 export function planEdges(inventory: Inventory, contours: Record<ContourName, PlannedContour>): PlannedEdge[] {
   const edges = inventory.operator?.value.edges ?? [];
-  const byEdge = new Map(edges.map((e) => [e.id, { id: e.id, kind: e.kind, transit: e.transit, ssh: e.ssh, participants: new Set<string>(), ingress: [] as Flow[], egress: [] as Flow[] }]));
+  const byEdge = new Map(
+    edges.map((e) => [
+      e.id,
+      {
+        id: e.id,
+        kind: e.kind,
+        transit: e.transit,
+        ssh: e.ssh,
+        participants: new Set<string>(),
+        ingress: [] as Flow[],
+        egress: [] as Flow[],
+      },
+    ]),
+  );
   for (const contour of CONTOURS) {
     for (const r of contours[contour].registrations) {
       const edge = byEdge.get(r.edge);
@@ -38,25 +54,44 @@ export function planEdges(inventory: Inventory, contours: Record<ContourName, Pl
       const networks = r.networks; // sorted by the plan: a repeat is next to its first
       networks.forEach((network, i) => {
         if (i > 0 && networks[i - 1] === network) return;
-        edge.ingress.push({ source: network, destination: r.gateway, port: GATEWAY_PORT, participant: r.participant, contour });
+        edge.ingress.push({
+          source: network,
+          destination: r.gateway,
+          port: GATEWAY_PORT,
+          participant: r.participant,
+          contour,
+        });
       });
       // A registration has a few endpoints: a scan; a map only for one that lists many.
       const first = edge.egress.length;
       const byKey = r.endpoints.length > 8 ? new Map<string, Flow>() : undefined;
       for (const e of r.endpoints) {
         let same = byKey?.get(`${e.address}:${e.port}`);
-        for (let i = first; !byKey && i < edge.egress.length && !same; i++) if (edge.egress[i]!.destination === e.address && edge.egress[i]!.port === e.port) same = edge.egress[i];
+        for (let i = first; !byKey && i < edge.egress.length && !same; i++)
+          if (edge.egress[i]!.destination === e.address && edge.egress[i]!.port === e.port) same = edge.egress[i];
         if (same) {
           same.endpoint = `${same.endpoint}/${e.id}`;
           continue;
         }
-        const flow: Flow = { source: r.gateway, destination: e.address, port: e.port, participant: r.participant, contour, endpoint: e.id };
+        const flow: Flow = {
+          source: r.gateway,
+          destination: e.address,
+          port: e.port,
+          participant: r.participant,
+          contour,
+          endpoint: e.id,
+        };
         edge.egress.push(flow);
         byKey?.set(`${e.address}:${e.port}`, flow);
       }
     }
   }
   return [...byEdge.values()]
-    .map((e) => ({ ...e, participants: [...e.participants].sort(), ingress: sortFlows(e.ingress), egress: sortFlows(e.egress) }))
+    .map((e) => ({
+      ...e,
+      participants: [...e.participants].sort(),
+      ingress: sortFlows(e.ingress),
+      egress: sortFlows(e.egress),
+    }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }

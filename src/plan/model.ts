@@ -83,4 +83,3 @@ export interface PlannedEdge {
   ingress: Flow[];
   egress: Flow[];
 }
-

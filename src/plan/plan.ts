@@ -5,11 +5,26 @@ import { stringify } from 'yaml';
 import type { Finding, Words } from '../inventory/findings.js';
 import { YamlEditError, YamlEditor } from '../inventory/edit.js';
 import { idOfFile, type LoadedFile } from '../inventory/load.js';
-import { CONTOURS, Findings, networked, type ContourName, type Inventory, type Located, type NetworkedParticipant } from '../inventory/model.js';
+import {
+  CONTOURS,
+  Findings,
+  networked,
+  type ContourName,
+  type Inventory,
+  type Located,
+  type NetworkedParticipant,
+} from '../inventory/model.js';
 import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
 import { planEdges } from './firewall.js';
 import { notProvisionedReason, provisioned } from './lifecycle.js';
-import { PLAN_VERSION, type Plan, type PlannedContour, type PlannedEndpoint, type PlannedLink, type PlannedRegistration } from './model.js';
+import {
+  PLAN_VERSION,
+  type Plan,
+  type PlannedContour,
+  type PlannedEndpoint,
+  type PlannedLink,
+  type PlannedRegistration,
+} from './model.js';
 
 interface RecordedAllocations {
   gateways: Record<ContourName, Record<string, string>>;
@@ -23,37 +38,74 @@ interface RecordedAllocations {
  * validate, nothing is applied); an entry for a participant the inventory no longer has is a
  * warning (`plan --save` drops it). Nothing is renumbered silently.
  */
-function readRecorded(file: LoadedFile | undefined, findings: Findings, known: ReadonlySet<string>): RecordedAllocations {
+function readRecorded(
+  file: LoadedFile | undefined,
+  findings: Findings,
+  known: ReadonlySet<string>,
+): RecordedAllocations {
   const recorded: RecordedAllocations = { gateways: { test: {}, prod: {} }, links: {} };
   if (!file || file.data === undefined || file.data === null) return recorded;
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const shape = '`gateways: { test: { <participant>: <address> }, prod: {…} }`, `links: { <participant>: <address> }`';
   /** What a value is instead, as the messages name it. */
-  const kindOf = (v: unknown): Words => (Array.isArray(v) ? { en: 'a list', ru: 'список' } : { en: typeof v, ru: typeof v });
+  const kindOf = (v: unknown): Words =>
+    Array.isArray(v) ? { en: 'a list', ru: 'список' } : { en: typeof v, ru: typeof v };
   if (!isMap(file.data)) {
-    findings.at(file.source, [], 'schema', { en: `must be a mapping, not ${kindOf(file.data).en}; allocations.yaml holds ${shape}`, ru: `должен быть словарём, а не: ${kindOf(file.data).ru}; в allocations.yaml записываются ${shape}` });
+    findings.at(file.source, [], 'schema', {
+      en: `must be a mapping, not ${kindOf(file.data).en}; allocations.yaml holds ${shape}`,
+      ru: `должен быть словарём, а не: ${kindOf(file.data).ru}; в allocations.yaml записываются ${shape}`,
+    });
     return recorded;
   }
   for (const key of Object.keys(file.data)) {
-    if (key !== 'gateways' && key !== 'links') findings.at(file.source, [key], 'schema', { en: `unknown key '${key}'; allocations.yaml holds ${shape}`, ru: `неизвестный ключ '${key}'; в allocations.yaml записываются ${shape}` }, { key: true });
+    if (key !== 'gateways' && key !== 'links')
+      findings.at(
+        file.source,
+        [key],
+        'schema',
+        {
+          en: `unknown key '${key}'; allocations.yaml holds ${shape}`,
+          ru: `неизвестный ключ '${key}'; в allocations.yaml записываются ${shape}`,
+        },
+        { key: true },
+      );
   }
   const entries = (where: (string | number)[], value: unknown, what: Words): Record<string, string> => {
     if (value === undefined || value === null) return {};
     if (!isMap(value)) {
-      findings.at(file.source, where, 'schema', { en: `must map participant ids to ${what.en}, not ${kindOf(value).en}`, ru: `должен сопоставлять идентификаторам участников ${what.ru}, а не: ${kindOf(value).ru}` });
+      findings.at(file.source, where, 'schema', {
+        en: `must map participant ids to ${what.en}, not ${kindOf(value).en}`,
+        ru: `должен сопоставлять идентификаторам участников ${what.ru}, а не: ${kindOf(value).ru}`,
+      });
       return {};
     }
     const out: Record<string, string> = {};
     const holder = new Map<string, string>();
     for (const [id, address] of Object.entries(value)) {
       if (typeof address !== 'string') {
-        findings.at(file.source, [...where, id], 'schema', { en: `must be ${what.en} as text, not ${typeof address}`, ru: `должен быть текстом (${what.ru}), а не ${typeof address}` });
+        findings.at(file.source, [...where, id], 'schema', {
+          en: `must be ${what.en} as text, not ${typeof address}`,
+          ru: `должен быть текстом (${what.ru}), а не ${typeof address}`,
+        });
         continue;
       }
-      if (!known.has(id)) findings.at(file.source, [...where, id], 'allocation-unknown', { en: `${address} is recorded for '${id}', which is not in the inventory; 'prichal plan --save' drops it`, ru: `${address} записан за '${id}', которого нет в реестре; 'prichal plan --save' уберёт запись` }, { severity: 'warning', key: true });
+      if (!known.has(id))
+        findings.at(
+          file.source,
+          [...where, id],
+          'allocation-unknown',
+          {
+            en: `${address} is recorded for '${id}', which is not in the inventory; 'prichal plan --save' drops it`,
+            ru: `${address} записан за '${id}', которого нет в реестре; 'prichal plan --save' уберёт запись`,
+          },
+          { severity: 'warning', key: true },
+        );
       const other = holder.get(address);
       if (other !== undefined) {
-        findings.at(file.source, [...where, id], 'allocation-duplicate', { en: `${address} is recorded for both ${other} and ${id}; one address belongs to one participant — correct the file to what is deployed`, ru: `${address} записан и за ${other}, и за ${id}; адрес принадлежит одному участнику — исправьте файл по тому, что развёрнуто` });
+        findings.at(file.source, [...where, id], 'allocation-duplicate', {
+          en: `${address} is recorded for both ${other} and ${id}; one address belongs to one participant — correct the file to what is deployed`,
+          ru: `${address} записан и за ${other}, и за ${id}; адрес принадлежит одному участнику — исправьте файл по тому, что развёрнуто`,
+        });
         continue;
       }
       holder.set(address, id);
@@ -63,12 +115,29 @@ function readRecorded(file: LoadedFile | undefined, findings: Findings, known: R
   };
   const gateways = file.data.gateways;
   if (gateways !== undefined && gateways !== null && !isMap(gateways)) {
-    findings.at(file.source, ['gateways'], 'schema', { en: `must map contours (test, prod) to allocations, not ${kindOf(gateways).en}`, ru: `должен сопоставлять контурам (test, prod) их распределения, а не: ${kindOf(gateways).ru}` });
+    findings.at(file.source, ['gateways'], 'schema', {
+      en: `must map contours (test, prod) to allocations, not ${kindOf(gateways).en}`,
+      ru: `должен сопоставлять контурам (test, prod) их распределения, а не: ${kindOf(gateways).ru}`,
+    });
   } else if (isMap(gateways)) {
     for (const key of Object.keys(gateways)) {
-      if (!(CONTOURS as readonly string[]).includes(key)) findings.at(file.source, ['gateways', key], 'schema', { en: `unknown contour '${key}'; the contours are ${CONTOURS.join(' and ')}`, ru: `неизвестный контур '${key}'; контуры: ${CONTOURS.join(' и ')}` }, { key: true });
+      if (!(CONTOURS as readonly string[]).includes(key))
+        findings.at(
+          file.source,
+          ['gateways', key],
+          'schema',
+          {
+            en: `unknown contour '${key}'; the contours are ${CONTOURS.join(' and ')}`,
+            ru: `неизвестный контур '${key}'; контуры: ${CONTOURS.join(' и ')}`,
+          },
+          { key: true },
+        );
     }
-    for (const contour of CONTOURS) recorded.gateways[contour] = entries(['gateways', contour], gateways[contour], { en: 'gateway addresses', ru: 'адреса шлюзов' });
+    for (const contour of CONTOURS)
+      recorded.gateways[contour] = entries(['gateways', contour], gateways[contour], {
+        en: 'gateway addresses',
+        ru: 'адреса шлюзов',
+      });
   }
   recorded.links = entries(['links'], file.data.links, { en: '/31 links', ru: 'линки /31' });
   return recorded;
@@ -84,7 +153,15 @@ function plannedEndpoints(p: NetworkedParticipant, ids: readonly string[]): Plan
     const id = sorted[i]!;
     if (i > 0 && sorted[i - 1] === id) continue;
     const e = byId ? byId.get(id) : p.endpoints.find((x) => x.id === id);
-    if (e) planned.push({ id: e.id, purpose: e.purpose, address: e.address, port: e.port, protocol: e.protocol, path: e.path ?? '/' });
+    if (e)
+      planned.push({
+        id: e.id,
+        purpose: e.purpose,
+        address: e.address,
+        port: e.port,
+        protocol: e.protocol,
+        path: e.path ?? '/',
+      });
   }
   return planned;
 }
@@ -109,7 +186,11 @@ export interface Allocated {
 }
 
 /** `listed`: every participant file found, read or not (an allocation for a file with an error is not "unknown"). */
-export function allocatePlan(inventory: Inventory, allocationsFile?: LoadedFile, listed: readonly string[] = []): { allocated: Allocated | undefined; findings: Finding[] } {
+export function allocatePlan(
+  inventory: Inventory,
+  allocationsFile?: LoadedFile,
+  listed: readonly string[] = [],
+): { allocated: Allocated | undefined; findings: Finding[] } {
   const findings = new Findings();
   const operator = inventory.operator;
   if (!operator) return { allocated: undefined, findings: [] };
@@ -120,20 +201,40 @@ export function allocatePlan(inventory: Inventory, allocationsFile?: LoadedFile,
   const byId = new Map(participants.map((p) => [p.value.id, p]));
 
   // Records of participants still in the inventory (known) that ask for nothing now: kept reserved.
-  const reservedFor = (records: Record<string, string>, requests: readonly AllocationRequest[]): AllocationRequest[] => {
+  const reservedFor = (
+    records: Record<string, string>,
+    requests: readonly AllocationRequest[],
+  ): AllocationRequest[] => {
     const asking = new Set(requests.map((r) => r.owner));
     return Object.entries(records)
       .filter(([owner]) => known.has(owner) && !asking.has(owner))
       .map(([owner, value]) => ({ owner, recorded: value }));
   };
 
-  const reportAllocation = (result: AllocationResult, pool: string, poolPath: string, fieldPath: (id: string) => (string | number)[]) => {
+  const reportAllocation = (
+    result: AllocationResult,
+    pool: string,
+    poolPath: string,
+    fieldPath: (id: string) => (string | number)[],
+  ) => {
     for (const owner of result.exhausted) {
       const p = byId.get(owner)!;
-      findings.at(p.source, fieldPath(owner), 'pool-exhausted', { en: `${poolPath} ${pool} has no free address left for ${owner}; widen the pool or remove participants`, ru: `в ${poolPath} ${pool} не осталось свободного адреса для ${owner}; расширьте пул или уберите участников` });
+      findings.at(p.source, fieldPath(owner), 'pool-exhausted', {
+        en: `${poolPath} ${pool} has no free address left for ${owner}; widen the pool or remove participants`,
+        ru: `в ${poolPath} ${pool} не осталось свободного адреса для ${owner}; расширьте пул или уберите участников`,
+      });
     }
     for (const a of result.allocations.filter((x) => x.moved)) {
-      findings.at(byId.get(a.owner)!.source, fieldPath(a.owner), 'allocation-moved', { en: `recorded allocation ${a.moved}; ${a.owner} gets ${a.value} instead`, ru: `записанное распределение ${a.moved}; ${a.owner} получает вместо него ${a.value}` }, { severity: 'warning' });
+      findings.at(
+        byId.get(a.owner)!.source,
+        fieldPath(a.owner),
+        'allocation-moved',
+        {
+          en: `recorded allocation ${a.moved}; ${a.owner} gets ${a.value} instead`,
+          ru: `записанное распределение ${a.moved}; ${a.owner} получает вместо него ${a.value}`,
+        },
+        { severity: 'warning' },
+      );
     }
   };
 
@@ -144,7 +245,10 @@ export function allocatePlan(inventory: Inventory, allocationsFile?: LoadedFile,
       .filter((p) => p.value.registrations[contour] && provisioned(p.value.registrations[contour].status))
       .map((p) => ({ owner: p.value.id, recorded: recorded.gateways[contour][p.value.id] }));
     gateways[contour] = allocateGateways(gatewayPool, requests, reservedFor(recorded.gateways[contour], requests));
-    reportAllocation(gateways[contour], gatewayPool, `contours.${contour}.gatewayPool`, () => ['registrations', contour]);
+    reportAllocation(gateways[contour], gatewayPool, `contours.${contour}.gatewayPool`, () => [
+      'registrations',
+      contour,
+    ]);
   }
 
   // An explicit link in the participant file wins over the record; 'auto' takes the record.
@@ -157,7 +261,10 @@ export function allocatePlan(inventory: Inventory, allocationsFile?: LoadedFile,
   for (const a of links.allocations.filter((x) => x.moved)) {
     const p = byId.get(a.owner)!;
     if (p.value.channel.leasedLine!.link !== 'auto') {
-      findings.at(p.source, ['channel', 'leasedLine', 'link'], 'subnet-overlap', { en: `link ${p.value.channel.leasedLine!.link} must be a free /31 inside linkPool ${operator.value.linkPool}`, ru: `линк ${p.value.channel.leasedLine!.link} должен быть свободной сетью /31 внутри linkPool ${operator.value.linkPool}` });
+      findings.at(p.source, ['channel', 'leasedLine', 'link'], 'subnet-overlap', {
+        en: `link ${p.value.channel.leasedLine!.link} must be a free /31 inside linkPool ${operator.value.linkPool}`,
+        ru: `линк ${p.value.channel.leasedLine!.link} должен быть свободной сетью /31 внутри linkPool ${operator.value.linkPool}`,
+      });
       delete a.moved;
     }
   }
@@ -175,7 +282,14 @@ export function materializePlan({ inventory, participants, byId, gateways, links
     for (const { value: p } of participants) {
       const registration = p.registrations[contour];
       const reason = registration && notProvisionedReason(registration);
-      if (registration && reason) pending.push({ participant: p.id, mnemonic: registration.mnemonic, status: registration.status, reason: reason.en, reasonRu: reason.ru });
+      if (registration && reason)
+        pending.push({
+          participant: p.id,
+          mnemonic: registration.mnemonic,
+          status: registration.status,
+          reason: reason.en,
+          reasonRu: reason.ru,
+        });
     }
     contours[contour] = {
       gatewayPool,
@@ -205,14 +319,25 @@ export function materializePlan({ inventory, participants, byId, gateways, links
     const [address] = a.value.split('/');
     const octets = address!.split('.');
     const upper = [...octets.slice(0, 3), String(Number(octets[3]) + 1)].join('.');
-    return { participant: a.owner, edge: byId.get(a.owner)!.value.channel.edge, link: a.value, edgeAddress: address!, participantAddress: upper, newAllocation: a.fresh };
+    return {
+      participant: a.owner,
+      edge: byId.get(a.owner)!.value.channel.edge,
+      link: a.value,
+      edgeAddress: address!,
+      participantAddress: upper,
+      newAllocation: a.fresh,
+    };
   });
   const keptLinks = linkResult.kept.map((a) => ({ participant: a.owner, link: a.value }));
   return { version: PLAN_VERSION, contours, links, keptLinks, edges: planEdges(inventory, contours) };
 }
 
 /** `listed`: every participant file found, read or not (an allocation for a file with an error is not "unknown"). */
-export function buildPlan(inventory: Inventory, allocationsFile?: LoadedFile, listed: readonly string[] = []): PlanResult {
+export function buildPlan(
+  inventory: Inventory,
+  allocationsFile?: LoadedFile,
+  listed: readonly string[] = [],
+): PlanResult {
   const { allocated, findings } = allocatePlan(inventory, allocationsFile, listed);
   return { plan: allocated && materializePlan(allocated), findings };
 }
@@ -221,11 +346,22 @@ const ALLOCATIONS_HEADER = `# Address allocations, written by \`prichal plan --s
 # inventory change: a participant keeps its addresses for as long as it is in the inventory.
 `;
 
-const sorted = <T>(entries: Array<[string, T]>): Record<string, T> => Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const sorted = <T>(entries: Array<[string, T]>): Record<string, T> =>
+  Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /** What allocations.yaml records for a plan, every mapping sorted by key. */
 function allocationsData(plan: Plan) {
-  const gateways = sorted(CONTOURS.map((contour) => [contour, sorted([...plan.contours[contour].registrations, ...plan.contours[contour].kept].map((r) => [r.participant, r.gateway]))]));
+  const gateways = sorted(
+    CONTOURS.map((contour) => [
+      contour,
+      sorted(
+        [...plan.contours[contour].registrations, ...plan.contours[contour].kept].map((r) => [
+          r.participant,
+          r.gateway,
+        ]),
+      ),
+    ]),
+  );
   const links = sorted([...plan.links, ...plan.keptLinks].map((l) => [l.participant, l.link]));
   return { gateways, links };
 }

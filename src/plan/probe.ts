@@ -49,26 +49,65 @@ export function undeclaredAddress(cidr: string, declared: ReadonlySet<number>): 
   return undefined;
 }
 
-export function probeSample(plan: Plan, contour: ContourName, participant: string, allowedPorts: readonly number[]): ProbeSample {
+export function probeSample(
+  plan: Plan,
+  contour: ContourName,
+  participant: string,
+  allowedPorts: readonly number[],
+): ProbeSample {
   const registration = plan.contours[contour].registrations.find((r) => r.participant === participant);
-  if (!registration) throw new ProbeError({ en: `${participant} is not registered in the ${contour} contour; nothing to probe`, ru: `${participant} не зарегистрирован ${inContourRu(contour)}; проверять нечего` });
+  if (!registration)
+    throw new ProbeError({
+      en: `${participant} is not registered in the ${contour} contour; nothing to probe`,
+      ru: `${participant} не зарегистрирован ${inContourRu(contour)}; проверять нечего`,
+    });
   const gw = registration.gateway;
-  const allowed: AllowedProbe[] = registration.endpoints.map((e) => ({ endpoint: e.id, address: e.address, port: e.port, protocol: e.protocol, path: e.path, source: gw }));
+  const allowed: AllowedProbe[] = registration.endpoints.map((e) => ({
+    endpoint: e.id,
+    address: e.address,
+    port: e.port,
+    protocol: e.protocol,
+    path: e.path,
+    source: gw,
+  }));
   const denied: DeniedProbe[] = [];
   const declaredPorts = new Map<string, Set<number>>();
-  for (const e of registration.endpoints) declaredPorts.set(e.address, (declaredPorts.get(e.address) ?? new Set()).add(e.port));
+  for (const e of registration.endpoints)
+    declaredPorts.set(e.address, (declaredPorts.get(e.address) ?? new Set()).add(e.port));
   const sampled = [...new Set([...allowedPorts, ...PROBE_EXTRA_PORTS])].sort((a, b) => a - b);
   for (const [address, ports] of declaredPorts) {
-    for (const port of sampled) if (!ports.has(port)) denied.push({ kind: 'undeclared-port', description: `undeclared port ${port} on ${participant}'s endpoint host`, source: gw, address, port });
+    for (const port of sampled)
+      if (!ports.has(port))
+        denied.push({
+          kind: 'undeclared-port',
+          description: `undeclared port ${port} on ${participant}'s endpoint host`,
+          source: gw,
+          address,
+          port,
+        });
   }
   const declared = new Set([...declaredPorts.keys()].map(addressValue));
   for (const network of registration.networks) {
     const address = undeclaredAddress(network, declared);
     if (!address) continue;
-    for (const port of sampled) denied.push({ kind: 'undeclared-address', description: `undeclared address ${address} in ${participant}'s network`, source: gw, address, port });
+    for (const port of sampled)
+      denied.push({
+        kind: 'undeclared-address',
+        description: `undeclared address ${address} in ${participant}'s network`,
+        source: gw,
+        address,
+        port,
+      });
   }
   const other = plan.contours[contour].registrations.find((r) => r.participant !== participant && r.gateway !== gw);
   const first = registration.endpoints[0];
-  if (other && first) denied.push({ kind: 'foreign-gateway', description: `another participant's gateway (${other.participant}) calling ${participant}`, source: other.gateway, address: first.address, port: first.port });
+  if (other && first)
+    denied.push({
+      kind: 'foreign-gateway',
+      description: `another participant's gateway (${other.participant}) calling ${participant}`,
+      source: other.gateway,
+      address: first.address,
+      port: first.port,
+    });
   return { registration, contour, allowed, denied };
 }

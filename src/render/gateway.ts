@@ -44,7 +44,13 @@ export interface GatewaySpec {
   labels: Record<string, string>;
   command: string[];
   env: Record<string, string>;
-  healthcheck: { test: string[]; intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
+  healthcheck: {
+    test: string[];
+    intervalSeconds: number;
+    timeoutSeconds: number;
+    retries: number;
+    startPeriodSeconds: number;
+  };
   restart: 'unless-stopped';
   security: typeof GATEWAY_SECURITY;
 }
@@ -55,16 +61,26 @@ export function nginxSafe(value: unknown): string {
 }
 
 export function renderGatewayConfig(registration: PlannedRegistration, contour: ContourName): string {
-  return Mustache.render(TEMPLATE, { participant: registration.participant, contour, listenPort: GATEWAY_PORT, endpoints: registration.endpoints }, {}, { escape: nginxSafe });
+  return Mustache.render(
+    TEMPLATE,
+    { participant: registration.participant, contour, listenPort: GATEWAY_PORT, endpoints: registration.endpoints },
+    {},
+    { escape: nginxSafe },
+  );
 }
 
 export const gatewayName = (participant: string, contour: ContourName) => `prichal-gw-${participant}-${contour}`;
 
-export function gatewaySpec(registration: PlannedRegistration, contour: ContourName, options: { image: string; network: string }): GatewaySpec {
+export function gatewaySpec(
+  registration: PlannedRegistration,
+  contour: ContourName,
+  options: { image: string; network: string },
+): GatewaySpec {
   const config = renderGatewayConfig(registration, contour);
   const configHash = shortHash(config);
   // The certificate is made at start in tmpfs: the root filesystem stays read-only and no key is baked into the image.
-  const start = 'openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=gateway -keyout /tmp/tls.key -out /tmp/tls.crt 2>/dev/null && printf "%s" "$GATEWAY_CONF" > /tmp/nginx.conf && exec nginx -c /tmp/nginx.conf -g "daemon off;"';
+  const start =
+    'openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=gateway -keyout /tmp/tls.key -out /tmp/tls.crt 2>/dev/null && printf "%s" "$GATEWAY_CONF" > /tmp/nginx.conf && exec nginx -c /tmp/nginx.conf -g "daemon off;"';
   return {
     name: gatewayName(registration.participant, contour),
     participant: registration.participant,
@@ -82,7 +98,13 @@ export function gatewaySpec(registration: PlannedRegistration, contour: ContourN
     },
     command: ['bash', '-c', start],
     env: { GATEWAY_CONF: config },
-    healthcheck: { test: ['CMD', 'curl', '-skf', `https://127.0.0.1:${GATEWAY_PORT}/health`], intervalSeconds: 5, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 2 },
+    healthcheck: {
+      test: ['CMD', 'curl', '-skf', `https://127.0.0.1:${GATEWAY_PORT}/health`],
+      intervalSeconds: 5,
+      timeoutSeconds: 3,
+      retries: 3,
+      startPeriodSeconds: 2,
+    },
     restart: 'unless-stopped',
     security: GATEWAY_SECURITY,
   };
@@ -92,16 +114,36 @@ export function gatewaySpec(registration: PlannedRegistration, contour: ContourN
 export function dockerRunArgs(spec: GatewaySpec, extraLabels: Record<string, string> = {}): string[] {
   const s = spec.security;
   return [
-    'run', '-d', '--name', spec.name,
+    'run',
+    '-d',
+    '--name',
+    spec.name,
     ...Object.entries({ ...spec.labels, ...extraLabels }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-    '--network', spec.network, '--ip', spec.address,
-    '--user', s.user, '--read-only', ...s.tmpfs.flatMap((t) => ['--tmpfs', `${t}:rw,mode=1777`]),
-    ...s.capDrop.flatMap((c) => ['--cap-drop', c]), ...s.capAdd.flatMap((c) => ['--cap-add', c]),
+    '--network',
+    spec.network,
+    '--ip',
+    spec.address,
+    '--user',
+    s.user,
+    '--read-only',
+    ...s.tmpfs.flatMap((t) => ['--tmpfs', `${t}:rw,mode=1777`]),
+    ...s.capDrop.flatMap((c) => ['--cap-drop', c]),
+    ...s.capAdd.flatMap((c) => ['--cap-add', c]),
     ...Object.entries(s.sysctls).flatMap(([k, v]) => ['--sysctl', `${k}=${v}`]),
-    '--restart', spec.restart,
-    '--health-cmd', spec.healthcheck.test.slice(1).join(' '), '--health-interval', `${spec.healthcheck.intervalSeconds}s`,
-    '--health-timeout', `${spec.healthcheck.timeoutSeconds}s`, '--health-retries', String(spec.healthcheck.retries), '--health-start-period', `${spec.healthcheck.startPeriodSeconds}s`,
+    '--restart',
+    spec.restart,
+    '--health-cmd',
+    spec.healthcheck.test.slice(1).join(' '),
+    '--health-interval',
+    `${spec.healthcheck.intervalSeconds}s`,
+    '--health-timeout',
+    `${spec.healthcheck.timeoutSeconds}s`,
+    '--health-retries',
+    String(spec.healthcheck.retries),
+    '--health-start-period',
+    `${spec.healthcheck.startPeriodSeconds}s`,
     ...Object.entries(spec.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-    spec.image, ...spec.command,
+    spec.image,
+    ...spec.command,
   ];
 }

@@ -58,7 +58,11 @@ export function plannedTable(edge: PlannedEdge): TableModel {
     name: 'prichal',
     chains: { forward: { ...FORWARD_CHAIN, rules: [...FORWARD_CHAIN.rules] } },
     sets: {
-      participant_to_gateway: { type: CONCAT_TYPE, flags: ['interval'], elements: edge.ingress.map(flowElement).sort() },
+      participant_to_gateway: {
+        type: CONCAT_TYPE,
+        flags: ['interval'],
+        elements: edge.ingress.map(flowElement).sort(),
+      },
       gateway_to_endpoint: { type: CONCAT_TYPE, flags: [], elements: edge.egress.map(flowElement).sort() },
     },
   };
@@ -84,7 +88,9 @@ function value(v: Json): string {
     case 'set':
       return `{ ${(Array.isArray(inner) ? inner : [inner]).map(value).join(', ')} }`;
     case 'payload':
-      return o.protocol ? `${String(o.protocol)} ${String(o.field)}` : `@${String(o.base)},${String(o.offset)},${String(o.len)}`;
+      return o.protocol
+        ? `${String(o.protocol)} ${String(o.field)}`
+        : `@${String(o.base)},${String(o.offset)},${String(o.len)}`;
     case 'meta':
       return `meta ${String(o.key)}`;
     case 'ct':
@@ -154,12 +160,18 @@ export function parseNftJson(text: string): Map<string, TableModel> {
       }
     } else if (item.rule) {
       const r = item.rule;
-      chain(table(String(r.family), String(r.table)), String(r.chain)).rules.push(ruleText(r as unknown as { expr: Json[]; comment?: string }));
+      chain(table(String(r.family), String(r.table)), String(r.chain)).rules.push(
+        ruleText(r as unknown as { expr: Json[]; comment?: string }),
+      );
     } else if (item.set) {
       const s = item.set;
       const type = Array.isArray(s.type) ? s.type.map(String) : [String(s.type)];
       const elements = ((s.elem as Json[] | undefined) ?? []).map(value).sort();
-      table(String(s.family), String(s.table)).sets[String(s.name)] = { type, flags: ((s.flags as Json[] | undefined) ?? []).map(String).sort(), elements };
+      table(String(s.family), String(s.table)).sets[String(s.name)] = {
+        type,
+        flags: ((s.flags as Json[] | undefined) ?? []).map(String).sort(),
+        elements,
+      };
     }
   }
   return tables;
@@ -181,8 +193,19 @@ export interface TableDifference {
  * show (`nft list chains`, `nft -t list sets`: chain hooks and policies, set declarations) and
  * skips rules and elements, which only a full listing has.
  */
-export function compareTables(planned: TableModel, live: TableModel | undefined, scope: 'all' | 'layout' = 'all'): TableDifference[] {
-  if (!live) return [{ kind: 'missing-table', object: `${planned.family} ${planned.name}`, message: `table ${planned.family} ${planned.name} is missing` }];
+export function compareTables(
+  planned: TableModel,
+  live: TableModel | undefined,
+  scope: 'all' | 'layout' = 'all',
+): TableDifference[] {
+  if (!live)
+    return [
+      {
+        kind: 'missing-table',
+        object: `${planned.family} ${planned.name}`,
+        message: `table ${planned.family} ${planned.name} is missing`,
+      },
+    ];
   const out: TableDifference[] = [];
   for (const [name, want] of Object.entries(planned.chains)) {
     const have = live.chains[name];
@@ -191,29 +214,45 @@ export function compareTables(planned: TableModel, live: TableModel | undefined,
       continue;
     }
     for (const field of ['type', 'hook', 'prio', 'policy'] as const) {
-      if (want[field] !== have[field]) out.push({ kind: 'chain', object: name, message: `chain ${name}: ${field} is ${String(have[field])}, planned ${String(want[field])}` });
+      if (want[field] !== have[field])
+        out.push({
+          kind: 'chain',
+          object: name,
+          message: `chain ${name}: ${field} is ${String(have[field])}, planned ${String(want[field])}`,
+        });
     }
     if (scope === 'all' && want.rules.join('\n') !== have.rules.join('\n')) {
       const extra = have.rules.filter((r) => !want.rules.includes(r));
       const missing = want.rules.filter((r) => !have.rules.includes(r));
       const detail = [...extra.map((r) => `extra rule: ${r}`), ...missing.map((r) => `missing rule: ${r}`)];
-      out.push({ kind: 'rules', object: name, message: `chain ${name}: ${detail.length ? detail.join('; ') : 'rules are in another order'}` });
+      out.push({
+        kind: 'rules',
+        object: name,
+        message: `chain ${name}: ${detail.length ? detail.join('; ') : 'rules are in another order'}`,
+      });
     }
   }
-  for (const name of Object.keys(live.chains)) if (!planned.chains[name]) out.push({ kind: 'chain', object: name, message: `extra chain ${name}` });
+  for (const name of Object.keys(live.chains))
+    if (!planned.chains[name]) out.push({ kind: 'chain', object: name, message: `extra chain ${name}` });
   for (const [name, want] of Object.entries(planned.sets)) {
     const have = live.sets[name];
     if (!have) {
       out.push({ kind: 'set', object: name, message: `set ${name} is missing` });
       continue;
     }
-    if (want.type.join() !== have.type.join() || want.flags.join() !== have.flags.join()) out.push({ kind: 'set', object: name, message: `set ${name}: type or flags differ` });
+    if (want.type.join() !== have.type.join() || want.flags.join() !== have.flags.join())
+      out.push({ kind: 'set', object: name, message: `set ${name}: type or flags differ` });
     if (scope === 'layout') continue;
     const haveSet = new Set(have.elements);
     const wantSet = new Set(want.elements);
-    for (const e of want.elements) if (!haveSet.has(e)) out.push({ kind: 'missing-element', object: name, element: e, message: `set ${name}: missing element ${e}` });
-    for (const e of have.elements) if (!wantSet.has(e)) out.push({ kind: 'extra-element', object: name, element: e, message: `set ${name}: extra element ${e}` });
+    for (const e of want.elements)
+      if (!haveSet.has(e))
+        out.push({ kind: 'missing-element', object: name, element: e, message: `set ${name}: missing element ${e}` });
+    for (const e of have.elements)
+      if (!wantSet.has(e))
+        out.push({ kind: 'extra-element', object: name, element: e, message: `set ${name}: extra element ${e}` });
   }
-  for (const name of Object.keys(live.sets)) if (!planned.sets[name]) out.push({ kind: 'set', object: name, message: `extra set ${name}` });
+  for (const name of Object.keys(live.sets))
+    if (!planned.sets[name]) out.push({ kind: 'set', object: name, message: `extra set ${name}` });
   return out;
 }

@@ -9,7 +9,6 @@ import { isCanonicalCidr } from '../inventory/addresses.js';
 import { TEMPLATES_DIR } from '../project.js';
 import { FORWARD_CHAIN, PRICHAL_TABLE } from './nftables-model.js';
 
-
 const TEMPLATE = readFileSync(path.join(TEMPLATES_DIR, 'nftables.nft.mustache'), 'utf8');
 
 /**
@@ -29,7 +28,14 @@ export function isPlainComment(text: string): boolean {
       continue;
     }
     afterSpace = false;
-    const plain = (c >= 48 && c <= 58) /* 0-9 : */ || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 95 || c === 47 || c === 45; /* . _ / - */
+    const plain =
+      (c >= 48 && c <= 58) /* 0-9 : */ ||
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      c === 46 ||
+      c === 95 ||
+      c === 47 ||
+      c === 45; /* . _ / - */
     if (!plain) return false;
   }
   return !afterSpace || text.length === 0;
@@ -43,7 +49,11 @@ export function isPlainComment(text: string): boolean {
 export function nftComment(text: string): string {
   // The common case (plain ASCII labels of ids) needs no rewriting; 100,000 labels per ruleset.
   if (isPlainComment(text)) return `"${text}"`;
-  const safe = text.normalize('NFC').replace(/[^\p{L}\p{N} ._:/-]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  const safe = text
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N} ._:/-]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   let out = '';
   for (const ch of safe) {
     if (Buffer.byteLength(out + ch) > 120) break;
@@ -58,7 +68,8 @@ export function nftComment(text: string): string {
  * such networks; this guard keeps a plan built another way from ever reaching a host.
  */
 function canonical(edge: string, value: string): string {
-  if (value.includes('/') && !isCanonicalCidr(value)) throw new Error(`edge ${edge}: ${value} has host bits set; nft would store another prefix than planned`);
+  if (value.includes('/') && !isCanonicalCidr(value))
+    throw new Error(`edge ${edge}: ${value} has host bits set; nft would store another prefix than planned`);
   return value;
 }
 
@@ -73,7 +84,8 @@ export const noElements = (): Record<SetName, string[]> => ({ participant_to_gat
 export function renderedElements(edge: PlannedEdge): Record<SetName, string[]> {
   // Each address is checked where it is written: a set of those already checked cost more than
   // the check (0.05 of 0.13 s at 100,000 elements).
-  const element = (f: Flow, label: string) => `${canonical(edge.id, f.source)} . ${canonical(edge.id, f.destination)} . ${f.port} comment ${nftComment(label)}`;
+  const element = (f: Flow, label: string) =>
+    `${canonical(edge.id, f.source)} . ${canonical(edge.id, f.destination)} . ${f.port} comment ${nftComment(label)}`;
   return {
     participant_to_gateway: edge.ingress.map((f) => element(f, `${f.participant} ${f.contour}`)),
     gateway_to_endpoint: edge.egress.map((f) => element(f, `${f.participant} ${f.contour} ${f.endpoint ?? ''}`)),
@@ -87,16 +99,21 @@ export interface RenderedRuleset {
 
 const ELEMENT_INDENT = '\t\t\t';
 /** A set's elements block: one join, no string per line (100,000 lines). */
-export const elementBlock = (lines: string[]) => (lines.length ? `${ELEMENT_INDENT}${lines.join(`,\n${ELEMENT_INDENT}`)},` : '');
+export const elementBlock = (lines: string[]) =>
+  lines.length ? `${ELEMENT_INDENT}${lines.join(`,\n${ELEMENT_INDENT}`)},` : '';
 
 /** The elements of a block (elementBlock's inverse), as slices of it. */
-export const blockElements = (block: string): string[] => (block ? block.slice(ELEMENT_INDENT.length, -1).split(`,\n${ELEMENT_INDENT}`) : []);
+export const blockElements = (block: string): string[] =>
+  block ? block.slice(ELEMENT_INDENT.length, -1).split(`,\n${ELEMENT_INDENT}`) : [];
 
 /**
  * The complete table. The element blocks are joined here rather than looped over in the
  * template: 100,000 elements through Mustache's section loop cost five times as much.
  */
-export function renderEdgeRuleset(edge: PlannedEdge, elements: Record<SetName, string[]> = renderedElements(edge)): RenderedRuleset {
+export function renderEdgeRuleset(
+  edge: PlannedEdge,
+  elements: Record<SetName, string[]> = renderedElements(edge),
+): RenderedRuleset {
   const view = {
     edge: nftComment(edge.id).slice(1, -1),
     kind: edge.kind,
@@ -107,7 +124,10 @@ export function renderEdgeRuleset(edge: PlannedEdge, elements: Record<SetName, s
     egressElements: elementBlock(elements.gateway_to_endpoint),
     forwardRules: FORWARD_CHAIN.rules,
   };
-  return { edge: edge.id, text: Mustache.render(TEMPLATE, view, {}, { escape: (value: string) => nftComment(String(value)).slice(1, -1) }) };
+  return {
+    edge: edge.id,
+    text: Mustache.render(TEMPLATE, view, {}, { escape: (value: string) => nftComment(String(value)).slice(1, -1) }),
+  };
 }
 
 /** Wraps a table definition into one transaction that replaces exactly Prichal's table. */
@@ -132,7 +152,8 @@ export function elementsOfRuleset(text: string): Record<SetName, string[]> {
   for (const line of text.split('\n')) {
     const set = /^\tset (\w+) \{$/.exec(line);
     if (set) current = isSetName(set[1]!) ? out[set[1]] : undefined;
-    else if (current && line.startsWith(ELEMENT_INDENT) && line.endsWith(',')) current.push(line.slice(ELEMENT_INDENT.length, -1));
+    else if (current && line.startsWith(ELEMENT_INDENT) && line.endsWith(','))
+      current.push(line.slice(ELEMENT_INDENT.length, -1));
     else if (line === '\t}') current = undefined;
   }
   return out;
@@ -175,7 +196,8 @@ const ANCHOR_AT = [0.5, 0.45, 0.55, 0.3, 0.7, 0.1, 0.9];
 export function blockDelta(before: string, after: string, small = SMALL_STRETCH): SetDelta {
   const was: string[] = [];
   const is: string[] = [];
-  const stretch = (text: string, start: number, end: number) => (end > start ? blockElements(text.slice(start, end)) : []);
+  const stretch = (text: string, start: number, end: number) =>
+    end > start ? blockElements(text.slice(start, end)) : [];
   // [start, end): whole elements, from an element's first tab to just after its comma.
   const visit = (as: number, ae: number, bs: number, be: number): void => {
     if (ae - as === be - bs && before.slice(as, ae) === after.slice(bs, be)) return;
@@ -214,7 +236,8 @@ export function elementsDelta(before: Record<SetName, string[]>, after: Record<S
     let head = 0;
     while (head < b.length && head < a.length && b[head] === a[head]) head++;
     let tail = 0;
-    while (tail < b.length - head && tail < a.length - head && b[b.length - 1 - tail] === a[a.length - 1 - tail]) tail++;
+    while (tail < b.length - head && tail < a.length - head && b[b.length - 1 - tail] === a[a.length - 1 - tail])
+      tail++;
     delta[name] = windowDelta(b.slice(head, b.length - tail), a.slice(head, a.length - tail));
   }
   return delta;
@@ -230,7 +253,10 @@ export function elementsDelta(before: Record<SetName, string[]>, after: Record<S
  * record, read back) or as the element blocks as rendered (the client's record copy: the delta
  * compares these texts and needs no list), and the elements its journal created since.
  */
-export type RecordElements = { created: Record<SetName, string[]> } & ({ base: Record<SetName, string[]>; blocks?: undefined } | { blocks: Record<SetName, string>; base?: undefined });
+export type RecordElements = { created: Record<SetName, string[]> } & (
+  | { base: Record<SetName, string[]>; blocks?: undefined }
+  | { blocks: Record<SetName, string>; base?: undefined }
+);
 
 const JOURNAL_LINE = /^(create|delete) element \S+ \S+ (\w+) \{ (.*) \}$/;
 
@@ -253,28 +279,44 @@ export function recordElements(baseText: string, journal: string): Extract<Recor
       for (const k of keys) deleted.add(`${set} ${k}`);
     }
   }
-  if (deleted.size) for (const set of SET_NAMES) base[set] = base[set].filter((l) => !deleted.has(`${set} ${keyOf(l)}`));
+  if (deleted.size)
+    for (const set of SET_NAMES) base[set] = base[set].filter((l) => !deleted.has(`${set} ${keyOf(l)}`));
   return { base, created };
 }
 
 /** The delta from what a record describes to the planned elements. */
-export function recordDelta(record: RecordElements, after: Record<SetName, string[]>, afterBlocks?: Record<SetName, string>): RulesetDelta {
+export function recordDelta(
+  record: RecordElements,
+  after: Record<SetName, string[]>,
+  afterBlocks?: Record<SetName, string>,
+): RulesetDelta {
   const blocks = record.blocks;
   const delta =
     blocks && afterBlocks
       ? (Object.fromEntries(SET_NAMES.map((set) => [set, blockDelta(blocks[set], afterBlocks[set])])) as RulesetDelta)
-      : elementsDelta(record.base ?? (Object.fromEntries(SET_NAMES.map((set) => [set, blockElements(blocks![set])])) as Record<SetName, string[]>), after);
+      : elementsDelta(
+          record.base ??
+            (Object.fromEntries(SET_NAMES.map((set) => [set, blockElements(blocks![set])])) as Record<
+              SetName,
+              string[]
+            >),
+          after,
+        );
   for (const set of SET_NAMES) {
     if (!record.created[set].length) continue;
     // A journal-created element the plan keeps is live already; one it drops must go.
     const planned = new Set(delta[set].add);
     const live = new Set(record.created[set]);
-    delta[set] = { add: delta[set].add.filter((l) => !live.has(l)), remove: [...delta[set].remove, ...record.created[set].filter((l) => !planned.has(l)).map(keyOf)] };
+    delta[set] = {
+      add: delta[set].add.filter((l) => !live.has(l)),
+      remove: [...delta[set].remove, ...record.created[set].filter((l) => !planned.has(l)).map(keyOf)],
+    };
   }
   return delta;
 }
 
-export const deltaSize = (delta: RulesetDelta) => SET_NAMES.reduce((n, s) => n + delta[s].add.length + delta[s].remove.length, 0);
+export const deltaSize = (delta: RulesetDelta) =>
+  SET_NAMES.reduce((n, s) => n + delta[s].add.length + delta[s].remove.length, 0);
 
 const elementCommand = (verb: 'create' | 'delete', set: SetName, items: string[]) =>
   items.length ? `${verb} element ${PRICHAL_TABLE.family} ${PRICHAL_TABLE.name} ${set} { ${items.join(', ')} }\n` : '';
@@ -285,7 +327,10 @@ const elementCommand = (verb: 'create' | 'delete', set: SetName, items: string[]
  * the delta was computed from: nothing changes and the caller falls back to a full replace.
  */
 export function deltaTransaction(delta: RulesetDelta): string {
-  return SET_NAMES.map((s) => elementCommand('delete', s, delta[s].remove)).join('') + SET_NAMES.map((s) => elementCommand('create', s, delta[s].add)).join('');
+  return (
+    SET_NAMES.map((s) => elementCommand('delete', s, delta[s].remove)).join('') +
+    SET_NAMES.map((s) => elementCommand('create', s, delta[s].add)).join('')
+  );
 }
 
 /**
@@ -298,5 +343,8 @@ export function deltaCheck(delta: RulesetDelta): string {
     const added = new Set(delta[s].add.map(keyOf));
     return delta[s].remove.filter((k) => !added.has(k));
   };
-  return SET_NAMES.map((s) => elementCommand('delete', s, delta[s].add.map(keyOf))).join('') + SET_NAMES.map((s) => elementCommand('create', s, stillRemoved(s))).join('');
+  return (
+    SET_NAMES.map((s) => elementCommand('delete', s, delta[s].add.map(keyOf))).join('') +
+    SET_NAMES.map((s) => elementCommand('create', s, stillRemoved(s))).join('')
+  );
 }

@@ -6,7 +6,17 @@ import { markdownText } from '../escape.js';
 import { FileError, makeFolder, writeAtomic } from '../files.js';
 import { renderHtmlReport, type ReportContext } from './html.js';
 import { summary } from './summary.js';
-import { DEFAULT_LANG, formatNumber, labels, localDay, localTime, requirementTitle, statusText, wording, type Lang } from './i18n.js';
+import {
+  DEFAULT_LANG,
+  formatNumber,
+  labels,
+  localDay,
+  localTime,
+  requirementTitle,
+  statusText,
+  wording,
+  type Lang,
+} from './i18n.js';
 
 const md = markdownText;
 
@@ -15,7 +25,8 @@ const md = markdownText;
  * other than tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF. A signer's
  * name with a BEL in it would otherwise make the whole JUnit file unreadable to CI.
  */
-const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const NOT_XML =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** Discouraged by XML 1.0 (DEL and the C1 controls): allowed, but shown escaped like the forbidden ones. */
 const DISCOURAGED = /[\u007f-\u009f]/g;
 const shown = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -39,7 +50,9 @@ export function renderJson(result: CheckResult): string {
 
 /** One test case per participant × requirement (host-level findings under their subject). */
 export function renderJunit(result: CheckResult): string {
-  const subjects = [...new Set([...result.participants, ...result.findings.filter((f) => !f.participant).map((f) => f.subject)])].sort();
+  const subjects = [
+    ...new Set([...result.participants, ...result.findings.filter((f) => !f.participant).map((f) => f.subject)]),
+  ].sort();
   const byCase = new Map<string, RequirementFinding[]>();
   for (const f of result.findings) {
     const key = `${f.participant || f.subject}|${f.requirement}`;
@@ -53,7 +66,12 @@ export function renderJunit(result: CheckResult): string {
       const body = errors.length
         ? `<failure message="${xa(errors[0]!.message)}">${xt(errors.map((f) => `${f.message}\nevidence: ${f.evidence}\nfix: ${f.fix}`).join('\n\n'))}</failure>`
         : uncheckedReqs.has(req) && REQUIREMENTS[req].reads !== 'inventory'
-          ? `<skipped message="not checked: ${xa(result.unchecked.filter((u) => u.requirements.includes(req)).map((u) => `${u.subject}: ${u.reason}`).join('; '))}"/>`
+          ? `<skipped message="not checked: ${xa(
+              result.unchecked
+                .filter((u) => u.requirements.includes(req))
+                .map((u) => `${u.subject}: ${u.reason}`)
+                .join('; '),
+            )}"/>`
           : found.length
             ? `<system-out>${xt(found.map((f) => `warning: ${f.message}`).join('\n'))}</system-out>`
             : '';
@@ -72,7 +90,10 @@ function findingLine(f: RequirementFinding, lang: Lang): string {
   return `| ${f.requirement} | ${md(f.participant || '—')} | ${f.contour ? l.contours[f.contour] : ''} | ${l.severities[f.severity]} | ${md(said.message)} | ${md(f.evidence)} | ${md(said.fix)} |`;
 }
 
-export function renderMarkdown(result: CheckResult, ctx: Pick<ReportContext, 'lang' | 'timeZone'> = { lang: DEFAULT_LANG, timeZone: DEFAULT_TIME_ZONE }): string {
+export function renderMarkdown(
+  result: CheckResult,
+  ctx: Pick<ReportContext, 'lang' | 'timeZone'> = { lang: DEFAULT_LANG, timeZone: DEFAULT_TIME_ZONE },
+): string {
   const { lang } = ctx;
   const l = labels(lang);
   const s = summary(result);
@@ -83,29 +104,59 @@ export function renderMarkdown(result: CheckResult, ctx: Pick<ReportContext, 'la
     `${l.generated} ${localTime(result.generatedAt, ctx.timeZone, lang)}; ${l.evaluatedAt} ${localDay(result.at, lang)}. **${statusText(s.status, lang)}**: ${l.errors.toLowerCase()} ${n(s.errors)}, ${l.warnings.toLowerCase()} ${n(s.warnings)}, ${l.waived.toLowerCase()} ${n(s.waived)}, ${l.unchecked.toLowerCase()} ${n(s.unchecked)} (${l.exitCode} ${s.exitCode}).`,
     '',
   ];
-  if (result.trend) lines.push(`${l.sincePrevious}${result.trend.previous ? ` (${localTime(result.trend.previous, ctx.timeZone, lang)})` : ''}: ${l.newFindings} ${n(result.trend.new)}, ${l.fixed} ${n(result.trend.fixed)}, ${l.persisting} ${n(result.trend.persisting)}.`, '');
+  if (result.trend)
+    lines.push(
+      `${l.sincePrevious}${result.trend.previous ? ` (${localTime(result.trend.previous, ctx.timeZone, lang)})` : ''}: ${l.newFindings} ${n(result.trend.new)}, ${l.fixed} ${n(result.trend.fixed)}, ${l.persisting} ${n(result.trend.persisting)}.`,
+      '',
+    );
   if (result.unchecked.length) {
     lines.push(`## ${l.notChecked}`, '', `| ${l.subject} | ${l.requirements} | ${l.reason} |`, '|---|---|---|');
-    for (const u of result.unchecked) lines.push(`| ${md(u.subject)} | ${u.requirements.join(', ')} | ${md(u.reason)} |`);
+    for (const u of result.unchecked)
+      lines.push(`| ${md(u.subject)} | ${u.requirements.join(', ')} | ${md(u.reason)} |`);
     lines.push('');
   }
-  lines.push(`## ${l.requirements}`, '', `| | ${l.requirement} | ${l.source} | ${l.errors} | ${l.warnings} |`, '|---|---|---|---|---|');
+  lines.push(
+    `## ${l.requirements}`,
+    '',
+    `| | ${l.requirement} | ${l.source} | ${l.errors} | ${l.warnings} |`,
+    '|---|---|---|---|---|',
+  );
   for (const req of result.requirements) {
     const f = result.findings.filter((x) => x.requirement === req);
-    lines.push(`| ${req} | ${requirementTitle(req, lang)} | ${REQUIREMENTS[req].source} | ${n(f.filter((x) => x.severity === 'error').length)} | ${n(f.filter((x) => x.severity === 'warning').length)} |`);
+    lines.push(
+      `| ${req} | ${requirementTitle(req, lang)} | ${REQUIREMENTS[req].source} | ${n(f.filter((x) => x.severity === 'error').length)} | ${n(f.filter((x) => x.severity === 'warning').length)} |`,
+    );
   }
   lines.push('', `## ${l.findings}`, '');
-  if (result.findings.length) lines.push(`| | ${l.participant} | ${l.contour} | ${l.severity} | ${l.finding} | ${l.evidence} | ${l.fix} |`, '|---|---|---|---|---|---|---|', ...result.findings.map((f) => findingLine(f, lang)));
+  if (result.findings.length)
+    lines.push(
+      `| | ${l.participant} | ${l.contour} | ${l.severity} | ${l.finding} | ${l.evidence} | ${l.fix} |`,
+      '|---|---|---|---|---|---|---|',
+      ...result.findings.map((f) => findingLine(f, lang)),
+    );
   else lines.push(l.noFindings);
   if (result.waived.length) {
-    lines.push('', `## ${l.waived}`, '', `| | ${l.participant} | ${l.finding} | ${l.reason} | ${l.owner} | ${l.expires} |`, '|---|---|---|---|---|---|');
-    for (const f of result.waived) lines.push(`| ${f.requirement} | ${md(f.participant)} | ${md(wording(f, lang).message)} | ${md(f.waiver!.reason)} | ${md(f.waiver!.owner)} | ${md(localDay(f.waiver!.expires, lang))} |`);
+    lines.push(
+      '',
+      `## ${l.waived}`,
+      '',
+      `| | ${l.participant} | ${l.finding} | ${l.reason} | ${l.owner} | ${l.expires} |`,
+      '|---|---|---|---|---|---|',
+    );
+    for (const f of result.waived)
+      lines.push(
+        `| ${f.requirement} | ${md(f.participant)} | ${md(wording(f, lang).message)} | ${md(f.waiver!.reason)} | ${md(f.waiver!.owner)} | ${md(localDay(f.waiver!.expires, lang))} |`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** Every report of a run: JSON and JUnit (language-neutral), Markdown and HTML (in the context's language). */
-export async function writeReports(dir: string, result: CheckResult, ctx: ReportContext = { lang: DEFAULT_LANG, timeZone: DEFAULT_TIME_ZONE, participants: {} }): Promise<string[]> {
+export async function writeReports(
+  dir: string,
+  result: CheckResult,
+  ctx: ReportContext = { lang: DEFAULT_LANG, timeZone: DEFAULT_TIME_ZONE, participants: {} },
+): Promise<string[]> {
   await makeFolder(dir);
   const base = `${result.kind}`;
   const files: Array<[string, string]> = [

@@ -8,7 +8,17 @@ import type { CheckResult, RequirementFinding } from '../drift/model.js';
 import { htmlText as esc } from '../escape.js';
 import { REQUIREMENTS } from '../requirements/index.js';
 import { summary } from './summary.js';
-import { formatNumber, labels, localDay, localTime, requirementTitle, runsCount, statusText, wording, type Lang } from './i18n.js';
+import {
+  formatNumber,
+  labels,
+  localDay,
+  localTime,
+  requirementTitle,
+  runsCount,
+  statusText,
+  wording,
+  type Lang,
+} from './i18n.js';
 
 /** What the report knows of a participant beyond the result: where it sits and where it is written. */
 export interface ParticipantInfo {
@@ -127,15 +137,22 @@ export function renderHtmlReport(result: CheckResult, ctx: ReportContext): strin
     return `data-filtered data-district="${esc(p?.district ?? '')}" data-coordinator="${esc(p?.coordinator ?? '')}" data-requirement="${f.requirement}" data-severity="${f.severity}" data-contour="${f.contour ?? ''}"`;
   };
   const options = (values: Iterable<string>, label: (v: string) => string = (v) => v) =>
-    [...new Set(values)].filter(Boolean).sort((a, b) => a.localeCompare(b, 'ru')).map((v) => `<option value="${esc(v)}">${esc(label(v))}</option>`).join('');
+    [...new Set(values)]
+      .filter(Boolean)
+      .sort((a, b) => a.localeCompare(b, 'ru'))
+      .map((v) => `<option value="${esc(v)}">${esc(label(v))}</option>`)
+      .join('');
   const everyone = result.participants.map((id) => info(id)).filter((p) => p !== undefined);
-  const select = (key: (typeof FILTERS)[number], title: string, opts: string) => `<label>${esc(title)}<select id="f-${key}"><option value="">${esc(l.all)}</option>${opts}</select></label>`;
+  const select = (key: (typeof FILTERS)[number], title: string, opts: string) =>
+    `<label>${esc(title)}<select id="f-${key}"><option value="">${esc(l.all)}</option>${opts}</select></label>`;
 
   const findingHtml = (f: RequirementFinding) => {
     const p = info(f.participant);
     const said = wording(f, ctx.lang);
     const line = p?.lineOf(f.requirement);
-    const where = p ? `<a href="file://${esc(encodeURI(p.file))}">${esc(p.file.split('/').slice(-2).join('/'))}${line ? `:${line}` : ''}</a>` : '—';
+    const where = p
+      ? `<a href="file://${esc(encodeURI(p.file))}">${esc(p.file.split('/').slice(-2).join('/'))}${line ? `:${line}` : ''}</a>`
+      : '—';
     return `<details class="finding ${f.severity}" ${attr(f)}><summary><span class="sev">${esc(l.severities[f.severity])}</span> <b>${f.requirement}</b> ${esc(p?.name ?? f.participant ?? f.subject)}${f.contour ? ` · ${esc(l.contours[f.contour])}` : ''} — ${esc(said.message)}</summary>
 <dl><dt>${esc(l.requirement)}</dt><dd>${f.requirement} ${esc(requirementTitle(f.requirement, ctx.lang))} (${esc(REQUIREMENTS[f.requirement].source)})</dd>
 <dt>${esc(l.subject)}</dt><dd>${esc(f.subject)}</dd>${p ? `<dt>${esc(l.district)}</dt><dd>${esc(p.district)}</dd><dt>${esc(l.coordinator)}</dt><dd>${esc(p.coordinator)}</dd>` : ''}
@@ -153,9 +170,18 @@ export function renderHtmlReport(result: CheckResult, ctx: ReportContext): strin
     const unchecked = result.unchecked.some((u) => u.requirements.includes(req));
     return `<tr class="${f.some((x) => x.severity === 'error') ? 'bad' : unchecked ? 'warn' : f.length ? 'warn' : 'ok'}"><td>${req}</td><td>${esc(requirementTitle(req, ctx.lang))}</td><td>${esc(REQUIREMENTS[req].source)}</td><td>${formatNumber(f.length, ctx.lang)}</td><td>${esc(unchecked ? l.partlyUnchecked : l.checked)}</td></tr>`;
   });
-  const table = (head: string[], rows: string[], empty: string) => (rows.length ? `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>` : `<p>${esc(empty)}</p>`);
-  const waivedRows = result.waived.map((f) => `<tr><td>${f.requirement}</td><td>${esc(info(f.participant)?.name ?? f.participant)}</td><td>${esc(wording(f, ctx.lang).message)}</td><td>${esc(f.waiver!.reason)}</td><td>${esc(f.waiver!.owner)}</td><td>${esc(localDay(f.waiver!.expires, ctx.lang))}</td></tr>`);
-  const uncheckedRows = result.unchecked.map((u) => `<tr class="warn"><td>${esc(u.subject)}</td><td>${u.requirements.join(', ')}</td><td>${esc(u.reason)}</td></tr>`);
+  const table = (head: string[], rows: string[], empty: string) =>
+    rows.length
+      ? `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`
+      : `<p>${esc(empty)}</p>`;
+  const waivedRows = result.waived.map(
+    (f) =>
+      `<tr><td>${f.requirement}</td><td>${esc(info(f.participant)?.name ?? f.participant)}</td><td>${esc(wording(f, ctx.lang).message)}</td><td>${esc(f.waiver!.reason)}</td><td>${esc(f.waiver!.owner)}</td><td>${esc(localDay(f.waiver!.expires, ctx.lang))}</td></tr>`,
+  );
+  const uncheckedRows = result.unchecked.map(
+    (u) =>
+      `<tr class="warn"><td>${esc(u.subject)}</td><td>${u.requirements.join(', ')}</td><td>${esc(u.reason)}</td></tr>`,
+  );
   const title = `${l.report[result.kind]}: ${localTime(result.generatedAt, ctx.timeZone, ctx.lang)}`;
   const trend = result.trend;
 
@@ -172,9 +198,30 @@ ${result.unchecked.length ? `<h2>${esc(l.notChecked)}</h2>${table([l.subject, l.
 <div class="filters" role="search"><b>${esc(l.filters)}</b>
 ${select('district', l.district, options(everyone.map((p) => p.district)))}
 ${select('coordinator', l.coordinator, options(everyone.map((p) => p.coordinator)))}
-${select('requirement', l.requirement, options(result.findings.map((f) => f.requirement), (r) => `${r} ${requirementTitle(r as RequirementFinding['requirement'], ctx.lang)}`))}
-${select('severity', l.severity, options(result.findings.map((f) => f.severity), (v) => l.severities[v as 'error' | 'warning']))}
-${select('contour', l.contour, options(result.findings.map((f) => f.contour ?? ''), (v) => l.contours[v as 'test' | 'prod']))}
+${select(
+  'requirement',
+  l.requirement,
+  options(
+    result.findings.map((f) => f.requirement),
+    (r) => `${r} ${requirementTitle(r as RequirementFinding['requirement'], ctx.lang)}`,
+  ),
+)}
+${select(
+  'severity',
+  l.severity,
+  options(
+    result.findings.map((f) => f.severity),
+    (v) => l.severities[v as 'error' | 'warning'],
+  ),
+)}
+${select(
+  'contour',
+  l.contour,
+  options(
+    result.findings.map((f) => f.contour ?? ''),
+    (v) => l.contours[v as 'test' | 'prod'],
+  ),
+)}
 <span>${esc(l.shown)}: <b id="shown">${result.findings.length}</b> / ${formatNumber(result.findings.length, ctx.lang)}</span></div>
 <div id="findings">${result.findings.length ? result.findings.map(findingHtml).join('\n') : `<p>${esc(l.noFindings)}</p>`}</div>
 <h2>${esc(l.trend)}</h2>${trendSvg(trend?.history ?? [], ctx)}

@@ -14,7 +14,11 @@ export function isLang(value: unknown): value is Lang {
 
 const LABELS = {
   ru: {
-    report: { audit: 'Проверка реестра (аудит)', drift: 'Проверка соответствия (дрейф)', all: 'Проверка соответствия требованиям: реестр и действующие системы' },
+    report: {
+      audit: 'Проверка реестра (аудит)',
+      drift: 'Проверка соответствия (дрейф)',
+      all: 'Проверка соответствия требованиям: реестр и действующие системы',
+    },
     generated: 'Сформирован',
     evaluatedAt: 'требования оценены на дату',
     status: { COMPLIANT: 'СООТВЕТСТВУЕТ', FINDINGS: 'ЕСТЬ НАРУШЕНИЯ', PARTIAL: 'ЧАСТИЧНО: проверено не всё' },
@@ -123,7 +127,8 @@ export type Labels = (typeof LABELS)[Lang];
 
 export const labels = (lang: Lang): Labels => LABELS[lang];
 
-export const requirementTitle = (id: RequirementId, lang: Lang): string => (lang === 'ru' ? REQUIREMENTS[id].titleRu : REQUIREMENTS[id].title);
+export const requirementTitle = (id: RequirementId, lang: Lang): string =>
+  lang === 'ru' ? REQUIREMENTS[id].titleRu : REQUIREMENTS[id].title;
 
 /** The verdict of a summary's status in the language. */
 export function statusText(status: string, lang: Lang): string {
@@ -142,7 +147,10 @@ export const localDay = (day: string, lang: Lang): string => (lang === 'ru' ? ru
 
 /** A number with the decimal comma where Russian readers expect it. */
 export const formatNumber = (value: number, lang: Lang, fractionDigits = 0): string =>
-  new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(value);
+  new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', {
+    minimumFractionDigits: fractionDigits,
+    maximumFractionDigits: fractionDigits,
+  }).format(value);
 
 const RU_RUNS: Record<string, string> = { one: 'запуск', few: 'запуска', many: 'запусков', other: 'запуска' };
 
@@ -153,6 +161,9 @@ export function runsCount(n: number, lang: Lang): string {
 }
 
 /** A finding's message and fix in the language, where the check words them in it (else as written). */
-export function wording(f: { message: string; fix: string; ru?: { message: string; fix: string } }, lang: Lang): { message: string; fix: string } {
+export function wording(
+  f: { message: string; fix: string; ru?: { message: string; fix: string } },
+  lang: Lang,
+): { message: string; fix: string } {
   return lang === 'ru' && f.ru ? f.ru : { message: f.message, fix: f.fix };
 }

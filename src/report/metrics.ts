@@ -25,7 +25,9 @@ export function renderPrometheus(result: CheckResult, run: RunMetrics): string {
   const metric = (name: string, help: string, type: 'gauge', samples: Array<[Record<string, string>, number]>) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) {
-      const text = Object.entries(labels).map(([k, v]) => `${k}="${label(v)}"`).join(',');
+      const text = Object.entries(labels)
+        .map(([k, v]) => `${k}="${label(v)}"`)
+        .join(',');
       lines.push(`${name}${text ? `{${text}}` : ''} ${value}`);
     }
   };
@@ -40,18 +42,47 @@ export function renderPrometheus(result: CheckResult, run: RunMetrics): string {
   const samples: Array<[Record<string, string>, number]> = [];
   for (const requirement of result.requirements.length ? result.requirements : REQUIREMENT_IDS)
     for (const severity of ['error', 'warning'])
-      for (const contour of ['test', 'prod', 'none']) samples.push([{ kind, requirement, severity, contour }, counts.get(`${requirement}|${severity}|${contour}`) ?? 0]);
-  metric('prichal_findings', 'Unwaived findings of the last run by requirement, severity and contour (none: not contour-specific).', 'gauge', samples);
-  metric('prichal_waived_findings', 'Findings of the last run covered by a waiver.', 'gauge', [[{ kind }, result.waived.length]]);
-  const newErrors = result.trend ? result.findings.filter((f) => f.severity === 'error').length - (result.trend.history.at(-2)?.errors ?? 0) : 0;
-  metric('prichal_new_findings', 'Findings not in the previous run (with the history: drift --all).', 'gauge', [[{ kind }, result.trend?.new ?? 0]]);
-  metric('prichal_error_increase', 'Errors of the last run minus errors of the previous run (positive: new errors).', 'gauge', [[{ kind }, newErrors]]);
-  metric('prichal_unchecked_subjects', 'Hosts or systems the last run could not check.', 'gauge', [[{ kind }, result.unchecked.length]]);
+      for (const contour of ['test', 'prod', 'none'])
+        samples.push([
+          { kind, requirement, severity, contour },
+          counts.get(`${requirement}|${severity}|${contour}`) ?? 0,
+        ]);
+  metric(
+    'prichal_findings',
+    'Unwaived findings of the last run by requirement, severity and contour (none: not contour-specific).',
+    'gauge',
+    samples,
+  );
+  metric('prichal_waived_findings', 'Findings of the last run covered by a waiver.', 'gauge', [
+    [{ kind }, result.waived.length],
+  ]);
+  const newErrors = result.trend
+    ? result.findings.filter((f) => f.severity === 'error').length - (result.trend.history.at(-2)?.errors ?? 0)
+    : 0;
+  metric('prichal_new_findings', 'Findings not in the previous run (with the history: drift --all).', 'gauge', [
+    [{ kind }, result.trend?.new ?? 0],
+  ]);
+  metric(
+    'prichal_error_increase',
+    'Errors of the last run minus errors of the previous run (positive: new errors).',
+    'gauge',
+    [[{ kind }, newErrors]],
+  );
+  metric('prichal_unchecked_subjects', 'Hosts or systems the last run could not check.', 'gauge', [
+    [{ kind }, result.unchecked.length],
+  ]);
   metric('prichal_participants', 'Participants in the inventory.', 'gauge', [[{ kind }, result.participants.length]]);
-  metric('prichal_run_duration_seconds', 'Duration of the last run.', 'gauge', [[{ kind }, Number(run.durationSeconds.toFixed(3))]]);
-  metric('prichal_last_run_timestamp_seconds', 'When the last run finished.', 'gauge', [[{ kind }, Math.round(run.finishedAt)]]);
+  metric('prichal_run_duration_seconds', 'Duration of the last run.', 'gauge', [
+    [{ kind }, Number(run.durationSeconds.toFixed(3))],
+  ]);
+  metric('prichal_last_run_timestamp_seconds', 'When the last run finished.', 'gauge', [
+    [{ kind }, Math.round(run.finishedAt)],
+  ]);
   const success = runSucceeded(result) ? run.finishedAt : run.previousSuccess;
-  if (success !== undefined) metric('prichal_last_success_timestamp_seconds', 'When the last run that checked everything finished.', 'gauge', [[{ kind }, Math.round(success)]]);
+  if (success !== undefined)
+    metric('prichal_last_success_timestamp_seconds', 'When the last run that checked everything finished.', 'gauge', [
+      [{ kind }, Math.round(success)],
+    ]);
   return `${lines.join('\n')}\n`;
 }
 

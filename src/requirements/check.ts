@@ -36,14 +36,31 @@ export interface CheckInventoryTimings {
 }
 
 /** `at`: the date for date-dependent rules, YYYY-MM-DD; omitted, today in the operator's time zone (returned as `at`). */
-export async function checkInventory(root: string, at?: string, timings?: CheckInventoryTimings): Promise<CheckedInventory> {
+export async function checkInventory(
+  root: string,
+  at?: string,
+  timings?: CheckInventoryTimings,
+): Promise<CheckedInventory> {
   const info = await stat(root).catch(() => undefined);
-  if (!info?.isDirectory()) throw new InventoryNotFoundError({ en: `inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`, ru: `каталог реестра не найден: ${path.resolve(root)} (укажите его через --inventory DIR)` });
+  if (!info?.isDirectory())
+    throw new InventoryNotFoundError({
+      en: `inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`,
+      ru: `каталог реестра не найден: ${path.resolve(root)} (укажите его через --inventory DIR)`,
+    });
   const started = performance.now();
   const validation = await validateInventory(root, { ...(at ? { at } : {}), rules: REQUIREMENT_RULES });
   const planStart = performance.now();
-  const { allocated, findings: planFindings } = allocatePlan(validation.inventory, validation.loaded.allocations, validation.loaded.listed);
-  if (timings) Object.assign(timings, { loadMs: validation.loadMs, validateMs: planStart - started, planMs: performance.now() - planStart });
+  const { allocated, findings: planFindings } = allocatePlan(
+    validation.inventory,
+    validation.loaded.allocations,
+    validation.loaded.listed,
+  );
+  if (timings)
+    Object.assign(timings, {
+      loadMs: validation.loadMs,
+      validateMs: planStart - started,
+      planMs: performance.now() - planStart,
+    });
   const findings = sortFindings([...validation.findings, ...planFindings]);
   let plan: Plan | undefined;
   return {

@@ -26,34 +26,53 @@ export function leasedLineGapSeverity(p: Participant): 'error' | 'warning' {
  * CH-1, the operator's reading of Регламент ПУ ТО, п. 9.1 and 3.1.6.1 (policy.channels, with the
  * default of requirements.md): the channel is refused, with the reason, or accepted (undefined).
  */
-export function channelRefusal(channel: NonNullable<Participant['channel']>, operator: OperatorFile): string | undefined {
+export function channelRefusal(
+  channel: NonNullable<Participant['channel']>,
+  operator: OperatorFile,
+): string | undefined {
   const policy = operator.policy.channels ?? {};
   switch (channel.type) {
     case 'internet':
-      return policy.internet === true ? undefined : `${cite('portal', '9.1')} requires a VPN; an open internet channel is refused by the operator's policy (policy.channels.internet: false, the default)`;
+      return policy.internet === true
+        ? undefined
+        : `${cite('portal', '9.1')} requires a VPN; an open internet channel is refused by the operator's policy (policy.channels.internet: false, the default)`;
     case 'leased-line':
-      return policy.leasedLine === false ? `the operator's policy does not accept dedicated leased lines (policy.channels.leasedLine: false)` : undefined;
+      return policy.leasedLine === false
+        ? `the operator's policy does not accept dedicated leased lines (policy.channels.leasedLine: false)`
+        : undefined;
     case 'vipnet': {
       const accepted = policy.vipnetProducts ?? operator.cryptoProducts.map((c) => c.id);
       const product = channel.vipnet?.product;
-      return product && !accepted.includes(product) ? `ViPNet product ${product} is not accepted for the channel: ${cite('portal', '3.1.6.1')} connects through the ПАК ViPNet Coordinator (policy.channels.vipnetProducts: ${accepted.join(', ') || 'none'})` : undefined;
+      return product && !accepted.includes(product)
+        ? `ViPNet product ${product} is not accepted for the channel: ${cite('portal', '3.1.6.1')} connects through the ПАК ViPNet Coordinator (policy.channels.vipnetProducts: ${accepted.join(', ') || 'none'})`
+        : undefined;
     }
   }
 }
 
 /** CH-3: what a leased line's paperwork lacks (provider, circuit, the Appendix 10 application). */
-export function leasedLineGaps(line: { provider?: string; circuit?: string; application?: string } | undefined): Array<'provider' | 'circuit' | 'application'> {
+export function leasedLineGaps(
+  line: { provider?: string; circuit?: string; application?: string } | undefined,
+): Array<'provider' | 'circuit' | 'application'> {
   return (['provider', 'circuit', 'application'] as const).filter((k) => !line?.[k]);
 }
 
 /** SIG-1: where a certificate stands at a date; `reminder`: the warning threshold reached (days). */
-export type CertificateState = { state: 'not-yet-valid' } | { state: 'expired' } | { state: 'expiring'; days: number; reminder: number } | { state: 'valid'; days: number };
+export type CertificateState =
+  | { state: 'not-yet-valid' }
+  | { state: 'expired' }
+  | { state: 'expiring'; days: number; reminder: number }
+  | { state: 'valid'; days: number };
 
 /**
  * `warningDays`: policy.certificateWarningDays — one number, or reminders such as [30, 14, 7]: the
  * largest starts the warning, and the finding names the nearest reminder reached.
  */
-export function certificateState(certificate: { notBefore: string; notAfter: string }, at: string, warningDays: number | readonly number[]): CertificateState {
+export function certificateState(
+  certificate: { notBefore: string; notAfter: string },
+  at: string,
+  warningDays: number | readonly number[],
+): CertificateState {
   if (daysBetween(at, certificate.notBefore) > 0) return { state: 'not-yet-valid' };
   const days = daysBetween(at, certificate.notAfter);
   if (days < 0) return { state: 'expired' };
@@ -68,7 +87,12 @@ export function missingSigners(p: Participant): Array<(typeof REQUIRED_SIGNERS)[
 }
 
 type Authority = NonNullable<OperatorFile['certificateAuthorities']>[number];
-const normalName = (s: string) => s.replace(/[«»"']/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+const normalName = (s: string) =>
+  s
+    .replace(/[«»"']/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 
 /**
  * SIG-1: does the certificate come from an accredited CA of the operator's list? Matched by the
@@ -82,13 +106,19 @@ export type IssuerState =
   | { state: 'key-not-recorded'; authority: Authority }
   | { state: 'accreditation-ended'; authority: Authority };
 
-export function issuerState(certificate: { issuer: string; authorityKeyId?: string }, authorities: readonly Authority[], at: string): IssuerState {
+export function issuerState(
+  certificate: { issuer: string; authorityKeyId?: string },
+  authorities: readonly Authority[],
+  at: string,
+): IssuerState {
   const authority = authorities.find((a) => normalName(a.name) === normalName(certificate.issuer));
   if (!authority) return { state: 'unknown-issuer' };
-  if (authority.accreditedUntil && daysBetween(at, authority.accreditedUntil) < 0) return { state: 'accreditation-ended', authority };
+  if (authority.accreditedUntil && daysBetween(at, authority.accreditedUntil) < 0)
+    return { state: 'accreditation-ended', authority };
   if (authority.keyIds?.length) {
     if (!certificate.authorityKeyId) return { state: 'key-not-recorded', authority };
-    if (!authority.keyIds.some((k) => k.toLowerCase() === certificate.authorityKeyId!.toLowerCase())) return { state: 'unknown-key', authority };
+    if (!authority.keyIds.some((k) => k.toLowerCase() === certificate.authorityKeyId!.toLowerCase()))
+      return { state: 'unknown-key', authority };
   }
   return { state: 'accepted', authority };
 }
@@ -97,13 +127,36 @@ export function issuerState(certificate: { issuer: string; authorityKeyId?: stri
 export const DEFAULT_GOST_BROWSERS = ['chromium-gost', 'yandex'] as const;
 
 /** WS-1: what a workstation baseline lacks beyond the CryptoPro version; errors and warnings. */
-export function workstationGaps(ws: Participant['workstations'], browsers: readonly string[]): Array<{ field: keyof Participant['workstations']; severity: 'error' | 'warning'; message: string }> {
+export function workstationGaps(
+  ws: Participant['workstations'],
+  browsers: readonly string[],
+): Array<{ field: keyof Participant['workstations']; severity: 'error' | 'warning'; message: string }> {
   const gaps: Array<{ field: keyof Participant['workstations']; severity: 'error' | 'warning'; message: string }> = [];
-  if (!ws.browser) gaps.push({ field: 'browser', severity: 'error', message: `no browser with GOST TLS declared (accepted: ${browsers.join(', ')})` });
-  else if (!browsers.some((b) => b.toLowerCase() === ws.browser!.toLowerCase())) gaps.push({ field: 'browser', severity: 'error', message: `browser ${ws.browser} is not one with GOST TLS the operator accepts (${browsers.join(', ')})` });
-  if (ws.rootCertificates !== true) gaps.push({ field: 'rootCertificates', severity: 'error', message: 'the root certificates (the CA\'s and the Russian roots for sites) are not recorded as installed' });
+  if (!ws.browser)
+    gaps.push({
+      field: 'browser',
+      severity: 'error',
+      message: `no browser with GOST TLS declared (accepted: ${browsers.join(', ')})`,
+    });
+  else if (!browsers.some((b) => b.toLowerCase() === ws.browser!.toLowerCase()))
+    gaps.push({
+      field: 'browser',
+      severity: 'error',
+      message: `browser ${ws.browser} is not one with GOST TLS the operator accepts (${browsers.join(', ')})`,
+    });
+  if (ws.rootCertificates !== true)
+    gaps.push({
+      field: 'rootCertificates',
+      severity: 'error',
+      message: "the root certificates (the CA's and the Russian roots for sites) are not recorded as installed",
+    });
   // The revocation list is installed "при ошибке «Подключение не защищено»": a warning, not a blocker.
-  if (ws.crl !== true) gaps.push({ field: 'crl', severity: 'warning', message: 'the certificate revocation list (CRL) is not recorded as installed' });
+  if (ws.crl !== true)
+    gaps.push({
+      field: 'crl',
+      severity: 'warning',
+      message: 'the certificate revocation list (CRL) is not recorded as installed',
+    });
   return gaps;
 }
 

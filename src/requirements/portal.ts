@@ -13,7 +13,9 @@ const rank = (status: Registration['status']) => REGISTRATION_LIFECYCLE.findInde
  * Dated stages that contradict the lifecycle: a date of a stage beyond the status, or a later
  * stage dated before an earlier one. Each with the field to point at.
  */
-export function registrationOrderGaps(registration: Registration): Array<{ field: keyof Registration; message: Words }> {
+export function registrationOrderGaps(
+  registration: Registration,
+): Array<{ field: keyof Registration; message: Words }> {
   const gaps: Array<{ field: keyof Registration; message: Words }> = [];
   const reached = rank(registration.status);
   let previous: { field: keyof Registration; date: string } | undefined;
@@ -29,7 +31,13 @@ export function registrationOrderGaps(registration: Registration): Array<{ field
         },
       });
     } else if (previous && daysBetween(previous.date, date) < 0) {
-      gaps.push({ field: stage.date, message: { en: `${stage.date} (${date}) is before ${previous.field} (${previous.date})`, ru: `${stage.date} (${russianDate(date)}) раньше ${previous.field} (${russianDate(previous.date)})` } });
+      gaps.push({
+        field: stage.date,
+        message: {
+          en: `${stage.date} (${date}) is before ${previous.field} (${previous.date})`,
+          ru: `${stage.date} (${russianDate(date)}) раньше ${previous.field} (${russianDate(previous.date)})`,
+        },
+      });
     }
     previous = { field: stage.date, date };
   });
@@ -80,12 +88,17 @@ export type ServiceStep = NonNullable<Service['tests']>[number]['step'];
 
 /** The steps a service's test covers (п. 4.6: the form with status updates «и всеми дополнительными опциями»). */
 export function requiredSteps(service: Service): ServiceStep[] {
-  const options = (service.options ?? []).filter((o): o is 'appointment' | 'payment' | 'rating' => o === 'appointment' || o === 'payment' || o === 'rating');
+  const options = (service.options ?? []).filter(
+    (o): o is 'appointment' | 'payment' | 'rating' => o === 'appointment' || o === 'payment' || o === 'rating',
+  );
   return ['form', 'statuses', ...options];
 }
 
 /** The latest recorded result of each step in a contour (by date; a later entry of the same date wins). */
-export function latestResults(service: Service, contour: 'test' | 'prod' = 'test'): Map<ServiceStep, NonNullable<Service['tests']>[number]> {
+export function latestResults(
+  service: Service,
+  contour: 'test' | 'prod' = 'test',
+): Map<ServiceStep, NonNullable<Service['tests']>[number]> {
   const latest = new Map<ServiceStep, NonNullable<Service['tests']>[number]>();
   for (const t of service.tests ?? []) {
     if ((t.contour ?? 'test') !== contour) continue;
@@ -102,7 +115,15 @@ export function latestResults(service: Service, contour: 'test' | 'prod' = 'test
  */
 export function serviceTestGaps(p: Participant): Words[] {
   const services = p.services ?? [];
-  if (!services.length) return p.registrations?.test?.tested ? [] : [{ en: 'registrations.test.tested: the date of the passed test (п. 4.6) is not recorded', ru: 'registrations.test.tested: не записана дата успешных испытаний (п. 4.6)' }];
+  if (!services.length)
+    return p.registrations?.test?.tested
+      ? []
+      : [
+          {
+            en: 'registrations.test.tested: the date of the passed test (п. 4.6) is not recorded',
+            ru: 'registrations.test.tested: не записана дата успешных испытаний (п. 4.6)',
+          },
+        ];
   return serviceStepGaps(services);
 }
 
@@ -128,7 +149,11 @@ export function serviceStepGaps(services: readonly Service[]): Words[] {
  */
 export const INCIDENT_PRIORITIES = {
   full: { name: 'Высокий', criterion: 'Полная неработоспособность услуги', reactionHours: 4 },
-  partial: { name: 'Средний (в п. 8.4 — «Обыкновенный»)', criterion: 'Часть функций услуги работает некорректно', reactionHours: 8 },
+  partial: {
+    name: 'Средний (в п. 8.4 — «Обыкновенный»)',
+    criterion: 'Часть функций услуги работает некорректно',
+    reactionHours: 8,
+  },
 } as const;
 export type IncidentScope = keyof typeof INCIDENT_PRIORITIES;
 

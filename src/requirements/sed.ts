@@ -9,9 +9,17 @@ export type Kind = Participant['kind'];
 type Sed = Participant['sed'];
 
 /** Regional organisations coordinated by an executive body (the footnote's exempt list, with the bodies themselves). */
-export const REGIONAL_SUBORDINATE: ReadonlySet<Kind> = new Set(['state-institution', 'state-unitary-enterprise', 'state-nonprofit']);
+export const REGIONAL_SUBORDINATE: ReadonlySet<Kind> = new Set([
+  'state-institution',
+  'state-unitary-enterprise',
+  'state-nonprofit',
+]);
 /** Municipal organisations coordinated by a body of local self-government. */
-export const MUNICIPAL_SUBORDINATE: ReadonlySet<Kind> = new Set(['municipal-institution', 'municipal-unitary-enterprise', 'municipal-nonprofit']);
+export const MUNICIPAL_SUBORDINATE: ReadonlySet<Kind> = new Set([
+  'municipal-institution',
+  'municipal-unitary-enterprise',
+  'municipal-nonprofit',
+]);
 export const SETTLEMENTS: ReadonlySet<Kind> = new Set(['urban-settlement', 'rural-settlement']);
 /** Districts of the coverage statistics: a municipal district (район) or a city district (городской округ). */
 export const DISTRICTS: ReadonlySet<Kind> = new Set(['municipal-district', 'city-district']);
@@ -71,7 +79,10 @@ export const SED_STAGES = {
     { field: 'switchDate', clause: '2.4', after: 'requestSent' },
     { field: 'commissioned', clause: '2.5', after: 'requestSent', requires: true },
   ],
-} as const satisfies Record<Sed['mode'], ReadonlyArray<{ field: keyof Sed; clause: string; after?: keyof Sed; requires?: boolean }>>;
+} as const satisfies Record<
+  Sed['mode'],
+  ReadonlyArray<{ field: keyof Sed; clause: string; after?: keyof Sed; requires?: boolean }>
+>;
 
 /** Stage fields of the other path: written in this mode they mean nothing. */
 export function foreignStageFields(sed: Sed): Array<keyof Sed> {
@@ -114,7 +125,11 @@ export function stageOrderGaps(sed: Sed): Array<{ field: keyof Sed; message: str
     const before = sed[stage.after];
     const earlier = `sed.${stage.after} (${cite('sed', clauseOf.get(stage.after))})`;
     if (before === undefined) {
-      if ('requires' in stage) gaps.push({ field: stage.field, message: `sed.${stage.field} is recorded but the earlier stage ${earlier} is not` });
+      if ('requires' in stage)
+        gaps.push({
+          field: stage.field,
+          message: `sed.${stage.field} is recorded but the earlier stage ${earlier} is not`,
+        });
     } else if (daysBetween(before, date) < 0) {
       gaps.push({ field: stage.field, message: `sed.${stage.field} (${date}) is before ${earlier}: ${before}` });
     }
@@ -124,8 +139,14 @@ export function stageOrderGaps(sed: Sed): Array<{ field: keyof Sed; message: str
 
 /** The two operator-hosted systems (Требования к АРМ пользователя СЭД) and the kinds each serves. */
 export const HOSTED_SYSTEMS = {
-  'Directum RX': { serves: 'executive and other state bodies (СЭД ПТО)', kinds: new Set<Kind>(['executive-body', 'state-body']) },
-  Бюрократ: { serves: 'municipalities, schools and hospitals (СЭД МО/ОУ)', kinds: new Set<Kind>([...LOCAL_GOVERNMENTS, ...MUNICIPAL_SUBORDINATE, 'state-institution']) },
+  'Directum RX': {
+    serves: 'executive and other state bodies (СЭД ПТО)',
+    kinds: new Set<Kind>(['executive-body', 'state-body']),
+  },
+  Бюрократ: {
+    serves: 'municipalities, schools and hospitals (СЭД МО/ОУ)',
+    kinds: new Set<Kind>([...LOCAL_GOVERNMENTS, ...MUNICIPAL_SUBORDINATE, 'state-institution']),
+  },
 } as const;
 export type HostedSystem = keyof typeof HOSTED_SYSTEMS;
 
@@ -144,9 +165,12 @@ export function systemMismatch(p: Participant): string | undefined {
   if (p.sed.mode !== 'operator') return undefined;
   const system = hostedSystem(p.sed.system);
   const expected = (Object.keys(HOSTED_SYSTEMS) as HostedSystem[]).find((s) => HOSTED_SYSTEMS[s].kinds.has(p.kind));
-  if (p.sed.system === undefined) return `sed.system is not recorded: operator mode uses ${expected ? `'${expected}'` : "'Directum RX' or 'Бюрократ'"}`;
-  if (!system) return `'${p.sed.system}' is not a system of the operator: operator mode uses 'Directum RX' (${HOSTED_SYSTEMS['Directum RX'].serves}) or 'Бюрократ' (${HOSTED_SYSTEMS.Бюрократ.serves}); a participant with its own СЭД uses mode: connector`;
-  if (expected && system !== expected) return `a ${p.kind} works in '${expected}' (${HOSTED_SYSTEMS[expected].serves}), not '${system}' (${cite('workstation')})`;
+  if (p.sed.system === undefined)
+    return `sed.system is not recorded: operator mode uses ${expected ? `'${expected}'` : "'Directum RX' or 'Бюрократ'"}`;
+  if (!system)
+    return `'${p.sed.system}' is not a system of the operator: operator mode uses 'Directum RX' (${HOSTED_SYSTEMS['Directum RX'].serves}) or 'Бюрократ' (${HOSTED_SYSTEMS.Бюрократ.serves}); a participant with its own СЭД uses mode: connector`;
+  if (expected && system !== expected)
+    return `a ${p.kind} works in '${expected}' (${HOSTED_SYSTEMS[expected].serves}), not '${system}' (${cite('workstation')})`;
   return undefined;
 }
 

@@ -6,7 +6,13 @@ import { registrationOrderGaps, serviceTestGaps, switchBeforeTest } from './port
 import type { RequirementId } from './catalogue.js';
 import { certificateState, leasedLineGapSeverity, leasedLineGaps, productionAllowed } from './checks.js';
 import { cite } from './regulations.js';
-import { agreementsRequired, coordinatorKinds, foreignStageFields, missingAgreements, needsCoordinator } from './sed.js';
+import {
+  agreementsRequired,
+  coordinatorKinds,
+  foreignStageFields,
+  missingAgreements,
+  needsCoordinator,
+} from './sed.js';
 import { contractVersion, versionOneReadings } from './versions.js';
 
 /**
@@ -86,10 +92,16 @@ export const leasedLineDocumented: Rule = (inventory, findings) => {
     const severity = leasedLineGapSeverity(p);
     if (!missing.length) continue;
     const error = severity === 'error';
-    findings.at(source, ['channel', 'leasedLine'], 'leased-line-incomplete', {
-      en: `a leased line needs provider, circuit and the Appendix 10 application (${cite('portal', 'Приложение 10')}); missing: ${missing.join(', ')} (${error ? 'a registration is approved, so the line is provisioned' : 'a warning until a registration is approved'})`,
-      ru: `для выделенной линии нужны провайдер, идентификатор канала и заявка по ${cite('portal', 'Приложение 10')}; не указано: ${missing.join(', ')} (${error ? 'регистрация согласована, линия подключается' : 'предупреждение, пока регистрация не согласована'})`,
-    }, { severity });
+    findings.at(
+      source,
+      ['channel', 'leasedLine'],
+      'leased-line-incomplete',
+      {
+        en: `a leased line needs provider, circuit and the Appendix 10 application (${cite('portal', 'Приложение 10')}); missing: ${missing.join(', ')} (${error ? 'a registration is approved, so the line is provisioned' : 'a warning until a registration is approved'})`,
+        ru: `для выделенной линии нужны провайдер, идентификатор канала и заявка по ${cite('portal', 'Приложение 10')}; не указано: ${missing.join(', ')} (${error ? 'регистрация согласована, линия подключается' : 'предупреждение, пока регистрация не согласована'})`,
+      },
+      { severity },
+    );
   }
 };
 
@@ -106,9 +118,27 @@ export const certificatesCurrent: Rule = (inventory, findings, { at }) => {
       const notAfter = signer.certificate.notAfter;
       const where = ['signers', i, 'certificate', 'notAfter'];
       if (state.state === 'expired') {
-        findings.at(source, where, 'certificate-expiry', { en: `the certificate of ${signer.name} expired on ${notAfter}; renew it before ${at}`, ru: `сертификат ${signer.name} истёк ${russianDate(notAfter)}; замените его до ${russianDate(at)}` }, { severity: 'warning' });
+        findings.at(
+          source,
+          where,
+          'certificate-expiry',
+          {
+            en: `the certificate of ${signer.name} expired on ${notAfter}; renew it before ${at}`,
+            ru: `сертификат ${signer.name} истёк ${russianDate(notAfter)}; замените его до ${russianDate(at)}`,
+          },
+          { severity: 'warning' },
+        );
       } else if (state.state === 'expiring') {
-        findings.at(source, where, 'certificate-expiry', { en: `the certificate of ${signer.name} expires on ${notAfter}, in ${state.days} days (policy warns ${days} days ahead)`, ru: `сертификат ${signer.name} истекает ${russianDate(notAfter)}, через ${state.days} дн. (политика предупреждает за ${days} дн.)` }, { severity: 'warning' });
+        findings.at(
+          source,
+          where,
+          'certificate-expiry',
+          {
+            en: `the certificate of ${signer.name} expires on ${notAfter}, in ${state.days} days (policy warns ${days} days ahead)`,
+            ru: `сертификат ${signer.name} истекает ${russianDate(notAfter)}, через ${state.days} дн. (политика предупреждает за ${days} дн.)`,
+          },
+          { severity: 'warning' },
+        );
       }
     });
   }
@@ -133,11 +163,22 @@ export const coordinatorKindFits: Rule = (inventory, findings) => {
     };
     if (coordinator.value.kind === 'local-government' && accepted.has('municipal-district')) {
       // municipal-district is a version-2 kind: a version-1 inventory declares version 2 first.
-      const v2 = versionOne ? { en: ` (a version-2 kind: with 'version: 2' in operator.yaml)`, ru: ` (вид версии 2: с 'version: 2' в operator.yaml)` } : { en: '', ru: '' };
-      findings.at(source, ['coordinatedBy'], 'coordinator-kind', {
-        en: `${what.en}: if ${p.coordinatedBy} is the district administration, write kind: municipal-district in ${coordinator.source.file}${v2.en}`,
-        ru: `${what.ru}: если ${p.coordinatedBy} — администрация района, напишите kind: municipal-district в ${coordinator.source.file}${v2.ru}`,
-      }, { severity: 'warning' });
+      const v2 = versionOne
+        ? {
+            en: ` (a version-2 kind: with 'version: 2' in operator.yaml)`,
+            ru: ` (вид версии 2: с 'version: 2' в operator.yaml)`,
+          }
+        : { en: '', ru: '' };
+      findings.at(
+        source,
+        ['coordinatedBy'],
+        'coordinator-kind',
+        {
+          en: `${what.en}: if ${p.coordinatedBy} is the district administration, write kind: municipal-district in ${coordinator.source.file}${v2.en}`,
+          ru: `${what.ru}: если ${p.coordinatedBy} — администрация района, напишите kind: municipal-district в ${coordinator.source.file}${v2.ru}`,
+        },
+        { severity: 'warning' },
+      );
     } else {
       findings.at(source, ['coordinatedBy'], 'coordinator-kind', what);
     }
@@ -169,7 +210,10 @@ export const sedPathFields: Rule = (inventory, findings) => {
       });
     }
     if (p.sed.medo !== undefined && p.kind !== 'executive-body') {
-      findings.at(source, ['sed', 'medo'], 'sed-path', { en: `МЭДО connects executive bodies; a ${p.kind} records its federal connection as sed.torSed (ГИС «ТОР СЭД»)`, ru: `к МЭДО подключаются органы исполнительной власти; участник вида ${p.kind} записывает федеральное подключение в sed.torSed (ГИС «ТОР СЭД»)` });
+      findings.at(source, ['sed', 'medo'], 'sed-path', {
+        en: `МЭДО connects executive bodies; a ${p.kind} records its federal connection as sed.torSed (ГИС «ТОР СЭД»)`,
+        ru: `к МЭДО подключаются органы исполнительной власти; участник вида ${p.kind} записывает федеральное подключение в sed.torSed (ГИС «ТОР СЭД»)`,
+      });
     }
   }
 };
@@ -180,7 +224,8 @@ export const registrationDatesConsistent: Rule = (inventory, findings) => {
     for (const contour of CONTOURS) {
       const registration = p.registrations?.[contour];
       if (!registration) continue;
-      for (const gap of registrationOrderGaps(registration)) findings.at(source, ['registrations', contour, gap.field], 'registration-dates', gap.message);
+      for (const gap of registrationOrderGaps(registration))
+        findings.at(source, ['registrations', contour, gap.field], 'registration-dates', gap.message);
     }
     const early = p.registrations && switchBeforeTest(p.registrations);
     if (early) findings.at(source, ['registrations', 'prod', 'switchDate'], 'registration-dates', early);
@@ -191,12 +236,21 @@ export const registrationDatesConsistent: Rule = (inventory, findings) => {
 export const versionOneReadingsNamed: Rule = (inventory, findings) => {
   if (contractVersion(inventory.operator?.value) >= 2) return;
   for (const { value: p, source } of inventory.participants) {
-    for (const reading of versionOneReadings(p)) findings.at(source, reading.path, 'schema-version', reading.warning, { severity: 'warning' });
+    for (const reading of versionOneReadings(p))
+      findings.at(source, reading.path, 'schema-version', reading.warning, { severity: 'warning' });
   }
 };
 
 /** File rules (one participant's file, operator.yaml and the date) and inventory rules (validate.ts: Rules). */
 export const REQUIREMENT_RULES: Rules = {
-  file: [registrationDatesConsistent, leasedLineDocumented, productionAfterTest, coordinatorPresent, certificatesCurrent, sedPathFields, versionOneReadingsNamed],
+  file: [
+    registrationDatesConsistent,
+    leasedLineDocumented,
+    productionAfterTest,
+    coordinatorPresent,
+    certificatesCurrent,
+    sedPathFields,
+    versionOneReadingsNamed,
+  ],
   inventory: [coordinatorKindFits, agreementsPresent],
 };

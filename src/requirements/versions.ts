@@ -11,10 +11,13 @@ import { cite } from './regulations.js';
 export const CURRENT_VERSION = 2;
 
 /** The contract an inventory follows: operator.yaml's `version`, 1 when absent; without a readable operator.yaml, the current one. */
-export const contractVersion = (operator: OperatorFile | undefined): number => (operator ? (operator.version ?? 1) : CURRENT_VERSION);
+export const contractVersion = (operator: OperatorFile | undefined): number =>
+  operator ? (operator.version ?? 1) : CURRENT_VERSION;
 
 /** An edit migrate makes: a value set (a new key after the first of `after` the mapping has) or a key removed. */
-export type MigrationEdit = { path: FieldPath; value: unknown; after?: readonly string[]; flowFrom?: number } | { path: FieldPath; remove: true };
+export type MigrationEdit =
+  | { path: FieldPath; value: unknown; after?: readonly string[]; flowFrom?: number }
+  | { path: FieldPath; remove: true };
 
 /** A field of a version-1 participant file that version 2 reads differently. */
 export interface VersionOneReading {
@@ -39,7 +42,10 @@ export function versionOneReadings(p: Participant): VersionOneReading[] {
   // Connected to the СЭД: version 1 read it from a production registration, version 2 from the СЭД's own last stage.
   if (prod && p.sed.credentialsIssued === undefined && p.sed.commissioned === undefined) {
     const [field, clause] = p.sed.mode === 'operator' ? ['credentialsIssued', '1.5'] : ['commissioned', '2.5'];
-    const stage = { en: `sed.${field}: <date> (${cite('sed', clause)})`, ru: `sed.${field}: <дата> (${cite('sed', clause)})` };
+    const stage = {
+      en: `sed.${field}: <date> (${cite('sed', clause)})`,
+      ru: `sed.${field}: <дата> (${cite('sed', clause)})`,
+    };
     readings.push({
       path: ['sed'],
       warning: {
@@ -64,7 +70,15 @@ export function versionOneReadings(p: Participant): VersionOneReading[] {
         en: `version 2's connector path (${cite('sed', '2')}) has no training and does not use this date: with 'version: 2', remove sed.training (prichal migrate does)`,
         ru: `в версии 2 при подключении через коннектор (${cite('sed', '2')}) обучения нет и эта дата не используется: с 'version: 2' уберите sed.training (prichal migrate это делает)`,
       },
-      edits: [{ edit: { path: ['sed', 'training'], remove: true }, what: { en: `removed sed.training (${p.sed.training}): the connector path has no training`, ru: `удалено sed.training (${p.sed.training}): при подключении через коннектор обучения нет` } }],
+      edits: [
+        {
+          edit: { path: ['sed', 'training'], remove: true },
+          what: {
+            en: `removed sed.training (${p.sed.training}): the connector path has no training`,
+            ru: `удалено sed.training (${p.sed.training}): при подключении через коннектор обучения нет`,
+          },
+        },
+      ],
     });
   }
 
@@ -76,7 +90,15 @@ export function versionOneReadings(p: Participant): VersionOneReading[] {
         en: `version 1 recorded the connector's switch to working mode (${cite('sed', '2.4')}) here; version 2 records it as sed.switchDate and reads this one as the registration's production date: with 'version: 2', write sed.switchDate: ${prod.switchDate} (prichal migrate does)`,
         ru: `версия 1 записывала здесь перевод коннектора в рабочий режим (${cite('sed', '2.4')}); версия 2 записывает его в sed.switchDate, а эту дату читает как дату перевода регистрации в промышленную эксплуатацию: с 'version: 2' напишите sed.switchDate: ${prod.switchDate} (prichal migrate это делает)`,
       },
-      edits: [{ edit: { path: ['sed', 'switchDate'], value: prod.switchDate, after: SED_AFTER_SWITCH }, what: { en: `sed.switchDate: ${prod.switchDate}, the connector's switch date version 1 recorded as registrations.prod.switchDate`, ru: `sed.switchDate: ${prod.switchDate} — дата перевода коннектора, которую версия 1 записывала в registrations.prod.switchDate` } }],
+      edits: [
+        {
+          edit: { path: ['sed', 'switchDate'], value: prod.switchDate, after: SED_AFTER_SWITCH },
+          what: {
+            en: `sed.switchDate: ${prod.switchDate}, the connector's switch date version 1 recorded as registrations.prod.switchDate`,
+            ru: `sed.switchDate: ${prod.switchDate} — дата перевода коннектора, которую версия 1 записывала в registrations.prod.switchDate`,
+          },
+        },
+      ],
     });
   }
 
@@ -104,7 +126,11 @@ export function versionOneReadings(p: Participant): VersionOneReading[] {
       reading.edits = untested.map(({ s, i }) => {
         const steps = requiredSteps(s);
         return {
-          edit: { path: ['services', i, 'tests'], value: steps.map((step) => ({ step, date: tested, result: 'passed', tester })), flowFrom: 1 },
+          edit: {
+            path: ['services', i, 'tests'],
+            value: steps.map((step) => ({ step, date: tested, result: 'passed', tester })),
+            flowFrom: 1,
+          },
           what: {
             en: `services[${i}].tests: the test of ${tested} (registrations.test.tested) recorded per step (${steps.join(', ')}), the tester the organisation: version 1 named no person`,
             ru: `services[${i}].tests: испытания ${tested} (registrations.test.tested) записаны по шагам (${steps.join(', ')}), испытатель — организация: версия 1 не называла человека`,
@@ -115,8 +141,14 @@ export function versionOneReadings(p: Participant): VersionOneReading[] {
       reading.decision = {
         severity: 'error',
         words: services.length
-          ? { en: `write services[].tests (each step with date, result and tester): version 1 recorded no date of the test, migrate cannot infer it; until then production is refused (contour-order)`, ru: `напишите services[].tests (каждый шаг с датой, результатом и испытателем): версия 1 не записала дату испытаний, migrate её вывести не может; до тех пор промышленный контур запрещён (contour-order)` }
-          : { en: `write registrations.test.tested: <date the test passed>: version 1 did not need it, migrate cannot infer it; until then production is refused (contour-order)`, ru: `напишите registrations.test.tested: <дата успешных испытаний>: версии 1 она не требовалась, migrate её вывести не может; до тех пор промышленный контур запрещён (contour-order)` },
+          ? {
+              en: `write services[].tests (each step with date, result and tester): version 1 recorded no date of the test, migrate cannot infer it; until then production is refused (contour-order)`,
+              ru: `напишите services[].tests (каждый шаг с датой, результатом и испытателем): версия 1 не записала дату испытаний, migrate её вывести не может; до тех пор промышленный контур запрещён (contour-order)`,
+            }
+          : {
+              en: `write registrations.test.tested: <date the test passed>: version 1 did not need it, migrate cannot infer it; until then production is refused (contour-order)`,
+              ru: `напишите registrations.test.tested: <дата успешных испытаний>: версии 1 она не требовалась, migrate её вывести не может; до тех пор промышленный контур запрещён (contour-order)`,
+            },
       };
     }
     readings.push(reading);
@@ -128,12 +160,15 @@ export function versionOneReadings(p: Participant): VersionOneReading[] {
  * Settlements coordinated by a `local-government`: version 1's only way to name the district
  * administration, which version 2 calls `municipal-district`. Each with its coordinator.
  */
-export function settlementsUnderLocalGovernment(inventory: Inventory): Array<{ settlement: Located<Participant>; coordinator: Located<Participant> }> {
+export function settlementsUnderLocalGovernment(
+  inventory: Inventory,
+): Array<{ settlement: Located<Participant>; coordinator: Located<Participant> }> {
   const byId = new Map(inventory.participants.map((p) => [p.value.id, p]));
   const found: Array<{ settlement: Located<Participant>; coordinator: Located<Participant> }> = [];
   for (const settlement of inventory.participants) {
     if (settlement.value.kind !== 'rural-settlement' && settlement.value.kind !== 'urban-settlement') continue;
-    const coordinator = settlement.value.coordinatedBy === undefined ? undefined : byId.get(settlement.value.coordinatedBy);
+    const coordinator =
+      settlement.value.coordinatedBy === undefined ? undefined : byId.get(settlement.value.coordinatedBy);
     if (coordinator?.value.kind === 'local-government') found.push({ settlement, coordinator });
   }
   return found;

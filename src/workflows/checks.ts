@@ -7,7 +7,17 @@ import { exitCode, type CheckResult, type RequirementFinding } from '../drift/mo
 import { DEFAULT_TIME_ZONE, locate, type Inventory } from '../inventory/index.js';
 import { runChecks, type CheckTimings, type Collectors } from '../drift/run.js';
 import { PROJECT_ROOT } from '../project.js';
-import { DEFAULT_LANG, isLang, previousSuccess, renderPrometheus, summary, writeReports, type Lang, type ParticipantInfo, type ReportContext } from '../report/index.js';
+import {
+  DEFAULT_LANG,
+  isLang,
+  previousSuccess,
+  renderPrometheus,
+  summary,
+  writeReports,
+  type Lang,
+  type ParticipantInfo,
+  type ReportContext,
+} from '../report/index.js';
 import { checkInventory, type CheckInventoryTimings } from '../requirements/index.js';
 import { InvalidInventoryError } from './errors.js';
 
@@ -16,12 +26,26 @@ export const HISTORY_FILE = path.join(PROJECT_ROOT, '.state', 'history.jsonl');
 /** Phases of one audit/drift run, for the benchmark: validation, planning, audit, reads, evaluation, reports. */
 export type ChecksTimings = CheckInventoryTimings & CheckTimings & { reportMs?: number };
 
-export async function checks(options: { kind: CheckResult['kind']; inventory: string; at?: string; out?: string; history?: string; lang?: Lang; collectors?: Collectors; timings?: ChecksTimings; progress?: (done: number, total: number, what: string) => void }): Promise<{ result: CheckResult; files: string[]; lang: Lang; inventory: Inventory }> {
+export async function checks(options: {
+  kind: CheckResult['kind'];
+  inventory: string;
+  at?: string;
+  out?: string;
+  history?: string;
+  lang?: Lang;
+  collectors?: Collectors;
+  timings?: ChecksTimings;
+  progress?: (done: number, total: number, what: string) => void;
+}): Promise<{ result: CheckResult; files: string[]; lang: Lang; inventory: Inventory }> {
   const started = performance.now();
   const checked = await checkInventory(options.inventory, options.at, options.timings);
   const operator = checked.validation.inventory.operator;
   const plan = checked.plan;
-  if (!operator || !plan) throw new InvalidInventoryError(checked.findings, { en: 'without a valid operator.yaml nothing can be checked', ru: 'без корректного operator.yaml проверять нечего' });
+  if (!operator || !plan)
+    throw new InvalidInventoryError(checked.findings, {
+      en: 'without a valid operator.yaml nothing can be checked',
+      ru: 'без корректного operator.yaml проверять нечего',
+    });
   // The history is read before the run: one that cannot be read (a FIFO, a folder, too large)
   // stops the command at once, not after every host has been read.
   const history = options.history ? await readHistory(options.history) : undefined;
@@ -47,7 +71,8 @@ export async function checks(options: { kind: CheckResult['kind']; inventory: st
   if (options.history) await recordRun(options.history, result, history);
   const context = reportContext(checked.validation.inventory, options.lang);
   const files = options.out ? await writeReports(options.out, result, context) : [];
-  if (options.out && options.kind === 'all') files.push(await writeMetrics(options.out, result, (performance.now() - started) / 1000));
+  if (options.out && options.kind === 'all')
+    files.push(await writeMetrics(options.out, result, (performance.now() - started) / 1000));
   if (options.timings) options.timings.reportMs = performance.now() - reportStart;
   return { result, files, lang: context.lang, inventory: checked.validation.inventory };
 }
@@ -61,7 +86,14 @@ async function writeMetrics(dir: string, result: CheckResult, durationSeconds: n
   const before = readTextOutcome(file);
   const previous = 'text' in before ? previousSuccess(before.text, result.kind) : undefined;
   // Written by the file rule (a temporary file renamed into place): the textfile collector never reads half a file.
-  await writeAtomic(file, renderPrometheus(result, { durationSeconds, finishedAt: Date.now() / 1000, ...(previous !== undefined ? { previousSuccess: previous } : {}) }));
+  await writeAtomic(
+    file,
+    renderPrometheus(result, {
+      durationSeconds,
+      finishedAt: Date.now() / 1000,
+      ...(previous !== undefined ? { previousSuccess: previous } : {}),
+    }),
+  );
   return file;
 }
 
@@ -80,9 +112,19 @@ export function reportContext(inventory: Inventory, lang?: Lang): ReportContext 
       const field = REQUIREMENT_FIELDS[requirement];
       return field && field in p ? locate(source, [field]).line : undefined;
     };
-    info[p.id] = { name: p.name, district: districtOf(p), coordinator: byId.get(p.coordinatedBy ?? '')?.name ?? p.name, file: path.resolve(inventory.root, source.file), lineOf };
+    info[p.id] = {
+      name: p.name,
+      district: districtOf(p),
+      coordinator: byId.get(p.coordinatedBy ?? '')?.name ?? p.name,
+      file: path.resolve(inventory.root, source.file),
+      lineOf,
+    };
   }
-  return { lang: lang ?? (isLang(operator?.language) ? operator.language : DEFAULT_LANG), timeZone: operator?.timeZone ?? DEFAULT_TIME_ZONE, participants: info };
+  return {
+    lang: lang ?? (isLang(operator?.language) ? operator.language : DEFAULT_LANG),
+    timeZone: operator?.timeZone ?? DEFAULT_TIME_ZONE,
+    participants: info,
+  };
 }
 
 /** The field of a participant file a requirement's findings are about (the report links to its line). */

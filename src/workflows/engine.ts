@@ -2,7 +2,14 @@
 // The inventory is validated first; one that does not validate is refused before the engine
 // starts, so nothing changes.
 import type { ContourName } from '../inventory/index.js';
-import { runEngine, stackSettings, type EngineAction, type EngineResult, type LockHolder, type StepReport } from '../infra/pulumi/engine.js';
+import {
+  runEngine,
+  stackSettings,
+  type EngineAction,
+  type EngineResult,
+  type LockHolder,
+  type StepReport,
+} from '../infra/pulumi/engine.js';
 import { parseDuration } from '../infra/pulumi/errors.js';
 import { UsageError } from './errors.js';
 import { busClient, liveContext } from './context.js';
@@ -24,12 +31,27 @@ export interface EngineCommandOptions {
 }
 
 export async function engineCommand(options: EngineCommandOptions): Promise<EngineResult> {
-  if (options.expectNoChanges && options.action !== 'preview') throw new UsageError({ en: '--expect-no-changes goes with preview', ru: '--expect-no-changes используется только с preview' });
+  if (options.expectNoChanges && options.action !== 'preview')
+    throw new UsageError({
+      en: '--expect-no-changes goes with preview',
+      ru: '--expect-no-changes используется только с preview',
+    });
   const waitLockMs = options.waitLock === undefined ? undefined : parseDuration(options.waitLock);
-  if (options.waitLock !== undefined && waitLockMs === undefined) throw new UsageError({ en: `--wait-lock takes a duration such as 90s, 10m or 1h, not '${options.waitLock}'`, ru: `--wait-lock: длительность вида 90s, 10m или 1h, а не '${options.waitLock}'` });
+  if (options.waitLock !== undefined && waitLockMs === undefined)
+    throw new UsageError({
+      en: `--wait-lock takes a duration such as 90s, 10m or 1h, not '${options.waitLock}'`,
+      ru: `--wait-lock: длительность вида 90s, 10m или 1h, а не '${options.waitLock}'`,
+    });
   const { plan, operator } = await liveContext(options.inventory);
-  if (options.participant && !plan.contours.test.registrations.some((r) => r.participant === options.participant) && !plan.contours.prod.registrations.some((r) => r.participant === options.participant)) {
-    throw new UsageError({ en: `${options.participant} is registered in no contour of the inventory`, ru: `${options.participant} не зарегистрирован ни в одном контуре реестра` });
+  if (
+    options.participant &&
+    !plan.contours.test.registrations.some((r) => r.participant === options.participant) &&
+    !plan.contours.prod.registrations.some((r) => r.participant === options.participant)
+  ) {
+    throw new UsageError({
+      en: `${options.participant} is registered in no contour of the inventory`,
+      ru: `${options.participant} не зарегистрирован ни в одном контуре реестра`,
+    });
   }
   // The promotion gate before anything starts: a refused production registration is a finding
   // (exit 1) with nothing changed, not an engine failure halfway. The provider checks it again.
@@ -37,7 +59,8 @@ export async function engineCommand(options: EngineCommandOptions): Promise<Engi
     const testState = await (await busClient(operator, 'test')).read();
     const testStatus = new Map(plan.contours.test.registrations.map((r) => [r.participant, r.status]));
     for (const r of plan.contours.prod.registrations) {
-      if (!options.participant || r.participant === options.participant) assertPromotable('prod', r.mnemonic, testStatus.get(r.participant), testState);
+      if (!options.participant || r.participant === options.participant)
+        assertPromotable('prod', r.mnemonic, testStatus.get(r.participant), testState);
     }
   }
   const settings = await stackSettings(options.contour);
@@ -54,4 +77,3 @@ export async function engineCommand(options: EngineCommandOptions): Promise<Engi
     ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
   });
 }
-

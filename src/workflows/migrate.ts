@@ -5,8 +5,25 @@
 // (requirements/versions.ts), the same list whose warnings a version-1 inventory gets.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { findingAt, formatPath, locate, OPERATOR_FILE, SourceFile, validateInventory, YamlEditor, type FieldPath, type Finding, type Words } from '../inventory/index.js';
-import { contractVersion, CURRENT_VERSION, InventoryNotFoundError, settlementsUnderLocalGovernment, versionOneReadings } from '../requirements/index.js';
+import {
+  findingAt,
+  formatPath,
+  locate,
+  OPERATOR_FILE,
+  SourceFile,
+  validateInventory,
+  YamlEditor,
+  type FieldPath,
+  type Finding,
+  type Words,
+} from '../inventory/index.js';
+import {
+  contractVersion,
+  CURRENT_VERSION,
+  InventoryNotFoundError,
+  settlementsUnderLocalGovernment,
+  versionOneReadings,
+} from '../requirements/index.js';
 import { writeAtomic } from '../files.js';
 import { InvalidInventoryError } from './errors.js';
 
@@ -44,19 +61,34 @@ interface Planned {
   changes: MigrationChange[];
 }
 
-const change = (source: SourceFile, path: FieldPath, what: Words): MigrationChange => ({ path: formatPath(path), line: locate(source, path).line, message: what.en, ru: what.ru });
+const change = (source: SourceFile, path: FieldPath, what: Words): MigrationChange => ({
+  path: formatPath(path),
+  line: locate(source, path).line,
+  message: what.en,
+  ru: what.ru,
+});
 
 export async function migrate(options: { inventory: string; check?: boolean }): Promise<MigrateResult> {
   const root = options.inventory;
-  if (!(await stat(root).catch(() => undefined))?.isDirectory()) throw new InventoryNotFoundError({ en: `inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`, ru: `каталог реестра не найден: ${path.resolve(root)} (укажите его через --inventory DIR)` });
+  if (!(await stat(root).catch(() => undefined))?.isDirectory())
+    throw new InventoryNotFoundError({
+      en: `inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`,
+      ru: `каталог реестра не найден: ${path.resolve(root)} (укажите его через --inventory DIR)`,
+    });
   const { inventory, loaded, findings } = await validateInventory(root);
   // Every file must read as what it is: a file the schema refuses would be left behind by the version it is bumped past.
   const migrated = new Set(inventory.participants.map((p) => p.source.file));
-  const unread = new Set([...loaded.listed.filter((f) => !migrated.has(f)), ...(inventory.operator ? [] : [OPERATOR_FILE])]);
+  const unread = new Set([
+    ...loaded.listed.filter((f) => !migrated.has(f)),
+    ...(inventory.operator ? [] : [OPERATOR_FILE]),
+  ]);
   if (unread.size) {
     throw new InvalidInventoryError(
       findings.filter((f) => unread.has(f.file) && f.severity === 'error'),
-      { en: 'migrate reads every file first, nothing was changed', ru: 'migrate сначала читает каждый файл, ничего не изменено' },
+      {
+        en: 'migrate reads every file first, nothing was changed',
+        ru: 'migrate сначала читает каждый файл, ничего не изменено',
+      },
     );
   }
   const operator = inventory.operator!;
@@ -72,14 +104,24 @@ export async function migrate(options: { inventory: string; check?: boolean }): 
     for (const reading of versionOneReadings(p)) {
       for (const { edit, what } of reading.edits ?? []) {
         if ('remove' in edit) editor.remove(edit.path);
-        else editor.set(edit.path, edit.value, { ...(edit.after ? { after: edit.after } : {}), ...(edit.flowFrom !== undefined ? { flowFrom: edit.flowFrom } : {}) });
+        else
+          editor.set(edit.path, edit.value, {
+            ...(edit.after ? { after: edit.after } : {}),
+            ...(edit.flowFrom !== undefined ? { flowFrom: edit.flowFrom } : {}),
+          });
         changes.push({ path: edit.path, what, removed: 'remove' in edit });
       }
       if (reading.decision) decided.push({ path: reading.path, ...reading.decision });
     }
     const after = new SourceFile(source.file, editor.text);
-    for (const d of decided) decisions.push(findingAt(after, d.path, 'migration-decision', d.words, { severity: d.severity }));
-    if (changes.length) planned.push({ source, text: editor.text, changes: changes.map((c) => change(c.removed ? source : after, c.path, c.what)) });
+    for (const d of decided)
+      decisions.push(findingAt(after, d.path, 'migration-decision', d.words, { severity: d.severity }));
+    if (changes.length)
+      planned.push({
+        source,
+        text: editor.text,
+        changes: changes.map((c) => change(c.removed ? source : after, c.path, c.what)),
+      });
   }
 
   // A district administration is `municipal-district` in version 2: whether a local-government coordinating settlements is one, a person says.
@@ -90,12 +132,21 @@ export async function migrate(options: { inventory: string; check?: boolean }): 
     settlements.set(coordinator.value.id, entry);
   }
   for (const [id, { coordinator, ids }] of settlements) {
-    const after = new SourceFile(coordinator.file, planned.find((f) => f.source.file === coordinator.file)?.text ?? coordinator.text);
+    const after = new SourceFile(
+      coordinator.file,
+      planned.find((f) => f.source.file === coordinator.file)?.text ?? coordinator.text,
+    );
     decisions.push(
-      findingAt(after, ['kind'], 'migration-decision', {
-        en: `${id} coordinates ${ids.join(', ')}: version 2 calls a district administration municipal-district (the settlements' coordinator); if ${id} is one, write kind: municipal-district (migrate cannot decide it)`,
-        ru: `${id} координирует ${ids.join(', ')}: в версии 2 администрация района — municipal-district (координатор поселений); если ${id} — она, напишите kind: municipal-district (migrate решить этого не может)`,
-      }, { severity: 'warning' }),
+      findingAt(
+        after,
+        ['kind'],
+        'migration-decision',
+        {
+          en: `${id} coordinates ${ids.join(', ')}: version 2 calls a district administration municipal-district (the settlements' coordinator); if ${id} is one, write kind: municipal-district (migrate cannot decide it)`,
+          ru: `${id} координирует ${ids.join(', ')}: в версии 2 администрация района — municipal-district (координатор поселений); если ${id} — она, напишите kind: municipal-district (migrate решить этого не может)`,
+        },
+        { severity: 'warning' },
+      ),
     );
   }
 
@@ -106,7 +157,12 @@ export async function migrate(options: { inventory: string; check?: boolean }): 
   planned.push({
     source: operator.source,
     text: editor.text,
-    changes: [change(operatorAfter, ['version'], { en: `version: ${CURRENT_VERSION}, the contract the inventory follows (was ${from})`, ru: `version: ${CURRENT_VERSION} — версия формата реестра (была ${from})` })],
+    changes: [
+      change(operatorAfter, ['version'], {
+        en: `version: ${CURRENT_VERSION}, the contract the inventory follows (was ${from})`,
+        ru: `version: ${CURRENT_VERSION} — версия формата реестра (была ${from})`,
+      }),
+    ],
   });
 
   if (!options.check) {
@@ -114,7 +170,13 @@ export async function migrate(options: { inventory: string; check?: boolean }): 
       const read = file.source.text;
       await writeAtomic(path.join(root, file.source.file), file.text, {
         // Only over the very text migrated: a file changed meanwhile is not overwritten.
-        replaces: (existing) => (existing === read ? undefined : { en: 'changed while it was migrated; nothing written to it, run migrate again', ru: 'изменён во время миграции; в него ничего не записано, запустите migrate снова' }),
+        replaces: (existing) =>
+          existing === read
+            ? undefined
+            : {
+                en: 'changed while it was migrated; nothing written to it, run migrate again',
+                ru: 'изменён во время миграции; в него ничего не записано, запустите migrate снова',
+              },
       });
     }
   }

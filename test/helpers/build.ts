@@ -9,14 +9,27 @@ export const operator = () => ({
   version: 2,
   operator: { name: 'Оператор', support: { email: 'sd@op.example' } },
   contours: {
-    test: { bus: { url: 'http://127.0.0.1:15672', vhost: 'smev-test', credentials: 'busTest' }, gatewayPool: '10.210.0.0/16' },
-    prod: { bus: { url: 'http://127.0.0.1:15672', vhost: 'smev-prod', credentials: 'busProd' }, gatewayPool: '10.220.0.0/16' },
+    test: {
+      bus: { url: 'http://127.0.0.1:15672', vhost: 'smev-test', credentials: 'busTest' },
+      gatewayPool: '10.210.0.0/16',
+    },
+    prod: {
+      bus: { url: 'http://127.0.0.1:15672', vhost: 'smev-prod', credentials: 'busProd' },
+      gatewayPool: '10.220.0.0/16',
+    },
   },
   linkPool: '10.250.0.0/16',
   edges: [
-    { id: 'edge-1', kind: 'vipnet-coordinator', ssh: { host: '127.0.0.1', port: 2201, user: 'netops', hostKey: `SHA256:${'A'.repeat(43)}`, credentials: 'edge1' }, transit: '10.200.0.2' },
+    {
+      id: 'edge-1',
+      kind: 'vipnet-coordinator',
+      ssh: { host: '127.0.0.1', port: 2201, user: 'netops', hostKey: `SHA256:${'A'.repeat(43)}`, credentials: 'edge1' },
+      transit: '10.200.0.2',
+    },
   ],
-  cryptoProducts: [{ id: 'vipnet-hw', name: 'ViPNet Coordinator HW 4', certificate: 'СФ/124-1', validUntil: '2030-01-01' }],
+  cryptoProducts: [
+    { id: 'vipnet-hw', name: 'ViPNet Coordinator HW 4', certificate: 'СФ/124-1', validUntil: '2030-01-01' },
+  ],
   policy: { allowedPorts: [443, 8443], certificateWarningDays: 30, minCryptoPro: '4.0.9963' },
 });
 
@@ -32,16 +45,42 @@ export function participant(id: string, overrides: Record<string, unknown> = {})
     head: 'Иванов Иван Иванович',
     clerk: { name: 'Петрова П. П.', phone: '+7 3452 00-00-00', email: 'clerk@org.example' },
     technical: { name: 'Сидоров С. С.' },
-    sed: { mode: 'operator', journals: [{ name: 'Входящие', numberFormat: 'ВХ-{n:5}' }], requestSent: '2026-01-02', credentialsIssued: '2026-01-05' },
+    sed: {
+      mode: 'operator',
+      journals: [{ name: 'Входящие', numberFormat: 'ВХ-{n:5}' }],
+      requestSent: '2026-01-02',
+      credentialsIssued: '2026-01-05',
+    },
     workstations: { cryptoPro: '5.0.13000' },
     signers: [
-      { name: 'Иванов Иван Иванович', role: 'head', certificate: { serial: '01', thumbprint: 'a'.repeat(40), issuer: 'ФК', notBefore: '2026-01-01', notAfter: '2027-12-31' } },
+      {
+        name: 'Иванов Иван Иванович',
+        role: 'head',
+        certificate: {
+          serial: '01',
+          thumbprint: 'a'.repeat(40),
+          issuer: 'ФК',
+          notBefore: '2026-01-01',
+          notAfter: '2027-12-31',
+        },
+      },
     ],
-    channel: { type: 'vipnet', edge: 'edge-1', vipnet: { network: 6670, node: `0x1A0E${n.toString(16).padStart(4, '0').toUpperCase()}`, product: 'vipnet-hw' } },
+    channel: {
+      type: 'vipnet',
+      edge: 'edge-1',
+      vipnet: { network: 6670, node: `0x1A0E${n.toString(16).padStart(4, '0').toUpperCase()}`, product: 'vipnet-hw' },
+    },
     networks: [`${net}.0/24`],
-    endpoints: [{ id: 'intake', purpose: 'portal-intake', address: `${net}.10`, port: 443, protocol: 'https', path: '/ws' }],
+    endpoints: [
+      { id: 'intake', purpose: 'portal-intake', address: `${net}.10`, port: 443, protocol: 'https', path: '/ws' },
+    ],
     registrations: {
-      test: { mnemonic: id.toUpperCase().replace(/-/g, '_'), endpoints: ['intake'], status: 'tested', tested: '2026-01-10' },
+      test: {
+        mnemonic: id.toUpperCase().replace(/-/g, '_'),
+        endpoints: ['intake'],
+        status: 'tested',
+        tested: '2026-01-10',
+      },
       prod: { mnemonic: id.toUpperCase().replace(/-/g, '_'), endpoints: ['intake'], status: 'registered' },
     },
     ...overrides,

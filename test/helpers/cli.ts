@@ -5,7 +5,14 @@ import { PROJECT_ROOT } from '../../src/project.js';
 
 export const PRICHAL = path.join(PROJECT_ROOT, 'bin', 'prichal');
 
-export async function prichal(args: string[], options: { cwd?: string; env?: Record<string, string>; bin?: string } = {}) {
-  const result = await execa(options.bin ?? PRICHAL, args, { reject: false, cwd: options.cwd ?? PROJECT_ROOT, ...(options.env ? { env: options.env } : {}) });
+export async function prichal(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; bin?: string } = {},
+) {
+  const result = await execa(options.bin ?? PRICHAL, args, {
+    reject: false,
+    cwd: options.cwd ?? PROJECT_ROOT,
+    ...(options.env ? { env: options.env } : {}),
+  });
   return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

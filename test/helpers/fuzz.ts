@@ -27,7 +27,45 @@ export const picker =
     items[Math.floor(rnd() * items.length)]!;
 
 /** The first pass's tokens (issue 12). */
-export const TOKENS = ['&a ', '*a', '*b', '[', ']', '{', '}', ': ', '- ', '"', "'", '\t', '\u0000', '\ufeff', '<script>alert(1)</script>', '|', '>', '%YAML 1.1\n', '---\n', '...\n', '!!binary ', '!!js/function ', '!!python/object ', '0x', '1e999', '~', 'null', '99999999999999999999', '-1', '2026-02-30', '10.0.0.0/33', '256.1.1.1', '::1', 'a'.repeat(2000), '\n  nested: {a: [b, {c: d}]}\n', '? complex key\n', '<<: *a\n'];
+export const TOKENS = [
+  '&a ',
+  '*a',
+  '*b',
+  '[',
+  ']',
+  '{',
+  '}',
+  ': ',
+  '- ',
+  '"',
+  "'",
+  '\t',
+  '\u0000',
+  '\ufeff',
+  '<script>alert(1)</script>',
+  '|',
+  '>',
+  '%YAML 1.1\n',
+  '---\n',
+  '...\n',
+  '!!binary ',
+  '!!js/function ',
+  '!!python/object ',
+  '0x',
+  '1e999',
+  '~',
+  'null',
+  '99999999999999999999',
+  '-1',
+  '2026-02-30',
+  '10.0.0.0/33',
+  '256.1.1.1',
+  '::1',
+  'a'.repeat(2000),
+  '\n  nested: {a: [b, {c: d}]}\n',
+  '? complex key\n',
+  '<<: *a\n',
+];
 
 /** The first pass's mutator: lines dropped, doubled, swapped, tokens inserted, values retyped, the file cut. */
 export function mutate(text: string, rnd: () => number, tokens: readonly string[] = TOKENS): string {
@@ -80,17 +118,109 @@ const OVERSIZED = 'z'.repeat(5_000_000);
 /** Values a field can be retyped to, for YAML (as text). */
 export const YAML_VALUES: readonly string[] = [
   ...TOKENS,
-  'yesterday', 'tomorrow', 'today', '2026-02-30', '2026-13-45', '0000-00-00', '9999-12-31', '2026-11-24 # edited by hand', '2026-11-24T25:61:00Z', '2026-11-24T10:00:00+99:00', '1970-01-01',
-  '"2026/0001"', '2026/0001', '"2026/9999"', '"0000/0000"', '"2026/0001a"',
-  '\u200b', '\u200b\u200b\u200b', '\u200e\u200f', '\u202e', '\u2060', '\u0007', '\u001b[2J', '\u0008', '\r', '\u2028', '\u0085',
-  '[]', '{}', '[a, b]', '{a: 1}', '[[[[[[[[[[]]]]]]]]]]', 'true', 'false', 'yes', 'no', 'on', 'off', '.nan', '.inf', '-.inf', '0o777', '0b101', '12:30:00', '1_000', '+1', '-0', '1.0e+3', '""', "''", '" "',
-  HUGE, '# only a comment', '\\', '%', '@', '`', '!', '&', '*', '!!str', '!!int 12', '!!float x', '!!timestamp 2026-02-30', '!!set {a}', '!!omap [a: 1]', '!!map', '!!seq', '?',
-  '__proto__', 'constructor', 'hasOwnProperty', 'toString', '{__proto__: {polluted: 1}}', 'Asia/Yekaterinberg', 'Nowhere/Zone', 'UTC', '+14:00',
-  '10.210.0.10', '10.210.0.2', '10.250.0.0/31', '0.0.0.0', '255.255.255.255', '10.210.0.0/16', 'fe80::1', '10.210.0.10/32',
+  'yesterday',
+  'tomorrow',
+  'today',
+  '2026-02-30',
+  '2026-13-45',
+  '0000-00-00',
+  '9999-12-31',
+  '2026-11-24 # edited by hand',
+  '2026-11-24T25:61:00Z',
+  '2026-11-24T10:00:00+99:00',
+  '1970-01-01',
+  '"2026/0001"',
+  '2026/0001',
+  '"2026/9999"',
+  '"0000/0000"',
+  '"2026/0001a"',
+  '\u200b',
+  '\u200b\u200b\u200b',
+  '\u200e\u200f',
+  '\u202e',
+  '\u2060',
+  '\u0007',
+  '\u001b[2J',
+  '\u0008',
+  '\r',
+  '\u2028',
+  '\u0085',
+  '[]',
+  '{}',
+  '[a, b]',
+  '{a: 1}',
+  '[[[[[[[[[[]]]]]]]]]]',
+  'true',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  '.nan',
+  '.inf',
+  '-.inf',
+  '0o777',
+  '0b101',
+  '12:30:00',
+  '1_000',
+  '+1',
+  '-0',
+  '1.0e+3',
+  '""',
+  "''",
+  '" "',
+  HUGE,
+  '# only a comment',
+  '\\',
+  '%',
+  '@',
+  '`',
+  '!',
+  '&',
+  '*',
+  '!!str',
+  '!!int 12',
+  '!!float x',
+  '!!timestamp 2026-02-30',
+  '!!set {a}',
+  '!!omap [a: 1]',
+  '!!map',
+  '!!seq',
+  '?',
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  'toString',
+  '{__proto__: {polluted: 1}}',
+  'Asia/Yekaterinberg',
+  'Nowhere/Zone',
+  'UTC',
+  '+14:00',
+  '10.210.0.10',
+  '10.210.0.2',
+  '10.250.0.0/31',
+  '0.0.0.0',
+  '255.255.255.255',
+  '10.210.0.0/16',
+  'fe80::1',
+  '10.210.0.10/32',
 ];
 
 /** Tokens inserted into a line: the values, plus structure and line breaks. */
-export const YAML_TOKENS: readonly string[] = [...YAML_VALUES, '\n', '\n- ', '\n  - ', '\n  ', ': ', ' # trailing comment', '\t\t', '  ', '- {', '}, ', OVERSIZED];
+export const YAML_TOKENS: readonly string[] = [
+  ...YAML_VALUES,
+  '\n',
+  '\n- ',
+  '\n  - ',
+  '\n  ',
+  ': ',
+  ' # trailing comment',
+  '\t\t',
+  '  ',
+  '- {',
+  '}, ',
+  OVERSIZED,
+];
 
 const show = (text: string) => {
   const chars = [...text];
@@ -136,7 +266,9 @@ export function mutateYaml(text: string, rnd: () => number): Mutant {
       case 6: {
         // Retype a value: a mapping's value, or a list item's.
         const value = pick(YAML_VALUES);
-        const retyped = /: /.test(line) ? line.replace(/: .*$/, `: ${value}`) : line.replace(/^(\s*- ).*$/, `$1${value}`);
+        const retyped = /: /.test(line)
+          ? line.replace(/: .*$/, `: ${value}`)
+          : line.replace(/^(\s*- ).*$/, `$1${value}`);
         // A flow mapping on one line ({ number: "…", date: … }): retype one of its fields.
         const fields = [...line.matchAll(/(\w+): ([^,}]*)/g)];
         if (fields.length > 1) {
@@ -196,15 +328,53 @@ function weirdJson(rnd: () => number, current: Json): Json {
     () => Number.MAX_SAFE_INTEGER + 2,
     () => '',
     () => ' ',
-    () => pick(['yesterday', 'tomorrow', '2026-02-30', '2026-02-30T10:00:00Z', '2026-11-23T25:61:00Z', 'not a time', '2026-11-23T01:31:31.644', '+275760-09-13T00:00:00.001Z', '-000001-01-01T00:00:00Z', '1700000000', '0', 'NaN', 'Infinity']),
-    () => pick(['\u0000\u0007\u001b[31mred', '\u200b\u200b', '\u202eevil', '\u2028', '<script>alert(1)</script>', '</testcase><x>', ']]>', '&amp;<', '%s%n', '${PRICHAL_SECRET_CANARY}', '$(id)', '../../../../etc/passwd', '__proto__', 'constructor']),
+    () =>
+      pick([
+        'yesterday',
+        'tomorrow',
+        '2026-02-30',
+        '2026-02-30T10:00:00Z',
+        '2026-11-23T25:61:00Z',
+        'not a time',
+        '2026-11-23T01:31:31.644',
+        '+275760-09-13T00:00:00.001Z',
+        '-000001-01-01T00:00:00Z',
+        '1700000000',
+        '0',
+        'NaN',
+        'Infinity',
+      ]),
+    () =>
+      pick([
+        '\u0000\u0007\u001b[31mred',
+        '\u200b\u200b',
+        '\u202eevil',
+        '\u2028',
+        '<script>alert(1)</script>',
+        '</testcase><x>',
+        ']]>',
+        '&amp;<',
+        '%s%n',
+        '${PRICHAL_SECRET_CANARY}',
+        '$(id)',
+        '../../../../etc/passwd',
+        '__proto__',
+        'constructor',
+      ]),
     () => HUGE,
     () => [],
     () => ({}),
     () => [null],
     () => ({ a: { b: { c: [] } } }),
     () => ['x', 1, null, {}],
-    () => (typeof current === 'number' ? String(current) : typeof current === 'string' ? (Number.isNaN(Number(current)) ? current.length : Number(current)) : JSON.stringify(current)),
+    () =>
+      typeof current === 'number'
+        ? String(current)
+        : typeof current === 'string'
+          ? Number.isNaN(Number(current))
+            ? current.length
+            : Number(current)
+          : JSON.stringify(current),
     () => [current],
     () => ({ value: current }),
     () => (typeof current === 'string' ? current.repeat(50) : current),
@@ -215,14 +385,20 @@ function weirdJson(rnd: () => number, current: Json): Json {
   return pick(options)();
 }
 
-function paths(value: Json, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
+function paths(
+  value: Json,
+  prefix: Array<string | number> = [],
+  out: Array<Array<string | number>> = [],
+): Array<Array<string | number>> {
   out.push(prefix);
   if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const k of Object.keys(value)) paths(value[k]!, [...prefix, k], out);
+  else if (value && typeof value === 'object')
+    for (const k of Object.keys(value)) paths(value[k]!, [...prefix, k], out);
   return out;
 }
 
-const pathText = (p: ReadonlyArray<string | number>) => `$${p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}`;
+const pathText = (p: ReadonlyArray<string | number>) =>
+  `$${p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}`;
 
 function parentOf(root: Json, p: ReadonlyArray<string | number>): Json {
   let node = root;
@@ -279,9 +455,23 @@ export function mutateJson(input: unknown, rnd: () => number): Mutant<unknown> {
           parent.splice(key as number, 0, structuredClone(parent[key as number]!));
           ops.push(`double ${pathText(p)}`);
         } else {
-          const name = pick(['unknown', '__proto__', 'constructor', 'x'.repeat(5000), '\u200b', '', 'allowed', 'findings']);
+          const name = pick([
+            'unknown',
+            '__proto__',
+            'constructor',
+            'x'.repeat(5000),
+            '\u200b',
+            '',
+            'allowed',
+            'findings',
+          ]);
           // An own property even for '__proto__' (as JSON.parse makes it), not the prototype.
-          Object.defineProperty(parent, name, { value: structuredClone(parent[key]!), enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(parent, name, {
+            value: structuredClone(parent[key]!),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
           ops.push(`add key ${show(name)} beside ${pathText(p)}`);
         }
         break;
@@ -314,7 +504,19 @@ export function jsonText(value: unknown, rnd: () => number, ops: string[]): stri
       ops.push(`cut the text at ${at}`);
       return text.slice(0, at);
     case 1: {
-      const token = pick(['\u0000', ',', '}', '{', '"', 'NaN', '1e999', '\ufeff', '// comment', '\n\n', 'x'.repeat(3000)]);
+      const token = pick([
+        '\u0000',
+        ',',
+        '}',
+        '{',
+        '"',
+        'NaN',
+        '1e999',
+        '\ufeff',
+        '// comment',
+        '\n\n',
+        'x'.repeat(3000),
+      ]);
       ops.push(`insert ${show(token)} at ${at}`);
       return text.slice(0, at) + token + text.slice(at);
     }
@@ -359,7 +561,11 @@ export function mutateBytes(input: Buffer, rnd: () => number): Mutant<Buffer> {
         ops.push(`remove bytes ${at}..${at + length}`);
         break;
       case 3:
-        bytes = Buffer.concat([bytes.subarray(0, at + length), bytes.subarray(at, at + length), bytes.subarray(at + length)]);
+        bytes = Buffer.concat([
+          bytes.subarray(0, at + length),
+          bytes.subarray(at, at + length),
+          bytes.subarray(at + length),
+        ]);
         ops.push(`double bytes ${at}..${at + length}`);
         break;
       case 4: {
@@ -369,7 +575,11 @@ export function mutateBytes(input: Buffer, rnd: () => number): Mutant<Buffer> {
         break;
       }
       case 5:
-        bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([0x84, 0xff, 0xff, 0xff, 0xff]), bytes.subarray(at + 1)]);
+        bytes = Buffer.concat([
+          bytes.subarray(0, at),
+          Buffer.from([0x84, 0xff, 0xff, 0xff, 0xff]),
+          bytes.subarray(at + 1),
+        ]);
         ops.push(`length 0xffffffff at ${at}`);
         break;
       default:
@@ -381,4 +591,5 @@ export function mutateBytes(input: Buffer, rnd: () => number): Mutant<Buffer> {
 }
 
 /** DER as PEM text (64 characters a line). */
-export const pem = (der: Buffer, label = 'CERTIFICATE') => `-----BEGIN ${label}-----\n${der.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
+export const pem = (der: Buffer, label = 'CERTIFICATE') =>
+  `-----BEGIN ${label}-----\n${der.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;

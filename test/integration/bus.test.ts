@@ -30,7 +30,10 @@ describe('BusClient', () => {
     expect(state.users).toContain(M);
     expect(state.queues).toContain(queueName(M));
     expect(state.permissions.find((p) => p.user === M)).toEqual(plannedPermission(M));
-    expect(state.bindings.filter((b) => b.queue === queueName(M)).map((b) => b.routingKey)).toEqual(['urn://x/a/1.0#A', 'urn://x/b/1.0#B']);
+    expect(state.bindings.filter((b) => b.queue === queueName(M)).map((b) => b.routingKey)).toEqual([
+      'urn://x/a/1.0#A',
+      'urn://x/b/1.0#B',
+    ]);
     expect(state.requests).toBe(5);
     const before = test.requests;
     await test.ensure({ mnemonic: M, messageTypes: ['urn://x/a/1.0#A', 'urn://x/b/1.0#B'] }, state);
@@ -56,11 +59,17 @@ describe('BusClient', () => {
   });
 
   it('ensure repairs a widened permission and drops an undeclared binding', async () => {
-    await fetchAsAdmin('PUT', `/permissions/${operator.contours.test.bus.vhost}/${M}`, { configure: '.*', write: '.*', read: '.*' });
+    await fetchAsAdmin('PUT', `/permissions/${operator.contours.test.bus.vhost}/${M}`, {
+      configure: '.*',
+      write: '.*',
+      read: '.*',
+    });
     await test.ensure({ mnemonic: M, messageTypes: ['urn://x/a/1.0#A'] });
     const state = await test.read();
     expect(state.permissions.find((p) => p.user === M)).toEqual(plannedPermission(M));
-    expect(state.bindings.filter((b) => b.queue === queueName(M)).map((b) => b.routingKey)).toEqual(['urn://x/a/1.0#A']);
+    expect(state.bindings.filter((b) => b.queue === queueName(M)).map((b) => b.routingKey)).toEqual([
+      'urn://x/a/1.0#A',
+    ]);
   });
 
   it("read lists objects with Prichal's naming that no plan created", async () => {
@@ -96,7 +105,12 @@ describe('BusClient', () => {
   });
 
   it('names method, path and status on errors, never the password', async () => {
-    const wrong = new BusClient({ url: operator.contours.test.bus.url, vhost: 'smev-test', username: 'nobody', password: 'hunter2-secret' });
+    const wrong = new BusClient({
+      url: operator.contours.test.bus.url,
+      vhost: 'smev-test',
+      username: 'nobody',
+      password: 'hunter2-secret',
+    });
     const error = (await wrong.read().catch((e: unknown) => e)) as BusError;
     expect(error).toBeInstanceOf(BusError);
     expect(error.status).toBe(401);
@@ -109,7 +123,10 @@ async function fetchAsAdmin(method: string, path: string, body: unknown): Promis
   const { username, password } = await readCredentials(operator.contours.test.bus.credentials);
   const response = await fetch(new URL(`/api${path}`, operator.contours.test.bus.url), {
     method,
-    headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify(body),
   });
   expect(response.ok).toBe(true);

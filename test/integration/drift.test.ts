@@ -26,7 +26,10 @@ let plan: Plan;
 let operator: OperatorFile;
 let inventory: Inventory;
 const buses: Partial<Record<'test' | 'prod', BusClient>> = {};
-const gatewayOptions = (c: 'test' | 'prod') => ({ image: operator.gateways!.image, network: operator.gateways!.network[c] });
+const gatewayOptions = (c: 'test' | 'prod') => ({
+  image: operator.gateways!.image,
+  network: operator.gateways!.network[c],
+});
 
 async function onboard(): Promise<void> {
   await applyFirewalls(plan.edges);
@@ -34,22 +37,38 @@ async function onboard(): Promise<void> {
     await ensureGateways(contourGatewaySpecs(plan, c, gatewayOptions(c)), c, { [LAB_LABEL]: 'true' });
     const state = await buses[c]!.read();
     for (const r of plan.contours[c].registrations) {
-      assertPromotable(c, r.mnemonic, plan.contours.test.registrations.find((t) => t.participant === r.participant)?.status, c === 'prod' ? await buses.test!.read() : undefined);
+      assertPromotable(
+        c,
+        r.mnemonic,
+        plan.contours.test.registrations.find((t) => t.participant === r.participant)?.status,
+        c === 'prod' ? await buses.test!.read() : undefined,
+      );
       await buses[c]!.ensure(r, state);
     }
   }
 }
 
 const drift = (): Promise<CheckResult> =>
-  runChecks({ kind: 'drift', at: '2026-11-23', inventory, plan, validation: [], drift: { gateways: operator.gateways } });
+  runChecks({
+    kind: 'drift',
+    at: '2026-11-23',
+    inventory,
+    plan,
+    validation: [],
+    drift: { gateways: operator.gateways },
+  });
 
-const brief = (r: CheckResult) => r.findings.map((f) => `${f.requirement} ${f.participant ?? f.subject}${f.contour ? ` ${f.contour}` : ''}`).sort();
+const brief = (r: CheckResult) =>
+  r.findings.map((f) => `${f.requirement} ${f.participant ?? f.subject}${f.contour ? ` ${f.contour}` : ''}`).sort();
 
 async function adminFetch(method: string, path: string, body?: unknown): Promise<void> {
   const { username, password } = await readCredentials(operator.contours.test.bus.credentials);
   const response = await fetch(new URL(`/api${path}`, operator.contours.test.bus.url), {
     method,
-    headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true);
@@ -85,24 +104,41 @@ describe('drift on the lab', () => {
   });
 
   const tampers: Array<{ name: string; tamper: () => Promise<void>; expected: string[] }> = [
-    { name: 'an extra accepting rule', tamper: () => edgeExec('edge-1', `${NFT} add rule inet prichal forward ip saddr 10.31.1.0/24 accept`), expected: ['FW-2 dep-obr', 'FW-3 edge-1'] },
+    {
+      name: 'an extra accepting rule',
+      tamper: () => edgeExec('edge-1', `${NFT} add rule inet prichal forward ip saddr 10.31.1.0/24 accept`),
+      expected: ['FW-2 dep-obr', 'FW-3 edge-1'],
+    },
     {
       name: 'a deleted rule',
       tamper: async () => {
         const conn = await connectEdge(edge(plan, 'edge-1'));
-        const listing = JSON.parse((await conn.exec(`${NFT} -j -a list chain inet prichal forward`)).stdout) as { nftables: Array<{ rule?: { handle: number; expr: Array<Record<string, unknown>> } }> };
-        const invalidDrop = listing.nftables.find((o) => o.rule && JSON.stringify(o.rule.expr).includes('invalid'))!.rule!.handle;
+        const listing = JSON.parse((await conn.exec(`${NFT} -j -a list chain inet prichal forward`)).stdout) as {
+          nftables: Array<{ rule?: { handle: number; expr: Array<Record<string, unknown>> } }>;
+        };
+        const invalidDrop = listing.nftables.find((o) => o.rule && JSON.stringify(o.rule.expr).includes('invalid'))!
+          .rule!.handle;
         await conn.exec(`${NFT} delete rule inet prichal forward handle ${invalidDrop}`);
         conn.close();
       },
       expected: ['FW-3 edge-1'],
     },
-    { name: 'a changed chain policy', tamper: () => edgeExec('edge-2', `${NFT} chain inet prichal forward '{ policy accept; }'`), expected: ['FW-1 edge-2', 'FW-3 edge-2'] },
-    { name: 'a stopped gateway', tamper: () => docker(['stop', '-t', '1', 'prichal-gw-dep-obr-test']).then(() => {}), expected: ['GW-1 dep-obr test'] },
+    {
+      name: 'a changed chain policy',
+      tamper: () => edgeExec('edge-2', `${NFT} chain inet prichal forward '{ policy accept; }'`),
+      expected: ['FW-1 edge-2', 'FW-3 edge-2'],
+    },
+    {
+      name: 'a stopped gateway',
+      tamper: () => docker(['stop', '-t', '1', 'prichal-gw-dep-obr-test']).then(() => {}),
+      expected: ['GW-1 dep-obr test'],
+    },
     {
       name: 'a privileged gateway',
       tamper: async () => {
-        const spec = contourGatewaySpecs(plan, 'prod', gatewayOptions('prod')).find((s) => s.participant === 'dep-zdrav')!;
+        const spec = contourGatewaySpecs(plan, 'prod', gatewayOptions('prod')).find(
+          (s) => s.participant === 'dep-zdrav',
+        )!;
         await docker(['rm', '-f', spec.name]);
         const args = dockerRunArgs(spec, { [LAB_LABEL]: 'true' });
         args.splice(2, 0, '--privileged');
@@ -113,17 +149,45 @@ describe('drift on the lab', () => {
     {
       name: 'a changed gateway configuration',
       tamper: async () => {
-        const spec = contourGatewaySpecs(plan, 'test', gatewayOptions('test')).find((s) => s.participant === 'kaskara-sp')!;
+        const spec = contourGatewaySpecs(plan, 'test', gatewayOptions('test')).find(
+          (s) => s.participant === 'kaskara-sp',
+        )!;
         await docker(['rm', '-f', spec.name]);
-        await docker(dockerRunArgs({ ...spec, env: { GATEWAY_CONF: spec.config.replace('location = /health', 'location /debug { return 200; }\n\t\tlocation = /health') } }, { [LAB_LABEL]: 'true' }));
+        await docker(
+          dockerRunArgs(
+            {
+              ...spec,
+              env: {
+                GATEWAY_CONF: spec.config.replace(
+                  'location = /health',
+                  'location /debug { return 200; }\n\t\tlocation = /health',
+                ),
+              },
+            },
+            { [LAB_LABEL]: 'true' },
+          ),
+        );
       },
       expected: ['GW-1 kaskara-sp test'],
     },
-    { name: 'an extra bus user', tamper: () => adminFetch('PUT', '/users/ZZ_INTRUDER', { password_hash: '', tags: 'prichal' }), expected: ['BUS-1 bus smev-test test'] },
-    { name: 'a widened permission', tamper: () => adminFetch('PUT', '/permissions/smev-test/TMN_DEPOBR', { configure: '.*', write: '.*', read: '.*' }), expected: ['BUS-1 dep-obr test'] },
+    {
+      name: 'an extra bus user',
+      tamper: () => adminFetch('PUT', '/users/ZZ_INTRUDER', { password_hash: '', tags: 'prichal' }),
+      expected: ['BUS-1 bus smev-test test'],
+    },
+    {
+      name: 'a widened permission',
+      tamper: () =>
+        adminFetch('PUT', '/permissions/smev-test/TMN_DEPOBR', { configure: '.*', write: '.*', read: '.*' }),
+      expected: ['BUS-1 dep-obr test'],
+    },
     {
       name: 'a missing binding',
-      tamper: () => adminFetch('DELETE', `/bindings/smev-test/e/${EXCHANGE}/q/${queueName('TMN_ZDRAV')}/${encodeURIComponent('urn://x-artefacts-tmn/health/referral/1.1.0#Referral')}`),
+      tamper: () =>
+        adminFetch(
+          'DELETE',
+          `/bindings/smev-test/e/${EXCHANGE}/q/${queueName('TMN_ZDRAV')}/${encodeURIComponent('urn://x-artefacts-tmn/health/referral/1.1.0#Referral')}`,
+        ),
       expected: ['BUS-1 dep-zdrav test'],
     },
     {
@@ -136,7 +200,20 @@ describe('drift on the lab', () => {
     },
     {
       name: "an unmanaged container with Prichal's label",
-      tamper: () => docker(['run', '-d', '--name', 'prichal-gw-ghost', '--label', 'prichal.participant=ghost', '--label', `${LAB_LABEL}=true`, imageTag(), 'sleep', 'infinity']).then(() => {}),
+      tamper: () =>
+        docker([
+          'run',
+          '-d',
+          '--name',
+          'prichal-gw-ghost',
+          '--label',
+          'prichal.participant=ghost',
+          '--label',
+          `${LAB_LABEL}=true`,
+          imageTag(),
+          'sleep',
+          'infinity',
+        ]).then(() => {}),
       expected: ['GW-1 ghost'],
     },
   ];
@@ -172,9 +249,13 @@ describe('drift on the lab', () => {
       const of = (contour: 'test' | 'prod') => gw.filter((f) => f.contour === contour).map((f) => f.message);
       for (const contour of ['test', 'prod'] as const) {
         const messages = of(contour);
-        expect(messages.filter((m) => m === 'runs image prichal/gateway:bookworm, planned registry.example/acme/gateway:7')).toHaveLength(plan.contours[contour].registrations.length);
+        expect(
+          messages.filter((m) => m === 'runs image prichal/gateway:bookworm, planned registry.example/acme/gateway:7'),
+        ).toHaveLength(plan.contours[contour].registrations.length);
       }
-      expect(of('test').filter((m) => m === 'attached to prichal-gw-test, planned acme-gw-test')).toHaveLength(plan.contours.test.registrations.length);
+      expect(of('test').filter((m) => m === 'attached to prichal-gw-test, planned acme-gw-test')).toHaveLength(
+        plan.contours.test.registrations.length,
+      );
       expect(of('prod').filter((m) => m.startsWith('attached to'))).toEqual([]);
     } finally {
       await removeInventory(dir);
@@ -182,7 +263,9 @@ describe('drift on the lab', () => {
   });
 
   it('reports a participant file it cannot read as INV-1 with file and line (exit 1), never leaves it out silently', async () => {
-    const dir = await inventoryWith([{ file: 'participants/tmn-sosh-12.yaml', from: 'name: ', to: 'name: [unclosed ' }]);
+    const dir = await inventoryWith([
+      { file: 'participants/tmn-sosh-12.yaml', from: 'name: ', to: 'name: [unclosed ' },
+    ]);
     try {
       const r = await prichal(['drift', '--inventory', dir, '--format', 'json']);
       expect(r.code, r.stderr).toBe(1);
@@ -231,7 +314,19 @@ describe('the nightly run: drift --all', () => {
     const out = await mkdtemp(path.join(tmpdir(), 'prichal-nightly-'));
     const history = path.join(out, 'history.jsonl');
     try {
-      const run = () => prichal(['drift', '--all', '--inventory', SAMPLE_INVENTORY, '--out', out, '--history', history, '--at', '2026-11-23']);
+      const run = () =>
+        prichal([
+          'drift',
+          '--all',
+          '--inventory',
+          SAMPLE_INVENTORY,
+          '--out',
+          out,
+          '--history',
+          history,
+          '--at',
+          '2026-11-23',
+        ]);
       expect((await run()).code).toBe(0);
       const first = await readFile(path.join(out, 'prichal.prom'), 'utf8');
       const check = await execa('promtool', ['check', 'metrics'], { input: first, reject: false });
@@ -263,7 +358,9 @@ describe('the nightly run: drift --all', () => {
 
 describe('gateway specification on the real engine', () => {
   it('runs hardened, turns healthy and serves its rendered configuration', async () => {
-    const spec = expectedGateways(plan, operator.gateways!).find((s) => s.participant === 'tmn-city-admin' && s.contour === 'test')!;
+    const spec = expectedGateways(plan, operator.gateways!).find(
+      (s) => s.participant === 'tmn-city-admin' && s.contour === 'test',
+    )!;
     const deadline = Date.now() + 30_000;
     let health = '';
     while (Date.now() < deadline && health !== 'healthy') {

@@ -50,14 +50,19 @@ async function keyPair(name: string): Promise<{ private: string; public: string 
 async function authorize(...publicKeys: string[]): Promise<void> {
   const container = `${LAB_PREFIX}-${EDGE}`;
   const script = `set -e; id ${USER} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash ${USER}; install -d -o ${USER} -g ${USER} -m 700 /home/${USER}/.ssh; cat > /home/${USER}/.ssh/authorized_keys; chown ${USER}:${USER} /home/${USER}/.ssh/authorized_keys; chmod 600 /home/${USER}/.ssh/authorized_keys`;
-  await docker(['exec', '-i', container, 'bash', '-c', script], { input: publicKeys.map((k) => k.trim()).join('\n') + '\n' });
+  await docker(['exec', '-i', container, 'bash', '-c', script], {
+    input: publicKeys.map((k) => k.trim()).join('\n') + '\n',
+  });
 }
 
 async function busAdmin(method: string, apiPath: string, body?: unknown): Promise<void> {
   const { username, password } = await readCredentials(operator.contours.test.bus.credentials);
   const response = await fetch(new URL(`/api${apiPath}`, operator.contours.test.bus.url), {
     method,
-    headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (!response.ok && response.status !== 404) throw new Error(`${method} ${apiPath}: HTTP ${response.status}`);
@@ -69,7 +74,13 @@ const putSecret = (name: string, value: string) => writeFile(path.join(store, na
 /** Every secret value the runs could have copied: keys (each line of their body), passwords, the passphrase. */
 async function secretValues(): Promise<string[]> {
   const body = (key: string) => key.split('\n').filter((l) => l && !l.startsWith('-----'));
-  const values = [...body(keys.a.private), ...body(keys.b.private), passwords.first, passwords.second, await readSecret(PASSPHRASE_SECRET)];
+  const values = [
+    ...body(keys.a.private),
+    ...body(keys.b.private),
+    passwords.first,
+    passwords.second,
+    await readSecret(PASSPHRASE_SECRET),
+  ];
   for (const e of operator.edges) values.push(...body(await readSecret(e.ssh.credentials)));
   for (const c of CONTOURS) values.push((await readCredentials(operator.contours[c].bus.credentials)).password);
   return values;
@@ -85,14 +96,35 @@ beforeAll(async () => {
   await authorize(keys.a.public);
   await putSecret(KEY_SECRET, keys.a.private);
   await setPassword(passwords.first);
-  for (const vhost of CONTOURS.map((c) => operator.contours[c].bus.vhost)) await busAdmin('PUT', `/permissions/${encodeURIComponent(vhost)}/${BUS_ADMIN}`, { configure: '.*', write: '.*', read: '.*' });
+  for (const vhost of CONTOURS.map((c) => operator.contours[c].bus.vhost))
+    await busAdmin('PUT', `/permissions/${encodeURIComponent(vhost)}/${BUS_ADMIN}`, {
+      configure: '.*',
+      write: '.*',
+      read: '.*',
+    });
   await putSecret(BUS_SECRET, `${BUS_ADMIN}:${passwords.first}`);
   // The sample, with edge-1 reached as the test's user under its own key, and both contours' bus under the test's administrator.
-  const edgeLine = (await readFile(path.join(SAMPLE_INVENTORY, 'operator.yaml'), 'utf8')).split('\n').find((l) => l.includes('port: 2201'))!;
+  const edgeLine = (await readFile(path.join(SAMPLE_INVENTORY, 'operator.yaml'), 'utf8'))
+    .split('\n')
+    .find((l) => l.includes('port: 2201'))!;
   inventory = await inventoryWith([
-    { file: 'operator.yaml', from: edgeLine, to: edgeLine.replace('user: netops', `user: ${USER}`).replace('credentials: edge1 }', `credentials: ${KEY_SECRET} }`) },
-    { file: 'operator.yaml', from: `credentials: ${operator.contours.test.bus.credentials} }`, to: `credentials: ${BUS_SECRET} }` },
-    { file: 'operator.yaml', from: `credentials: ${operator.contours.prod.bus.credentials} }`, to: `credentials: ${BUS_SECRET} }` },
+    {
+      file: 'operator.yaml',
+      from: edgeLine,
+      to: edgeLine
+        .replace('user: netops', `user: ${USER}`)
+        .replace('credentials: edge1 }', `credentials: ${KEY_SECRET} }`),
+    },
+    {
+      file: 'operator.yaml',
+      from: `credentials: ${operator.contours.test.bus.credentials} }`,
+      to: `credentials: ${BUS_SECRET} }`,
+    },
+    {
+      file: 'operator.yaml',
+      from: `credentials: ${operator.contours.prod.bus.credentials} }`,
+      to: `credentials: ${BUS_SECRET} }`,
+    },
   ]);
   backend = path.join(work, 'state');
   run = engineRun({ PRICHAL_PULUMI_BACKEND: `file://${backend}`, PRICHAL_SECRETS_DIR: store });
@@ -123,7 +155,9 @@ describe('credentials by reference', () => {
         for (const r of d.resources ?? []) {
           if (r.type === EDGE_FIREWALL) {
             const edge = unpackEdge(r.outputs!.edge as PackedEdge);
-            expect(edge.ssh.credentials).toBe(edge.id === EDGE ? KEY_SECRET : operator.edges.find((e) => e.id === edge.id)!.ssh.credentials);
+            expect(edge.ssh.credentials).toBe(
+              edge.id === EDGE ? KEY_SECRET : operator.edges.find((e) => e.id === edge.id)!.ssh.credentials,
+            );
           }
           if (r.type === BUS_REGISTRATIONS) {
             expect(r.outputs!.bus).toMatchObject({ credentials: BUS_SECRET });
@@ -138,7 +172,8 @@ describe('credentials by reference', () => {
     }
     // Nor anywhere in the backend: checkpoints, their backups and the history of every run.
     const everything = await backendText(backend);
-    for (const value of await secretValues()) expect(everything.includes(value), 'a secret value in the backend').toBe(false);
+    for (const value of await secretValues())
+      expect(everything.includes(value), 'a secret value in the backend').toBe(false);
   });
 
   it('a rotated edge key and bus password are used at once: refresh and preview work without an up; the old ones, still in the store, fail', async () => {
@@ -166,7 +201,8 @@ describe('credentials by reference', () => {
     expect(oldPassword.code).toBe(4);
     expect(oldPassword.stderr).toMatch(/401/);
     await putSecret(BUS_SECRET, `${BUS_ADMIN}:${passwords.second}`);
-    for (const r of [oldKey, oldPassword]) for (const value of await secretValues()) expect(r.stderr.includes(value)).toBe(false);
+    for (const r of [oldKey, oldPassword])
+      for (const value of await secretValues()) expect(r.stderr.includes(value)).toBe(false);
     // And after all that, still no secret in the state.
     const everything = await backendText(backend);
     for (const value of await secretValues()) expect(everything.includes(value)).toBe(false);

@@ -35,7 +35,9 @@ const run = async (args: string[]) => {
 
 /** Synthetic registrations present on the bus (user with a permission in the test vhost). */
 async function registered(): Promise<number> {
-  const permissions = (await (await busAdmin('GET', BUS_URL, `/vhosts/${VHOSTS.test}/permissions`, 'busTest')).json()) as Array<{ user: string }>;
+  const permissions = (await (
+    await busAdmin('GET', BUS_URL, `/vhosts/${VHOSTS.test}/permissions`, 'busTest')
+  ).json()) as Array<{ user: string }>;
   return permissions.filter((p) => mnemonics.includes(p.user)).length;
 }
 
@@ -50,16 +52,27 @@ beforeAll(async () => {
     .replace('vhost: smev-prod', `vhost: ${VHOSTS.prod}`)
     .replace(/\ngateways:\n(  .*\n)+/, '\n');
   await writeFile(path.join(inventory, 'operator.yaml'), operator);
-  for (const [contour, credentials] of [['test', 'busTest'], ['prod', 'busProd']] as const) {
+  for (const [contour, credentials] of [
+    ['test', 'busTest'],
+    ['prod', 'busProd'],
+  ] as const) {
     await busAdmin('PUT', BUS_URL, `/vhosts/${VHOSTS[contour]}`, credentials, {});
     const { username } = await readCredentials(credentials);
-    await busAdmin('PUT', BUS_URL, `/permissions/${VHOSTS[contour]}/${username}`, credentials, { configure: '.*', write: '.*', read: '.*' });
+    await busAdmin('PUT', BUS_URL, `/permissions/${VHOSTS[contour]}/${username}`, credentials, {
+      configure: '.*',
+      write: '.*',
+      read: '.*',
+    });
   }
   env = { PRICHAL_PULUMI_BACKEND: `file://${path.join(work, 'state')}`, PRICHAL_SECRETS_DIR: secretsDir() };
 });
 
 afterAll(async () => {
-  for (const [contour, credentials] of [['test', 'busTest'], ['prod', 'busProd']] as const) await busAdmin('DELETE', BUS_URL, `/vhosts/${VHOSTS[contour]}`, credentials);
+  for (const [contour, credentials] of [
+    ['test', 'busTest'],
+    ['prod', 'busProd'],
+  ] as const)
+    await busAdmin('DELETE', BUS_URL, `/vhosts/${VHOSTS[contour]}`, credentials);
   await deleteUsers(BUS_URL, mnemonics, 'busTest');
   // The edges carry the synthetic tables now: back to the sample's for the tests that follow.
   await applyFirewalls((await loadSample()).plan.edges);
@@ -69,7 +82,12 @@ afterAll(async () => {
 describe('an up killed midway through a large first apply', () => {
   it('loses nothing: the stale lock is named, the re-run converges, preview is clean and drift finds the bus and edges as planned', async () => {
     // Kill when a few shards are done: well into the apply, far from its end.
-    const up = execa(PRICHAL, ['up', '--contour', 'test', '--yes', '--inventory', inventory], { env, reject: false, detached: true, cwd: PROJECT_ROOT });
+    const up = execa(PRICHAL, ['up', '--contour', 'test', '--yes', '--inventory', inventory], {
+      env,
+      reject: false,
+      detached: true,
+      cwd: PROJECT_ROOT,
+    });
     let created = 0;
     let killed = false;
     up.stderr!.on('data', (chunk: Buffer) => {
@@ -80,11 +98,16 @@ describe('an up killed midway through a large first apply', () => {
       }
     });
     const result = await up;
-    expect(killed, `the up ended before it could be interrupted (exit ${result.exitCode}): ${result.stderr.slice(-500)}`).toBe(true);
+    expect(
+      killed,
+      `the up ended before it could be interrupted (exit ${result.exitCode}): ${result.stderr.slice(-500)}`,
+    ).toBe(true);
     expect(result.signal).toBe('SIGKILL');
     // The provider plugins the dead engine started notice their parent is gone and exit.
-    const plugins = async () => (await execa('pgrep', ['-f', 'dist/src/infra/pulumi/provider-main.js'], { reject: false })).stdout.trim();
-    for (const deadline = Date.now() + 10_000; (await plugins()) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+    const plugins = async () =>
+      (await execa('pgrep', ['-f', 'dist/src/infra/pulumi/provider-main.js'], { reject: false })).stdout.trim();
+    for (const deadline = Date.now() + 10_000; (await plugins()) && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 200));
     expect(await plugins()).toBe('');
     const partial = await registered();
     expect(partial).toBeGreaterThan(0);
@@ -93,7 +116,9 @@ describe('an up killed midway through a large first apply', () => {
     // The dead run's lock stays; it is named as stale (its process is gone from this host), and nothing runs past it.
     const refused = await run(['up', '--contour', 'test', '--yes']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/заблокирован: \S+ \(pid \d+\) с \S+ — этот процесс на узле уже не работает: блокировка зависла/);
+    expect(refused.stderr).toMatch(
+      /заблокирован: \S+ \(pid \d+\) с \S+ — этот процесс на узле уже не работает: блокировка зависла/,
+    );
     expect((await run(['unlock', '--contour', 'test', '--yes'])).code).toBe(0);
 
     // What the killed run did is not in the state: the re-run creates every shard again, over the objects that exist.
@@ -109,8 +134,12 @@ describe('an up killed midway through a large first apply', () => {
     const drift = await run(['drift', '--format', 'json']);
     // The broker is shared with the lab's sample estate: its users are orphans to this inventory
     // (BUS-1 names every tagged user in no plan). Everything else must be clean.
-    const foreign = (f: { message: string }) => /^extra bus user (\S+) carries Prichal's tag but is in no plan$/.exec(f.message)?.[1];
-    const own = drift.json!.findings.filter((f) => { const user = foreign(f); return !user || mnemonics.includes(user); });
+    const foreign = (f: { message: string }) =>
+      /^extra bus user (\S+) carries Prichal's tag but is in no plan$/.exec(f.message)?.[1];
+    const own = drift.json!.findings.filter((f) => {
+      const user = foreign(f);
+      return !user || mnemonics.includes(user);
+    });
     expect(own.map((f) => `${f.requirement} ${f.subject}: ${f.message}`)).toEqual([]);
     expect(drift.json!.unchecked.map((u) => `${u.subject} ${u.requirements.join(',')}`)).toEqual(['docker GW-1']);
     expect(drift.code).toBe(3); // "not everything checked": the gateways, and only they.

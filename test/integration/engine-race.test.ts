@@ -23,7 +23,9 @@ const DB = `prichal_race_${randomBytes(4).toString('hex')}`;
 const scratch: string[] = [];
 
 function sql(query: string, database = 'postgres'): Promise<string> {
-  return execa('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', `${SERVER}/${database}`, '-c', query]).then((r) => r.stdout.trim());
+  return execa('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', `${SERVER}/${database}`, '-c', query]).then((r) =>
+    r.stdout.trim(),
+  );
 }
 
 /** Two `prichal up` of one contour, spawned in the same tick. */
@@ -31,8 +33,14 @@ async function twoAtOnce(backend: string, contour: 'test' | 'prod', extra: strin
   const env = { PRICHAL_PULUMI_BACKEND: backend, PRICHAL_SECRETS_DIR: secretsDir() };
   const args = ['up', '--contour', contour, '--yes', '--inventory', SAMPLE_INVENTORY, ...extra];
   const started = performance.now();
-  const runs = await Promise.all([execa(PRICHAL, args, { env, reject: false }), execa(PRICHAL, args, { env, reject: false })]);
-  return { runs: runs.map((r) => ({ code: r.exitCode, stderr: r.stderr })), seconds: (performance.now() - started) / 1000 };
+  const runs = await Promise.all([
+    execa(PRICHAL, args, { env, reject: false }),
+    execa(PRICHAL, args, { env, reject: false }),
+  ]);
+  return {
+    runs: runs.map((r) => ({ code: r.exitCode, stderr: r.stderr })),
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** One succeeded, the other was refused by the lock (naming its holder and since when), and neither met the engine's creation error. */
@@ -41,7 +49,11 @@ function oneRanOneRefused(runs: Array<{ code: number | undefined; stderr: string
   const [ok, refused] = [...runs].sort((a, b) => (a.code ?? 9) - (b.code ?? 9));
   expect(ok!.code, ok!.stderr.slice(-2000)).toBe(0);
   expect(refused!.code, refused!.stderr.slice(-2000)).toBe(1);
-  expect(refused!.stderr).toMatch(new RegExp(`стек ${contour} заблокирован: \\S+@\\S+ \\(pid \\d+\\) с \\d{4}-\\d{2}-\\d{2}T\\S+; его изменяет другой запуск prichal или pulumi\\. Ничего не изменено\\.`));
+  expect(refused!.stderr).toMatch(
+    new RegExp(
+      `стек ${contour} заблокирован: \\S+@\\S+ \\(pid \\d+\\) с \\d{4}-\\d{2}-\\d{2}T\\S+; его изменяет другой запуск prichal или pulumi\\. Ничего не изменено\\.`,
+    ),
+  );
   expect(refused!.stderr).not.toContain('pulumi up of the');
 }
 
@@ -62,7 +74,8 @@ async function clean(backend: string, contour: 'test' | 'prod', locks: () => Pro
 }
 
 beforeAll(async () => {
-  if (!SERVER) throw new Error('PRICHAL_PG_URL is not set: run the tests through scripts/test.sh, which starts PostgreSQL');
+  if (!SERVER)
+    throw new Error('PRICHAL_PG_URL is not set: run the tests through scripts/test.sh, which starts PostgreSQL');
   await sql(`create database ${DB}`);
 });
 
@@ -77,7 +90,10 @@ describe('two first ups at the same instant', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'prichal-race-'));
     scratch.push(dir);
     const backend = `file://${dir}`;
-    const locks = async () => (await execa('find', [path.join(dir, '.pulumi', 'locks'), '-type', 'f'], { reject: false })).stdout.split('\n').filter(Boolean);
+    const locks = async () =>
+      (await execa('find', [path.join(dir, '.pulumi', 'locks'), '-type', 'f'], { reject: false })).stdout
+        .split('\n')
+        .filter(Boolean);
     for (const contour of ['test', 'prod'] as const) {
       const { runs, seconds } = await twoAtOnce(backend, contour);
       process.stderr.write(`[race] file:// ${contour}: ${seconds.toFixed(1)} s\n`);
@@ -88,7 +104,8 @@ describe('two first ups at the same instant', () => {
 
   it('on a fresh PostgreSQL backend, test then prod: one runs, the other is refused by the lock; the stack is clean', async () => {
     const backend = `${SERVER}/${DB}?sslmode=disable`;
-    const locks = async () => (await sql("select key from pulumi_state where key like '%/.pulumi/locks/%'", DB)).split('\n').filter(Boolean);
+    const locks = async () =>
+      (await sql("select key from pulumi_state where key like '%/.pulumi/locks/%'", DB)).split('\n').filter(Boolean);
     for (const contour of ['test', 'prod'] as const) {
       const { runs, seconds } = await twoAtOnce(backend, contour);
       process.stderr.write(`[race] postgres ${contour}: ${seconds.toFixed(1)} s\n`);
@@ -107,7 +124,11 @@ describe('two first ups at the same instant', () => {
     for (const r of runs) expect(r.code, r.stderr.slice(-2000)).toBe(0);
     const waited = runs.filter((r) => /ожидание блокировки стека test: \S+@\S+ \(pid \d+\) с \S+/.test(r.stderr));
     expect(waited).toHaveLength(1);
-    await clean(backend, 'test', async () => (await execa('find', [path.join(dir, '.pulumi', 'locks'), '-type', 'f'], { reject: false })).stdout.split('\n').filter(Boolean));
+    await clean(backend, 'test', async () =>
+      (await execa('find', [path.join(dir, '.pulumi', 'locks'), '-type', 'f'], { reject: false })).stdout
+        .split('\n')
+        .filter(Boolean),
+    );
   });
 
   it('with --wait-lock, a lock that stays is waited for, saying whom for and how long still, then refused saying how long it waited', async () => {
@@ -116,20 +137,40 @@ describe('two first ups at the same instant', () => {
     // Another engineer's run holds the (not yet created) stack, from another host.
     const locks = path.join(dir, '.pulumi', 'locks', 'organization', 'prichal', 'test');
     await mkdir(locks, { recursive: true });
-    await writeFile(path.join(locks, 'colleague.json'), JSON.stringify({ pid: 4242, username: 'engineer', hostname: 'colleague-host', timestamp: '2026-11-23T02:30:00Z' }));
+    await writeFile(
+      path.join(locks, 'colleague.json'),
+      JSON.stringify({
+        pid: 4242,
+        username: 'engineer',
+        hostname: 'colleague-host',
+        timestamp: '2026-11-23T02:30:00Z',
+      }),
+    );
     const started = performance.now();
-    const r = await execa(PRICHAL, ['up', '--contour', 'test', '--yes', '--wait-lock', '6s', '--inventory', SAMPLE_INVENTORY], { reject: false, env: { PRICHAL_PULUMI_BACKEND: `file://${dir}`, PRICHAL_SECRETS_DIR: secretsDir() } });
+    const r = await execa(
+      PRICHAL,
+      ['up', '--contour', 'test', '--yes', '--wait-lock', '6s', '--inventory', SAMPLE_INVENTORY],
+      { reject: false, env: { PRICHAL_PULUMI_BACKEND: `file://${dir}`, PRICHAL_SECRETS_DIR: secretsDir() } },
+    );
     const seconds = (performance.now() - started) / 1000;
     process.stderr.write(`[race] --wait-lock 6s on a lock that stays: ${seconds.toFixed(1)} s\n`);
     expect(r.exitCode, r.stderr).toBe(1);
     expect(seconds).toBeGreaterThanOrEqual(6);
-    expect(r.stderr).toMatch(/^ожидание блокировки стека test: engineer@colleague-host \(pid 4242\) с 2026-11-23T02:30:00Z, осталось до \d+ с$/m);
-    expect(r.stderr).toContain('стек test заблокирован: engineer@colleague-host (pid 4242) с 2026-11-23T02:30:00Z; его изменяет другой запуск prichal или pulumi (ожидание 6 с по --wait-lock истекло). Ничего не изменено.');
+    expect(r.stderr).toMatch(
+      /^ожидание блокировки стека test: engineer@colleague-host \(pid 4242\) с 2026-11-23T02:30:00Z, осталось до \d+ с$/m,
+    );
+    expect(r.stderr).toContain(
+      'стек test заблокирован: engineer@colleague-host (pid 4242) с 2026-11-23T02:30:00Z; его изменяет другой запуск prichal или pulumi (ожидание 6 с по --wait-lock истекло). Ничего не изменено.',
+    );
     expect(r.stderr).not.toMatch(/already exists|pulumi up of the/);
   });
 
   it('refuses a --wait-lock that is no duration before anything starts', async () => {
-    const r = await execa(PRICHAL, ['up', '--contour', 'test', '--yes', '--wait-lock', 'soon', '--inventory', SAMPLE_INVENTORY], { reject: false, env: { PRICHAL_PULUMI_BACKEND: `file://${path.join(tmpdir(), 'prichal-never-created')}` } });
+    const r = await execa(
+      PRICHAL,
+      ['up', '--contour', 'test', '--yes', '--wait-lock', 'soon', '--inventory', SAMPLE_INVENTORY],
+      { reject: false, env: { PRICHAL_PULUMI_BACKEND: `file://${path.join(tmpdir(), 'prichal-never-created')}` } },
+    );
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("--wait-lock: длительность вида 90s, 10m или 1h, а не 'soon'");
   });

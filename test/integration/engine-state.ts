@@ -14,8 +14,14 @@ import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
 export async function engineCli(backend: string, passphrase: string) {
   const dir = await mkdtemp(path.join(tmpdir(), 'prichal-cli-'));
   await writeFile(path.join(dir, 'Pulumi.yaml'), 'name: prichal\nruntime: nodejs\n');
-  const env = { PULUMI_BACKEND_URL: backend, PULUMI_CONFIG_PASSPHRASE: passphrase, PULUMI_SKIP_UPDATE_CHECK: 'true', PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true' };
-  const run = async (args: string[]) => (await execa(enginePath() ?? 'pulumi', [...args, '--non-interactive'], { cwd: dir, env })).stdout;
+  const env = {
+    PULUMI_BACKEND_URL: backend,
+    PULUMI_CONFIG_PASSPHRASE: passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true',
+  };
+  const run = async (args: string[]) =>
+    (await execa(enginePath() ?? 'pulumi', [...args, '--non-interactive'], { cwd: dir, env })).stdout;
   return {
     /** Creates the stack and imports a checkpoint file into it. */
     async importStack(stack: string, file: string) {
@@ -49,6 +55,8 @@ export function engineRun(env: Record<string, string>) {
 /** Every file of a file:// backend, concatenated (checkpoints, their backups and history): where a leaked secret would show. */
 export async function backendText(dir: string): Promise<string> {
   const files = await readdir(dir, { recursive: true, withFileTypes: true });
-  const texts = await Promise.all(files.filter((f) => f.isFile()).map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')));
+  const texts = await Promise.all(
+    files.filter((f) => f.isFile()).map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')),
+  );
   return texts.join('\n');
 }

@@ -15,8 +15,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusClient } from '../../src/infra/bus.js';
 import { NFT, readTable } from '../../src/infra/firewall.js';
-import { BUS_REGISTRATIONS, EDGE_FIREWALL, shardOf, unpackEdge, type ShardEntry } from '../../src/infra/pulumi/resources.js';
-import { RETIRED_BUS_REGISTRATION, secretsInDeployment, upgradeEdgeFirewall, type Deployment } from '../../src/infra/pulumi/upgrade.js';
+import {
+  BUS_REGISTRATIONS,
+  EDGE_FIREWALL,
+  shardOf,
+  unpackEdge,
+  type ShardEntry,
+} from '../../src/infra/pulumi/resources.js';
+import {
+  RETIRED_BUS_REGISTRATION,
+  secretsInDeployment,
+  upgradeEdgeFirewall,
+  type Deployment,
+} from '../../src/infra/pulumi/upgrade.js';
 import { secretsDir } from '../../src/infra/secrets.js';
 import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';
@@ -45,34 +56,55 @@ async function tempDir(prefix: string): Promise<string> {
 }
 
 /** A backend holding the fixture's two stacks, as an operator's backend would after years of use. */
-async function backendWithFixture(): Promise<{ backend: string; run: ReturnType<typeof engineRun>; cli: Awaited<ReturnType<typeof engineCli>> }> {
+async function backendWithFixture(): Promise<{
+  backend: string;
+  run: ReturnType<typeof engineRun>;
+  cli: Awaited<ReturnType<typeof engineCli>>;
+}> {
   const dir = await tempDir('prichal-upgrade-state-');
   const backend = `file://${dir}`;
   const cli = await engineCli(backend, PASSPHRASE);
   for (const contour of CONTOURS) await cli.importStack(contour, path.join(FIXTURE, `${contour}.json`));
-  const run = engineRun({ PRICHAL_PULUMI_BACKEND: backend, PRICHAL_SECRET_PULUMI_PASSPHRASE: PASSPHRASE, PRICHAL_SECRETS_DIR: secretsDir() });
+  const run = engineRun({
+    PRICHAL_PULUMI_BACKEND: backend,
+    PRICHAL_SECRET_PULUMI_PASSPHRASE: PASSPHRASE,
+    PRICHAL_SECRETS_DIR: secretsDir(),
+  });
   return { backend, run, cli };
 }
 
-const admin = (contour: Contour, method: string, apiPath: string, body?: unknown) => busAdminFetch(operator, contour, method, apiPath, body);
+const admin = (contour: Contour, method: string, apiPath: string, body?: unknown) =>
+  busAdminFetch(operator, contour, method, apiPath, body);
 
 const vhost = (contour: Contour) => encodeURIComponent(operator.contours[contour].bus.vhost);
 const queue = (mnemonic: string) => encodeURIComponent(`prichal.${mnemonic}.in`);
 
 /** The messages in a registration's queue (read and put back). */
 async function queued(contour: Contour, mnemonic: string): Promise<string[]> {
-  const r = await admin(contour, 'POST', `/queues/${vhost(contour)}/${queue(mnemonic)}/get`, { count: 10, ackmode: 'ack_requeue_true', encoding: 'auto' });
+  const r = await admin(contour, 'POST', `/queues/${vhost(contour)}/${queue(mnemonic)}/get`, {
+    count: 10,
+    ackmode: 'ack_requeue_true',
+    encoding: 'auto',
+  });
   if (r.status === 404) return [];
   return ((await r.json()) as Array<{ payload: string }>).map((m) => m.payload);
 }
 
 /** Registrations both models provision in a contour: the objects that must never be deleted. */
-const kept = (contour: Contour) => recorded[contour].filter((r) => plan.contours[contour].registrations.some((p) => p.mnemonic === r.mnemonic)).map((r) => r.mnemonic);
+const kept = (contour: Contour) =>
+  recorded[contour]
+    .filter((r) => plan.contours[contour].registrations.some((p) => p.mnemonic === r.mnemonic))
+    .map((r) => r.mnemonic);
 
 async function registered(contour: Contour, client: BusClient): Promise<string[]> {
   const state = await client.read();
-  const candidates = new Set([...recorded[contour].map((r) => r.mnemonic), ...plan.contours[contour].registrations.map((r) => r.mnemonic)]);
-  return [...candidates].filter((m) => state.permissions.some((p) => p.user === m) || state.queues.includes(`prichal.${m}.in`)).sort();
+  const candidates = new Set([
+    ...recorded[contour].map((r) => r.mnemonic),
+    ...plan.contours[contour].registrations.map((r) => r.mnemonic),
+  ]);
+  return [...candidates]
+    .filter((m) => state.permissions.some((p) => p.user === m) || state.queues.includes(`prichal.${m}.in`))
+    .sort();
 }
 
 beforeAll(async () => {
@@ -81,18 +113,29 @@ beforeAll(async () => {
   // The live lab as the fixture's state records it: its edge tables, exactly its registrations.
   for (const contour of CONTOURS) {
     const deployment = await cli.exportStack(contour);
-    recorded[contour] = (deployment.resources ?? []).filter((r) => r.type === RETIRED_BUS_REGISTRATION).map((r) => r.outputs!.registration as { participant: string; mnemonic: string; messageTypes: string[] });
-    if (contour === 'test') recordedEdges = (deployment.resources ?? []).filter((r) => r.type === EDGE_FIREWALL).map((r) => unpackEdge(upgradeEdgeFirewall(r.outputs!).props.edge));
+    recorded[contour] = (deployment.resources ?? [])
+      .filter((r) => r.type === RETIRED_BUS_REGISTRATION)
+      .map((r) => r.outputs!.registration as { participant: string; mnemonic: string; messageTypes: string[] });
+    if (contour === 'test')
+      recordedEdges = (deployment.resources ?? [])
+        .filter((r) => r.type === EDGE_FIREWALL)
+        .map((r) => unpackEdge(upgradeEdgeFirewall(r.outputs!).props.edge));
   }
   await cli.close();
   await applyFirewalls(recordedEdges);
   for (const contour of CONTOURS) {
     const client = await busClient(operator, contour);
-    for (const m of plan.contours[contour].registrations.map((r) => r.mnemonic)) if (!recorded[contour].some((r) => r.mnemonic === m)) await client.remove(m);
+    for (const m of plan.contours[contour].registrations.map((r) => r.mnemonic))
+      if (!recorded[contour].some((r) => r.mnemonic === m)) await client.remove(m);
     for (const r of recorded[contour]) await client.ensure(r);
     for (const m of kept(contour)) {
       await admin(contour, 'DELETE', `/queues/${vhost(contour)}/${queue(m)}/contents`);
-      await admin(contour, 'POST', `/exchanges/${vhost(contour)}/amq.default/publish`, { properties: {}, routing_key: `prichal.${m}.in`, payload: MARKER, payload_encoding: 'string' });
+      await admin(contour, 'POST', `/exchanges/${vhost(contour)}/amq.default/publish`, {
+        properties: {},
+        routing_key: `prichal.${m}.in`,
+        payload: MARKER,
+        payload_encoding: 'string',
+      });
     }
   }
 });
@@ -136,7 +179,11 @@ describe('a state written before 97d848f, under today’s code', () => {
       const d = await state.cli.exportStack(contour);
       exported[contour] = d;
       expect((d.resources ?? []).filter((x) => x.type === RETIRED_BUS_REGISTRATION)).toEqual([]);
-      const held = (d.resources ?? []).filter((x) => x.type === BUS_REGISTRATIONS).flatMap((x) => (x.outputs!.entries as ShardEntry[]).map((e) => ({ shard: x.outputs!.shard, mnemonic: e.mnemonic })));
+      const held = (d.resources ?? [])
+        .filter((x) => x.type === BUS_REGISTRATIONS)
+        .flatMap((x) =>
+          (x.outputs!.entries as ShardEntry[]).map((e) => ({ shard: x.outputs!.shard, mnemonic: e.mnemonic })),
+        );
       expect(held.map((e) => e.mnemonic).sort()).toEqual(recorded[contour].map((x) => x.mnemonic).sort());
       for (const e of held) expect(e.shard).toBe(shardOf(e.mnemonic));
       // Credentials by reference from here on: the refresh read every resource with the store's secrets, and recorded none.
@@ -157,9 +204,11 @@ describe('a state written before 97d848f, under today’s code', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.json!.steps.find((s) => s.op === 'upgrade')).toBeUndefined();
       const messages = r.json!.steps.flatMap((s) => s.changes.map((c) => c.message));
-      for (const m of kept(contour)) expect(messages.filter((text) => text === `register ${m}` || text === `remove registration ${m}`)).toEqual([]);
+      for (const m of kept(contour))
+        expect(messages.filter((text) => text === `register ${m}` || text === `remove registration ${m}`)).toEqual([]);
       // What the inventory dropped is planned for removal: nothing will be left behind.
-      for (const r2 of recorded[contour]) if (!kept(contour).includes(r2.mnemonic)) expect(messages).toContain(`remove registration ${r2.mnemonic}`);
+      for (const r2 of recorded[contour])
+        if (!kept(contour).includes(r2.mnemonic)) expect(messages).toContain(`remove registration ${r2.mnemonic}`);
     }
   });
 
@@ -173,15 +222,23 @@ describe('a state written before 97d848f, under today’s code', () => {
       expect(preview.code, preview.stderr).toBe(0);
       const client = await busClient(operator, contour);
       // Exactly today's registrations live: the dropped ones removed, the new ones made, none twice.
-      expect(await registered(contour, client)).toEqual(plan.contours[contour].registrations.map((r) => r.mnemonic).sort());
+      expect(await registered(contour, client)).toEqual(
+        plan.contours[contour].registrations.map((r) => r.mnemonic).sort(),
+      );
       // Never deleted and made again: the messages left in their queues are still there.
       for (const m of kept(contour)) expect(await queued(contour, m), `${contour} ${m}`).toEqual([MARKER]);
       const d = await state.cli.exportStack(contour);
-      const held = (d.resources ?? []).filter((x) => x.type === BUS_REGISTRATIONS).flatMap((x) => (x.outputs!.entries as ShardEntry[]).map((e) => e.mnemonic));
+      const held = (d.resources ?? [])
+        .filter((x) => x.type === BUS_REGISTRATIONS)
+        .flatMap((x) => (x.outputs!.entries as ShardEntry[]).map((e) => e.mnemonic));
       expect(held.sort()).toEqual(plan.contours[contour].registrations.map((r) => r.mnemonic).sort());
       expect(new Set((d.resources ?? []).map((x) => x.urn)).size).toBe((d.resources ?? []).length);
       expect(secretsInDeployment(d)).toEqual([]);
-      expect((d.resources ?? []).every((x) => !x.additionalSecretOutputs || (x.additionalSecretOutputs as string[]).length === 0)).toBe(true);
+      expect(
+        (d.resources ?? []).every(
+          (x) => !x.additionalSecretOutputs || (x.additionalSecretOutputs as string[]).length === 0,
+        ),
+      ).toBe(true);
     }
     for (const e of plan.edges) expect(compareTables(plannedTable(e), await withEdge(e, readTable))).toEqual([]);
     // The table itself was never dropped: the host's nft still lists only Prichal's one table, as planned.
@@ -198,11 +255,16 @@ describe('a state written before 97d848f, previewed first', () => {
       const r = await state.run(['preview', '--contour', 'test']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.json!.steps[0]!.op).toBe('upgrade');
-      expect(r.stderr).toMatch(/^\^ обновление формы состояния pulumi:pulumi:Stack prichal-test\n {4}\S+: state: bus-test-\S+ \(one resource per registration, an earlier model\) is now held by the shard bus-test-\d\d; nothing changes on the bus$/m);
+      expect(r.stderr).toMatch(
+        /^\^ обновление формы состояния pulumi:pulumi:Stack prichal-test\n {4}\S+: state: bus-test-\S+ \(one resource per registration, an earlier model\) is now held by the shard bus-test-\d\d; nothing changes on the bus$/m,
+      );
       // Removals planned are the inventory's only (a shard whose every registration it dropped goes with them).
-      const removed = r.json!.steps.flatMap((s) => s.changes.map((c) => /^remove registration (\S+)$/.exec(c.message)?.[1]).filter(Boolean));
+      const removed = r.json!.steps.flatMap((s) =>
+        s.changes.map((c) => /^remove registration (\S+)$/.exec(c.message)?.[1]).filter(Boolean),
+      );
       expect(removed.filter((m) => kept('test').includes(m!))).toEqual([]);
-      for (const s of r.json!.steps.filter((x) => x.op === 'delete')) expect(s.changes.every((c) => /^remove registration /.test(c.message))).toBe(true);
+      for (const s of r.json!.steps.filter((x) => x.op === 'delete'))
+        expect(s.changes.every((c) => /^remove registration /.test(c.message))).toBe(true);
       const d = await state.cli.exportStack('test');
       expect((d.resources ?? []).filter((x) => x.type === RETIRED_BUS_REGISTRATION)).toEqual([]);
     } finally {

@@ -44,7 +44,10 @@ function engine(backend: string, options: { bin?: string; cwd?: string } = {}) {
     try {
       json = JSON.parse(r.stdout) as EngineResult;
     } catch {
-      if (r.code === 0) throw new Error(`not JSON from prichal ${args.join(' ')}: ${r.stdout.slice(0, 500)} / ${r.stderr.slice(0, 500)}`);
+      if (r.code === 0)
+        throw new Error(
+          `not JSON from prichal ${args.join(' ')}: ${r.stdout.slice(0, 500)} / ${r.stderr.slice(0, 500)}`,
+        );
       json = undefined;
     }
     return { ...r, json };
@@ -57,19 +60,29 @@ async function liveDifferences(edgeId: string) {
 }
 
 async function tableExists(edgeId: string, table: string): Promise<boolean> {
-  return withEdge(edge(plan, edgeId), async (conn) => (await conn.exec(`${NFT} list table ${table}`, { allowFailure: true })).exitCode === 0);
+  return withEdge(
+    edge(plan, edgeId),
+    async (conn) => (await conn.exec(`${NFT} list table ${table}`, { allowFailure: true })).exitCode === 0,
+  );
 }
 
-const adminFetch = (contour: 'test' | 'prod', method: string, apiPath: string, body?: unknown) => busAdminFetch(operator, contour, method, apiPath, body);
+const adminFetch = (contour: 'test' | 'prod', method: string, apiPath: string, body?: unknown) =>
+  busAdminFetch(operator, contour, method, apiPath, body);
 
 const widen = (contour: 'test' | 'prod', mnemonic: string) =>
-  adminFetch(contour, 'PUT', `/permissions/${encodeURIComponent(operator.contours[contour].bus.vhost)}/${encodeURIComponent(mnemonic)}`, { configure: '.*', write: '.*', read: '.*' });
+  adminFetch(
+    contour,
+    'PUT',
+    `/permissions/${encodeURIComponent(operator.contours[contour].bus.vhost)}/${encodeURIComponent(mnemonic)}`,
+    { configure: '.*', write: '.*', read: '.*' },
+  );
 
 async function permissionOf(contour: 'test' | 'prod', mnemonic: string) {
   return (await buses[contour].read()).permissions.find((p) => p.user === mnemonic);
 }
 
-const shardsOf = (contour: 'test' | 'prod') => new Set(plan.contours[contour].registrations.map((r) => shardOf(r.mnemonic)));
+const shardsOf = (contour: 'test' | 'prod') =>
+  new Set(plan.contours[contour].registrations.map((r) => shardOf(r.mnemonic)));
 const mnemonics = (contour: 'test' | 'prod') => plan.contours[contour].registrations.map((r) => r.mnemonic).sort();
 
 async function registeredMnemonics(contour: 'test' | 'prod'): Promise<string[]> {
@@ -80,7 +93,9 @@ async function registeredMnemonics(contour: 'test' | 'prod'): Promise<string[]> 
 /** Every file of a file:// backend, concatenated: what a state leak would show up in. */
 async function stateText(backend: string): Promise<string> {
   const files = await readdir(backend, { recursive: true, withFileTypes: true });
-  const texts = await Promise.all(files.filter((f) => f.isFile()).map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')));
+  const texts = await Promise.all(
+    files.filter((f) => f.isFile()).map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')),
+  );
   return texts.join('\n');
 }
 
@@ -89,7 +104,8 @@ beforeAll(async () => {
   buses.test = await busClient(operator, 'test');
   buses.prod = await busClient(operator, 'prod');
   // Start from a lab without Prichal's objects of earlier tests, so creates are real creates.
-  for (const e of plan.edges) await withEdge(e, (conn) => conn.exec(`${NFT} delete table inet prichal`, { allowFailure: true }));
+  for (const e of plan.edges)
+    await withEdge(e, (conn) => conn.exec(`${NFT} delete table inet prichal`, { allowFailure: true }));
   for (const c of ['test', 'prod'] as const) for (const m of mnemonics(c)) await buses[c].remove(m);
 });
 
@@ -136,9 +152,15 @@ describe('the Pulumi engine against the lab', () => {
     expect(r.json!.byType['prichal:index:EdgeFirewall']).toEqual({ create: plan.edges.length });
     expect(r.json!.byType['prichal:index:BusRegistrations']).toEqual({ create: shardsOf('test').size });
     // Every participant's registration is named in the report of its shard's creation.
-    expect(Object.keys(r.json!.byParticipant).filter((p) => r.json!.byParticipant[p]!.some((c) => /^register /.test(c.message))).sort()).toEqual(plan.contours.test.registrations.map((x) => x.participant).sort());
+    expect(
+      Object.keys(r.json!.byParticipant)
+        .filter((p) => r.json!.byParticipant[p]!.some((c) => /^register /.test(c.message)))
+        .sort(),
+    ).toEqual(plan.contours.test.registrations.map((x) => x.participant).sort());
     // Progress: one line per resource operation on stderr.
-    expect(r.stderr.split('\n').filter((l) => /^\+ создание prichal:index:/.test(l))).toHaveLength(plan.edges.length + shardsOf('test').size);
+    expect(r.stderr.split('\n').filter((l) => /^\+ создание prichal:index:/.test(l))).toHaveLength(
+      plan.edges.length + shardsOf('test').size,
+    );
     for (const e of plan.edges) expect(await liveDifferences(e.id)).toEqual([]);
     expect(await registeredMnemonics('test')).toEqual(mnemonics('test'));
     for (const m of mnemonics('test')) expect(await permissionOf('test', m)).toEqual(plannedPermission(m));
@@ -164,25 +186,35 @@ describe('the Pulumi engine against the lab', () => {
     expect(text).not.toContain(PROJECT_ROOT);
     const key = await readSecret(operator.edges[0]!.ssh.credentials);
     expect(text).not.toContain(key.split('\n')[1]!);
-    for (const c of ['test', 'prod'] as const) expect(text).not.toContain((await readCredentials(operator.contours[c].bus.credentials)).password);
+    for (const c of ['test', 'prod'] as const)
+      expect(text).not.toContain((await readCredentials(operator.contours[c].bus.credentials)).password);
   });
 
   it('a rule added by hand on an edge and a widened bus permission appear in refresh, and up undoes them', async () => {
     const mnemonic = plan.contours.test.registrations[0]!.mnemonic;
     const participant = plan.contours.test.registrations[0]!.participant;
-    await withEdge(edge(plan, 'edge-1'), (conn) => conn.exec(`${NFT} add element inet prichal participant_to_gateway '{ 10.99.0.0/24 . 10.210.0.250 . 22 }'`));
+    await withEdge(edge(plan, 'edge-1'), (conn) =>
+      conn.exec(`${NFT} add element inet prichal participant_to_gateway '{ 10.99.0.0/24 . 10.210.0.250 . 22 }'`),
+    );
     await widen('test', mnemonic);
 
     const refreshed = await run(['refresh', '--contour', 'test', '--yes']);
     expect(refreshed.code, refreshed.stderr).toBe(0);
     const firewall = refreshed.json!.steps.find((s) => s.name === 'firewall-edge-1')!;
-    expect(firewall.changes.map((c) => c.message).join('\n')).toMatch(/extra element 10\.99\.0\.0\/24 \. 10\.210\.0\.250 \. 22/);
-    expect(refreshed.json!.byParticipant[participant]!.map((c) => c.message).join('\n')).toMatch(/not confined to its own queue/);
+    expect(firewall.changes.map((c) => c.message).join('\n')).toMatch(
+      /extra element 10\.99\.0\.0\/24 \. 10\.210\.0\.250 \. 22/,
+    );
+    expect(refreshed.json!.byParticipant[participant]!.map((c) => c.message).join('\n')).toMatch(
+      /not confined to its own queue/,
+    );
     expect(refreshed.json!.steps.find((s) => s.name === 'firewall-edge-2')).toBeUndefined();
 
     const preview = await run(['preview', '--contour', 'test', '--expect-no-changes']);
     expect(preview.code).toBe(1);
-    expect(preview.json!.steps.map((s) => `${s.op} ${s.name}`).sort()).toEqual([`update bus-test-${shardOf(mnemonic)}`, 'update firewall-edge-1']);
+    expect(preview.json!.steps.map((s) => `${s.op} ${s.name}`).sort()).toEqual([
+      `update bus-test-${shardOf(mnemonic)}`,
+      'update firewall-edge-1',
+    ]);
 
     const up = await run(['up', '--contour', 'test', '--yes']);
     expect(up.code, up.stderr).toBe(0);
@@ -198,13 +230,19 @@ describe('the Pulumi engine against the lab', () => {
     let suffix = 0;
     while (shardOf(`TMN_SOSH12_${suffix}`) !== shardOf(a!.mnemonic)) suffix++;
     const b = { participant: 'tmn-sosh-12', mnemonic: `TMN_SOSH12_${suffix}` };
-    const rename = { file: 'participants/tmn-sosh-12.yaml', from: 'mnemonic: TMN_SOSH12\n', to: `mnemonic: ${b.mnemonic}\n` };
+    const rename = {
+      file: 'participants/tmn-sosh-12.yaml',
+      from: 'mnemonic: TMN_SOSH12\n',
+      to: `mnemonic: ${b.mnemonic}\n`,
+    };
     const shared = await inventoryWith([rename, rename]);
     try {
       expect((await run(['up', '--contour', 'test', '--yes'], shared)).code).toBe(0);
       await widen('test', a!.mnemonic);
       await widen('test', b.mnemonic);
-      await withEdge(edge(plan, a!.edge), (conn) => conn.exec(`${NFT} add element inet prichal participant_to_gateway '{ 10.98.0.0/24 . 10.210.0.251 . 22 }'`));
+      await withEdge(edge(plan, a!.edge), (conn) =>
+        conn.exec(`${NFT} add element inet prichal participant_to_gateway '{ 10.98.0.0/24 . 10.210.0.251 . 22 }'`),
+      );
       const r = await run(['up', '--contour', 'test', '--participant', a!.participant, '--refresh', '--yes'], shared);
       expect(r.code, r.stderr).toBe(0);
       const updates = r.json!.steps.filter((s) => s.op === 'update');
@@ -234,13 +272,22 @@ describe('the Pulumi engine against the lab', () => {
 
   it('a registration moved from requested to approved gets its flows, bus user and gateway; moved back it loses all three; drift is clean both times', async () => {
     // onokhino-sp's test registration is 'requested' in the sample (Регламент ПУ ТО, п. 3.1.3): not provisioned.
-    const approved = await inventoryWith([{ file: 'participants/onokhino-sp.yaml', from: '    status: requested\n', to: '    status: approved\n    approved: 2026-11-20\n' }]);
+    const approved = await inventoryWith([
+      {
+        file: 'participants/onokhino-sp.yaml',
+        from: '    status: requested\n',
+        to: '    status: approved\n    approved: 2026-11-20\n',
+      },
+    ]);
     const element = '10.35.11.0/26 . 10.210.0.7 . 443';
     const gateway = 'prichal-gw-onokhino-sp-test';
     const state = async () => ({
-      flow: (await withEdge(edge(plan, 'edge-1'), (conn) => conn.exec(`${NFT} list set inet prichal participant_to_gateway`))).stdout.includes(element),
+      flow: (
+        await withEdge(edge(plan, 'edge-1'), (conn) => conn.exec(`${NFT} list set inet prichal participant_to_gateway`))
+      ).stdout.includes(element),
       user: (await buses.test.read()).permissions.some((p) => p.user === 'TMR_ONOKHINO'),
-      gateway: (await docker(['ps', '-a', '--filter', `name=^${gateway}$`, '--format', '{{.Names}}'])).trim() === gateway,
+      gateway:
+        (await docker(['ps', '-a', '--filter', `name=^${gateway}$`, '--format', '{{.Names}}'])).trim() === gateway,
     });
     const converge = async (inventory: string) => {
       for (const contour of ['test', 'prod']) {
@@ -270,7 +317,12 @@ describe('the Pulumi engine against the lab', () => {
   it("destroy removes exactly Prichal's objects: other tables and other bus users stay", async () => {
     await withEdge(edge(plan, 'edge-1'), (conn) => conn.exec(`${NFT} add table inet operator_own`));
     await adminFetch('test', 'PUT', '/users/ZZ_NOT_PRICHAL', { password_hash: '', tags: '' });
-    await adminFetch('test', 'PUT', `/permissions/${encodeURIComponent(operator.contours.test.bus.vhost)}/ZZ_NOT_PRICHAL`, { configure: '', write: '', read: '' });
+    await adminFetch(
+      'test',
+      'PUT',
+      `/permissions/${encodeURIComponent(operator.contours.test.bus.vhost)}/ZZ_NOT_PRICHAL`,
+      { configure: '', write: '', read: '' },
+    );
     try {
       expect((await run(['destroy', '--contour', 'prod', '--yes'])).code).toBe(0);
       const r = await run(['destroy', '--contour', 'test', '--yes']);
@@ -286,7 +338,9 @@ describe('the Pulumi engine against the lab', () => {
       // destroy is idempotent: a second one finds nothing to do.
       expect((await run(['destroy', '--contour', 'test', '--yes'])).code).toBe(0);
     } finally {
-      await withEdge(edge(plan, 'edge-1'), (conn) => conn.exec(`${NFT} delete table inet operator_own`, { allowFailure: true }));
+      await withEdge(edge(plan, 'edge-1'), (conn) =>
+        conn.exec(`${NFT} delete table inet operator_own`, { allowFailure: true }),
+      );
       await adminFetch('test', 'DELETE', '/users/ZZ_NOT_PRICHAL');
     }
   });
@@ -295,9 +349,12 @@ describe('the Pulumi engine against the lab', () => {
 /** A copy of the installed project at another path: what a second clone would run. */
 async function cloneAt(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  for (const entry of ['bin', 'dist', 'package.json', 'stacks', 'templates', 'inventory']) await cp(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true, verbatimSymlinks: true });
+  for (const entry of ['bin', 'dist', 'package.json', 'stacks', 'templates', 'inventory'])
+    await cp(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true, verbatimSymlinks: true });
   await mkdir(path.join(dir, 'src', 'inventory'), { recursive: true });
-  await cp(path.join(PROJECT_ROOT, 'src', 'inventory', 'schema'), path.join(dir, 'src', 'inventory', 'schema'), { recursive: true });
+  await cp(path.join(PROJECT_ROOT, 'src', 'inventory', 'schema'), path.join(dir, 'src', 'inventory', 'schema'), {
+    recursive: true,
+  });
   await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   await symlink(path.join(PROJECT_ROOT, '.tools'), path.join(dir, '.tools'));
   return dir;
@@ -323,7 +380,10 @@ describe('state shared between clones', () => {
     expect(refresh.json!.steps).toEqual([]);
     const destroy = await fromSecond(['destroy', '--contour', 'test', '--yes'], inventory);
     expect(destroy.code, destroy.stderr).toBe(0);
-    expect(destroy.json!.byType).toEqual({ 'prichal:index:EdgeFirewall': { delete: plan.edges.length }, 'prichal:index:BusRegistrations': { delete: shardsOf('test').size } });
+    expect(destroy.json!.byType).toEqual({
+      'prichal:index:EdgeFirewall': { delete: plan.edges.length },
+      'prichal:index:BusRegistrations': { delete: shardsOf('test').size },
+    });
     for (const e of plan.edges) expect(await tableExists(e.id, 'inet prichal')).toBe(false);
     expect(await registeredMnemonics('test')).toEqual([]);
   });

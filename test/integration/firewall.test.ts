@@ -30,9 +30,15 @@ const liveDifferences = async (c: SshConnection, e: PlannedEdge) => compareTable
 
 /** The edge without one participant's flows. */
 function without(e: PlannedEdge, participant: string): PlannedEdge {
-  return { ...e, participants: e.participants.filter((p) => p !== participant), ingress: e.ingress.filter((f) => f.participant !== participant), egress: e.egress.filter((f) => f.participant !== participant) };
+  return {
+    ...e,
+    participants: e.participants.filter((p) => p !== participant),
+    ingress: e.ingress.filter((f) => f.participant !== participant),
+    egress: e.egress.filter((f) => f.participant !== participant),
+  };
 }
-const flowsOf = (e: PlannedEdge, participant: string) => [...e.ingress, ...e.egress].filter((f) => f.participant === participant).length;
+const flowsOf = (e: PlannedEdge, participant: string) =>
+  [...e.ingress, ...e.egress].filter((f) => f.participant === participant).length;
 
 describe('applyEdgeFirewall', () => {
   it('applies the planned table, reads it back equal, and converges on a repeat', async () => {
@@ -48,7 +54,10 @@ describe('applyEdgeFirewall', () => {
   });
 
   it('never touches other tables on the host', async () => {
-    await conn.exec(`${NFT} -f -`, { stdin: 'table ip operator_own {\n chain input {\n  type filter hook input priority 10; policy accept;\n  tcp dport 2222 counter accept\n }\n}\n' });
+    await conn.exec(`${NFT} -f -`, {
+      stdin:
+        'table ip operator_own {\n chain input {\n  type filter hook input priority 10; policy accept;\n  tcp dport 2222 counter accept\n }\n}\n',
+    });
     const before = (await conn.exec(`${NFT} list table ip operator_own`)).stdout;
     await applyEdgeFirewall(conn, syntheticEdge(edge1, 3));
     await applyEdgeFirewall(conn, edge1);
@@ -81,7 +90,10 @@ describe('applyEdgeFirewall', () => {
   it('a full replace tampered between load and verification is rolled back: the layout check catches a chain edit', async () => {
     await applyEdgeFirewall(conn, edge1);
     const bigger = syntheticEdge(edge1, 3);
-    const error = (await applyEdgeFirewall(conn, bigger, { full: true, beforeVerify: (c) => c.exec(`${NFT} chain inet prichal forward '{ policy accept; }'`).then(() => {}) }).catch((e: unknown) => e)) as FirewallApplyError;
+    const error = (await applyEdgeFirewall(conn, bigger, {
+      full: true,
+      beforeVerify: (c) => c.exec(`${NFT} chain inet prichal forward '{ policy accept; }'`).then(() => {}),
+    }).catch((e: unknown) => e)) as FirewallApplyError;
     expect(error).toBeInstanceOf(FirewallApplyError);
     expect(error.message).toMatch(/policy is accept, planned drop/);
     expect(error.rolledBack).toBe(true);
@@ -95,7 +107,12 @@ describe('applyEdgeFirewall', () => {
     const error = (await applyEdgeFirewall(conn, bigger, {
       full: true,
       verify: 'full',
-      beforeVerify: (c) => c.exec(`${NFT} delete element inet prichal gateway_to_endpoint '{ ${victim.source} . ${victim.destination} . ${victim.port} }'`).then(() => {}),
+      beforeVerify: (c) =>
+        c
+          .exec(
+            `${NFT} delete element inet prichal gateway_to_endpoint '{ ${victim.source} . ${victim.destination} . ${victim.port} }'`,
+          )
+          .then(() => {}),
     }).catch((e: unknown) => e)) as FirewallApplyError;
     expect(error).toBeInstanceOf(FirewallApplyError);
     expect(error.differences.map((d) => d.kind)).toEqual(['missing-element']);
@@ -106,33 +123,42 @@ describe('applyEdgeFirewall', () => {
   it.each([
     { path: 'full replace', full: true },
     { path: 'delta', full: false },
-  ])('leaves the complete old or the complete new table when the connection dies mid-apply ($path), and the next apply converges', async ({ full }) => {
-    const big = syntheticEdge(edge1, 4000);
-    const outcomes: string[] = [];
-    for (const delayMs of [0, 3, 10, 25, 60, 120, 250, 500, 1000]) {
-      await applyEdgeFirewall(conn, edge1, { full: true });
-      const victim = await connectEdge(edge1);
-      const attempt = applyEdgeFirewall(victim, big, { full }).then((r) => r.mode, (e: Error) => `failed: ${e.name}`);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      victim.destroy();
-      const mode = await attempt;
-      if (!full && mode !== 'delta' && !mode.startsWith('failed')) throw new Error(`the delta case took the ${mode} path`);
-      // A command the kill orphaned runs to its end under the host's lock (sshd lets it finish):
-      // wait for it, then judge what it left. A listing taken while its transaction commits
-      // fails, and would read as no table at all.
-      await conn.exec('flock .prichal/lock true');
-      const live = await readTable(conn);
-      const isOld = compareTables(plannedTable(edge1), live).length === 0;
-      const isNew = compareTables(plannedTable(big), live).length === 0;
-      expect(isOld !== isNew, `after ${delayMs} ms the host holds ${isOld ? 'old' : isNew ? 'new' : 'a mix'}`).toBe(true);
-      outcomes.push(isOld ? 'old' : 'new');
-      // Whatever the kill left (no record, or a record of the old table), the next apply ends as planned.
-      await applyEdgeFirewall(conn, edge1);
-      expect(await liveDifferences(conn, edge1)).toEqual([]);
-    }
-    // The early kills land before nft runs: those must leave the old table.
-    expect(outcomes[0]).toBe('old');
-  });
+  ])(
+    'leaves the complete old or the complete new table when the connection dies mid-apply ($path), and the next apply converges',
+    async ({ full }) => {
+      const big = syntheticEdge(edge1, 4000);
+      const outcomes: string[] = [];
+      for (const delayMs of [0, 3, 10, 25, 60, 120, 250, 500, 1000]) {
+        await applyEdgeFirewall(conn, edge1, { full: true });
+        const victim = await connectEdge(edge1);
+        const attempt = applyEdgeFirewall(victim, big, { full }).then(
+          (r) => r.mode,
+          (e: Error) => `failed: ${e.name}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        victim.destroy();
+        const mode = await attempt;
+        if (!full && mode !== 'delta' && !mode.startsWith('failed'))
+          throw new Error(`the delta case took the ${mode} path`);
+        // A command the kill orphaned runs to its end under the host's lock (sshd lets it finish):
+        // wait for it, then judge what it left. A listing taken while its transaction commits
+        // fails, and would read as no table at all.
+        await conn.exec('flock .prichal/lock true');
+        const live = await readTable(conn);
+        const isOld = compareTables(plannedTable(edge1), live).length === 0;
+        const isNew = compareTables(plannedTable(big), live).length === 0;
+        expect(isOld !== isNew, `after ${delayMs} ms the host holds ${isOld ? 'old' : isNew ? 'new' : 'a mix'}`).toBe(
+          true,
+        );
+        outcomes.push(isOld ? 'old' : 'new');
+        // Whatever the kill left (no record, or a record of the old table), the next apply ends as planned.
+        await applyEdgeFirewall(conn, edge1);
+        expect(await liveDifferences(conn, edge1)).toEqual([]);
+      }
+      // The early kills land before nft runs: those must leave the old table.
+      expect(outcomes[0]).toBe('old');
+    },
+  );
 });
 
 describe('applyEdgeFirewall, delta path', () => {
@@ -159,14 +185,22 @@ describe('applyEdgeFirewall, delta path', () => {
     // The next delta adds a back; one of its elements is removed by hand before the check.
     const victim = edge1.ingress.find((f) => f.participant === a)!;
     const error = (await applyEdgeFirewall(conn, without(edge1, b!), {
-      beforeVerify: (c) => c.exec(`${NFT} delete element inet prichal participant_to_gateway '{ ${victim.source} . ${victim.destination} . ${victim.port} }'`).then(() => {}),
+      beforeVerify: (c) =>
+        c
+          .exec(
+            `${NFT} delete element inet prichal participant_to_gateway '{ ${victim.source} . ${victim.destination} . ${victim.port} }'`,
+          )
+          .then(() => {}),
     }).catch((e: unknown) => e)) as FirewallApplyError;
     expect(error).toBeInstanceOf(FirewallApplyError);
     expect(error.message).toMatch(/changed elements are not as planned/);
     expect(error.rolledBack).toBe(true);
     expect(await liveDifferences(conn, lastGood)).toEqual([]);
     // The rollback left no trusted record: the next apply replaces the table whole.
-    expect(await applyEdgeFirewall(conn, edge1)).toMatchObject({ mode: 'full', reason: 'no record of a verified apply on the host' });
+    expect(await applyEdgeFirewall(conn, edge1)).toMatchObject({
+      mode: 'full',
+      reason: 'no record of a verified apply on the host',
+    });
   });
 
   it('a hand edit between two applies that the delta touches: the kernel refuses the delta and the table is replaced whole', async () => {
@@ -175,7 +209,9 @@ describe('applyEdgeFirewall, delta path', () => {
     await applyEdgeFirewall(conn, fewer);
     // By hand, one of the elements the next delta will create.
     const flow = edge1.egress.find((f) => f.participant === someone())!;
-    await conn.exec(`${NFT} add element inet prichal gateway_to_endpoint '{ ${flow.source} . ${flow.destination} . ${flow.port} }'`);
+    await conn.exec(
+      `${NFT} add element inet prichal gateway_to_endpoint '{ ${flow.source} . ${flow.destination} . ${flow.port} }'`,
+    );
     const result = await applyEdgeFirewall(conn, edge1);
     expect(result.mode).toBe('full');
     expect(result.reason).toMatch(/the kernel refused the delta/);
@@ -187,7 +223,9 @@ describe('applyEdgeFirewall, delta path', () => {
     await conn.exec(`${NFT} add element inet prichal participant_to_gateway '{ 10.97.0.0/24 . 10.210.0.249 . 22 }'`);
     const fewer = without(edge1, someone());
     expect((await applyEdgeFirewall(conn, fewer)).mode).toBe('delta');
-    expect((await liveDifferences(conn, fewer)).map((d) => `${d.kind} ${d.element}`)).toEqual(['extra-element 10.97.0.0/24 . 10.210.0.249 . 22']);
+    expect((await liveDifferences(conn, fewer)).map((d) => `${d.kind} ${d.element}`)).toEqual([
+      'extra-element 10.97.0.0/24 . 10.210.0.249 . 22',
+    ]);
     expect((await applyEdgeFirewall(conn, fewer, { full: true })).mode).toBe('full');
     expect(await liveDifferences(conn, fewer)).toEqual([]);
   });
@@ -203,7 +241,9 @@ describe('applyEdgeFirewall, delta path', () => {
 
   it('a record that does not match its digests is not trusted', async () => {
     await applyEdgeFirewall(conn, edge1, { full: true });
-    await conn.exec(`echo 'create element inet prichal gateway_to_endpoint { 10.1.1.1 . 10.2.2.2 . 22 }' >> .prichal/applied.journal`);
+    await conn.exec(
+      `echo 'create element inet prichal gateway_to_endpoint { 10.1.1.1 . 10.2.2.2 . 22 }' >> .prichal/applied.journal`,
+    );
     const result = await applyEdgeFirewall(conn, without(edge1, someone()));
     expect(result).toMatchObject({ mode: 'full', reason: 'the record on the host does not match its digests' });
     expect(await liveDifferences(conn, without(edge1, someone()))).toEqual([]);
@@ -241,7 +281,10 @@ describe('SshConnection', () => {
   it('refuses a host whose key differs from the pinned fingerprint, naming both', async () => {
     const edge2 = edge(plan, 'edge-2');
     const key = await readSecret(edge1.ssh.credentials);
-    const error = (await SshConnection.connect({ host: edge2.ssh.host, port: edge2.ssh.port, user: 'netops', hostKey: edge1.ssh.hostKey }, key).catch((e: unknown) => e)) as SshError;
+    const error = (await SshConnection.connect(
+      { host: edge2.ssh.host, port: edge2.ssh.port, user: 'netops', hostKey: edge1.ssh.hostKey },
+      key,
+    ).catch((e: unknown) => e)) as SshError;
     expect(error).toBeInstanceOf(SshError);
     expect(error.kind).toBe('host-key-mismatch');
     expect(error.message).toContain(edge2.ssh.hostKey);
@@ -252,7 +295,10 @@ describe('SshConnection', () => {
   it('reports a refused key as an auth error without the key', async () => {
     const edge2 = edge(plan, 'edge-2');
     const wrongKey = await readSecret(edge2.ssh.credentials);
-    const error = (await SshConnection.connect({ host: edge1.ssh.host, port: edge1.ssh.port, user: 'netops', hostKey: edge1.ssh.hostKey }, wrongKey).catch((e: unknown) => e)) as SshError;
+    const error = (await SshConnection.connect(
+      { host: edge1.ssh.host, port: edge1.ssh.port, user: 'netops', hostKey: edge1.ssh.hostKey },
+      wrongKey,
+    ).catch((e: unknown) => e)) as SshError;
     expect(error.kind).toBe('auth');
     expect(error.message).not.toContain(wrongKey.slice(40, 80));
   });

@@ -44,7 +44,12 @@ type Change =
   | { kind: 'move'; who: number; which: number; to: number };
 
 const change: fc.Arbitrary<Change> = fc.oneof(
-  fc.record({ kind: fc.constant('add' as const), who: fc.nat(), host: fc.integer({ min: 20, max: 30 }), port: fc.constantFrom(443, 8443, 9443) }),
+  fc.record({
+    kind: fc.constant('add' as const),
+    who: fc.nat(),
+    host: fc.integer({ min: 20, max: 30 }),
+    port: fc.constantFrom(443, 8443, 9443),
+  }),
   fc.record({ kind: fc.constant('duplicate' as const), who: fc.nat(), which: fc.nat() }),
   fc.record({ kind: fc.constant('remove' as const), who: fc.nat(), which: fc.nat() }),
   fc.record({ kind: fc.constant('move' as const), who: fc.nat(), which: fc.nat(), to: fc.nat() }),
@@ -52,7 +57,11 @@ const change: fc.Arbitrary<Change> = fc.oneof(
 
 /** The test contour's registrations on edge-1 with their endpoints, as editable copies. */
 function startingPoint(): Map<string, PlannedEndpoint[]> {
-  return new Map(base.test.registrations.filter((r) => r.edge === 'edge-1').map((r) => [r.participant, r.endpoints.map((e) => ({ ...e }))]));
+  return new Map(
+    base.test.registrations
+      .filter((r) => r.edge === 'edge-1')
+      .map((r) => [r.participant, r.endpoints.map((e) => ({ ...e }))]),
+  );
 }
 
 let serial = 0;
@@ -63,7 +72,14 @@ function applyChange(endpoints: Map<string, PlannedEndpoint[]>, c: Change): void
   const hostIn = (n: number) => network.replace(/\.\d+\/\d+$/, `.${n}`);
   switch (c.kind) {
     case 'add':
-      mine.push({ id: `added-${++serial}`, purpose: 'portal-intake', address: hostIn(c.host), port: c.port, protocol: 'https', path: '/' });
+      mine.push({
+        id: `added-${++serial}`,
+        purpose: 'portal-intake',
+        address: hostIn(c.host),
+        port: c.port,
+        protocol: 'https',
+        path: '/',
+      });
       return;
     case 'duplicate':
       // Another service of the same host on the same port: one set element, two endpoints.
@@ -83,7 +99,12 @@ function applyChange(endpoints: Map<string, PlannedEndpoint[]>, c: Change): void
 function edgeOf(endpoints: Map<string, PlannedEndpoint[]>): PlannedEdge {
   const contours = {
     ...base,
-    test: { ...base.test, registrations: base.test.registrations.map((r) => (endpoints.has(r.participant) ? { ...r, endpoints: endpoints.get(r.participant)! } : r)) },
+    test: {
+      ...base.test,
+      registrations: base.test.registrations.map((r) =>
+        endpoints.has(r.participant) ? { ...r, endpoints: endpoints.get(r.participant)! } : r,
+      ),
+    },
   };
   return planEdges(inventory, contours).find((e) => e.id === 'edge-1')!;
 }
@@ -116,13 +137,33 @@ describe('flows are a set on a live edge', () => {
     const [participant, list] = [...endpoints.entries()].find(([, l]) => l.length > 0)!;
     const first = list[0]!;
     list.push({ ...first, id: 'twin', path: '/twin' });
-    const both = edgeOf(endpoints).egress.filter((f) => f.contour === 'test' && f.participant === participant && f.destination === first.address && f.port === first.port);
+    const both = edgeOf(endpoints).egress.filter(
+      (f) =>
+        f.contour === 'test' &&
+        f.participant === participant &&
+        f.destination === first.address &&
+        f.port === first.port,
+    );
     expect(both).toHaveLength(1);
     expect(both[0]!.endpoint).toBe(`${first.id}/twin`);
     list.shift();
-    const left = edgeOf(endpoints).egress.filter((f) => f.contour === 'test' && f.participant === participant && f.destination === first.address && f.port === first.port);
+    const left = edgeOf(endpoints).egress.filter(
+      (f) =>
+        f.contour === 'test' &&
+        f.participant === participant &&
+        f.destination === first.address &&
+        f.port === first.port,
+    );
     expect(left.map((f) => f.endpoint)).toEqual(['twin']);
     list.pop();
-    expect(edgeOf(endpoints).egress.filter((f) => f.contour === 'test' && f.participant === participant && f.destination === first.address && f.port === first.port)).toEqual([]);
+    expect(
+      edgeOf(endpoints).egress.filter(
+        (f) =>
+          f.contour === 'test' &&
+          f.participant === participant &&
+          f.destination === first.address &&
+          f.port === first.port,
+      ),
+    ).toEqual([]);
   });
 });

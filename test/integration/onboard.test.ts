@@ -31,7 +31,9 @@ async function inState(contour: 'test' | 'prod'): Promise<string[]> {
   const cli = await engineCli(`file://${state}`, await readSecret(PASSPHRASE_SECRET));
   try {
     const resources = (await cli.exportStack(contour)).resources ?? [];
-    return resources.filter((r) => r.type === 'prichal:index:BusRegistrations').flatMap((r) => (r.outputs!.entries as Array<{ mnemonic: string }>).map((e) => e.mnemonic));
+    return resources
+      .filter((r) => r.type === 'prichal:index:BusRegistrations')
+      .flatMap((r) => (r.outputs!.entries as Array<{ mnemonic: string }>).map((e) => e.mnemonic));
   } finally {
     await cli.close();
   }
@@ -47,7 +49,10 @@ beforeAll(async () => {
     .replace('10.35.11.0/26', '10.35.12.0/26')
     .replace('10.35.11.10', '10.35.12.10')
     // Approved by the portal's owner (Регламент ПУ ТО, п. 3.1.5): only then is it provisioned.
-    .replace(/    status: requested\n    requested: 2026-11-16[^\n]*\n/, '    status: approved\n    requested: 2026-11-16\n    approved: 2026-11-20\n');
+    .replace(
+      /    status: requested\n    requested: 2026-11-16[^\n]*\n/,
+      '    status: approved\n    requested: 2026-11-16\n    approved: 2026-11-20\n',
+    );
   expect(newcomer).toContain('status: approved');
   dir = await inventoryWith([{ file: FILE, to: newcomer }]);
   out = await mkdtemp(path.join(tmpdir(), 'prichal-onboard-'));
@@ -61,7 +66,11 @@ afterAll(async () => {
   await labUp(plan, operator);
   await applyFirewalls(plan.edges);
   for (const c of ['test', 'prod'] as const) {
-    await ensureGateways(contourGatewaySpecs(plan, c, { image: operator.gateways!.image, network: operator.gateways!.network[c] }), c, { [LAB_LABEL]: 'true' });
+    await ensureGateways(
+      contourGatewaySpecs(plan, c, { image: operator.gateways!.image, network: operator.gateways!.network[c] }),
+      c,
+      { [LAB_LABEL]: 'true' },
+    );
     await (await busClient(operator, c)).remove('TMR_NEWSP');
   }
   await removeInventory(dir);
@@ -73,11 +82,21 @@ describe('prichal onboard', () => {
     // The lock another engineer's run holds (as the file backend stores it), on a stack that exists.
     await mkdir(path.join(state, '.pulumi', 'locks', 'organization', 'prichal', 'test'), { recursive: true });
     const lock = path.join(state, '.pulumi', 'locks', 'organization', 'prichal', 'test', 'colleague.json');
-    await writeFile(lock, JSON.stringify({ pid: 4242, username: 'engineer', hostname: 'colleague-host', timestamp: '2026-11-23T02:30:00Z' }));
+    await writeFile(
+      lock,
+      JSON.stringify({
+        pid: 4242,
+        username: 'engineer',
+        hostname: 'colleague-host',
+        timestamp: '2026-11-23T02:30:00Z',
+      }),
+    );
     try {
       const run = await prichal(['onboard', 'new-sp', '--inventory', dir, '--out', out]);
       expect(run.code, run.stderr).toBe(1);
-      expect(run.stderr).toContain('✗ межсетевой экран edge-1 и шина, тестовый контур: prichal up --contour test --participant new-sp: не выполнено: стек test заблокирован: engineer@colleague-host (pid 4242) с 2026-11-23T02:30:00Z');
+      expect(run.stderr).toContain(
+        '✗ межсетевой экран edge-1 и шина, тестовый контур: prichal up --contour test --participant new-sp: не выполнено: стек test заблокирован: engineer@colleague-host (pid 4242) с 2026-11-23T02:30:00Z',
+      );
       expect(run.stderr).toContain(`продолжите командой: prichal onboard new-sp --inventory ${dir}`);
       const bus = await (await busClient((await loadSample()).operator, 'test')).read();
       expect(bus.permissions.map((p) => p.user)).not.toContain('TMR_NEWSP');
@@ -89,7 +108,15 @@ describe('prichal onboard', () => {
   it('applies the test contour through the engine, probes through the edge and writes the test protocol', async () => {
     const run = await prichal(['onboard', 'new-sp', '--inventory', dir, '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    for (const step of ['проверка реестра', 'план', 'межсетевой экран edge-1 и шина, тестовый контур: prichal up --contour test --participant new-sp: стек test: ', 'шлюз, тестовый контур', 'проба, тестовый контур', 'протокол испытаний']) expect(run.stderr).toContain(`✓ ${step}`);
+    for (const step of [
+      'проверка реестра',
+      'план',
+      'межсетевой экран edge-1 и шина, тестовый контур: prichal up --contour test --participant new-sp: стек test: ',
+      'шлюз, тестовый контур',
+      'проба, тестовый контур',
+      'протокол испытаний',
+    ])
+      expect(run.stderr).toContain(`✓ ${step}`);
     // The engine's own progress: the participant's shard (and its edge's table) under the stack's lock, recorded in the state.
     expect(run.stderr).toMatch(/^[+~] (создание|изменение) prichal:index:BusRegistrations bus-test-\d\d/m);
     expect(run.stderr).toMatch(/^ {4}new-sp: register TMR_NEWSP$/m);
@@ -114,14 +141,21 @@ describe('prichal onboard', () => {
     const text = await readFile(path.join(dir, FILE), 'utf8');
     await writeFile(
       path.join(dir, FILE),
-      text.replace('    status: approved\n    requested: 2026-11-16\n    approved: 2026-11-20\n', '    status: tested\n    requested: 2026-11-16\n    approved: 2026-11-20\n    tested: 2026-11-23\n  prod:\n    mnemonic: TMR_NEWSP\n    messageTypes: ["urn://x-artefacts-tmn/municipal/certificate/1.0.0#CertificateRequest"]\n    endpoints: [intake]\n    status: registered\n    switchDate: 2026-11-30\n'),
+      text.replace(
+        '    status: approved\n    requested: 2026-11-16\n    approved: 2026-11-20\n',
+        '    status: tested\n    requested: 2026-11-16\n    approved: 2026-11-20\n    tested: 2026-11-23\n  prod:\n    mnemonic: TMR_NEWSP\n    messageTypes: ["urn://x-artefacts-tmn/municipal/certificate/1.0.0#CertificateRequest"]\n    endpoints: [intake]\n    status: registered\n    switchDate: 2026-11-30\n',
+      ),
     );
     const up = await prichal(['lab', 'up', '--inventory', dir]);
     expect(up.code, up.stderr).toBe(0);
     const run = await prichal(['onboard', 'new-sp', '--promote', '--inventory', dir, '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain('✓ межсетевой экран edge-1: prichal up --contour test --participant new-sp: стек test: ');
-    expect(run.stderr).toContain('✓ шина, промышленный контур: prichal up --contour prod --participant new-sp: стек prod: ');
+    expect(run.stderr).toContain(
+      '✓ межсетевой экран edge-1: prichal up --contour test --participant new-sp: стек test: ',
+    );
+    expect(run.stderr).toContain(
+      '✓ шина, промышленный контур: prichal up --contour prod --participant new-sp: стек prod: ',
+    );
     expect(run.stderr).toContain('✓ проба, промышленный контур');
     expect(await inState('prod')).toEqual(['TMR_NEWSP']);
     const act = await readFile(path.join(out, 'documents', 'new-sp.act.md'), 'utf8');

@@ -11,7 +11,8 @@ import { applyFirewalls, edge, loadSample, withEdge } from './lab.js';
 
 let plan: Plan;
 let context: LiveContext;
-const probe = (_plan: Plan, contour: ContourName, participant: string) => probeParticipant(context, contour, participant);
+const probe = (_plan: Plan, contour: ContourName, participant: string) =>
+  probeParticipant(context, contour, participant);
 
 beforeAll(async () => {
   context = await loadSample();
@@ -24,7 +25,10 @@ afterAll(async () => {
 
 describe('probe', () => {
   it('passes for a ViPNet and a leased-line participant: declared answer, undeclared dropped', async () => {
-    for (const [contour, participant] of [['test', 'dep-obr'], ['prod', 'tmn-city-admin']] as const) {
+    for (const [contour, participant] of [
+      ['test', 'dep-obr'],
+      ['prod', 'tmn-city-admin'],
+    ] as const) {
       const protocol = await probe(plan, contour, participant);
       expect(protocol.allowed.length).toBeGreaterThan(0);
       expect(protocol.allowed.map((a) => a.result)).toEqual(protocol.allowed.map(() => 'answered'));

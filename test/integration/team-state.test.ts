@@ -15,16 +15,20 @@ let backend: string;
 let password: string;
 
 function sql(query: string, database = DB): Promise<string> {
-  return execa('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', `${SERVER}/${database}`, '-c', query]).then((r) => r.stdout.trim());
+  return execa('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', `${SERVER}/${database}`, '-c', query]).then((r) =>
+    r.stdout.trim(),
+  );
 }
 
 const env = () => ({ PRICHAL_PULUMI_BACKEND: backend, PRICHAL_SECRETS_DIR: secretsDir() });
 const run = (args: string[]) => prichal([...args, '--inventory', SAMPLE_INVENTORY], { env: env() });
-const lockKeys = async () => (await sql("select key from pulumi_state where key like '%/.pulumi/locks/%'")).split('\n').filter(Boolean);
+const lockKeys = async () =>
+  (await sql("select key from pulumi_state where key like '%/.pulumi/locks/%'")).split('\n').filter(Boolean);
 
 beforeAll(async () => {
   // The test setup (scripts/setup-postgres.sh) starts the server; without it this fails loudly.
-  if (!SERVER) throw new Error('PRICHAL_PG_URL is not set: run the tests through scripts/test.sh, which starts PostgreSQL');
+  if (!SERVER)
+    throw new Error('PRICHAL_PG_URL is not set: run the tests through scripts/test.sh, which starts PostgreSQL');
   password = new URL(SERVER).password;
   await sql(`create database ${DB}`, 'postgres');
   backend = `${SERVER}/${DB}?sslmode=disable`;
@@ -38,7 +42,10 @@ afterAll(async () => {
 
 describe('team state on PostgreSQL', () => {
   it('refuses a second up while the first holds the stack, naming the holder and when it was taken; the state stays intact', async () => {
-    const first = execa(PRICHAL, ['up', '--contour', 'test', '--refresh', '--yes', '--inventory', SAMPLE_INVENTORY], { reject: false, env: env() });
+    const first = execa(PRICHAL, ['up', '--contour', 'test', '--refresh', '--yes', '--inventory', SAMPLE_INVENTORY], {
+      reject: false,
+      env: env(),
+    });
     // Wait until the first run has taken the lock (it holds it for its whole update).
     const deadline = Date.now() + 30_000;
     while ((await lockKeys()).length === 0) {
@@ -49,8 +56,10 @@ describe('team state on PostgreSQL', () => {
     const done = await first;
     expect(done.exitCode, done.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(1);
-    expect(second.stderr).toMatch(/стек test заблокирован: \S+@\S+ \(pid \d+\) с \d{4}-\d{2}-\d{2}T\S+; его изменяет другой запуск prichal или pulumi\. Ничего не изменено\./);
-    expect(second.stderr).toContain("prichal unlock --contour test --yes");
+    expect(second.stderr).toMatch(
+      /стек test заблокирован: \S+@\S+ \(pid \d+\) с \d{4}-\d{2}-\d{2}T\S+; его изменяет другой запуск prichal или pulumi\. Ничего не изменено\./,
+    );
+    expect(second.stderr).toContain('prichal unlock --contour test --yes');
     expect(second.stderr).not.toContain(password);
     expect(await lockKeys()).toEqual([]);
     const preview = await run(['preview', '--contour', 'test', '--expect-no-changes', '--refresh']);
@@ -59,9 +68,14 @@ describe('team state on PostgreSQL', () => {
 
   it('clears a stale lock of a run that died only with unlock --yes, then runs again', async () => {
     const stateKey = await sql("select key from pulumi_state where key like '%/.pulumi/stacks/prichal/test.json'");
-    const lockKey = stateKey.replace(/stacks\/prichal\/test\.json$/, 'locks/organization/prichal/test/00000000-dead-run.json');
+    const lockKey = stateKey.replace(
+      /stacks\/prichal\/test\.json$/,
+      'locks/organization/prichal/test/00000000-dead-run.json',
+    );
     // The lock a run leaves when it dies, as the backend stores objects: {"data": base64(content)}.
-    const content = Buffer.from(JSON.stringify({ pid: 999999, username: 'engineer', hostname: 'gone-host', timestamp: '2026-11-23T02:30:00Z' })).toString('base64');
+    const content = Buffer.from(
+      JSON.stringify({ pid: 999999, username: 'engineer', hostname: 'gone-host', timestamp: '2026-11-23T02:30:00Z' }),
+    ).toString('base64');
     await sql(`insert into pulumi_state (key, data) values ('${lockKey}', '{"data": "${content}"}')`);
     const refused = await run(['up', '--contour', 'test', '--yes']);
     expect(refused.code).toBe(1);

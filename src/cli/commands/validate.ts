@@ -27,7 +27,17 @@ export function validateText(result: ValidateResult, lang: Lang): string {
   ];
   const errors = result.errors.length;
   const warnings = result.warnings.length;
-  if (lang === 'ru') lines.push(result.ok ? `реестр корректен (предупреждений: ${warnings})` : `реестр некорректен: ошибок ${errors}, предупреждений ${warnings}`);
-  else lines.push(result.ok ? `inventory is valid (${warnings} warning${warnings === 1 ? '' : 's'})` : `inventory is invalid: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  if (lang === 'ru')
+    lines.push(
+      result.ok
+        ? `реестр корректен (предупреждений: ${warnings})`
+        : `реестр некорректен: ошибок ${errors}, предупреждений ${warnings}`,
+    );
+  else
+    lines.push(
+      result.ok
+        ? `inventory is valid (${warnings} warning${warnings === 1 ? '' : 's'})`
+        : `inventory is invalid: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+    );
   return lines.join('\n');
 }

@@ -55,7 +55,10 @@ rm -rf /var/lib/apt/lists/*
 const BUILD_VERSION = 2;
 
 export function imageTag(): string {
-  const hash = createHash('sha256').update(JSON.stringify({ PACKAGES, PREPARE, BUILD_VERSION })).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ PACKAGES, PREPARE, BUILD_VERSION }))
+    .digest('hex')
+    .slice(0, 12);
   return `${IMAGE_REPOSITORY}:${hash}`;
 }
 
@@ -80,13 +83,26 @@ export async function ensureLabImage(log: (line: string) => void = () => {}): Pr
   try {
     const mirror = await debianMirror();
     log(`building ${tag}: debootstrap bookworm from ${mirror} (about a minute)`);
-    await execa('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', root, mirror], { timeout: 900_000 });
+    await execa('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', root, mirror], {
+      timeout: 900_000,
+    });
     // Daemons must not start inside the chroot while packages are configured.
     await execa('chroot', [root, 'sh', '-c', PREPARE], { timeout: 300_000 });
     log(`importing ${tag}`);
-    await execa('bash', ['-c', 'set -o pipefail; tar --xattrs --xattrs-include="*" -C "$1" -c . | docker import --change "LABEL $3=image" - "$2" >/dev/null', 'import', root, tag, IMAGE_LABEL], {
-      timeout: 600_000,
-    });
+    await execa(
+      'bash',
+      [
+        '-c',
+        'set -o pipefail; tar --xattrs --xattrs-include="*" -C "$1" -c . | docker import --change "LABEL $3=image" - "$2" >/dev/null',
+        'import',
+        root,
+        tag,
+        IMAGE_LABEL,
+      ],
+      {
+        timeout: 600_000,
+      },
+    );
     return tag;
   } finally {
     await rm(root, { recursive: true, force: true });

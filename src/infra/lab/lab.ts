@@ -10,7 +10,15 @@ import { mapBounded } from '../../concurrency.js';
 import { PROJECT_ROOT } from '../../project.js';
 import type { Plan } from '../../plan/index.js';
 import type { OperatorFile } from '../../inventory/index.js';
-import { docker, ensureContainer as ensureSpecContainer, inspectMany, labelArgs, listByLabel, listContainers, type ContainerState } from '../docker.js';
+import {
+  docker,
+  ensureContainer as ensureSpecContainer,
+  inspectMany,
+  labelArgs,
+  listByLabel,
+  listContainers,
+  type ContainerState,
+} from '../docker.js';
 import { PASSPHRASE_SECRET, readSecret, secretsDir } from '../secrets.js';
 import { ensureLabImage, LAB_LABEL } from './image.js';
 import { labTopology, type LabHost, type LabTopology } from './topology.js';
@@ -45,7 +53,10 @@ async function ensureSecretFile(name: string, create: () => Promise<string>): Pr
 
 async function ensureLabSecrets(operator: OperatorFile): Promise<void> {
   // SSH client keys of the hosts Prichal logs in to (edges, hub), the public half beside each.
-  const logins = [...operator.edges.map((e) => e.ssh.credentials), ...(operator.hub ? [operator.hub.ssh.credentials] : [])];
+  const logins = [
+    ...operator.edges.map((e) => e.ssh.credentials),
+    ...(operator.hub ? [operator.hub.ssh.credentials] : []),
+  ];
   for (const credentials of new Set(logins)) {
     await ensureSecretFile(credentials, async () => {
       const tmp = path.join(secretsDir(), `.${credentials}.tmp`);
@@ -57,7 +68,10 @@ async function ensureLabSecrets(operator: OperatorFile): Promise<void> {
     });
   }
   for (const contour of Object.values(operator.contours)) {
-    await ensureSecretFile(contour.bus.credentials, async () => `prichal-${contour.bus.credentials.toLowerCase()}:${randomBytes(18).toString('base64url')}`);
+    await ensureSecretFile(
+      contour.bus.credentials,
+      async () => `prichal-${contour.bus.credentials.toLowerCase()}:${randomBytes(18).toString('base64url')}`,
+    );
   }
   // The passphrase of the lab's Pulumi state (the engine's passphrase secrets provider).
   await ensureSecretFile(PASSPHRASE_SECRET, async () => randomBytes(24).toString('base64url'));
@@ -71,7 +85,11 @@ function nginxConfig(host: LabHost, httpPorts: Set<number>): string {
   return `worker_processes 1; pid /run/nginx.pid; error_log stderr warn; events { worker_connections 64; } http { ${servers.join(' ')} }`;
 }
 
-export async function labUp(plan: Plan, operator: OperatorFile, options: { log?: Log; withHosts?: boolean } = {}): Promise<LabTopology> {
+export async function labUp(
+  plan: Plan,
+  operator: OperatorFile,
+  options: { log?: Log; withHosts?: boolean } = {},
+): Promise<LabTopology> {
   const log = options.log ?? (() => {});
   assertLoopbackOnly(operator);
   const topology = labTopology(plan, operator, { withHosts: options.withHosts ?? true });
@@ -85,23 +103,54 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   const wantedNetworkNames = new Set(topology.networks.map((n) => n.name));
   for (const n of await listByLabel('network', LAB_LABEL)) {
     if (wantedNetworkNames.has(n)) continue;
-    for (const c of await listContainers(`network=${n}`)) await docker(['network', 'disconnect', '-f', n, c]).catch(() => {});
+    for (const c of await listContainers(`network=${n}`))
+      await docker(['network', 'disconnect', '-f', n, c]).catch(() => {});
     await docker(['network', 'rm', n]);
   }
   const MASQ = 'com.docker.network.bridge.enable_ip_masquerade';
-  const existingNetworks = new Map((await inspectMany<{ Name: string; IPAM: { Config: Array<{ Subnet: string }> }; Options: Record<string, string> }>('network', topology.networks.map((n) => n.name))).map((n) => [n.Name, n]));
+  const existingNetworks = new Map(
+    (
+      await inspectMany<{ Name: string; IPAM: { Config: Array<{ Subnet: string }> }; Options: Record<string, string> }>(
+        'network',
+        topology.networks.map((n) => n.name),
+      )
+    ).map((n) => [n.Name, n]),
+  );
   for (const network of topology.networks) {
     const existing = existingNetworks.get(network.name);
-    if (existing?.IPAM.Config[0]?.Subnet === network.subnet && (existing.Options?.[MASQ] ?? 'true') === String(network.masquerade)) continue;
+    if (
+      existing?.IPAM.Config[0]?.Subnet === network.subnet &&
+      (existing.Options?.[MASQ] ?? 'true') === String(network.masquerade)
+    )
+      continue;
     if (existing) {
-      for (const c of await listByLabel('container', LAB_LABEL)) await docker(['network', 'disconnect', '-f', network.name, c]).catch(() => {});
+      for (const c of await listByLabel('container', LAB_LABEL))
+        await docker(['network', 'disconnect', '-f', network.name, c]).catch(() => {});
       await docker(['network', 'rm', network.name]);
     }
-    await docker(['network', 'create', '--label', `${LAB_LABEL}=true`, '--subnet', network.subnet, '-o', `${MASQ}=${network.masquerade}`, ...(network.internal ? ['--internal'] : []), network.name]);
+    await docker([
+      'network',
+      'create',
+      '--label',
+      `${LAB_LABEL}=true`,
+      '--subnet',
+      network.subnet,
+      '-o',
+      `${MASQ}=${network.masquerade}`,
+      ...(network.internal ? ['--internal'] : []),
+      network.name,
+    ]);
   }
 
-  const names = [topology.bus.container, topology.hub.container, ...topology.edges.map((e) => e.container), ...topology.hosts.map((h) => h.container)];
-  const current = new Map((await inspectMany<ContainerState>('container', names)).map((c) => [c.Name.replace(/^\//, ''), c]));
+  const names = [
+    topology.bus.container,
+    topology.hub.container,
+    ...topology.edges.map((e) => e.container),
+    ...topology.hosts.map((h) => h.container),
+  ];
+  const current = new Map(
+    (await inspectMany<ContainerState>('container', names)).map((c) => [c.Name.replace(/^\//, ''), c]),
+  );
   let created = 0;
   const count = (result: 'kept' | 'created') => void (result === 'created' && created++);
   // Every lab container carries the lab label (what `lab down` removes) and its spec hash.
@@ -112,26 +161,75 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   const busSpec = { image, vhosts: [operator.contours.test.bus.vhost, operator.contours.prod.bus.vhost] };
   count(
     await ensureContainer(topology.bus.container, busSpec, async (labels) => {
-      await docker(['run', '-d', '--name', topology.bus.container, '--hostname', 'prichal-bus', ...labels, '--network', topology.mgmt.name, '-p', `127.0.0.1:${topology.bus.apiPort}:15672`, image, 'rabbitmq-server']);
+      await docker([
+        'run',
+        '-d',
+        '--name',
+        topology.bus.container,
+        '--hostname',
+        'prichal-bus',
+        ...labels,
+        '--network',
+        topology.mgmt.name,
+        '-p',
+        `127.0.0.1:${topology.bus.apiPort}:15672`,
+        image,
+        'rabbitmq-server',
+      ]);
     }),
   );
 
   // Edges: SSH on loopback with the pinned host key, nft for netops, routes to the gateway pools via the hub.
   await mapBounded(topology.edges, 4, async (edge) => {
     const keyFile = path.join(HOSTKEYS_DIR, edge.id);
-    if (!existsSync(keyFile)) throw new Error(`no lab host key for ${edge.id}: expected ${keyFile} (generate one with ssh-keygen -t ed25519 and pin its fingerprint in operator.yaml)`);
+    if (!existsSync(keyFile))
+      throw new Error(
+        `no lab host key for ${edge.id}: expected ${keyFile} (generate one with ssh-keygen -t ed25519 and pin its fingerprint in operator.yaml)`,
+      );
     const inventoryEdge = operator.edges.find((e) => e.id === edge.id)!;
     const publicKey = await readSecret(`${inventoryEdge.ssh.credentials}.pub`);
     const spec = { image, edge, publicKey };
     count(
       await ensureContainer(edge.container, spec, async (labels) => {
         const start = `install -m 600 /lab-keys/${edge.id} /etc/ssh/ssh_host_ed25519_key && install -m 644 /lab-keys/${edge.id}.pub /etc/ssh/ssh_host_ed25519_key.pub && exec /usr/sbin/sshd -D -e`;
-        await docker(['create', '--name', edge.container, '--hostname', edge.id, ...labels, '--network', topology.mgmt.name, '-p', `127.0.0.1:${edge.sshPort}:22`, '--cap-add', 'NET_ADMIN', '--sysctl', 'net.ipv4.ip_forward=1', '-v', `${HOSTKEYS_DIR}:/lab-keys:ro`, image, 'bash', '-c', start]);
+        await docker([
+          'create',
+          '--name',
+          edge.container,
+          '--hostname',
+          edge.id,
+          ...labels,
+          '--network',
+          topology.mgmt.name,
+          '-p',
+          `127.0.0.1:${edge.sshPort}:22`,
+          '--cap-add',
+          'NET_ADMIN',
+          '--sysctl',
+          'net.ipv4.ip_forward=1',
+          '-v',
+          `${HOSTKEYS_DIR}:/lab-keys:ro`,
+          image,
+          'bash',
+          '-c',
+          start,
+        ]);
         await docker(['network', 'connect', '--ip', edge.transit, topology.transit.name, edge.container]);
-        for (const a of edge.attachments) await docker(['network', 'connect', '--ip', a.address, a.network, edge.container]);
+        for (const a of edge.attachments)
+          await docker(['network', 'connect', '--ip', a.address, a.network, edge.container]);
         await docker(['start', edge.container]);
         const routes = edge.routes.map((r) => `ip route replace ${r.destination} via ${r.via}`).join(' && ');
-        await docker(['exec', '-i', edge.container, 'bash', '-c', `set -e; ${routes || 'true'}; install -d -o netops -g netops -m 700 /home/netops/.ssh; cat > /home/netops/.ssh/authorized_keys; chown netops:netops /home/netops/.ssh/authorized_keys; chmod 600 /home/netops/.ssh/authorized_keys`], { input: publicKey });
+        await docker(
+          [
+            'exec',
+            '-i',
+            edge.container,
+            'bash',
+            '-c',
+            `set -e; ${routes || 'true'}; install -d -o netops -g netops -m 700 /home/netops/.ssh; cat > /home/netops/.ssh/authorized_keys; chown netops:netops /home/netops/.ssh/authorized_keys; chmod 600 /home/netops/.ssh/authorized_keys`,
+          ],
+          { input: publicKey },
+        );
       }),
     );
   });
@@ -146,7 +244,26 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   count(
     await ensureContainer(topology.hub.container, hubSpec, async (labels) => {
       const start = `install -m 600 /lab-keys/hub /etc/ssh/ssh_host_ed25519_key && install -m 644 /lab-keys/hub.pub /etc/ssh/ssh_host_ed25519_key.pub && exec /usr/sbin/sshd -D -e`;
-      await docker(['create', '--name', topology.hub.container, '--hostname', 'hub', ...labels, '--network', topology.mgmt.name, '-p', `127.0.0.1:${topology.hub.sshPort}:22`, '--cap-add', 'NET_ADMIN', '-v', `${HOSTKEYS_DIR}:/lab-keys:ro`, image, 'bash', '-c', start]);
+      await docker([
+        'create',
+        '--name',
+        topology.hub.container,
+        '--hostname',
+        'hub',
+        ...labels,
+        '--network',
+        topology.mgmt.name,
+        '-p',
+        `127.0.0.1:${topology.hub.sshPort}:22`,
+        '--cap-add',
+        'NET_ADMIN',
+        '-v',
+        `${HOSTKEYS_DIR}:/lab-keys:ro`,
+        image,
+        'bash',
+        '-c',
+        start,
+      ]);
       await docker(['network', 'connect', '--ip', topology.hub.address, topology.transit.name, topology.hub.container]);
       await docker(['start', topology.hub.container]);
       const script = [
@@ -163,14 +280,33 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   // Endpoint hosts and decoys: nginx on the declared and sample ports, default route via the edge.
   const httpPorts = new Map<string, Set<number>>();
   for (const r of [...plan.contours.test.registrations, ...plan.contours.prod.registrations]) {
-    for (const e of r.endpoints) if (e.protocol === 'http') httpPorts.set(e.address, (httpPorts.get(e.address) ?? new Set()).add(e.port));
+    for (const e of r.endpoints)
+      if (e.protocol === 'http') httpPorts.set(e.address, (httpPorts.get(e.address) ?? new Set()).add(e.port));
   }
   await mapBounded(topology.hosts, 6, async (host) => {
     const config = nginxConfig(host, httpPorts.get(host.address) ?? new Set());
     count(
       await ensureContainer(host.container, { image, host, config }, async (labels) => {
         const start = `ip route replace default via ${host.router} && printf '%s' "$NGINX_CONF" > /etc/nginx/lab.conf && exec nginx -c /etc/nginx/lab.conf -g 'daemon off;'`;
-        await docker(['run', '-d', '--name', host.container, ...labels, '--network', host.network, '--ip', host.address, '--cap-add', 'NET_ADMIN', '-e', `NGINX_CONF=${config}`, image, 'bash', '-c', start]);
+        await docker([
+          'run',
+          '-d',
+          '--name',
+          host.container,
+          ...labels,
+          '--network',
+          host.network,
+          '--ip',
+          host.address,
+          '--cap-add',
+          'NET_ADMIN',
+          '-e',
+          `NGINX_CONF=${config}`,
+          image,
+          'bash',
+          '-c',
+          start,
+        ]);
       }),
     );
   });
@@ -184,7 +320,9 @@ export async function labUp(plan: Plan, operator: OperatorFile, options: { log?:
   if (stale.length) await docker(['rm', '-f', ...stale]);
 
   await waitForBus(topology, operator, log);
-  log(`lab up: ${names.length} containers (${created} created, ${names.length - created} kept), ${topology.networks.length} networks`);
+  log(
+    `lab up: ${names.length} containers (${created} created, ${names.length - created} kept), ${topology.networks.length} networks`,
+  );
   return topology;
 }
 
@@ -208,10 +346,15 @@ async function withPasswordOnStdin(args: string[], password: string): Promise<vo
 async function waitForBus(topology: LabTopology, operator: OperatorFile, log: Log): Promise<void> {
   const container = topology.bus.container;
   await docker(['exec', container, 'rabbitmqctl', 'await_startup', '--timeout', '120'], { timeoutMs: 150_000 });
-  const vhosts = (await docker(['exec', container, 'rabbitmqctl', '-q', 'list_vhosts', 'name', '--no-table-headers'])).split('\n').map((s) => s.trim());
-  const users = (await docker(['exec', container, 'rabbitmqctl', '-q', 'list_users', '--no-table-headers'])).split('\n').map((s) => s.split(/\s+/)[0]);
+  const vhosts = (await docker(['exec', container, 'rabbitmqctl', '-q', 'list_vhosts', 'name', '--no-table-headers']))
+    .split('\n')
+    .map((s) => s.trim());
+  const users = (await docker(['exec', container, 'rabbitmqctl', '-q', 'list_users', '--no-table-headers']))
+    .split('\n')
+    .map((s) => s.split(/\s+/)[0]);
   for (const contour of Object.values(operator.contours)) {
-    if (!vhosts.includes(contour.bus.vhost)) await docker(['exec', container, 'rabbitmqctl', '-q', 'add_vhost', contour.bus.vhost]);
+    if (!vhosts.includes(contour.bus.vhost))
+      await docker(['exec', container, 'rabbitmqctl', '-q', 'add_vhost', contour.bus.vhost]);
     const [username, password] = (await readSecret(contour.bus.credentials)).trim().split(/:(.*)/s) as [string, string];
     // The password goes through stdin, never a command line that `ps` would show. It is set on
     // every run, so a lab reused from another checkout (other secrets) still accepts this one's.
@@ -222,7 +365,19 @@ async function waitForBus(topology: LabTopology, operator: OperatorFile, log: Lo
     } else {
       await withPasswordOnStdin(['exec', '-i', container, 'rabbitmqctl', '-q', 'change_password', username], password);
     }
-    await docker(['exec', container, 'rabbitmqctl', '-q', 'set_permissions', '-p', contour.bus.vhost, username, '.*', '.*', '.*']);
+    await docker([
+      'exec',
+      container,
+      'rabbitmqctl',
+      '-q',
+      'set_permissions',
+      '-p',
+      contour.bus.vhost,
+      username,
+      '.*',
+      '.*',
+      '.*',
+    ]);
   }
   log('bus ready');
 }
@@ -242,7 +397,9 @@ export async function labStatus(): Promise<LabStatus> {
   const names = await listByLabel('container', LAB_LABEL);
   const states = await inspectMany<ContainerState>('container', names);
   return {
-    containers: states.map((c) => ({ name: c.Name.replace(/^\//, ''), state: c.State.Status })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    containers: states
+      .map((c) => ({ name: c.Name.replace(/^\//, ''), state: c.State.Status }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1)),
     networks: await listByLabel('network', LAB_LABEL),
   };
 }

@@ -58,7 +58,13 @@ export interface LabTopology {
   gatewayNetworks: Record<'test' | 'prod', LabNetwork>;
   mgmt: LabNetwork;
   transit: LabNetwork;
-  hub: { container: string; address: string; sshPort: number; gatewayAddresses: string[]; routes: Array<{ destination: string; via: string }> };
+  hub: {
+    container: string;
+    address: string;
+    sshPort: number;
+    gatewayAddresses: string[];
+    routes: Array<{ destination: string; via: string }>;
+  };
   edges: LabEdge[];
   hosts: LabHost[];
   bus: { container: string; apiPort: number };
@@ -81,24 +87,43 @@ function transitSubnet(edges: readonly PlannedEdge[]): string {
   const first = addressValue(edges[0]!.transit);
   const base = first - (first % 256);
   for (const e of edges) {
-    if (addressValue(e.transit) - (addressValue(e.transit) % 256) !== base) throw new Error(`the lab needs all edge transit addresses in one /24; ${e.id} has ${e.transit}`);
+    if (addressValue(e.transit) - (addressValue(e.transit) % 256) !== base)
+      throw new Error(`the lab needs all edge transit addresses in one /24; ${e.id} has ${e.transit}`);
   }
   return `${formatAddress(base)}/24`;
 }
 
 export function labTopology(plan: Plan, operator: OperatorFile, options: TopologyOptions = {}): LabTopology {
   if (plan.edges.length === 0) throw new LabDeclarationError('the inventory declares no edges');
-  if (!operator.gateways || !operator.hub) throw new LabDeclarationError("the lab builds the estate operator.yaml declares: it needs 'gateways' (image and network per contour) and 'hub' (its SSH target), version-2 fields");
+  if (!operator.gateways || !operator.hub)
+    throw new LabDeclarationError(
+      "the lab builds the estate operator.yaml declares: it needs 'gateways' (image and network per contour) and 'hub' (its SSH target), version-2 fields",
+    );
   const allowedPorts = operator.policy.allowedPorts;
   const gatewayPools = [operator.contours.test.gatewayPool, operator.contours.prod.gatewayPool];
   const transitCidr = transitSubnet(plan.edges);
   const transitBase = cidrInterval(transitCidr).start;
   const hubAddress = formatAddress(transitBase + 254);
   const mgmt: LabNetwork = { name: `${LAB_PREFIX}-mgmt`, subnet: MGMT_SUBNET, internal: false, masquerade: true };
-  const transit: LabNetwork = { name: `${LAB_PREFIX}-transit`, subnet: transitCidr, internal: false, masquerade: false };
+  const transit: LabNetwork = {
+    name: `${LAB_PREFIX}-transit`,
+    subnet: transitCidr,
+    internal: false,
+    masquerade: false,
+  };
   const gatewayNetworks = {
-    test: { name: operator.gateways.network.test, subnet: operator.contours.test.gatewayPool, internal: false, masquerade: false },
-    prod: { name: operator.gateways.network.prod, subnet: operator.contours.prod.gatewayPool, internal: false, masquerade: false },
+    test: {
+      name: operator.gateways.network.test,
+      subnet: operator.contours.test.gatewayPool,
+      internal: false,
+      masquerade: false,
+    },
+    prod: {
+      name: operator.gateways.network.prod,
+      subnet: operator.contours.prod.gatewayPool,
+      internal: false,
+      masquerade: false,
+    },
   };
   const networks: LabNetwork[] = [mgmt, transit, gatewayNetworks.test, gatewayNetworks.prod];
   const hosts: LabHost[] = [];
@@ -143,10 +168,26 @@ export function labTopology(plan: Plan, operator: OperatorFile, options: Topolog
         const value = addressValue(address);
         if (value < start || value > end) continue;
         const listen = [...new Set([...allowedPorts, ...PROBE_EXTRA_PORTS, ...ports])].sort((a, b) => a - b);
-        hosts.push({ container: `${LAB_PREFIX}-ep-${slug(r.participant)}-${address.replace(/\./g, '-')}`, participant: r.participant, network: name, address, router, ports: listen, role: 'endpoint' });
+        hosts.push({
+          container: `${LAB_PREFIX}-ep-${slug(r.participant)}-${address.replace(/\./g, '-')}`,
+          participant: r.participant,
+          network: name,
+          address,
+          router,
+          ports: listen,
+          role: 'endpoint',
+        });
       }
       const ports = [...new Set([...allowedPorts, ...PROBE_EXTRA_PORTS])].sort((a, b) => a - b);
-      hosts.push({ container: `${LAB_PREFIX}-decoy-${slug(r.participant)}-${i}`, participant: r.participant, network: name, address: decoy, router, ports, role: 'decoy' });
+      hosts.push({
+        container: `${LAB_PREFIX}-decoy-${slug(r.participant)}-${i}`,
+        participant: r.participant,
+        network: name,
+        address: decoy,
+        router,
+        ports,
+        role: 'decoy',
+      });
     });
   }
 
@@ -156,7 +197,13 @@ export function labTopology(plan: Plan, operator: OperatorFile, options: Topolog
     gatewayNetworks,
     mgmt,
     transit,
-    hub: { container: `${LAB_PREFIX}-hub`, address: hubAddress, sshPort: operator.hub.ssh.port, gatewayAddresses, routes: hubRoutes },
+    hub: {
+      container: `${LAB_PREFIX}-hub`,
+      address: hubAddress,
+      sshPort: operator.hub.ssh.port,
+      gatewayAddresses,
+      routes: hubRoutes,
+    },
     edges: plan.edges.map((e) => ({
       id: e.id,
       container: `${LAB_PREFIX}-${slug(e.id)}`,

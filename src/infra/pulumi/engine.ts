@@ -20,16 +20,40 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, ExecaError } from 'execa';
 import { parse as parseYaml } from 'yaml';
-import { CommandError, LocalWorkspace, PulumiCommand, Stack, StackAlreadyExistsError, StackNotFoundError, type EngineEvent, type OpType } from '@pulumi/pulumi/automation/index.js';
+import {
+  CommandError,
+  LocalWorkspace,
+  PulumiCommand,
+  Stack,
+  StackAlreadyExistsError,
+  StackNotFoundError,
+  type EngineEvent,
+  type OpType,
+} from '@pulumi/pulumi/automation/index.js';
 import type { ContourName, OperatorFile } from '../../inventory/index.js';
 import type { Plan, PlannedEdge } from '../../plan/index.js';
 import { flowElement } from '../../render/index.js';
 import { PROJECT_ROOT } from '../../project.js';
 import { PASSPHRASE_SECRET, readSecret } from '../secrets.js';
 import { definePrichal, firewallName, shardName, type GatewayMode } from './program.js';
-import { BUS_REGISTRATIONS, EDGE_FIREWALL, busShardUpdate, edgeFirewallChanges, shardOf, unpackEdge, type ResourceChange } from './resources.js';
+import {
+  BUS_REGISTRATIONS,
+  EDGE_FIREWALL,
+  busShardUpdate,
+  edgeFirewallChanges,
+  shardOf,
+  unpackEdge,
+  type ResourceChange,
+} from './resources.js';
 import { EngineError, StackLockedError, isStale, type LockHolder } from './errors.js';
-import { StateUpgradeError, retiredSecretSettings, upgradeBusShard, upgradeDeployment, upgradeEdgeFirewall, type Deployment } from './upgrade.js';
+import {
+  StateUpgradeError,
+  retiredSecretSettings,
+  upgradeBusShard,
+  upgradeDeployment,
+  upgradeEdgeFirewall,
+  type Deployment,
+} from './upgrade.js';
 
 export { EngineError, StackLockedError, type LockHolder };
 
@@ -90,7 +114,12 @@ export interface EngineResult {
 /** The holders named in the engine's lock error ("created by user@host (pid N) at TIME"). */
 export function lockHolders(text: string): LockHolder[] {
   // The engine's text can repeat the list (message and stderr): one entry per lock.
-  const unique = new Map([...text.matchAll(/created by (\S+)@(\S+) \(pid (\d+)\) at (\S+)/g)].map((m) => [m[0], { user: m[1]!, host: m[2]!, pid: Number(m[3]), since: m[4]! }]));
+  const unique = new Map(
+    [...text.matchAll(/created by (\S+)@(\S+) \(pid (\d+)\) at (\S+)/g)].map((m) => [
+      m[0],
+      { user: m[1]!, host: m[2]!, pid: Number(m[3]), since: m[4]! },
+    ]),
+  );
   return [...unique.values()];
 }
 
@@ -100,7 +129,10 @@ export function backendUrl(): string {
 
 /** Backend URLs may carry a password (postgres://user:pw@…): never print it. */
 export function redactUrl(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s:]+):([^/@\s]*)@/gi, (_, scheme: string, user: string) => `${scheme}${user}:***@`);
+  return text.replace(
+    /([a-z][a-z0-9+.-]*:\/\/)([^/@\s:]+):([^/@\s]*)@/gi,
+    (_, scheme: string, user: string) => `${scheme}${user}:***@`,
+  );
 }
 
 /**
@@ -109,7 +141,10 @@ export function redactUrl(text: string): string {
  * the estate, in operator.yaml. Only settings: secrets never go there (the retired
  * `prichal-secrets:<name>` is refused, naming what to do instead).
  */
-export async function stackSettings(contour: ContourName, dir = path.join(PROJECT_ROOT, 'stacks')): Promise<{ gateways: GatewayMode }> {
+export async function stackSettings(
+  contour: ContourName,
+  dir = path.join(PROJECT_ROOT, 'stacks'),
+): Promise<{ gateways: GatewayMode }> {
   const file = path.join(dir, `Pulumi.${contour}.yaml`);
   // By the reading rule (a FIFO or a device there would hang or fill memory); absent: the defaults.
   const text = readText(file, { missing: 'undefined' }) ?? '';
@@ -123,7 +158,8 @@ export async function stackSettings(contour: ContourName, dir = path.join(PROJEC
   const retired = retiredSecretSettings(Object.keys(config), contour);
   if (retired) throw new EngineError(`${file}: ${retired}`);
   const gateways = (config['prichal:gateways'] ?? 'pulumi') as GatewayMode;
-  if (gateways !== 'pulumi' && gateways !== 'external') throw new EngineError(`${file}: prichal:gateways must be pulumi or external, not '${String(gateways)}'`);
+  if (gateways !== 'pulumi' && gateways !== 'external')
+    throw new EngineError(`${file}: prichal:gateways must be pulumi or external, not '${String(gateways)}'`);
   return { gateways };
 }
 
@@ -135,11 +171,18 @@ export function credentialNames(contour: ContourName, plan: Plan, operator: Oper
   return [...names];
 }
 
-const urnOf = (contour: ContourName, type: string, name: string) => `urn:pulumi:${contour}::${PROJECT}::${type}::${name}`;
+const urnOf = (contour: ContourName, type: string, name: string) =>
+  `urn:pulumi:${contour}::${PROJECT}::${type}::${name}`;
 
 /** A participant's flows on an edge, as set elements: what its share of the edge table is. */
 function flowsOf(edge: PlannedEdge | undefined, participant: string): string {
-  return edge ? [...edge.ingress, ...edge.egress].filter((f) => f.participant === participant).map(flowElement).sort().join('\n') : '';
+  return edge
+    ? [...edge.ingress, ...edge.egress]
+        .filter((f) => f.participant === participant)
+        .map(flowElement)
+        .sort()
+        .join('\n')
+    : '';
 }
 
 /**
@@ -148,14 +191,21 @@ function flowsOf(edge: PlannedEdge | undefined, participant: string): string {
  * last applied it). The run is scoped to the participant (program.ts), so those resources change
  * its objects only: the shard's other registrations and the edge's other flows stay as recorded.
  */
-export function participantTargets(contour: ContourName, plan: Plan, participant: string, recorded: ReadonlyMap<string, PlannedEdge> = new Map()): string[] {
+export function participantTargets(
+  contour: ContourName,
+  plan: Plan,
+  participant: string,
+  recorded: ReadonlyMap<string, PlannedEdge> = new Map(),
+): string[] {
   const registration = plan.contours[contour].registrations.find((r) => r.participant === participant);
-  if (!registration) throw new EngineError(`${participant} has no resources in the ${contour} contour (not registered there)`);
+  if (!registration)
+    throw new EngineError(`${participant} has no resources in the ${contour} contour (not registered there)`);
   const out = [urnOf(contour, BUS_REGISTRATIONS, shardName(contour, shardOf(registration.mnemonic)))];
   if (contour === 'test') {
     for (const e of plan.edges) {
       const before = recorded.get(e.id);
-      if (flowsOf(before, participant) !== flowsOf(e, participant)) out.push(urnOf(contour, EDGE_FIREWALL, firewallName(e.id)));
+      if (flowsOf(before, participant) !== flowsOf(e, participant))
+        out.push(urnOf(contour, EDGE_FIREWALL, firewallName(e.id)));
     }
   }
   return out;
@@ -180,7 +230,8 @@ function recordedEdges(deployment: Deployment | undefined): Map<string, PlannedE
 export function enginePath(): string | undefined {
   if (process.env.PRICHAL_PULUMI) return process.env.PRICHAL_PULUMI;
   const version = PULUMI_SDK_VERSION();
-  const cache = process.env.PRICHAL_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'prichal');
+  const cache =
+    process.env.PRICHAL_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'prichal');
   const cached = path.join(cache, `pulumi-v${version}`, 'bin', 'pulumi');
   return existsSync(cached) ? cached : undefined;
 }
@@ -190,11 +241,18 @@ async function pulumiCommand(binary: string | undefined): Promise<PulumiCommand>
   try {
     return binary ? await PulumiCommand.get({ root: path.dirname(path.dirname(binary)) }) : await PulumiCommand.get();
   } catch (error) {
-    throw new EngineError(`the Pulumi engine is not installed here (${(error as Error).message}); run scripts/setup.sh, or put pulumi v${PULUMI_SDK_VERSION()} on PATH`);
+    throw new EngineError(
+      `the Pulumi engine is not installed here (${(error as Error).message}); run scripts/setup.sh, or put pulumi v${PULUMI_SDK_VERSION()} on PATH`,
+    );
   }
 }
 
-const PULUMI_SDK_VERSION = () => (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', '@pulumi', 'pulumi', 'package.json'), 'utf8')) as { version: string }).version;
+const PULUMI_SDK_VERSION = () =>
+  (
+    JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', '@pulumi', 'pulumi', 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
 
 /**
  * The checkpoint policy. A self-managed backend rewrites the whole state after every step; with
@@ -233,7 +291,10 @@ const between = (min: number, max: number) => min + Math.random() * (max - min);
 export function lockContention(text: string): boolean {
   if (text.includes('the stack is currently locked')) return true;
   // The lock listed, then gone when read: the file backend names its path, the PostgreSQL one only "no rows".
-  return (/\.pulumi\/locks\//.test(text) && /not ?found|no such file|does not exist/i.test(text)) || (/could not list bucket/.test(text) && /code=NotFound|no rows in result set/.test(text));
+  return (
+    (/\.pulumi\/locks\//.test(text) && /not ?found|no such file|does not exist/i.test(text)) ||
+    (/could not list bucket/.test(text) && /code=NotFound|no rows in result set/.test(text))
+  );
 }
 
 /**
@@ -263,10 +324,22 @@ const fresh = (holder: LockHolder, at: number) => at - Date.parse(holder.since) 
  * that ran and changed the state (`stateChanged`) is never second-guessed: the run waits for it
  * (--wait-lock, while time remains) or is refused.
  */
-export function lockDecision(holders: LockHolder[], at: { refusedAt: number; looked: boolean; remainingMs: number; gone: (holder: LockHolder) => boolean; stateChanged?: () => Promise<boolean> }): Promise<'look-again' | 'wait' | 'refuse'> {
+export function lockDecision(
+  holders: LockHolder[],
+  at: {
+    refusedAt: number;
+    looked: boolean;
+    remainingMs: number;
+    gone: (holder: LockHolder) => boolean;
+    stateChanged?: () => Promise<boolean>;
+  },
+): Promise<'look-again' | 'wait' | 'refuse'> {
   const otherwise = at.remainingMs > 0 ? 'wait' : 'refuse';
-  if (at.looked || !(holders.length === 0 || holders.some((h) => fresh(h, at.refusedAt) && at.gone(h)))) return Promise.resolve(otherwise);
-  return (at.stateChanged ? at.stateChanged() : Promise.resolve(false)).then((changed) => (changed ? otherwise : 'look-again'));
+  if (at.looked || !(holders.length === 0 || holders.some((h) => fresh(h, at.refusedAt) && at.gone(h))))
+    return Promise.resolve(otherwise);
+  return (at.stateChanged ? at.stateChanged() : Promise.resolve(false)).then((changed) =>
+    changed ? otherwise : 'look-again',
+  );
 }
 
 /**
@@ -303,7 +376,13 @@ async function openStack(request: EngineRequest): Promise<OpenStack> {
   if (backend.startsWith('file://')) await makeFolder(backend.slice('file://'.length));
 
   const program = async () => {
-    definePrichal({ contour, plan, operator, gateways: request.gateways, ...(request.participant ? { scope: request.participant } : {}) });
+    definePrichal({
+      contour,
+      plan,
+      operator,
+      gateways: request.gateways,
+      ...(request.participant ? { scope: request.participant } : {}),
+    });
   };
   const binary = enginePath();
   const pulumiDir = binary ? path.dirname(binary) : undefined;
@@ -315,7 +394,9 @@ async function openStack(request: EngineRequest): Promise<OpenStack> {
     PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true',
     PULUMI_SKIP_CHECKPOINTS: String(skipCheckpoints(request.gateways)),
     // The provider plugin (bin/pulumi-resource-prichal) and the engine are found on PATH.
-    PATH: [path.join(PROJECT_ROOT, 'bin'), ...(pulumiDir ? [pulumiDir] : []), process.env.PATH ?? ''].join(path.delimiter),
+    PATH: [path.join(PROJECT_ROOT, 'bin'), ...(pulumiDir ? [pulumiDir] : []), process.env.PATH ?? ''].join(
+      path.delimiter,
+    ),
   };
   const command = await pulumiCommand(binary);
   const workspace = await LocalWorkspace.create({
@@ -325,7 +406,13 @@ async function openStack(request: EngineRequest): Promise<OpenStack> {
     secretsProvider: 'passphrase',
     projectSettings: { name: PROJECT, runtime: 'nodejs', backend: { url: backend } },
   });
-  const cli = async (args: string[]) => (await execa(command.command, [...args, '--stack', contour, '--non-interactive'], { cwd: workspace.workDir, env: { ...envVars, PULUMI_AUTOMATION_API: 'true' } })).stdout;
+  const cli = async (args: string[]) =>
+    (
+      await execa(command.command, [...args, '--stack', contour, '--non-interactive'], {
+        cwd: workspace.workDir,
+        env: { ...envVars, PULUMI_AUTOMATION_API: 'true' },
+      })
+    ).stdout;
   // The checkpoint is read in parallel with selecting the stack: a stack that does not exist yet has none.
   const opened = exportDeployment(cli).catch((error: Error) => {
     if (/no stack named/.test(error.message)) return undefined;
@@ -358,7 +445,10 @@ async function exportDeployment(cli: OpenStack['cli']): Promise<Exported | undef
  * started over if another run wrote it meanwhile. Nothing changes on any live system. Returns the
  * checkpoint the action will run on, and what was upgraded.
  */
-async function upgradeState(open: OpenStack, request: EngineRequest): Promise<{ deployment: Deployment | undefined; changes: ResourceChange[] }> {
+async function upgradeState(
+  open: OpenStack,
+  request: EngineRequest,
+): Promise<{ deployment: Deployment | undefined; changes: ResourceChange[] }> {
   for (let attempt = 1; ; attempt++) {
     // The checkpoint read at opening serves the first look only: a later one (after waiting for a lock) reads it again.
     const opened = attempt === 1 ? open.opened : undefined;
@@ -369,49 +459,89 @@ async function upgradeState(open: OpenStack, request: EngineRequest): Promise<{ 
     try {
       upgrade = upgradeDeployment(exported.deployment, request.contour, request.operator);
     } catch (error) {
-      if (error instanceof StateUpgradeError) throw new EngineError(`the ${request.contour} stack's state cannot be upgraded to today's resource model: ${error.message}`);
+      if (error instanceof StateUpgradeError)
+        throw new EngineError(
+          `the ${request.contour} stack's state cannot be upgraded to today's resource model: ${error.message}`,
+        );
       throw error;
     }
     if (!upgrade) return { deployment: exported.deployment, changes: [] };
     const current = await exportDeployment(open.cli);
     if (JSON.stringify(current) !== JSON.stringify(exported)) {
-      if (attempt >= 5) throw new EngineError(`the ${request.contour} stack's state keeps changing while it is being upgraded; run again when no other run is using it`);
+      if (attempt >= 5)
+        throw new EngineError(
+          `the ${request.contour} stack's state keeps changing while it is being upgraded; run again when no other run is using it`,
+        );
       continue;
     }
     // A private folder for the file the CLI imports (it holds the checkpoint, secrets still encrypted).
     const dir = await mkdtemp(path.join(tmpdir(), 'prichal-upgrade-'));
     try {
       const file = path.join(dir, 'deployment.json');
-      await writeFile(file, JSON.stringify({ version: exported.version, deployment: upgrade.deployment }), { mode: 0o600 });
+      await writeFile(file, JSON.stringify({ version: exported.version, deployment: upgrade.deployment }), {
+        mode: 0o600,
+      });
       await open.cli(['stack', 'import', '--file', file]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
     // As the backend now holds it (the engine's own serialization, for comparisons later in the run).
-    return { deployment: (await exportDeployment(open.cli))?.deployment ?? upgrade.deployment, changes: upgrade.changes };
+    return {
+      deployment: (await exportDeployment(open.cli))?.deployment ?? upgrade.deployment,
+      changes: upgrade.changes,
+    };
   }
 }
 
 /** What one resource operation changes, and for which participants (the provider's diff functions, on today's shape of the state). */
-function describe(type: string, name: string, op: OpType, olds: any, news: any, plan: Plan): { participants: string[]; changes: ResourceChange[] } {
+function describe(
+  type: string,
+  name: string,
+  op: OpType,
+  olds: any,
+  news: any,
+  plan: Plan,
+): { participants: string[]; changes: ResourceChange[] } {
   let changes: ResourceChange[] = [];
   if (op === 'refresh') {
     // What refresh found on the live system; an object that is gone reads as such.
-    changes = news ? ((news.differences ?? []) as ResourceChange[]) : [{ message: `${name} is gone from the live system` }];
+    changes = news
+      ? ((news.differences ?? []) as ResourceChange[])
+      : [{ message: `${name} is gone from the live system` }];
   } else if (type === EDGE_FIREWALL) {
     const edge = plan.edges.find((e) => firewallName(e.id) === name);
     if (op === 'update' && olds?.edge && news?.edge) {
       const before = upgradeEdgeFirewall(olds);
-      changes = [...edgeFirewallChanges({ ...before.props, edge: unpackEdge(before.props.edge) }, { ...news, edge: unpackEdge(news.edge) }), ...before.upgraded.map((u) => ({ message: `state: ${u}` }))];
-    } else if (edge) changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) => ({ participant, message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table` }));
+      changes = [
+        ...edgeFirewallChanges(
+          { ...before.props, edge: unpackEdge(before.props.edge) },
+          { ...news, edge: unpackEdge(news.edge) },
+        ),
+        ...before.upgraded.map((u) => ({ message: `state: ${u}` })),
+      ];
+    } else if (edge)
+      changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) => ({
+        participant,
+        message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table`,
+      }));
   } else if (type === BUS_REGISTRATIONS) {
-    const names = news?.bus ? { bus: news.bus.credentials, ...(news.testBus ? { testBus: news.testBus.credentials } : {}) } : undefined;
+    const names = news?.bus
+      ? { bus: news.bus.credentials, ...(news.testBus ? { testBus: news.testBus.credentials } : {}) }
+      : undefined;
     const before = olds ? upgradeBusShard(olds, names) : undefined;
     // A delete is the update that empties the shard; a create, an update from nothing.
-    if (op === 'delete' && before?.props.entries) changes = busShardUpdate(before.props as any, { ...(before.props as any), entries: [] }).changes;
-    else if (news?.entries) changes = [...busShardUpdate(op === 'update' ? (before?.props as any) : undefined, news).changes, ...(op === 'update' ? (before?.upgraded ?? []).map((u) => ({ message: `state: ${u}` })) : [])];
+    if (op === 'delete' && before?.props.entries)
+      changes = busShardUpdate(before.props as any, { ...(before.props as any), entries: [] }).changes;
+    else if (news?.entries)
+      changes = [
+        ...busShardUpdate(op === 'update' ? (before?.props as any) : undefined, news).changes,
+        ...(op === 'update' ? (before?.upgraded ?? []).map((u) => ({ message: `state: ${u}` })) : []),
+      ];
   }
-  return { participants: [...new Set(changes.map((c) => c.participant).filter((p): p is string => !!p))].sort(), changes };
+  return {
+    participants: [...new Set(changes.map((c) => c.participant).filter((p): p is string => !!p))].sort(),
+    changes,
+  };
 }
 
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf('::') + 2);
@@ -447,10 +577,22 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
     if (planned ? !pre : !finished) return;
     if (op === 'same') return;
     const name = nameOf(meta.urn);
-    const news = op === 'refresh' ? (meta.op === 'delete' ? undefined : meta.new?.outputs) : (meta.new?.inputs ?? meta.new?.outputs);
+    const news =
+      op === 'refresh'
+        ? meta.op === 'delete'
+          ? undefined
+          : meta.new?.outputs
+        : (meta.new?.inputs ?? meta.new?.outputs);
     const { participants, changes } = describe(meta.type, name, op, meta.old?.outputs, news, request.plan);
     if (op === 'refresh' && changes.length === 0) return;
-    const step: StepReport = { op, type: meta.type, name, status: failed ? 'failed' : planned ? 'planned' : 'done', participants, changes };
+    const step: StepReport = {
+      op,
+      type: meta.type,
+      name,
+      status: failed ? 'failed' : planned ? 'planned' : 'done',
+      participants,
+      changes,
+    };
     const t0 = begun.get(meta.urn);
     if (finished && t0 !== undefined) step.durationMs = performance.now() - t0;
     steps.push(step);
@@ -474,19 +616,32 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
     const upgraded = await upgradeState(open, request);
     seen = JSON.stringify(upgraded.deployment ?? null);
     if (upgraded.changes.length) {
-      const step: StepReport = { op: 'upgrade', type: 'pulumi:pulumi:Stack', name: `${PROJECT}-${request.contour}`, status: 'done', participants: [...new Set(upgraded.changes.map((c) => c.participant).filter((p): p is string => !!p))].sort(), changes: upgraded.changes };
+      const step: StepReport = {
+        op: 'upgrade',
+        type: 'pulumi:pulumi:Stack',
+        name: `${PROJECT}-${request.contour}`,
+        status: 'done',
+        participants: [...new Set(upgraded.changes.map((c) => c.participant).filter((p): p is string => !!p))].sort(),
+        changes: upgraded.changes,
+      };
       steps.push(step);
       request.onProgress?.(step);
     }
-    const target = request.participant ? participantTargets(request.contour, request.plan, request.participant, recordedEdges(upgraded.deployment)) : undefined;
+    const target = request.participant
+      ? participantTargets(request.contour, request.plan, request.participant, recordedEdges(upgraded.deployment))
+      : undefined;
     const options = { onEvent, ...(target ? { target } : {}) };
     if (request.action === 'preview') {
       // --expect-no-changes is judged from this result (the caller's exit code), not by the
       // engine, which would fail the preview and lose the report of what would change.
-      return (await stack.preview({ ...options, ...(request.refresh ? { refresh: true } : {}) })).changeSummary as Record<string, number>;
+      return (await stack.preview({ ...options, ...(request.refresh ? { refresh: true } : {}) }))
+        .changeSummary as Record<string, number>;
     }
-    if (request.action === 'up') return ((await stack.up({ ...options, ...(request.refresh ? { refresh: true } : {}) })).summary.resourceChanges ?? {}) as Record<string, number>;
-    if (request.action === 'refresh') return ((await stack.refresh(options)).summary.resourceChanges ?? {}) as Record<string, number>;
+    if (request.action === 'up')
+      return ((await stack.up({ ...options, ...(request.refresh ? { refresh: true } : {}) })).summary.resourceChanges ??
+        {}) as Record<string, number>;
+    if (request.action === 'refresh')
+      return ((await stack.refresh(options)).summary.resourceChanges ?? {}) as Record<string, number>;
     return ((await stack.destroy(options)).summary.resourceChanges ?? {}) as Record<string, number>;
   };
 
@@ -512,14 +667,25 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
           await sleep(between(200, 600));
           continue;
         }
-        if (request.action === 'unlock' || !lockContention(text)) throw new EngineError(redactUrl(engineMessage(error, request)));
+        if (request.action === 'unlock' || !lockContention(text))
+          throw new EngineError(redactUrl(engineMessage(error, request)));
         const holders = lockHolders(text);
         const refusedAt = Date.now();
         const staleAtRefusal = holders.map(isStale);
         // A refusal that may be two runs letting go of the lock together waits a random moment before judging (lockDecision).
-        if (!looked && (holders.length === 0 || holders.some((h) => fresh(h, refusedAt)))) await sleep(between(300, 800));
-        const stateChanged = open && seen !== undefined ? async () => JSON.stringify((await exportDeployment(open!.cli))?.deployment ?? null) !== seen : undefined;
-        const next = await lockDecision(holders, { refusedAt, looked, remainingMs: waitUntil === undefined ? 0 : waitUntil - Date.now(), gone: isStale, ...(stateChanged ? { stateChanged } : {}) });
+        if (!looked && (holders.length === 0 || holders.some((h) => fresh(h, refusedAt))))
+          await sleep(between(300, 800));
+        const stateChanged =
+          open && seen !== undefined
+            ? async () => JSON.stringify((await exportDeployment(open!.cli))?.deployment ?? null) !== seen
+            : undefined;
+        const next = await lockDecision(holders, {
+          refusedAt,
+          looked,
+          remainingMs: waitUntil === undefined ? 0 : waitUntil - Date.now(),
+          gone: isStale,
+          ...(stateChanged ? { stateChanged } : {}),
+        });
         looked = true;
         if (next === 'look-again') continue;
         if (next === 'refuse') throw new StackLockedError(request.contour, holders, request.waitLockMs, staleAtRefusal);
@@ -542,7 +708,10 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
   }
   // Changes: any operation that writes, and for refresh anything found that differs. An upgrade
   // of the state's shape changes nothing on a live system: it is reported, not counted.
-  const changed = steps.some((s) => s.op !== 'same' && s.op !== 'read' && s.op !== 'upgrade' && (s.op !== 'refresh' || request.action === 'refresh'));
+  const changed = steps.some(
+    (s) =>
+      s.op !== 'same' && s.op !== 'read' && s.op !== 'upgrade' && (s.op !== 'refresh' || request.action === 'refresh'),
+  );
   return {
     action: request.action,
     contour: request.contour,

@@ -27,8 +27,18 @@ export class StackLockedError extends WordedError {
     stale: readonly boolean[] = holders.map(isStale),
   ) {
     const who = (ru: boolean) =>
-      holders.map((h, i) => `${h.user}@${h.host} (pid ${h.pid}) ${ru ? 'с' : 'since'} ${h.since}${stale[i] ? (ru ? ' — этот процесс на узле уже не работает: блокировка зависла' : ' — that process is no longer running on this host: the lock is stale') : ''}`).join('; ') || (ru ? 'другим запуском' : 'another run');
-    const waited = (ru: boolean) => (waitedMs ? (ru ? ` (ожидание ${durationText(waitedMs, true)} по --wait-lock истекло)` : ` (waited ${durationText(waitedMs, false)} with --wait-lock)`) : '');
+      holders
+        .map(
+          (h, i) =>
+            `${h.user}@${h.host} (pid ${h.pid}) ${ru ? 'с' : 'since'} ${h.since}${stale[i] ? (ru ? ' — этот процесс на узле уже не работает: блокировка зависла' : ' — that process is no longer running on this host: the lock is stale') : ''}`,
+        )
+        .join('; ') || (ru ? 'другим запуском' : 'another run');
+    const waited = (ru: boolean) =>
+      waitedMs
+        ? ru
+          ? ` (ожидание ${durationText(waitedMs, true)} по --wait-lock истекло)`
+          : ` (waited ${durationText(waitedMs, false)} with --wait-lock)`
+        : '';
     super({
       en:
         `the ${contour} stack is locked by ${who(false)}: another prichal or pulumi run is changing it${waited(false)}. Nothing was changed. ` +
@@ -55,7 +65,11 @@ export function isStale(holder: LockHolder): boolean {
 export function durationText(ms: number, ru: boolean): string {
   const s = Math.round(ms / 1000);
   const [h, m, sec] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  const parts = [h ? `${h} ${ru ? 'ч' : 'h'}` : '', m ? `${m} ${ru ? 'мин' : 'min'}` : '', sec || (!h && !m) ? `${sec} ${ru ? 'с' : 's'}` : ''].filter(Boolean);
+  const parts = [
+    h ? `${h} ${ru ? 'ч' : 'h'}` : '',
+    m ? `${m} ${ru ? 'мин' : 'min'}` : '',
+    sec || (!h && !m) ? `${sec} ${ru ? 'с' : 's'}` : '',
+  ].filter(Boolean);
   return parts.join(' ');
 }
 

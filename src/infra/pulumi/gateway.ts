@@ -42,7 +42,9 @@ export class Gateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super('prichal:gateway:Gateway', name, {}, opts);
-    this.container = new docker.Container(`${name}-container`, containerArgs(args.spec, args.network), { parent: this });
+    this.container = new docker.Container(`${name}-container`, containerArgs(args.spec, args.network), {
+      parent: this,
+    });
     this.registerOutputs({ container: this.container.id });
   }
 }

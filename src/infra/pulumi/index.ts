@@ -22,10 +22,17 @@ export default async function main(): Promise<void> {
   const config = new pulumi.Config('prichal');
   const inventory = config.get('inventory') ?? 'inventory';
   const gateways = (config.get('gateways') ?? 'pulumi') as GatewayMode;
-  if (gateways !== 'pulumi' && gateways !== 'external') throw new Error(`prichal:gateways must be pulumi or external, not '${gateways}'`);
+  if (gateways !== 'pulumi' && gateways !== 'external')
+    throw new Error(`prichal:gateways must be pulumi or external, not '${gateways}'`);
   const retired = retiredSecretSettings(Object.keys(pulumi.runtime.allConfig()), stack);
   if (retired) throw new Error(retired);
   const checked = await checkInventory(inventory);
-  if (!checked.ok || !checked.plan) throw new Error(`the inventory ${inventory} does not validate; run 'prichal validate'`);
-  definePrichal({ contour: stack, plan: checked.plan, operator: checked.validation.inventory.operator!.value, gateways });
+  if (!checked.ok || !checked.plan)
+    throw new Error(`the inventory ${inventory} does not validate; run 'prichal validate'`);
+  definePrichal({
+    contour: stack,
+    plan: checked.plan,
+    operator: checked.validation.inventory.operator!.value,
+    gateways,
+  });
 }

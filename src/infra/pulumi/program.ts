@@ -47,10 +47,15 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
 
   if (args.gateways === 'pulumi') {
     // The same image and network drift expects: operator.yaml's `gateways`.
-    if (!operator.gateways) throw new Error("gateways: pulumi needs operator.yaml's gateways (image and network per contour)");
+    if (!operator.gateways)
+      throw new Error("gateways: pulumi needs operator.yaml's gateways (image and network per contour)");
     const image = operator.gateways.image;
     const networkName = operator.gateways.network[contour];
-    out.network = new docker.Network(networkName, { name: networkName, ipamConfigs: [{ subnet: plan.contours[contour].gatewayPool }], labels: [{ label: 'prichal.contour', value: contour }] });
+    out.network = new docker.Network(networkName, {
+      name: networkName,
+      ipamConfigs: [{ subnet: plan.contours[contour].gatewayPool }],
+      labels: [{ label: 'prichal.contour', value: contour }],
+    });
     for (const r of registrations) {
       const spec = gatewaySpec(r, contour, { image, network: networkName });
       out.gateways.push(new Gateway(spec.name, { spec, network: out.network.name }));
@@ -59,7 +64,10 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
 
   if (contour === 'test') {
     // The edge's SSH target names its key's secret (ssh.credentials); the provider reads the key.
-    for (const edge of plan.edges) out.firewalls.push(new EdgeFirewall(firewallName(edge.id), { edge, ...(args.scope ? { scope: args.scope } : {}) }));
+    for (const edge of plan.edges)
+      out.firewalls.push(
+        new EdgeFirewall(firewallName(edge.id), { edge, ...(args.scope ? { scope: args.scope } : {}) }),
+      );
   }
 
   const bus = operator.contours[contour].bus;
@@ -70,7 +78,12 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
   for (const shard of [...shards.keys()].sort()) {
     const entries: ShardEntry[] = shards
       .get(shard)!
-      .map((r) => ({ participant: r.participant, mnemonic: r.mnemonic, messageTypes: r.messageTypes, testStatus: testStatus.get(r.participant) ?? null }))
+      .map((r) => ({
+        participant: r.participant,
+        mnemonic: r.mnemonic,
+        messageTypes: r.messageTypes,
+        testStatus: testStatus.get(r.participant) ?? null,
+      }))
       .sort(byMnemonic);
     out.shards.push(
       new BusRegistrations(shardName(contour, shard), {
@@ -79,7 +92,8 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
         entries,
         // Credentials by name: the provider reads them from the secret store when it connects.
         bus: { url: bus.url, vhost: bus.vhost, credentials: bus.credentials },
-        testBus: contour === 'prod' ? { url: testBus.url, vhost: testBus.vhost, credentials: testBus.credentials } : null,
+        testBus:
+          contour === 'prod' ? { url: testBus.url, vhost: testBus.vhost, credentials: testBus.credentials } : null,
         scope: args.scope ?? null,
       }),
     );

@@ -42,7 +42,13 @@ import {
   type ResourceChange,
   type ShardEntry,
 } from './resources.js';
-import { RETIRED_BUS_REGISTRATION, retiredMessage, upgradeBusShard, upgradeEdgeFirewall, type BusSecretNames } from './upgrade.js';
+import {
+  RETIRED_BUS_REGISTRATION,
+  retiredMessage,
+  upgradeBusShard,
+  upgradeEdgeFirewall,
+  type BusSecretNames,
+} from './upgrade.js';
 
 /** Registrations of one shard applied or read at once: the bus sees at most shards × this. */
 const SHARD_CONCURRENCY = 4;
@@ -52,7 +58,8 @@ function typeOf(urn: string): string {
   const parts = urn.split('::');
   const type = parts[parts.length - 2] ?? '';
   if (type === RETIRED_BUS_REGISTRATION) throw new Error(`prichal provider: ${retiredMessage()}`);
-  if (type !== EDGE_FIREWALL && type !== BUS_REGISTRATIONS) throw new Error(`prichal provider: unknown resource type '${type}'`);
+  if (type !== EDGE_FIREWALL && type !== BUS_REGISTRATIONS)
+    throw new Error(`prichal provider: unknown resource type '${type}'`);
   return type;
 }
 
@@ -74,7 +81,10 @@ function edgeIn<T extends EdgeFirewallState | EdgeFirewallInputs>(props: unknown
  * replace when refresh recorded hand edits (a delta would keep them). An update that changes
  * nothing on the table (the state's shape upgraded, say) does not touch the host.
  */
-async function applyEdge(olds: EdgeFirewallState | undefined, inputs: EdgeFirewallInputs): Promise<Wire<EdgeFirewallState>> {
+async function applyEdge(
+  olds: EdgeFirewallState | undefined,
+  inputs: EdgeFirewallInputs,
+): Promise<Wire<EdgeFirewallState>> {
   const edge = effectiveEdge(olds, inputs);
   const full = (olds?.differences ?? []).length > 0;
   if (olds && !full && edgeFirewallChanges(olds, inputs).length === 0) return toWire({ edge, differences: [] });
@@ -102,12 +112,18 @@ async function busClient(bus: BusEndpoint): Promise<BusClient> {
 }
 
 /** A shard's properties from the engine in today's shape; secret names the state lacks come from `names` (the new inputs). */
-function shardIn<T extends BusShardState | BusShardInputs>(props: unknown, names?: Partial<BusSecretNames>): { value: T; upgraded: string[] } {
+function shardIn<T extends BusShardState | BusShardInputs>(
+  props: unknown,
+  names?: Partial<BusSecretNames>,
+): { value: T; upgraded: string[] } {
   const { props: upgraded, upgraded: notes } = upgradeBusShard(props as Record<string, unknown>, names);
   return { value: upgraded as unknown as T, upgraded: notes };
 }
 
-const namesOf = (news: BusShardInputs): BusSecretNames => ({ bus: news.bus.credentials, ...(news.testBus ? { testBus: news.testBus.credentials } : {}) });
+const namesOf = (news: BusShardInputs): BusSecretNames => ({
+  bus: news.bus.credentials,
+  ...(news.testBus ? { testBus: news.testBus.credentials } : {}),
+});
 
 /** The shard as the state keeps it: the inputs without the run's scope. */
 function stateOf(inputs: BusShardInputs, entries: ShardEntry[], differences: ResourceChange[]): BusShardState {
@@ -125,9 +141,16 @@ async function applyShard(olds: BusShardState | undefined, inputs: BusShardInput
   if (update.ensure.length || update.remove.length) {
     const client = await busClient(inputs.bus);
     const testClient = inputs.testBus ? await busClient(inputs.testBus) : undefined;
-    if (inputs.contour === 'prod' && !testClient && update.ensure.length) throw new Error(`prod registrations of shard ${inputs.shard} without the test bus to check them against`);
+    if (inputs.contour === 'prod' && !testClient && update.ensure.length)
+      throw new Error(`prod registrations of shard ${inputs.shard} without the test bus to check them against`);
     await mapBounded(update.ensure, SHARD_CONCURRENCY, async (entry) => {
-      if (testClient) assertPromotable(inputs.contour, entry.mnemonic, entry.testStatus ?? undefined, await testClient.readRegistration(entry.mnemonic));
+      if (testClient)
+        assertPromotable(
+          inputs.contour,
+          entry.mnemonic,
+          entry.testStatus ?? undefined,
+          await testClient.readRegistration(entry.mnemonic),
+        );
       await client.ensure(entry, await client.readRegistration(entry.mnemonic));
     });
     await mapBounded(update.remove, SHARD_CONCURRENCY, (entry) => client.remove(entry.mnemonic));
@@ -142,7 +165,12 @@ async function readShard(props: BusShardState): Promise<BusShardState | undefine
   const found = await mapBounded(props.entries, SHARD_CONCURRENCY, async (entry) => {
     const state = await client.readRegistration(entry.mnemonic);
     const differences = registrationDifferences(entry, state);
-    if (differences.some((d) => d.kind === 'user') && differences.some((d) => d.kind === 'queue') && !state.permissions.some((p) => p.user === entry.mnemonic)) gone++;
+    if (
+      differences.some((d) => d.kind === 'user') &&
+      differences.some((d) => d.kind === 'queue') &&
+      !state.permissions.some((p) => p.user === entry.mnemonic)
+    )
+      gone++;
     return differences.map((d) => ({ participant: entry.participant, message: d.message }));
   });
   // Nothing of any of its registrations left: the shard is gone (refresh drops it; up creates it again).
@@ -170,7 +198,11 @@ export function prichalProvider(version: string): provider.Provider {
       const before = shardIn<BusShardState>(olds, namesOf(after));
       const replaces = busShardReplaces(before.value, after);
       const changes = busShardUpdate(before.value, after).changes;
-      return { changes: changes.length > 0 || replaces.length > 0 || before.upgraded.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+      return {
+        changes: changes.length > 0 || replaces.length > 0 || before.upgraded.length > 0,
+        replaces,
+        deleteBeforeReplace: replaces.length > 0,
+      };
     },
     async create(urn: pulumi.URN, inputs: News) {
       const type = typeOf(urn);
@@ -182,7 +214,8 @@ export function prichalProvider(version: string): provider.Provider {
       return { id: `${shard.bus.vhost}/shard-${shard.shard}`, outs: await applyShard(undefined, shard) };
     },
     async update(_id: pulumi.ID, urn: pulumi.URN, olds: Olds, news: News) {
-      if (typeOf(urn) === EDGE_FIREWALL) return { outs: await applyEdge(edgeIn<EdgeFirewallState>(olds).value, edgeIn<EdgeFirewallInputs>(news).value) };
+      if (typeOf(urn) === EDGE_FIREWALL)
+        return { outs: await applyEdge(edgeIn<EdgeFirewallState>(olds).value, edgeIn<EdgeFirewallInputs>(news).value) };
       const after = news as BusShardInputs;
       return { outs: await applyShard(shardIn<BusShardState>(olds, namesOf(after)).value, after) };
     },

@@ -103,15 +103,31 @@ export interface BusEndpoint {
 export type PackedEdge = Omit<PlannedEdge, 'ingress' | 'egress'> & { ingress: string[]; egress: string[] };
 
 // No field holds whitespace: ids and endpoints are schema patterns, the rest addresses and numbers.
-const packFlow = (f: Flow) => [f.participant, f.contour, f.source, f.destination, f.port, ...(f.endpoint ? [f.endpoint] : [])].join(' ');
+const packFlow = (f: Flow) =>
+  [f.participant, f.contour, f.source, f.destination, f.port, ...(f.endpoint ? [f.endpoint] : [])].join(' ');
 
 function unpackFlow(text: string): Flow {
   const [participant, contour, source, destination, port, endpoint] = text.split(' ');
-  return { source: source!, destination: destination!, port: Number(port), participant: participant!, contour: contour as Flow['contour'], ...(endpoint ? { endpoint } : {}) };
+  return {
+    source: source!,
+    destination: destination!,
+    port: Number(port),
+    participant: participant!,
+    contour: contour as Flow['contour'],
+    ...(endpoint ? { endpoint } : {}),
+  };
 }
 
-export const packEdge = (edge: PlannedEdge): PackedEdge => ({ ...edge, ingress: edge.ingress.map(packFlow), egress: edge.egress.map(packFlow) });
-export const unpackEdge = (edge: PackedEdge): PlannedEdge => ({ ...edge, ingress: edge.ingress.map(unpackFlow), egress: edge.egress.map(unpackFlow) });
+export const packEdge = (edge: PlannedEdge): PackedEdge => ({
+  ...edge,
+  ingress: edge.ingress.map(packFlow),
+  egress: edge.egress.map(packFlow),
+});
+export const unpackEdge = (edge: PackedEdge): PlannedEdge => ({
+  ...edge,
+  ingress: edge.ingress.map(unpackFlow),
+  egress: edge.egress.map(unpackFlow),
+});
 
 /** Element → participant, from the plan's flows (both sets). */
 export function elementOwners(edge: PlannedEdge): Map<string, string> {
@@ -129,8 +145,12 @@ function sshChanged(a: PlannedEdge['ssh'], b: PlannedEdge['ssh']): boolean {
  */
 export function edgeFirewallChanges(olds: EdgeFirewallState, news: EdgeFirewallInputs): ResourceChange[] {
   const out: ResourceChange[] = [];
-  if (sshChanged(olds.edge.ssh, news.edge.ssh)) out.push({ message: `edge ${news.edge.id}: SSH target or pinned host key changes` });
-  if (olds.edge.ssh.credentials !== news.edge.ssh.credentials) out.push({ message: `edge ${news.edge.id}: SSH key now read from the secret '${news.edge.ssh.credentials}' (was '${olds.edge.ssh.credentials}')` });
+  if (sshChanged(olds.edge.ssh, news.edge.ssh))
+    out.push({ message: `edge ${news.edge.id}: SSH target or pinned host key changes` });
+  if (olds.edge.ssh.credentials !== news.edge.ssh.credentials)
+    out.push({
+      message: `edge ${news.edge.id}: SSH key now read from the secret '${news.edge.ssh.credentials}' (was '${olds.edge.ssh.credentials}')`,
+    });
   const target = effectiveEdge(olds, news);
   const before = plannedTable(olds.edge);
   const after = plannedTable(target);
@@ -139,10 +159,13 @@ export function edgeFirewallChanges(olds: EdgeFirewallState, news: EdgeFirewallI
   for (const [name, set] of Object.entries(after.sets)) {
     const had = new Set(before.sets[name]?.elements ?? []);
     const has = new Set(set.elements);
-    for (const e of set.elements) if (!had.has(e)) out.push({ participant: ownersAfter.get(e)!, message: `set ${name}: add ${e}` });
-    for (const e of had) if (!has.has(e)) out.push({ participant: ownersBefore.get(e)!, message: `set ${name}: remove ${e}` });
+    for (const e of set.elements)
+      if (!had.has(e)) out.push({ participant: ownersAfter.get(e)!, message: `set ${name}: add ${e}` });
+    for (const e of had)
+      if (!has.has(e)) out.push({ participant: ownersBefore.get(e)!, message: `set ${name}: remove ${e}` });
   }
-  for (const d of olds.differences ?? []) out.push({ ...d, message: `on the host: ${d.message}; the table is reloaded from the plan` });
+  for (const d of olds.differences ?? [])
+    out.push({ ...d, message: `on the host: ${d.message}; the table is reloaded from the plan` });
   return out;
 }
 
@@ -154,14 +177,21 @@ export function edgeFirewallChanges(olds: EdgeFirewallState, news: EdgeFirewallI
 export function effectiveEdge(olds: EdgeFirewallState | undefined, news: EdgeFirewallInputs): PlannedEdge {
   const scope = news.scope;
   if (!scope || !olds) return news.edge;
-  const merge = (before: Flow[], after: Flow[]) => sortFlows([...before.filter((f) => f.participant !== scope), ...after.filter((f) => f.participant === scope)]);
+  const merge = (before: Flow[], after: Flow[]) =>
+    sortFlows([...before.filter((f) => f.participant !== scope), ...after.filter((f) => f.participant === scope)]);
   const participants = new Set(olds.edge.participants.filter((p) => p !== scope));
   if (news.edge.participants.includes(scope)) participants.add(scope);
-  return { ...news.edge, participants: [...participants].sort(), ingress: merge(olds.edge.ingress, news.edge.ingress), egress: merge(olds.edge.egress, news.edge.egress) };
+  return {
+    ...news.edge,
+    participants: [...participants].sort(),
+    ingress: merge(olds.edge.ingress, news.edge.ingress),
+    egress: merge(olds.edge.egress, news.edge.egress),
+  };
 }
 
 /** A shard's entries are kept sorted by mnemonic. */
-export const byMnemonic = (a: ShardEntry, b: ShardEntry) => (a.mnemonic < b.mnemonic ? -1 : a.mnemonic > b.mnemonic ? 1 : 0);
+export const byMnemonic = (a: ShardEntry, b: ShardEntry) =>
+  a.mnemonic < b.mnemonic ? -1 : a.mnemonic > b.mnemonic ? 1 : 0;
 
 /** What a shard's update does: the registrations to ensure and to remove, and why, by participant. */
 export interface ShardUpdate {
@@ -188,13 +218,20 @@ export function busShardUpdate(olds: BusShardState | undefined, news: BusShardIn
   const busMoved = !!olds && olds.bus.url !== news.bus.url;
   let credentialsRenamed: ResourceChange | undefined;
   // The administrator's secret renamed: nothing changes on the bus, but the state must name the new secret.
-  if (olds && (olds.bus.credentials !== news.bus.credentials || (olds.testBus?.credentials ?? null) !== (news.testBus?.credentials ?? null))) {
+  if (
+    olds &&
+    (olds.bus.credentials !== news.bus.credentials ||
+      (olds.testBus?.credentials ?? null) !== (news.testBus?.credentials ?? null))
+  ) {
     const was = [olds.bus.credentials, olds.testBus?.credentials].filter(Boolean).join(', ');
     const now = [news.bus.credentials, news.testBus?.credentials].filter(Boolean).join(', ');
-    credentialsRenamed = { message: `bus credentials now read from the secret${now.includes(',') ? 's' : ''} ${now} (was ${was})` };
+    credentialsRenamed = {
+      message: `bus credentials now read from the secret${now.includes(',') ? 's' : ''} ${now} (was ${was})`,
+    };
   }
   const liveDiffs = new Map<string, ResourceChange[]>();
-  for (const d of olds?.differences ?? []) if (d.participant) liveDiffs.set(d.participant, [...(liveDiffs.get(d.participant) ?? []), d]);
+  for (const d of olds?.differences ?? [])
+    if (d.participant) liveDiffs.set(d.participant, [...(liveDiffs.get(d.participant) ?? []), d]);
   const out: ShardUpdate = { ensure: [], remove: [], changes: [], entries: [], differences: [] };
   const kept = new Map(before);
 
@@ -208,10 +245,13 @@ export function busShardUpdate(olds: BusShardState | undefined, news: BusShardIn
       const has = new Set(entry.messageTypes);
       for (const t of entry.messageTypes) if (!had.has(t)) messages.push(`bind message type ${t}`);
       for (const t of old.messageTypes) if (!has.has(t)) messages.push(`unbind message type ${t}`);
-      if ((old.testStatus ?? null) !== (entry.testStatus ?? null)) messages.push(`test status ${old.testStatus ?? 'none'} → ${entry.testStatus ?? 'none'}`);
-      if (old.participant !== entry.participant) messages.push(`now held by ${entry.participant} (was ${old.participant})`);
+      if ((old.testStatus ?? null) !== (entry.testStatus ?? null))
+        messages.push(`test status ${old.testStatus ?? 'none'} → ${entry.testStatus ?? 'none'}`);
+      if (old.participant !== entry.participant)
+        messages.push(`now held by ${entry.participant} (was ${old.participant})`);
       if (busMoved) messages.push(`bus URL changes to ${news.bus.url}`);
-      for (const d of liveDiffs.get(old.participant) ?? []) messages.push(`on the bus: ${d.message}; corrected to the plan`);
+      for (const d of liveDiffs.get(old.participant) ?? [])
+        messages.push(`on the bus: ${d.message}; corrected to the plan`);
     }
     if (messages.length) out.ensure.push(entry);
     for (const message of messages) out.changes.push({ participant: entry.participant, message });

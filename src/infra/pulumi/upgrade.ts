@@ -26,7 +26,18 @@
 //     system; every object keeps exactly one owner.
 //   - never remove an upgrade step, and commit a checkpoint of the earlier model as a fixture
 //     (test/fixtures/) with a test that it converges under today's code.
-import { BUS_REGISTRATIONS, EDGE_FIREWALL, byMnemonic, packEdge, shardOf, type BusEndpoint, type BusShardState, type PackedEdge, type ResourceChange, type ShardEntry } from './resources.js';
+import {
+  BUS_REGISTRATIONS,
+  EDGE_FIREWALL,
+  byMnemonic,
+  packEdge,
+  shardOf,
+  type BusEndpoint,
+  type BusShardState,
+  type PackedEdge,
+  type ResourceChange,
+  type ShardEntry,
+} from './resources.js';
 import type { ContourName, OperatorFile } from '../../inventory/index.js';
 import { secretVariable } from '../secrets.js';
 import type { Flow } from '../../plan/index.js';
@@ -47,7 +58,8 @@ export class StateUpgradeError extends Error {
   override readonly name = 'StateUpgradeError';
 }
 
-const NOTE_KEY = 'the SSH key copied into the state is dropped: the provider reads it from the secret store by its name';
+const NOTE_KEY =
+  'the SSH key copied into the state is dropped: the provider reads it from the secret store by its name';
 
 type AnyProps = Record<string, unknown>;
 
@@ -56,13 +68,18 @@ type AnyProps = Record<string, unknown>;
  * stored them as objects), no copy of the SSH key (model ≤ 3 stored `privateKey`; the key is
  * read by the name the edge's `ssh.credentials` already carries). `upgraded` says what changed.
  */
-export function upgradeEdgeFirewall<T extends AnyProps>(props: T): { props: T & { edge: PackedEdge }; upgraded: string[] } {
+export function upgradeEdgeFirewall<T extends AnyProps>(
+  props: T,
+): { props: T & { edge: PackedEdge }; upgraded: string[] } {
   const upgraded: string[] = [];
   const out: AnyProps = { ...props };
-  const edge = props.edge as (Omit<PackedEdge, 'ingress' | 'egress'> & { ingress: Array<string | Flow>; egress: Array<string | Flow> }) | undefined;
+  const edge = props.edge as
+    | (Omit<PackedEdge, 'ingress' | 'egress'> & { ingress: Array<string | Flow>; egress: Array<string | Flow> })
+    | undefined;
   if (edge && [...(edge.ingress ?? []), ...(edge.egress ?? [])].some((f) => typeof f !== 'string')) {
     const objects = (flows: Array<string | Flow>) => flows.filter((f): f is Flow => typeof f !== 'string');
-    if ([...edge.ingress, ...edge.egress].some((f) => typeof f === 'string')) throw new StateUpgradeError(`edge ${edge.id}: flows recorded half packed, half as objects`);
+    if ([...edge.ingress, ...edge.egress].some((f) => typeof f === 'string'))
+      throw new StateUpgradeError(`edge ${edge.id}: flows recorded half packed, half as objects`);
     out.edge = packEdge({ ...edge, ingress: objects(edge.ingress), egress: objects(edge.egress) });
     upgraded.push('flows recorded as objects are packed (one string each)');
   }
@@ -81,7 +98,10 @@ export interface BusSecretNames {
 }
 
 export function busSecretNames(operator: OperatorFile, contour: ContourName): BusSecretNames {
-  return { bus: operator.contours[contour].bus.credentials, ...(contour === 'prod' ? { testBus: operator.contours.test.bus.credentials } : {}) };
+  return {
+    bus: operator.contours[contour].bus.credentials,
+    ...(contour === 'prod' ? { testBus: operator.contours.test.bus.credentials } : {}),
+  };
 }
 
 /**
@@ -90,10 +110,17 @@ export function busSecretNames(operator: OperatorFile, contour: ContourName): Bu
  * buses name their secrets (`bus.credentials`). A name the state does not hold comes from `names`
  * (the operator file, or the program's new inputs); without it the upgrade cannot be done here.
  */
-export function upgradeBusShard<T extends AnyProps>(props: T, names?: Partial<BusSecretNames>): { props: T & Pick<BusShardState, 'bus' | 'testBus'>; upgraded: string[] } {
+export function upgradeBusShard<T extends AnyProps>(
+  props: T,
+  names?: Partial<BusSecretNames>,
+): { props: T & Pick<BusShardState, 'bus' | 'testBus'>; upgraded: string[] } {
   const upgraded: string[] = [];
   const out: AnyProps = { ...props };
-  const name = (endpoint: AnyProps | null | undefined, fallback: string | undefined, what: string): BusEndpoint | null => {
+  const name = (
+    endpoint: AnyProps | null | undefined,
+    fallback: string | undefined,
+    what: string,
+  ): BusEndpoint | null => {
     if (!endpoint) return null;
     const recorded = endpoint.credentials;
     if (typeof recorded === 'string' && !isSecretValue(recorded)) return endpoint as unknown as BusEndpoint;
@@ -103,12 +130,17 @@ export function upgradeBusShard<T extends AnyProps>(props: T, names?: Partial<Bu
           "run 'prichal refresh --contour <contour> --yes' (or any prichal engine command) once: it names the secrets from operator.yaml, with nothing changed on the bus",
       );
     }
-    upgraded.push(`the ${what}'s credentials are read from the secret store by their name '${fallback}'${recorded === undefined ? '' : ' (the copy in the state is dropped)'}`);
+    upgraded.push(
+      `the ${what}'s credentials are read from the secret store by their name '${fallback}'${recorded === undefined ? '' : ' (the copy in the state is dropped)'}`,
+    );
     return { url: String(endpoint.url), vhost: String(endpoint.vhost), credentials: fallback };
   };
   if ('credentials' in out) {
     delete out.credentials;
-    if (!upgraded.length) upgraded.push('the bus credentials copied into the state are dropped: the provider reads them from the secret store by name');
+    if (!upgraded.length)
+      upgraded.push(
+        'the bus credentials copied into the state are dropped: the provider reads them from the secret store by name',
+      );
   }
   if (props.bus !== undefined) out.bus = name(props.bus as AnyProps, names?.bus, 'bus');
   if (props.testBus !== undefined) out.testBus = name(props.testBus as AnyProps | null, names?.testBus, 'test bus');
@@ -116,7 +148,11 @@ export function upgradeBusShard<T extends AnyProps>(props: T, names?: Partial<Bu
 }
 
 /** Today's shape of any of the provider's resources; the retired type is named, not guessed at. */
-export function upgradeProps<T extends AnyProps>(type: string, props: T, names?: Partial<BusSecretNames>): { props: T; upgraded: string[] } {
+export function upgradeProps<T extends AnyProps>(
+  type: string,
+  props: T,
+  names?: Partial<BusSecretNames>,
+): { props: T; upgraded: string[] } {
   if (type === EDGE_FIREWALL) return upgradeEdgeFirewall(props);
   if (type === BUS_REGISTRATIONS) return upgradeBusShard(props, names);
   if (type === RETIRED_BUS_REGISTRATION) throw new StateUpgradeError(retiredMessage());
@@ -159,7 +195,8 @@ export interface DeploymentUpgrade {
 }
 
 /** The URN of a shard in the stack and project a retired resource's URN names (urn:pulumi:<stack>::<project>::<type>::<name>). */
-const shardUrn = (sibling: string, contour: ContourName, shard: string) => `${sibling.split('::').slice(0, 2).join('::')}::${BUS_REGISTRATIONS}::bus-${contour}-${shard}`;
+const shardUrn = (sibling: string, contour: ContourName, shard: string) =>
+  `${sibling.split('::').slice(0, 2).join('::')}::${BUS_REGISTRATIONS}::bus-${contour}-${shard}`;
 
 /**
  * Upgrades what the provider cannot upgrade resource by resource: model 1's registrations merged
@@ -170,11 +207,17 @@ const shardUrn = (sibling: string, contour: ContourName, shard: string) => `${si
  * the provider upgrades as it reads them. Undefined when there is nothing of this kind to do.
  * Pure: the deployment given is not changed.
  */
-export function upgradeDeployment(deployment: Deployment, contour: ContourName, operator: OperatorFile): DeploymentUpgrade | undefined {
+export function upgradeDeployment(
+  deployment: Deployment,
+  contour: ContourName,
+  operator: OperatorFile,
+): DeploymentUpgrade | undefined {
   const resources = deployment.resources ?? [];
   const names = busSecretNames(operator, contour);
   const retired = resources.filter((r) => r.type === RETIRED_BUS_REGISTRATION);
-  const unnamed = resources.filter((r) => r.type === BUS_REGISTRATIONS && [r.inputs, r.outputs].some((p) => p && needsNames(p)));
+  const unnamed = resources.filter(
+    (r) => r.type === BUS_REGISTRATIONS && [r.inputs, r.outputs].some((p) => p && needsNames(p)),
+  );
   if (!retired.length && !unnamed.length) return undefined;
   const changes: ResourceChange[] = [];
   const out: DeploymentResource[] = [];
@@ -182,10 +225,16 @@ export function upgradeDeployment(deployment: Deployment, contour: ContourName, 
 
   for (const r of resources) {
     if (r.type === BUS_REGISTRATIONS && unnamed.includes(r)) {
-      const upgraded = { ...r, ...(r.inputs ? { inputs: withNames(r.inputs, names) } : {}), ...(r.outputs ? { outputs: withNames(r.outputs, names) } : {}) };
+      const upgraded = {
+        ...r,
+        ...(r.inputs ? { inputs: withNames(r.inputs, names) } : {}),
+        ...(r.outputs ? { outputs: withNames(r.outputs, names) } : {}),
+      };
       out.push(upgraded);
       if (typeof r.outputs?.shard === 'string') merged.set(String(r.outputs.shard), upgraded);
-      changes.push({ message: `state: ${nameOf(r.urn)} names its bus secrets (${[names.bus, names.testBus].filter(Boolean).join(', ')}); nothing changes on the bus` });
+      changes.push({
+        message: `state: ${nameOf(r.urn)} names its bus secrets (${[names.bus, names.testBus].filter(Boolean).join(', ')}); nothing changes on the bus`,
+      });
       continue;
     }
     if (r.type !== RETIRED_BUS_REGISTRATION) {
@@ -197,13 +246,27 @@ export function upgradeDeployment(deployment: Deployment, contour: ContourName, 
     const registration = props.registration as { participant: string; mnemonic: string; messageTypes: string[] };
     const recordedBus = props.bus as { url: string; vhost: string };
     const recordedTestBus = props.testBus as { url: string; vhost: string } | null;
-    const entry: ShardEntry = { participant: registration.participant, mnemonic: registration.mnemonic, messageTypes: [...registration.messageTypes], testStatus: (props.testStatus as string | null) ?? null };
+    const entry: ShardEntry = {
+      participant: registration.participant,
+      mnemonic: registration.mnemonic,
+      messageTypes: [...registration.messageTypes],
+      testStatus: (props.testStatus as string | null) ?? null,
+    };
     const shard = shardOf(entry.mnemonic);
-    const differences = ((props.differences as ResourceChange[] | undefined) ?? []).map((d) => ({ participant: d.participant ?? entry.participant, message: d.message }));
+    const differences = ((props.differences as ResourceChange[] | undefined) ?? []).map((d) => ({
+      participant: d.participant ?? entry.participant,
+      message: d.message,
+    }));
     let target = merged.get(shard);
     if (!target) {
       const bus: BusEndpoint = { url: recordedBus.url, vhost: recordedBus.vhost, credentials: names.bus };
-      const testBus: BusEndpoint | null = recordedTestBus ? { url: recordedTestBus.url, vhost: recordedTestBus.vhost, credentials: names.testBus ?? operator.contours.test.bus.credentials } : null;
+      const testBus: BusEndpoint | null = recordedTestBus
+        ? {
+            url: recordedTestBus.url,
+            vhost: recordedTestBus.vhost,
+            credentials: names.testBus ?? operator.contours.test.bus.credentials,
+          }
+        : null;
       const base = { contour, shard, entries: [] as ShardEntry[], bus, testBus };
       target = {
         urn: shardUrn(r.urn, contour, shard),
@@ -224,7 +287,9 @@ export function upgradeDeployment(deployment: Deployment, contour: ContourName, 
     }
     const targetBus = (target.outputs!.bus ?? target.inputs!.bus) as BusEndpoint;
     if (targetBus.vhost !== recordedBus.vhost || targetBus.url !== recordedBus.url) {
-      throw new StateUpgradeError(`${nameOf(r.urn)}: recorded on ${recordedBus.url} vhost ${recordedBus.vhost}, but shard ${shard} already holds registrations on ${targetBus.url} vhost ${targetBus.vhost}`);
+      throw new StateUpgradeError(
+        `${nameOf(r.urn)}: recorded on ${recordedBus.url} vhost ${recordedBus.vhost}, but shard ${shard} already holds registrations on ${targetBus.url} vhost ${targetBus.vhost}`,
+      );
     }
     for (const key of ['inputs', 'outputs'] as const) {
       const side = target[key]!;
@@ -232,14 +297,23 @@ export function upgradeDeployment(deployment: Deployment, contour: ContourName, 
       // A registration a shard already holds stays as the shard recorded it (newer than the retired resource).
       if (!entries.some((e) => e.mnemonic === entry.mnemonic)) side.entries = [...entries, entry].sort(byMnemonic);
     }
-    if (differences.length) target.outputs!.differences = [...((target.outputs!.differences as ResourceChange[] | undefined) ?? []), ...differences];
-    changes.push({ participant: entry.participant, message: `state: ${nameOf(r.urn)} (one resource per registration, an earlier model) is now held by the shard ${nameOf(target.urn)}; nothing changes on the bus` });
+    if (differences.length)
+      target.outputs!.differences = [
+        ...((target.outputs!.differences as ResourceChange[] | undefined) ?? []),
+        ...differences,
+      ];
+    changes.push({
+      participant: entry.participant,
+      message: `state: ${nameOf(r.urn)} (one resource per registration, an earlier model) is now held by the shard ${nameOf(target.urn)}; nothing changes on the bus`,
+    });
   }
   return { deployment: { ...deployment, resources: out }, changes };
 }
 
 function needsNames(props: AnyProps): boolean {
-  const unnamed = (endpoint: unknown) => !!endpoint && (typeof (endpoint as AnyProps).credentials !== 'string' || isSecretValue((endpoint as AnyProps).credentials));
+  const unnamed = (endpoint: unknown) =>
+    !!endpoint &&
+    (typeof (endpoint as AnyProps).credentials !== 'string' || isSecretValue((endpoint as AnyProps).credentials));
   return unnamed(props.bus) || unnamed(props.testBus);
 }
 
@@ -249,8 +323,15 @@ function needsNames(props: AnyProps): boolean {
  * left for the provider to drop as it reads the shard (upgradeBusShard), like every other copy.
  */
 function withNames(props: AnyProps, names: BusSecretNames): AnyProps {
-  const name = (endpoint: AnyProps | null | undefined, credentials: string | undefined) => (endpoint && credentials && (typeof endpoint.credentials !== 'string' || isSecretValue(endpoint.credentials)) ? { ...endpoint, credentials } : endpoint);
-  return { ...props, bus: name(props.bus as AnyProps, names.bus), ...(props.testBus !== undefined ? { testBus: name(props.testBus as AnyProps | null, names.testBus) } : {}) };
+  const name = (endpoint: AnyProps | null | undefined, credentials: string | undefined) =>
+    endpoint && credentials && (typeof endpoint.credentials !== 'string' || isSecretValue(endpoint.credentials))
+      ? { ...endpoint, credentials }
+      : endpoint;
+  return {
+    ...props,
+    bus: name(props.bus as AnyProps, names.bus),
+    ...(props.testBus !== undefined ? { testBus: name(props.testBus as AnyProps | null, names.testBus) } : {}),
+  };
 }
 
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf('::') + 2);

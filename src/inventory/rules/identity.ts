@@ -7,14 +7,20 @@ export const idMatchesFileName: Rule = (inventory, findings) => {
   for (const { value, source } of inventory.participants) {
     const expected = idOfFile(source.file);
     if (value.id !== expected) {
-      findings.at(source, ['id'], 'id-mismatch', { en: `id ${quoted(value.id)} must equal the file name ${quoted(expected)}`, ru: `id ${quoted(value.id)} должен совпадать с именем файла ${quoted(expected)}` });
+      findings.at(source, ['id'], 'id-mismatch', {
+        en: `id ${quoted(value.id)} must equal the file name ${quoted(expected)}`,
+        ru: `id ${quoted(value.id)} должен совпадать с именем файла ${quoted(expected)}`,
+      });
     }
   }
 };
 
 export const idsAreUnique: Rule = (inventory, findings) => {
   for (const { key: id, first, repeat } of repeats(inventory.participants, (p) => p.value.id)) {
-    findings.at(repeat.source, ['id'], 'duplicate-id', { en: `id ${quoted(id)} is already used by ${first.source.file}; ids must be unique`, ru: `id ${quoted(id)} уже занят в ${first.source.file}; идентификаторы не повторяются` });
+    findings.at(repeat.source, ['id'], 'duplicate-id', {
+      en: `id ${quoted(id)} is already used by ${first.source.file}; ids must be unique`,
+      ru: `id ${quoted(id)} уже занят в ${first.source.file}; идентификаторы не повторяются`,
+    });
   }
   const operator = inventory.operator;
   if (!operator) return;
@@ -23,8 +29,14 @@ export const idsAreUnique: Rule = (inventory, findings) => {
     ['cryptoProducts', operator.value.cryptoProducts],
   ] as const;
   for (const [field, list] of lists) {
-    for (const { key: id, repeat } of repeats(list.map((item, index) => ({ id: item.id, index })), (e) => e.id)) {
-      findings.at(operator.source, [field, repeat.index, 'id'], 'duplicate-id', { en: `${field} id ${quoted(id)} appears more than once`, ru: `id ${quoted(id)} в ${field} встречается больше одного раза` });
+    for (const { key: id, repeat } of repeats(
+      list.map((item, index) => ({ id: item.id, index })),
+      (e) => e.id,
+    )) {
+      findings.at(operator.source, [field, repeat.index, 'id'], 'duplicate-id', {
+        en: `${field} id ${quoted(id)} appears more than once`,
+        ru: `id ${quoted(id)} в ${field} встречается больше одного раза`,
+      });
     }
   }
 };

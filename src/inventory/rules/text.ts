@@ -32,7 +32,11 @@ const BLANK = {
 function walk(value: unknown, path: (string | number)[], source: SourceFile, findings: Findings): void {
   if (typeof value === 'string') {
     if (isBlank(value)) findings.at(source, [...path], 'schema', BLANK);
-    else if (value.length > MAX_TEXT) findings.at(source, [...path], 'schema', { en: `is ${value.length} characters long; at most ${MAX_TEXT}`, ru: `длина ${value.length} символов; допустимо не больше ${MAX_TEXT}` });
+    else if (value.length > MAX_TEXT)
+      findings.at(source, [...path], 'schema', {
+        en: `is ${value.length} characters long; at most ${MAX_TEXT}`,
+        ru: `длина ${value.length} символов; допустимо не больше ${MAX_TEXT}`,
+      });
     return;
   }
   if (value === null || typeof value !== 'object') return;

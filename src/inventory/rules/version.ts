@@ -8,19 +8,41 @@ import type { FieldPath, Words } from '../findings.js';
 import type { Participant } from '../types.generated.js';
 
 /** operator.yaml's fields version 1 did not have (dotted; a test compares them with the version-1 schema). */
-export const OPERATOR_V2_FIELDS = ['gateways', 'hub', 'timeZone', 'language', 'certificateAuthorities', 'edoTargets', 'calendar', 'policy.channels', 'policy.gostBrowsers', 'policy.allowPublicAddresses'] as const;
+export const OPERATOR_V2_FIELDS = [
+  'gateways',
+  'hub',
+  'timeZone',
+  'language',
+  'certificateAuthorities',
+  'edoTargets',
+  'calendar',
+  'policy.channels',
+  'policy.gostBrowsers',
+  'policy.allowPublicAddresses',
+] as const;
 /** A participant file's fields version 1 did not have (`[]`: every entry of a list). */
 export const PARTICIPANT_V2_FIELDS = [
-  ...(['requestSent', 'credentialsIssued', 'connectorReady', 'switchDate', 'commissioned', 'torSed', 'medo'] as const).map((f) => `sed.${f}`),
+  ...(
+    ['requestSent', 'credentialsIssued', 'connectorReady', 'switchDate', 'commissioned', 'torSed', 'medo'] as const
+  ).map((f) => `sed.${f}`),
   'workstations.rootCertificates',
   'workstations.crl',
   'signers[].certificate.authorityKeyId',
   'services[].appointment',
   'services[].webService',
   'services[].tests',
-  ...(['test', 'prod'] as const).flatMap((c) => (['requested', 'approved', 'registered'] as const).map((f) => `registrations.${c}.${f}`)),
+  ...(['test', 'prod'] as const).flatMap((c) =>
+    (['requested', 'approved', 'registered'] as const).map((f) => `registrations.${c}.${f}`),
+  ),
 ] as const;
-export const V1_KINDS: ReadonlySet<Participant['kind']> = new Set(['executive-body', 'state-institution', 'local-government', 'municipal-institution', 'rural-settlement', 'other']);
+export const V1_KINDS: ReadonlySet<Participant['kind']> = new Set([
+  'executive-body',
+  'state-institution',
+  'local-government',
+  'municipal-institution',
+  'rural-settlement',
+  'other',
+]);
 
 /** The concrete paths of a dotted field with `[]` in `data`: each present one. */
 function present(data: unknown, field: string): FieldPath[] {
@@ -45,10 +67,16 @@ function participantV2Fields(p: Participant): Array<{ path: FieldPath; what: Wor
     const name = field.replace(/\[\]/g, '');
     for (const path of present(p, field)) used.push({ path, what: { en: name, ru: name } });
   }
-  if (!V1_KINDS.has(p.kind)) used.push({ path: ['kind'], what: { en: `kind ${p.kind}`, ru: `вид участника ${p.kind}` } });
-  if (!hasChannel(p)) used.push({ path: [], what: { en: 'a participant without a channel', ru: 'участник без канала связи' } });
+  if (!V1_KINDS.has(p.kind))
+    used.push({ path: ['kind'], what: { en: `kind ${p.kind}`, ru: `вид участника ${p.kind}` } });
+  if (!hasChannel(p))
+    used.push({ path: [], what: { en: 'a participant without a channel', ru: 'участник без канала связи' } });
   for (const contour of ['test', 'prod'] as const) {
-    if (p.registrations?.[contour]?.status === 'approved') used.push({ path: ['registrations', contour, 'status'], what: { en: "status 'approved'", ru: "статус 'approved'" } });
+    if (p.registrations?.[contour]?.status === 'approved')
+      used.push({
+        path: ['registrations', contour, 'status'],
+        what: { en: "status 'approved'", ru: "статус 'approved'" },
+      });
   }
   return used;
 }
@@ -58,14 +86,24 @@ export const versionedFieldsDeclared: Rule = (inventory, findings) => {
   if (!operator || (operator.value.version ?? 1) >= 2) return;
   for (const field of OPERATOR_V2_FIELDS) {
     for (const path of present(operator.value, field)) {
-      findings.at(operator.source, path, 'schema-version', { en: `${field} is a version-2 field: write 'version: 2' as the first line of operator.yaml (version 1 has no ${field})`, ru: `${field} — поле версии 2: первой строкой operator.yaml напишите 'version: 2' (в версии 1 поля ${field} нет)` });
+      findings.at(operator.source, path, 'schema-version', {
+        en: `${field} is a version-2 field: write 'version: 2' as the first line of operator.yaml (version 1 has no ${field})`,
+        ru: `${field} — поле версии 2: первой строкой operator.yaml напишите 'version: 2' (в версии 1 поля ${field} нет)`,
+      });
     }
   }
   const policy = operator.value.policy;
-  if (Array.isArray(policy.certificateWarningDays)) findings.at(operator.source, ['policy', 'certificateWarningDays'], 'schema-version', { en: "a list of reminder days is version 2: write 'version: 2' as the first line of operator.yaml, or one number", ru: "список дней напоминания — версия 2: первой строкой operator.yaml напишите 'version: 2' или укажите одно число" });
+  if (Array.isArray(policy.certificateWarningDays))
+    findings.at(operator.source, ['policy', 'certificateWarningDays'], 'schema-version', {
+      en: "a list of reminder days is version 2: write 'version: 2' as the first line of operator.yaml, or one number",
+      ru: "список дней напоминания — версия 2: первой строкой operator.yaml напишите 'version: 2' или укажите одно число",
+    });
   for (const { value: p, source } of inventory.participants) {
     for (const { path, what } of participantV2Fields(p)) {
-      findings.at(source, path, 'schema-version', { en: `${what.en} is version 2 of the inventory contract: write 'version: 2' as the first line of operator.yaml`, ru: `${what.ru} — это версия 2 формата реестра: первой строкой operator.yaml напишите 'version: 2'` });
+      findings.at(source, path, 'schema-version', {
+        en: `${what.en} is version 2 of the inventory contract: write 'version: 2' as the first line of operator.yaml`,
+        ru: `${what.ru} — это версия 2 формата реестра: первой строкой operator.yaml напишите 'version: 2'`,
+      });
     }
   }
 };

@@ -12,7 +12,10 @@ const HEADER = `/* eslint-disable */
 
 /** The generated files: each from its schemas (paths relative to the project root). */
 export const GENERATED = [
-  { out: 'src/inventory/types.generated.ts', schemas: ['src/inventory/schema/operator.schema.json', 'src/inventory/schema/participant.schema.json'] },
+  {
+    out: 'src/inventory/types.generated.ts',
+    schemas: ['src/inventory/schema/operator.schema.json', 'src/inventory/schema/participant.schema.json'],
+  },
   { out: 'src/drift/result.generated.ts', schemas: ['src/drift/result.schema.json'] },
 ] as const;
 
