@@ -11,6 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { PRICHAL } from './helpers/cli.js';
 import { editedInventories, SAMPLE_INVENTORY } from './helpers/inventory.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: the test edits parsed JSON in place, at any depth.
+type Loose = Record<string, any>;
+
 const edited = editedInventories();
 
 /** The CLI with a deadline: a run that waits on a FIFO is killed, and then fails the test. */
@@ -46,19 +49,15 @@ describe('probe protocols docs reads (--probes)', () => {
 describe('a probe protocol with a field the documents print broken is refused, naming the field (exit 2, not a crash)', () => {
   const fixture = path.join(import.meta.dirname, 'fixtures', 'probe-test-tmn-sosh-12.json');
   it.each([
-    ['a denied check of no known kind', (p: Record<string, any>) => (p.denied[0].kind = 'tomorrow'), 'denied[0].kind'],
-    ['a denied check that is null', (p: Record<string, any>) => (p.denied[1] = null), 'denied[1] must be an object'],
-    [
-      'a start time that is no time',
-      (p: Record<string, any>) => (p.startedAt = 'yesterday'),
-      'startedAt must be a date and time',
-    ],
-    ['an allowed check without its port', (p: Record<string, any>) => delete p.allowed[0].port, 'allowed[0].port'],
+    ['a denied check of no known kind', (p: Loose) => (p.denied[0].kind = 'tomorrow'), 'denied[0].kind'],
+    ['a denied check that is null', (p: Loose) => (p.denied[1] = null), 'denied[1] must be an object'],
+    ['a start time that is no time', (p: Loose) => (p.startedAt = 'yesterday'), 'startedAt must be a date and time'],
+    ['an allowed check without its port', (p: Loose) => delete p.allowed[0].port, 'allowed[0].port'],
   ])('%s', async (_name, change, field) => {
     const dir = await edited([]);
     const probes = path.join(dir, 'probes');
     await mkdir(probes);
-    const protocol = JSON.parse(await readFile(fixture, 'utf8')) as Record<string, any>;
+    const protocol = JSON.parse(await readFile(fixture, 'utf8')) as Loose;
     change(protocol);
     const file = path.join(probes, 'test-tmn-sosh-12.json');
     await writeFile(file, JSON.stringify(protocol));

@@ -3,7 +3,7 @@
 // (file, line, column) are the same cold and warm.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../src/inventory/load.js';
 import { cacheLocation, readCacheFile, stampOf, writeCacheFile } from '../src/inventory/parse-cache.js';
 import { statSync } from 'node:fs';

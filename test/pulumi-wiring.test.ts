@@ -12,6 +12,9 @@ import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/project.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: the test edits parsed JSON in place, at any depth.
+type Loose = Record<string, any>;
+
 // The compiled program (see vitest.config.ts): what the engine runs.
 const PROGRAM = path.join(PROJECT_ROOT, 'dist/src/infra/pulumi/program.js');
 
@@ -91,7 +94,7 @@ describe('Pulumi program under mocks', () => {
         image: operator.gateways!.image,
         network: operator.gateways!.network.prod,
       });
-      const c = containers.find((x) => x.inputs.name === spec.name)!.inputs as Record<string, any>;
+      const c = containers.find((x) => x.inputs.name === spec.name)!.inputs as Loose;
       expect(c.image).toBe(spec.image);
       expect(c.networksAdvanced[0].ipv4Address).toBe(r.gateway);
       expect(c.user).toBe('33:33');

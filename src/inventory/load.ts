@@ -10,7 +10,6 @@ import type { Finding, Words } from './findings.js';
 import { fileDigest, ParseCache } from './parse-cache.js';
 import { WordedError } from '../words.js';
 import { parseAll, type Parsed } from './parse-pool.js';
-import type { ParseJob } from './parse-worker.js';
 import { ALLOCATIONS_FILE, fileError, OPERATOR_FILE, PARTICIPANTS_DIR, type LoadedFile } from './parse.js';
 import { SourceFile } from './source.js';
 

@@ -4,7 +4,6 @@
 //   egress:  gateway → endpoint address:port (the hub calls the participant's web service)
 import { addressValue, cidrInterval } from '../inventory/addresses.js';
 import { CONTOURS, type ContourName, type Inventory } from '../inventory/model.js';
-import type { Edge } from '../inventory/types.generated.js';
 import type { Flow, PlannedContour, PlannedEdge } from './model.js';
 
 /** The port gateways listen on for participants' calls. */

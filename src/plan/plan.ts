@@ -17,14 +17,7 @@ import {
 import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
 import { planEdges } from './firewall.js';
 import { notProvisionedReason, provisioned } from './lifecycle.js';
-import {
-  PLAN_VERSION,
-  type Plan,
-  type PlannedContour,
-  type PlannedEndpoint,
-  type PlannedLink,
-  type PlannedRegistration,
-} from './model.js';
+import { PLAN_VERSION, type Plan, type PlannedContour, type PlannedEndpoint, type PlannedLink } from './model.js';
 
 interface RecordedAllocations {
   gateways: Record<ContourName, Record<string, string>>;

@@ -3,7 +3,7 @@ import type { CheckResult, RequirementFinding } from '../drift/model.js';
 import { DEFAULT_TIME_ZONE } from '../inventory/dates.js';
 import { REQUIREMENTS } from '../requirements/index.js';
 import { markdownText } from '../escape.js';
-import { FileError, makeFolder, writeAtomic } from '../files.js';
+import { makeFolder, writeAtomic } from '../files.js';
 import { renderHtmlReport, type ReportContext } from './html.js';
 import { summary } from './summary.js';
 import {

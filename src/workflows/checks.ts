@@ -12,7 +12,6 @@ import {
   isLang,
   previousSuccess,
   renderPrometheus,
-  summary,
   writeReports,
   type Lang,
   type ParticipantInfo,

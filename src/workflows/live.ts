@@ -10,7 +10,7 @@ import { renderEdgeRuleset } from '../render/index.js';
 import { UsageError } from './errors.js';
 import { applyFirewalls, busClient, hubOf, liveContext, selectEdges, type LiveContext } from './context.js';
 import { inContourRu } from '../words.js';
-import { FileError, makeFolder, writeAtomic } from '../files.js';
+import { makeFolder, writeAtomic } from '../files.js';
 
 export async function firewall(options: {
   action: string;

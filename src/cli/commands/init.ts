@@ -1,6 +1,6 @@
 import { lstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { FileError, makeFolder, writeAtomic } from '../../files.js';
+import { makeFolder, writeAtomic } from '../../files.js';
 import path from 'node:path';
 import { PARTICIPANTS_DIR } from '../../inventory/index.js';
 import { UsageError } from '../errors.js';

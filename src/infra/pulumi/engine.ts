@@ -43,6 +43,10 @@ import {
   edgeFirewallChanges,
   shardOf,
   unpackEdge,
+  type BusShardInputs,
+  type BusShardState,
+  type EdgeFirewallInputs,
+  type PackedEdge,
   type ResourceChange,
 } from './resources.js';
 import { EngineError, StackLockedError, isStale, type LockHolder } from './errors.js';
@@ -493,13 +497,16 @@ async function upgradeState(
   }
 }
 
+/** A resource's properties in an engine event: untyped JSON, narrowed below by the resource's type. */
+type EventProps = Record<string, unknown>;
+
 /** What one resource operation changes, and for which participants (the provider's diff functions, on today's shape of the state). */
 function describe(
   type: string,
   name: string,
   op: OpType,
-  olds: any,
-  news: any,
+  olds: EventProps | undefined,
+  news: EventProps | undefined,
   plan: Plan,
 ): { participants: string[]; changes: ResourceChange[] } {
   let changes: ResourceChange[] = [];
@@ -515,7 +522,7 @@ function describe(
       changes = [
         ...edgeFirewallChanges(
           { ...before.props, edge: unpackEdge(before.props.edge) },
-          { ...news, edge: unpackEdge(news.edge) },
+          { ...(news as unknown as EdgeFirewallInputs), edge: unpackEdge(news.edge as PackedEdge) },
         ),
         ...before.upgraded.map((u) => ({ message: `state: ${u}` })),
       ];
@@ -525,16 +532,20 @@ function describe(
         message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table`,
       }));
   } else if (type === BUS_REGISTRATIONS) {
-    const names = news?.bus
-      ? { bus: news.bus.credentials, ...(news.testBus ? { testBus: news.testBus.credentials } : {}) }
+    const shard = news as unknown as BusShardInputs | undefined;
+    const names = shard?.bus
+      ? { bus: shard.bus.credentials, ...(shard.testBus ? { testBus: shard.testBus.credentials } : {}) }
       : undefined;
     const before = olds ? upgradeBusShard(olds, names) : undefined;
     // A delete is the update that empties the shard; a create, an update from nothing.
     if (op === 'delete' && before?.props.entries)
-      changes = busShardUpdate(before.props as any, { ...(before.props as any), entries: [] }).changes;
-    else if (news?.entries)
+      changes = busShardUpdate(before.props as unknown as BusShardState, {
+        ...(before.props as unknown as BusShardInputs),
+        entries: [],
+      }).changes;
+    else if (shard?.entries)
       changes = [
-        ...busShardUpdate(op === 'update' ? (before?.props as any) : undefined, news).changes,
+        ...busShardUpdate(op === 'update' ? (before?.props as unknown as BusShardState) : undefined, shard).changes,
         ...(op === 'update' ? (before?.upgraded ?? []).map((u) => ({ message: `state: ${u}` })) : []),
       ];
   }
