@@ -17,7 +17,7 @@ import {
   type ParticipantInfo,
   type ReportContext,
 } from '../report/index.js';
-import { checkInventory, type CheckInventoryTimings } from '../requirements/index.js';
+import { checkInventory, REQUIREMENTS, type CheckInventoryTimings } from '../requirements/index.js';
 import { InvalidInventoryError } from './errors.js';
 
 export const HISTORY_FILE = path.join(PROJECT_ROOT, '.state', 'history.jsonl');
@@ -108,7 +108,7 @@ export function reportContext(inventory: Inventory, lang?: Lang): ReportContext 
   for (const { value: p, source } of inventory.participants) {
     // Locating a field parses the file again: done for the findings a report shows, never for every participant.
     const lineOf = (requirement: RequirementFinding['requirement']) => {
-      const field = REQUIREMENT_FIELDS[requirement];
+      const field = REQUIREMENTS[requirement].field;
       return field && field in p ? locate(source, [field]).line : undefined;
     };
     info[p.id] = {
@@ -125,22 +125,3 @@ export function reportContext(inventory: Inventory, lang?: Lang): ReportContext 
     participants: info,
   };
 }
-
-/** The field of a participant file a requirement's findings are about (the report links to its line). */
-const REQUIREMENT_FIELDS: Partial<Record<RequirementFinding['requirement'], string>> = {
-  'CH-1': 'channel',
-  'CH-2': 'channel',
-  'CH-3': 'channel',
-  'FW-1': 'networks',
-  'FW-2': 'networks',
-  'FW-3': 'networks',
-  'GW-1': 'registrations',
-  'BUS-1': 'registrations',
-  'BUS-2': 'registrations',
-  'REG-1': 'registrations',
-  'SIG-1': 'signers',
-  'SED-1': 'sed',
-  'ORG-1': 'agreements',
-  'ORG-2': 'contacts',
-  'WS-1': 'workstations',
-};
