@@ -1,11 +1,18 @@
-// The requirement catalogue: each id defined once, each used by validation, audit or drift,
-// every source cited by a regulation's title; and audit findings located by file and line.
+// The requirement catalogue: each id defined once, each evaluated by its check or by drift, every
+// source cited by a regulation's title; and audit findings located by file and line.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../src/drift/model.js';
 import { PROJECT_ROOT } from '../src/project.js';
-import { cite, productionAllowed, REGULATIONS, REQUIREMENT_IDS, REQUIREMENTS } from '../src/requirements/index.js';
+import {
+  cite,
+  INVENTORY_VALIDITY,
+  productionAllowed,
+  REGULATIONS,
+  REQUIREMENT_IDS,
+  REQUIREMENTS,
+} from '../src/requirements/index.js';
 import { prichal } from './helpers/cli.js';
 import { inventoryWith, lineOf, removeInventory } from './helpers/inventory.js';
 
@@ -18,7 +25,7 @@ const texts = sources(SRC).map((file) => ({ file: path.relative(SRC, file), text
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 
 describe('the requirement catalogue', () => {
-  it('lists the requirements of requirements.md (and INV-1, the inventory every run stands on, SED-1, the СЭД path of Регламент подключения к СЭД, and REG-1, the reply deadline of Регламент ПУ ТО, п. 3.3), each defined in exactly one place', () => {
+  it('lists the requirements of the regulations (and INV-1, the inventory every run stands on, SED-1, the СЭД path of Регламент подключения к СЭД, and REG-1, the reply deadline of Регламент ПУ ТО, п. 3.3), each defined in exactly one place', () => {
     expect(REQUIREMENT_IDS).toEqual([
       'INV-1',
       'CH-1',
@@ -39,17 +46,33 @@ describe('the requirement catalogue', () => {
     ]);
     for (const id of REQUIREMENT_IDS) {
       const definitions = texts
-        .filter((t) => new RegExp(`^\\s*'${escape(id)}': \\{ title:`, 'm').test(t.text))
+        .filter((t) => new RegExp(`^\\s*'${escape(id)}': \\{\\s*title:`, 'm').test(t.text))
         .map((t) => t.file);
       expect(definitions, id).toEqual(['requirements/catalogue.ts']);
     }
   });
 
-  it('has every requirement evaluated by audit or drift', () => {
-    const evaluators = texts.filter((t) => t.file.startsWith('drift/'));
+  it('has every requirement evaluated: an inventory one by its check in the catalogue, a live one by drift', () => {
+    const live = texts.filter((t) => t.file.startsWith('drift/') || t.file.startsWith('collect/'));
     for (const id of REQUIREMENT_IDS) {
-      const users = evaluators.filter((t) => t.text.includes(`requirement: '${id}'`)).map((t) => t.file);
-      expect(users.length, `${id} is evaluated nowhere`).toBeGreaterThan(0);
+      const { reads, check } = REQUIREMENTS[id];
+      if (reads === 'inventory' || reads === 'inventory + live')
+        expect(check, `${id} has no check`).toBeTypeOf('function');
+      if (reads === 'live' || reads === 'inventory + live')
+        expect(
+          live.some((t) => t.text.includes(`'${id}'`)),
+          `${id} is evaluated nowhere`,
+        ).toBe(true);
+    }
+    expect(REQUIREMENTS[INVENTORY_VALIDITY].reads).toBe('every run');
+  });
+
+  it("writes an inventory requirement's id by hand nowhere but the catalogue: its check never names it", () => {
+    for (const id of REQUIREMENT_IDS.filter((r) => REQUIREMENTS[r].reads === 'inventory')) {
+      const users = texts
+        .filter((t) => !t.file.endsWith('.generated.ts') && t.text.includes(`'${id}'`))
+        .map((t) => t.file);
+      expect(users, id).toEqual(['requirements/catalogue.ts']);
     }
   });
 

@@ -715,13 +715,13 @@ export interface Waiver {
     | 'FW-3'
     | 'GW-1'
     | 'BUS-1'
+    | 'REG-1'
     | 'BUS-2'
     | 'SIG-1'
+    | 'SED-1'
     | 'ORG-1'
     | 'ORG-2'
-    | 'WS-1'
-    | 'SED-1'
-    | 'REG-1';
+    | 'WS-1';
   /**
    * Why the finding is accepted.
    */

@@ -1,19 +1,46 @@
-// The requirement catalogue (the design's requirements.md): each requirement defined once —
-// stable id, what it demands, its source cited by the regulation's title, what it reads. The
-// pure checks that decide them are in checks.ts; validation, audit, drift, the bus adapter's
-// promotion gate and the documents all call those.
+// The requirement catalogue: each requirement defined once — stable id, what it demands in both
+// languages, its source cited by the regulation's title, what it reads, its default severity, the
+// participant-file field its findings point at and, for the inventory requirements, the check
+// that evaluates it (worded in its family's module: channel, registration, signers, sed,
+// organisation, workstation). Audit loops over these checks; the schemas' requirement enums are
+// generated from this table (generate.ts). Live requirements are judged by the live sources.
+import type { FindingCode, Participant } from '../inventory/index.js';
+import { checkChannelAccepted, checkChannelProductCertified, checkLeasedLineDocumented } from './channel.js';
+import { checkAgreements, checkSupportRequest } from './organisation.js';
+import { checkProductionAfterTest, checkRequestsAnswered } from './registration.js';
 import { cite } from './regulations.js';
+import type { InventoryCheck, Severity } from './requirement-check.js';
+import { checkSedPath } from './sed.js';
+import { checkSignerCertificates } from './signers.js';
+import { checkWorkstation } from './workstation.js';
 
-export const REQUIREMENTS = {
+export interface RequirementDefinition {
+  title: string;
+  titleRu: string;
+  /** A regulation cited by title; 'drift' or 'validation' for the project's own requirements. */
+  source: string;
+  /** What judges it: the inventory (audit), live systems (drift), both, or every run (validity). */
+  reads: 'inventory' | 'live' | 'inventory + live' | 'every run';
+  /** The severity of its findings where the check does not say otherwise. */
+  severity: Severity;
+  /** The participant-file field its findings point at; undefined: none (host-level or file-level). */
+  field: keyof Participant | undefined;
+  /** Inventory requirements: the check audit runs over each participant (the inventory half, for both). */
+  check?: InventoryCheck;
+  /** The validation findings reported under this requirement (validate's rules of the same check). */
+  validationCodes?: readonly FindingCode[];
+}
+
+const DEFINITIONS = {
   // Not a regulation's: every report stands on a readable, valid inventory. An inventory that
-  // does not validate, or a file that cannot be read, is a finding of every run — never skipped
-  // (requirements.md, exit codes).
+  // does not validate, or a file that cannot be read, is a finding of every run — never skipped.
   'INV-1': {
     title: 'Inventory readable and valid',
     titleRu: 'Реестр читается и корректен',
     source: 'validation',
     reads: 'every run',
     field: undefined,
+    severity: 'error',
   },
   'CH-1': {
     title: 'Channel is ViPNet or a dedicated leased line',
@@ -21,6 +48,8 @@ export const REQUIREMENTS = {
     source: `${cite('portal', '9.1')}, ${cite('portal', '3.1.6.1')}`,
     reads: 'inventory',
     field: 'channel',
+    severity: 'error',
+    check: checkChannelAccepted,
   },
   'CH-2': {
     title: 'ViPNet product certified and its certificate valid',
@@ -28,6 +57,8 @@ export const REQUIREMENTS = {
     source: cite('portal', '9.1'),
     reads: 'inventory',
     field: 'channel',
+    severity: 'error',
+    check: checkChannelProductCertified,
   },
   'CH-3': {
     title: 'Leased line documented (provider, circuit, Appendix 10)',
@@ -35,6 +66,9 @@ export const REQUIREMENTS = {
     source: cite('portal', '3.1.6.1'),
     reads: 'inventory',
     field: 'channel',
+    severity: 'error',
+    check: checkLeasedLineDocumented,
+    validationCodes: ['leased-line-incomplete'],
   },
   'FW-1': {
     title: 'Edge filters by default-deny',
@@ -42,6 +76,7 @@ export const REQUIREMENTS = {
     source: cite('portal', '9'),
     reads: 'live',
     field: 'networks',
+    severity: 'error',
   },
   'FW-2': {
     title: 'Accepting rules match declared flows only',
@@ -49,6 +84,7 @@ export const REQUIREMENTS = {
     source: cite('portal', '9'),
     reads: 'live',
     field: 'networks',
+    severity: 'error',
   },
   'FW-3': {
     title: 'Live ruleset equals the planned ruleset',
@@ -56,6 +92,7 @@ export const REQUIREMENTS = {
     source: 'drift',
     reads: 'live',
     field: 'networks',
+    severity: 'error',
   },
   'GW-1': {
     title: 'Gateway present, running, as planned and hardened',
@@ -63,6 +100,7 @@ export const REQUIREMENTS = {
     source: 'drift',
     reads: 'live',
     field: 'registrations',
+    severity: 'error',
   },
   'BUS-1': {
     title: 'Bus registration equals the plan',
@@ -70,6 +108,7 @@ export const REQUIREMENTS = {
     source: `${cite('portal', '4.3')}; drift`,
     reads: 'live',
     field: 'registrations',
+    severity: 'error',
   },
   'REG-1': {
     title: 'Connection requests answered within 10 working days',
@@ -77,6 +116,8 @@ export const REQUIREMENTS = {
     source: cite('portal', '3.3'),
     reads: 'inventory',
     field: 'registrations',
+    severity: 'warning',
+    check: checkRequestsAnswered,
   },
   'BUS-2': {
     title: 'Production only after a tested test registration',
@@ -84,6 +125,9 @@ export const REQUIREMENTS = {
     source: cite('portal', '4.6'),
     reads: 'inventory + live',
     field: 'registrations',
+    severity: 'error',
+    check: checkProductionAfterTest,
+    validationCodes: ['contour-order'],
   },
   'SIG-1': {
     title: 'Head and clerk hold valid qualified certificates from an accredited CA',
@@ -91,6 +135,9 @@ export const REQUIREMENTS = {
     source: `${cite('sed', '1.2')}, ${cite('sed', '2.3')}; ${cite('edo')} (63-ФЗ, ст. 6)`,
     reads: 'inventory',
     field: 'signers',
+    severity: 'error',
+    check: checkSignerCertificates,
+    validationCodes: ['certificate-expiry'],
   },
   'SED-1': {
     title: 'СЭД path followed: the system for the kind, stages in order',
@@ -98,6 +145,8 @@ export const REQUIREMENTS = {
     source: `${cite('sed')}; ${cite('workstation')}`,
     reads: 'inventory',
     field: 'sed',
+    severity: 'error',
+    check: checkSedPath,
   },
   'ORG-1': {
     title: 'Joining and personal-data agreements present',
@@ -105,13 +154,20 @@ export const REQUIREMENTS = {
     source: `${cite('sed', '1.1')}, ${cite('sed', '2.2')}, сноска`,
     reads: 'inventory',
     field: 'agreements',
+    severity: 'error',
+    check: checkAgreements,
+    validationCodes: ['agreement-missing'],
   },
   'ORG-2': {
     title: 'The applicable support request is complete',
     titleRu: 'Применимая заявка в службу поддержки заполнена',
     source: `${cite('sed', '1.4')}, ${cite('sed', '2.4')}, форма заявки`,
     reads: 'inventory',
-    field: 'contacts',
+    // The request's fields lie across the file (name, head, clerk, coordinatedBy, sed): no one field.
+    field: undefined,
+    severity: 'error',
+    check: checkSupportRequest,
+    validationCodes: ['coordinator-required', 'coordinator-cycle'],
   },
   'WS-1': {
     title: 'Workstation baseline: CryptoPro CSP ≥ policy minimum, GOST-TLS browser, root certificates, CRL',
@@ -119,10 +175,30 @@ export const REQUIREMENTS = {
     source: cite('workstation'),
     reads: 'inventory',
     field: 'workstations',
+    severity: 'error',
+    check: checkWorkstation,
   },
-} as const;
+} satisfies Record<string, RequirementDefinition>;
 
-export type RequirementId = keyof typeof REQUIREMENTS;
+export type RequirementId = keyof typeof DEFINITIONS;
+export const REQUIREMENTS: Readonly<Record<RequirementId, RequirementDefinition>> = DEFINITIONS;
 export const REQUIREMENT_IDS = Object.keys(REQUIREMENTS) as RequirementId[];
 export const INVENTORY_REQUIREMENTS = REQUIREMENT_IDS.filter((id) => REQUIREMENTS[id].reads !== 'live');
 export const LIVE_REQUIREMENTS = REQUIREMENT_IDS.filter((id) => REQUIREMENTS[id].reads !== 'inventory');
+
+/** The requirement every validation finding without a requirement of its own is reported under. */
+export const INVENTORY_VALIDITY: RequirementId = 'INV-1';
+
+/** The requirements a participant file may waive: all but validity (a broken file cannot be accepted). */
+export const WAIVABLE_REQUIREMENTS = REQUIREMENT_IDS.filter((id) => REQUIREMENTS[id].reads !== 'every run');
+
+/** The inventory checks audit runs, in the catalogue's order. */
+export const INVENTORY_CHECKS = REQUIREMENT_IDS.flatMap((id) => {
+  const check = REQUIREMENTS[id].check;
+  return check ? [{ requirement: id, check }] : [];
+});
+
+/** The validation codes that are requirements: audit reports them under these ids, every other validation finding under validity. */
+export const REQUIREMENT_OF_CODE: Partial<Record<FindingCode, RequirementId>> = Object.fromEntries(
+  REQUIREMENT_IDS.flatMap((id) => (REQUIREMENTS[id].validationCodes ?? []).map((code) => [code, id])),
+);

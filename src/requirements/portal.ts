@@ -108,6 +108,11 @@ export function latestResults(
   return latest;
 }
 
+/** BUS-2: a production registration only after the test registration was tested (п. 4.6). */
+export function productionAllowed(testStatus: Registration['status'] | string | undefined | null): boolean {
+  return testStatus === 'tested';
+}
+
 /**
  * What stands between a participant and production on the portal side (п. 4.6): each declared
  * service's steps not passed in the test contour; without services, a 'tested' status with no

@@ -1,9 +1,10 @@
 // The СЭД connection (Регламент подключения к СЭД), decided once: organisation kinds and who
 // coordinates whom, the agreements' exemptions, the dated stages of each path, the system per
-// kind, which support request applies and which fields it needs. Validation, audit, the
-// documents and the coverage statistics all read these; none re-states them.
+// kind, which support request applies and which fields it needs; and SED-1's check, worded here.
+// Validation, audit, the documents and the coverage statistics all read these; none re-states them.
 import { daysBetween, type Participant } from '../inventory/index.js';
 import { cite } from './regulations.js';
+import type { InventoryCheck } from './requirement-check.js';
 
 export type Kind = Participant['kind'];
 type Sed = Participant['sed'];
@@ -225,3 +226,22 @@ export function missingFields(fields: Record<string, unknown>): string[] {
     .filter(([, v]) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0))
     .map(([k]) => k);
 }
+
+/** SED-1 in audit: the system the kind works in, and the stages in the order of the path. */
+export const checkSedPath: InventoryCheck = function* (p) {
+  const system = systemMismatch(p);
+  if (system)
+    yield {
+      path: p.sed.system === undefined ? ['sed'] : ['sed', 'system'],
+      message: system,
+      evidence: `kind: ${p.kind}; sed.system: ${p.sed.system ?? 'absent'}`,
+      fix: 'record the system the participant works in, or correct its kind',
+    };
+  for (const gap of stageOrderGaps(p.sed))
+    yield {
+      path: ['sed', gap.field],
+      message: gap.message,
+      evidence: `sed.mode: ${p.sed.mode}`,
+      fix: 'correct the stage dates',
+    };
+};

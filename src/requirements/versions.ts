@@ -4,8 +4,7 @@
 // a person can make. Validation (a version-1 file: these warnings; version 2: the rules' errors)
 // and migrate both read this list; neither re-states it.
 import type { FieldPath, Inventory, Located, OperatorFile, Participant, Words } from '../inventory/index.js';
-import { productionAllowed } from './checks.js';
-import { requiredSteps, serviceTestGaps } from './portal.js';
+import { productionAllowed, requiredSteps, serviceTestGaps } from './portal.js';
 import { cite } from './regulations.js';
 
 export const CURRENT_VERSION = 2;

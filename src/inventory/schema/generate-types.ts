@@ -1,6 +1,6 @@
-// Derives src/inventory/types.generated.ts from the JSON Schemas, the single source of truth.
-// Run `npm run gen:types` after editing a schema; test/schema-types.test.ts fails when the
-// committed file is stale.
+// Derives the TypeScript types (src/inventory/types.generated.ts, src/drift/result.generated.ts)
+// from the JSON Schemas, the single source of truth. Run `npm run gen` after editing a schema or
+// the requirement catalogue; test/generated-fresh.test.ts fails when a committed file is stale.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';

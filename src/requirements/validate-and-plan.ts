@@ -1,5 +1,7 @@
-// The shared front of every command and of the Pulumi program: validate the inventory at a
-// date (structural rules, then the requirement rules), then build the plan. Whatever changes anything refuses to go on when this reports errors.
+// The shared front of every command and of the Pulumi program: read and validate the inventory
+// folder at a date (structural rules, then the requirement rules), then build the plan. Whatever
+// changes anything refuses to go on when this reports errors. The one module of the requirements
+// stage that touches the file system (through the inventory stage's reader); the checks are pure.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hasErrors, sortFindings, validateInventory, type Finding, type ValidationResult } from '../inventory/index.js';
