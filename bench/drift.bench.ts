@@ -1,24 +1,32 @@
 // Drift at scale, through the workflow function `prichal drift` calls (`checks`), phase by phase:
 //  1. 1,000 synthetic participants (both contours) applied to edge-1 and to two bench vhosts of
 //     the lab bus; every read is real. Baseline in the same run: the unavoidable reads alone
-//     (one `nft -j list ruleset` over SSH per edge, `docker ps` + one batched inspect, the bus
-//     reads per contour). Gateways are not started (2,000 containers); Docker is still read and
+//     (one SSH command per edge for every edge source, `docker ps` + one batched inspect, the
+//     bus reads per contour). Gateways are not started (2,000 containers); Docker is still read and
 //     GW-1 is computed for all of them.
 //  2. 10,000 participants: the edge table applied for real and read for real; the Docker and
-//     bus reads served from a snapshot of the collectors' output for that estate (as it would be
+//     bus reads served from a snapshot of those sources' output for that estate (as it would be
 //     when everything matches the plan), so planning and checking are timed at scale.
-// Targets: 1 ruleset read per edge; ratio ≤ 1.5 at 1,000; at 10,000, planning + checking
+// Targets: 1 SSH command per edge; ratio ≤ 1.5 at 1,000; at 10,000, planning + checking
 // (reads excluded) ≤ 10 s.
 import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyFirewalls } from '../src/workflows/context.js';
 import { checkInventory } from '../src/requirements/index.js';
-import { collectBus, collectEdges, collectGateways } from '../src/collect/index.js';
-import { checks, type ChecksTimings } from '../src/workflows/checks.js';
+import {
+  collectBus,
+  collectGateways,
+  edgeParts,
+  expectedGateways,
+  readEdges,
+  SOURCES,
+  type BusSubject,
+  type GatewayContainer,
+} from '../src/collect/index.js';
+import { checks, type ChecksTimings } from '../src/workflows/run-checks.js';
 import type { BusState } from '../src/infra/bus.js';
-import { expectedGateways, LIVE_COLLECTORS, type Collectors } from '../src/drift/run.js';
-import type { GatewayContainer } from '../src/collect/index.js';
+import { LIVE_COLLECTORS, type Collectors } from '../src/drift/run.js';
 import { plannedPermission, queueName } from '../src/plan/index.js';
 import type { OperatorFile } from '../src/inventory/index.js';
 import type { Plan } from '../src/plan/index.js';
@@ -36,7 +44,7 @@ function phases(t: ChecksTimings): string {
   return `validate ${ms(t.validateMs)}, plan ${ms(t.planMs)}, reads ${ms(t.collectMs)}, evaluate ${ms(t.evaluateMs)}, reports ${ms(t.reportMs)}`;
 }
 
-/** What the collectors would return for an estate that matches the plan: the snapshot of stage 2. */
+/** What the Docker and bus sources would read for an estate that matches the plan: the snapshot of stage 2. */
 function snapshotOf(
   plan: Plan,
   operator: OperatorFile,
@@ -92,8 +100,8 @@ async function large(work: string): Promise<void> {
   const snapshot = JSON.parse(await readFile(file, 'utf8')) as ReturnType<typeof snapshotOf>;
   const collectors: Collectors = {
     edges: LIVE_COLLECTORS.edges,
-    gateways: async () => ({ ok: true, value: { containers: snapshot.gateways, dockerCalls: 2 } }),
-    bus: async (_operator, contour) => ({ ok: true, value: snapshot.bus[contour] }),
+    gateways: async () => ({ ok: true as const, value: { containers: snapshot.gateways, dockerCalls: 2 } }),
+    bus: async (subject: BusSubject) => ({ ok: true as const, value: snapshot.bus[subject.contour] }),
   };
   const timings: ChecksTimings = {};
   t = performance.now();
@@ -156,7 +164,7 @@ async function main() {
     // Unavoidable reads alone.
     const reads = { edges: 0, docker: 0, bus: 0 };
     t = performance.now();
-    await collectEdges(plan.edges);
+    await readEdges(plan.edges, { parts: edgeParts(SOURCES) });
     reads.edges = performance.now() - t;
     t = performance.now();
     await collectGateways();

@@ -75,11 +75,11 @@ export interface CheckResult {
     reason: string;
   }[];
   /**
-   * Reads the live collection took.
+   * What the live sources read, and the reads that took.
    */
   reads?: {
     /**
-     * SSH commands per edge host (1: the ruleset read).
+     * SSH commands per edge host (1: one command runs every edge source's commands).
      */
     sshCommandsPerEdge: {
       [k: string]: number;
@@ -93,6 +93,25 @@ export interface CheckResult {
      */
     busRequests: {
       [k: string]: number;
+    };
+    /**
+     * Per live source, by its name: the subjects it read and the calls that took.
+     */
+    sources?: {
+      [k: string]: {
+        /**
+         * What it reads: edge ids, 'docker', 'bus <vhost>'.
+         */
+        subjects: string[];
+        /**
+         * Subjects it could not read (listed in unchecked when it informs a requirement).
+         */
+        unreadable: string[];
+        /**
+         * Commands or API requests it took; the edge sources' commands run in one SSH command per edge.
+         */
+        calls: number;
+      };
     };
   };
   /**

@@ -1,12 +1,19 @@
-// Runs audit and drift into one CheckResult: collects live state concurrently (bounded),
-// evaluates the catalogue, applies waivers, and never reports what it could not read as compliant.
-import { collectBus, collectEdges, collectGateways } from '../collect/index.js';
-import { CONTOURS, type Finding, type Inventory, type OperatorFile } from '../inventory/index.js';
+// Runs audit and drift into one CheckResult: reads every live source of the table
+// concurrently (bounded), runs each source's check, evaluates the catalogue, applies waivers,
+// and never reports what it could not read as compliant.
+import {
+  LIVE_COLLECTORS,
+  readSources,
+  readsOf,
+  SOURCES,
+  type Collectors,
+  type GatewayOptions,
+  type LiveSource,
+} from '../collect/index.js';
+import type { Finding, Inventory, OperatorFile } from '../inventory/index.js';
 import type { Plan } from '../plan/index.js';
-import { gatewaySpec, type GatewaySpec } from '../render/index.js';
 import { auditInventory } from './audit.js';
 import { inventoryFindings } from './inventory.js';
-import { checkBus, checkEdge, checkGateways, ownerIndex } from './live.js';
 import {
   RESULT_VERSION,
   sortRequirementFindings,
@@ -16,19 +23,12 @@ import {
 } from './model.js';
 import { INVENTORY_REQUIREMENTS, LIVE_REQUIREMENTS, type RequirementId } from '../requirements/index.js';
 
-/** Where live state comes from: the real collectors, or (benchmarks) a recorded snapshot of their output. */
-export interface Collectors {
-  edges: typeof collectEdges;
-  gateways: typeof collectGateways;
-  bus: typeof collectBus;
-}
+export { LIVE_COLLECTORS, type Collectors };
 
 /** Appends a list of any length (a spread of tens of thousands of findings overflows the call stack). */
 function append<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
 }
-
-export const LIVE_COLLECTORS: Collectors = { edges: collectEdges, gateways: collectGateways, bus: collectBus };
 
 /** Wall time of each phase of a run, in milliseconds (filled in when asked for). */
 export interface CheckTimings {
@@ -39,17 +39,14 @@ export interface CheckTimings {
 
 export interface DriftOptions {
   /** Image and network of each contour's gateways (operator.yaml `gateways`); without them GW-1 is not checked. */
-  gateways: { image: string; network: Record<'test' | 'prod', string> } | undefined;
+  gateways: GatewayOptions | undefined;
   concurrency?: number;
   progress?: (done: number, total: number, what: string) => void;
+  /** Reads replaced by recorded or offline ones (benchmarks, tests). */
   collectors?: Collectors;
+  /** The live sources to read and check; all of them unless given. */
+  sources?: readonly LiveSource[];
   timings?: CheckTimings;
-}
-
-export function expectedGateways(plan: Plan, options: NonNullable<DriftOptions['gateways']>): GatewaySpec[] {
-  return CONTOURS.flatMap((c) =>
-    plan.contours[c].registrations.map((r) => gatewaySpec(r, c, { image: options.image, network: options.network[c] })),
-  );
 }
 
 export async function collectAndCheck(
@@ -59,59 +56,35 @@ export async function collectAndCheck(
 ): Promise<{ findings: RequirementFinding[]; unchecked: Unchecked[]; reads: NonNullable<CheckResult['reads']> }> {
   const findings: RequirementFinding[] = [];
   const unchecked: Unchecked[] = [];
-  const total = plan.edges.length + 1 + CONTOURS.length;
-  let done = 0;
-  const tick = (what: string) => options.progress?.(++done, total, what);
-  const collect = options.collectors ?? LIVE_COLLECTORS;
+  const context = { plan, operator, gateways: options.gateways };
   const collectStart = performance.now();
-  const [edges, gateways, ...buses] = await Promise.all([
-    collect.edges(plan.edges, { concurrency: options.concurrency ?? 8, onDone: () => tick('edge') }),
-    collect.gateways().finally(() => tick('docker')),
-    ...CONTOURS.map((c) => collect.bus(operator, c).finally(() => tick(`bus ${c}`))),
-  ]);
+  const read = await readSources(options.sources ?? SOURCES, context, {
+    ...(options.collectors ? { collectors: options.collectors } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
   const evaluateStart = performance.now();
-  const ownerOf = ownerIndex(plan);
-  const reads: NonNullable<CheckResult['reads']> = { sshCommandsPerEdge: {}, dockerCalls: 0, busRequests: {} };
-  for (const [i, e] of edges.entries()) {
-    const edge = plan.edges[i]!;
-    if (!e.ok) {
-      unchecked.push({ subject: edge.id, requirements: ['FW-1', 'FW-2', 'FW-3'], reason: e.error });
-      continue;
-    }
-    reads.sshCommandsPerEdge[edge.id] = e.value.sshCommands;
-    append(findings, checkEdge(edge, e.value, ownerOf));
-  }
-  if (!options.gateways)
-    unchecked.push({
-      subject: 'docker',
-      requirements: ['GW-1'],
-      reason:
-        'operator.yaml declares no gateways (image and network per contour), so there is nothing to compare the containers with',
-    });
-  else if (gateways.ok) {
-    reads.dockerCalls = gateways.value.dockerCalls;
-    append(findings, checkGateways(expectedGateways(plan, options.gateways), gateways.value.containers));
-  } else unchecked.push({ subject: 'docker', requirements: ['GW-1'], reason: gateways.error });
-  const test = buses[0];
-  for (const [i, contour] of CONTOURS.entries()) {
-    const state = buses[i]!;
-    if (!state.ok) {
-      unchecked.push({
-        subject: `bus ${operator.contours[contour].bus.vhost}`,
-        requirements: ['BUS-1', 'BUS-2'],
-        reason: state.error,
-      });
-      continue;
-    }
-    reads.busRequests[contour] = state.value.requests;
-    append(findings, checkBus(plan, contour, state.value, contour === 'prod' && test?.ok ? test.value : undefined));
+  const recorded: Record<string, unknown> = {};
+  const sources: NonNullable<CheckResult['reads']>['sources'] = {};
+  for (const { source, readings } of read.sources) {
+    // A source that informs no requirement leaves nothing unchecked: its reads say what it could not read.
+    if (source.informs.length)
+      for (const r of readings)
+        if (!r.ok) unchecked.push({ subject: r.subject.name, requirements: [...source.informs], reason: r.error });
+    const checked = source.check(readings, context);
+    append(findings, checked.findings);
+    append(unchecked, checked.unchecked ?? []);
+    Object.assign(recorded, source.record?.(readings));
+    sources[source.name] = readsOf(readings);
   }
   if (options.timings)
     Object.assign(options.timings, {
       collectMs: evaluateStart - collectStart,
       evaluateMs: performance.now() - evaluateStart,
     });
-  return { findings, unchecked, reads };
+  // The counts every result has, whichever sources ran; each source records its own over them.
+  const reads = { sshCommandsPerEdge: read.sshCommandsPerEdge, dockerCalls: 0, busRequests: {}, ...recorded, sources };
+  return { findings, unchecked, reads: reads as NonNullable<CheckResult['reads']> };
 }
 
 /** Moves findings covered by a current waiver into `waived`; an expired waiver waives nothing. */

@@ -152,14 +152,14 @@ function locked(conn: SshConnection, command: string, options: Parameters<SshCon
 }
 
 /**
- * The whole ruleset as nft lists it, for drift: read once no apply holds the host's lock (a
- * shared hold of ~/.prichal/lock, when Prichal has applied there). A listing taken while a large
+ * Runs a read-only command once no apply holds the host's lock (a shared hold of
+ * ~/.prichal/lock, when Prichal has applied there), for drift. A listing taken while a large
  * table commits can fail, and a nightly drift run during an apply would report the edge as not
  * checked. The lock file is opened for reading: drift never writes on a host.
  */
-export function listRuleset(conn: SshConnection) {
+export function readAfterApplies(conn: SshConnection, command: string) {
   return conn.exec(
-    `if [ -e ${DIR}/lock ]; then exec 9<${DIR}/lock && flock -s -w ${LOCK_WAIT_S} 9 || { echo "an apply has held ${DIR}/lock on this host for ${LOCK_WAIT_S} s" >&2; exit 75; }; fi; ${NFT} -j list ruleset`,
+    `if [ -e ${DIR}/lock ]; then exec 9<${DIR}/lock && flock -s -w ${LOCK_WAIT_S} 9 || { echo "an apply has held ${DIR}/lock on this host for ${LOCK_WAIT_S} s" >&2; exit 75; }; fi; ${command}`,
   );
 }
 

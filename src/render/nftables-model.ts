@@ -1,6 +1,8 @@
 // One model of an nftables table for both sides of every comparison: built from the plan
 // (what must be) and parsed from `nft -j list …` (what is). Rules are printed back to nft
 // syntax from their JSON expressions, so a difference reads like the rule an engineer would type.
+// It sits below infra because the firewall's apply verifies with it and the engine's refresh
+// compares with it; drift's edge-ruleset source (collect/) checks with the same model.
 import type { PlannedEdge, Flow } from '../plan/index.js';
 
 /** Prichal's one table on every edge; nothing else on a host is Prichal's. */

@@ -6,13 +6,14 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCode, type CheckResult } from '../../src/drift/model.js';
-import { expectedGateways, runChecks } from '../../src/drift/run.js';
+import { expectedGateways } from '../../src/collect/index.js';
+import { runChecks } from '../../src/drift/run.js';
 import { assertPromotable, type BusClient } from '../../src/infra/bus.js';
 import { EXCHANGE, queueName } from '../../src/plan/index.js';
 import { docker } from '../../src/infra/docker.js';
 import { NFT } from '../../src/infra/firewall.js';
 import { contourGatewaySpecs, ensureGateways } from '../../src/infra/gateways.js';
-import { imageTag, LAB_LABEL } from '../../src/infra/lab/image.js';
+import { imageTag, LAB_LABEL } from '../../lab/image.js';
 import { readCredentials } from '../../src/infra/secrets.js';
 import type { OperatorFile, Inventory } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
@@ -93,7 +94,7 @@ afterAll(async () => {
 });
 
 describe('drift on the lab', () => {
-  it('finds nothing after a clean onboarding, with one ruleset read per edge and constant bus reads', async () => {
+  it('finds nothing after a clean onboarding, with one SSH command per edge and constant bus reads, each source recorded', async () => {
     const result = await drift();
     expect(brief(result)).toEqual([]);
     expect(result.unchecked).toEqual([]);
@@ -101,6 +102,11 @@ describe('drift on the lab', () => {
     expect(result.reads?.sshCommandsPerEdge).toEqual({ 'edge-1': 1, 'edge-2': 1 });
     expect(result.reads?.dockerCalls).toBe(2);
     expect(result.reads?.busRequests).toEqual({ test: 5, prod: 5 });
+    expect(result.reads?.sources).toMatchObject({
+      'edge-ruleset': { subjects: ['edge-1', 'edge-2'], unreadable: [], calls: 2 },
+      gateways: { subjects: ['docker'], unreadable: [], calls: 2 },
+      bus: { subjects: ['bus smev-test', 'bus smev-prod'], unreadable: [], calls: 10 },
+    });
   });
 
   const tampers: Array<{ name: string; tamper: () => Promise<void>; expected: string[] }> = [
@@ -302,6 +308,7 @@ describe('drift on the lab', () => {
       expect(exitCode(result)).toBe(3);
       expect(brief(result)).toEqual(['GW-1 tmn-sosh-12 prod']);
       expect(result.reads?.sshCommandsPerEdge).toEqual({ 'edge-1': 1 });
+      expect(result.reads?.sources?.['edge-ruleset']?.unreadable).toEqual(['edge-2']);
     } finally {
       await docker(['unpause', 'prichal-lab-edge-2']);
       await onboard();
