@@ -8,7 +8,7 @@ cd "$PRICHAL_ROOT"
 echo "== validation (issue 2)"
 node dist/bench/validate.bench.js
 echo "== edge firewall (issue 3)"
-bin/prichal lab up >/dev/null
+bin/prichal-lab up >/dev/null
 node --expose-gc dist/bench/firewall.bench.js
 echo "== drift (issue 5)"
 node dist/bench/drift.bench.js

@@ -7,7 +7,7 @@
 #      every dependency) with upstream's flags. ../shared/goproxy, when present, mirrors the two
 #      Pulumi modules and goes first in GOPROXY; every other module comes from the machine's proxy.
 # An operator on an isolated network points GOPROXY at an internal mirror instead, or puts a
-# pulumi binary of this version on PATH (see the README, "The Pulumi engine").
+# pulumi binary of this version on PATH (see docs/engine.md, "Installing the engine").
 set -euo pipefail
 PULUMI_VERSION=$(sed -n 's/^require github.com\/pulumi\/pulumi\/pkg\/v3 \(v[0-9.]*\)$/\1/p' "$PRICHAL_ROOT/engine/go.mod")
 PULUMI_CACHE=${PRICHAL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/prichal}/pulumi-$PULUMI_VERSION
@@ -21,7 +21,7 @@ elif [ -x "$PULUMI_CACHE/bin/pulumi" ]; then
   PRICHAL_PULUMI=$PULUMI_CACHE/bin/pulumi
 else
   command -v go >/dev/null || { elog "Go is needed to build the Pulumi CLI $PULUMI_VERSION (or put that pulumi on PATH)"; exit 1; }
-  elog "building the Pulumi CLI $PULUMI_VERSION into $PULUMI_CACHE (about 12 minutes the first time)"
+  elog "building the Pulumi CLI $PULUMI_VERSION into $PULUMI_CACHE (about 4–6 minutes the first time on 2 cores)"
   started=$(date +%s)
   goproxy=$(go env GOPROXY)
   mirror="$PRICHAL_ROOT/../shared/goproxy"

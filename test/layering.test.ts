@@ -1,12 +1,14 @@
 // The data flow as imports: every module imports only from its own stage or the stages before
 // it (inventory → plan → requirements → render → infra → collect → drift → report/docs →
-// workflows → cli), and the lab is imported only by the lab command (tests and benches aside).
+// workflows → cli). The lab (lab/) is a user of Prichal: nothing under src/ imports it, and it
+// reaches src/ only through a stage's public module (src/<stage>/index.ts) or a shared root file.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/project.js';
 
 const SRC = path.join(PROJECT_ROOT, 'src');
+const LAB = path.join(PROJECT_ROOT, 'lab');
 const ORDER = [
   'inventory',
   'plan',
@@ -60,17 +62,32 @@ describe('layering', () => {
     expect(upward).toEqual([]);
   });
 
-  it('keeps the lab out of production code: only the lab command imports it', () => {
-    const lab = path.join(SRC, 'infra', 'lab');
+  it('keeps the lab out of production code: nothing under src/ imports lab/', () => {
     const users = files
-      .filter((f) => !f.startsWith(lab) && imports(f).some((t) => t.startsWith(lab)))
+      .filter((f) => imports(f).some((t) => t === LAB || t.startsWith(`${LAB}${path.sep}`)))
       .map((f) => path.relative(SRC, f));
-    expect(users).toEqual(['cli/commands/lab.ts']);
+    expect(users).toEqual([]);
   });
 
-  it('has no import cycle between modules', () => {
+  it("the lab uses Prichal like any user: only the stages' public modules and shared root files", () => {
+    const labFiles = sources(LAB);
+    expect(labFiles.length).toBeGreaterThan(0);
+    const isPublic = (target: string) => {
+      const rel = path.relative(SRC, target).split(path.sep);
+      return rel.length === 1 || (rel.length === 2 && rel[1] === 'index.js');
+    };
+    const deep = labFiles.flatMap((f) =>
+      imports(f)
+        .filter((t) => t.startsWith(`${SRC}${path.sep}`) && !isPublic(t))
+        .map((t) => `${path.relative(PROJECT_ROOT, f)} → ${path.relative(PROJECT_ROOT, t)}`),
+    );
+    expect(deep).toEqual([]);
+  });
+
+  it('has no import cycle between modules, the lab included', () => {
+    const modules = [...files, ...sources(LAB)];
     const graph = new Map(
-      files.map((f) => [
+      modules.map((f) => [
         f,
         imports(f)
           .map((t) => t.replace(/\.js$/, '.ts'))
@@ -89,7 +106,7 @@ describe('layering', () => {
       for (const t of graph.get(f) ?? []) if (graph.has(t)) visit(t, [...trail, f]);
       state.set(f, 'done');
     };
-    for (const f of files) visit(f, []);
+    for (const f of modules) visit(f, []);
     expect(cycles).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // infra: adapters to live systems — SSH to edges and the hub, the firewall apply, the bus API,
-// Docker, the connectivity probe, secrets; the Pulumi program, provider and engine (pulumi/),
-// and the lab (lab/, imported only by the lab command). Imports inventory, plan, requirements, render.
+// Docker, the connectivity probe, secrets; the Pulumi program, provider and engine (pulumi/).
+// Imports inventory, plan, requirements, render.
 export * from './bus.js';
 export * from './docker.js';
 export * from './edges.js';

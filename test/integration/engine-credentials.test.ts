@@ -16,7 +16,7 @@ import { docker } from '../../src/infra/docker.js';
 import { BUS_REGISTRATIONS, EDGE_FIREWALL, unpackEdge, type PackedEdge } from '../../src/infra/pulumi/resources.js';
 import { secretsInDeployment } from '../../src/infra/pulumi/upgrade.js';
 import { PASSPHRASE_SECRET, readCredentials, readSecret, secretsDir } from '../../src/infra/secrets.js';
-import { LAB_PREFIX } from '../../src/infra/lab/topology.js';
+import { LAB_PREFIX } from '../../lab/topology.js';
 import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';

@@ -18,7 +18,7 @@ import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { PROJECT_ROOT } from '../../src/project.js';
 import { compareTables, plannedTable } from '../../src/render/index.js';
-import { prichal } from '../helpers/cli.js';
+import { prichal, prichalLab } from '../helpers/cli.js';
 import { docker } from '../../src/infra/docker.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
 import { applyFirewalls, busAdminFetch, busClient, edge, loadSample, withEdge } from './lab.js';
@@ -293,7 +293,7 @@ describe('the Pulumi engine against the lab', () => {
       for (const contour of ['test', 'prod']) {
         const up = await run(['up', '--contour', contour, '--yes'], inventory);
         expect(up.code, up.stderr).toBe(0);
-        const g = await prichal(['gateways', 'up', '--contour', contour, '--inventory', inventory]);
+        const g = await prichalLab(['gateways', '--contour', contour, '--inventory', inventory]);
         expect(g.code, g.stderr).toBe(0);
       }
       const drift = await prichal(['drift', '--inventory', inventory, '--at', '2026-11-23', '--format', 'json']);

@@ -1,6 +1,6 @@
 // Starts the real lab for the sample inventory before any integration test (idempotent: a
 // running lab is kept). Fails loudly when it cannot: no integration test runs without it.
-import { labUp } from '../../src/infra/lab/lab.js';
+import { labUp } from '../../lab/lab.js';
 import { loadSample, removeUnplannedRegistrations } from './lab.js';
 
 export default async function setup(): Promise<void> {

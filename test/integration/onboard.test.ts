@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../../src/infra/docker.js';
-import { labUp } from '../../src/infra/lab/lab.js';
+import { labUp } from '../../lab/lab.js';
 import { contourGatewaySpecs, ensureGateways } from '../../src/infra/gateways.js';
-import { LAB_LABEL } from '../../src/infra/lab/image.js';
+import { LAB_LABEL } from '../../lab/image.js';
 import { readSecret, PASSPHRASE_SECRET } from '../../src/infra/secrets.js';
-import { prichal as prichalIn } from '../helpers/cli.js';
+import { prichal as prichalIn, prichalLab } from '../helpers/cli.js';
 import { engineCli } from './engine-state.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
 import { applyFirewalls, busClient, loadSample } from './lab.js';
@@ -57,7 +57,7 @@ beforeAll(async () => {
   dir = await inventoryWith([{ file: FILE, to: newcomer }]);
   out = await mkdtemp(path.join(tmpdir(), 'prichal-onboard-'));
   state = path.join(out, 'state');
-  const up = await prichal(['lab', 'up', '--inventory', dir]);
+  const up = await prichalLab(['up', '--inventory', dir]);
   expect(up.code, up.stderr).toBe(0);
 });
 
@@ -146,7 +146,7 @@ describe('prichal onboard', () => {
         '    status: tested\n    requested: 2026-11-16\n    approved: 2026-11-20\n    tested: 2026-11-23\n  prod:\n    mnemonic: TMR_NEWSP\n    messageTypes: ["urn://x-artefacts-tmn/municipal/certificate/1.0.0#CertificateRequest"]\n    endpoints: [intake]\n    status: registered\n    switchDate: 2026-11-30\n',
       ),
     );
-    const up = await prichal(['lab', 'up', '--inventory', dir]);
+    const up = await prichalLab(['up', '--inventory', dir]);
     expect(up.code, up.stderr).toBe(0);
     const run = await prichal(['onboard', 'new-sp', '--promote', '--inventory', dir, '--out', out]);
     expect(run.code, run.stderr).toBe(0);

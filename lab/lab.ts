@@ -1,4 +1,4 @@
-// `prichal lab up|down|status`: the real local infrastructure that the demo, the integration
+// `prichal-lab up|down|status`: the real local infrastructure that the demo, the integration
 // tests and the benchmarks run against. Idempotent: up creates what is missing or changed and
 // leaves the rest running; down removes exactly the containers and networks carrying LAB_LABEL.
 import { randomBytes } from 'node:crypto';
@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { mapBounded } from '../../concurrency.js';
-import { PROJECT_ROOT } from '../../project.js';
-import type { Plan } from '../../plan/index.js';
-import type { OperatorFile } from '../../inventory/index.js';
+import { mapBounded } from '../src/concurrency.js';
+import { PROJECT_ROOT } from '../src/project.js';
+import type { Plan } from '../src/plan/index.js';
+import type { OperatorFile } from '../src/inventory/index.js';
 import {
   docker,
   ensureContainer as ensureSpecContainer,
@@ -17,9 +17,11 @@ import {
   labelArgs,
   listByLabel,
   listContainers,
+  PASSPHRASE_SECRET,
+  readSecret,
+  secretsDir,
   type ContainerState,
-} from '../docker.js';
-import { PASSPHRASE_SECRET, readSecret, secretsDir } from '../secrets.js';
+} from '../src/infra/index.js';
 import { ensureLabImage, LAB_LABEL } from './image.js';
 import { labTopology, type LabHost, type LabTopology } from './topology.js';
 

@@ -9,10 +9,8 @@
 // their edge. The networks are not Docker `--internal`: with br_netfilter, Docker's isolation
 // rules for internal networks drop bridged frames whose source is outside the subnet, which is
 // exactly the routed traffic the lab must carry.
-import { addressValue, cidrInterval, formatAddress } from '../../inventory/addresses.js';
-import { CONTOURS } from '../../inventory/model.js';
-import type { OperatorFile } from '../../inventory/types.generated.js';
-import { PROBE_EXTRA_PORTS, undeclaredAddress, type Plan, type PlannedEdge } from '../../plan/index.js';
+import { addressValue, cidrInterval, CONTOURS, formatAddress, type OperatorFile } from '../src/inventory/index.js';
+import { PROBE_EXTRA_PORTS, undeclaredAddress, type Plan, type PlannedEdge } from '../src/plan/index.js';
 
 export const LAB_PREFIX = 'prichal-lab';
 /** Management network for SSH and the bus API; chosen outside 10/8 (inventory space) and 192.0.2.0/24 (uplink). */

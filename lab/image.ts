@@ -7,7 +7,7 @@ import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { docker } from '../docker.js';
+import { docker } from '../src/infra/index.js';
 
 export const LAB_LABEL = 'prichal.lab';
 /** The cached image carries its own label, so that `lab down` (which removes LAB_LABEL) keeps it. */
