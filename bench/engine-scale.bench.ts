@@ -7,9 +7,10 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checks } from '../src/workflows/checks.js';
+import { checks } from '../src/workflows/run-checks.js';
 import { engineCommand } from '../src/workflows/engine.js';
-import { bus, firewall } from '../src/workflows/live.js';
+import { bus } from '../src/workflows/bus.js';
+import { firewall } from '../src/workflows/firewall.js';
 import { readCredentials } from '../src/infra/secrets.js';
 import { PROJECT_ROOT } from '../src/project.js';
 import { busAdmin, deleteUsers } from './bus-admin.js';

@@ -8,7 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { engineCommand } from '../src/workflows/engine.js';
-import { bus, firewall } from '../src/workflows/live.js';
+import { bus } from '../src/workflows/bus.js';
+import { firewall } from '../src/workflows/firewall.js';
 import type { EngineAction } from '../src/infra/pulumi/engine.js';
 import { PROJECT_ROOT } from '../src/project.js';
 

@@ -45,14 +45,15 @@ export function maxFileBytes(): number {
   return Number.isInteger(configured) && configured > 0 ? configured : 4 * 1024 * 1024;
 }
 
-/** A file that cannot be read or written as the rule says; the message names the file. */
+/** A file that cannot be read or written as the rule says; the message names the file, `cause` the system's error. */
 export class FileError extends WordedError {
   override readonly name = 'FileError';
   constructor(
     readonly file: string,
     readonly why: Words,
+    options?: ErrorOptions,
   ) {
-    super({ en: `${file}: ${why.en}`, ru: `${file}: ${why.ru}` });
+    super({ en: `${file}: ${why.en}`, ru: `${file}: ${why.ru}` }, options);
   }
 }
 
@@ -315,7 +316,7 @@ function writeTarget(target: string): string {
     try {
       realFolder = realpathSync.native(folder);
     } catch (error) {
-      throw new FileError(target, writeProblem(error));
+      throw new FileError(target, writeProblem(error), { cause: error });
     }
     let real: string;
     try {
@@ -368,7 +369,7 @@ export async function writeAtomic(target: string, content: Content, options: Wri
   try {
     handle = await open(temporary, 'wx', options.mode ?? 0o644);
   } catch (error) {
-    throw new FileError(target, writeProblem(error));
+    throw new FileError(target, writeProblem(error), { cause: error });
   }
   try {
     // FileHandle.write may write less than asked (a full disk gives a short write before ENOSPC):
@@ -386,7 +387,7 @@ export async function writeAtomic(target: string, content: Content, options: Wri
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await rm(temporary, { force: true }).catch(() => undefined);
-    throw error instanceof FileError ? error : new FileError(target, writeProblem(error));
+    throw error instanceof FileError ? error : new FileError(target, writeProblem(error), { cause: error });
   }
 }
 
@@ -414,7 +415,8 @@ export async function makeFolder(dir: string): Promise<void> {
     try {
       info = await stat(at);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new FileError(dir, writeProblem(error));
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new FileError(dir, writeProblem(error), { cause: error });
     }
     if (info) {
       if (!info.isDirectory()) throw new FileError(dir, { en: `${at} is not a folder`, ru: `${at} — не каталог` });
@@ -438,6 +440,7 @@ export async function makeFolder(dir: string): Promise<void> {
               ru: `${folder} не создаётся там (файловая система не позволяет)`,
             }
           : writeProblem(error),
+        { cause: error },
       );
     }
   }

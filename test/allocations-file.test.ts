@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { plan } from '../src/cli/commands/plan.js';
+import { plan } from '../src/workflows/plan.js';
 import { prichal, PRICHAL } from './helpers/cli.js';
 import type { Finding } from '../src/inventory/index.js';
 import { checkInventory } from '../src/requirements/index.js';

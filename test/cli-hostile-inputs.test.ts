@@ -16,7 +16,7 @@ import { FileError } from '../src/files.js';
 import { readSecret, SecretMissingError } from '../src/infra/secrets.js';
 import { PROJECT_ROOT } from '../src/project.js';
 import { renderJunit, writeReports } from '../src/report/index.js';
-import { checks, METRICS_FILE } from '../src/workflows/checks.js';
+import { checks, METRICS_FILE } from '../src/workflows/run-checks.js';
 import { UsageError } from '../src/workflows/errors.js';
 import { status } from '../src/workflows/status.js';
 import { exitCodeOf } from '../src/cli/errors.js';

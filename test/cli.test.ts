@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { buildProgram } from '../src/cli/main.js';
+import { INVENTORY_REQUIREMENTS, LIVE_REQUIREMENTS } from '../src/requirements/index.js';
 import { prichal } from './helpers/cli.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from './helpers/inventory.js';
 
@@ -102,6 +104,26 @@ describe('usage', () => {
       expect(help.code).toBe(0);
       expect(help.stdout).toContain('--inventory');
       expect(help.stdout).toContain('--format');
+    }
+  });
+
+  it("lists in audit's and drift's help the requirements the catalogue has, in both languages", () => {
+    // CH-1..3 back to CH-1, CH-2, CH-3.
+    const expand = (list: string) =>
+      list.split(', ').flatMap((item) => {
+        const range = /^(.*)-(\d+)\.\.(\d+)$/.exec(item);
+        if (!range) return [item];
+        const [, family, from, to] = range;
+        return Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => `${family}-${Number(from) + i}`);
+      });
+    for (const lang of ['en', 'ru'] as const) {
+      const program = buildProgram(lang);
+      const listed = (name: string) => {
+        const description = program.commands.find((c) => c.name() === name)!.description();
+        return expand(/\(([A-Z]+-[^)]*)\)/.exec(description)![1]!);
+      };
+      expect(listed('audit')).toEqual(INVENTORY_REQUIREMENTS);
+      expect(listed('drift')).toEqual(LIVE_REQUIREMENTS);
     }
   });
 

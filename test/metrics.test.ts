@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../src/drift/model.js';
 import { previousSuccess, renderPrometheus } from '../src/report/index.js';
-import { checks } from '../src/workflows/checks.js';
+import { checks } from '../src/workflows/run-checks.js';
 import { inventoryWith } from './helpers/inventory.js';
 
 let dir: string;

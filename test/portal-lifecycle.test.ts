@@ -12,7 +12,7 @@ import {
 } from '../src/docs/index.js';
 import { prichal } from './helpers/cli.js';
 import { addWorkingDays, checkInventory, reactionDeadline, replyDeadline } from '../src/requirements/index.js';
-import { checks } from '../src/workflows/checks.js';
+import { checks } from '../src/workflows/run-checks.js';
 import { check, codes, participant } from './helpers/build.js';
 import { editedInventories, SAMPLE_INVENTORY } from './helpers/inventory.js';
 

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../src/docs/html.js';
 import { PROJECT_ROOT } from '../src/project.js';
-import { checks } from '../src/workflows/checks.js';
+import { checks } from '../src/workflows/run-checks.js';
 import { inventoryWith, SAMPLE_INVENTORY } from './helpers/inventory.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'out', 'test-artifacts');

@@ -23,7 +23,7 @@ import {
   requestFields,
   type RequestKind,
 } from '../src/requirements/index.js';
-import { checks } from '../src/workflows/checks.js';
+import { checks } from '../src/workflows/run-checks.js';
 import { check, codes, operator, participant } from './helpers/build.js';
 import { prichal } from './helpers/cli.js';
 import { editedInventories, SAMPLE_INVENTORY } from './helpers/inventory.js';

@@ -1,6 +1,6 @@
-// Exit codes and the one table that maps named errors to them. Every command returns data; a
-// failure is a named error thrown by the stage that knows what went wrong, and only here does
-// it become an exit code.
+// Exit codes and the one table that maps named errors to them, and how a failure is told: its
+// message, then the causes it wraps. Every command returns data; a failure is a named error
+// thrown by the stage that knows what went wrong, and only here does it become an exit code.
 //   0 done / valid / requirements met
 //   1 findings: an invalid inventory (documents, coverage, audit, drift), requirements not met, a gate that refused (promotion, a stack locked by another run)
 //   2 usage: wrong invocation, a missing folder or declaration the command needs
@@ -19,10 +19,12 @@ import { EXIT_CODES } from '../drift/model.js';
 import { CertificateFileError, YamlEditError } from '../inventory/index.js';
 import { InvalidInventoryError, UsageError } from '../workflows/errors.js';
 import { FileError } from '../files.js';
+import type { Lang } from '../report/index.js';
+import { errorChain } from '../words.js';
 
 export const EXIT = EXIT_CODES;
 
-export { UsageError };
+export { errorChain, UsageError };
 
 const EXIT_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, number]> = [
   [UsageError, EXIT.usage],
@@ -51,4 +53,10 @@ const EXIT_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => 
 export function exitCodeOf(error: unknown): number {
   for (const [type, code] of EXIT_BY_ERROR) if (error instanceof type) return code;
   return EXIT.failure;
+}
+
+/** The failure as the CLI prints it on stderr: the message, each cause indented on a line of its own. */
+export function failureText(error: unknown, lang: Lang): string {
+  const [message, ...causes] = errorChain(error, lang);
+  return [message, ...causes.map((cause) => `  ${cause}`)].join('\n');
 }

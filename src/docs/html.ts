@@ -62,10 +62,13 @@ export async function htmlToPdf(htmlFile: string, pdfFile: string): Promise<void
       );
     } catch (error) {
       const why = ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split('\n')[0];
-      throw new PdfError({
-        en: `${pdfFile}: no PDF: Chromium failed (${why})`,
-        ru: `${pdfFile}: PDF не сформирован: ошибка Chromium (${why})`,
-      });
+      throw new PdfError(
+        {
+          en: `${pdfFile}: no PDF: Chromium failed (${why})`,
+          ru: `${pdfFile}: PDF не сформирован: ошибка Chromium (${why})`,
+        },
+        { cause: error },
+      );
     }
     const read = readRegular(printed, { limit: PDF_LIMIT });
     if (!('bytes' in read) || read.bytes.subarray(0, 5).toString('latin1') !== '%PDF-') {

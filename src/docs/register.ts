@@ -60,9 +60,15 @@ export const contentDigest = (markdown: string) =>
 const NOTHING: Words = { en: 'nothing was numbered', ru: 'ничего не пронумеровано' };
 
 /** A refusal at a line of the register: `file:line: field: why; nothing was numbered`. */
-function refusal(file: string, line: number | undefined, field: string | undefined, why: Words): RegisterError {
+function refusal(
+  file: string,
+  line: number | undefined,
+  field: string | undefined,
+  why: Words,
+  options?: ErrorOptions,
+): RegisterError {
   const where = `${file}${line !== undefined ? `:${line}` : ''}: ${field ? `${field}: ` : ''}`;
-  return new RegisterError({ en: `${where}${why.en}; ${NOTHING.en}`, ru: `${where}${why.ru}; ${NOTHING.ru}` });
+  return new RegisterError({ en: `${where}${why.en}; ${NOTHING.en}`, ru: `${where}${why.ru}; ${NOTHING.ru}` }, options);
 }
 
 const isIsoDate = (value: string) => {
@@ -204,7 +210,7 @@ export function parseRegisterYaml(file: string, text: string): RegisterSource {
     doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   } catch (error) {
     // The parser's recursion: a structure nested thousands of levels deep.
-    throw refusal(file, 1, undefined, yamlWords((error as Error).message));
+    throw refusal(file, 1, undefined, yamlWords((error as Error).message), { cause: error });
   }
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : counter.linePos(offset).line);
   if (doc.errors.length) {
@@ -325,10 +331,13 @@ function lockTarget(file: string): string {
       return path.join(realpathSync.native(path.dirname(path.resolve(file))), path.basename(file));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-      throw new RegisterError({
-        en: `${file}: the register's folder cannot be used (${code}); ${NOTHING.en}`,
-        ru: `${file}: каталог журнала документов недоступен (${code}); ${NOTHING.ru}`,
-      });
+      throw new RegisterError(
+        {
+          en: `${file}: the register's folder cannot be used (${code}); ${NOTHING.en}`,
+          ru: `${file}: каталог журнала документов недоступен (${code}); ${NOTHING.ru}`,
+        },
+        { cause: error },
+      );
     }
   }
 }
@@ -367,10 +376,13 @@ async function lockRegister(file: string, options: LockOptions = {}): Promise<He
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       if (code !== 'ELOCKED') {
-        throw new RegisterError({
-          en: `${file}: the register cannot be locked (${lockPath}: ${code}); ${NOTHING.en}`,
-          ru: `${file}: журнал документов не блокируется (${lockPath}: ${code}); ${NOTHING.ru}`,
-        });
+        throw new RegisterError(
+          {
+            en: `${file}: the register cannot be locked (${lockPath}: ${code}); ${NOTHING.en}`,
+            ru: `${file}: журнал документов не блокируется (${lockPath}: ${code}); ${NOTHING.ru}`,
+          },
+          { cause: error },
+        );
       }
       if (Date.now() >= deadline) {
         throw new RegisterError({
@@ -459,6 +471,7 @@ export class DocumentRegister {
     if (check(kept)) return kept!;
     // Any other layout (a hand-made register, `documents: []`, a block mapping per entry): the
     // in-place editor, which changes nothing but the list's end and keeps every comment.
+    let refused: YamlEditError | undefined;
     try {
       const edited = new YamlEditor(this.source.text?.trim() ? this.source.text : HEADER, this.file).appendAll(
         ['documents'],
@@ -468,11 +481,15 @@ export class DocumentRegister {
       if (check(edited)) return edited;
     } catch (error) {
       if (!(error instanceof YamlEditError)) throw error;
+      refused = error;
     }
-    throw new RegisterError({
-      en: `${this.file}: the new entries could not be added so that the register reads back the same; ${NOTHING.en}`,
-      ru: `${this.file}: новые записи не удаётся добавить так, чтобы журнал читался так же; ${NOTHING.ru}`,
-    });
+    throw new RegisterError(
+      {
+        en: `${this.file}: the new entries could not be added so that the register reads back the same; ${NOTHING.en}`,
+        ru: `${this.file}: новые записи не удаётся добавить так, чтобы журнал читался так же; ${NOTHING.ru}`,
+      },
+      refused ? { cause: refused } : undefined,
+    );
   }
 
   /** Writes the register when it gained entries (by the writing rule), only over the very text read under the lock. */
@@ -480,10 +497,13 @@ export class DocumentRegister {
     if (!this.added.length) return false;
     const text = this.text();
     if (lock.compromised())
-      throw new RegisterError({
-        en: `${this.file}: the register's lock was lost while numbering (${lock.compromised()!.message}); run again; ${NOTHING.en}`,
-        ru: `${this.file}: блокировка журнала документов потеряна во время нумерации (${lock.compromised()!.message}); запустите снова; ${NOTHING.ru}`,
-      });
+      throw new RegisterError(
+        {
+          en: `${this.file}: the register's lock was lost while numbering (${lock.compromised()!.message}); run again; ${NOTHING.en}`,
+          ru: `${this.file}: блокировка журнала документов потеряна во время нумерации (${lock.compromised()!.message}); запустите снова; ${NOTHING.ru}`,
+        },
+        { cause: lock.compromised() },
+      );
     const read = this.source.text;
     try {
       await writeAtomic(this.file, text, {
@@ -506,10 +526,13 @@ export class DocumentRegister {
       });
     } catch (error) {
       if (error instanceof FileError)
-        throw new RegisterError({
-          en: `${error.message}; the document register was not saved and no document was written`,
-          ru: `${error.ru}; журнал документов не сохранён, документы не записаны`,
-        });
+        throw new RegisterError(
+          {
+            en: `${error.message}; the document register was not saved and no document was written`,
+            ru: `${error.ru}; журнал документов не сохранён, документы не записаны`,
+          },
+          { cause: error },
+        );
       throw error;
     }
     return true;

@@ -16,17 +16,28 @@ export interface SshTarget {
 
 export type SshErrorKind = 'host-key-mismatch' | 'connect' | 'auth' | 'timeout' | 'command' | 'disconnected';
 
+/** The command that failed, how it ended, and (`cause`) the error of the SSH library or socket underneath. */
+export interface SshErrorDetails extends ErrorOptions {
+  command?: string;
+  exitCode?: number | null;
+  stderr?: string;
+}
+
 export class SshError extends Error {
   override readonly name = 'SshError';
+  readonly command?: string;
+  readonly exitCode?: number | null;
+  readonly stderr?: string;
   constructor(
     readonly kind: SshErrorKind,
     readonly host: string,
     message: string,
-    readonly command?: string,
-    readonly exitCode?: number | null,
-    readonly stderr?: string,
+    details: SshErrorDetails = {},
   ) {
-    super(message);
+    super(message, 'cause' in details ? { cause: details.cause } : undefined);
+    this.command = details.command;
+    this.exitCode = details.exitCode;
+    this.stderr = details.stderr;
   }
 }
 
@@ -96,14 +107,19 @@ export class SshConnection {
               'host-key-mismatch',
               label,
               `refusing ${label}: its host key is ${presented}, but the inventory pins ${target.hostKey}`,
+              { cause: error },
             ),
           );
         } else if (error.level === 'client-authentication') {
-          reject(new SshError('auth', label, `${label} refused the key for user ${target.user}`));
+          reject(new SshError('auth', label, `${label} refused the key for user ${target.user}`, { cause: error }));
         } else if (/timed out/i.test(error.message)) {
-          reject(new SshError('timeout', label, `${label}: no SSH handshake within ${config.readyTimeout} ms`));
+          reject(
+            new SshError('timeout', label, `${label}: no SSH handshake within ${config.readyTimeout} ms`, {
+              cause: error,
+            }),
+          );
         } else {
-          reject(new SshError('connect', label, `${label}: ${error.message}`));
+          reject(new SshError('connect', label, `${label}: ${error.message}`, { cause: error }));
         }
       };
       // The socket is ours, so its errors (refused, unreachable) are ours to catch.
@@ -120,7 +136,11 @@ export class SshConnection {
         // A key ssh2 cannot parse is thrown, not emitted; say which secret, never its content.
         settled = true;
         sock.destroy();
-        reject(new SshError('auth', label, `${label}: the private key cannot be used (${(error as Error).message})`));
+        reject(
+          new SshError('auth', label, `${label}: the private key cannot be used (${(error as Error).message})`, {
+            cause: error,
+          }),
+        );
       }
     });
   }
@@ -136,7 +156,10 @@ export class SshConnection {
     const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
     return new Promise((resolve, reject) => {
       this.client.exec(command, (error, channel) => {
-        if (error) return reject(new SshError('disconnected', this.label, `${this.label}: ${error.message}`, command));
+        if (error)
+          return reject(
+            new SshError('disconnected', this.label, `${this.label}: ${error.message}`, { command, cause: error }),
+          );
         options.onStarted?.();
         const out: Buffer[] = [];
         const err: Buffer[] = [];
@@ -145,12 +168,9 @@ export class SshConnection {
           settled = true;
           channel.close();
           reject(
-            new SshError(
-              'timeout',
-              this.label,
-              `${this.label}: '${command}' did not finish within ${timeoutMs} ms`,
+            new SshError('timeout', this.label, `${this.label}: '${command}' did not finish within ${timeoutMs} ms`, {
               command,
-            ),
+            }),
           );
         }, timeoutMs);
         channel.on('data', (chunk: Buffer) => out.push(chunk));
@@ -168,14 +188,11 @@ export class SshConnection {
           };
           if (code === null || code === undefined) {
             reject(
-              new SshError(
-                'disconnected',
-                this.label,
-                `${this.label}: connection lost while running '${command}'`,
+              new SshError('disconnected', this.label, `${this.label}: connection lost while running '${command}'`, {
                 command,
-                null,
-                result.stderr,
-              ),
+                exitCode: null,
+                stderr: result.stderr,
+              }),
             );
           } else if (code !== 0 && !options.allowFailure) {
             reject(
@@ -183,9 +200,7 @@ export class SshConnection {
                 'command',
                 this.label,
                 `${this.label}: '${command}' exited ${code}: ${result.stderr.trim().slice(0, 500)}`,
-                command,
-                code,
-                result.stderr,
+                { command, exitCode: code, stderr: result.stderr },
               ),
             );
           } else resolve(result);

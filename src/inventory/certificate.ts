@@ -3,7 +3,7 @@
 // facts SIG-1 checks. Parsed with @peculiar/asn1-x509 (a maintained ASN.1 schema of RFC 5280):
 // Node's own X509Certificate goes through OpenSSL, which cannot load GOST keys without its
 // engine. Nothing here verifies a signature — GOST is not in Node's crypto — so the CA is
-// identified by name and key identifier only (requirements/checks.ts says so to the user).
+// identified by name and key identifier only (requirements/signers.ts says so to the user).
 import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AuthorityKeyIdentifier, Certificate, id_ce_authorityKeyIdentifier, Name, Time } from '@peculiar/asn1-x509';
@@ -58,10 +58,10 @@ export function parseCertificate(file: string, bytes: Buffer): ReadCertificate {
     if (error instanceof CertificateFileError) throw error;
     // A malformed extension or a date no calendar has is as much "not a certificate" as bad DER.
     const why = String((error as Error).message ?? error).slice(0, 200);
-    throw new CertificateFileError({
-      en: `${file}: not an X.509 certificate (${why})`,
-      ru: `${file}: не сертификат X.509 (${why})`,
-    });
+    throw new CertificateFileError(
+      { en: `${file}: not an X.509 certificate (${why})`, ru: `${file}: не сертификат X.509 (${why})` },
+      { cause: error },
+    );
   }
 }
 

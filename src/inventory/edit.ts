@@ -396,10 +396,13 @@ export class YamlEditor {
       // An alias bomb (more than 100 references) throws here, as it does for validation.
       data = doc.errors.length ? undefined : (doc.toJS() as unknown);
     } catch (error) {
-      throw new YamlEditError({
-        en: `${this.file} is not YAML Prichal reads (${(error as Error).message.split('\n')[0]})`,
-        ru: `${this.file} — не YAML, который читает Prichal (${(error as Error).message.split('\n')[0]})`,
-      });
+      throw new YamlEditError(
+        {
+          en: `${this.file} is not YAML Prichal reads (${(error as Error).message.split('\n')[0]})`,
+          ru: `${this.file} — не YAML, который читает Prichal (${(error as Error).message.split('\n')[0]})`,
+        },
+        { cause: error },
+      );
     }
     const documents = tokens.filter((t): t is CST.Document => t.type === 'document');
     if (documents.length > 1)

@@ -23,13 +23,20 @@ export async function showCertificate(file: string): Promise<ReadCertificate> {
  * Writes the certificate into the participant's signers (by role and name; the name defaults to
  * the certificate's subject). The new file must still pass its schema, and is replaced atomically.
  */
+export interface CertificateImport {
+  participant: string;
+  file: string;
+  signer: { name: string; role: string };
+  certificate: ReadCertificate['certificate'];
+}
+
 export async function importCertificate(options: {
   inventory: string;
   participant: string;
   file: string;
   role: string;
   name?: string;
-}) {
+}): Promise<CertificateImport> {
   if (!(ROLES as readonly string[]).includes(options.role))
     throw new UsageError({
       en: `--role must be one of ${ROLES.join(', ')}`,

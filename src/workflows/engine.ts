@@ -1,4 +1,4 @@
-// preview | up | refresh | destroy: the Pulumi engine on one contour's stack, program inline.
+// preview | up | refresh | destroy | unlock: the Pulumi engine on one contour's stack, program inline.
 // The inventory is validated first; one that does not validate is refused before the engine
 // starts, so nothing changes.
 import type { ContourName } from '../inventory/index.js';
@@ -28,9 +28,29 @@ export interface EngineCommandOptions {
   waitLock?: string;
   /** One call each time the run waits for the lock (--wait-lock). */
   onLockWait?: (holders: LockHolder[], remainingMs: number) => void;
+  /**
+   * Asked before the run with its preview (refreshed for destroy); a no cancels it with nothing
+   * changed. The CLI asks this for up and destroy without --yes.
+   */
+  confirm?: (preview: EngineResult) => Promise<boolean>;
 }
 
 export async function engineCommand(options: EngineCommandOptions): Promise<EngineResult> {
+  if (options.confirm) {
+    const { confirm, ...run } = options;
+    const preview = await engineCommand({
+      ...run,
+      action: 'preview',
+      refresh: options.action === 'destroy' || options.refresh,
+      expectNoChanges: false,
+    });
+    if (!(await confirm(preview)))
+      throw new UsageError({
+        en: `${options.action} cancelled; nothing changed`,
+        ru: `${options.action} отменён; ничего не изменено`,
+      });
+    return engineCommand(run);
+  }
   if (options.expectNoChanges && options.action !== 'preview')
     throw new UsageError({
       en: '--expect-no-changes goes with preview',

@@ -10,7 +10,7 @@ import { CONTOURS, daysBetween, type ContourName } from '../inventory/index.js';
 import type { Participant } from '../inventory/types.generated.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import { REQUIREMENTS, SED_STAGES } from '../requirements/index.js';
-import { checks } from './checks.js';
+import { checks } from './run-checks.js';
 import { UsageError } from './errors.js';
 import type { Lang } from '../report/index.js';
 import { quoteFromFile, readTextOutcome } from '../files.js';

@@ -2,7 +2,7 @@
 // operator's estate: with the planned firewall every declared endpoint answers and every
 // undeclared sample is dropped; without it, the leaks show (the lab listens where the probe looks).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeParticipant } from '../../src/workflows/live.js';
+import { probeParticipant } from '../../src/workflows/probe.js';
 import type { LiveContext } from '../../src/workflows/context.js';
 import { NFT } from '../../src/infra/firewall.js';
 import type { ContourName } from '../../src/inventory/index.js';

@@ -156,7 +156,7 @@ export async function stackSettings(
   try {
     parsed = parseYaml(text);
   } catch (error) {
-    throw new EngineError(`${file}: not YAML (${(error as Error).message.split('\n')[0]})`);
+    throw new EngineError(`${file}: not YAML (${(error as Error).message.split('\n')[0]})`, { cause: error });
   }
   const config = ((parsed as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
   const retired = retiredSecretSettings(Object.keys(config), contour);
@@ -247,6 +247,7 @@ async function pulumiCommand(binary: string | undefined): Promise<PulumiCommand>
   } catch (error) {
     throw new EngineError(
       `the Pulumi engine is not installed here (${(error as Error).message}); run scripts/setup.sh, or put pulumi v${PULUMI_SDK_VERSION()} on PATH`,
+      { cause: error },
     );
   }
 }
@@ -466,6 +467,7 @@ async function upgradeState(
       if (error instanceof StateUpgradeError)
         throw new EngineError(
           `the ${request.contour} stack's state cannot be upgraded to today's resource model: ${error.message}`,
+          { cause: error },
         );
       throw error;
     }
@@ -678,6 +680,8 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
           await sleep(between(200, 600));
           continue;
         }
+        // Not kept as the cause: the engine's own message can carry the backend's password, and
+        // only the redacted words may reach a terminal or a log.
         if (request.action === 'unlock' || !lockContention(text))
           throw new EngineError(redactUrl(engineMessage(error, request)));
         const holders = lockHolders(text);

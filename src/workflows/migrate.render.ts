@@ -1,11 +1,10 @@
-import { formatFinding } from '../../inventory/index.js';
-import type { Lang } from '../../report/index.js';
-import { terminalText as t } from '../../escape.js';
-import type { MigrateResult } from '../../workflows/migrate.js';
+// prichal migrate as people read it: per file what changed (line, field, what), then the
+// decisions left to a person, then one line of summary.
+import { terminalText as t } from '../escape.js';
+import { formatFinding } from '../inventory/index.js';
+import type { Lang } from '../report/index.js';
+import type { MigrateResult } from './migrate.js';
 
-export { migrate } from '../../workflows/migrate.js';
-
-/** Per file what changed (line, field, what), then the decisions left to a person, then one line of summary. */
 export function migrateText(result: MigrateResult, lang: Lang, check: boolean): string {
   const ru = lang === 'ru';
   if (!result.due)

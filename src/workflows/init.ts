@@ -1,10 +1,11 @@
+// prichal init ID: a participant file scaffolded from the template, every field with its comment.
 import { lstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { makeFolder, writeAtomic } from '../../files.js';
 import path from 'node:path';
-import { PARTICIPANTS_DIR } from '../../inventory/index.js';
-import { UsageError } from '../errors.js';
-import { TEMPLATES_DIR } from '../../project.js';
+import { makeFolder, writeAtomic } from '../files.js';
+import { PARTICIPANTS_DIR } from '../inventory/index.js';
+import { TEMPLATES_DIR } from '../project.js';
+import { UsageError } from './errors.js';
 
 const TEMPLATE = path.join(TEMPLATES_DIR, 'participant.yaml');
 const ID = /^[a-z0-9][a-z0-9-]{1,62}$/;

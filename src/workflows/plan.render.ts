@@ -1,34 +1,9 @@
-import path from 'node:path';
-import { writeAtomic } from '../../files.js';
-import { ALLOCATIONS_FILE, CONTOURS, formatFinding, type Finding } from '../../inventory/index.js';
-import { savedAllocations, type Plan } from '../../plan/index.js';
-import { checkInventory } from '../../requirements/index.js';
-import { labels, type Lang } from '../../report/index.js';
-import { inContourRu } from '../../words.js';
-
-export interface PlanCommandResult {
-  ok: boolean;
-  plan: Plan | undefined;
-  findings: Finding[];
-  /** Set when --save wrote allocations.yaml. */
-  saved?: string;
-}
-
-export async function plan(options: { inventory: string; at?: string; save: boolean }): Promise<PlanCommandResult> {
-  const checked = await checkInventory(options.inventory, options.at);
-  const result: PlanCommandResult = { ok: checked.ok, plan: checked.plan, findings: checked.findings };
-  // Allocations are recorded only from a valid inventory, so that a broken file never frees
-  // (and later hands out again) an address that a participant still holds.
-  if (options.save && checked.ok && checked.plan) {
-    const file = path.join(options.inventory, ALLOCATIONS_FILE);
-    // Edited in place (hand comments kept), by the writing rule: a full disk or a killed run leaves
-    // the old record whole (a truncated one would silently free addresses), and a link out of the
-    // inventory is never written through.
-    await writeAtomic(file, savedAllocations(checked.plan, checked.validation.loaded.allocations?.source.text));
-    result.saved = file;
-  }
-  return result;
-}
+// prichal plan as people read it: the findings, then per contour its registrations and pending
+// participants, the leased-line links, and what is not yet recorded.
+import { ALLOCATIONS_FILE, CONTOURS, formatFinding } from '../inventory/index.js';
+import { labels, type Lang } from '../report/index.js';
+import { inContourRu } from '../words.js';
+import type { PlanCommandResult } from './plan.js';
 
 export function planText(result: PlanCommandResult, lang: Lang): string {
   const ru = lang === 'ru';

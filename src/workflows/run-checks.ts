@@ -1,12 +1,12 @@
-// prichal audit / prichal drift: the requirement catalogue over the inventory and the live estate.
+// What prichal audit and prichal drift share: one run of the requirement catalogue over the
+// inventory (and, for drift, the live estate), its history, reports and metrics written.
 import path from 'node:path';
 import { readHistory, recordRun } from '../drift/history.js';
 import { readTextOutcome, writeAtomic } from '../files.js';
 import { districtResolver } from '../docs/coverage.js';
-import { exitCode, type CheckResult, type RequirementFinding } from '../drift/model.js';
+import type { CheckResult, RequirementFinding } from '../drift/model.js';
 import { DEFAULT_TIME_ZONE, locate, type Inventory } from '../inventory/index.js';
 import { runChecks, type CheckTimings, type Collectors } from '../drift/run.js';
-import { PROJECT_ROOT } from '../project.js';
 import {
   DEFAULT_LANG,
   isLang,
@@ -20,10 +20,16 @@ import {
 import { checkInventory, REQUIREMENTS, type CheckInventoryTimings } from '../requirements/index.js';
 import { InvalidInventoryError } from './errors.js';
 
-export const HISTORY_FILE = path.join(PROJECT_ROOT, '.state', 'history.jsonl');
-
 /** Phases of one audit/drift run, for the benchmark: validation, planning, audit, reads, evaluation, reports. */
 export type ChecksTimings = CheckInventoryTimings & CheckTimings & { reportMs?: number };
+
+/** One run: its result, the report files written, the language they speak, the inventory it read. */
+export interface ChecksRun {
+  result: CheckResult;
+  files: string[];
+  lang: Lang;
+  inventory: Inventory;
+}
 
 export async function checks(options: {
   kind: CheckResult['kind'];
@@ -35,7 +41,7 @@ export async function checks(options: {
   collectors?: Collectors;
   timings?: ChecksTimings;
   progress?: (done: number, total: number, what: string) => void;
-}): Promise<{ result: CheckResult; files: string[]; lang: Lang; inventory: Inventory }> {
+}): Promise<ChecksRun> {
   const started = performance.now();
   const checked = await checkInventory(options.inventory, options.at, options.timings);
   const operator = checked.validation.inventory.operator;
@@ -75,8 +81,6 @@ export async function checks(options: {
   if (options.timings) options.timings.reportMs = performance.now() - reportStart;
   return { result, files, lang: context.lang, inventory: checked.validation.inventory };
 }
-
-export { exitCode };
 
 /** The metrics file of a nightly run, beside its reports (prichal.prom); the last success survives a run that could not check everything. */
 async function writeMetrics(dir: string, result: CheckResult, durationSeconds: number): Promise<string> {

@@ -1,24 +1,7 @@
-import { formatFinding, type Finding } from '../../inventory/index.js';
-import { checkInventory } from '../../requirements/index.js';
-import type { Lang } from '../../report/index.js';
-
-type Item = Omit<Finding, 'severity'>;
-export interface ValidateResult {
-  ok: boolean;
-  errors: Item[];
-  warnings: Item[];
-}
-
-const item = ({ severity: _severity, ...rest }: Finding): Item => rest;
-
-export async function validate(options: { inventory: string; at?: string }): Promise<ValidateResult> {
-  const { findings, ok } = await checkInventory(options.inventory, options.at);
-  return {
-    ok,
-    errors: findings.filter((f) => f.severity === 'error').map(item),
-    warnings: findings.filter((f) => f.severity === 'warning').map(item),
-  };
-}
+// prichal validate as people read it: each finding as file:line:column, then the verdict.
+import { formatFinding } from '../inventory/index.js';
+import type { Lang } from '../report/index.js';
+import type { ValidateResult } from './validate.js';
 
 export function validateText(result: ValidateResult, lang: Lang): string {
   const lines = [

@@ -1,0 +1,21 @@
+// prichal certificate show|import as people read them: the certificate as the signers entry of
+// a participant file, or what the import wrote.
+import { stringify } from 'yaml';
+import { terminalText as t } from '../escape.js';
+import type { ReadCertificate } from '../inventory/index.js';
+import { localDay, type Lang } from '../report/index.js';
+import type { CertificateImport } from './certificate.js';
+
+/** The signers entry to paste: the name from the certificate, the role left for a person to choose. */
+export const certificateShowText = (read: ReadCertificate): string =>
+  stringify({
+    name: read.subject ?? '<signer name>',
+    role: '<head|clerk|deputy|other>',
+    certificate: read.certificate,
+  }).trimEnd();
+
+// The name and issuer come from the certificate: shown escaped, never as terminal control sequences.
+export const certificateImportText = (r: CertificateImport, lang: Lang): string =>
+  lang === 'ru'
+    ? `${r.file}: ${r.signer.role} ${t(r.signer.name)}, сертификат ${r.certificate.serial}, издатель ${t(r.certificate.issuer)}, ${localDay(r.certificate.notBefore, lang)} … ${localDay(r.certificate.notAfter, lang)}`
+    : `${r.file}: ${r.signer.role} ${t(r.signer.name)}, certificate ${r.certificate.serial} of ${t(r.certificate.issuer)}, ${r.certificate.notBefore} … ${r.certificate.notAfter}`;
