@@ -75,7 +75,7 @@ async function mergedInto(file: string, fragment: Record<string, unknown>): Prom
 const EXAMPLES = yamlExamples();
 
 describe('the YAML examples of the README and docs/', () => {
-  it('are found (the README has a participant file, a participant fragment and Prometheus rules)', () => {
+  it('are found (the docs have a participant file, a participant fragment and Prometheus rules)', () => {
     expect(EXAMPLES.length).toBeGreaterThanOrEqual(3);
   });
 

@@ -1,6 +1,6 @@
 // What users read never says "seed" (the regulations are cited by their titles, from the one
 // table in src/regulations.ts): every command's --help, the reports in both languages, the
-// documents, the status screen, the README and the templates are scanned.
+// documents, the status screen, the README, the pages of docs/ and the templates are scanned.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,8 +87,12 @@ describe('user-facing text', () => {
     expect(offending(texts)).toEqual([]);
   });
 
-  it('the README and the templates never say "seed"', async () => {
-    const files = [path.join(PROJECT_ROOT, 'README.md'), ...(await filesUnder(path.join(PROJECT_ROOT, 'templates')))];
+  it('the README, docs/ and the templates never say "seed"', async () => {
+    const files = [
+      path.join(PROJECT_ROOT, 'README.md'),
+      ...(await filesUnder(path.join(PROJECT_ROOT, 'docs'))),
+      ...(await filesUnder(path.join(PROJECT_ROOT, 'templates'))),
+    ];
     expect(
       offending(
         await Promise.all(
