@@ -17,13 +17,15 @@ import {
   type EdgePart,
   type EdgeSession,
   type EdgeSource,
+  type EdgeSubject,
   type LiveContext,
 } from '../src/collect/index.js';
+import { edgeRoutes } from '../src/collect/edge-routes.js';
 import { runChecks, type DriftOptions } from '../src/drift/run.js';
 import type { Inventory } from '../src/inventory/index.js';
 import type { Plan } from '../src/plan/index.js';
 import { PROJECT_ROOT } from '../src/project.js';
-import { renderJson } from '../src/report/index.js';
+import { renderHtmlReport, renderJson, renderMarkdown } from '../src/report/index.js';
 import { checkInventory, LIVE_REQUIREMENTS } from '../src/requirements/index.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 
@@ -190,5 +192,74 @@ describe('the table', () => {
 
   it("informs exactly the catalogue's live requirements between its rows (INV-1 is every run's, from validation)", () => {
     expect(new Set([...SOURCES.flatMap((s) => s.informs), 'INV-1'])).toEqual(new Set(LIVE_REQUIREMENTS));
+  });
+});
+
+describe('the edge-routes source', () => {
+  const recorded = (name: string) => readFile(path.join(PROJECT_ROOT, 'test/fixtures/edge-routes', name), 'utf8');
+
+  it("reads a lab edge's recorded `ip -j addr` and `ip -j route` into compact lines", async () => {
+    const read = edgeRoutes.edge.parse([await recorded('ip-j-addr.json'), await recorded('ip-j-route.json')]);
+    expect(read.addresses).toEqual([
+      '127.0.0.1/8 lo',
+      '10.200.0.3/24 eth4',
+      '10.34.3.254/24 eth1',
+      '10.32.0.254/24 eth2',
+      '10.32.1.254/24 eth3',
+      '172.30.99.3/24 eth0',
+    ]);
+    expect(read.routes).toEqual([
+      'default via 172.30.99.1 dev eth0',
+      '10.32.0.0/24 dev eth2 src 10.32.0.254',
+      '10.32.1.0/24 dev eth3 src 10.32.1.254',
+      '10.34.3.0/24 dev eth1 src 10.34.3.254',
+      '10.200.0.0/24 dev eth4 src 10.200.0.3',
+      '10.210.0.0/16 via 10.200.0.254 dev eth4',
+      '10.220.0.0/16 via 10.200.0.254 dev eth4',
+      '172.30.99.0/24 dev eth0 src 172.30.99.3',
+    ]);
+  });
+
+  it('keeps IPv6 addresses, route types other than unicast and metrics; refuses output that is not a listing', () => {
+    const addresses = JSON.stringify([
+      { ifname: 'eth0', addr_info: [{ family: 'inet6', local: 'fd00::1', prefixlen: 64 }] },
+      { ifname: 'eth1' },
+    ]);
+    const routes = JSON.stringify([
+      { type: 'blackhole', dst: '10.99.0.0/16', flags: [] },
+      { dst: '10.98.0.0/16', gateway: '10.200.0.254', dev: 'eth4', metric: 100, flags: [] },
+    ]);
+    expect(edgeRoutes.edge.parse([addresses, routes])).toEqual({
+      addresses: ['fd00::1/64 eth0'],
+      routes: ['blackhole 10.99.0.0/16', '10.98.0.0/16 via 10.200.0.254 dev eth4 metric 100'],
+    });
+    expect(() => edgeRoutes.edge.parse(['{"error": 1}', '[]'])).toThrow('ip -j addr did not list an array');
+    expect(() => edgeRoutes.edge.parse(['Object "addr" is unknown', '[]'])).toThrow();
+  });
+
+  it('informs no requirement: an edge it cannot read is in its reads, not in unchecked; what it read is in the reports', async () => {
+    const edge = plan.edges[0]!.id;
+    const routes = { addresses: ['10.200.0.2/24 eth7'], routes: ['10.210.0.0/16 via 10.200.0.254 dev eth7'] };
+    const result = await drift({
+      gateways: context.gateways,
+      collectors: {
+        ...offline,
+        'edge-routes': async (subject: EdgeSubject) =>
+          subject.name === edge ? { ok: true as const, value: routes } : { ok: false as const, error: 'no ip' },
+      },
+    });
+    expect(result.reads?.edgeRoutes).toEqual({ [edge]: routes });
+    expect(result.reads?.sources?.['edge-routes']).toEqual({
+      subjects: plan.edges.map((e) => e.id),
+      unreadable: plan.edges.slice(1).map((e) => e.id),
+      calls: 2,
+    });
+    expect(result.unchecked.filter((u) => u.reason === 'no ip')).toEqual([]);
+    expect(renderMarkdown(result, { lang: 'en', timeZone: 'UTC' })).toContain(
+      `## Edge addresses and routes\n\n| Edge | Addresses | Routes |\n|---|---|---|\n| ${edge} | 1 | 1 |`,
+    );
+    expect(renderHtmlReport(result, { lang: 'ru', timeZone: 'UTC', participants: {} })).toContain(
+      `<h2>Адреса и маршруты пограничных узлов</h2><table><thead><tr><th>Узел</th><th>Адреса</th><th>Маршруты</th></tr></thead><tbody><tr><td>${edge}</td><td>1</td><td>1</td></tr>`,
+    );
   });
 });

@@ -113,6 +113,21 @@ export interface CheckResult {
         calls: number;
       };
     };
+    /**
+     * Per edge read (edge-routes source): its addresses and the routes of its main table.
+     */
+    edgeRoutes?: {
+      [k: string]: {
+        /**
+         * Address/prefix and interface: '10.200.0.2/24 eth7'.
+         */
+        addresses: string[];
+        /**
+         * As ip prints them, shortened: '10.210.0.0/16 via 10.200.0.254 dev eth7'.
+         */
+        routes: string[];
+      };
+    };
   };
   /**
    * Change since the previous run of the same kind (with --history / --all).

@@ -148,6 +148,16 @@ export function renderMarkdown(
         `| ${f.requirement} | ${md(f.participant)} | ${md(wording(f, lang).message)} | ${md(f.waiver!.reason)} | ${md(f.waiver!.owner)} | ${md(localDay(f.waiver!.expires, lang))} |`,
       );
   }
+  const edgeRoutes = Object.entries(result.reads?.edgeRoutes ?? {});
+  if (edgeRoutes.length)
+    lines.push(
+      '',
+      `## ${l.edgeRoutes}`,
+      '',
+      `| ${l.edge} | ${l.addresses} | ${l.routes} |`,
+      '|---|---|---|',
+      ...edgeRoutes.map(([edge, r]) => `| ${md(edge)} | ${n(r.addresses.length)} | ${n(r.routes.length)} |`),
+    );
   return `${lines.join('\n')}\n`;
 }
 

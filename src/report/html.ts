@@ -182,6 +182,10 @@ export function renderHtmlReport(result: CheckResult, ctx: ReportContext): strin
     (u) =>
       `<tr class="warn"><td>${esc(u.subject)}</td><td>${u.requirements.join(', ')}</td><td>${esc(u.reason)}</td></tr>`,
   );
+  const edgeRouteRows = Object.entries(result.reads?.edgeRoutes ?? {}).map(
+    ([edge, r]) =>
+      `<tr><td>${esc(edge)}</td><td>${formatNumber(r.addresses.length, ctx.lang)}</td><td>${formatNumber(r.routes.length, ctx.lang)}</td></tr>`,
+  );
   const title = `${l.report[result.kind]}: ${localTime(result.generatedAt, ctx.timeZone, ctx.lang)}`;
   const trend = result.trend;
 
@@ -227,7 +231,7 @@ ${select(
 <h2>${esc(l.trend)}</h2>${trendSvg(trend?.history ?? [], ctx)}
 <h2>${esc(l.participants)}</h2>${table([l.participant, l.district, l.errors, l.warnings, l.failing], participantRows, l.none)}
 <h2>${esc(l.requirements)}</h2>${table(['', l.requirement, l.source, l.findings, l.coverage], requirementRows, '')}
-<h2>${esc(l.waived)}</h2>${table([l.requirement, l.participant, l.finding, l.reason, l.owner, l.expires], waivedRows, l.noWaived)}
+<h2>${esc(l.waived)}</h2>${table([l.requirement, l.participant, l.finding, l.reason, l.owner, l.expires], waivedRows, l.noWaived)}${edgeRouteRows.length ? `\n<h2>${esc(l.edgeRoutes)}</h2>${table([l.edge, l.addresses, l.routes], edgeRouteRows, '')}` : ''}
 <script>${SCRIPT}</script>
 </body></html>
 `;

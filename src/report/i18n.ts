@@ -68,6 +68,10 @@ const LABELS = {
     none: 'Нет.',
     perRun: 'за запуск',
     print: 'Печать',
+    edgeRoutes: 'Адреса и маршруты пограничных узлов',
+    edge: 'Узел',
+    addresses: 'Адреса',
+    routes: 'Маршруты',
   },
   en: {
     report: { audit: 'Inventory audit', drift: 'Drift check', all: 'Compliance check: inventory and live systems' },
@@ -120,6 +124,10 @@ const LABELS = {
     none: 'None.',
     perRun: 'per run',
     print: 'Print',
+    edgeRoutes: 'Edge addresses and routes',
+    edge: 'Edge',
+    addresses: 'Addresses',
+    routes: 'Routes',
   },
 } as const;
 

@@ -109,6 +109,24 @@ describe('drift on the lab', () => {
     });
   });
 
+  it("reads each edge's addresses and routes in the same SSH command as its ruleset: the edge's own address among them", async () => {
+    const result = await drift();
+    expect(result.reads?.sshCommandsPerEdge).toEqual({ 'edge-1': 1, 'edge-2': 1 });
+    expect(result.reads?.sources?.['edge-routes']).toEqual({
+      subjects: ['edge-1', 'edge-2'],
+      unreadable: [],
+      calls: 4,
+    });
+    for (const e of plan.edges) {
+      const read = result.reads?.edgeRoutes?.[e.id];
+      const transit = read?.addresses.find((a) => a.startsWith(`${e.transit}/`));
+      expect(transit, JSON.stringify(read)).toBeDefined();
+      // The kernel's route to the transit network: over the interface holding the address, from it.
+      const device = transit!.split(' ')[1];
+      expect(read!.routes.filter((r) => r.endsWith(`dev ${device} src ${e.transit}`))).toHaveLength(1);
+    }
+  });
+
   const tampers: Array<{ name: string; tamper: () => Promise<void>; expected: string[] }> = [
     {
       name: 'an extra accepting rule',
