@@ -130,7 +130,7 @@ function checkGateways(specs: readonly GatewaySpec[], containers: readonly Gatew
       severity: 'error',
     } as const;
     const fix = `re-provision the gateway of ${spec.participant} in ${spec.contour} from its specification`;
-    const fixRu = `пересоздайте шлюз ${spec.participant} ${inContourRu(spec.contour)} по его спецификации (prichal gateways up)`;
+    const fixRu = `пересоздайте шлюз ${spec.participant} ${inContourRu(spec.contour)} по его спецификации`;
     const ru = (message: string, fixText = fixRu) => ({ ru: { message, fix: fixText } });
     if (!c) {
       out.push({

@@ -21,7 +21,12 @@ import {
   type RequirementFinding,
   type Unchecked,
 } from './model.js';
-import { INVENTORY_REQUIREMENTS, LIVE_REQUIREMENTS, type RequirementId } from '../requirements/index.js';
+import {
+  INVENTORY_REQUIREMENTS,
+  INVENTORY_VALIDITY,
+  LIVE_REQUIREMENTS,
+  type RequirementId,
+} from '../requirements/index.js';
 
 export { LIVE_COLLECTORS, type Collectors };
 
@@ -122,7 +127,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult> {
   let findings: RequirementFinding[] = [];
   let unchecked: Unchecked[] = [];
   let reads: CheckResult['reads'];
-  const requirements = new Set<RequirementId>(['INV-1']);
+  const requirements = new Set<RequirementId>([INVENTORY_VALIDITY]);
   append(findings, inventoryFindings(options.validation));
   if (kind !== 'drift') {
     const auditStart = performance.now();
