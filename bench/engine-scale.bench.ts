@@ -1,4 +1,4 @@
-// The engine path at scale (issue 11: registrations in shards, one table per edge), on the lab, through the workflow functions the CLI
+// The engine path at scale (registrations in shards, one table per edge), on the lab, through the workflow functions the CLI
 // calls: N synthetic participants in the test contour (bench vhosts, so the sample's stay
 // untouched) — first up, no-change preview (no refresh), refresh, and the same estate's drift;
 // against the direct path (firewall apply + bus ensure) measured in the same run. Prints state

@@ -1,4 +1,4 @@
-// Edge firewall at scale, on a real lab edge (issues 3 and 15): a 10,000-participant table
+// Edge firewall at scale, on a real lab edge: a 10,000-participant table
 // (both contours, 2 networks and 3 endpoints each: 100,000 set elements). Every figure is the
 // apply workflow that `prichal firewall apply` and the engine's provider call
 // (applyEdgeFirewall), timed phase by phase, against a bare `ssh host nft -f file` of the same

@@ -4,8 +4,8 @@
 // until every resource reached the mock monitor — with this process's peak RSS and resources
 // per participant per contour. One process per run, so the peak is this run's:
 //   node dist/bench/pulumi.bench.js [N] [pulumi|external]   (defaults 1000, pulumi)
-// Targets: 1,000 — ≤ 5 s, ≤ 6 resources per participant per contour (issue 4);
-// 10,000 — ≤ 60 s and ≤ 2 GiB (issue 11).
+// Targets: 1,000 — ≤ 5 s, ≤ 6 resources per participant per contour;
+// 10,000 — ≤ 60 s and ≤ 2 GiB.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

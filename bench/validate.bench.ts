@@ -2,12 +2,12 @@
 // Prints ratios against a baseline measured in the same run (never asserted in tests), each
 // phase in a fresh child process so that peak RSS belongs to that phase alone:
 //   (a) read + parse every file single-threaded with Prichal's parser (parseSource),
-//   (b) the full pipeline (checkInventory, what `prichal validate` runs) as before issue 15:
+//   (b) the full pipeline (checkInventory, what `prichal validate` runs) as before the parallel, cached parse:
 //       one thread, no cache,
 //   (c) the same pipeline cold: worker threads, empty cache,
 //   (d) the same pipeline warm: nothing changed since (c);
-// plus the overlap check of 100,000 prefixes. Targets: b/a ≤ 2.0 (issue 2), c/a ≤ 0.8 on 2 cores
-// and d ≤ 1 s (issue 15), RSS ≤ 600 MiB, overlap ≤ 1 s.
+// plus the overlap check of 100,000 prefixes. Targets: b/a ≤ 2.0, c/a ≤ 0.8 on 2 cores
+// and d ≤ 1 s, RSS ≤ 600 MiB, overlap ≤ 1 s.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -5,19 +5,19 @@ set -euo pipefail
 . "$(dirname "$0")/setup.sh"
 . "$(dirname "$0")/setup-lab.sh"
 cd "$PRICHAL_ROOT"
-echo "== validation (issue 2)"
+echo "== validation"
 node dist/bench/validate.bench.js
-echo "== edge firewall (issue 3)"
+echo "== edge firewall"
 bin/prichal-lab up >/dev/null
 node --expose-gc dist/bench/firewall.bench.js
-echo "== drift (issue 5)"
+echo "== drift"
 node dist/bench/drift.bench.js
-echo "== Pulumi program under mocks (issues 4 and 11)"
+echo "== Pulumi program under mocks"
 node dist/bench/pulumi.bench.js 1000 pulumi
 node dist/bench/pulumi.bench.js 10000 pulumi
 node dist/bench/pulumi.bench.js 10000 external
-echo "== Pulumi engine, real, on the lab (issue 9)"
+echo "== Pulumi engine, real, on the lab"
 node dist/bench/engine.bench.js
-echo "== Pulumi engine at scale, on the lab (issue 11): 1,000 participants, then 10,000"
+echo "== Pulumi engine at scale, on the lab: 1,000 participants, then 10,000"
 BENCH_ENGINE_PARTICIPANTS=1000 node dist/bench/engine-scale.bench.js
 BENCH_ENGINE_PARTICIPANTS=10000 node dist/bench/engine-scale.bench.js

@@ -1,6 +1,5 @@
-// The regulations Prichal automates, as users cite them (the table in the design's
-// architecture.md). Every user-facing reference to a clause goes through `cite`, so the
-// documents, messages and reports all name a regulation by its title, never by a file name.
+// The regulations Prichal automates, as users cite them (listed in docs/README.md). Every
+// user-facing reference to a clause goes through `cite`, so the documents, messages and reports all name a regulation by its title, never by a file name.
 
 export const REGULATIONS = {
   sed: {

@@ -1,4 +1,4 @@
-// Addresses no participant may use (issue 12), from RFC 6890's special-purpose registry as the
+// Addresses no participant may use, from RFC 6890's special-purpose registry as the
 // ipaddr.js library classifies it: errors for networks and endpoints; public addresses a warning
 // unless the operator allows them; an endpoint on its network's own or broadcast address an error.
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// allocations.yaml is the operator's memory of what is deployed (issue 12): a file that is not
+// allocations.yaml is the operator's memory of what is deployed: a file that is not
 // the expected shape is an error with file and line (and nothing is renumbered, because the
 // inventory does not validate); an unknown contour or key is an error; one address recorded for
 // two participants is an error naming both; an entry for a participant not in the inventory is

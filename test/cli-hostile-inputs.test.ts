@@ -1,4 +1,4 @@
-// Issue 24, the CLI's part: reads that would hang or explode (a FIFO or /dev/zero given as a
+// Hostile input at the CLI: reads that would hang or explode (a FIFO or /dev/zero given as a
 // report, a probe protocol, a certificate, the history, a secret), status reading reports and
 // protocols of the wrong shape, control characters in the JUnit report, commander's own usage
 // errors under --format json, and --out naming a file. Each case ends quickly with a named

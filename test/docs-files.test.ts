@@ -1,5 +1,5 @@
-// The files `docs`, `coverage` and `incident` read and write go by the file rule (src/files.ts,
-// issue 24, classes 3 and 5): a probe protocol that is a FIFO or a device is refused at once,
+// The files `docs`, `coverage` and `incident` read and write go by the file rule (src/files.ts):
+// a probe protocol that is a FIFO or a device is refused at once,
 // naming it, never waited on; a document, the coverage statistics or an incident note is written
 // through a temporary file renamed over it, never through a link that leads out of its folder.
 import { execFileSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 // `docs --pdf` through headless Chromium (Debian's, installed by the setup): into a folder whose
 // name has `#`, `?` or `%` — which a `file://` URL built by hand cuts into a fragment, a query or
 // an escape — the PDF is written all the same, and a PDF not written is an error, never exit 0
-// (issue 24, class 8). Without Chromium this file fails loudly rather than skip.
+//. Without Chromium this file fails loudly rather than skip.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

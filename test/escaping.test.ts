@@ -1,4 +1,4 @@
-// Markup injection (issue 12): every renderer escapes for its own format through one helper per
+// Markup injection: every renderer escapes for its own format through one helper per
 // format (src/escape.ts), fed here the same hostile strings — a script tag, an image with
 // onerror, a pipe, a newline that would forge a line, a terminal escape.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';

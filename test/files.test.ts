@@ -1,4 +1,4 @@
-// The one reading rule and the one writing rule (src/files.ts, issue 24): every file Prichal reads
+// The one reading rule and the one writing rule (src/files.ts): every file Prichal reads
 // is a regular file opened without blocking and within a size limit (inside the inventory, never
 // through a link leading out of it); every file it writes goes to a temporary file in the same
 // folder and is renamed over the target, never through a link out of its folder, never over a

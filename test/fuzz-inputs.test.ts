@@ -1,4 +1,4 @@
-// The second fuzz pass (issue 24): every input Prichal reads besides the participant files — the
+// The second fuzz pass: every input Prichal reads besides the participant files — the
 // document register, allocations.yaml, probe protocols, the nightly report given to `status`,
 // operator.yaml, the validation cache, a signer's certificate file and the environment — 300
 // seeded mutants of each, through the functions the CLI calls, and a sample of each through the

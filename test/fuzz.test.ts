@@ -1,4 +1,4 @@
-// A seeded fuzz of the participant, operator and allocations files (issue 12): 300 mutants of the
+// A seeded fuzz of the participant, operator and allocations files: 300 mutants of the
 // sample — lines dropped, doubled, swapped, hostile tokens inserted, values retyped — through the
 // functions the CLI runs (validate, audit, coverage, firewall and gateway rendering, the text renderers). Every case ends in a
 // result or a named refusal, within its time, and its JSON output parses; a sample of them runs

@@ -1,4 +1,4 @@
-// Hostile and broken files named *.yaml (issue 12): each is a located finding with its path —
+// Hostile and broken files named *.yaml: each is a located finding with its path —
 // never a raw EISDIR/ELOOP/stack overflow, never a hang on a FIFO, never an alias bomb stopping
 // the run — and `--format json` stays valid JSON for all of them at once.
 import { execFileSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// A report must never look greener because input was unreadable (issue 12): audit on an
+// A report must never look greener because input was unreadable: audit on an
 // inventory where one participant file is broken reports that file (INV-1, with file and line)
 // and exits 1 in every output format; coverage and documents refuse, exit 1, naming the file,
 // with JSON on stdout under --format json, and write nothing.

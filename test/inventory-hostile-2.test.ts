@@ -1,4 +1,4 @@
-// Hostile input, round two (issue 24), the inventory stage and the work caches: a finding quotes
+// Hostile input, round two, the inventory stage and the work caches: a finding quotes
 // at most 40 characters of what a file holds, escaped; a validation cache of the wrong shape, an
 // unknown time zone, a coordinator cycle and a name of invisible characters are findings or are
 // ignored, never a crash or a pass; the parse cache follows the code; an empty PRICHAL_WORK_CACHE

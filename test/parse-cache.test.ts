@@ -1,4 +1,4 @@
-// Validation's per-file work in parallel and cached (issue 15): worker threads give exactly what
+// Validation's per-file work in parallel and cached: worker threads give exactly what
 // the main thread gives, an unchanged file is not parsed again, an edited one is, and findings
 // (file, line, column) are the same cold and warm.
 import { readFile, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The document register as a small transactional store (issue 24, class 3): read strictly, a
+// The document register as a small transactional store: read strictly, a
 // refusal naming the file, the line and the field and changing nothing; never written over a file
 // of another kind; changed under an exclusive lock that eight concurrent runs share without giving
 // a number twice or losing an entry; saved before any document is written; appended to, so

@@ -1,4 +1,4 @@
-// Text people read on forms (issue 12): a required field of spaces is not a value, and no text
+// Text people read on forms: a required field of spaces is not a value, and no text
 // runs to megabytes — both are errors at the field's line; the sample stays valid.
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkInventory } from '../src/requirements/index.js';

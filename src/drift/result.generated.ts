@@ -1,7 +1,7 @@
 /* eslint-disable */
 // DO NOT EDIT: generated from the JSON Schemas by `npm run gen:types`.
 /**
- * Requirement id (requirements.md).
+ * Requirement id from the catalogue.
  */
 export type Requirement =
   | 'INV-1'

@@ -42,7 +42,7 @@ export const FINDING_CODES = [
 export type FindingCode = (typeof FINDING_CODES)[number];
 export type Severity = 'error' | 'warning';
 
-/** One problem, located: the shape printed by `--format json` (inventory.md). */
+/** One problem, located: the shape printed by `--format json` (docs/inventory.md). */
 export interface Finding {
   code: FindingCode;
   severity: Severity;

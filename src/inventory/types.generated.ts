@@ -704,7 +704,7 @@ export interface ServiceTestStep {
 }
 export interface Waiver {
   /**
-   * Requirement id from the catalogue (requirements.md).
+   * Requirement id from the catalogue.
    */
   requirement:
     | 'CH-1'

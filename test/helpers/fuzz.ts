@@ -26,7 +26,7 @@ export const picker =
   <T>(items: readonly T[]): T =>
     items[Math.floor(rnd() * items.length)]!;
 
-/** The first pass's tokens (issue 12). */
+/** The first pass's tokens. */
 export const TOKENS = [
   '&a ',
   '*a',
@@ -103,7 +103,7 @@ export function mutate(text: string, rnd: () => number, tokens: readonly string[
 }
 
 // ---------------------------------------------------------------------------------------------
-// Second pass (issue 24).
+// Second pass.
 
 /** What a mutator produced and what it did, in words short enough for a failure message. */
 export interface Mutant<T = string> {

@@ -1,4 +1,4 @@
-// The checkpoint policy (issue 11): `prichal up` skips the engine's intermediate checkpoints, so
+// The checkpoint policy: `prichal up` skips the engine's intermediate checkpoints, so
 // a run that dies records nothing of what it did. "Nothing is lost" rests on the providers: every
 // create tolerates objects that already exist and every apply converges. Proven here on a large
 // first apply — 300 synthetic participants in vhosts of their own — killed midway with SIGKILL to

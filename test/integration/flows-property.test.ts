@@ -1,4 +1,4 @@
-// Flows are a set (issue 24): random sequences of plan changes — endpoints added, duplicated at
+// Flows are a set: random sequences of plan changes — endpoints added, duplicated at
 // one address and port, removed, moved between participants — applied to the lab's edge-1 as
 // deltas leave the live sets equal to the plan's after every step. Before flows were a set, an
 // endpoint duplicated and then removed deleted the element its twin still needed, and the verify
