@@ -2,6 +2,7 @@
 // reads replaced by offline or recorded ones, what the engine makes of them, and the table's
 // rows themselves.
 import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
@@ -21,6 +22,8 @@ import {
   type LiveContext,
 } from '../src/collect/index.js';
 import { edgeRoutes } from '../src/collect/edge-routes.js';
+import { unreadable } from '../src/collect/source.js';
+import { BusClient, BusError } from '../src/infra/bus.js';
 import { runChecks, type DriftOptions } from '../src/drift/run.js';
 import type { Inventory } from '../src/inventory/index.js';
 import type { Plan } from '../src/plan/index.js';
@@ -261,5 +264,31 @@ describe('the edge-routes source', () => {
     expect(renderHtmlReport(result, { lang: 'ru', timeZone: 'UTC', participants: {} })).toContain(
       `<h2>Адреса и маршруты пограничных узлов</h2><table><thead><tr><th>Узел</th><th>Адреса</th><th>Маршруты</th></tr></thead><tbody><tr><td>${edge}</td><td>1</td><td>1</td></tr>`,
     );
+  });
+});
+
+describe('why a subject could not be read keeps the whole chain', () => {
+  it('an unreachable bus is "not checked" with the socket error under the fetch error, and no password', async () => {
+    // A loopback port just closed: nothing listens, the connection is refused at once.
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((done) => server.close(done));
+    const client = new BusClient({
+      url: `http://127.0.0.1:${port}`,
+      vhost: 'smev-test',
+      username: 'u',
+      password: 'pw-canary-41',
+    });
+    const error = await client.read().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BusError);
+    expect((error as Error).cause).toBeDefined();
+    const reason = unreadable(error);
+    expect(reason).toMatch(/unreachable \(fetch failed\)/);
+    expect(reason).toMatch(/ECONNREFUSED/);
+    expect(reason).not.toContain('pw-canary-41');
   });
 });

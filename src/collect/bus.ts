@@ -6,7 +6,7 @@ import { readCredentials } from '../infra/secrets.js';
 import { CONTOURS, type ContourName, type OperatorFile } from '../inventory/index.js';
 import { queueName, type Plan } from '../plan/index.js';
 import { cite, productionAllowed } from '../requirements/index.js';
-import type { Collected, HostSource, LiveFinding, Subject } from './source.js';
+import { unreadable, type Collected, type HostSource, type LiveFinding, type Subject } from './source.js';
 
 export interface BusSubject extends Subject {
   contour: ContourName;
@@ -45,7 +45,7 @@ export async function collectBus(operator: OperatorFile, contour: ContourName): 
     const { username, password } = await readCredentials(bus.credentials);
     return { ok: true, value: await new BusClient({ url: bus.url, vhost: bus.vhost, username, password }).read() };
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    return { ok: false, error: unreadable(error) };
   }
 }
 

@@ -6,7 +6,7 @@ import { mapBounded } from '../concurrency.js';
 import { withEdge } from '../infra/edges.js';
 import { readAfterApplies } from '../infra/firewall.js';
 import type { PlannedEdge } from '../plan/index.js';
-import type { Collected } from './source.js';
+import { unreadable, type Collected } from './source.js';
 
 /** The commands one source runs on every edge. */
 export interface EdgePart {
@@ -94,7 +94,7 @@ export const readEdges: EdgeSession = (edges, { parts, concurrency = 8, onDone }
         value: { parts: splitEdgeOutput(out.stdout, out.stderr, parts), sshCommands: 1 },
       };
     } catch (error) {
-      return { edge: edge.id, ok: false as const, error: (error as Error).message };
+      return { edge: edge.id, ok: false as const, error: unreadable(error) };
     } finally {
       onDone?.();
     }

@@ -7,7 +7,14 @@ import { CONTOURS } from '../inventory/index.js';
 import type { Plan } from '../plan/index.js';
 import { GATEWAY_LABELS, gatewaySpec, type GatewaySpec } from '../render/index.js';
 import { inContourRu } from '../words.js';
-import type { Collected, GatewayOptions, HostSource, LiveFinding, Subject } from './source.js';
+import {
+  unreadable,
+  type Collected,
+  type GatewayOptions,
+  type HostSource,
+  type LiveFinding,
+  type Subject,
+} from './source.js';
 
 export interface GatewayRead {
   containers: GatewayContainer[];
@@ -109,7 +116,7 @@ export async function collectGateways(): Promise<Collected<GatewayRead>> {
     });
     return { ok: true, value: { containers, dockerCalls: names.length ? 2 : 1 } };
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    return { ok: false, error: unreadable(error) };
   }
 }
 

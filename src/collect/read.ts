@@ -5,6 +5,7 @@ import { mapBounded } from '../concurrency.js';
 import { readEdges, type EdgePart, type EdgeRead, type EdgeSession } from './edge-session.js';
 import {
   isEdgeSource,
+  unreadable,
   type Collected,
   type EdgeSource,
   type EdgeSubject,
@@ -42,8 +43,6 @@ export interface ReadOptions {
 }
 
 type SharedSource = LiveSource & Pick<EdgeSource, 'edge'>;
-
-const failure = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function readSources(
   sources: readonly LiveSource[],
@@ -109,7 +108,7 @@ async function readOne(
     const calls = isEdgeSource(source) ? source.edge.commands.length : source.calls(read.value);
     return { subject, ok: true, value: read.value, calls };
   } catch (error) {
-    return { subject, ok: false, error: failure(error) };
+    return { subject, ok: false, error: unreadable(error) };
   }
 }
 
@@ -135,7 +134,7 @@ function edgePartReading(
     return {
       subject,
       ok: false,
-      error: `${source.edge.commands.join('; ')}: output not understood (${failure(error)})`,
+      error: `${source.edge.commands.join('; ')}: output not understood (${unreadable(error)})`,
     };
   }
 }

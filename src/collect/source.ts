@@ -6,8 +6,12 @@
 import type { ContourName, OperatorFile } from '../inventory/index.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
 import type { RequirementId } from '../requirements/index.js';
+import { errorChain } from '../words.js';
 
 export type Collected<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Why a subject could not be read, as its "not checked" reason: the error and each cause that adds to it. */
+export const unreadable = (error: unknown): string => errorChain(error, 'en').join(': ');
 
 /** A device a source reads, named as the result names it ("edge-1", "docker", "bus smev-test"). */
 export interface Subject {

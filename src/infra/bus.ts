@@ -41,8 +41,9 @@ export class BusError extends Error {
     readonly path: string,
     readonly status: number | undefined,
     detail: string,
+    options?: ErrorOptions,
   ) {
-    super(`bus ${method} ${path}: ${status === undefined ? '' : `HTTP ${status}: `}${detail}`);
+    super(`bus ${method} ${path}: ${status === undefined ? '' : `HTTP ${status}: `}${detail}`, options);
   }
 }
 
@@ -81,7 +82,7 @@ export class BusClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
-      throw new BusError(method, path, undefined, `unreachable (${(error as Error).message})`);
+      throw new BusError(method, path, undefined, `unreachable (${(error as Error).message})`, { cause: error });
     }
     if (okMissing && response.status === 404) return undefined;
     if (!response.ok) throw new BusError(method, path, response.status, (await response.text()).slice(0, 300));

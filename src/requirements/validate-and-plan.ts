@@ -2,6 +2,7 @@
 // folder at a date (structural rules, then the requirement rules), then build the plan. Whatever
 // changes anything refuses to go on when this reports errors. The one module of the requirements
 // stage that touches the file system (through the inventory stage's reader); the checks are pure.
+import { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hasErrors, sortFindings, validateInventory, type Finding, type ValidationResult } from '../inventory/index.js';
@@ -43,12 +44,16 @@ export async function checkInventory(
   at?: string,
   timings?: CheckInventoryTimings,
 ): Promise<CheckedInventory> {
-  const info = await stat(root).catch(() => undefined);
-  if (!info?.isDirectory())
-    throw new InventoryNotFoundError({
-      en: `inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`,
-      ru: `каталог реестра не найден: ${path.resolve(root)} (укажите его через --inventory DIR)`,
-    });
+  // A folder that cannot be examined (no permission, a loop of links) keeps why as the cause.
+  const info = await stat(root).catch((error: unknown) => error);
+  if (!(info instanceof Stats) || !info.isDirectory())
+    throw new InventoryNotFoundError(
+      {
+        en: `inventory folder not found: ${path.resolve(root)} (set it with --inventory DIR)`,
+        ru: `каталог реестра не найден: ${path.resolve(root)} (укажите его через --inventory DIR)`,
+      },
+      info instanceof Stats ? {} : { cause: info },
+    );
   const started = performance.now();
   const validation = await validateInventory(root, { ...(at ? { at } : {}), rules: REQUIREMENT_RULES });
   const planStart = performance.now();
