@@ -1,5 +1,5 @@
 /* eslint-disable */
-// DO NOT EDIT: generated from the JSON Schemas by `npm run gen:types`.
+// DO NOT EDIT: generated from the JSON Schemas by `npm run gen`.
 /**
  * Requirement id from the catalogue.
  */

@@ -1,5 +1,5 @@
 /* eslint-disable */
-// DO NOT EDIT: generated from the JSON Schemas by `npm run gen:types`.
+// DO NOT EDIT: generated from the JSON Schemas by `npm run gen`.
 /**
  * The operator of the hub: contours, address pools, edge hosts, accepted crypto and policy (inventory/operator.yaml).
  */

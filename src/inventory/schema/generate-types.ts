@@ -7,7 +7,7 @@ import path from 'node:path';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 
 const HEADER = `/* eslint-disable */
-// DO NOT EDIT: generated from the JSON Schemas by \`npm run gen:types\`.
+// DO NOT EDIT: generated from the JSON Schemas by \`npm run gen\`.
 `;
 
 /** The generated files: each from its schemas (paths relative to the project root). */
