@@ -39,6 +39,14 @@ const OPTIONS_RU: Readonly<Record<string, string>> = {
 
 function statusText(status: LabStatus, lang: Lang): string {
   const lines = status.containers.map((c) => `${c.name.padEnd(48)} ${c.state}`);
+  for (const h of status.dockerHosts) {
+    const networks = h.networks.map((n) => `${n.name} ${n.subnet}`).join(', ');
+    lines.push(
+      lang === 'ru'
+        ? `Docker-узел ${h.id}: ${h.endpoint} (ключ узла ${h.hostKey}, секрет ${h.credentials}), транзит ${h.transit}, сети шлюзов: ${networks}`
+        : `Docker host ${h.id}: ${h.endpoint} (host key ${h.hostKey}, secret ${h.credentials}), transit ${h.transit}, gateway networks: ${networks}`,
+    );
+  }
   lines.push(
     lang === 'ru'
       ? `контейнеров: ${status.containers.length}, сетей: ${status.networks.length}`

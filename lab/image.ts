@@ -1,7 +1,7 @@
-// The lab image, built from Debian packages (no registry is reachable): debootstrap a minimal
-// bookworm with the packages below, prepare it in a chroot, `docker import` it. The tag is a
-// hash of the package list and the preparation script, so the image is rebuilt only when one
-// of them changes.
+// The lab's images, built from Debian packages (no registry is reachable): debootstrap a minimal
+// bookworm with a recipe's packages, prepare it in a chroot, `docker import` it. The tag is a
+// hash of the package list and the preparation script, so an image is rebuilt only when one of
+// them changes.
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,9 +12,15 @@ import { docker } from '../src/infra/index.js';
 export const LAB_LABEL = 'prichal.lab';
 /** The cached image carries its own label, so that `lab down` (which removes LAB_LABEL) keeps it. */
 export const IMAGE_LABEL = 'prichal.lab-image';
-export const IMAGE_REPOSITORY = 'prichal-lab';
 
-const PACKAGES = [
+/** What an image is made of: Debian packages, then a script run inside the chroot. */
+export interface ImageRecipe {
+  repository: string;
+  packages: readonly string[];
+  prepare: string;
+}
+
+const LAB_PACKAGES = [
   'openssh-server',
   'nftables',
   'iproute2',
@@ -28,22 +34,31 @@ const PACKAGES = [
   'ca-certificates',
 ];
 
+/**
+ * The chroot lines that make sshd of a lab host: no host key baked in (each container installs
+ * its fixed one), key login only, no root, room for many sessions at once; `extra` settings first.
+ */
+export function sshdSetup(extra: readonly string[] = []): string {
+  const settings = [
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin no',
+    'PubkeyAuthentication yes',
+    'UseDNS no',
+    ...extra,
+    'MaxSessions 64',
+    'MaxStartups 64:30:128',
+  ];
+  return `rm -f /etc/ssh/ssh_host_*\ncat > /etc/ssh/sshd_config.d/prichal.conf <<'CONF'\n${settings.join('\n')}\nCONF`;
+}
+
 // Runs inside the chroot. netops may run nft (and only nft) with CAP_NET_ADMIN: the container
 // grants the capability, setcap hands it to the binary, no sudo and no root login needed.
-const PREPARE = `set -e
+const LAB_PREPARE = `set -e
 useradd --create-home --shell /bin/bash netops
 setcap cap_net_admin+ep /usr/sbin/nft
 mkdir -p /run/sshd /etc/prichal
-rm -f /etc/ssh/ssh_host_*
-cat > /etc/ssh/sshd_config.d/prichal.conf <<'CONF'
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin no
-PubkeyAuthentication yes
-UseDNS no
-MaxSessions 64
-MaxStartups 64:30:128
-CONF
+${sshdSetup()}
 openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=prichal-lab -keyout /etc/prichal/tls.key -out /etc/prichal/tls.crt 2>/dev/null
 rm -f /etc/nginx/sites-enabled/default
 rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
@@ -51,15 +66,19 @@ apt-get clean
 rm -rf /var/lib/apt/lists/*
 `;
 
-// Bump when the way the image is assembled changes (e.g. tar keeping xattrs for setcap).
+/** The image of the edges, the hub, the bus and the participant hosts, and the lab's gateway image. */
+export const LAB_IMAGE: ImageRecipe = { repository: 'prichal-lab', packages: LAB_PACKAGES, prepare: LAB_PREPARE };
+
+// Bump when the way images are assembled changes (e.g. tar keeping xattrs for setcap).
 const BUILD_VERSION = 2;
 
-export function imageTag(): string {
+export function imageTag(recipe: ImageRecipe = LAB_IMAGE): string {
+  // The hash input keeps its original key names, so images already built keep their tags.
   const hash = createHash('sha256')
-    .update(JSON.stringify({ PACKAGES, PREPARE, BUILD_VERSION }))
+    .update(JSON.stringify({ PACKAGES: recipe.packages, PREPARE: recipe.prepare, BUILD_VERSION }))
     .digest('hex')
     .slice(0, 12);
-  return `${IMAGE_REPOSITORY}:${hash}`;
+  return `${recipe.repository}:${hash}`;
 }
 
 async function debianMirror(): Promise<string> {
@@ -72,8 +91,9 @@ async function debianMirror(): Promise<string> {
   return 'http://deb.debian.org/debian';
 }
 
-export async function ensureLabImage(log: (line: string) => void = () => {}): Promise<string> {
-  const tag = imageTag();
+/** The recipe's image, built unless an image with its tag exists already; returns the tag. */
+export async function ensureImage(recipe: ImageRecipe, log: (line: string) => void = () => {}): Promise<string> {
+  const tag = imageTag(recipe);
   const exists = await docker(['image', 'inspect', '--format', '{{.Id}}', tag]).then(
     () => true,
     () => false,
@@ -82,12 +102,16 @@ export async function ensureLabImage(log: (line: string) => void = () => {}): Pr
   const root = await mkdtemp(path.join(tmpdir(), 'prichal-rootfs-'));
   try {
     const mirror = await debianMirror();
-    log(`building ${tag}: debootstrap bookworm from ${mirror} (about a minute)`);
-    await execa('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', root, mirror], {
-      timeout: 900_000,
-    });
+    log(`building ${tag}: debootstrap bookworm from ${mirror} (a minute or two)`);
+    await execa(
+      'debootstrap',
+      ['--variant=minbase', `--include=${recipe.packages.join(',')}`, 'bookworm', root, mirror],
+      {
+        timeout: 900_000,
+      },
+    );
     // Daemons must not start inside the chroot while packages are configured.
-    await execa('chroot', [root, 'sh', '-c', PREPARE], { timeout: 300_000 });
+    await execa('chroot', [root, 'sh', '-c', recipe.prepare], { timeout: 300_000 });
     log(`importing ${tag}`);
     await execa(
       'bash',
@@ -108,3 +132,5 @@ export async function ensureLabImage(log: (line: string) => void = () => {}): Pr
     await rm(root, { recursive: true, force: true });
   }
 }
+
+export const ensureLabImage = (log?: (line: string) => void): Promise<string> => ensureImage(LAB_IMAGE, log);

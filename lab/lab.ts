@@ -7,7 +7,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { mapBounded } from '../src/concurrency.js';
-import { PROJECT_ROOT } from '../src/project.js';
 import type { Plan } from '../src/plan/index.js';
 import type { OperatorFile } from '../src/inventory/index.js';
 import {
@@ -22,14 +21,22 @@ import {
   secretsDir,
   type ContainerState,
 } from '../src/infra/index.js';
-import { ensureLabImage, LAB_LABEL } from './image.js';
-import { labTopology, type LabHost, type LabTopology } from './topology.js';
-
-export const HOSTKEYS_DIR = path.join(PROJECT_ROOT, 'scripts', 'lab', 'hostkeys');
+import {
+  DOCKER_HOST_IMAGE,
+  type DockerHostStatus,
+  dockerHostStatuses,
+  ensureDockerHost,
+  readyDockerHost,
+  removeCgroupLeftovers,
+} from './docker-host.js';
+import { ensureImage, ensureLabImage, LAB_LABEL } from './image.js';
+import { HOSTKEYS_DIR, labTopology, type LabHost, type LabTopology } from './topology.js';
 
 export interface LabStatus {
   containers: Array<{ name: string; state: string }>;
   networks: string[];
+  /** The lab's Docker hosts besides the machine's own: how to reach each, where its gateways live. */
+  dockerHosts: DockerHostStatus[];
 }
 
 type Log = (line: string) => void;
@@ -53,11 +60,12 @@ async function ensureSecretFile(name: string, create: () => Promise<string>): Pr
   await writeFile(file, await create(), { mode: 0o600 });
 }
 
-async function ensureLabSecrets(operator: OperatorFile): Promise<void> {
-  // SSH client keys of the hosts Prichal logs in to (edges, hub), the public half beside each.
+async function ensureLabSecrets(operator: OperatorFile, topology: LabTopology): Promise<void> {
+  // SSH client keys of the hosts Prichal logs in to (edges, hub, Docker hosts), the public half beside each.
   const logins = [
     ...operator.edges.map((e) => e.ssh.credentials),
     ...(operator.hub ? [operator.hub.ssh.credentials] : []),
+    topology.dockerHost.credentials,
   ];
   for (const credentials of new Set(logins)) {
     await ensureSecretFile(credentials, async () => {
@@ -96,9 +104,10 @@ export async function labUp(
   assertLoopbackOnly(operator);
   const topology = labTopology(plan, operator, { withHosts: options.withHosts ?? true });
   const image = await ensureLabImage(log);
+  const dockerHostImage = await ensureImage(DOCKER_HOST_IMAGE, log);
   // The gateway image operator.yaml names is the lab image (nginx from Debian), under that name.
   await docker(['tag', image, operator.gateways!.image]);
-  await ensureLabSecrets(operator);
+  await ensureLabSecrets(operator, topology);
 
   // Networks: lab networks this topology no longer has go first (a renamed network would
   // otherwise hold its subnet); then create what is missing; one whose subnet changed is recreated.
@@ -149,6 +158,7 @@ export async function labUp(
     topology.hub.container,
     ...topology.edges.map((e) => e.container),
     ...topology.hosts.map((h) => h.container),
+    topology.dockerHost.container,
   ];
   const current = new Map(
     (await inspectMany<ContainerState>('container', names)).map((c) => [c.Name.replace(/^\//, ''), c]),
@@ -279,6 +289,17 @@ export async function labUp(
     }),
   );
 
+  // The second Docker host: dockerd in a container, the Engine API over SSH on loopback.
+  const dockerHost = topology.dockerHost;
+  const dockerHostResult = await ensureDockerHost(
+    dockerHost,
+    topology,
+    dockerHostImage,
+    await readSecret(`${dockerHost.credentials}.pub`),
+    ensureContainer,
+  );
+  count(dockerHostResult);
+
   // Endpoint hosts and decoys: nginx on the declared and sample ports, default route via the edge.
   const httpPorts = new Map<string, Set<number>>();
   for (const r of [...plan.contours.test.registrations, ...plan.contours.prod.registrations]) {
@@ -321,7 +342,8 @@ export async function labUp(
     .map((c) => c.Name.replace(/^\//, ''));
   if (stale.length) await docker(['rm', '-f', ...stale]);
 
-  await waitForBus(topology, operator, log);
+  const [, dockerVersion] = await Promise.all([waitForBus(topology, operator, log), readyDockerHost(dockerHost)]);
+  log(`docker host ${dockerHost.id} (${dockerHost.container}): ${dockerHostResult}, dockerd ${dockerVersion} ready`);
   log(
     `lab up: ${names.length} containers (${created} created, ${names.length - created} kept), ${topology.networks.length} networks`,
   );
@@ -389,7 +411,9 @@ export async function labDown(log: Log = () => {}): Promise<{ containers: number
   // The lab's containers, and whatever was started on its networks (gateways from their own provisioner).
   const attached = await Promise.all(networks.map((n) => listContainers(`network=${n}`)));
   const containers = [...new Set([...(await listByLabel('container', LAB_LABEL)), ...attached.flat()])];
+  const dockerHosts = dockerHostStatuses(await inspectMany<ContainerState>('container', containers));
   if (containers.length) await docker(['rm', '-f', ...containers]);
+  for (const host of dockerHosts) await removeCgroupLeftovers(host.container);
   for (const n of networks) await docker(['network', 'rm', n]);
   log(`lab down: removed ${containers.length} containers and ${networks.length} networks`);
   return { containers: containers.length, networks: networks.length };
@@ -403,5 +427,6 @@ export async function labStatus(): Promise<LabStatus> {
       .map((c) => ({ name: c.Name.replace(/^\//, ''), state: c.State.Status }))
       .sort((a, b) => (a.name < b.name ? -1 : 1)),
     networks: await listByLabel('network', LAB_LABEL),
+    dockerHosts: dockerHostStatuses(states),
   };
 }

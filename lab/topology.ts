@@ -4,17 +4,44 @@
 //   hub (10.200.0.254 + every gateway address as /32)  ── transit ──  edge-N  ── participant nets ── endpoints, decoys
 //                                                                        └── mgmt (SSH on 127.0.0.1) ── bus (API on 127.0.0.1)
 //
+// The second Docker host (a container running its own dockerd) stands on the transit network too;
+// its gateway networks live inside it, routed via its transit address.
+//
 // The hub holds the gateway addresses so that probes leave with a gateway's source address and
 // cross the edge exactly as a gateway's traffic would. Participant hosts route everything via
 // their edge. The networks are not Docker `--internal`: with br_netfilter, Docker's isolation
 // rules for internal networks drop bridged frames whose source is outside the subnet, which is
 // exactly the routed traffic the lab must carry.
-import { addressValue, cidrInterval, CONTOURS, formatAddress, type OperatorFile } from '../src/inventory/index.js';
+import path from 'node:path';
+import {
+  addressValue,
+  type ContourName,
+  cidrInterval,
+  CONTOURS,
+  formatAddress,
+  type OperatorFile,
+} from '../src/inventory/index.js';
 import { PROBE_EXTRA_PORTS, undeclaredAddress, type Plan, type PlannedEdge } from '../src/plan/index.js';
+import { PROJECT_ROOT } from '../src/project.js';
 
 export const LAB_PREFIX = 'prichal-lab';
 /** Management network for SSH and the bus API; chosen outside 10/8 (inventory space) and 192.0.2.0/24 (uplink). */
 export const MGMT_SUBNET = '172.30.99.0/24';
+/** The SSH host keys of the lab's hosts, fixed per lab so that an inventory can pin them: `<id>` and `<id>.pub`. */
+export const HOSTKEYS_DIR = path.join(PROJECT_ROOT, 'scripts', 'lab', 'hostkeys');
+
+/**
+ * The second Docker host, the lab's own until operator files declare gateway hosts. Its gateway
+ * networks are chosen beside the management network: outside 10/8 (inventory space), the lab's
+ * other networks and 192.0.2.0/24 (uplink); a /22 each holds a thousand gateways.
+ */
+const DOCKER_HOST = {
+  id: 'docker-2',
+  sshPort: 2210,
+  user: 'prichal',
+  credentials: 'docker2',
+  subnets: { test: '172.30.104.0/22', prod: '172.30.108.0/22' },
+} as const;
 
 export interface LabNetwork {
   name: string;
@@ -50,6 +77,22 @@ export interface LabHost {
   role: 'endpoint' | 'decoy';
 }
 
+/** A Docker host of the lab besides the machine's own Docker, reached like an operator's gateway host. */
+export interface LabDockerHost {
+  id: string;
+  container: string;
+  /** SSH on 127.0.0.1:sshPort as `user`, with the host key HOSTKEYS_DIR/<id> and the client key in the secret `credentials`. */
+  sshPort: number;
+  user: string;
+  credentials: string;
+  /** Its address on the transit network: where the edges route its gateway networks. */
+  transit: string;
+  /** The gateway networks of its own dockerd, one per contour, named as operator.yaml's gateways.network says. */
+  networks: Array<{ contour: ContourName; name: string; subnet: string }>;
+  /** Participant networks via their edges: the way back for its gateways' traffic. */
+  routes: Array<{ destination: string; via: string }>;
+}
+
 export interface LabTopology {
   networks: LabNetwork[];
   /** Contour networks holding the gateways (subnet = the contour's gatewayPool). */
@@ -66,6 +109,7 @@ export interface LabTopology {
   edges: LabEdge[];
   hosts: LabHost[];
   bus: { container: string; apiPort: number };
+  dockerHost: LabDockerHost;
 }
 
 export interface TopologyOptions {
@@ -212,5 +256,19 @@ export function labTopology(plan: Plan, operator: OperatorFile, options: Topolog
     })),
     hosts,
     bus: { container: `${LAB_PREFIX}-bus`, apiPort: 15672 },
+    dockerHost: {
+      id: DOCKER_HOST.id,
+      container: `${LAB_PREFIX}-${DOCKER_HOST.id}`,
+      sshPort: DOCKER_HOST.sshPort,
+      user: DOCKER_HOST.user,
+      credentials: DOCKER_HOST.credentials,
+      transit: formatAddress(transitBase + 253),
+      networks: CONTOURS.map((contour) => ({
+        contour,
+        name: gatewayNetworks[contour].name,
+        subnet: DOCKER_HOST.subnets[contour],
+      })),
+      routes: hubRoutes,
+    },
   };
 }

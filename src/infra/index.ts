@@ -3,6 +3,7 @@
 // Imports inventory, plan, requirements, render.
 export * from './bus.js';
 export * from './docker.js';
+export * from './docker-api.js';
 export * from './edges.js';
 export * from './firewall.js';
 export * from './gateways.js';
