@@ -175,11 +175,11 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
     text: validateText,
     exitCode: (r) => (r.ok ? EXIT.ok : EXIT.findings),
   }),
-  command<Common & { at?: string; save: boolean }, PlanCommandResult>({
+  command<Common & { at?: string; save: boolean; moveGateway?: string[] }, PlanCommandResult>({
     name: 'plan',
     description: {
-      en: 'print the plan: gateway and link allocations and, per contour, the registered participants',
-      ru: 'показать план: распределение адресов шлюзов и линков и зарегистрированных участников по контурам',
+      en: 'print the plan: gateway hosts, gateway and link allocations and, per contour, the registered participants',
+      ru: 'показать план: хосты шлюзов, распределение адресов шлюзов и линков и зарегистрированных участников по контурам',
     },
     options: [
       EVALUATE_AT,
@@ -188,8 +188,19 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
         description: 'record new allocations in allocations.yaml (only when the inventory is valid)',
         default: false,
       },
+      {
+        flags: '--move-gateway <participant=host...>',
+        description:
+          "move a participant's gateways to another gateway host, with new addresses from its range (shown; recorded with --save)",
+      },
     ],
-    run: (o) => plan({ inventory: o.inventory, ...atOption(o.at), save: o.save }),
+    run: (o) =>
+      plan({
+        inventory: o.inventory,
+        ...atOption(o.at),
+        save: o.save,
+        ...(o.moveGateway ? { moveGateway: o.moveGateway } : {}),
+      }),
     text: planText,
     exitCode: (r) => (r.ok ? EXIT.ok : EXIT.findings),
   }),

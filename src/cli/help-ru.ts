@@ -62,6 +62,8 @@ const PHRASES: Readonly<Record<string, string>> = {
     'протоколы проб <контур>-<id>.json для протокола испытаний (по умолчанию <out>/../probes)',
   'read the live state first (preview and up; preview never refreshes otherwise)':
     'сначала прочитать состояние действующих систем (preview и up; иначе preview его не читает)',
+  "move a participant's gateways to another gateway host, with new addresses from its range (shown; recorded with --save)":
+    'перенести шлюзы участника на другой хост шлюзов, с новыми адресами из его диапазона (показать; с --save — записать)',
   'record new allocations in allocations.yaml (only when the inventory is valid)':
     'записать новые распределения в allocations.yaml (только при корректном реестре)',
   'recorded probe protocols <contour>-<id>.json': 'записанные протоколы проб <контур>-<id>.json',

@@ -214,7 +214,7 @@ export interface ChannelPolicy {
   internet?: boolean;
 }
 /**
- * How the participants' gateway containers run: the image and, per contour, the Docker network they are attached to. Drift expects exactly these; the Pulumi program (gateways: pulumi) and an external provisioner start them so.
+ * How the participants' gateway containers run: the image, per contour the Docker network they are attached to on the first (primary) host and, optionally, the Docker hosts they are placed on. Drift expects exactly these; the Pulumi program (gateways: pulumi) and an external provisioner start them so.
  */
 export interface Gateways {
   /**
@@ -222,6 +222,12 @@ export interface Gateways {
    */
   image: string;
   network: GatewayNetworks;
+  /**
+   * Docker hosts the gateways are placed on, the first being the primary: its gateways sit on each contour's network, addresses from the gateway pool outside every slice. Every other host holds a routed slice of each contour's pool, reached via its transit address. Each participant's gateways (both contours) run on one host, recorded in allocations.yaml. Default: one host, 'local', the local Docker socket.
+   *
+   * @minItems 1
+   */
+  hosts?: [GatewayHost, ...GatewayHost[]];
 }
 /**
  * Docker network of each contour's gateways.
@@ -235,6 +241,46 @@ export interface GatewayNetworks {
    * Network of the prod contour's gateways.
    */
   prod: string;
+}
+export interface GatewayHost {
+  /**
+   * Host id, recorded per participant in allocations.yaml (gatewayHosts).
+   */
+  id: string;
+  /**
+   * Docker Engine endpoint: unix:///var/run/docker.sock or ssh://user@host:port.
+   */
+  docker: string;
+  /**
+   * Pinned SSH host key fingerprint of an ssh:// endpoint, 'SHA256:' followed by unpadded base64 as printed by ssh-keygen -lf.
+   */
+  hostKey?: string;
+  /**
+   * Name of the secret that holds the SSH private key of an ssh:// endpoint (never the key itself).
+   */
+  credentials?: string;
+  /**
+   * How many participants' gateways the host takes; without it, unlimited.
+   */
+  capacity?: number;
+  /**
+   * The host's address towards the edges and the hub: its slices are routed via it. Required for every host but the first.
+   */
+  transit?: string;
+  slices?: GatewayHostSlices;
+}
+/**
+ * Per contour, the part of the contour's gatewayPool this host's gateways take addresses from (every host but the first).
+ */
+export interface GatewayHostSlices {
+  /**
+   * Slice of contours.test.gatewayPool.
+   */
+  test?: string;
+  /**
+   * Slice of contours.prod.gatewayPool.
+   */
+  prod?: string;
 }
 /**
  * The hub host on the gateways' side, holding the gateway addresses: connectivity probes start here, over SSH like the edges, and only when an engineer asks.

@@ -12,6 +12,7 @@ import {
   subnetsDoNotOverlap,
 } from './rules/addresses.js';
 import { vipnetNodeInNetwork, vipnetNodesUnique } from './rules/channel.js';
+import { gatewayHostsConsistent } from './rules/gateway-hosts.js';
 import { idMatchesFileName, idsAreUnique } from './rules/identity.js';
 import { coordinationIsAcyclic, referencesResolve } from './rules/references.js';
 import { versionedFieldsDeclared } from './rules/version.js';
@@ -40,6 +41,7 @@ export const RULES: Rules = {
     referencesResolve,
     coordinationIsAcyclic,
     subnetsDoNotOverlap,
+    gatewayHostsConsistent,
     vipnetNodesUnique,
     mnemonicsUniquePerContour,
     versionedFieldsDeclared,

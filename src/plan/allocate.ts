@@ -5,6 +5,14 @@
 // the source of stability and the reviewable history of who got what.
 import { addressValue, cidrInterval, formatAddress, type Interval } from '../inventory/addresses.js';
 
+/** What allocations.yaml records, per participant id. */
+export interface RecordedAllocations {
+  gateways: Record<'test' | 'prod', Record<string, string>>;
+  links: Record<string, string>;
+  /** The Docker host of the participant's gateways. */
+  gatewayHosts: Record<string, string>;
+}
+
 export interface AllocationRequest {
   /** Participant id: the stable key. */
   owner: string;
@@ -43,8 +51,17 @@ function allocateSlots(
   parse: (recorded: string) => number | undefined,
   format: (slotStart: number) => string,
   reserved: readonly AllocationRequest[],
+  blocked: readonly Interval[] = [],
 ): AllocationResult {
   const taken = new Set<number>();
+  /** The blocked range a slot overlaps, if any (a few: the other gateway hosts' slices). */
+  const blockerOf = (start: number) => blocked.find((b) => start <= b.end && start + size - 1 >= b.start);
+  const usableSlot = (start: number | undefined): start is number =>
+    start !== undefined &&
+    start >= usable.start &&
+    start + size - 1 <= usable.end &&
+    (start - usable.start) % size === 0 &&
+    blockerOf(start) === undefined;
   const result = new Map<string, Allocation>();
   const ordered = [...requests].sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0));
   const pending: AllocationRequest[] = [];
@@ -56,11 +73,7 @@ function allocateSlots(
       continue;
     }
     const start = parse(request.recorded);
-    const fits =
-      start !== undefined &&
-      start >= usable.start &&
-      start + size - 1 <= usable.end &&
-      (start - usable.start) % size === 0;
+    const fits = usableSlot(start);
     if (fits && !taken.has(start)) {
       taken.add(start);
       result.set(request.owner, { owner: request.owner, value: request.recorded, fresh: false });
@@ -80,14 +93,7 @@ function allocateSlots(
   for (const request of [...reserved].sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0))) {
     if (request.recorded === undefined || result.has(request.owner)) continue;
     const start = parse(request.recorded);
-    if (
-      start === undefined ||
-      start < usable.start ||
-      start + size - 1 > usable.end ||
-      (start - usable.start) % size !== 0 ||
-      taken.has(start)
-    )
-      continue;
+    if (!usableSlot(start) || taken.has(start)) continue;
     taken.add(start);
     kept.push({ owner: request.owner, value: request.recorded, fresh: false });
   }
@@ -95,7 +101,12 @@ function allocateSlots(
   const exhausted: string[] = [];
   let cursor = usable.start;
   for (const request of pending) {
-    while (cursor + size - 1 <= usable.end && taken.has(cursor)) cursor += size;
+    for (;;) {
+      const blocker = cursor + size - 1 <= usable.end ? blockerOf(cursor) : undefined;
+      if (blocker) cursor = blocker.end + 1 + ((size - ((blocker.end + 1 - usable.start) % size)) % size);
+      else if (cursor + size - 1 <= usable.end && taken.has(cursor)) cursor += size;
+      else break;
+    }
     if (cursor + size - 1 > usable.end) {
       exhausted.push(request.owner);
       continue;
@@ -120,16 +131,26 @@ function parseAddress(text: string): number | undefined {
 }
 
 /**
- * Gateway addresses in a contour's pool. The network address, the first host (the Docker
- * bridge's own address on the contour network) and the broadcast address are never handed out.
+ * Gateway addresses in a contour's pool, or in a gateway host's slice of it. The network address,
+ * the first host (the Docker bridge's own address on the network) and the broadcast address are
+ * never handed out, nor anything in `excluded` (the other hosts' slices, when allocating the pool).
  */
 export function allocateGateways(
   pool: string,
   requests: readonly AllocationRequest[],
   reserved: readonly AllocationRequest[] = [],
+  excluded: readonly string[] = [],
 ): AllocationResult {
   const { start, end } = cidrInterval(pool);
-  return allocateSlots({ start: start + 2, end: end - 1 }, 1, requests, parseAddress, formatAddress, reserved);
+  return allocateSlots(
+    { start: start + 2, end: end - 1 },
+    1,
+    requests,
+    parseAddress,
+    formatAddress,
+    reserved,
+    excluded.map(cidrInterval),
+  );
 }
 
 /** /31 point-to-point links in the link pool (RFC 3021: both addresses usable). */

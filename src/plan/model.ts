@@ -1,7 +1,7 @@
 // The plan's shape: what every later stage consumes. Types only, so the modules that build the
 // plan (plan.ts, firewall.ts, probe.ts) import them without importing each other.
 import type { ContourName } from '../inventory/model.js';
-import type { Edge, Participant, Registration } from '../inventory/types.generated.js';
+import type { Edge, GatewayHost, Participant, Registration } from '../inventory/types.generated.js';
 
 export const PLAN_VERSION = 1;
 
@@ -28,6 +28,25 @@ export interface PlannedRegistration {
   messageTypes: string[];
   /** True when the gateway address was allocated by this run (not yet recorded). */
   newAllocation: boolean;
+  /** Id of the Docker host the participant's gateways run on (gateways.hosts; 'local' when none is declared). */
+  host: string;
+  /** The host the gateway was recorded on, when `plan --move-gateway` moves it. */
+  hostMovedFrom?: string;
+}
+
+/** A Docker host gateways run on: as operator.yaml declares it, or the implicit local one. */
+export type PlannedGatewayHost = GatewayHost & {
+  /** Set on the one host assumed when operator.yaml declares none (nothing about it is recorded). */
+  implicit?: true;
+};
+
+/** How the edges and the hub reach a gateway host's slice of a contour's pool. */
+export interface PlannedGatewayRoute {
+  contour: ContourName;
+  slice: string;
+  /** The host's transit address. */
+  via: string;
+  host: string;
 }
 
 export interface PlannedContour {
@@ -60,6 +79,12 @@ export interface Plan {
   keptLinks: Array<{ participant: string; link: string }>;
   /** Per edge host, the flows its firewall lets through. */
   edges: PlannedEdge[];
+  /** The gateway hosts, the first being the primary (on the contours' Docker networks). */
+  gatewayHosts: PlannedGatewayHost[];
+  /** Routes to the other hosts' slices, for the edges and the hub. */
+  gatewayRoutes: PlannedGatewayRoute[];
+  /** Hosts recorded for participants still in the inventory that plan no gateway now: kept by `plan --save`. */
+  keptGatewayHosts: Array<{ participant: string; host: string }>;
 }
 
 export interface Flow {

@@ -14,15 +14,14 @@ import {
   type Located,
   type NetworkedParticipant,
 } from '../inventory/model.js';
-import { allocateGateways, allocateLinks, type AllocationRequest, type AllocationResult } from './allocate.js';
+import { allocateLinks, type AllocationRequest, type AllocationResult, type RecordedAllocations } from './allocate.js';
 import { planEdges } from './firewall.js';
-import { notProvisionedReason, provisioned } from './lifecycle.js';
+import { placeGatewayHosts, type GatewayHostsPlaced } from './gateway-hosts.js';
+import { notProvisionedReason } from './lifecycle.js';
 import { PLAN_VERSION, type Plan, type PlannedContour, type PlannedEndpoint, type PlannedLink } from './model.js';
 
-interface RecordedAllocations {
-  gateways: Record<ContourName, Record<string, string>>;
-  links: Record<string, string>;
-}
+/** The mapping keys of allocations.yaml. */
+const ALLOCATION_KEYS = ['gateways', 'links', 'gatewayHosts'];
 
 /**
  * The recorded allocations are the operator's memory of what is deployed, so they are read
@@ -36,10 +35,11 @@ function readRecorded(
   findings: Findings,
   known: ReadonlySet<string>,
 ): RecordedAllocations {
-  const recorded: RecordedAllocations = { gateways: { test: {}, prod: {} }, links: {} };
+  const recorded: RecordedAllocations = { gateways: { test: {}, prod: {} }, links: {}, gatewayHosts: {} };
   if (!file || file.data === undefined || file.data === null) return recorded;
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  const shape = '`gateways: { test: { <participant>: <address> }, prod: {…} }`, `links: { <participant>: <address> }`';
+  const shape =
+    '`gateways: { test: { <participant>: <address> }, prod: {…} }`, `links: { <participant>: <address> }`, `gatewayHosts: { <participant>: <host id> }`';
   /** What a value is instead, as the messages name it. */
   const kindOf = (v: unknown): Words =>
     Array.isArray(v) ? { en: 'a list', ru: 'список' } : { en: typeof v, ru: typeof v };
@@ -51,7 +51,7 @@ function readRecorded(
     return recorded;
   }
   for (const key of Object.keys(file.data)) {
-    if (key !== 'gateways' && key !== 'links')
+    if (!ALLOCATION_KEYS.includes(key))
       findings.at(
         file.source,
         [key],
@@ -63,7 +63,8 @@ function readRecorded(
         { key: true },
       );
   }
-  const entries = (where: (string | number)[], value: unknown, what: Words): Record<string, string> => {
+  /** `shared`: many participants may hold one value (a host), so a repeated value is no error. */
+  const entries = (where: (string | number)[], value: unknown, what: Words, shared = false): Record<string, string> => {
     if (value === undefined || value === null) return {};
     if (!isMap(value)) {
       findings.at(file.source, where, 'schema', {
@@ -93,7 +94,7 @@ function readRecorded(
           },
           { severity: 'warning', key: true },
         );
-      const other = holder.get(address);
+      const other = shared ? undefined : holder.get(address);
       if (other !== undefined) {
         findings.at(file.source, [...where, id], 'allocation-duplicate', {
           en: `${address} is recorded for both ${other} and ${id}; one address belongs to one participant — correct the file to what is deployed`,
@@ -133,6 +134,12 @@ function readRecorded(
       });
   }
   recorded.links = entries(['links'], file.data.links, { en: '/31 links', ru: 'линки /31' });
+  recorded.gatewayHosts = entries(
+    ['gatewayHosts'],
+    file.data.gatewayHosts,
+    { en: 'gateway host ids', ru: 'идентификаторы хостов шлюзов' },
+    true,
+  );
   return recorded;
 }
 
@@ -176,6 +183,13 @@ export interface Allocated {
   byId: Map<string, Located<NetworkedParticipant>>;
   gateways: Record<ContourName, AllocationResult>;
   links: AllocationResult;
+  /** The gateway hosts, each participant's host and the routes to the other hosts' slices. */
+  gatewayHosts: Omit<GatewayHostsPlaced, 'gateways'>;
+}
+
+export interface PlanOptions {
+  /** Explicit gateway moves, participant → host id (`plan --move-gateway`); checked by the caller. */
+  moves?: ReadonlyMap<string, string>;
 }
 
 /** `listed`: every participant file found, read or not (an allocation for a file with an error is not "unknown"). */
@@ -183,6 +197,7 @@ export function allocatePlan(
   inventory: Inventory,
   allocationsFile?: LoadedFile,
   listed: readonly string[] = [],
+  options: PlanOptions = {},
 ): { allocated: Allocated | undefined; findings: Finding[] } {
   const findings = new Findings();
   const operator = inventory.operator;
@@ -231,18 +246,18 @@ export function allocatePlan(
     }
   };
 
-  const gateways = {} as Record<ContourName, AllocationResult>;
-  for (const contour of CONTOURS) {
-    const { gatewayPool } = operator.value.contours[contour];
-    const requests: AllocationRequest[] = participants
-      .filter((p) => p.value.registrations[contour] && provisioned(p.value.registrations[contour].status))
-      .map((p) => ({ owner: p.value.id, recorded: recorded.gateways[contour][p.value.id] }));
-    gateways[contour] = allocateGateways(gatewayPool, requests, reservedFor(recorded.gateways[contour], requests));
-    reportAllocation(gateways[contour], gatewayPool, `contours.${contour}.gatewayPool`, () => [
-      'registrations',
-      contour,
-    ]);
-  }
+  const { gateways, ...gatewayHosts } = placeGatewayHosts({
+    operator,
+    participants,
+    recorded,
+    known,
+    allocationsSource: allocationsFile?.source,
+    moves: options.moves ?? new Map(),
+    findings,
+    reservedFor,
+    report: (result, range, rangePath, contour) =>
+      reportAllocation(result, range, rangePath, () => ['registrations', contour]),
+  });
 
   // An explicit link in the participant file wins over the record; 'auto' takes the record.
   const leased = participants.filter((p) => p.value.channel.type === 'leased-line' && p.value.channel.leasedLine?.link);
@@ -262,11 +277,18 @@ export function allocatePlan(
     }
   }
   reportAllocation(links, operator.value.linkPool, 'linkPool', () => ['channel', 'leasedLine', 'link']);
-  return { allocated: { inventory, participants, byId, gateways, links }, findings: findings.items };
+  return { allocated: { inventory, participants, byId, gateways, links, gatewayHosts }, findings: findings.items };
 }
 
 /** The plan from its allocations: registrations and pending ones per contour, links, edge flows. */
-export function materializePlan({ inventory, participants, byId, gateways, links: linkResult }: Allocated): Plan {
+export function materializePlan({
+  inventory,
+  participants,
+  byId,
+  gateways,
+  links: linkResult,
+  gatewayHosts,
+}: Allocated): Plan {
   const operator = inventory.operator!;
   const contours = {} as Record<ContourName, PlannedContour>;
   for (const contour of CONTOURS) {
@@ -304,6 +326,8 @@ export function materializePlan({ inventory, participants, byId, gateways, links
           endpoints: plannedEndpoints(p, registration.endpoints),
           messageTypes: [...(registration.messageTypes ?? [])].sort(),
           newAllocation: allocation.fresh,
+          host: gatewayHosts.hostOf.get(p.id)!,
+          ...(gatewayHosts.movedFrom.has(p.id) ? { hostMovedFrom: gatewayHosts.movedFrom.get(p.id)! } : {}),
         };
       }),
     };
@@ -322,7 +346,16 @@ export function materializePlan({ inventory, participants, byId, gateways, links
     };
   });
   const keptLinks = linkResult.kept.map((a) => ({ participant: a.owner, link: a.value }));
-  return { version: PLAN_VERSION, contours, links, keptLinks, edges: planEdges(inventory, contours) };
+  return {
+    version: PLAN_VERSION,
+    contours,
+    links,
+    keptLinks,
+    edges: planEdges(inventory, contours),
+    gatewayHosts: gatewayHosts.hosts,
+    gatewayRoutes: gatewayHosts.routes,
+    keptGatewayHosts: gatewayHosts.keptHosts,
+  };
 }
 
 /** `listed`: every participant file found, read or not (an allocation for a file with an error is not "unknown"). */
@@ -356,7 +389,15 @@ function allocationsData(plan: Plan) {
     ]),
   );
   const links = sorted([...plan.links, ...plan.keptLinks].map((l) => [l.participant, l.link]));
-  return { gateways, links };
+  // Hosts are recorded only once operator.yaml declares them: until then every gateway is on the one local host.
+  if (plan.gatewayHosts.some((h) => h.implicit)) return { gateways, links };
+  const gatewayHosts = sorted([
+    ...new Map([
+      ...CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r): [string, string] => [r.participant, r.host])),
+      ...plan.keptGatewayHosts.map((k): [string, string] => [k.participant, k.host]),
+    ]),
+  ]);
+  return { gateways, links, gatewayHosts };
 }
 
 /** The allocations.yaml text for a plan: sorted, stable, reviewable. */
@@ -371,9 +412,10 @@ export function renderAllocations(plan: Plan): string {
  */
 export function savedAllocations(plan: Plan, current: string | undefined): string {
   if (current === undefined || !current.trim()) return renderAllocations(plan);
-  const { gateways, links } = allocationsData(plan);
+  const { gateways, links, gatewayHosts } = allocationsData(plan);
   try {
-    return new YamlEditor(current, 'allocations.yaml').set(['gateways'], gateways).set(['links'], links).text;
+    const editor = new YamlEditor(current, 'allocations.yaml').set(['gateways'], gateways).set(['links'], links);
+    return (gatewayHosts ? editor.set(['gatewayHosts'], gatewayHosts) : editor).text;
   } catch (error) {
     if (error instanceof YamlEditError) return renderAllocations(plan);
     throw error;
