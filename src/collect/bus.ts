@@ -5,7 +5,7 @@ import { BusClient, indexBusState, registrationDifferences, type BusState } from
 import { readCredentials } from '../infra/secrets.js';
 import { CONTOURS, type ContourName, type OperatorFile } from '../inventory/index.js';
 import { queueName, type Plan } from '../plan/index.js';
-import { cite, productionAllowed } from '../requirements/index.js';
+import { cite, judgedBy, productionAllowed } from '../requirements/index.js';
 import { unreadable, type Collected, type HostSource, type LiveFinding, type Subject } from './source.js';
 
 export interface BusSubject extends Subject {
@@ -14,7 +14,7 @@ export interface BusSubject extends Subject {
 
 export const bus: HostSource<BusSubject, BusState> = {
   name: 'bus',
-  informs: ['BUS-1', 'BUS-2'],
+  informs: judgedBy('bus'),
   subjects: ({ operator }) =>
     CONTOURS.map((contour) => ({ name: `bus ${operator.contours[contour].bus.vhost}`, contour })),
   read: (subject, { operator }) => collectBus(operator, subject.contour),

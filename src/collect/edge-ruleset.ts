@@ -2,6 +2,7 @@
 // default-deny, FW-2 nothing accepted beyond the declared flows, FW-3 the table as planned.
 // Parsing and comparison are the shared table model (render's nftables-model), which the
 // firewall's apply also verifies with.
+import { judgedBy } from '../requirements/index.js';
 import { addressValue, cidrInterval, CONTOURS, isIPv4, type Interval } from '../inventory/index.js';
 import type { Plan, PlannedEdge } from '../plan/index.js';
 import {
@@ -20,7 +21,7 @@ export type EdgeRuleset = Map<string, TableModel>;
 
 export const edgeRuleset: EdgeSource<EdgeRuleset> = {
   name: 'edge-ruleset',
-  informs: ['FW-1', 'FW-2', 'FW-3'],
+  informs: judgedBy('edge-ruleset'),
   edge: { commands: [`${NFT} -j list ruleset`], parse: ([listing]) => parseNftJson(listing ?? '') },
   check(readings, { plan }) {
     const ownerOf = ownerIndex(plan);

@@ -1,6 +1,7 @@
 // The gateway containers on the Docker host (one listing, one batched inspect), checked against
 // their specifications: GW-1 present, running, as planned and hardened; no unmanaged container
 // carries Prichal's label.
+import { judgedBy } from '../requirements/index.js';
 import { shortHash } from '../hash.js';
 import { inspectMany, listContainers } from '../infra/docker.js';
 import { CONTOURS } from '../inventory/index.js';
@@ -23,7 +24,7 @@ export interface GatewayRead {
 
 export const gateways: HostSource<Subject, GatewayRead> = {
   name: 'gateways',
-  informs: ['GW-1'],
+  informs: judgedBy('gateways'),
   // Without the planned image and networks there is nothing to compare the containers with.
   subjects: (context) => (context.gateways ? [{ name: 'docker' }] : []),
   read: () => collectGateways(),

@@ -29,6 +29,8 @@ export interface RequirementDefinition {
   check?: InventoryCheck;
   /** The validation findings reported under this requirement (validate's rules of the same check). */
   validationCodes?: readonly FindingCode[];
+  /** Live requirements: the name of the live source whose check judges it (a row of drift's table). */
+  judgedBy?: string;
 }
 
 const DEFINITIONS = {
@@ -77,6 +79,7 @@ const DEFINITIONS = {
     reads: 'live',
     field: 'networks',
     severity: 'error',
+    judgedBy: 'edge-ruleset',
   },
   'FW-2': {
     title: 'Accepting rules match declared flows only',
@@ -85,6 +88,7 @@ const DEFINITIONS = {
     reads: 'live',
     field: 'networks',
     severity: 'error',
+    judgedBy: 'edge-ruleset',
   },
   'FW-3': {
     title: 'Live ruleset equals the planned ruleset',
@@ -93,6 +97,7 @@ const DEFINITIONS = {
     reads: 'live',
     field: 'networks',
     severity: 'error',
+    judgedBy: 'edge-ruleset',
   },
   'GW-1': {
     title: 'Gateway present, running, as planned and hardened',
@@ -101,6 +106,7 @@ const DEFINITIONS = {
     reads: 'live',
     field: 'registrations',
     severity: 'error',
+    judgedBy: 'gateways',
   },
   'BUS-1': {
     title: 'Bus registration equals the plan',
@@ -109,6 +115,7 @@ const DEFINITIONS = {
     reads: 'live',
     field: 'registrations',
     severity: 'error',
+    judgedBy: 'bus',
   },
   'REG-1': {
     title: 'Connection requests answered within 10 working days',
@@ -128,6 +135,7 @@ const DEFINITIONS = {
     severity: 'error',
     check: checkProductionAfterTest,
     validationCodes: ['contour-order'],
+    judgedBy: 'bus',
   },
   'SIG-1': {
     title: 'Head and clerk hold valid qualified certificates from an accredited CA',
@@ -185,6 +193,10 @@ export const REQUIREMENTS: Readonly<Record<RequirementId, RequirementDefinition>
 export const REQUIREMENT_IDS = Object.keys(REQUIREMENTS) as RequirementId[];
 export const INVENTORY_REQUIREMENTS = REQUIREMENT_IDS.filter((id) => REQUIREMENTS[id].reads !== 'live');
 export const LIVE_REQUIREMENTS = REQUIREMENT_IDS.filter((id) => REQUIREMENTS[id].reads !== 'inventory');
+
+/** The requirements a live source judges (its rows' judgedBy), in the catalogue's order. */
+export const judgedBy = (source: string): RequirementId[] =>
+  REQUIREMENT_IDS.filter((id) => REQUIREMENTS[id].judgedBy === source);
 
 /** The requirement every validation finding without a requirement of its own is reported under. */
 export const INVENTORY_VALIDITY: RequirementId = 'INV-1';
