@@ -62,7 +62,8 @@ describe('allocateGateways', () => {
     expect(result.allocations[0]).toMatchObject({
       value: '10.210.0.2',
       fresh: true,
-      moved: '10.99.0.5 is outside the pool',
+      // In both languages: the Russian warning carries no English reason.
+      moved: { en: '10.99.0.5 is outside the pool', ru: '10.99.0.5 вне пула' },
     });
   });
 
@@ -75,7 +76,7 @@ describe('allocateGateways', () => {
     for (const [i, recorded] of loose.entries())
       expect(result.allocations.find((a) => a.owner === `p${i}`)).toMatchObject({
         fresh: true,
-        moved: `${recorded} is outside the pool`,
+        moved: { en: `${recorded} is outside the pool`, ru: `${recorded} вне пула` },
       });
     expect(result.allocations.find((a) => a.owner === 'q')).toMatchObject({ value: '10.210.0.9', fresh: false });
   });

@@ -4,6 +4,7 @@
 // from ids alone (hashing) cannot give that guarantee once two ids collide, so the record is
 // the source of stability and the reviewable history of who got what.
 import { addressValue, cidrInterval, formatAddress, type Interval } from '../inventory/addresses.js';
+import type { Words } from '../inventory/findings.js';
 
 /** What allocations.yaml records, per participant id. */
 export interface RecordedAllocations {
@@ -25,8 +26,8 @@ export interface Allocation {
   value: string;
   /** True when this run assigned it (not yet in allocations.yaml). */
   fresh: boolean;
-  /** Set when a recorded value had to be replaced, with the reason. */
-  moved?: string;
+  /** Set when a recorded value had to be replaced, with the reason in both languages. */
+  moved?: Words;
 }
 
 export interface AllocationResult {
@@ -65,7 +66,7 @@ function allocateSlots(
   const result = new Map<string, Allocation>();
   const ordered = [...requests].sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0));
   const pending: AllocationRequest[] = [];
-  const moved = new Map<string, string>();
+  const moved = new Map<string, Words>();
 
   for (const request of ordered) {
     if (request.recorded === undefined) {
@@ -81,8 +82,11 @@ function allocateSlots(
       moved.set(
         request.owner,
         fits
-          ? `${request.recorded} is recorded for another participant too`
-          : `${request.recorded} is outside the pool`,
+          ? {
+              en: `${request.recorded} is recorded for another participant too`,
+              ru: `${request.recorded} записан и за другим участником`,
+            }
+          : { en: `${request.recorded} is outside the pool`, ru: `${request.recorded} вне пула` },
       );
       pending.push(request);
     }

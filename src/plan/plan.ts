@@ -238,8 +238,8 @@ export function allocatePlan(
         fieldPath(a.owner),
         'allocation-moved',
         {
-          en: `recorded allocation ${a.moved}; ${a.owner} gets ${a.value} instead`,
-          ru: `записанное распределение ${a.moved}; ${a.owner} получает вместо него ${a.value}`,
+          en: `recorded allocation ${a.moved!.en}; ${a.owner} gets ${a.value} instead`,
+          ru: `записанное распределение ${a.moved!.ru}; ${a.owner} получает вместо него ${a.value}`,
         },
         { severity: 'warning' },
       );
