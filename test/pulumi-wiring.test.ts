@@ -11,6 +11,7 @@ import { gatewaySpec } from '../src/render/index.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/project.js';
+import { captureResources, type Captured } from './helpers/pulumi-mocks.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the test edits parsed JSON in place, at any depth.
 type Loose = Record<string, any>;
@@ -18,26 +19,10 @@ type Loose = Record<string, any>;
 // The compiled program (see vitest.config.ts): what the engine runs.
 const PROGRAM = path.join(PROJECT_ROOT, 'dist/src/infra/pulumi/program.js');
 
-interface Captured {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-const captured: Captured[] = [];
+let captured: Captured[] = [];
 
 beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        captured.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: (args) => args.inputs,
-    },
-    'prichal',
-    'test',
-    false,
-  );
+  captured = await captureResources();
 });
 
 async function build(contour: 'test' | 'prod', gateways: 'pulumi' | 'external') {

@@ -1,12 +1,13 @@
 // For engine tests that look at a stack's state from outside, as an operator would with the
 // engine's own CLI (the binary setup built): import a checkpoint, export one (secrets left
 // encrypted), and run prichal against a backend of the test's own.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { enginePath, type EngineResult } from '../../src/infra/pulumi/engine.js';
 import type { Deployment } from '../../src/infra/pulumi/upgrade.js';
+import { PROJECT_ROOT } from '../../src/project.js';
 import { prichal } from '../helpers/cli.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
 
@@ -59,4 +60,30 @@ export async function backendText(dir: string): Promise<string> {
     files.filter((f) => f.isFile()).map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')),
   );
   return texts.join('\n');
+}
+
+/**
+ * A copy of the installed project at another path: what a second clone would run. Without
+ * `stacks`, the copy gets an empty stacks folder for the test to write its own settings into.
+ */
+export async function copyProject(dir: string, options: { stacks?: boolean } = {}): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const entries = [
+    'bin',
+    'dist',
+    'package.json',
+    'templates',
+    'inventory',
+    ...(options.stacks === false ? [] : ['stacks']),
+  ];
+  for (const entry of entries)
+    await cp(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true, verbatimSymlinks: true });
+  await mkdir(path.join(dir, 'src', 'inventory'), { recursive: true });
+  await cp(path.join(PROJECT_ROOT, 'src', 'inventory', 'schema'), path.join(dir, 'src', 'inventory', 'schema'), {
+    recursive: true,
+  });
+  await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  await symlink(path.join(PROJECT_ROOT, '.tools'), path.join(dir, '.tools'));
+  if (options.stacks === false) await mkdir(path.join(dir, 'stacks'));
+  return dir;
 }

@@ -4,7 +4,7 @@
 // targeting one participant leaves the others alone (even in its own shard), destroy removes exactly Prichal's objects,
 // an invalid inventory changes nothing, and a state written from one clone is read, refreshed
 // and destroyed from another clone at another path after the first is gone.
-import { cp, mkdtemp, readdir, readFile, rm, symlink, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import type { Plan } from '../../src/plan/index.js';
 import { PROJECT_ROOT } from '../../src/project.js';
 import { compareTables, plannedTable } from '../../src/render/index.js';
 import { prichal, prichalLab } from '../helpers/cli.js';
+import { copyProject } from './engine-state.js';
 import { docker } from '../../src/infra/docker.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
 import { applyFirewalls, busAdminFetch, busClient, edge, loadSample, withEdge } from './lab.js';
@@ -346,31 +347,17 @@ describe('the Pulumi engine against the lab', () => {
   });
 });
 
-/** A copy of the installed project at another path: what a second clone would run. */
-async function cloneAt(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  for (const entry of ['bin', 'dist', 'package.json', 'stacks', 'templates', 'inventory'])
-    await cp(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true, verbatimSymlinks: true });
-  await mkdir(path.join(dir, 'src', 'inventory'), { recursive: true });
-  await cp(path.join(PROJECT_ROOT, 'src', 'inventory', 'schema'), path.join(dir, 'src', 'inventory', 'schema'), {
-    recursive: true,
-  });
-  await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  await symlink(path.join(PROJECT_ROOT, '.tools'), path.join(dir, '.tools'));
-  return dir;
-}
-
 describe('state shared between clones', () => {
   it('a state written from one clone is previewed, refreshed and destroyed from another at another path after the first is deleted', async () => {
     const backend = await tempDir('prichal-shared-state-');
-    const first = await cloneAt(path.join(await tempDir('prichal-clone-a-'), 'prichal'));
+    const first = await copyProject(path.join(await tempDir('prichal-clone-a-'), 'prichal'));
     const fromFirst = engine(backend, { bin: path.join(first, 'bin', 'prichal'), cwd: first });
     const up = await fromFirst(['up', '--contour', 'test', '--yes'], path.join(first, 'inventory'));
     expect(up.code, up.stderr).toBe(0);
     await rm(first, { recursive: true, force: true });
     expect(await stateText(backend)).not.toContain(first);
 
-    const second = await cloneAt(path.join(await tempDir('prichal-clone-b-'), 'elsewhere', 'prichal'));
+    const second = await copyProject(path.join(await tempDir('prichal-clone-b-'), 'elsewhere', 'prichal'));
     const fromSecond = engine(backend, { bin: path.join(second, 'bin', 'prichal'), cwd: second });
     const inventory = path.join(second, 'inventory');
     const preview = await fromSecond(['preview', '--contour', 'test', '--expect-no-changes'], inventory);

@@ -35,7 +35,15 @@ import type { Plan, PlannedEdge } from '../../plan/index.js';
 import { flowElement } from '../../render/index.js';
 import { PROJECT_ROOT } from '../../project.js';
 import { PASSPHRASE_SECRET, readSecret } from '../secrets.js';
-import { definePrichal, firewallName, shardName, type GatewayMode } from './program.js';
+import {
+  definePrichal,
+  firewallName,
+  GATEWAY_MODES,
+  gatewayShardName,
+  shardName,
+  type GatewayMode,
+} from './program.js';
+import { GATEWAY_SHARD, gatewayShardUpdate, type GatewayShardInputs, type GatewayShardState } from './gateway-shard.js';
 import {
   BUS_REGISTRATIONS,
   EDGE_FIREWALL,
@@ -140,7 +148,7 @@ export function redactUrl(text: string): string {
 }
 
 /**
- * The stack setting both entry points read: `prichal:gateways` (pulumi | external) in
+ * The stack setting both entry points read: `prichal:gateways` (pulumi | external | engine) in
  * stacks/Pulumi.<contour>.yaml — who runs the gateways. Their image and networks are facts of
  * the estate, in operator.yaml. Only settings: secrets never go there (the retired
  * `prichal-secrets:<name>` is refused, naming what to do instead).
@@ -162,16 +170,26 @@ export async function stackSettings(
   const retired = retiredSecretSettings(Object.keys(config), contour);
   if (retired) throw new EngineError(`${file}: ${retired}`);
   const gateways = (config['prichal:gateways'] ?? 'pulumi') as GatewayMode;
-  if (gateways !== 'pulumi' && gateways !== 'external')
-    throw new EngineError(`${file}: prichal:gateways must be pulumi or external, not '${String(gateways)}'`);
+  if (!GATEWAY_MODES.includes(gateways))
+    throw new EngineError(`${file}: prichal:gateways must be pulumi, external or engine, not '${String(gateways)}'`);
   return { gateways };
 }
 
 /** The secrets this contour's resources name (the provider reads them; they are checked to exist before the engine starts). */
-export function credentialNames(contour: ContourName, plan: Plan, operator: OperatorFile): string[] {
+export function credentialNames(
+  contour: ContourName,
+  plan: Plan,
+  operator: OperatorFile,
+  gateways: GatewayMode = 'external',
+): string[] {
   const names = new Set<string>([operator.contours[contour].bus.credentials]);
   if (contour === 'test') for (const e of plan.edges) names.add(e.ssh.credentials);
   else names.add(operator.contours.test.bus.credentials);
+  // The SSH keys of the Docker hosts that hold this contour's gateways.
+  if (gateways === 'engine') {
+    const used = new Set(plan.contours[contour].registrations.map((r) => r.host));
+    for (const h of plan.gatewayHosts) if (used.has(h.id) && h.credentials) names.add(h.credentials);
+  }
   return [...names];
 }
 
@@ -200,11 +218,14 @@ export function participantTargets(
   plan: Plan,
   participant: string,
   recorded: ReadonlyMap<string, PlannedEdge> = new Map(),
+  gateways: GatewayMode = 'external',
 ): string[] {
   const registration = plan.contours[contour].registrations.find((r) => r.participant === participant);
   if (!registration)
     throw new EngineError(`${participant} has no resources in the ${contour} contour (not registered there)`);
   const out = [urnOf(contour, BUS_REGISTRATIONS, shardName(contour, shardOf(registration.mnemonic)))];
+  if (gateways === 'engine')
+    out.push(urnOf(contour, GATEWAY_SHARD, gatewayShardName(contour, registration.host, shardOf(participant))));
   if (contour === 'test') {
     for (const e of plan.edges) {
       const before = recorded.get(e.id);
@@ -264,12 +285,13 @@ const PULUMI_SDK_VERSION = () =>
  * them skipped, the state is written once, at the end, and a run that dies records nothing of
  * what it did. That is safe only when every create tolerates objects that already exist, so the
  * re-run converges (test/integration/engine-interrupted.test.ts kills a large first apply to
- * prove it): true of Prichal's provider (edge tables, bus shards), not of @pulumi/docker, whose
- * create fails on a container name in use. So: skipped unless Prichal runs the gateways itself;
+ * prove it): true of Prichal's provider (edge tables, bus shards, gateway shards, which adopt a
+ * container already running their specification), not of @pulumi/docker, whose create fails on
+ * a container name in use. So: skipped unless @pulumi/docker runs the gateways;
  * PRICHAL_PULUMI_CHECKPOINTS=every-step keeps them always.
  */
 export function skipCheckpoints(gateways: GatewayMode): boolean {
-  return gateways === 'external' && process.env.PRICHAL_PULUMI_CHECKPOINTS !== 'every-step';
+  return gateways !== 'pulumi' && process.env.PRICHAL_PULUMI_CHECKPOINTS !== 'every-step';
 }
 
 /** One contour's stack, opened: the Automation API's handle, and what runs the CLI directly (export, import). */
@@ -375,7 +397,7 @@ async function openStack(request: EngineRequest): Promise<OpenStack> {
   const { contour, plan, operator } = request;
   // Credentials by reference: the provider reads them when it connects. A missing one is named
   // here, before the engine starts and before anything changes (the values are not kept).
-  for (const name of credentialNames(contour, plan, operator)) await readSecret(name);
+  for (const name of credentialNames(contour, plan, operator, request.gateways)) await readSecret(name);
   const passphrase = await readSecret(PASSPHRASE_SECRET);
   const backend = backendUrl();
   if (backend.startsWith('file://')) await makeFolder(backend.slice('file://'.length));
@@ -533,6 +555,8 @@ function describe(
         participant,
         message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table`,
       }));
+  } else if (type === GATEWAY_SHARD) {
+    changes = gatewayShardChanges(op, olds as GatewayShardState | undefined, news as GatewayShardInputs | undefined);
   } else if (type === BUS_REGISTRATIONS) {
     const shard = news as unknown as BusShardInputs | undefined;
     const names = shard?.bus
@@ -555,6 +579,17 @@ function describe(
     participants: [...new Set(changes.map((c) => c.participant).filter((p): p is string => !!p))].sort(),
     changes,
   };
+}
+
+/** A gateway shard's operation, gateway by gateway: a create is an update from nothing, a delete one to no gateways. */
+export function gatewayShardChanges(
+  op: OpType,
+  olds: GatewayShardState | undefined,
+  news: GatewayShardInputs | undefined,
+): ResourceChange[] {
+  if (op === 'delete') return olds?.gateways ? gatewayShardUpdate(olds, { ...olds, gateways: [] }).changes : [];
+  if (!news?.gateways) return [];
+  return gatewayShardUpdate(op === 'update' || op === 'replace' ? olds : undefined, news).changes;
 }
 
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf('::') + 2);
@@ -641,7 +676,13 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
       request.onProgress?.(step);
     }
     const target = request.participant
-      ? participantTargets(request.contour, request.plan, request.participant, recordedEdges(upgraded.deployment))
+      ? participantTargets(
+          request.contour,
+          request.plan,
+          request.participant,
+          recordedEdges(upgraded.deployment),
+          request.gateways,
+        )
       : undefined;
     const options = { onEvent, ...(target ? { target } : {}) };
     if (request.action === 'preview') {

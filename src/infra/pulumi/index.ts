@@ -8,7 +8,7 @@
 // sets one is refused, naming the setting to remove.
 import * as pulumi from '@pulumi/pulumi';
 import { checkInventory } from '../../requirements/index.js';
-import { definePrichal, type GatewayMode } from './program.js';
+import { definePrichal, GATEWAY_MODES, type GatewayMode } from './program.js';
 import { retiredSecretSettings } from './upgrade.js';
 
 // @pulumi/pulumi records `new Error().stack` on every promise it creates (leak diagnostics);
@@ -22,8 +22,8 @@ export default async function main(): Promise<void> {
   const config = new pulumi.Config('prichal');
   const inventory = config.get('inventory') ?? 'inventory';
   const gateways = (config.get('gateways') ?? 'pulumi') as GatewayMode;
-  if (gateways !== 'pulumi' && gateways !== 'external')
-    throw new Error(`prichal:gateways must be pulumi or external, not '${gateways}'`);
+  if (!GATEWAY_MODES.includes(gateways))
+    throw new Error(`prichal:gateways must be pulumi, external or engine, not '${gateways}'`);
   const retired = retiredSecretSettings(Object.keys(pulumi.runtime.allConfig()), stack);
   if (retired) throw new Error(retired);
   const checked = await checkInventory(inventory);

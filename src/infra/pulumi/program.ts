@@ -2,6 +2,8 @@
 // definePrichal runs inline under `prichal up` (src/infra/pulumi/engine.ts) and from the
 // Pulumi.yaml entry point (index.ts) for operators with a standard Pulumi install.
 //   - a Gateway per registered participant (gateways: pulumi) on the contour's network;
+//   - or (gateways: engine) GatewayShards: per Docker host the participant is placed on, its
+//     gateways in shards by a stable hash of the participant (gateway-shard.ts says why);
 //   - an EdgeFirewall per edge, owned by the test stack: the edge's one table carries both
 //     contours' flows, so only one stack may own it (test exists first: Регламент ПУ ТО, п. 4.6);
 //   - BusRegistrations: the contour's registrations in shards (resources.ts says why), each
@@ -16,9 +18,12 @@ import { groupBy, type ContourName, type OperatorFile } from '../../inventory/in
 import type { Plan } from '../../plan/index.js';
 import { gatewaySpec } from '../../render/index.js';
 import { Gateway } from './gateway.js';
+import { byParticipant, GatewayShard, gatewayEntry, type GatewayHostRef } from './gateway-shard.js';
 import { BusRegistrations, EdgeFirewall, byMnemonic, shardOf, type ShardEntry } from './resources.js';
 
-export type GatewayMode = 'pulumi' | 'external';
+/** Who runs the gateways: @pulumi/docker, another party (the lab's provisioner), or Prichal's own provider. */
+export type GatewayMode = 'pulumi' | 'external' | 'engine';
+export const GATEWAY_MODES: readonly GatewayMode[] = ['pulumi', 'external', 'engine'];
 
 export interface ProgramArgs {
   contour: ContourName;
@@ -34,23 +39,68 @@ export interface ProgramResources {
   gateways: Gateway[];
   firewalls: EdgeFirewall[];
   shards: BusRegistrations[];
+  gatewayShards: GatewayShard[];
 }
 
 /** Resource names: stable, so URNs (and `--participant` targets) can be computed from the plan. */
 export const firewallName = (edge: string) => `firewall-${edge}`;
 export const shardName = (contour: ContourName, shard: string) => `bus-${contour}-${shard}`;
+export const gatewayShardName = (contour: ContourName, host: string, shard: string) =>
+  `gateways-${contour}-${host}-${shard}`;
+
+/** operator.yaml's gateway image and networks, without which no provisioner can start a gateway. */
+function declaredGateways(operator: OperatorFile, mode: GatewayMode) {
+  if (!operator.gateways)
+    throw new Error(`gateways: ${mode} needs operator.yaml's gateways (image and network per contour)`);
+  return operator.gateways;
+}
+
+/**
+ * The contour's gateways as shards: per host the plan places participants on, then by a stable
+ * hash of the participant (the bus's shardOf). Only shards that hold gateways exist.
+ */
+function gatewayShards(args: ProgramArgs): GatewayShard[] {
+  const { contour, plan } = args;
+  const declared = declaredGateways(args.operator, 'engine');
+  const options = { image: declared.image, network: declared.network[contour] };
+  const byKey = groupBy(plan.contours[contour].registrations, (r) => `${r.host}\t${shardOf(r.participant)}`);
+  const hosts = new Map(plan.gatewayHosts.map((h) => [h.id, h]));
+  return [...byKey.keys()].sort().map((key) => {
+    const [hostId, shard] = key.split('\t') as [string, string];
+    const h = hosts.get(hostId)!;
+    // The host's SSH key by the name of its secret: the provider reads it when it connects.
+    const host: GatewayHostRef = {
+      id: h.id,
+      docker: h.docker,
+      hostKey: h.hostKey ?? null,
+      credentials: h.credentials ?? null,
+    };
+    const gateways = byKey
+      .get(key)!
+      .map((r) => gatewayEntry(r, gatewaySpec(r, contour, options)))
+      .sort(byParticipant);
+    return new GatewayShard(gatewayShardName(contour, hostId, shard), {
+      contour,
+      host,
+      shard,
+      ...options,
+      gateways,
+      scope: args.scope ?? null,
+    });
+  });
+}
 
 export function definePrichal(args: ProgramArgs): ProgramResources {
   const { contour, plan, operator } = args;
   const registrations = plan.contours[contour].registrations;
-  const out: ProgramResources = { gateways: [], firewalls: [], shards: [] };
+  const out: ProgramResources = { gateways: [], firewalls: [], shards: [], gatewayShards: [] };
 
+  if (args.gateways === 'engine') out.gatewayShards = gatewayShards(args);
   if (args.gateways === 'pulumi') {
     // The same image and network drift expects: operator.yaml's `gateways`.
-    if (!operator.gateways)
-      throw new Error("gateways: pulumi needs operator.yaml's gateways (image and network per contour)");
-    const image = operator.gateways.image;
-    const networkName = operator.gateways.network[contour];
+    const declared = declaredGateways(operator, 'pulumi');
+    const image = declared.image;
+    const networkName = declared.network[contour];
     out.network = new docker.Network(networkName, {
       name: networkName,
       ipamConfigs: [{ subnet: plan.contours[contour].gatewayPool }],

@@ -1,6 +1,7 @@
 // The provider behind Prichal's resource types (resources.ts), served to the engine by
 // `pulumi-resource-prichal` (provider-main.ts). Each method is a thin adapter over the same
-// infra functions the stateless commands use (`firewall apply`, `bus ensure`):
+// infra functions the stateless commands use (`firewall apply`, `bus ensure`), and for gateway
+// shards over the Docker Engine API client (gateway-provider.ts):
 //   create  — applies; tolerates objects that already exist (the apply converges, it never
 //             assumes a blank host), so a re-run after an interrupted update ends converged;
 //   read    — reads the live object and records how it differs from the plan (refresh shows a
@@ -23,6 +24,8 @@ import { withEdge } from '../edges.js';
 import { applyEdgeFirewall, readTable, removeEdgeFirewall } from '../firewall.js';
 import { readCredentials } from '../secrets.js';
 import { compareTables, plannedTable } from '../../render/index.js';
+import { applyGatewayShard, deleteGatewayShard, readGatewayShard } from './gateway-provider.js';
+import { GATEWAY_SHARD, gatewayShardUpdate, type GatewayShardInputs, type GatewayShardState } from './gateway-shard.js';
 import {
   BUS_REGISTRATIONS,
   EDGE_FIREWALL,
@@ -58,7 +61,7 @@ function typeOf(urn: string): string {
   const parts = urn.split('::');
   const type = parts[parts.length - 2] ?? '';
   if (type === RETIRED_BUS_REGISTRATION) throw new Error(`prichal provider: ${retiredMessage()}`);
-  if (type !== EDGE_FIREWALL && type !== BUS_REGISTRATIONS)
+  if (type !== EDGE_FIREWALL && type !== BUS_REGISTRATIONS && type !== GATEWAY_SHARD)
     throw new Error(`prichal provider: unknown resource type '${type}'`);
   return type;
 }
@@ -181,8 +184,8 @@ async function readShard(props: BusShardState): Promise<BusShardState | undefine
 
 // ---- the provider --------------------------------------------------------------------------
 
-type Olds = Wire<EdgeFirewallState> | BusShardState;
-type News = Wire<EdgeFirewallInputs> | BusShardInputs;
+type Olds = Wire<EdgeFirewallState> | BusShardState | GatewayShardState;
+type News = Wire<EdgeFirewallInputs> | BusShardInputs | GatewayShardInputs;
 
 export function prichalProvider(version: string): provider.Provider {
   return {
@@ -194,6 +197,10 @@ export function prichalProvider(version: string): provider.Provider {
         // A state of an earlier shape is a change: the update writes today's (nothing changes on the host).
         return { changes: changes.length > 0 || before.upgraded.length > 0 };
       }
+      if (typeOf(urn) === GATEWAY_SHARD)
+        return {
+          changes: gatewayShardUpdate(olds as GatewayShardState, news as GatewayShardInputs).changes.length > 0,
+        };
       const after = news as BusShardInputs;
       const before = shardIn<BusShardState>(olds, namesOf(after));
       const replaces = busShardReplaces(before.value, after);
@@ -210,12 +217,21 @@ export function prichalProvider(version: string): provider.Provider {
         const edge = edgeIn<EdgeFirewallInputs>(inputs).value;
         return { id: edge.edge.id, outs: await applyEdge(undefined, edge) };
       }
+      if (type === GATEWAY_SHARD) {
+        const shard = inputs as GatewayShardInputs;
+        return {
+          id: `${shard.host.id}/${shard.contour}/gateways-${shard.shard}`,
+          outs: await applyGatewayShard(undefined, shard),
+        };
+      }
       const shard = inputs as BusShardInputs;
       return { id: `${shard.bus.vhost}/shard-${shard.shard}`, outs: await applyShard(undefined, shard) };
     },
     async update(_id: pulumi.ID, urn: pulumi.URN, olds: Olds, news: News) {
       if (typeOf(urn) === EDGE_FIREWALL)
         return { outs: await applyEdge(edgeIn<EdgeFirewallState>(olds).value, edgeIn<EdgeFirewallInputs>(news).value) };
+      if (typeOf(urn) === GATEWAY_SHARD)
+        return { outs: await applyGatewayShard(olds as GatewayShardState, news as GatewayShardInputs) };
       const after = news as BusShardInputs;
       return { outs: await applyShard(shardIn<BusShardState>(olds, namesOf(after)).value, after) };
     },
@@ -228,6 +244,9 @@ export function prichalProvider(version: string): provider.Provider {
         // An earlier shape read: its inputs are upgraded too, so no copy of a secret stays behind in them.
         return { id, props: live, ...(upgraded.length ? { inputs: { edge: live.edge, scope: null } } : {}) };
       }
+      if (typeOf(urn) === GATEWAY_SHARD) {
+        return { id, props: await readGatewayShard(props as GatewayShardState) };
+      }
       const { value, upgraded } = shardIn<BusShardState>(props);
       const live = await readShard(value);
       if (!live) return { id: '', props: {} };
@@ -237,6 +256,8 @@ export function prichalProvider(version: string): provider.Provider {
     async delete(_id: pulumi.ID, urn: pulumi.URN, props: Olds) {
       if (typeOf(urn) === EDGE_FIREWALL) {
         await withEdge(edgeIn<EdgeFirewallState>(props).value.edge, removeEdgeFirewall);
+      } else if (typeOf(urn) === GATEWAY_SHARD) {
+        await deleteGatewayShard(props as GatewayShardState);
       } else {
         // A deleted shard is one whose every registration is removed.
         const shard = shardIn<BusShardState>(props).value;

@@ -1,0 +1,123 @@
+// The provider's work on a gateway shard (gateway-shard.ts), through the Docker Engine API of
+// the shard's host (docker-api.ts): create and update apply exactly what gatewayShardUpdate
+// names; read records how each container differs from its specification; delete removes the
+// containers of the shard's participants that carry Prichal's labels on that host, nothing else.
+// The host's SSH key is read from the secret store by the name the shard records.
+import { mapBounded } from '../../concurrency.js';
+import { GATEWAY_LABELS } from '../../render/index.js';
+import { SPEC_LABEL } from '../docker.js';
+import {
+  DEFAULT_DOCKER_SOCKET,
+  deliverImage,
+  parseDockerEndpoint,
+  withDockerHost,
+  type DockerEndpoint,
+  type DockerHost,
+} from '../docker-api.js';
+import {
+  containerDifferences,
+  entrySpec,
+  gatewayShardUpdate,
+  type GatewayEntry,
+  type GatewayHostRef,
+  type GatewayShardInputs,
+  type GatewayShardState,
+} from './gateway-shard.js';
+import { shardOf, type ResourceChange } from './resources.js';
+
+/** Containers of one shard created, inspected or removed at once on its host. */
+const GATEWAY_CONCURRENCY = 8;
+
+/** Where the gateway image is taken from for a host that lacks it: this machine's Docker engine. */
+const LOCAL_ENGINE: DockerEndpoint = { kind: 'socket', socketPath: DEFAULT_DOCKER_SOCKET };
+
+function endpointOf(host: GatewayHostRef): DockerEndpoint {
+  return parseDockerEndpoint(
+    host.docker,
+    host.hostKey && host.credentials ? { hostKey: host.hostKey, credentials: host.credentials } : undefined,
+  );
+}
+
+/** The shard as the state keeps it: the inputs without the run's scope. */
+function stateOf(inputs: GatewayShardInputs, gateways: GatewayEntry[], differences: ResourceChange[]) {
+  const { scope: _scope, ...rest } = inputs;
+  return { ...rest, gateways, differences } satisfies GatewayShardState;
+}
+
+/** The image on the host: delivered from the local engine when the host lacks it (its id checked by deliverImage). */
+async function ensureImage(host: DockerHost, endpoint: DockerEndpoint, image: string): Promise<void> {
+  if (endpoint.kind === 'socket' || (await host.imageId(image))) return;
+  await withDockerHost(LOCAL_ENGINE, (local) => deliverImage(local, host, image));
+}
+
+/**
+ * Creates one gateway. A container of that name already running exactly the specification (one
+ * started by an earlier run that was interrupted before its state was written, or by the external
+ * provisioner) is adopted as it is, its id unchanged; any other is removed first.
+ */
+async function createGateway(host: DockerHost, inputs: GatewayShardInputs, entry: GatewayEntry): Promise<void> {
+  const spec = entrySpec(inputs, entry);
+  const live = await host.inspectContainer(spec.name);
+  if (live && containerDifferences(spec, live).length === 0) return;
+  if (live) await host.removeContainer(spec.name);
+  await host.createGateway(spec, { [SPEC_LABEL]: entry.specHash });
+}
+
+/** Applies a shard's update: exactly the gateways gatewayShardUpdate names. */
+export async function applyGatewayShard(
+  olds: GatewayShardState | undefined,
+  inputs: GatewayShardInputs,
+): Promise<GatewayShardState> {
+  const update = gatewayShardUpdate(olds, inputs);
+  if (update.create.length || update.replace.length || update.remove.length) {
+    const endpoint = endpointOf(inputs.host);
+    await withDockerHost(endpoint, async (host) => {
+      if (update.create.length || update.replace.length) await ensureImage(host, endpoint, inputs.image);
+      await mapBounded(update.remove, GATEWAY_CONCURRENCY, (entry) =>
+        host.removeContainer(entrySpec(inputs, entry).name),
+      );
+      await mapBounded(update.replace, GATEWAY_CONCURRENCY, async (entry) => {
+        await host.removeContainer(entrySpec(inputs, entry).name);
+        await host.createGateway(entrySpec(inputs, entry), { [SPEC_LABEL]: entry.specHash });
+      });
+      await mapBounded(update.create, GATEWAY_CONCURRENCY, (entry) => createGateway(host, inputs, entry));
+    });
+  }
+  return stateOf(inputs, update.gateways, update.differences);
+}
+
+/**
+ * Reads a shard's containers; what differs from the plan is recorded by participant. A shard
+ * whose containers are all gone stays, each of them recorded missing: refresh names the
+ * participants, and up recreates them.
+ */
+export async function readGatewayShard(props: GatewayShardState): Promise<GatewayShardState> {
+  const found = await withDockerHost(endpointOf(props.host), (host) =>
+    mapBounded(props.gateways, GATEWAY_CONCURRENCY, async (entry) => {
+      const spec = entrySpec(props, entry);
+      return { entry, differences: containerDifferences(spec, await host.inspectContainer(spec.name)) };
+    }),
+  );
+  const differences = found.flatMap((f) =>
+    f.differences.map((message) => ({ participant: f.entry.participant, message })),
+  );
+  const { contour, host, shard, image, network, gateways } = props;
+  return { contour, host, shard, image, network, gateways, differences };
+}
+
+/**
+ * Removes the shard's containers: on its host, those labelled as Prichal's gateways of its
+ * contour whose participant belongs to this shard (whatever the state lists, so a container
+ * an interrupted run left behind goes too).
+ */
+export async function deleteGatewayShard(props: GatewayShardState): Promise<void> {
+  await withDockerHost(endpointOf(props.host), async (host) => {
+    const containers = await host.listContainers({
+      [GATEWAY_LABELS.managed]: 'gateway',
+      [GATEWAY_LABELS.contour]: props.contour,
+      [GATEWAY_LABELS.participant]: true,
+    });
+    const ours = containers.filter((c) => shardOf(c.Labels[GATEWAY_LABELS.participant]!) === props.shard);
+    await mapBounded(ours, GATEWAY_CONCURRENCY, (c) => host.removeContainer(c.Id));
+  });
+}
