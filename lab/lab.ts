@@ -191,6 +191,40 @@ export async function labUp(
     }),
   );
 
+  /**
+   * An SSH host of the lab (an edge, the hub): sshd with its fixed host key (named after the host),
+   * published on loopback, NET_ADMIN, on the management network and at its address on transit.
+   */
+  const createSshHost = async (
+    host: { container: string; name: string; sshPort: number; transit: string },
+    labels: readonly string[],
+    extra: readonly string[] = [],
+  ): Promise<void> => {
+    const start = `install -m 600 /lab-keys/${host.name} /etc/ssh/ssh_host_ed25519_key && install -m 644 /lab-keys/${host.name}.pub /etc/ssh/ssh_host_ed25519_key.pub && exec /usr/sbin/sshd -D -e`;
+    await docker([
+      'create',
+      '--name',
+      host.container,
+      '--hostname',
+      host.name,
+      ...labels,
+      '--network',
+      topology.mgmt.name,
+      '-p',
+      `127.0.0.1:${host.sshPort}:22`,
+      '--cap-add',
+      'NET_ADMIN',
+      ...extra,
+      '-v',
+      `${HOSTKEYS_DIR}:/lab-keys:ro`,
+      image,
+      'bash',
+      '-c',
+      start,
+    ]);
+    await docker(['network', 'connect', '--ip', host.transit, topology.transit.name, host.container]);
+  };
+
   // Edges: SSH on loopback with the pinned host key, nft for netops, routes to the gateway pools via the hub.
   await mapBounded(topology.edges, 4, async (edge) => {
     const keyFile = path.join(HOSTKEYS_DIR, edge.id);
@@ -203,30 +237,11 @@ export async function labUp(
     const spec = { image, edge, publicKey };
     count(
       await ensureContainer(edge.container, spec, async (labels) => {
-        const start = `install -m 600 /lab-keys/${edge.id} /etc/ssh/ssh_host_ed25519_key && install -m 644 /lab-keys/${edge.id}.pub /etc/ssh/ssh_host_ed25519_key.pub && exec /usr/sbin/sshd -D -e`;
-        await docker([
-          'create',
-          '--name',
-          edge.container,
-          '--hostname',
-          edge.id,
-          ...labels,
-          '--network',
-          topology.mgmt.name,
-          '-p',
-          `127.0.0.1:${edge.sshPort}:22`,
-          '--cap-add',
-          'NET_ADMIN',
-          '--sysctl',
-          'net.ipv4.ip_forward=1',
-          '-v',
-          `${HOSTKEYS_DIR}:/lab-keys:ro`,
-          image,
-          'bash',
-          '-c',
-          start,
-        ]);
-        await docker(['network', 'connect', '--ip', edge.transit, topology.transit.name, edge.container]);
+        await createSshHost(
+          { container: edge.container, name: edge.id, sshPort: edge.sshPort, transit: edge.transit },
+          labels,
+          ['--sysctl', 'net.ipv4.ip_forward=1'],
+        );
         for (const a of edge.attachments)
           await docker(['network', 'connect', '--ip', a.address, a.network, edge.container]);
         await docker(['start', edge.container]);
@@ -255,28 +270,15 @@ export async function labUp(
   const hubSpec = { image, hub: topology.hub, publicKey: hubPublicKey };
   count(
     await ensureContainer(topology.hub.container, hubSpec, async (labels) => {
-      const start = `install -m 600 /lab-keys/hub /etc/ssh/ssh_host_ed25519_key && install -m 644 /lab-keys/hub.pub /etc/ssh/ssh_host_ed25519_key.pub && exec /usr/sbin/sshd -D -e`;
-      await docker([
-        'create',
-        '--name',
-        topology.hub.container,
-        '--hostname',
-        'hub',
-        ...labels,
-        '--network',
-        topology.mgmt.name,
-        '-p',
-        `127.0.0.1:${topology.hub.sshPort}:22`,
-        '--cap-add',
-        'NET_ADMIN',
-        '-v',
-        `${HOSTKEYS_DIR}:/lab-keys:ro`,
-        image,
-        'bash',
-        '-c',
-        start,
-      ]);
-      await docker(['network', 'connect', '--ip', topology.hub.address, topology.transit.name, topology.hub.container]);
+      await createSshHost(
+        {
+          container: topology.hub.container,
+          name: 'hub',
+          sshPort: topology.hub.sshPort,
+          transit: topology.hub.address,
+        },
+        labels,
+      );
       await docker(['start', topology.hub.container]);
       const script = [
         ...topology.hub.gatewayAddresses.map((a) => `ip addr add ${a}/32 dev lo`),

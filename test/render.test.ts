@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInventory } from '../src/requirements/index.js';
-import type { Plan, PlannedEdge, Flow } from '../src/plan/index.js';
+import type { Plan, PlannedEdge } from '../src/plan/index.js';
 import fc from 'fast-check';
 import {
   FORWARD_CHAIN,
@@ -15,8 +15,8 @@ import {
   renderEdgeRuleset,
   replaceTableTransaction,
 } from '../src/render/index.js';
-import { formatAddress } from '../src/inventory/addresses.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
+import { syntheticEdge } from './helpers/edges.js';
 
 let plan: Plan;
 let dir: string;
@@ -34,39 +34,20 @@ async function nftCheck(text: string): Promise<{ ok: boolean; stderr: string }> 
   return { ok: result.exitCode === 0, stderr: String(result.stderr) };
 }
 
-function syntheticEdgeLocal(participants: number): PlannedEdge {
-  const ingress: Flow[] = [];
-  const egress: Flow[] = [];
-  for (let i = 0; i < participants; i++) {
-    const net = (10 << 24) + i * 256;
-    const gw = formatAddress(((10 << 24) | (210 << 16)) + 2 + i);
-    ingress.push({
-      source: `${formatAddress(net)}/24`,
-      destination: gw,
-      port: 443,
-      participant: `p${i}`,
-      contour: 'test',
-    });
-    for (let k = 0; k < 3; k++)
-      egress.push({
-        source: gw,
-        destination: formatAddress(net + 10 + k),
-        port: k === 1 ? 8443 : 443,
-        participant: `p${i}`,
-        contour: 'test',
-        endpoint: `e${k}`,
-      });
-  }
-  return {
-    id: 'edge-x',
-    kind: 'vipnet-coordinator',
-    transit: '10.200.0.2',
-    ssh: { host: '127.0.0.1', port: 2201, user: 'netops', hostKey: 'SHA256:x', credentials: 'x' },
-    participants: ingress.map((f) => f.participant),
-    ingress,
-    egress,
-  };
-}
+/** A hand-made edge of no lab's: the synthetic flows of the firewall tests on it. */
+const syntheticEdgeLocal = (participants: number): PlannedEdge =>
+  syntheticEdge(
+    {
+      id: 'edge-x',
+      kind: 'vipnet-coordinator',
+      transit: '10.200.0.2',
+      ssh: { host: '127.0.0.1', port: 2201, user: 'netops', hostKey: 'SHA256:x', credentials: 'x' },
+      participants: [],
+      ingress: [],
+      egress: [],
+    },
+    participants,
+  );
 
 const forwardChainRules = (text: string) => {
   const chain = text.slice(text.indexOf('chain forward {'));

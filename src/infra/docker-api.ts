@@ -10,7 +10,7 @@ import http from 'node:http';
 import { type Duplex, PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { Client, type ClientChannel } from 'ssh2';
-import type { GatewaySpec } from '../render/index.js';
+import { GATEWAY_TMPFS_OPTIONS, healthShellCommand, type GatewaySpec } from '../render/index.js';
 import type { HostSsh } from './edges.js';
 import { readSecret } from './secrets.js';
 import { fingerprint, SshError } from './ssh.js';
@@ -356,7 +356,7 @@ export function gatewayCreateOptions(
     User: s.user,
     Labels: { ...spec.labels, ...extraLabels },
     Healthcheck: {
-      Test: ['CMD-SHELL', spec.healthcheck.test.slice(1).join(' ')],
+      Test: ['CMD-SHELL', healthShellCommand(spec)],
       Interval: seconds(spec.healthcheck.intervalSeconds),
       Timeout: seconds(spec.healthcheck.timeoutSeconds),
       Retries: spec.healthcheck.retries,
@@ -366,7 +366,7 @@ export function gatewayCreateOptions(
       NetworkMode: spec.network,
       Privileged: s.privileged,
       ReadonlyRootfs: s.readOnlyRootFilesystem,
-      Tmpfs: Object.fromEntries(s.tmpfs.map((t) => [t, 'rw,mode=1777'])),
+      Tmpfs: Object.fromEntries(s.tmpfs.map((t) => [t, GATEWAY_TMPFS_OPTIONS])),
       CapDrop: [...s.capDrop],
       CapAdd: [...s.capAdd],
       Sysctls: { ...s.sysctls },

@@ -110,6 +110,12 @@ export function gatewaySpec(
   };
 }
 
+/** How every writable tmpfs of a gateway is mounted (read-only root, these the only writable places). */
+export const GATEWAY_TMPFS_OPTIONS = 'rw,mode=1777';
+
+/** The health check as the shell command `docker run --health-cmd` takes (Docker runs it as CMD-SHELL). */
+export const healthShellCommand = (spec: GatewaySpec): string => spec.healthcheck.test.slice(1).join(' ');
+
 /** `docker run` arguments for a spec: the external (lab) provisioner's form of it. */
 export function dockerRunArgs(spec: GatewaySpec, extraLabels: Record<string, string> = {}): string[] {
   const s = spec.security;
@@ -126,14 +132,14 @@ export function dockerRunArgs(spec: GatewaySpec, extraLabels: Record<string, str
     '--user',
     s.user,
     '--read-only',
-    ...s.tmpfs.flatMap((t) => ['--tmpfs', `${t}:rw,mode=1777`]),
+    ...s.tmpfs.flatMap((t) => ['--tmpfs', `${t}:${GATEWAY_TMPFS_OPTIONS}`]),
     ...s.capDrop.flatMap((c) => ['--cap-drop', c]),
     ...s.capAdd.flatMap((c) => ['--cap-add', c]),
     ...Object.entries(s.sysctls).flatMap(([k, v]) => ['--sysctl', `${k}=${v}`]),
     '--restart',
     spec.restart,
     '--health-cmd',
-    spec.healthcheck.test.slice(1).join(' '),
+    healthShellCommand(spec),
     '--health-interval',
     `${spec.healthcheck.intervalSeconds}s`,
     '--health-timeout',

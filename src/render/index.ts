@@ -1,4 +1,4 @@
-// render: text artefacts from the plan (nftables rulesets; later gateway configs). Pure;
+// render: text artefacts from the plan (nftables rulesets, gateway specifications). Pure;
 // imports from plan and inventory only. Consumed by infra, collect and drift.
 export * from './nftables.js';
 export * from './nftables-model.js';

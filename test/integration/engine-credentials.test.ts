@@ -21,7 +21,7 @@ import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
 import { backendText, engineCli, engineRun } from './engine-state.js';
-import { applyFirewalls, loadSample } from './lab.js';
+import { applyFirewalls, busAdminFetch, loadSample } from './lab.js';
 
 const USER = 'prichal-rot';
 const EDGE = 'edge-1';
@@ -56,16 +56,7 @@ async function authorize(...publicKeys: string[]): Promise<void> {
 }
 
 async function busAdmin(method: string, apiPath: string, body?: unknown): Promise<void> {
-  const { username, password } = await readCredentials(operator.contours.test.bus.credentials);
-  const response = await fetch(new URL(`/api${apiPath}`, operator.contours.test.bus.url), {
-    method,
-    headers: {
-      authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok && response.status !== 404) throw new Error(`${method} ${apiPath}: HTTP ${response.status}`);
+  await busAdminFetch(operator, 'test', method, apiPath, body);
 }
 
 const setPassword = (password: string) => busAdmin('PUT', `/users/${BUS_ADMIN}`, { password, tags: 'administrator' });

@@ -2,7 +2,7 @@
 // gateways: pulumi): exactly the GatewaySpec the lab's external provisioner runs.
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import type { GatewaySpec } from '../../render/index.js';
+import { GATEWAY_TMPFS_OPTIONS, type GatewaySpec } from '../../render/index.js';
 
 export interface GatewayArgs {
   spec: GatewaySpec;
@@ -20,7 +20,7 @@ export function containerArgs(spec: GatewaySpec, network: pulumi.Input<string>):
     user: s.user,
     privileged: s.privileged,
     readOnly: s.readOnlyRootFilesystem,
-    tmpfs: Object.fromEntries(s.tmpfs.map((t) => [t, 'rw,mode=1777'])),
+    tmpfs: Object.fromEntries(s.tmpfs.map((t) => [t, GATEWAY_TMPFS_OPTIONS])),
     capabilities: { drops: [...s.capDrop], adds: [...s.capAdd] },
     sysctls: { ...s.sysctls },
     restart: spec.restart,
