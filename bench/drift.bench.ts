@@ -1,9 +1,9 @@
 // Drift at scale, through the workflow function `prichal drift` calls (`checks`), phase by phase:
 //  1. 1,000 synthetic participants (both contours) applied to edge-1 and to two bench vhosts of
 //     the lab bus; every read is real. Baseline in the same run: the unavoidable reads alone
-//     (one SSH command per edge for every edge source, `docker ps` + one batched inspect, the
-//     bus reads per contour). Gateways are not started (2,000 containers); Docker is still read and
-//     GW-1 is computed for all of them.
+//     (one SSH command per edge for every edge source, per gateway host one Engine API listing
+//     and an inspection per container, the bus reads per contour). Gateways are not started
+//     (2,000 containers); Docker is still read and GW-1 is computed for all of them.
 //  2. 10,000 participants: the edge table applied for real and read for real; the Docker and
 //     bus reads served from a snapshot of those sources' output for that estate (as it would be
 //     when everything matches the plan), so planning and checking are timed at scale.
@@ -16,14 +16,15 @@ import { applyFirewalls } from '../src/workflows/context.js';
 import { checkInventory } from '../src/requirements/index.js';
 import {
   collectBus,
-  collectGateways,
   edgeParts,
   expectedGateways,
   readEdges,
+  readGatewayHost,
   SOURCES,
   type BusSubject,
-  type GatewayContainer,
+  type GatewayHostSubject,
 } from '../src/collect/index.js';
+import type { LiveGateway } from '../src/infra/gateway-differences.js';
 import { checks, type ChecksTimings } from '../src/workflows/run-checks.js';
 import type { BusState } from '../src/infra/bus.js';
 import { LIVE_COLLECTORS, type Collectors } from '../src/drift/run.js';
@@ -48,23 +49,26 @@ function phases(t: ChecksTimings): string {
 function snapshotOf(
   plan: Plan,
   operator: OperatorFile,
-): { gateways: GatewayContainer[]; bus: Record<'test' | 'prod', BusState> } {
-  const gateways = expectedGateways(plan, operator.gateways!).map((spec) => ({
-    name: spec.name,
-    labels: spec.labels,
-    running: true,
-    status: 'running',
-    health: 'healthy',
-    image: spec.image,
-    privileged: false,
-    readOnlyRootfs: true,
-    capAdd: [],
-    capDrop: ['ALL'],
-    publishedPorts: [],
-    address: spec.address,
-    networks: [spec.network],
-    configHash: spec.configHash,
-  }));
+): { gateways: Record<string, LiveGateway[]>; bus: Record<'test' | 'prod', BusState> } {
+  const gateways: Record<string, LiveGateway[]> = {};
+  for (const spec of expectedGateways(plan, operator.gateways!))
+    (gateways[spec.host] ??= []).push({
+      name: spec.name,
+      labels: spec.labels,
+      running: true,
+      status: 'running',
+      health: 'healthy',
+      image: spec.image,
+      configHash: spec.configHash,
+      user: spec.security.user,
+      privileged: false,
+      readOnlyRootfs: true,
+      capAdd: [],
+      capDrop: ['ALL'],
+      restart: spec.restart,
+      publishedPorts: [],
+      networks: { [spec.network]: spec.address },
+    });
   const bus = (contour: 'test' | 'prod'): BusState => {
     const rs = plan.contours[contour].registrations;
     return {
@@ -100,7 +104,10 @@ async function large(work: string): Promise<void> {
   const snapshot = JSON.parse(await readFile(file, 'utf8')) as ReturnType<typeof snapshotOf>;
   const collectors: Collectors = {
     edges: LIVE_COLLECTORS.edges,
-    gateways: async () => ({ ok: true as const, value: { containers: snapshot.gateways, dockerCalls: 2 } }),
+    gateways: async (subject: GatewayHostSubject) => {
+      const containers = snapshot.gateways[subject.host.id] ?? [];
+      return { ok: true as const, value: { containers, requests: 1 + containers.length } };
+    },
     bus: async (subject: BusSubject) => ({ ok: true as const, value: snapshot.bus[subject.contour] }),
   };
   const timings: ChecksTimings = {};
@@ -167,7 +174,7 @@ async function main() {
     await readEdges(plan.edges, { parts: edgeParts(SOURCES) });
     reads.edges = performance.now() - t;
     t = performance.now();
-    await collectGateways();
+    await Promise.all(plan.gatewayHosts.map((host) => readGatewayHost(host)));
     reads.docker = performance.now() - t;
     t = performance.now();
     await Promise.all((['test', 'prod'] as const).map((c) => collectBus(operator, c)));
@@ -192,7 +199,7 @@ async function main() {
       `ratio (reads + evaluate) / reads alone ${(driftOnly / floor).toFixed(2).padStart(6)}      target ≤ 1.50 ${driftOnly / floor <= 1.5 ? 'met' : 'MISSED'} (planning ${ms(timings.planMs)} on top)`,
     );
     console.log(`SSH commands per edge               ${JSON.stringify(result.reads?.sshCommandsPerEdge)}`);
-    console.log(`Docker CLI calls (list + inspect)   ${result.reads?.dockerCalls}`);
+    console.log(`Docker API requests (list + inspect) ${JSON.stringify(result.reads?.dockerRequests)}`);
     console.log(`bus API requests per contour        ${JSON.stringify(result.reads?.busRequests)}`);
     console.log(
       `findings: ${[...byReq].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} (GW-1: gateways deliberately not started)`,

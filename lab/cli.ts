@@ -1,5 +1,5 @@
-// prichal-lab (bin/prichal-lab): the local lab as a program of its own — up, down, status, and
-// the gateways of a contour. It uses Prichal like any user, through the stages' public modules,
+// prichal-lab (bin/prichal-lab): the local lab as a program of its own — up, down, status. The
+// gateways are not the lab's: `prichal up` provisions them on the lab's Docker hosts. It uses Prichal like any user, through the stages' public modules,
 // and is built like the prichal command: a table of commands with the same shared options,
 // languages, JSON output and exit codes.
 import { Command } from 'commander';
@@ -14,9 +14,7 @@ import {
 } from '../src/cli/index.js';
 import type { Lang } from '../src/report/index.js';
 import { checkInventory } from '../src/requirements/index.js';
-import { parseContour } from '../src/workflows/index.js';
 import type { Words } from '../src/words.js';
-import { startGateways } from './gateways.js';
 import { type LabStatus, labDown, labStatus, labUp } from './lab.js';
 
 interface Common {
@@ -99,20 +97,6 @@ const LAB_COMMANDS: readonly CommandRow[] = [
     },
     run: async () => ({ action: 'status', status: await labStatus() }),
     text: (r, lang) => statusText(r.status, lang),
-  }),
-  command({
-    name: 'gateways',
-    description: {
-      en: 'start the gateways of a contour in the lab from their specifications (stack setting gateways: external)',
-      ru: 'запустить шлюзы контура в лаборатории по их спецификациям (настройка стека gateways: external)',
-    },
-    options: [{ flags: '--contour <contour>', description: 'test | prod', required: true }],
-    run: (o: Common & { contour: string }) =>
-      startGateways({ inventory: o.inventory, contour: parseContour(o.contour), log: progress }),
-    text: (r, lang) =>
-      lang === 'ru'
-        ? `шлюзы: запущено ${r.created}, без изменений ${r.kept}, удалено ${r.removed}`
-        : `gateways: ${r.created} started, ${r.kept} unchanged, ${r.removed} removed`,
   }),
 ];
 

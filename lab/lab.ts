@@ -26,11 +26,12 @@ import {
   type DockerHostStatus,
   dockerHostStatuses,
   ensureDockerHost,
+  hostKeyFingerprint,
   readyDockerHost,
   removeCgroupLeftovers,
 } from './docker-host.js';
 import { ensureImage, ensureLabImage, LAB_LABEL } from './image.js';
-import { HOSTKEYS_DIR, labTopology, type LabHost, type LabTopology } from './topology.js';
+import { HOSTKEYS_DIR, LabDeclarationError, labTopology, type LabHost, type LabTopology } from './topology.js';
 
 export interface LabStatus {
   containers: Array<{ name: string; state: string }>;
@@ -65,7 +66,7 @@ async function ensureLabSecrets(operator: OperatorFile, topology: LabTopology): 
   const logins = [
     ...operator.edges.map((e) => e.ssh.credentials),
     ...(operator.hub ? [operator.hub.ssh.credentials] : []),
-    topology.dockerHost.credentials,
+    ...topology.dockerHosts.map((h) => h.credentials),
   ];
   for (const credentials of new Set(logins)) {
     await ensureSecretFile(credentials, async () => {
@@ -158,7 +159,7 @@ export async function labUp(
     topology.hub.container,
     ...topology.edges.map((e) => e.container),
     ...topology.hosts.map((h) => h.container),
-    topology.dockerHost.container,
+    ...topology.dockerHosts.map((h) => h.container),
   ];
   const current = new Map(
     (await inspectMany<ContainerState>('container', names)).map((c) => [c.Name.replace(/^\//, ''), c]),
@@ -225,7 +226,7 @@ export async function labUp(
     await docker(['network', 'connect', '--ip', host.transit, topology.transit.name, host.container]);
   };
 
-  // Edges: SSH on loopback with the pinned host key, nft for netops, routes to the gateway pools via the hub.
+  // Edges: SSH on loopback with the pinned host key, nft for netops, routes to the gateway hosts' ranges.
   await mapBounded(topology.edges, 4, async (edge) => {
     const keyFile = path.join(HOSTKEYS_DIR, edge.id);
     if (!existsSync(keyFile))
@@ -261,8 +262,8 @@ export async function labUp(
     );
   });
 
-  // The hub: every gateway address as /32 so probes leave with a gateway's source address;
-  // reached over SSH like the edges (pinned host key, netops with the hub credentials' key).
+  // The hub: routes to the participant networks via their edges and to the gateways via their
+  // hosts; reached over SSH like the edges (pinned host key, netops with the hub credentials' key).
   const hubSsh = operator.hub!.ssh;
   const hubKeyFile = path.join(HOSTKEYS_DIR, 'hub');
   if (!existsSync(hubKeyFile)) throw new Error(`no lab host key for the hub: expected ${hubKeyFile}`);
@@ -281,7 +282,6 @@ export async function labUp(
       );
       await docker(['start', topology.hub.container]);
       const script = [
-        ...topology.hub.gatewayAddresses.map((a) => `ip addr add ${a}/32 dev lo`),
         ...topology.hub.routes.map((r) => `ip route replace ${r.destination} via ${r.via}`),
         'install -d -o netops -g netops -m 700 /home/netops/.ssh',
         `printf '%s\n' '${hubPublicKey.trim()}' > /home/netops/.ssh/authorized_keys`,
@@ -291,16 +291,24 @@ export async function labUp(
     }),
   );
 
-  // The second Docker host: dockerd in a container, the Engine API over SSH on loopback.
-  const dockerHost = topology.dockerHost;
-  const dockerHostResult = await ensureDockerHost(
-    dockerHost,
-    topology,
-    dockerHostImage,
-    await readSecret(`${dockerHost.credentials}.pub`),
-    ensureContainer,
-  );
-  count(dockerHostResult);
+  // The Docker hosts: dockerd in a container each, the Engine API over SSH on loopback.
+  const dockerHostResults = await mapBounded(topology.dockerHosts, 2, async (host) => {
+    const pinned = operator.gateways?.hosts?.find((h) => h.id === host.id)?.hostKey;
+    const fixed = await hostKeyFingerprint(host.id);
+    if (pinned !== fixed)
+      throw new LabDeclarationError(
+        `gateway host ${host.id}: operator.yaml pins ${pinned ?? 'no host key'}, the lab's fixed key for it is ${fixed}`,
+      );
+    const result = await ensureDockerHost(
+      host,
+      topology,
+      dockerHostImage,
+      await readSecret(`${host.credentials}.pub`),
+      ensureContainer,
+    );
+    count(result);
+    return result;
+  });
 
   // Endpoint hosts and decoys: nginx on the declared and sample ports, default route via the edge.
   const httpPorts = new Map<string, Set<number>>();
@@ -336,16 +344,21 @@ export async function labUp(
     );
   });
 
-  // Converge: lab containers and networks that this topology no longer has are removed
-  // (gateways are left to their own provisioner).
+  // Converge: lab containers that this topology no longer has are removed — the gateways an
+  // earlier lab started on the machine's Docker with its label too (Prichal's own carry no lab label).
   const wanted = new Set(names);
   const stale = (await inspectMany<ContainerState>('container', await listByLabel('container', LAB_LABEL)))
-    .filter((c) => !wanted.has(c.Name.replace(/^\//, '')) && c.Config.Labels['prichal.managed'] !== 'gateway')
+    .filter((c) => !wanted.has(c.Name.replace(/^\//, '')))
     .map((c) => c.Name.replace(/^\//, ''));
   if (stale.length) await docker(['rm', '-f', ...stale]);
 
-  const [, dockerVersion] = await Promise.all([waitForBus(topology, operator, log), readyDockerHost(dockerHost)]);
-  log(`docker host ${dockerHost.id} (${dockerHost.container}): ${dockerHostResult}, dockerd ${dockerVersion} ready`);
+  const [, dockerVersions] = await Promise.all([
+    waitForBus(topology, operator, log),
+    Promise.all(topology.dockerHosts.map((host) => readyDockerHost(host))),
+  ]);
+  topology.dockerHosts.forEach((host, i) =>
+    log(`docker host ${host.id} (${host.container}): ${dockerHostResults[i]}, dockerd ${dockerVersions[i]} ready`),
+  );
   log(
     `lab up: ${names.length} containers (${created} created, ${names.length - created} kept), ${topology.networks.length} networks`,
   );

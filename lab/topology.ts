@@ -4,12 +4,12 @@
 //   hub (10.200.0.254 + every gateway address as /32)  ── transit ──  edge-N  ── participant nets ── endpoints, decoys
 //                                                                        └── mgmt (SSH on 127.0.0.1) ── bus (API on 127.0.0.1)
 //
-// The second Docker host (a container running its own dockerd) stands on the transit network too;
-// its gateway networks live inside it, routed via its transit address.
-//
-// The hub holds the gateway addresses so that probes leave with a gateway's source address and
-// cross the edge exactly as a gateway's traffic would. Participant hosts route everything via
-// their edge. The networks are not Docker `--internal`: with br_netfilter, Docker's isolation
+// The gateway hosts operator.yaml declares on loopback (ssh://…@127.x) are the lab's Docker hosts:
+// containers running their own dockerd, standing on the transit network at their declared transit
+// address. Their gateway networks live inside them — the primary's spans each contour's pool, the
+// others' their slices — and the edges and the hub reach them by the plan's gateway routes, so a
+// probe through a gateway crosses its host and its edge exactly as the gateway's traffic does.
+// Participant hosts route everything via their edge. The networks are not Docker `--internal`: with br_netfilter, Docker's isolation
 // rules for internal networks drop bridged frames whose source is outside the subnet, which is
 // exactly the routed traffic the lab must carry.
 import path from 'node:path';
@@ -17,6 +17,7 @@ import {
   addressValue,
   type ContourName,
   cidrInterval,
+  contains,
   CONTOURS,
   formatAddress,
   type OperatorFile,
@@ -29,19 +30,6 @@ export const LAB_PREFIX = 'prichal-lab';
 export const MGMT_SUBNET = '172.30.99.0/24';
 /** The SSH host keys of the lab's hosts, fixed per lab so that an inventory can pin them: `<id>` and `<id>.pub`. */
 export const HOSTKEYS_DIR = path.join(PROJECT_ROOT, 'scripts', 'lab', 'hostkeys');
-
-/**
- * The second Docker host, the lab's own until operator files declare gateway hosts. Its gateway
- * networks are chosen beside the management network: outside 10/8 (inventory space), the lab's
- * other networks and 192.0.2.0/24 (uplink); a /22 each holds a thousand gateways.
- */
-const DOCKER_HOST = {
-  id: 'docker-2',
-  sshPort: 2210,
-  user: 'prichal',
-  credentials: 'docker2',
-  subnets: { test: '172.30.104.0/22', prod: '172.30.108.0/22' },
-} as const;
 
 export interface LabNetwork {
   name: string;
@@ -62,7 +50,7 @@ export interface LabEdge {
   transit: string;
   /** Participant networks attached to this edge, with the edge's (router) address in each. */
   attachments: Array<{ network: string; address: string }>;
-  /** Routes to the gateway pools via the hub. */
+  /** Routes to the gateway hosts' ranges (the plan's gateway routes). */
   routes: Array<{ destination: string; via: string }>;
 }
 
@@ -79,6 +67,7 @@ export interface LabHost {
 
 /** A Docker host of the lab besides the machine's own Docker, reached like an operator's gateway host. */
 export interface LabDockerHost {
+  /** Its id in operator.yaml's gateways.hosts (and the name of its fixed host key). */
   id: string;
   container: string;
   /** SSH on 127.0.0.1:sshPort as `user`, with the host key HOSTKEYS_DIR/<id> and the client key in the secret `credentials`. */
@@ -103,13 +92,14 @@ export interface LabTopology {
     container: string;
     address: string;
     sshPort: number;
-    gatewayAddresses: string[];
+    /** Participant networks via their edges, gateway ranges via their hosts. */
     routes: Array<{ destination: string; via: string }>;
   };
   edges: LabEdge[];
   hosts: LabHost[];
   bus: { container: string; apiPort: number };
-  dockerHost: LabDockerHost;
+  /** The gateway hosts operator.yaml declares on loopback, in its order. */
+  dockerHosts: LabDockerHost[];
 }
 
 export interface TopologyOptions {
@@ -142,7 +132,6 @@ export function labTopology(plan: Plan, operator: OperatorFile, options: Topolog
       "the lab builds the estate operator.yaml declares: it needs 'gateways' (image and network per contour) and 'hub' (its SSH target), version-2 fields",
     );
   const allowedPorts = operator.policy.allowedPorts;
-  const gatewayPools = [operator.contours.test.gatewayPool, operator.contours.prod.gatewayPool];
   const transitCidr = transitSubnet(plan.edges);
   const transitBase = cidrInterval(transitCidr).start;
   const hubAddress = formatAddress(transitBase + 254);
@@ -233,7 +222,7 @@ export function labTopology(plan: Plan, operator: OperatorFile, options: Topolog
     });
   }
 
-  const gatewayAddresses = CONTOURS.flatMap((c) => plan.contours[c].registrations.map((r) => r.gateway));
+  const gatewayRoutes = plan.gatewayRoutes.map((r) => ({ destination: r.slice, via: r.via }));
   return {
     networks,
     gatewayNetworks,
@@ -243,8 +232,7 @@ export function labTopology(plan: Plan, operator: OperatorFile, options: Topolog
       container: `${LAB_PREFIX}-hub`,
       address: hubAddress,
       sshPort: operator.hub.ssh.port,
-      gatewayAddresses,
-      routes: hubRoutes,
+      routes: [...hubRoutes, ...gatewayRoutes],
     },
     edges: plan.edges.map((e) => ({
       id: e.id,
@@ -252,23 +240,48 @@ export function labTopology(plan: Plan, operator: OperatorFile, options: Topolog
       sshPort: e.ssh.port,
       transit: e.transit,
       attachments: attachments.get(e.id) ?? [],
-      routes: gatewayPools.map((pool) => ({ destination: pool, via: hubAddress })),
+      routes: gatewayRoutes,
     })),
     hosts,
     bus: { container: `${LAB_PREFIX}-bus`, apiPort: 15672 },
-    dockerHost: {
-      id: DOCKER_HOST.id,
-      container: `${LAB_PREFIX}-${DOCKER_HOST.id}`,
-      sshPort: DOCKER_HOST.sshPort,
-      user: DOCKER_HOST.user,
-      credentials: DOCKER_HOST.credentials,
-      transit: formatAddress(transitBase + 253),
-      networks: CONTOURS.map((contour) => ({
-        contour,
-        name: gatewayNetworks[contour].name,
-        subnet: DOCKER_HOST.subnets[contour],
-      })),
-      routes: hubRoutes,
-    },
+    dockerHosts: labDockerHosts(operator, transitCidr, hubRoutes),
   };
+}
+
+/**
+ * The gateway hosts the lab builds: those operator.yaml declares as `ssh://user@127.x:port`. Each
+ * needs its transit address inside the transit /24 and a host key in HOSTKEYS_DIR named by its id.
+ */
+function labDockerHosts(
+  operator: OperatorFile,
+  transitCidr: string,
+  participantRoutes: LabDockerHost['routes'],
+): LabDockerHost[] {
+  const declared = operator.gateways?.hosts ?? [];
+  const transit = cidrInterval(transitCidr);
+  return declared.flatMap((host, index) => {
+    const url = URL.canParse(host.docker) ? new URL(host.docker) : undefined;
+    if (url?.protocol !== 'ssh:' || !url.hostname.startsWith('127.')) return [];
+    const at = `gateways.hosts[${index}] (${host.id})`;
+    if (!host.transit || !contains(transit, { start: addressValue(host.transit), end: addressValue(host.transit) }))
+      throw new LabDeclarationError(
+        `${at}: the lab stands its Docker hosts on the transit network ${transitCidr}; give it a transit address there`,
+      );
+    if (!host.credentials) throw new LabDeclarationError(`${at}: an ssh:// host needs its credentials`);
+    return [
+      {
+        id: host.id,
+        container: `${LAB_PREFIX}-${slug(host.id)}`,
+        sshPort: Number(url.port || 22),
+        user: decodeURIComponent(url.username) || 'root',
+        credentials: host.credentials,
+        transit: host.transit,
+        networks: CONTOURS.flatMap((contour) => {
+          const range = index === 0 ? operator.contours[contour].gatewayPool : host.slices?.[contour];
+          return range ? [{ contour, name: operator.gateways!.network[contour], subnet: range }] : [];
+        }),
+        routes: participantRoutes,
+      },
+    ];
+  });
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's main job: installs what is missing (the Pulumi engine included), starts the lab,
-# onboards the sample participants through the engine (`prichal up`: edge firewalls and bus
-# registrations, test then prod), runs the connectivity probe for every registration and writes
-# the results into out/.
+# onboards the sample participants through the engine (`prichal up`: edge firewalls, bus
+# registrations and gateway containers on the lab's two Docker hosts, test then prod), runs the
+# connectivity probe through each gateway for every registration and writes the results into out/.
 set -euo pipefail
 . "$(dirname "$0")/setup.sh"
 . "$(dirname "$0")/setup-lab.sh"
@@ -19,13 +19,10 @@ bin/prichal plan --inventory "$inv" | tee "$out/plan.txt"
 bin/prichal plan --inventory "$inv" --format json > "$out/plan.json"
 step "lab up"
 bin/prichal-lab up --inventory "$inv"
-step "gateways (external mode, from the program's specifications)"
-bin/prichal-lab gateways --contour test --inventory "$inv"
-bin/prichal-lab gateways --contour prod --inventory "$inv"
 # --refresh: the lab may have been rebuilt since the state was written; up converges to it.
-step "prichal up: test contour (edge firewalls, test registrations) through the Pulumi engine"
+step "prichal up: test contour (edge firewalls, test registrations and gateways) through the Pulumi engine"
 bin/prichal up --contour test --refresh --yes --inventory "$inv"
-step "prichal up: prod contour (registrations of tested participants)"
+step "prichal up: prod contour (registrations and gateways of tested participants)"
 bin/prichal up --contour prod --refresh --yes --inventory "$inv"
 step "connectivity probes"
 failed=0

@@ -19,3 +19,17 @@ drop_stale_pidfile() {
   "${3:-echo}" "removing the stale $1 of a $2 that no longer runs"
   rm -f "$1"
 }
+
+# without_inherited_fds <command…>: runs <command> with only stdin, stdout and stderr of the
+# caller's descriptors. A daemon started from a script keeps whatever it inherits for as long as
+# it runs — a lock file the caller holds (`flock file bash scripts/test.sh`) above all, which
+# would then stay locked until the daemon stops.
+without_inherited_fds() {
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+    done 2>/dev/null
+    exec "$@"
+  )
+}

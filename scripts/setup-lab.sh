@@ -38,7 +38,7 @@ if ! docker info >/dev/null 2>&1; then
     # Its containerd too: dockerd would adopt, and later kill, the process holding that number.
     drop_stale_pidfile /var/run/docker/containerd/containerd.pid containerd log
     log "starting dockerd"
-    started=$(setsid sh -c 'dockerd >"$1" 2>&1 & echo $!' sh "$state/dockerd.log")
+    started=$(without_inherited_fds setsid sh -c 'dockerd >"$1" 2>&1 & echo $!' sh "$state/dockerd.log")
   fi
   # Restoring a killed daemon's containers can take a while; two minutes is generous.
   for _ in $(seq 1 240); do

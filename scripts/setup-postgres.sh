@@ -45,7 +45,7 @@ else
   fi
   drop_stale_pidfile "/tmp/.s.PGSQL.$PG_PORT.lock" postgres pglog
   pglog "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-  if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$PG_DATA/server.log" \
+  if ! without_inherited_fds runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$PG_DATA/server.log" \
       -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k /tmp" start >/dev/null; then
     pglog "PostgreSQL did not start (port $PG_PORT taken? set PRICHAL_PG_PORT); its log:"
     tail -n 5 "$PG_DATA/server.log" >&2

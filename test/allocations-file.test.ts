@@ -12,7 +12,7 @@ import { plan } from '../src/workflows/plan.js';
 import { prichal, PRICHAL } from './helpers/cli.js';
 import type { Finding } from '../src/inventory/index.js';
 import { checkInventory } from '../src/requirements/index.js';
-import { inventoryWith, removeInventory, SAMPLE_INVENTORY, type Edit } from './helpers/inventory.js';
+import { inventoryWith, lineOf, removeInventory, SAMPLE_INVENTORY, type Edit } from './helpers/inventory.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map(removeInventory)));
@@ -56,7 +56,8 @@ describe('allocations.yaml', () => {
       to: '  test:\n    left-long-ago: 10.210.0.200\n',
     });
     expect(ok).toBe(true);
-    expect(findings.map((f) => `${f.severity} ${f.code} ${f.line}`)).toEqual(['warning allocation-unknown 13']);
+    const line = await lineOf(dirs.at(-1)!, FILE, 'left-long-ago');
+    expect(findings.map((f) => `${f.severity} ${f.code} ${f.line}`)).toEqual([`warning allocation-unknown ${line}`]);
   });
 });
 

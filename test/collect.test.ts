@@ -138,12 +138,12 @@ describe('reading the table', () => {
     expect(result.unchecked.map((u) => u.subject)).toEqual([
       'edge-1',
       'edge-2',
-      'docker',
+      ...plan.gatewayHosts.map((h) => `gateway host ${h.id}`),
       'bus smev-test',
       'bus smev-prod',
     ]);
     expect(result.findings).toEqual([]);
-    expect(result.reads).toMatchObject({ sshCommandsPerEdge: {}, dockerCalls: 0, busRequests: {} });
+    expect(result.reads).toMatchObject({ sshCommandsPerEdge: {}, dockerCalls: 0, dockerRequests: {}, busRequests: {} });
     expect(result.reads?.sources?.['edge-ruleset']).toEqual({
       subjects: ['edge-1', 'edge-2'],
       unreadable: ['edge-1', 'edge-2'],
@@ -156,14 +156,20 @@ describe('reading the table', () => {
     const operator = inventory.operator!.value;
     const recorded: Collectors = {
       ...offline,
-      gateways: async () => ({ ok: true as const, value: { containers: [], dockerCalls: 2 } }),
+      gateways: async () => ({ ok: true as const, value: { containers: [], requests: 1 } }),
     };
     const result = await drift({ gateways: operator.gateways, collectors: recorded });
-    expect(result.reads?.dockerCalls).toBe(2);
-    expect(result.reads?.sources?.gateways).toEqual({ subjects: ['docker'], unreadable: [], calls: 2 });
-    // Every planned gateway is missing from the recorded (empty) Docker host.
+    const hosts = plan.gatewayHosts.map((h) => h.id);
+    expect(result.reads?.dockerCalls).toBe(hosts.length);
+    expect(result.reads?.dockerRequests).toEqual(Object.fromEntries(hosts.map((h) => [h, 1])));
+    expect(result.reads?.sources?.gateways).toEqual({
+      subjects: hosts.map((h) => `gateway host ${h}`),
+      unreadable: [],
+      calls: hosts.length,
+    });
+    // Every planned gateway is missing from its recorded (empty) Docker host.
     const planned = plan.contours.test.registrations.length + plan.contours.prod.registrations.length;
-    expect(result.findings.filter((f) => f.message === 'gateway container is missing')).toHaveLength(planned);
+    expect(result.findings.filter((f) => f.message === 'missing')).toHaveLength(planned);
     const ajv = new Ajv({ allErrors: true, strict: true });
     (ajvFormats as unknown as { default: (a: Ajv) => void }).default(ajv);
     const validate = ajv.compile(
@@ -172,16 +178,16 @@ describe('reading the table', () => {
     expect(validate(JSON.parse(renderJson(result))), JSON.stringify(validate.errors)).toBe(true);
   });
 
-  it('without the gateways operator.yaml declares, Docker is not read and GW-1 is not checked, once', async () => {
+  it('without the gateways operator.yaml declares, Docker is not read and GW-1 is not checked, once per host', async () => {
     const result = await drift({ gateways: undefined, collectors: offline });
-    expect(result.unchecked.filter((u) => u.subject === 'docker')).toEqual([
-      {
-        subject: 'docker',
+    expect(result.unchecked.filter((u) => u.subject.startsWith('gateway host '))).toEqual(
+      plan.gatewayHosts.map((h) => ({
+        subject: `gateway host ${h.id}`,
         requirements: ['GW-1'],
         reason:
           'operator.yaml declares no gateways (image and network per contour), so there is nothing to compare the containers with',
-      },
-    ]);
+      })),
+    );
     expect(result.reads?.sources?.gateways).toEqual({ subjects: [], unreadable: [], calls: 0 });
   });
 });

@@ -196,10 +196,10 @@ describe('participantTargets', () => {
     const registration = shard('test', r.mnemonic);
     const table = `urn:pulumi:test::prichal::prichal:index:EdgeFirewall::firewall-${r.edge}`;
     // Nothing applied yet: its edge's table is created with its flows.
-    expect(participantTargets('test', plan, r.participant)).toEqual([registration, table]);
+    expect(participantTargets('test', plan, r.participant, new Map(), 'external')).toEqual([registration, table]);
     // Applied as planned: only the shard.
     const applied = new Map(plan.edges.map((e) => [e.id, e]));
-    expect(participantTargets('test', plan, r.participant, applied)).toEqual([registration]);
+    expect(participantTargets('test', plan, r.participant, applied, 'external')).toEqual([registration]);
     // Another participant's flows changed on the same edge: still only the shard.
     const edge = plan.edges.find((e) => e.id === r.edge)!;
     const other = edge.ingress.find((f) => f.participant !== r.participant)!.participant;
@@ -208,16 +208,18 @@ describe('participantTargets', () => {
       ingress: edge.ingress.filter((f) => f.participant !== other),
       egress: edge.egress.filter((f) => f.participant !== other),
     };
-    expect(participantTargets('test', plan, r.participant, new Map([...applied, [edge.id, withoutOther]]))).toEqual([
-      registration,
-    ]);
+    expect(
+      participantTargets('test', plan, r.participant, new Map([...applied, [edge.id, withoutOther]]), 'external'),
+    ).toEqual([registration]);
     const otherMnemonic = plan.contours.test.registrations.find((x) => x.participant === other)!.mnemonic;
-    expect(participantTargets('test', plan, other, new Map([...applied, [edge.id, withoutOther]]))).toEqual([
-      shard('test', otherMnemonic),
-      table,
-    ]);
+    expect(participantTargets('test', plan, other, new Map([...applied, [edge.id, withoutOther]]), 'external')).toEqual(
+      [shard('test', otherMnemonic), table],
+    );
     const p = plan.contours.prod.registrations[0]!;
-    expect(participantTargets('prod', plan, p.participant)).toEqual([shard('prod', p.mnemonic)]);
+    expect(participantTargets('prod', plan, p.participant, new Map(), 'external')).toEqual([shard('prod', p.mnemonic)]);
+    // By default the gateways are the engine's: the participant's gateway shard is targeted too, after its registration's.
+    const gateways = `urn:pulumi:prod::prichal::prichal:index:GatewayShard::gateways-prod-${p.host}-${shardOf(p.participant)}`;
+    expect(participantTargets('prod', plan, p.participant)).toEqual([shard('prod', p.mnemonic), gateways]);
   });
 
   it('refuses a participant with nothing in the contour', async () => {

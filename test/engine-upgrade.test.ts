@@ -3,7 +3,10 @@
 // code before 97d848f, its secrets scrubbed): registrations merged into shards, bus secrets
 // named, edge flows packed and the copies of secrets dropped by the provider's read and diff, the
 // retired type and the retired stack config refused with what to do. The lab test of the same
-// fixture is test/integration/engine-upgrade.test.ts.
+// fixture is test/integration/engine-upgrade.test.ts. Model 4's checkpoints (gateways started by
+// another party: test/fixtures/state-gateways-external) need no rewrite to run their gateways
+// through the engine (test/integration/engine-upgrade-gateways.test.ts adopts them on the lab);
+// @pulumi/docker's gateway resources are released from a state whose stack no longer runs them.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -34,8 +37,11 @@ import {
   type Deployment,
   type DeploymentResource,
 } from '../src/infra/pulumi/upgrade.js';
+import { containerArgs } from '../src/infra/pulumi/gateway.js';
+import { GATEWAY_SHARD } from '../src/infra/pulumi/gateway-shard.js';
 import type { OperatorFile } from '../src/inventory/index.js';
-import type { Flow } from '../src/plan/index.js';
+import type { Flow, Plan } from '../src/plan/index.js';
+import { gatewaySpec } from '../src/render/index.js';
 import { PROJECT_ROOT } from '../src/project.js';
 import { checkInventory } from '../src/requirements/index.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
@@ -43,10 +49,17 @@ import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 const FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'state-before-97d848f');
 const fixture = async (contour: 'test' | 'prod') =>
   (JSON.parse(await readFile(path.join(FIXTURE, `${contour}.json`), 'utf8')) as { deployment: Deployment }).deployment;
+const GATEWAYS_FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'state-gateways-external');
+const gatewaysFixture = async (contour: 'test' | 'prod') =>
+  (JSON.parse(await readFile(path.join(GATEWAYS_FIXTURE, `${contour}.json`), 'utf8')) as { deployment: Deployment })
+    .deployment;
 let operator: OperatorFile;
+let plan: Plan;
 
 beforeAll(async () => {
-  operator = (await checkInventory(SAMPLE_INVENTORY, '2026-11-23')).validation.inventory.operator!.value;
+  const checked = await checkInventory(SAMPLE_INVENTORY, '2026-11-23');
+  operator = checked.validation.inventory.operator!.value;
+  plan = checked.plan!;
 });
 
 const ofType = (d: Deployment, type: string) => (d.resources ?? []).filter((r) => r.type === type);
@@ -180,6 +193,131 @@ describe('upgradeDeployment', () => {
       },
     };
     expect(() => upgradeDeployment({ ...d, resources: [a!, moved] }, 'test', operator)).toThrow(StateUpgradeError);
+  });
+});
+
+describe('the model-4 fixture: gateways started by another party (gateways: external)', () => {
+  for (const contour of ['test', 'prod'] as const) {
+    it(`${contour}: holds the edge tables (test) and the registration shards, no gateway resource and no secret; nothing to rewrite before the engine runs its gateways`, async () => {
+      const d = await gatewaysFixture(contour);
+      expect(ofType(d, EDGE_FIREWALL).length).toBe(contour === 'test' ? 2 : 0);
+      expect(ofType(d, BUS_REGISTRATIONS).length).toBeGreaterThan(3);
+      expect((d.resources ?? []).filter((r) => /GatewayShard|docker|Gateway/.test(r.type))).toEqual([]);
+      expect(ofType(d, GATEWAY_SHARD)).toEqual([]);
+      expect(secretsInDeployment(d)).toEqual([]);
+      // The engine's first up creates the gateway shards, which adopt the running containers: no state rewrite.
+      for (const mode of ['engine', 'external', 'pulumi'] as const)
+        expect(upgradeDeployment(d, contour, operator, mode)).toBeUndefined();
+    });
+  }
+});
+
+describe('upgradeDeployment: @pulumi/docker gateways released when the stack no longer runs them', () => {
+  /** A test stack as `gateways: pulumi` left it: per gateway a component and its Container, the Network, the Docker provider. */
+  function pulumiState(): Deployment {
+    const stack = 'urn:pulumi:test::prichal::pulumi:pulumi:Stack::prichal-test';
+    const docker = 'urn:pulumi:test::prichal::pulumi:providers:docker::default_4_5_0';
+    const prichal = 'urn:pulumi:test::prichal::pulumi:providers:prichal::default';
+    const network = 'prichal-gw-test';
+    const gateways = plan.contours.test.registrations.slice(0, 3).flatMap((r) => {
+      const spec = gatewaySpec(r, 'test', { image: operator.gateways!.image, network });
+      const component = `urn:pulumi:test::prichal::prichal:gateway:Gateway::${spec.name}`;
+      const args = containerArgs(spec, network) as unknown as Record<string, unknown>;
+      return [
+        { urn: component, type: 'prichal:gateway:Gateway', custom: false, parent: stack },
+        {
+          urn: `urn:pulumi:test::prichal::prichal:gateway:Gateway$docker:index/container:Container::${spec.name}-container`,
+          type: 'docker:index/container:Container',
+          custom: true,
+          id: `id-${spec.name}`,
+          parent: component,
+          provider: `${docker}::docker-provider-id`,
+          inputs: args,
+          outputs: { ...args, id: `id-${spec.name}` },
+        },
+      ];
+    });
+    return {
+      manifest: { time: '2026-11-23T00:00:00Z' },
+      resources: [
+        { urn: stack, type: 'pulumi:pulumi:Stack', custom: false },
+        { urn: docker, type: 'pulumi:providers:docker', custom: true, id: 'docker-provider-id' },
+        { urn: prichal, type: 'pulumi:providers:prichal', custom: true, id: 'prichal-provider-id' },
+        {
+          urn: `urn:pulumi:test::prichal::docker:index/network:Network::${network}`,
+          type: 'docker:index/network:Network',
+          custom: true,
+          id: 'network-id',
+          parent: stack,
+          provider: `${docker}::docker-provider-id`,
+          inputs: { name: network },
+          outputs: { name: network },
+        },
+        ...gateways,
+        {
+          urn: 'urn:pulumi:test::prichal::prichal:index:BusRegistrations::bus-test-07',
+          type: BUS_REGISTRATIONS,
+          custom: true,
+          id: 'smev-test/shard-07',
+          parent: stack,
+          provider: `${prichal}::prichal-provider-id`,
+          inputs: { bus: { url: 'u', vhost: 'v', credentials: 'busTest' }, entries: [] },
+          outputs: { bus: { url: 'u', vhost: 'v', credentials: 'busTest' }, entries: [] },
+        },
+      ],
+    };
+  }
+
+  it('engine (also when the stack does not say): the containers, their components, the network and the Docker provider leave the state, nothing else; each container is named, for its participant', () => {
+    const before = pulumiState();
+    const kept = (before.resources ?? []).filter((r) =>
+      ['pulumi:pulumi:Stack', 'pulumi:providers:prichal', BUS_REGISTRATIONS].includes(r.type),
+    );
+    for (const mode of ['engine', undefined] as const) {
+      const upgrade = upgradeDeployment(before, 'test', operator, mode)!;
+      expect(upgrade.deployment.resources).toEqual(kept);
+      expect(upgrade.deployment.manifest).toEqual(before.manifest);
+      const participants = plan.contours.test.registrations.slice(0, 3).map((r) => r.participant);
+      expect(upgrade.changes).toEqual([
+        {
+          message:
+            'state: gateway network prichal-gw-test (@pulumi/docker) released from the state; it stays on the host',
+        },
+        ...participants.map((p) => ({
+          participant: p,
+          message: `state: gateway container prichal-gw-${p}-test (@pulumi/docker) released from the state, still running: its gateway shard adopts it as it runs`,
+        })),
+      ]);
+      // Once released, nothing more to do.
+      expect(upgradeDeployment(upgrade.deployment, 'test', operator, mode)).toBeUndefined();
+    }
+    // Pure: the state given is unchanged.
+    expect(before).toEqual(pulumiState());
+  });
+
+  it('external: released too (another party keeps them running); pulumi: kept as they are; a Docker provider another resource uses stays', () => {
+    const external = upgradeDeployment(pulumiState(), 'test', operator, 'external')!;
+    expect(external.changes.filter((c) => c.participant).map((c) => c.message)).toEqual(
+      plan.contours.test.registrations
+        .slice(0, 3)
+        .map(
+          (r) =>
+            `state: gateway container prichal-gw-${r.participant}-test (@pulumi/docker) released from the state, still running: another party runs it from here (gateways: external)`,
+        ),
+    );
+    expect(upgradeDeployment(pulumiState(), 'test', operator, 'pulumi')).toBeUndefined();
+    const shared = pulumiState();
+    shared.resources!.push({
+      urn: 'urn:pulumi:test::prichal::docker:index/volume:Volume::kept',
+      type: 'docker:index/volume:Volume',
+      custom: true,
+      id: 'volume-id',
+      provider: 'urn:pulumi:test::prichal::pulumi:providers:docker::default_4_5_0::docker-provider-id',
+    });
+    const types = upgradeDeployment(shared, 'test', operator, 'engine')!.deployment.resources!.map((r) => r.type);
+    expect(types).toContain('pulumi:providers:docker');
+    expect(types).toContain('docker:index/volume:Volume');
+    expect(types).not.toContain('docker:index/container:Container');
   });
 });
 

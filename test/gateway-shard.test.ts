@@ -16,7 +16,7 @@ import {
 import { prichalProvider } from '../src/infra/pulumi/provider.js';
 import { shardOf } from '../src/infra/pulumi/resources.js';
 import type { OperatorFile } from '../src/inventory/index.js';
-import type { Plan, PlannedGatewayHost } from '../src/plan/index.js';
+import { LOCAL_GATEWAY_HOST, type Plan, type PlannedGatewayHost, plannedGatewayHosts } from '../src/plan/index.js';
 import { PROJECT_ROOT } from '../src/project.js';
 import { checkInventory } from '../src/requirements/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -34,9 +34,24 @@ let operator: OperatorFile;
 beforeAll(async () => {
   captured = await captureResources();
   const checked = await checkInventory(SAMPLE_INVENTORY, '2026-11-23');
-  plan = checked.plan!;
   operator = checked.validation.inventory.operator!.value as OperatorFile;
+  plan = oneLocalHost(checked.plan!, operator);
 });
+
+/** The sample's plan as if operator.yaml declared no gateway hosts: every gateway on the implicit local host. */
+function oneLocalHost(p: Plan, declared: OperatorFile): Plan {
+  const hosts = plannedGatewayHosts({ ...declared, gateways: { ...declared.gateways!, hosts: undefined } });
+  const local = (c: Plan['contours']['test']) => ({
+    ...c,
+    registrations: c.registrations.map((r) => ({ ...r, host: LOCAL_GATEWAY_HOST })),
+  });
+  return {
+    ...p,
+    gatewayHosts: hosts,
+    gatewayRoutes: [],
+    contours: { test: local(p.contours.test), prod: local(p.contours.prod) },
+  };
+}
 
 async function shardsOf(p: Plan, contour: 'test' | 'prod' = 'test') {
   const { definePrichal } = (await import(PROGRAM)) as typeof import('../src/infra/pulumi/program.js');
@@ -232,6 +247,7 @@ function inspected(shard: GatewayShardInputs): ContainerDetails {
   const spec = entrySpec(shard, shard.gateways[0]!);
   const options = gatewayCreateOptions(spec);
   return {
+    Name: `/${spec.name}`,
     State: { Running: true, Status: 'running', Health: { Status: 'healthy' } },
     Config: { Image: options.Image, Env: options.Env, User: options.User, Labels: options.Labels },
     HostConfig: options.HostConfig,
@@ -268,8 +284,10 @@ describe('containerDifferences', () => {
       'root filesystem writable',
       'capabilities add [NET_ADMIN] drop [ALL], planned drop [ALL]',
       `restart policy no, planned ${spec.restart}`,
-      'unhealthy',
     ]);
+    // Running but failing its health check is a difference of its own (a stopped one is not also unhealthy).
+    edited.State = { Running: true, Status: 'running', Health: { Status: 'unhealthy' } };
+    expect(containerDifferences(spec, edited as unknown as ContainerDetails)).toContain('unhealthy');
   });
 });
 
@@ -280,8 +298,13 @@ describe('the engine run in gateways: engine mode', () => {
     expect(targets).toContain(
       `urn:pulumi:test::prichal::${GATEWAY_SHARD}::gateways-test-local-${shardOf(r.participant)}`,
     );
-    expect(participantTargets('test', plan, r.participant).some((u) => u.includes(GATEWAY_SHARD))).toBe(false);
+    // The default mode is engine; external names no gateway shard and no gateway host's key.
+    expect(participantTargets('test', plan, r.participant)).toEqual(targets);
+    expect(
+      participantTargets('test', plan, r.participant, new Map(), 'external').some((u) => u.includes(GATEWAY_SHARD)),
+    ).toBe(false);
     expect(credentialNames('test', twoHosts(plan), operator, 'engine')).toContain('docker2');
-    expect(credentialNames('test', twoHosts(plan), operator)).not.toContain('docker2');
+    expect(credentialNames('test', twoHosts(plan), operator)).toContain('docker2');
+    expect(credentialNames('test', twoHosts(plan), operator, 'external')).not.toContain('docker2');
   });
 });

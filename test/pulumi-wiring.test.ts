@@ -1,17 +1,22 @@
 // The Pulumi program's wiring under pulumi.runtime.setMocks: resources per participant, names,
 // container security, addresses from the plan, credentials by reference (resources name their
 // secrets and carry none), the retired `prichal-secrets:<name>` stack config refused, and
-// pulumi-mode gateways carrying exactly the specification the external provisioner runs.
+// pulumi-mode gateways carrying exactly the specification the external provisioner runs; the
+// standard entry point (index.ts) runs the gateways through the engine when the stack does not
+// say, and refuses @pulumi/docker's above their limit before registering anything.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkInventory } from '../src/requirements/index.js';
 import type { OperatorFile } from '../src/inventory/index.js';
 import type { Plan } from '../src/plan/index.js';
 import { gatewaySpec } from '../src/render/index.js';
-import { SAMPLE_INVENTORY } from './helpers/inventory.js';
+import { SAMPLE_INVENTORY, useTemporaryWorkCache } from './helpers/inventory.js';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/project.js';
 import { captureResources, type Captured } from './helpers/pulumi-mocks.js';
+import { writeSyntheticInventory } from '../bench/synthetic.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the test edits parsed JSON in place, at any depth.
 type Loose = Record<string, any>;
@@ -145,6 +150,44 @@ describe('Pulumi program under mocks', () => {
       );
     } finally {
       pulumi.runtime.setAllConfig({});
+    }
+  });
+});
+
+describe('the standard entry point (Pulumi.yaml)', () => {
+  // 1,501 synthetic participants are parsed once: in a work cache of this block's own.
+  useTemporaryWorkCache();
+
+  it('runs the gateways through the engine when the stack does not say; @pulumi/docker refused above its limit before any resource', async () => {
+    const index = (await import(
+      path.join(path.dirname(PROGRAM), 'index.js')
+    )) as typeof import('../src/infra/pulumi/index.js');
+    const { PULUMI_GATEWAY_LIMIT } = (await import(PROGRAM)) as typeof import('../src/infra/pulumi/program.js');
+    const dir = await mkdtemp(path.join(tmpdir(), 'prichal-entry-'));
+    try {
+      // One more test registration than @pulumi/docker may run in one stack.
+      await writeSyntheticInventory(dir, PULUMI_GATEWAY_LIMIT + 1, { testOnly: true });
+      pulumi.runtime.setAllConfig({ 'prichal:inventory': dir, 'prichal:gateways': 'pulumi' });
+      const before = captured.length;
+      await expect(index.default()).rejects.toThrow(
+        /the test stack would run 1501 gateway containers through @pulumi\/docker .*limit of 1500 per stack.*prichal:gateways: engine/s,
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      expect(captured.length).toBe(before);
+      // Not said: the engine's gateway shards, no Docker resource.
+      pulumi.runtime.setAllConfig({ 'prichal:inventory': dir });
+      await index.default();
+      await new Promise((r) => setTimeout(r, 200));
+      const created = captured.slice(before);
+      expect(created.filter((c) => c.type === 'prichal:index:GatewayShard').length).toBeGreaterThan(0);
+      expect(created.filter((c) => c.type.startsWith('docker:'))).toEqual([]);
+      const held = created
+        .filter((c) => c.type === 'prichal:index:GatewayShard')
+        .flatMap((c) => (c.inputs.gateways as Array<{ participant: string }>).map((g) => g.participant));
+      expect(held).toHaveLength(PULUMI_GATEWAY_LIMIT + 1);
+    } finally {
+      pulumi.runtime.setAllConfig({});
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

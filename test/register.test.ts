@@ -117,7 +117,10 @@ describe('the register is read strictly: a refusal names the file, the line and 
   });
 
   it('accepts the sample register, an empty file and an empty list', () => {
-    expect(parseRegister('R.yaml', SAMPLE_REGISTER).entries).toHaveLength(30);
+    const entries = parseRegister('R.yaml', SAMPLE_REGISTER).entries;
+    expect(entries.length).toBeGreaterThan(0);
+    // Numbered in order, one per entry, from the year's first.
+    expect(entries.map((e) => e.number)).toEqual(entries.map((_, i) => `2026/${String(i + 1).padStart(4, '0')}`));
     expect(parseRegister('R.yaml', '').entries).toEqual([]);
     expect(parseRegister('R.yaml', '# nothing yet\n').entries).toEqual([]);
     expect(parseRegister('R.yaml', 'documents: []\n').entries).toEqual([]);
@@ -149,14 +152,16 @@ describe('docs refuses a register it cannot trust, and changes nothing', () => {
   });
 
   it('one number given to two documents (a merge of two branches): refused naming both lines (defect 4)', async () => {
-    // Branch A numbered 2026/0031 for one participant, branch B for another; git merged both lines.
-    const merged = `${SAMPLE_REGISTER}${entry('2026/0031', 'tmn-sosh-12')}\n${entry('2026/0031', 'dep-obr')}\n`;
+    // Branch A numbered the next number for one participant, branch B for another; git merged both lines.
+    const count = parseRegister('R.yaml', SAMPLE_REGISTER).entries.length;
+    const next = `2026/${String(count + 1).padStart(4, '0')}`;
+    const merged = `${SAMPLE_REGISTER}${entry(next, 'tmn-sosh-12')}\n${entry(next, 'dep-obr')}\n`;
     const dir = await edited([{ file: 'documents.yaml', to: merged }]);
     const r = await docs(dir, ['--lang', 'en']);
     expect(r.code).toBe(2);
     const lines = SAMPLE_REGISTER.split('\n').length;
     expect(r.stderr).toContain(
-      `${path.join(dir, 'documents.yaml')}:${lines + 1}: documents[31].number: number 2026/0031 is given twice, at lines ${lines} and ${lines + 1}`,
+      `${path.join(dir, 'documents.yaml')}:${lines + 1}: documents[${count + 1}].number: number ${next} is given twice, at lines ${lines} and ${lines + 1}`,
     );
     expect(await readFile(path.join(dir, 'documents.yaml'), 'utf8')).toBe(merged);
     expect(await documentsIn(r.out)).toEqual([]);

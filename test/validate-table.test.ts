@@ -182,7 +182,8 @@ const CASES: Case[] = [
   },
   {
     code: 'pool-exhausted',
-    edits: [{ file: 'operator.yaml', from: 'gatewayPool: 10.210.0.0/16', to: 'gatewayPool: 10.210.0.0/29' }],
+    // docker-2's slice of the test pool shrunk to one gateway address for its three participants.
+    edits: [{ file: 'operator.yaml', from: 'slices: { test: 10.210.128.0/17', to: 'slices: { test: 10.210.128.0/30' }],
     file: P('tmn-sosh-12'),
     marker: '  test:',
     path: 'registrations.test',

@@ -1,4 +1,4 @@
-// What a live source is: a name, the subjects it reads (the edges, the Docker host, each
+// What a live source is: a name, the subjects it reads (the edges, the gateway hosts, each
 // contour's bus), how it reads one (read-only; a subject that cannot be read is a value, never
 // a throw), the requirements it informs and the check that turns what it read into findings.
 // Sources that read edges declare commands instead of a read: every edge is read once, in one
@@ -13,7 +13,7 @@ export type Collected<T> = { ok: true; value: T } | { ok: false; error: string }
 /** Why a subject could not be read, as its "not checked" reason: the error and each cause that adds to it. */
 export const unreadable = (error: unknown): string => errorChain(error, 'en').join(': ');
 
-/** A device a source reads, named as the result names it ("edge-1", "docker", "bus smev-test"). */
+/** A device a source reads, named as the result names it ("edge-1", "gateway host docker-2", "bus smev-test"). */
 export interface Subject {
   name: string;
 }

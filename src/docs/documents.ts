@@ -273,6 +273,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         dropped: 'заблокировано',
         answered_denied: 'НЕ ЗАБЛОКИРОВАНО',
         refused: 'НЕ ЗАБЛОКИРОВАНО (отказ узла)',
+        'not-run': 'НЕ ПРОВЕРЕНО (шлюз недоступен)',
       } as const;
       const steps = {
         form: 'подача заявления через форму',

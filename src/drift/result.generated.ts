@@ -62,7 +62,7 @@ export interface CheckResult {
    */
   unchecked: {
     /**
-     * Edge id, 'docker' or 'bus <vhost>'.
+     * Edge id, 'gateway host <id>' or 'bus <vhost>'.
      */
     subject: string;
     /**
@@ -85,9 +85,15 @@ export interface CheckResult {
       [k: string]: number;
     };
     /**
-     * Docker CLI calls (listing + batched inspect).
+     * Docker Engine API requests, every gateway host read together (per host: dockerRequests).
      */
     dockerCalls: number;
+    /**
+     * Docker Engine API requests per gateway host read, by host id: one listing of its containers labelled as Prichal's gateways, then one inspection each.
+     */
+    dockerRequests?: {
+      [k: string]: number;
+    };
     /**
      * Management API requests per contour.
      */
@@ -100,7 +106,7 @@ export interface CheckResult {
     sources?: {
       [k: string]: {
         /**
-         * What it reads: edge ids, 'docker', 'bus <vhost>'.
+         * What it reads: edge ids, 'gateway host <id>', 'bus <vhost>'.
          */
         subjects: string[];
         /**

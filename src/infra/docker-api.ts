@@ -196,15 +196,22 @@ class SshSocketAgent extends http.Agent {
   ): undefined {
     // Node's own agents report a failure with the error alone.
     const refuse = callback as ((error: Error) => void) | undefined;
-    this.client.openssh_forwardOutStreamLocal(this.socketPath, (error, channel) => {
-      if (error)
-        return refuse?.(
-          new SshError('connect', this.label, `Docker host ${this.label}: cannot reach ${this.socketPath}`, {
-            cause: error,
-          }),
-        );
-      callback?.(null, channelAsSocket(channel));
-    });
+    const unreachable = (error: Error) =>
+      refuse?.(
+        new SshError('connect', this.label, `Docker host ${this.label}: cannot reach ${this.socketPath}`, {
+          cause: error,
+        }),
+      );
+    try {
+      this.client.openssh_forwardOutStreamLocal(this.socketPath, (error, channel) => {
+        if (error) return unreachable(error);
+        callback?.(null, channelAsSocket(channel));
+      });
+    } catch (error) {
+      // ssh2 throws ("Not connected") rather than calling back once the connection is gone — as
+      // when the agent reuses its slot for a queued request after the host dropped the connection.
+      unreachable(error instanceof Error ? error : new Error(String(error)));
+    }
     return undefined;
   }
 }
@@ -316,6 +323,46 @@ export class DockerHost {
     return (await this.optional(`inspect image ${name}`, () => this.api.getImage(name).inspect()))?.Id;
   }
 
+  /**
+   * Runs a command inside a running container (as its own user) and returns what it wrote to
+   * stdout and its exit code; stopped after `timeoutMs` (the container's process is left alone).
+   */
+  async exec(
+    container: string,
+    command: readonly string[],
+    timeoutMs: number,
+  ): Promise<{ stdout: string; exitCode: number }> {
+    const operation = `exec in container ${container}`;
+    const exec = await this.call(operation, () =>
+      this.api.getContainer(container).exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true }),
+    );
+    const stream = await this.call(operation, () => exec.start({ hijack: true, stdin: false }));
+    const stdout = new PassThrough();
+    const chunks: Buffer[] = [];
+    stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // The stream multiplexes stdout and stderr (no TTY); stderr is not kept.
+    this.api.modem.demuxStream(stream, stdout, new PassThrough().resume());
+    await this.call(
+      operation,
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            stream.destroy();
+            reject(new Error(`no end within ${timeoutMs} ms`));
+          }, timeoutMs);
+          const done = (error?: Error) => {
+            clearTimeout(timer);
+            error ? reject(error) : resolve();
+          };
+          stream.on('end', () => done());
+          stream.on('close', () => done());
+          stream.on('error', done);
+        }),
+    );
+    const { ExitCode } = await this.call(operation, () => exec.inspect());
+    return { stdout: Buffer.concat(chunks).toString('utf8'), exitCode: ExitCode ?? -1 };
+  }
+
   close(): void {
     this.onClose();
   }
@@ -339,9 +386,9 @@ export async function withDockerHost<T>(
 const seconds = (s: number) => s * 1_000_000_000;
 
 /**
- * The Engine API's create options for a gateway: the very container `dockerRunArgs` starts with
- * the CLI (the CLI turns `--health-cmd` into a CMD-SHELL test, and so does this), so that a
- * container is the same whichever of the two started it.
+ * The Engine API's create options for a gateway, from its specification: the health check as a
+ * CMD-SHELL test (what `docker run --health-cmd` makes of it), so that a container is the same
+ * whether this or an external provisioner's `docker run` started it.
  */
 export function gatewayCreateOptions(
   spec: GatewaySpec,

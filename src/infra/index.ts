@@ -6,7 +6,6 @@ export * from './docker.js';
 export * from './docker-api.js';
 export * from './edges.js';
 export * from './firewall.js';
-export * from './gateways.js';
 export * from './probe.js';
 export * from './secrets.js';
 export * from './ssh.js';

@@ -1,11 +1,17 @@
-// The connectivity test protocol (Appendix 9 of the portal regulation), run on the hub host that
-// operator.yaml names, over SSH like the edges: the sample of plan/probe.ts, one curl per check
-// from the right source address, all at once. Runs only when an engineer asks for it; it is the
-// one command that sends traffic to participant addresses.
+// The connectivity test protocol (Appendix 9 of the portal regulation): the sample of
+// plan/probe.ts, one curl per check, all at once. What must answer is requested from the hub host
+// operator.yaml names (over SSH like the edges) at the gateway's location for each endpoint: the
+// gateway proxies it from its own address across the edge, so a stopped or misplaced gateway
+// fails the check. What must be dropped is tried from inside the gateway container that owns the
+// source address (through its Docker host's Engine API): only there does a leaked answer come
+// back to the prober — a hub borrowing the gateway's address would see the answer routed to the
+// real gateway and take a leak for a drop. Runs only when an engineer asks for it; it is the one
+// command that sends traffic to participant addresses.
 import type { ContourName } from '../inventory/index.js';
 import type { AllowedProbe, DeniedProbe, ProbeSample } from '../plan/index.js';
 import { withHost, type HostSsh } from './edges.js';
 import { quoteFromFile } from '../files.js';
+import { errorChain } from '../words.js';
 
 export const PROBE_PROTOCOL_VERSION = 1;
 
@@ -16,9 +22,19 @@ export interface AllowedCheck extends AllowedProbe {
 }
 
 export interface DeniedCheck extends DeniedProbe {
-  /** dropped: no TCP handshake and no refusal; anything else means the packet got through. */
-  result: 'dropped' | 'answered' | 'refused';
+  /**
+   * dropped: no TCP handshake and no refusal; answered or refused: the packet got through;
+   * not-run: the gateway holding the source address could not run it (`reason` says why).
+   */
+  result: 'dropped' | 'answered' | 'refused' | 'not-run';
+  reason?: string;
 }
+
+/**
+ * Runs a shell script inside the gateway container that holds a source address (as the
+ * container's own user) and returns what it printed; rejects when that gateway cannot run it.
+ */
+export type GatewayShell = (source: string, script: string, timeoutMs: number) => Promise<string>;
 
 export interface ProbeProtocol {
   version: typeof PROBE_PROTOCOL_VERSION;
@@ -37,7 +53,6 @@ export interface ProbeProtocol {
 
 interface Job {
   id: string;
-  source: string;
   url: string;
 }
 
@@ -47,7 +62,7 @@ function script(jobs: Job[], connectTimeout: number): string {
   // One curl per check, all at once; each prints id, exit code, timing and the base64 body.
   const lines = jobs.map(
     (j) =>
-      `( out=$(curl -sk --interface ${shellQuote(j.source)} --connect-timeout ${connectTimeout} --max-time ${connectTimeout + 2} -w '\\n%{http_code} %{time_connect}' ${shellQuote(j.url)} 2>/dev/null); rc=$?; printf '%s\\t%s\\t%s\\n' '${j.id}' "$rc" "$(printf '%s' "$out" | base64 -w0)" ) &`,
+      `( out=$(curl -sk --connect-timeout ${connectTimeout} --max-time ${connectTimeout + 2} -w '\\n%{http_code} %{time_connect}' ${shellQuote(j.url)} 2>/dev/null); rc=$?; printf '%s\\t%s\\t%s\\n' '${j.id}' "$rc" "$(printf '%s' "$out" | base64 -w0)" ) &`,
   );
   return `${lines.join('\n')}\nwait\n`;
 }
@@ -70,28 +85,37 @@ function rightHost(body: string, participant: string, address: string): boolean 
 export async function runProbe(
   sample: ProbeSample,
   hub: HostSsh,
+  inGateway: GatewayShell,
   options: { connectTimeoutSeconds?: number } = {},
 ): Promise<ProbeProtocol> {
   const { registration, contour } = sample;
-  const scheme = (protocol: string) => (protocol === 'http' ? 'http' : 'https');
-  const jobs: Job[] = [
-    ...sample.allowed.map((a, i) => ({
-      id: `a${i}`,
-      source: a.source,
-      url: `${scheme(a.protocol)}://${a.address}:${a.port}${a.path}`,
-    })),
-    ...sample.denied.map((d, i) => ({ id: `d${i}`, source: d.source, url: `https://${d.address}:${d.port}/` })),
-  ];
-  const connectTimeout = options.connectTimeoutSeconds ?? 2;
-  const startedAt = new Date().toISOString();
-  const output = await withHost(
-    hub,
-    async (conn) =>
-      (await conn.exec('bash -s', { stdin: script(jobs, connectTimeout), timeoutMs: (connectTimeout + 20) * 1000 }))
-        .stdout,
+  const allowedJobs: Job[] = sample.allowed.map((a, i) => ({ id: `a${i}`, url: a.via }));
+  const deniedBySource = new Map<string, Job[]>();
+  sample.denied.forEach((d, i) =>
+    deniedBySource.set(d.source, [
+      ...(deniedBySource.get(d.source) ?? []),
+      { id: `d${i}`, url: `https://${d.address}:${d.port}/` },
+    ]),
   );
+  const connectTimeout = options.connectTimeoutSeconds ?? 2;
+  const timeoutMs = (connectTimeout + 20) * 1000;
+  const startedAt = new Date().toISOString();
+  const notRun = new Map<string, string>();
+  const outputs = await Promise.all([
+    withHost(
+      hub,
+      async (conn) => (await conn.exec('bash -s', { stdin: script(allowedJobs, connectTimeout), timeoutMs })).stdout,
+    ),
+    ...[...deniedBySource].map(([source, jobs]) =>
+      inGateway(source, script(jobs, connectTimeout), timeoutMs).catch((error: unknown) => {
+        const reason = errorChain(error, 'en').join(': ');
+        for (const j of jobs) notRun.set(j.id, reason);
+        return '';
+      }),
+    ),
+  ]);
   const results = new Map<string, { rc: number; body: string; status: number; connect: number }>();
-  for (const line of output.split('\n').filter(Boolean)) {
+  for (const line of outputs.join('\n').split('\n').filter(Boolean)) {
     const [id, rc, b64] = line.split('\t');
     const text = Buffer.from(b64 ?? '', 'base64').toString('utf8');
     const cut = text.lastIndexOf('\n');
@@ -114,6 +138,8 @@ export async function runProbe(
     return { ...a, result, httpStatus: r?.status ?? 0, connectMs: Math.round((r?.connect ?? 0) * 1000) };
   });
   const denied: DeniedCheck[] = sample.denied.map((d, i) => {
+    const reason = notRun.get(`d${i}`);
+    if (reason !== undefined) return { ...d, result: 'not-run', reason };
     const r = results.get(`d${i}`);
     // curl 28 without a TCP connect time: the SYN went unanswered, i.e. dropped. 7: refused (RST came back).
     const result: DeniedCheck['result'] =
@@ -175,7 +201,7 @@ export function probeProblem(
       source: isText,
       address: isText,
       port: isPort,
-      result: oneOf('dropped', 'answered', 'refused'),
+      result: oneOf('dropped', 'answered', 'refused', 'not-run'),
     },
   } as const;
   if (!isObject(data)) return 'not a JSON object';

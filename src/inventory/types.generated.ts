@@ -264,7 +264,7 @@ export interface GatewayHost {
    */
   capacity?: number;
   /**
-   * The host's address towards the edges and the hub: its slices are routed via it. Required for every host but the first.
+   * The host's address towards the edges and the hub: its slices are routed via it. Required for every host but the first; on the first (the primary), optional: given, the contours' whole pools are routed via it (the slices, more specific, still go to their hosts).
    */
   transit?: string;
   slices?: GatewayHostSlices;

@@ -138,10 +138,13 @@ export function placeGatewayHosts(input: GatewayHostsInput): GatewayHostsPlaced 
     };
   }
 
-  const routes = hosts.slice(1).flatMap((host) =>
+  // The primary's range is the whole pool: routed only when it declares a transit address (else its
+  // networks are reached some other way, e.g. it is the hub's own Docker). The slices, more specific,
+  // win over it on every router.
+  const routes = hosts.flatMap((host, i) =>
     CONTOURS.flatMap((contour) => {
-      const slice = host.slices?.[contour];
-      return slice && host.transit ? [{ contour, slice, via: host.transit, host: host.id }] : [];
+      const range = i === 0 ? operator.value.contours[contour].gatewayPool : host.slices?.[contour];
+      return range && host.transit ? [{ contour, slice: range, via: host.transit, host: host.id }] : [];
     }),
   );
   return {

@@ -40,9 +40,10 @@ export type PlannedGatewayHost = GatewayHost & {
   implicit?: true;
 };
 
-/** How the edges and the hub reach a gateway host's slice of a contour's pool. */
+/** How the edges and the hub reach a gateway host's range of a contour's pool. */
 export interface PlannedGatewayRoute {
   contour: ContourName;
+  /** The host's slice; for the primary (when it declares `transit`), the whole pool. */
   slice: string;
   /** The host's transit address. */
   via: string;
@@ -81,7 +82,7 @@ export interface Plan {
   edges: PlannedEdge[];
   /** The gateway hosts, the first being the primary (on the contours' Docker networks). */
   gatewayHosts: PlannedGatewayHost[];
-  /** Routes to the other hosts' slices, for the edges and the hub. */
+  /** Routes to the hosts' ranges (slices, and the pool via the primary when it has a transit address), for the edges and the hub. */
   gatewayRoutes: PlannedGatewayRoute[];
   /** Hosts recorded for participants still in the inventory that plan no gateway now: kept by `plan --save`. */
   keptGatewayHosts: Array<{ participant: string; host: string }>;

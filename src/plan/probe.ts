@@ -1,10 +1,13 @@
 // What the connectivity test protocol (Appendix 9 of the portal regulation) checks for one
-// participant in one contour, from the plan alone: every declared endpoint must answer from the
-// participant's gateway address, and a sample of undeclared flows must be dropped — other ports
-// of its endpoint hosts, an undeclared address in each of its networks, and another
-// participant's gateway calling it. Pure; the hub runs it (infra/probe.ts). An estate that wants
-// leaks to show as answers rather than silence (the lab does) listens on exactly these.
+// participant in one contour, from the plan alone: every declared endpoint must answer through
+// the participant's gateway (a request to the gateway's location for it, which the gateway
+// proxies from its own address across the edge), and a sample of undeclared flows from the
+// gateway's address must be dropped — other ports of its endpoint hosts, an undeclared address
+// in each of its networks, and another participant's gateway calling it. Pure; infra/probe.ts
+// runs it. An estate that wants leaks to show as answers rather than silence (the lab does)
+// listens on exactly these.
 import { addressValue, cidrInterval, formatAddress, type ContourName } from '../inventory/index.js';
+import { GATEWAY_PORT } from './firewall.js';
 import type { Plan, PlannedRegistration } from './model.js';
 import { inContourRu, WordedError } from '../words.js';
 
@@ -18,6 +21,8 @@ export interface AllowedProbe {
   protocol: 'http' | 'https';
   path: string;
   source: string;
+  /** The gateway's location for the endpoint: what the probe requests (the gateway proxies it). */
+  via: string;
 }
 
 export interface DeniedProbe {
@@ -38,6 +43,12 @@ export interface ProbeSample {
 export class ProbeError extends WordedError {
   override readonly name = 'ProbeError';
 }
+
+/**
+ * Where a gateway serves an endpoint: `/<endpoint id>/` on its port (the location its nginx
+ * configuration gives the endpoint; ids are lower-case letters, digits and '-', safe in a URL).
+ */
+export const gatewayLocation = (gateway: string, endpoint: string) => `https://${gateway}:${GATEWAY_PORT}/${endpoint}/`;
 
 /**
  * The undeclared address probed in a network: the highest host address below the last one
@@ -69,6 +80,7 @@ export function probeSample(
     protocol: e.protocol,
     path: e.path,
     source: gw,
+    via: gatewayLocation(gw, e.id),
   }));
   const denied: DeniedProbe[] = [];
   const declaredPorts = new Map<string, Set<number>>();

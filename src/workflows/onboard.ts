@@ -1,16 +1,15 @@
 // prichal onboard ID [--promote]: the engineer's whole path for one participant — validate,
-// plan, apply the test contour through the engine, start its gateway, probe, write the test
+// plan, apply the test contour through the engine (its edge table, registration and gateway), probe, write the test
 // protocol; with --promote, production and the connection act.
 import path from 'node:path';
 import { makeFolder, writeAtomic } from '../files.js';
-import { contourGatewaySpecs, ensureGateways } from '../infra/gateways.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { EngineResult, StepReport } from '../infra/pulumi/engine.js';
 import { joinWords, type ContourName, type Words } from '../inventory/index.js';
 import { DEFAULT_LANG, type Lang } from '../report/index.js';
 import { checkInventory, cite, productionAllowed, serviceTestGaps } from '../requirements/index.js';
 import { errorText } from '../words.js';
-import { gatewaysOf, liveContext } from './context.js';
+import { liveContext } from './context.js';
 import { writeDocuments } from './docs.js';
 import { UsageError, WordedError } from './errors.js';
 import { probeParticipant } from './probe.js';
@@ -115,7 +114,6 @@ export async function onboard(options: {
     },
   );
 
-  const declaredGateways = gatewaysOf(context.operator);
   const applyContour = async (contour: ContourName) => {
     const where = contourWords(contour);
     // The participant's edge table belongs to the test stack (it carries both contours' flows):
@@ -133,8 +131,8 @@ export async function onboard(options: {
     if (contour === 'test') {
       await run(
         {
-          en: `firewall ${edge.id} and bus test: ${command('test')}`,
-          ru: `межсетевой экран ${edge.id} и шина, тестовый контур: ${command('test')}`,
+          en: `firewall ${edge.id}, bus and gateway test: ${command('test')}`,
+          ru: `межсетевой экран ${edge.id}, шина и шлюз, тестовый контур: ${command('test')}`,
         },
         () => up('test'),
         engineSummary,
@@ -146,26 +144,11 @@ export async function onboard(options: {
         engineSummary,
       );
       await run(
-        { en: `bus prod: ${command('prod')}`, ru: `шина, промышленный контур: ${command('prod')}` },
+        { en: `bus and gateway prod: ${command('prod')}`, ru: `шина и шлюз, промышленный контур: ${command('prod')}` },
         () => up('prod'),
         engineSummary,
       );
     }
-    await run(
-      { en: `gateway ${contour}`, ru: `шлюз, ${where.ru}` },
-      () =>
-        ensureGateways(
-          contourGatewaySpecs(context.plan, contour, {
-            image: declaredGateways.image,
-            network: declaredGateways.network[contour],
-          }),
-          contour,
-        ),
-      (r) => ({
-        en: `${r.created} started, ${r.kept} unchanged`,
-        ru: `запущено ${r.created}, без изменений ${r.kept}`,
-      }),
-    );
     const protocol = await run(
       { en: `probe ${contour}`, ru: `проба, ${where.ru}` },
       async () => {
@@ -179,7 +162,13 @@ export async function onboard(options: {
         if (!result.passed) {
           const failures = [
             ...result.allowed.filter((a) => a.result !== 'answered').map((a) => `${a.address}:${a.port} ${a.result}`),
-            ...result.denied.filter((d) => d.result !== 'dropped').map((d) => `${d.address}:${d.port} not dropped`),
+            ...result.denied
+              .filter((d) => d.result !== 'dropped')
+              .map((d) =>
+                d.result === 'not-run'
+                  ? `${d.address}:${d.port} not tried from ${d.source} (${d.reason})`
+                  : `${d.address}:${d.port} not dropped`,
+              ),
           ].join('; ');
           throw new WordedError({
             en: `the connectivity test failed: ${failures}`,

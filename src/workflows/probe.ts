@@ -1,24 +1,54 @@
-// prichal probe: the connectivity test protocol of one participant, run on the hub host
-// operator.yaml names, and written where --out says.
+// prichal probe: the connectivity test protocol of one participant, through its gateway from the
+// hub host operator.yaml names, and written where --out says.
 import { lstatSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { makeFolder, writeAtomic } from '../files.js';
-import { runProbe, type ProbeProtocol } from '../infra/probe.js';
+import { DockerHost, parseDockerEndpoint } from '../infra/docker-api.js';
+import { type GatewayShell, runProbe, type ProbeProtocol } from '../infra/probe.js';
+import { gatewayName } from '../render/index.js';
 import type { ContourName } from '../inventory/index.js';
 import { probeSample } from '../plan/index.js';
 import { hubOf, liveContext, type LiveContext } from './context.js';
 import { UsageError } from './errors.js';
 
-/** The connectivity test protocol of one participant, run on the hub host operator.yaml names. */
+/**
+ * The connectivity test protocol of one participant: requests from the hub host operator.yaml
+ * names, refusals tried inside the gateways, each reached through the Docker host the plan
+ * places it on (one connection per host, closed at the end).
+ */
 export async function probeParticipant(
   context: LiveContext,
   contour: ContourName,
   participant: string,
 ): Promise<ProbeProtocol> {
-  return runProbe(
-    probeSample(context.plan, contour, participant, context.operator.policy.allowedPorts),
-    hubOf(context.operator),
-  );
+  const { plan } = context;
+  const registrations = new Map(plan.contours[contour].registrations.map((r) => [r.gateway, r]));
+  const hosts = new Map(plan.gatewayHosts.map((h) => [h.id, h]));
+  const open = new Map<string, Promise<DockerHost>>();
+  const connect = (id: string) => {
+    const host = hosts.get(id);
+    if (!host) throw new Error(`no gateway host '${id}' in the plan`);
+    const pin = host.hostKey && host.credentials ? { hostKey: host.hostKey, credentials: host.credentials } : undefined;
+    if (!open.has(id)) open.set(id, DockerHost.connect(parseDockerEndpoint(host.docker, pin)));
+    return open.get(id)!;
+  };
+  const inGateway: GatewayShell = async (source, script, timeoutMs) => {
+    const owner = registrations.get(source);
+    if (!owner) throw new Error(`no gateway of the ${contour} contour holds ${source}`);
+    const name = gatewayName(owner.participant, contour);
+    const { stdout, exitCode } = await (await connect(owner.host)).exec(name, ['bash', '-c', script], timeoutMs);
+    if (exitCode !== 0) throw new Error(`the probe script in ${name} ended with exit code ${exitCode}`);
+    return stdout;
+  };
+  try {
+    return await runProbe(
+      probeSample(plan, contour, participant, context.operator.policy.allowedPorts),
+      hubOf(context.operator),
+      inGateway,
+    );
+  } finally {
+    for (const host of open.values()) void host.then((h) => h.close()).catch(() => {});
+  }
 }
 
 /**

@@ -1,5 +1,7 @@
 // Drift against the real lab: a clean onboarding has no findings; each tamper gives exactly
-// its finding; an unreachable edge gives exit 3 and a partial result.
+// its finding; an unreachable edge gives exit 3 and a partial result. The gateways run on the
+// sample's two gateway hosts (the lab's docker-1 and docker-2), each read and tampered with
+// through its Docker Engine API over SSH.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,31 +13,51 @@ import { runChecks } from '../../src/drift/run.js';
 import { assertPromotable, type BusClient } from '../../src/infra/bus.js';
 import { EXCHANGE, queueName } from '../../src/plan/index.js';
 import { docker } from '../../src/infra/docker.js';
+import { type DockerHost, gatewayCreateOptions } from '../../src/infra/docker-api.js';
 import { NFT } from '../../src/infra/firewall.js';
-import { contourGatewaySpecs, ensureGateways } from '../../src/infra/gateways.js';
-import { imageTag, LAB_LABEL } from '../../lab/image.js';
 import { readCredentials } from '../../src/infra/secrets.js';
-import type { OperatorFile, Inventory } from '../../src/inventory/index.js';
+import type { ContourName, OperatorFile, Inventory } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
-import { dockerRunArgs } from '../../src/render/index.js';
+import { GATEWAY_LABELS, gatewaySpec, type GatewaySpec } from '../../src/render/index.js';
 import { checkInventory } from '../../src/requirements/index.js';
 import { prichal } from '../helpers/cli.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
-import { applyFirewalls, busClient, connectEdge, edge, withEdge } from './lab.js';
+import { applyFirewalls, busClient, connectEdge, edge, onGatewayHost, startGateways, withEdge } from './lab.js';
 
 let plan: Plan;
 let operator: OperatorFile;
 let inventory: Inventory;
 const buses: Partial<Record<'test' | 'prod', BusClient>> = {};
-const gatewayOptions = (c: 'test' | 'prod') => ({
-  image: operator.gateways!.image,
-  network: operator.gateways!.network[c],
-});
+/** The unmanaged container the tampers leave on docker-2 (where tmn-sosh-12's gateways run). */
+const GHOST = 'prichal-gw-ghost';
+
+/** A participant's planned gateway in a contour, as the plan's gateway host should run it. */
+function plannedGateway(contour: ContourName, participant: string): GatewaySpec {
+  const registration = plan.contours[contour].registrations.find((r) => r.participant === participant);
+  if (!registration) throw new Error(`${participant} is not registered in ${contour}`);
+  return gatewaySpec(registration, contour, {
+    image: operator.gateways!.image,
+    network: operator.gateways!.network[contour],
+  });
+}
+
+/** Replaces a participant's gateway on its host by a container created from its specification as `change` alters it. */
+async function replaceGateway(
+  contour: ContourName,
+  participant: string,
+  change: (spec: GatewaySpec, host: DockerHost) => Promise<void>,
+): Promise<void> {
+  const spec = plannedGateway(contour, participant);
+  await onGatewayHost(plan, participant, async (host) => {
+    await host.removeContainer(spec.name);
+    await change(spec, host);
+  });
+}
 
 async function onboard(): Promise<void> {
   await applyFirewalls(plan.edges);
   for (const c of ['test', 'prod'] as const) {
-    await ensureGateways(contourGatewaySpecs(plan, c, gatewayOptions(c)), c, { [LAB_LABEL]: 'true' });
+    await startGateways(plan, operator, c);
     const state = await buses[c]!.read();
     for (const r of plan.contours[c].registrations) {
       assertPromotable(
@@ -100,11 +122,24 @@ describe('drift on the lab', () => {
     expect(result.unchecked).toEqual([]);
     expect(exitCode(result)).toBe(0);
     expect(result.reads?.sshCommandsPerEdge).toEqual({ 'edge-1': 1, 'edge-2': 1 });
-    expect(result.reads?.dockerCalls).toBe(2);
+    // Each gateway host read on its own: one listing, then one inspection per gateway it runs.
+    const planned = expectedGateways(plan, operator.gateways!);
+    const requests = Object.fromEntries(
+      ['docker-1', 'docker-2'].map((id) => [id, 1 + planned.filter((g) => g.host === id).length]),
+    );
+    expect(requests['docker-1']).toBeGreaterThan(1);
+    expect(requests['docker-2']).toBeGreaterThan(1);
+    expect(requests['docker-1']! + requests['docker-2']!).toBe(2 + planned.length);
+    expect(result.reads?.dockerRequests).toEqual(requests);
+    expect(result.reads?.dockerCalls).toBe(2 + planned.length);
     expect(result.reads?.busRequests).toEqual({ test: 5, prod: 5 });
     expect(result.reads?.sources).toMatchObject({
       'edge-ruleset': { subjects: ['edge-1', 'edge-2'], unreadable: [], calls: 2 },
-      gateways: { subjects: ['docker'], unreadable: [], calls: 2 },
+      gateways: {
+        subjects: ['gateway host docker-1', 'gateway host docker-2'],
+        unreadable: [],
+        calls: 2 + planned.length,
+      },
       bus: { subjects: ['bus smev-test', 'bus smev-prod'], unreadable: [], calls: 10 },
     });
   });
@@ -127,7 +162,8 @@ describe('drift on the lab', () => {
     }
   });
 
-  const tampers: Array<{ name: string; tamper: () => Promise<void>; expected: string[] }> = [
+  // `host`: the gateway host every GW-1 finding's evidence names (where the tampered container runs).
+  const tampers: Array<{ name: string; tamper: () => Promise<void>; expected: string[]; host?: string }> = [
     {
       name: 'an extra accepting rule',
       tamper: () => edgeExec('edge-1', `${NFT} add rule inet prichal forward ip saddr 10.31.1.0/24 accept`),
@@ -154,45 +190,40 @@ describe('drift on the lab', () => {
     },
     {
       name: 'a stopped gateway',
-      tamper: () => docker(['stop', '-t', '1', 'prichal-gw-dep-obr-test']).then(() => {}),
+      tamper: () =>
+        onGatewayHost(plan, 'dep-obr', (host) => host.api.getContainer('prichal-gw-dep-obr-test').stop({ t: 1 })),
       expected: ['GW-1 dep-obr test'],
+      host: 'docker-1',
     },
     {
-      name: 'a privileged gateway',
-      tamper: async () => {
-        const spec = contourGatewaySpecs(plan, 'prod', gatewayOptions('prod')).find(
-          (s) => s.participant === 'dep-zdrav',
-        )!;
-        await docker(['rm', '-f', spec.name]);
-        const args = dockerRunArgs(spec, { [LAB_LABEL]: 'true' });
-        args.splice(2, 0, '--privileged');
-        await docker(args);
-      },
+      // The lab's Docker hosts refuse privileged containers (runc cannot apply every capability
+      // there): the gateway is given one capability beyond its specification instead.
+      name: 'a gateway with an added capability',
+      tamper: () =>
+        replaceGateway('prod', 'dep-zdrav', async (spec, host) => {
+          const options = gatewayCreateOptions(spec);
+          const container = await host.api.createContainer({
+            ...options,
+            HostConfig: { ...options.HostConfig, CapAdd: ['NET_ADMIN'] },
+          });
+          await container.start();
+        }),
       expected: ['GW-1 dep-zdrav prod'],
+      host: 'docker-1',
     },
     {
       name: 'a changed gateway configuration',
-      tamper: async () => {
-        const spec = contourGatewaySpecs(plan, 'test', gatewayOptions('test')).find(
-          (s) => s.participant === 'kaskara-sp',
-        )!;
-        await docker(['rm', '-f', spec.name]);
-        await docker(
-          dockerRunArgs(
-            {
-              ...spec,
-              env: {
-                GATEWAY_CONF: spec.config.replace(
-                  'location = /health',
-                  'location /debug { return 200; }\n\t\tlocation = /health',
-                ),
-              },
-            },
-            { [LAB_LABEL]: 'true' },
-          ),
-        );
-      },
+      tamper: () =>
+        replaceGateway('test', 'kaskara-sp', async (spec, host) => {
+          const config = spec.config.replace(
+            'location = /health',
+            'location /debug { return 200; }\n\t\tlocation = /health',
+          );
+          expect(config).not.toBe(spec.config);
+          await host.createGateway({ ...spec, env: { GATEWAY_CONF: config } });
+        }),
       expected: ['GW-1 kaskara-sp test'],
+      host: 'docker-2',
     },
     {
       name: 'an extra bus user',
@@ -225,24 +256,22 @@ describe('drift on the lab', () => {
     {
       name: "an unmanaged container with Prichal's label",
       tamper: () =>
-        docker([
-          'run',
-          '-d',
-          '--name',
-          'prichal-gw-ghost',
-          '--label',
-          'prichal.participant=ghost',
-          '--label',
-          `${LAB_LABEL}=true`,
-          imageTag(),
-          'sleep',
-          'infinity',
-        ]).then(() => {}),
+        onGatewayHost(plan, 'tmn-sosh-12', async (host) => {
+          const container = await host.api.createContainer({
+            name: GHOST,
+            Image: operator.gateways!.image,
+            Cmd: ['sleep', 'infinity'],
+            Labels: { [GATEWAY_LABELS.participant]: 'ghost' },
+            HostConfig: { NetworkMode: 'none' },
+          });
+          await container.start();
+        }),
       expected: ['GW-1 ghost'],
+      host: 'docker-2',
     },
   ];
 
-  it.each(tampers)('reports exactly its finding for $name', async ({ tamper, expected }) => {
+  it.each(tampers)('reports exactly its finding for $name', async ({ tamper, expected, host }) => {
     try {
       await tamper();
       const result = await drift();
@@ -251,9 +280,10 @@ describe('drift on the lab', () => {
       for (const f of result.findings) {
         expect(f.evidence.length).toBeGreaterThan(0);
         expect(f.fix.length).toBeGreaterThan(0);
+        if (f.requirement === 'GW-1') expect(f.evidence).toMatch(new RegExp(`^host ${host}: `));
       }
     } finally {
-      await execa('docker', ['rm', '-f', 'prichal-gw-ghost'], { reject: false });
+      await onGatewayHost(plan, 'tmn-sosh-12', (h) => h.removeContainer(GHOST));
       await adminFetch('DELETE', '/users/ZZ_INTRUDER').catch(() => {});
       await buses.prod!.remove('TO_OB3');
       await onboard();
@@ -274,13 +304,17 @@ describe('drift on the lab', () => {
       for (const contour of ['test', 'prod'] as const) {
         const messages = of(contour);
         expect(
-          messages.filter((m) => m === 'runs image prichal/gateway:bookworm, planned registry.example/acme/gateway:7'),
+          messages.filter((m) => m === 'image prichal/gateway:bookworm, planned registry.example/acme/gateway:7'),
         ).toHaveLength(plan.contours[contour].registrations.length);
       }
-      expect(of('test').filter((m) => m === 'attached to prichal-gw-test, planned acme-gw-test')).toHaveLength(
+      expect(of('test').filter((m) => m === 'not on network acme-gw-test (on prichal-gw-test)')).toHaveLength(
         plan.contours.test.registrations.length,
       );
-      expect(of('prod').filter((m) => m.startsWith('attached to'))).toEqual([]);
+      expect(of('prod').filter((m) => m.startsWith('not on network'))).toEqual([]);
+      // Read on both gateway hosts.
+      expect(new Set(gw.map((f) => /^host ([\w-]+):/.exec(f.evidence)?.[1]))).toEqual(
+        new Set(['docker-1', 'docker-2']),
+      );
     } finally {
       await removeInventory(dir);
     }
@@ -319,7 +353,9 @@ describe('drift on the lab', () => {
   it('reports an unreachable edge as not checked (exit 3), never as compliant, and still checks the rest', async () => {
     await docker(['pause', 'prichal-lab-edge-2']);
     try {
-      await docker(['stop', '-t', '1', 'prichal-gw-tmn-sosh-12-prod']);
+      await onGatewayHost(plan, 'tmn-sosh-12', (host) =>
+        host.api.getContainer('prichal-gw-tmn-sosh-12-prod').stop({ t: 1 }),
+      );
       const result = await drift();
       expect(result.unchecked.map((u) => u.subject)).toEqual(['edge-2']);
       expect(result.unchecked[0]!.requirements).toEqual(['FW-1', 'FW-2', 'FW-3']);
@@ -327,6 +363,7 @@ describe('drift on the lab', () => {
       expect(brief(result)).toEqual(['GW-1 tmn-sosh-12 prod']);
       expect(result.reads?.sshCommandsPerEdge).toEqual({ 'edge-1': 1 });
       expect(result.reads?.sources?.['edge-ruleset']?.unreadable).toEqual(['edge-2']);
+      expect(result.reads?.sources?.gateways?.unreadable).toEqual([]);
     } finally {
       await docker(['unpause', 'prichal-lab-edge-2']);
       await onboard();
@@ -382,22 +419,31 @@ describe('the nightly run: drift --all', () => {
 });
 
 describe('gateway specification on the real engine', () => {
-  it('runs hardened, turns healthy and serves its rendered configuration', async () => {
+  it('runs hardened on its gateway host, turns healthy and serves its rendered configuration', async () => {
     const spec = expectedGateways(plan, operator.gateways!).find(
       (s) => s.participant === 'tmn-city-admin' && s.contour === 'test',
     )!;
-    const deadline = Date.now() + 30_000;
-    let health = '';
-    while (Date.now() < deadline && health !== 'healthy') {
-      health = (await docker(['inspect', '--format', '{{.State.Health.Status}}', spec.name])).trim();
-      if (health !== 'healthy') await new Promise((r) => setTimeout(r, 500));
-    }
-    expect(health).toBe('healthy');
-    const test = await execa('docker', ['exec', spec.name, 'nginx', '-t', '-c', '/tmp/nginx.conf'], { reject: false });
-    expect(test.stderr).toContain('syntax is ok');
-    const id = (await docker(['exec', spec.name, 'id', '-u'])).trim();
-    expect(id).toBe('33');
-    const write = await execa('docker', ['exec', spec.name, 'touch', '/etc/x'], { reject: false });
-    expect(write.exitCode).not.toBe(0);
+    expect(spec.host).toBe('docker-1');
+    await onGatewayHost(plan, 'tmn-city-admin', async (host) => {
+      const deadline = Date.now() + 30_000;
+      let health: string | undefined;
+      while (Date.now() < deadline && health !== 'healthy') {
+        health = (await host.inspectContainer(spec.name))?.State.Health?.Status;
+        if (health !== 'healthy') await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(health).toBe('healthy');
+      const run = (command: string) => host.exec(spec.name, ['sh', '-c', `${command} 2>&1`], 10_000);
+      const test = await run('nginx -t -c /tmp/nginx.conf');
+      expect(test.stdout).toContain('syntax is ok');
+      expect(test.exitCode).toBe(0);
+      // The configuration it serves is the rendered one.
+      expect((await run('cat /tmp/nginx.conf')).stdout).toBe(spec.config);
+      expect((await run('id -u')).stdout.trim()).toBe('33');
+      // The root is read-only (not merely closed to uid 33); its tmpfs is writable.
+      const write = await run('touch /etc/x');
+      expect(write.exitCode).not.toBe(0);
+      expect(write.stdout).toContain('Read-only file system');
+      expect((await run('touch /tmp/x && rm /tmp/x')).exitCode).toBe(0);
+    });
   });
 });

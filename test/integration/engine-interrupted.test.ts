@@ -15,9 +15,9 @@ import { writeSyntheticInventory } from '../../bench/synthetic.js';
 import type { CheckResult } from '../../src/drift/model.js';
 import type { EngineResult } from '../../src/infra/pulumi/engine.js';
 import { readCredentials, secretsDir } from '../../src/infra/secrets.js';
-import { PROJECT_ROOT } from '../../src/project.js';
-import { PRICHAL, prichal } from '../helpers/cli.js';
+import { prichal } from '../helpers/cli.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
+import { copyProject } from './engine-state.js';
 import { applyFirewalls, loadSample } from './lab.js';
 
 const COUNT = 300;
@@ -27,9 +27,15 @@ const mnemonics = Array.from({ length: COUNT }, (_, i) => `ORG_${String(i).padSt
 let work: string;
 let inventory: string;
 let env: Record<string, string>;
+/** A copy of the project whose stacks run the gateways externally: this test is about the edges and the bus. */
+let project: string;
 
 const run = async (args: string[]) => {
-  const r = await prichal([...args, '--inventory', inventory], { env });
+  const r = await prichal([...args, '--inventory', inventory], {
+    env,
+    bin: path.join(project, 'bin', 'prichal'),
+    cwd: project,
+  });
   return { ...r, json: r.stdout.startsWith('{') ? (JSON.parse(r.stdout) as EngineResult & CheckResult) : undefined };
 };
 
@@ -44,6 +50,12 @@ async function registered(): Promise<number> {
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'prichal-interrupted-'));
   inventory = path.join(work, 'inventory');
+  project = await copyProject(path.join(work, 'prichal'), { stacks: false });
+  for (const contour of ['test', 'prod'])
+    await writeFile(
+      path.join(project, 'stacks', `Pulumi.${contour}.yaml`),
+      'config:\n  prichal:inventory: inventory\n  prichal:gateways: external\n',
+    );
   await writeSyntheticInventory(inventory, COUNT, { testOnly: true });
   // Its own vhosts, and no gateway declaration: the gateways are not the engine's (the stacks
   // run them externally), so drift reports GW-1 as not checked rather than 300 missing containers.
@@ -82,12 +94,16 @@ afterAll(async () => {
 describe('an up killed midway through a large first apply', () => {
   it('loses nothing: the stale lock is named, the re-run converges, preview is clean and drift finds the bus and edges as planned', async () => {
     // Kill when a few shards are done: well into the apply, far from its end.
-    const up = execa(PRICHAL, ['up', '--contour', 'test', '--yes', '--inventory', inventory], {
-      env,
-      reject: false,
-      detached: true,
-      cwd: PROJECT_ROOT,
-    });
+    const up = execa(
+      path.join(project, 'bin', 'prichal'),
+      ['up', '--contour', 'test', '--yes', '--inventory', inventory],
+      {
+        env,
+        reject: false,
+        detached: true,
+        cwd: project,
+      },
+    );
     let created = 0;
     let killed = false;
     up.stderr!.on('data', (chunk: Buffer) => {

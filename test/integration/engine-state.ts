@@ -39,10 +39,14 @@ export async function engineCli(backend: string, passphrase: string) {
   };
 }
 
-/** Runs prichal with its own backend (and, when given, passphrase and secrets folder); JSON parsed when there is any. */
-export function engineRun(env: Record<string, string>) {
+/**
+ * Runs prichal with its own backend (and, when given, passphrase and secrets folder); JSON parsed
+ * when there is any. With `project`, the prichal of that copy of the project, run from it.
+ */
+export function engineRun(env: Record<string, string>, project?: string) {
+  const where = project ? { bin: path.join(project, 'bin', 'prichal'), cwd: project } : {};
   return async (args: string[], inventory = SAMPLE_INVENTORY) => {
-    const r = await prichal([...args, '--inventory', inventory, '--format', 'json'], { env });
+    const r = await prichal([...args, '--inventory', inventory, '--format', 'json'], { env, ...where });
     let json: EngineResult | undefined;
     try {
       json = r.stdout.trim().startsWith('{') ? (JSON.parse(r.stdout) as EngineResult) : undefined;

@@ -18,11 +18,10 @@ import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { PROJECT_ROOT } from '../../src/project.js';
 import { compareTables, plannedTable } from '../../src/render/index.js';
-import { prichal, prichalLab } from '../helpers/cli.js';
+import { prichal } from '../helpers/cli.js';
 import { copyProject } from './engine-state.js';
-import { docker } from '../../src/infra/docker.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
-import { applyFirewalls, busAdminFetch, busClient, edge, loadSample, withEdge } from './lab.js';
+import { applyFirewalls, busAdminFetch, busClient, edge, loadSample, onEveryGatewayHost, withEdge } from './lab.js';
 
 let plan: Plan;
 let operator: OperatorFile;
@@ -85,6 +84,9 @@ async function permissionOf(contour: 'test' | 'prod', mnemonic: string) {
 const shardsOf = (contour: 'test' | 'prod') =>
   new Set(plan.contours[contour].registrations.map((r) => shardOf(r.mnemonic)));
 const mnemonics = (contour: 'test' | 'prod') => plan.contours[contour].registrations.map((r) => r.mnemonic).sort();
+/** The gateway shards of a contour: per host the plan places participants on, then by the hash of the participant. */
+const gatewayShardsOf = (contour: 'test' | 'prod') =>
+  new Set(plan.contours[contour].registrations.map((r) => `${r.host} ${shardOf(r.participant)}`));
 
 async function registeredMnemonics(contour: 'test' | 'prod'): Promise<string[]> {
   const state = await buses[contour].read();
@@ -152,6 +154,7 @@ describe('the Pulumi engine against the lab', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json!.byType['prichal:index:EdgeFirewall']).toEqual({ create: plan.edges.length });
     expect(r.json!.byType['prichal:index:BusRegistrations']).toEqual({ create: shardsOf('test').size });
+    expect(r.json!.byType['prichal:index:GatewayShard']).toEqual({ create: gatewayShardsOf('test').size });
     // Every participant's registration is named in the report of its shard's creation.
     expect(
       Object.keys(r.json!.byParticipant)
@@ -160,7 +163,7 @@ describe('the Pulumi engine against the lab', () => {
     ).toEqual(plan.contours.test.registrations.map((x) => x.participant).sort());
     // Progress: one line per resource operation on stderr.
     expect(r.stderr.split('\n').filter((l) => /^\+ создание prichal:index:/.test(l))).toHaveLength(
-      plan.edges.length + shardsOf('test').size,
+      plan.edges.length + shardsOf('test').size + gatewayShardsOf('test').size,
     );
     for (const e of plan.edges) expect(await liveDifferences(e.id)).toEqual([]);
     expect(await registeredMnemonics('test')).toEqual(mnemonics('test'));
@@ -287,15 +290,12 @@ describe('the Pulumi engine against the lab', () => {
         await withEdge(edge(plan, 'edge-1'), (conn) => conn.exec(`${NFT} list set inet prichal participant_to_gateway`))
       ).stdout.includes(element),
       user: (await buses.test.read()).permissions.some((p) => p.user === 'TMR_ONOKHINO'),
-      gateway:
-        (await docker(['ps', '-a', '--filter', `name=^${gateway}$`, '--format', '{{.Names}}'])).trim() === gateway,
+      gateway: (await onEveryGatewayHost(plan, (host) => host.inspectContainer(gateway))).some((c) => c !== undefined),
     });
     const converge = async (inventory: string) => {
       for (const contour of ['test', 'prod']) {
         const up = await run(['up', '--contour', contour, '--yes'], inventory);
         expect(up.code, up.stderr).toBe(0);
-        const g = await prichalLab(['gateways', '--contour', contour, '--inventory', inventory]);
-        expect(g.code, g.stderr).toBe(0);
       }
       const drift = await prichal(['drift', '--inventory', inventory, '--at', '2026-11-23', '--format', 'json']);
       expect(drift.code, drift.stdout.slice(0, 2000)).toBe(0);
@@ -370,6 +370,7 @@ describe('state shared between clones', () => {
     expect(destroy.json!.byType).toEqual({
       'prichal:index:EdgeFirewall': { delete: plan.edges.length },
       'prichal:index:BusRegistrations': { delete: shardsOf('test').size },
+      'prichal:index:GatewayShard': { delete: gatewayShardsOf('test').size },
     });
     for (const e of plan.edges) expect(await tableExists(e.id, 'inet prichal')).toBe(false);
     expect(await registeredMnemonics('test')).toEqual([]);

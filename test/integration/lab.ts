@@ -6,7 +6,11 @@ import {
   connectEdge,
   withEdge,
 } from '../../src/workflows/context.js';
-import type { OperatorFile } from '../../src/inventory/index.js';
+import { CONTOURS, type OperatorFile } from '../../src/inventory/index.js';
+import { type DockerHost, parseDockerEndpoint, withDockerHost } from '../../src/infra/docker-api.js';
+import { applyGatewayShard } from '../../src/infra/pulumi/gateway-provider.js';
+import { byParticipant, gatewayEntry } from '../../src/infra/pulumi/gateway-shard.js';
+import { gatewaySpec } from '../../src/render/index.js';
 import { readCredentials } from '../../src/infra/secrets.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
@@ -72,4 +76,46 @@ export async function busAdminFetch(
   });
   if (!response.ok && response.status !== 404) throw new Error(`${method} ${apiPath}: HTTP ${response.status}`);
   return response;
+}
+
+/**
+ * Starts (or adopts, when already running as specified) a contour's planned gateways on the hosts
+ * the plan places them on, through the provider's own apply and outside any stack: for tests that
+ * need the sample's gateways without an engine run. One shard per host.
+ */
+export async function startGateways(plan: Plan, operator: OperatorFile, contour: 'test' | 'prod'): Promise<void> {
+  const options = { image: operator.gateways!.image, network: operator.gateways!.network[contour] };
+  for (const host of plan.gatewayHosts) {
+    const gateways = plan.contours[contour].registrations
+      .filter((r) => r.host === host.id)
+      .map((r) => gatewayEntry(r, gatewaySpec(r, contour, options)))
+      .sort(byParticipant);
+    if (!gateways.length) continue;
+    const ref = {
+      id: host.id,
+      docker: host.docker,
+      hostKey: host.hostKey ?? null,
+      credentials: host.credentials ?? null,
+    };
+    await applyGatewayShard(undefined, { contour, host: ref, shard: 'tests', ...options, gateways });
+  }
+}
+
+/** The Docker host a participant's gateways are placed on, open for `work` (closed after). */
+export function onGatewayHost<T>(plan: Plan, participant: string, work: (host: DockerHost) => Promise<T>): Promise<T> {
+  const id = CONTOURS.flatMap((c) => plan.contours[c].registrations).find((r) => r.participant === participant)?.host;
+  const host = plan.gatewayHosts.find((h) => h.id === id);
+  if (!host) throw new Error(`${participant} has no gateway host in the plan`);
+  const pin = host.hostKey && host.credentials ? { hostKey: host.hostKey, credentials: host.credentials } : undefined;
+  return withDockerHost(parseDockerEndpoint(host.docker, pin), work);
+}
+
+/** `work` on each gateway host of the plan in turn (each opened and closed), in the plan's order. */
+export async function onEveryGatewayHost<T>(plan: Plan, work: (host: DockerHost) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (const host of plan.gatewayHosts) {
+    const pin = host.hostKey && host.credentials ? { hostKey: host.hostKey, credentials: host.credentials } : undefined;
+    results.push(await withDockerHost(parseDockerEndpoint(host.docker, pin), work));
+  }
+  return results;
 }

@@ -9,15 +9,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker } from '../../src/infra/docker.js';
+import { checkInventory } from '../../src/requirements/index.js';
 import { labUp } from '../../lab/lab.js';
-import { contourGatewaySpecs, ensureGateways } from '../../src/infra/gateways.js';
-import { LAB_LABEL } from '../../lab/image.js';
 import { readSecret, PASSPHRASE_SECRET } from '../../src/infra/secrets.js';
 import { prichal as prichalIn, prichalLab } from '../helpers/cli.js';
 import { engineCli } from './engine-state.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
-import { applyFirewalls, busClient, loadSample } from './lab.js';
+import { applyFirewalls, busClient, loadSample, onGatewayHost, startGateways } from './lab.js';
 
 const FILE = 'participants/new-sp.yaml';
 let dir: string;
@@ -59,18 +57,23 @@ beforeAll(async () => {
   state = path.join(out, 'state');
   const up = await prichalLab(['up', '--inventory', dir]);
   expect(up.code, up.stderr).toBe(0);
+  // The other participants' gateways run (the probe tries another participant's gateway calling the newcomer from inside it).
+  const sample = await loadSample();
+  for (const c of ['test', 'prod'] as const) await startGateways(sample.plan, sample.operator, c);
 });
 
 afterAll(async () => {
+  // The newcomer's gateways, which its own stack made on the host the plan placed it on.
+  const newcomer = (await checkInventory(dir)).plan;
+  if (newcomer)
+    await onGatewayHost(newcomer, 'new-sp', async (host) => {
+      for (const c of ['test', 'prod'] as const) await host.removeContainer(`prichal-gw-new-sp-${c}`);
+    });
   const { plan, operator } = await loadSample();
   await labUp(plan, operator);
   await applyFirewalls(plan.edges);
   for (const c of ['test', 'prod'] as const) {
-    await ensureGateways(
-      contourGatewaySpecs(plan, c, { image: operator.gateways!.image, network: operator.gateways!.network[c] }),
-      c,
-      { [LAB_LABEL]: 'true' },
-    );
+    await startGateways(plan, operator, c);
     await (await busClient(operator, c)).remove('TMR_NEWSP');
   }
   await removeInventory(dir);
@@ -95,7 +98,7 @@ describe('prichal onboard', () => {
       const run = await prichal(['onboard', 'new-sp', '--inventory', dir, '--out', out]);
       expect(run.code, run.stderr).toBe(1);
       expect(run.stderr).toContain(
-        '✗ межсетевой экран edge-1 и шина, тестовый контур: prichal up --contour test --participant new-sp: не выполнено: стек test заблокирован: engineer@colleague-host (pid 4242) с 2026-11-23T02:30:00Z',
+        '✗ межсетевой экран edge-1, шина и шлюз, тестовый контур: prichal up --contour test --participant new-sp: не выполнено: стек test заблокирован: engineer@colleague-host (pid 4242) с 2026-11-23T02:30:00Z',
       );
       expect(run.stderr).toContain(`продолжите командой: prichal onboard new-sp --inventory ${dir}`);
       const bus = await (await busClient((await loadSample()).operator, 'test')).read();
@@ -111,8 +114,7 @@ describe('prichal onboard', () => {
     for (const step of [
       'проверка реестра',
       'план',
-      'межсетевой экран edge-1 и шина, тестовый контур: prichal up --contour test --participant new-sp: стек test: ',
-      'шлюз, тестовый контур',
+      'межсетевой экран edge-1, шина и шлюз, тестовый контур: prichal up --contour test --participant new-sp: стек test: ',
       'проба, тестовый контур',
       'протокол испытаний',
     ])
@@ -120,13 +122,20 @@ describe('prichal onboard', () => {
     // The engine's own progress: the participant's shard (and its edge's table) under the stack's lock, recorded in the state.
     expect(run.stderr).toMatch(/^[+~] (создание|изменение) prichal:index:BusRegistrations bus-test-\d\d/m);
     expect(run.stderr).toMatch(/^ {4}new-sp: register TMR_NEWSP$/m);
+    // Its gateway too, on the host the plan places it on, and the probe went through it.
+    expect(run.stderr).toMatch(/^[+~] (создание|изменение) prichal:index:GatewayShard gateways-test-docker-\d-\d\d/m);
     expect(await inState('test')).toContain('TMR_NEWSP');
     const protocol = JSON.parse(await readFile(path.join(out, 'probes', 'test-new-sp.json'), 'utf8'));
     expect(protocol.passed).toBe(true);
     const doc = await readFile(path.join(out, 'documents', 'new-sp.protocol.md'), 'utf8');
     expect(doc).toContain('Администрация Новоселовского муниципального образования');
     expect(doc).toContain('тестирование пройдено успешно');
-    expect((await docker(['inspect', '--format', '{{.State.Running}}', 'prichal-gw-new-sp-test'])).trim()).toBe('true');
+    const plan = (await checkInventory(dir)).plan!;
+    const live = await onGatewayHost(plan, 'new-sp', (host) => host.inspectContainer('prichal-gw-new-sp-test'));
+    expect(live?.State.Running).toBe(true);
+    expect(protocol.allowed.every((a: { via: string }) => a.via.startsWith(`https://${protocol.gateway}:443/`))).toBe(
+      true,
+    );
   });
 
   it('refuses promotion until the test registration is recorded as tested, saying how to resume', async () => {
@@ -154,7 +163,7 @@ describe('prichal onboard', () => {
       '✓ межсетевой экран edge-1: prichal up --contour test --participant new-sp: стек test: ',
     );
     expect(run.stderr).toContain(
-      '✓ шина, промышленный контур: prichal up --contour prod --participant new-sp: стек prod: ',
+      '✓ шина и шлюз, промышленный контур: prichal up --contour prod --participant new-sp: стек prod: ',
     );
     expect(run.stderr).toContain('✓ проба, промышленный контур');
     expect(await inState('prod')).toEqual(['TMR_NEWSP']);

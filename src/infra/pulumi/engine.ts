@@ -13,6 +13,8 @@
 //     selected by the other); the engine's lock then decides who runs: the other is refused with
 //     the lock's holder, or waits for it (--wait-lock).
 //   - A state written by an earlier resource model is upgraded first (upgrade.ts).
+//   - Gateways: Prichal's own GatewayShard resources unless the stack says otherwise
+//     (stackSettings); a stack whose gateways @pulumi/docker cannot run is refused first.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { makeFolder, readText } from '../../files.js';
@@ -36,6 +38,8 @@ import { flowElement } from '../../render/index.js';
 import { PROJECT_ROOT } from '../../project.js';
 import { PASSPHRASE_SECRET, readSecret } from '../secrets.js';
 import {
+  checkGatewayLimit,
+  DEFAULT_GATEWAY_MODE,
   definePrichal,
   firewallName,
   GATEWAY_MODES,
@@ -148,10 +152,12 @@ export function redactUrl(text: string): string {
 }
 
 /**
- * The stack setting both entry points read: `prichal:gateways` (pulumi | external | engine) in
- * stacks/Pulumi.<contour>.yaml — who runs the gateways. Their image and networks are facts of
- * the estate, in operator.yaml. Only settings: secrets never go there (the retired
- * `prichal-secrets:<name>` is refused, naming what to do instead).
+ * The stack setting both entry points read: `prichal:gateways` (engine | pulumi | external) in
+ * stacks/Pulumi.<contour>.yaml — who runs the gateways: Prichal's own provider (`engine`, also
+ * when the setting is absent), @pulumi/docker (`pulumi`, up to PULUMI_GATEWAY_LIMIT containers a
+ * stack) or another party (`external`). Their image, networks and hosts are facts of the estate,
+ * in operator.yaml. Only settings: secrets never go there (the retired `prichal-secrets:<name>`
+ * is refused, naming what to do instead).
  */
 export async function stackSettings(
   contour: ContourName,
@@ -169,9 +175,9 @@ export async function stackSettings(
   const config = ((parsed as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
   const retired = retiredSecretSettings(Object.keys(config), contour);
   if (retired) throw new EngineError(`${file}: ${retired}`);
-  const gateways = (config['prichal:gateways'] ?? 'pulumi') as GatewayMode;
+  const gateways = (config['prichal:gateways'] ?? DEFAULT_GATEWAY_MODE) as GatewayMode;
   if (!GATEWAY_MODES.includes(gateways))
-    throw new EngineError(`${file}: prichal:gateways must be pulumi, external or engine, not '${String(gateways)}'`);
+    throw new EngineError(`${file}: prichal:gateways must be engine, pulumi or external, not '${String(gateways)}'`);
   return { gateways };
 }
 
@@ -180,7 +186,7 @@ export function credentialNames(
   contour: ContourName,
   plan: Plan,
   operator: OperatorFile,
-  gateways: GatewayMode = 'external',
+  gateways: GatewayMode = DEFAULT_GATEWAY_MODE,
 ): string[] {
   const names = new Set<string>([operator.contours[contour].bus.credentials]);
   if (contour === 'test') for (const e of plan.edges) names.add(e.ssh.credentials);
@@ -218,7 +224,7 @@ export function participantTargets(
   plan: Plan,
   participant: string,
   recorded: ReadonlyMap<string, PlannedEdge> = new Map(),
-  gateways: GatewayMode = 'external',
+  gateways: GatewayMode = DEFAULT_GATEWAY_MODE,
 ): string[] {
   const registration = plan.contours[contour].registrations.find((r) => r.participant === participant);
   if (!registration)
@@ -467,7 +473,8 @@ async function exportDeployment(cli: OpenStack['cli']): Promise<Exported | undef
 
 /**
  * Upgrades a checkpoint written by an earlier resource model (upgradeDeployment: registrations
- * merged into shards, the bus secrets named), then imports it. The import takes the stack's lock,
+ * merged into shards, the bus secrets named, @pulumi/docker gateways released to the gateway
+ * shards that adopt them), then imports it. The import takes the stack's lock,
  * and only a checkpoint that is still the backend's is replaced: read again just before, and
  * started over if another run wrote it meanwhile. Nothing changes on any live system. Returns the
  * checkpoint the action will run on, and what was upgraded.
@@ -484,7 +491,7 @@ async function upgradeState(
     if (!exported) return { deployment: undefined, changes: [] };
     let upgrade: ReturnType<typeof upgradeDeployment>;
     try {
-      upgrade = upgradeDeployment(exported.deployment, request.contour, request.operator);
+      upgrade = upgradeDeployment(exported.deployment, request.contour, request.operator, request.gateways);
     } catch (error) {
       if (error instanceof StateUpgradeError)
         throw new EngineError(
@@ -594,8 +601,14 @@ export function gatewayShardChanges(
 
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf('::') + 2);
 
-/** Runs one engine action on one contour's stack and reports what changed. */
+/**
+ * Runs one engine action on one contour's stack and reports what changed. A stack whose gateways
+ * @pulumi/docker cannot run (gateways: pulumi above its limit) is refused first, before the
+ * engine starts: preview, up and refresh alike (destroy, which builds no program, stays the way out).
+ */
 export async function runEngine(request: EngineRequest): Promise<EngineResult> {
+  if (request.action !== 'destroy' && request.action !== 'unlock')
+    checkGatewayLimit(request.contour, request.plan, request.gateways);
   const started = performance.now();
   let open: OpenStack | undefined;
   let startupMs = 0;

@@ -44,10 +44,30 @@ function stateOf(inputs: GatewayShardInputs, gateways: GatewayEntry[], differenc
   return { ...rest, gateways, differences } satisfies GatewayShardState;
 }
 
-/** The image on the host: delivered from the local engine when the host lacks it (its id checked by deliverImage). */
+/**
+ * Deliveries under way in this provider process, by host and image: the shards of one host are
+ * applied at once, and each would otherwise stream the same image (hundreds of MB) in parallel.
+ */
+const deliveries = new Map<string, Promise<void>>();
+
+/** The image on the host: delivered from the local engine when the host lacks it (its id checked by deliverImage), once per host. */
 async function ensureImage(host: DockerHost, endpoint: DockerEndpoint, image: string): Promise<void> {
-  if (endpoint.kind === 'socket' || (await host.imageId(image))) return;
-  await withDockerHost(LOCAL_ENGINE, (local) => deliverImage(local, host, image));
+  if (endpoint.kind === 'socket') return;
+  const key = `${host.label}\t${image}`;
+  let delivery = deliveries.get(key);
+  if (!delivery) {
+    delivery = (async () => {
+      if (await host.imageId(image)) return;
+      await withDockerHost(LOCAL_ENGINE, (local) => deliverImage(local, host, image));
+    })();
+    deliveries.set(key, delivery);
+    // A failed delivery is tried again by the next shard that needs it; a finished one is checked again cheaply.
+    delivery.then(
+      () => deliveries.delete(key),
+      () => deliveries.delete(key),
+    );
+  }
+  await delivery;
 }
 
 /**

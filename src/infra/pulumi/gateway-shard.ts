@@ -16,6 +16,7 @@ import type { ContourName } from '../../inventory/index.js';
 import type { PlannedEndpoint, PlannedRegistration } from '../../plan/index.js';
 import { gatewayName, gatewaySpec, type GatewaySpec } from '../../render/index.js';
 import { gatewayCreateOptions, type ContainerDetails } from '../docker-api.js';
+import { gatewayDifferences, liveGateway } from '../gateway-differences.js';
 import type { LiveDifferences, ResourceChange } from './resources.js';
 
 export const GATEWAY_SHARD = 'prichal:index:GatewayShard';
@@ -172,44 +173,12 @@ export function gatewayShardUpdate(olds: GatewayShardState | undefined, news: Ga
   return out;
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
-
 /**
- * How a live container differs from its specification, one phrase each (empty: as planned):
- * missing, stopped, image, configuration, network, address, user, read-only root,
- * capabilities, restart policy, health.
+ * How a live container differs from its specification, one phrase each (empty: as planned) —
+ * the rule drift applies too (infra/gateway-differences.ts), in the engine's English.
  */
 export function containerDifferences(spec: GatewaySpec, live: ContainerDetails | undefined): string[] {
-  if (!live) return ['missing'];
-  const out: string[] = [];
-  if (!live.State.Running) out.push(`not running (${live.State.Status})`);
-  if (live.Config.Image !== spec.image) out.push(`image ${live.Config.Image}, planned ${spec.image}`);
-  const conf = (live.Config.Env ?? []).find((e) => e.startsWith('GATEWAY_CONF='))?.slice('GATEWAY_CONF='.length);
-  const configHash = conf === undefined ? 'none' : shortHash(conf);
-  if (configHash !== spec.configHash) out.push(`configuration ${configHash}, planned ${spec.configHash}`);
-  const networks = live.NetworkSettings?.Networks ?? {};
-  const attached = networks[spec.network];
-  if (!attached) out.push(`not on network ${spec.network} (on ${Object.keys(networks).sort().join(', ') || 'none'})`);
-  else {
-    const address = attached.IPAMConfig?.IPv4Address || attached.IPAddress;
-    if (address !== spec.address) out.push(`address ${address || 'none'}, planned ${spec.address}`);
-  }
-  const s = spec.security;
-  if ((live.Config.User ?? '') !== s.user) out.push(`user ${live.Config.User || 'root'}, planned ${s.user}`);
-  if (!live.HostConfig.ReadonlyRootfs) out.push('root filesystem writable');
-  if (live.HostConfig.Privileged) out.push('privileged');
-  const capAdd = live.HostConfig.CapAdd ?? [];
-  const capDrop = live.HostConfig.CapDrop ?? [];
-  if (!sameSet(capAdd, s.capAdd) || !sameSet(capDrop, s.capDrop))
-    out.push(
-      `capabilities add [${capAdd.join(', ')}] drop [${capDrop.join(', ')}], planned drop [${s.capDrop.join(', ')}]`,
-    );
-  const restart = live.HostConfig.RestartPolicy?.Name ?? '';
-  if (restart !== spec.restart) out.push(`restart policy ${restart || 'none'}, planned ${spec.restart}`);
-  const health = live.State.Health?.Status;
-  if (health === 'unhealthy') out.push('unhealthy');
-  return out;
+  return gatewayDifferences(spec, live && liveGateway(live)).map((d) => d.en);
 }
 
 export class GatewayShard extends pulumi.CustomResource {

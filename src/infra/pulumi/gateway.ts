@@ -1,5 +1,8 @@
 // A participant's gateway in one contour as @pulumi/docker resources (stack setting
-// gateways: pulumi): exactly the GatewaySpec the lab's external provisioner runs.
+// gateways: pulumi): exactly the GatewaySpec the other provisioners run. Kept where it works: a
+// machine that can obtain the Docker provider plugin, and at most PULUMI_GATEWAY_LIMIT containers
+// a stack (program.ts: each costs about 0.6 MiB in the Node SDK); the default, gateways: engine,
+// has neither constraint.
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { GATEWAY_TMPFS_OPTIONS, type GatewaySpec } from '../../render/index.js';

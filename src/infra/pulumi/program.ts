@@ -1,9 +1,11 @@
 // The Pulumi program: thin wiring from the plan to resources, one stack per contour. The same
 // definePrichal runs inline under `prichal up` (src/infra/pulumi/engine.ts) and from the
 // Pulumi.yaml entry point (index.ts) for operators with a standard Pulumi install.
-//   - a Gateway per registered participant (gateways: pulumi) on the contour's network;
-//   - or (gateways: engine) GatewayShards: per Docker host the participant is placed on, its
-//     gateways in shards by a stable hash of the participant (gateway-shard.ts says why);
+//   - the gateways (stack setting `prichal:gateways`, `engine` unless the stack says otherwise):
+//     GatewayShards, per Docker host the participant is placed on, its gateways in shards by a
+//     stable hash of the participant (gateway-shard.ts says why); or (gateways: pulumi) a Gateway
+//     per registered participant through @pulumi/docker, refused above PULUMI_GATEWAY_LIMIT
+//     containers per stack; or none (gateways: external: another party runs them);
 //   - an EdgeFirewall per edge, owned by the test stack: the edge's one table carries both
 //     contours' flows, so only one stack may own it (test exists first: Регламент ПУ ТО, п. 4.6);
 //   - BusRegistrations: the contour's registrations in shards (resources.ts says why), each
@@ -20,10 +22,54 @@ import { gatewaySpec } from '../../render/index.js';
 import { Gateway } from './gateway.js';
 import { byParticipant, GatewayShard, gatewayEntry, type GatewayHostRef } from './gateway-shard.js';
 import { BusRegistrations, EdgeFirewall, byMnemonic, shardOf, type ShardEntry } from './resources.js';
+import { WordedError } from '../../words.js';
 
-/** Who runs the gateways: @pulumi/docker, another party (the lab's provisioner), or Prichal's own provider. */
+/** Who runs the gateways: Prichal's own provider (the default), @pulumi/docker, or another party. */
 export type GatewayMode = 'pulumi' | 'external' | 'engine';
 export const GATEWAY_MODES: readonly GatewayMode[] = ['pulumi', 'external', 'engine'];
+/** A stack that does not set `prichal:gateways`: its gateways are Prichal's own resources. */
+export const DEFAULT_GATEWAY_MODE: GatewayMode = 'engine';
+
+/**
+ * The most gateway containers one stack runs through @pulumi/docker (gateways: pulumi). Each is a
+ * component and a Container in the Node SDK, every output property an Output: measured under
+ * mocks for one stack (bench/pulumi.bench.ts), the program's process peaks at 1.3 GiB with 1,500
+ * containers and 1.6 GiB with 2,000, and 10,000 participants of both contours run out of V8 heap.
+ * Above it a stack is refused before the engine starts: `gateways: engine` has no such limit.
+ */
+export const PULUMI_GATEWAY_LIMIT = 1500;
+
+/** A stack whose gateways @pulumi/docker cannot run: more containers than PULUMI_GATEWAY_LIMIT. */
+export class GatewayLimitError extends WordedError {
+  override readonly name = 'GatewayLimitError';
+  constructor(
+    readonly contour: ContourName,
+    readonly count: number,
+  ) {
+    const [n, limit] = [count, PULUMI_GATEWAY_LIMIT];
+    super({
+      en:
+        `the ${contour} stack would run ${n} gateway containers through @pulumi/docker (prichal:gateways: pulumi), more than its limit of ${limit} per stack: ` +
+        `beyond it the Node SDK's memory (about 0.6 MiB per container) outgrows one process. Nothing was changed. ` +
+        `Set prichal:gateways: engine in stacks/Pulumi.${contour}.yaml (Prichal's own gateway resources, no such limit; they adopt the running containers), ` +
+        'or external when another party starts the gateways.',
+      ru:
+        `стек ${contour} запустил бы ${n} контейнеров шлюзов через @pulumi/docker (prichal:gateways: pulumi) — больше предела ${limit} на стек: ` +
+        'сверх него память Node SDK (около 0,6 МиБ на контейнер) не помещается в один процесс. Ничего не изменено. ' +
+        `Укажите prichal:gateways: engine в stacks/Pulumi.${contour}.yaml (собственные ресурсы шлюзов Prichal, без такого предела; работающие контейнеры они принимают как есть) ` +
+        'или external, если шлюзы запускает другая сторона.',
+    });
+  }
+}
+
+/**
+ * Refuses a stack whose gateways @pulumi/docker cannot run (more than PULUMI_GATEWAY_LIMIT
+ * containers): both entry points call it before the engine starts.
+ */
+export function checkGatewayLimit(contour: ContourName, plan: Plan, gateways: GatewayMode): void {
+  const count = plan.contours[contour].registrations.length;
+  if (gateways === 'pulumi' && count > PULUMI_GATEWAY_LIMIT) throw new GatewayLimitError(contour, count);
+}
 
 export interface ProgramArgs {
   contour: ContourName;
@@ -97,7 +143,8 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
 
   if (args.gateways === 'engine') out.gatewayShards = gatewayShards(args);
   if (args.gateways === 'pulumi') {
-    // The same image and network drift expects: operator.yaml's `gateways`.
+    // The same image and network drift expects: operator.yaml's `gateways`. At most
+    // PULUMI_GATEWAY_LIMIT containers: the entry points refuse a larger stack (checkGatewayLimit).
     const declared = declaredGateways(operator, 'pulumi');
     const image = declared.image;
     const networkName = declared.network[contour];

@@ -8,8 +8,16 @@
 //      credentials (`credentials`, `testBus.credentials`) copied in as Pulumi secrets;
 //   2. 97d848f: registrations in `prichal:index:BusRegistrations` shards (a hash of the mnemonic);
 //   3. 6de8867: each flow packed into one string;
-//   4. today: credentials by reference — a resource names the secret it uses (the edge's
-//      `ssh.credentials`, the bus's `credentials`); the provider reads it from the secret store.
+//   4. credentials by reference — a resource names the secret it uses (the edge's
+//      `ssh.credentials`, the bus's `credentials`); the provider reads it from the secret store;
+//   5. today: gateways are Prichal's own `prichal:index:GatewayShard` resources unless the stack
+//      says otherwise (before, a stack without the setting ran them through @pulumi/docker: a
+//      `prichal:gateway:Gateway` component and its Container per gateway, the contour's Network).
+//      A stack whose gateways were started by another party (`external`) holds no gateway
+//      resources: its first `up` creates the shards, which adopt the running containers as they
+//      are. A stack that held @pulumi/docker's (now `engine` or `external`) has them released
+//      from its state by upgradeDeployment — never deleted: the shards adopt them, or the other
+//      party keeps them.
 //
 // The rule for a change of shape (README, "State written by earlier models"):
 //   - a property reshaped, added or dropped within a type: `upgradeEdgeFirewall` /
@@ -39,11 +47,24 @@ import {
   type ShardEntry,
 } from './resources.js';
 import type { ContourName, OperatorFile } from '../../inventory/index.js';
+import { GATEWAY_LABELS } from '../../render/index.js';
+import type { GatewayMode } from './program.js';
 import { secretVariable } from '../secrets.js';
 import type { Flow } from '../../plan/index.js';
 
 /** Model 1's resource type: one resource per registration (merged into shards by 97d848f). */
 export const RETIRED_BUS_REGISTRATION = 'prichal:index:BusRegistration';
+
+/**
+ * The resources of @pulumi/docker gateways (gateways: pulumi): per gateway a component and its
+ * Container, the contour's Network, and the Docker provider they were created with.
+ */
+export const PULUMI_GATEWAY_TYPES = {
+  component: 'prichal:gateway:Gateway',
+  container: 'docker:index/container:Container',
+  network: 'docker:index/network:Network',
+  provider: 'pulumi:providers:docker',
+} as const;
 
 /** The engine's marker of a secret value, in every form it takes (wrapped for a provider, encrypted in a checkpoint, shown). */
 const SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -202,24 +223,30 @@ const shardUrn = (sibling: string, contour: ContourName, shard: string) =>
  * Upgrades what the provider cannot upgrade resource by resource: model 1's registrations merged
  * into today's shards (each registration into the shard of its mnemonic, with its recorded
  * message types, test status and live differences, so the next preview shows exactly what the
- * plan changes), and the names of the bus secrets for shards that do not record them (from the
- * operator file). Everything else — the edge tables' shape, the copies of secrets in shards —
- * the provider upgrades as it reads them. Undefined when there is nothing of this kind to do.
- * Pure: the deployment given is not changed.
+ * plan changes), the names of the bus secrets for shards that do not record them (from the
+ * operator file), and — when the stack's gateways are no longer @pulumi/docker's (`gateways`
+ * engine, the default, or external) — that module's gateway resources released from the state,
+ * their containers and network left running (the gateway shards' create adopts a container
+ * running its specification; under external another party keeps them). Everything else — the
+ * edge tables' shape, the copies of secrets in shards — the provider upgrades as it reads them.
+ * Undefined when there is nothing of this kind to do. Pure: the deployment given is not changed.
  */
 export function upgradeDeployment(
   deployment: Deployment,
   contour: ContourName,
   operator: OperatorFile,
+  gateways?: GatewayMode,
 ): DeploymentUpgrade | undefined {
-  const resources = deployment.resources ?? [];
+  const all = deployment.resources ?? [];
+  const released = gateways === 'pulumi' ? [] : pulumiGateways(all);
+  const resources = all.filter((r) => !released.includes(r));
   const names = busSecretNames(operator, contour);
   const retired = resources.filter((r) => r.type === RETIRED_BUS_REGISTRATION);
   const unnamed = resources.filter(
     (r) => r.type === BUS_REGISTRATIONS && [r.inputs, r.outputs].some((p) => p && needsNames(p)),
   );
-  if (!retired.length && !unnamed.length) return undefined;
-  const changes: ResourceChange[] = [];
+  if (!retired.length && !unnamed.length && !released.length) return undefined;
+  const changes: ResourceChange[] = released.flatMap((r) => releasedChange(r, gateways ?? 'engine'));
   const out: DeploymentResource[] = [];
   const merged = new Map<string, DeploymentResource>();
 
@@ -308,6 +335,52 @@ export function upgradeDeployment(
     });
   }
   return { deployment: { ...deployment, resources: out }, changes };
+}
+
+/**
+ * The @pulumi/docker gateway resources of a deployment: the components, containers and networks,
+ * and the Docker providers no other resource uses once they are gone.
+ */
+function pulumiGateways(resources: readonly DeploymentResource[]): DeploymentResource[] {
+  const types: readonly string[] = [
+    PULUMI_GATEWAY_TYPES.component,
+    PULUMI_GATEWAY_TYPES.container,
+    PULUMI_GATEWAY_TYPES.network,
+  ];
+  const gateways = resources.filter((r) => types.includes(r.type));
+  if (!gateways.length) return [];
+  // A provider reference is `<provider urn>::<provider id>`.
+  const providerUrn = (ref: unknown) => (typeof ref === 'string' ? ref.slice(0, ref.lastIndexOf('::')) : undefined);
+  const used = new Set(resources.filter((r) => !gateways.includes(r)).map((r) => providerUrn(r.provider)));
+  const providers = resources.filter((r) => r.type === PULUMI_GATEWAY_TYPES.provider && !used.has(r.urn));
+  return [...gateways, ...providers];
+}
+
+/** What releasing one @pulumi/docker resource from the state means, for the run's report. */
+function releasedChange(r: DeploymentResource, gateways: GatewayMode): ResourceChange[] {
+  const name = nameOf(r.urn);
+  if (r.type === PULUMI_GATEWAY_TYPES.container) {
+    const props = (r.outputs ?? r.inputs ?? {}) as AnyProps;
+    const labels = (props.labels as Array<{ label: string; value: string }> | undefined) ?? [];
+    const participant = labels.find((l) => l.label === GATEWAY_LABELS.participant)?.value;
+    const container = typeof props.name === 'string' ? props.name : name;
+    return [
+      {
+        ...(participant ? { participant } : {}),
+        message: `state: gateway container ${container} (@pulumi/docker) released from the state, still running: ${
+          gateways === 'engine'
+            ? 'its gateway shard adopts it as it runs'
+            : 'another party runs it from here (gateways: external)'
+        }`,
+      },
+    ];
+  }
+  if (r.type === PULUMI_GATEWAY_TYPES.network)
+    return [
+      { message: `state: gateway network ${name} (@pulumi/docker) released from the state; it stays on the host` },
+    ];
+  // The components and the provider are bookkeeping: their containers' lines say it all.
+  return [];
 }
 
 function needsNames(props: AnyProps): boolean {
