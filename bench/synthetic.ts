@@ -1,9 +1,10 @@
 // A synthetic inventory of N participants for benchmarks: each with 2 networks, 3 endpoints,
 // 2 signers and registrations in both contours, all valid, plus its allocations.
-import { mkdir, writeFile, cp } from 'node:fs/promises';
+import { mkdir, writeFile, cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'yaml';
-import { formatAddress } from '../src/inventory/addresses.js';
+import { parse, stringify } from 'yaml';
+import { cidrInterval, formatAddress } from '../src/inventory/addresses.js';
+import type { OperatorFile } from '../src/inventory/index.js';
 import { PROJECT_ROOT } from '../src/project.js';
 
 const BASE = (10 << 24) >>> 0; // 10.0.0.0: /26 networks from here stay below 10.200.0.0 up to 130,000 networks
@@ -88,26 +89,77 @@ export function syntheticParticipant(i: number) {
   };
 }
 
-/** Writes the inventory to `dir` (operator.yaml copied from the sample) and returns the file count. `testOnly`: no prod registrations. */
+/**
+ * Gateway placement over the gateway hosts the copied operator.yaml declares (`gateways.hosts`,
+ * the sample's two lab Docker hosts): participant i on host i mod hosts, recorded in
+ * allocations.yaml `gatewayHosts`, its addresses in that host's range (the primary's pool, any
+ * other host's slice) from a quarter of the way in. The sample's own gateways take the first
+ * addresses of each range, so both estates run on the lab's hosts side by side.
+ */
+function hostPlacement(operator: OperatorFile) {
+  const hosts = operator.gateways?.hosts ?? [];
+  if (hosts.length === 0) throw new Error('spreadGateways: the sample operator.yaml declares no gateways.hosts');
+  const next = new Map<string, number>();
+  return (i: number, contour: 'test' | 'prod') => {
+    const index = i % hosts.length;
+    const host = hosts[index]!;
+    const range = index === 0 ? operator.contours[contour].gatewayPool : host.slices?.[contour];
+    if (!range) throw new Error(`spreadGateways: host ${host.id} has no ${contour} slice`);
+    const { start, end } = cidrInterval(range);
+    const key = `${host.id}\t${contour}`;
+    const k = next.get(key) ?? 0;
+    next.set(key, k + 1);
+    const value = start + Math.floor((end - start + 1) / 4) + k;
+    const inSlice = hosts.slice(1).some((h, j) => {
+      const slice = h.slices?.[contour];
+      if (!slice || j + 1 === index) return false;
+      const s = cidrInterval(slice);
+      return value >= s.start && value <= s.end;
+    });
+    if (value > end || inSlice) throw new Error(`spreadGateways: host ${host.id}'s ${contour} range ${range} is full`);
+    return { host: host.id, address: formatAddress(value) };
+  };
+}
+
+/**
+ * Writes the inventory to `dir` (operator.yaml copied from the sample) and returns the file count.
+ * `testOnly`: no prod registrations. `spreadGateways`: the gateways spread evenly over the sample's
+ * gateway hosts (hostPlacement) instead of all on the first.
+ */
 export async function writeSyntheticInventory(
   dir: string,
   count: number,
-  options: { testOnly?: boolean } = {},
+  options: { testOnly?: boolean; spreadGateways?: boolean } = {},
 ): Promise<number> {
   await mkdir(path.join(dir, 'participants'), { recursive: true });
   await cp(path.join(PROJECT_ROOT, 'inventory', 'operator.yaml'), path.join(dir, 'operator.yaml'));
+  const place = options.spreadGateways
+    ? hostPlacement(parse(await readFile(path.join(dir, 'operator.yaml'), 'utf8')) as OperatorFile)
+    : undefined;
   const gateways: Record<'test' | 'prod', Record<string, string>> = { test: {}, prod: {} };
+  const gatewayHosts: Record<string, string> = {};
   const batch: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const p: Partial<ReturnType<typeof syntheticParticipant>['registrations']> &
       ReturnType<typeof syntheticParticipant> = syntheticParticipant(i);
     if (options.testOnly) delete (p.registrations as Partial<typeof p.registrations>).prod;
-    gateways.test[p.id] = formatAddress(((10 << 24) | (210 << 16)) + 2 + i);
-    gateways.prod[p.id] = formatAddress(((10 << 24) | (220 << 16)) + 2 + i);
+    if (place) {
+      for (const contour of ['test', 'prod'] as const) {
+        const { host, address } = place(i, contour);
+        gateways[contour][p.id] = address;
+        gatewayHosts[p.id] = host;
+      }
+    } else {
+      gateways.test[p.id] = formatAddress(((10 << 24) | (210 << 16)) + 2 + i);
+      gateways.prod[p.id] = formatAddress(((10 << 24) | (220 << 16)) + 2 + i);
+    }
     batch.push(writeFile(path.join(dir, 'participants', `${p.id}.yaml`), stringify(p)));
     if (batch.length >= 500) await Promise.all(batch.splice(0));
   }
   await Promise.all(batch);
-  await writeFile(path.join(dir, 'allocations.yaml'), stringify({ gateways, links: {} }));
+  await writeFile(
+    path.join(dir, 'allocations.yaml'),
+    stringify({ gateways, links: {}, ...(place ? { gatewayHosts } : {}) }),
+  );
   return count + 2;
 }

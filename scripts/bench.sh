@@ -21,3 +21,5 @@ node dist/bench/engine.bench.js
 echo "== Pulumi engine at scale, on the lab: 1,000 participants, then 10,000"
 BENCH_ENGINE_PARTICIPANTS=1000 node dist/bench/engine-scale.bench.js
 BENCH_ENGINE_PARTICIPANTS=10000 node dist/bench/engine-scale.bench.js
+echo "== gateways through the engine on the lab's two Docker hosts: 200 participants × 2 contours"
+node dist/bench/gateways.bench.js

@@ -157,7 +157,9 @@ describe('an up killed midway through a large first apply', () => {
       return !user || mnemonics.includes(user);
     });
     expect(own.map((f) => `${f.requirement} ${f.subject}: ${f.message}`)).toEqual([]);
-    expect(drift.json!.unchecked.map((u) => `${u.subject} ${u.requirements.join(',')}`)).toEqual(['gateway host local GW-1']);
+    expect(drift.json!.unchecked.map((u) => `${u.subject} ${u.requirements.join(',')}`)).toEqual([
+      'gateway host local GW-1',
+    ]);
     expect(drift.code).toBe(3); // "not everything checked": the gateways, and only they.
   });
 });

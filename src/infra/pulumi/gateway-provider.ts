@@ -9,10 +9,11 @@ import { SPEC_LABEL } from '../docker.js';
 import {
   DEFAULT_DOCKER_SOCKET,
   deliverImage,
+  DockerHost,
+  endpointLabel,
   parseDockerEndpoint,
   withDockerHost,
   type DockerEndpoint,
-  type DockerHost,
 } from '../docker-api.js';
 import {
   containerDifferences,
@@ -42,6 +43,34 @@ function endpointOf(host: GatewayHostRef): DockerEndpoint {
 function stateOf(inputs: GatewayShardInputs, gateways: GatewayEntry[], differences: ResourceChange[]) {
   const { scope: _scope, ...rest } = inputs;
   return { ...rest, gateways, differences } satisfies GatewayShardState;
+}
+
+/**
+ * One connection per Docker host for all the shards this provider process works on at once: the
+ * engine applies a host's shards in parallel, and an SSH handshake per shard would exceed what
+ * sshd lets through unauthenticated at a time (MaxStartups, 10 by default) — the others time out.
+ * Counted by use; closed when the last shard using it is done.
+ */
+const shared = new Map<string, { host: Promise<DockerHost>; users: number }>();
+
+async function onHost<T>(endpoint: DockerEndpoint, work: (host: DockerHost) => Promise<T>): Promise<T> {
+  const key = endpointLabel(endpoint);
+  let entry = shared.get(key);
+  if (!entry) {
+    entry = { host: DockerHost.connect(endpoint), users: 0 };
+    shared.set(key, entry);
+    // A failed connection is not kept: the next shard tries again.
+    entry.host.catch(() => shared.get(key) === entry && shared.delete(key));
+  }
+  entry.users++;
+  try {
+    return await work(await entry.host);
+  } finally {
+    if (--entry.users === 0 && shared.get(key) === entry) {
+      shared.delete(key);
+      void entry.host.then((h) => h.close()).catch(() => {});
+    }
+  }
 }
 
 /**
@@ -91,7 +120,7 @@ export async function applyGatewayShard(
   const update = gatewayShardUpdate(olds, inputs);
   if (update.create.length || update.replace.length || update.remove.length) {
     const endpoint = endpointOf(inputs.host);
-    await withDockerHost(endpoint, async (host) => {
+    await onHost(endpoint, async (host) => {
       if (update.create.length || update.replace.length) await ensureImage(host, endpoint, inputs.image);
       await mapBounded(update.remove, GATEWAY_CONCURRENCY, (entry) =>
         host.removeContainer(entrySpec(inputs, entry).name),
@@ -112,7 +141,7 @@ export async function applyGatewayShard(
  * participants, and up recreates them.
  */
 export async function readGatewayShard(props: GatewayShardState): Promise<GatewayShardState> {
-  const found = await withDockerHost(endpointOf(props.host), (host) =>
+  const found = await onHost(endpointOf(props.host), (host) =>
     mapBounded(props.gateways, GATEWAY_CONCURRENCY, async (entry) => {
       const spec = entrySpec(props, entry);
       return { entry, differences: containerDifferences(spec, await host.inspectContainer(spec.name)) };
@@ -131,7 +160,7 @@ export async function readGatewayShard(props: GatewayShardState): Promise<Gatewa
  * an interrupted run left behind goes too).
  */
 export async function deleteGatewayShard(props: GatewayShardState): Promise<void> {
-  await withDockerHost(endpointOf(props.host), async (host) => {
+  await onHost(endpointOf(props.host), async (host) => {
     const containers = await host.listContainers({
       [GATEWAY_LABELS.managed]: 'gateway',
       [GATEWAY_LABELS.contour]: props.contour,
