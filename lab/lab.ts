@@ -164,6 +164,15 @@ export async function labUp(
   const current = new Map(
     (await inspectMany<ContainerState>('container', names)).map((c) => [c.Name.replace(/^\//, ''), c]),
   );
+  // Converge: lab containers that this topology no longer has are removed first — they may hold
+  // addresses the new ones take (a participant network's router address) — and the gateways an
+  // earlier lab started on the machine's Docker with its label too (Prichal's own carry no lab label).
+  const wanted = new Set(names);
+  const stale = (await inspectMany<ContainerState>('container', await listByLabel('container', LAB_LABEL)))
+    .filter((c) => !wanted.has(c.Name.replace(/^\//, '')))
+    .map((c) => c.Name.replace(/^\//, ''));
+  if (stale.length) await docker(['rm', '-f', ...stale]);
+
   let created = 0;
   const count = (result: 'kept' | 'created') => void (result === 'created' && created++);
   // Every lab container carries the lab label (what `lab down` removes) and its spec hash.
@@ -343,14 +352,6 @@ export async function labUp(
       }),
     );
   });
-
-  // Converge: lab containers that this topology no longer has are removed — the gateways an
-  // earlier lab started on the machine's Docker with its label too (Prichal's own carry no lab label).
-  const wanted = new Set(names);
-  const stale = (await inspectMany<ContainerState>('container', await listByLabel('container', LAB_LABEL)))
-    .filter((c) => !wanted.has(c.Name.replace(/^\//, '')))
-    .map((c) => c.Name.replace(/^\//, ''));
-  if (stale.length) await docker(['rm', '-f', ...stale]);
 
   const [, dockerVersions] = await Promise.all([
     waitForBus(topology, operator, log),
