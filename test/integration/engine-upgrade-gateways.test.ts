@@ -27,9 +27,8 @@ import type { Plan } from '../../src/plan/index.js';
 import { PROJECT_ROOT } from '../../src/project.js';
 import { gatewaySpec } from '../../src/render/index.js';
 import { checkInventory } from '../../src/requirements/index.js';
-import { prichal } from '../helpers/cli.js';
 import { inventoryWith, removeInventory } from '../helpers/inventory.js';
-import { copyProject, engineCli } from './engine-state.js';
+import { copyProject, engineCli, engineRun } from './engine-state.js';
 import { applyFirewalls, busClient, loadSample, removeUnplannedRegistrations } from './lab.js';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'state-gateways-external');
@@ -130,20 +129,8 @@ beforeAll(async () => {
     PRICHAL_SECRET_PULUMI_PASSPHRASE: PASSPHRASE,
     PRICHAL_SECRETS_DIR: secretsDir(),
   };
-  run = async (args) => {
-    const r = await prichal([...args, '--inventory', inventory, '--format', 'json'], {
-      env,
-      bin: path.join(project, 'bin', 'prichal'),
-      cwd: project,
-    });
-    let json: EngineResult | undefined;
-    try {
-      json = r.stdout.trim().startsWith('{') ? (JSON.parse(r.stdout) as EngineResult) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { ...r, json };
-  };
+  const engine = engineRun(env, project);
+  run = (args) => engine(args, inventory);
 });
 
 afterAll(async () => {
