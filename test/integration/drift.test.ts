@@ -425,7 +425,8 @@ describe('gateway specification on the real engine', () => {
     )!;
     expect(spec.host).toBe('docker-1');
     await onGatewayHost(plan, 'tmn-city-admin', async (host) => {
-      const deadline = Date.now() + 30_000;
+      // The first health check runs one interval (30 s) after the start.
+      const deadline = Date.now() + 75_000;
       let health: string | undefined;
       while (Date.now() < deadline && health !== 'healthy') {
         health = (await host.inspectContainer(spec.name))?.State.Health?.Status;
