@@ -13,7 +13,7 @@ import { Client, type ClientChannel } from 'ssh2';
 import { GATEWAY_TMPFS_OPTIONS, healthShellCommand, type GatewaySpec } from '../render/index.js';
 import type { HostSsh } from './edges.js';
 import { readSecret } from './secrets.js';
-import { fingerprint, SshError } from './ssh.js';
+import { fingerprint, HANDSHAKE_TIMEOUT_MS, SshError } from './ssh.js';
 
 /** Where the Docker socket listens when an endpoint does not say. */
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
@@ -257,7 +257,7 @@ export class DockerHost {
       // host: undefined, so that a DOCKER_HOST in the environment does not override the endpoint.
       return new DockerHost(label, new Docker({ socketPath: endpoint.socketPath, host: undefined }), () => {});
     const privateKey = options.privateKey ?? (await readSecret(endpoint.ssh.credentials));
-    const client = await connectSsh(endpoint.ssh, label, privateKey, options.connectTimeoutMs ?? 10_000);
+    const client = await connectSsh(endpoint.ssh, label, privateKey, options.connectTimeoutMs ?? HANDSHAKE_TIMEOUT_MS);
     const agent = new SshSocketAgent(client, endpoint.socketPath, label, options.maxConnections ?? 16);
     // The host name is only what the HTTP requests say in their Host header: the agent does the
     // connecting (docker-modem takes an agent; its types do not say so).

@@ -53,6 +53,14 @@ export interface CommandResult {
   exitCode: number;
 }
 
+/**
+ * How long an SSH handshake may take by default: a host starting or removing hundreds of
+ * containers answers slowly (measured on the lab: past 10 s with 400 gateways starting on two
+ * cores), and an apply that gives up fails the whole run. Past two minutes the host is taken as
+ * unreachable. Drift, which reports an unreachable host rather than waiting for it, sets its own.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 120_000;
+
 export interface SshOptions {
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
@@ -85,7 +93,7 @@ export class SshConnection {
         port: target.port,
         username: target.user,
         privateKey,
-        readyTimeout: options.connectTimeoutMs ?? 10_000,
+        readyTimeout: options.connectTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
         keepaliveInterval: 5_000,
         keepaliveCountMax: 3,
         hostVerifier: (key: Buffer) => {

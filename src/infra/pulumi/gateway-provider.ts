@@ -53,19 +53,11 @@ function stateOf(inputs: GatewayShardInputs, gateways: GatewayEntry[], differenc
  */
 const shared = new Map<string, { host: Promise<DockerHost>; users: number }>();
 
-/**
- * How long the provider waits for a Docker host's SSH handshake: a host starting or removing
- * hundreds of containers answers slowly (measured on the lab: past 10 s with 400 gateways
- * churning), and a failed handshake fails every shard of the host at once. Past two minutes the
- * host is taken as unreachable.
- */
-const CONNECT_TIMEOUT_MS = 120_000;
-
 async function onHost<T>(endpoint: DockerEndpoint, work: (host: DockerHost) => Promise<T>): Promise<T> {
   const key = endpointLabel(endpoint);
   let entry = shared.get(key);
   if (!entry) {
-    entry = { host: DockerHost.connect(endpoint, { connectTimeoutMs: CONNECT_TIMEOUT_MS }), users: 0 };
+    entry = { host: DockerHost.connect(endpoint), users: 0 };
     shared.set(key, entry);
     // A failed connection is not kept: the next shard tries again.
     entry.host.catch(() => shared.get(key) === entry && shared.delete(key));
