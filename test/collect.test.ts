@@ -2,6 +2,7 @@
 // reads replaced by offline or recorded ones, what the engine makes of them, and the table's
 // rows themselves.
 import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -296,5 +297,32 @@ describe('why a subject could not be read keeps the whole chain', () => {
     expect(reason).toMatch(/unreachable \(fetch failed\)/);
     expect(reason).toMatch(/ECONNREFUSED/);
     expect(reason).not.toContain('pw-canary-41');
+  });
+});
+
+describe('the bus client', () => {
+  it('tries a request again when its connection fails before an answer (a reset kept-alive connection)', async () => {
+    let connections = 0;
+    const server = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+    });
+    // The first two connections are cut before any answer; the requests they carried are tried again.
+    server.on('connection', (socket) => {
+      if (++connections <= 2) socket.destroy();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const client = new BusClient({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        vhost: 'smev-test',
+        username: 'u',
+        password: 'pw',
+      });
+      await expect(client.read()).resolves.toBeDefined();
+      expect(connections).toBeGreaterThan(2);
+      expect(client.requests).toBeGreaterThanOrEqual(7);
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
   });
 });

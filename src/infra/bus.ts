@@ -58,6 +58,9 @@ export interface BusTarget {
   password: string;
 }
 
+/** Tries of a request whose connection fails before an answer. */
+const CONNECT_ATTEMPTS = 3;
+
 export class BusClient {
   requests = 0;
   private readonly auth: string;
@@ -72,17 +75,26 @@ export class BusClient {
   }
 
   private async call<T>(method: string, path: string, body?: unknown, okMissing = false): Promise<T | undefined> {
-    this.requests++;
     let response: Response;
-    try {
-      response = await fetch(new URL(`/api${path}`, this.target.url), {
-        method,
-        headers: { authorization: this.auth, 'content-type': 'application/json' },
-        signal: AbortSignal.timeout(15_000),
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      throw new BusError(method, path, undefined, `unreachable (${(error as Error).message})`, { cause: error });
+    for (let attempt = 1; ; attempt++) {
+      this.requests++;
+      try {
+        response = await fetch(new URL(`/api${path}`, this.target.url), {
+          method,
+          headers: { authorization: this.auth, 'content-type': 'application/json' },
+          signal: AbortSignal.timeout(15_000),
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        break;
+      } catch (error) {
+        // A connection that failed before any answer (a kept-alive connection the broker closed,
+        // a reset under load) is tried again: every request here is idempotent (GET, PUT, DELETE;
+        // a binding POSTed twice is one binding). A timeout is not: the broker may be working on it.
+        const timedOut = (error as Error).name === 'TimeoutError';
+        if (timedOut || attempt >= CONNECT_ATTEMPTS)
+          throw new BusError(method, path, undefined, `unreachable (${(error as Error).message})`, { cause: error });
+        await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+      }
     }
     if (okMissing && response.status === 404) return undefined;
     if (!response.ok) throw new BusError(method, path, response.status, (await response.text()).slice(0, 300));
