@@ -125,7 +125,7 @@ describe("a gateway's create options", () => {
         // Docker runs a one-string health check as CMD-SHELL; durations in nanoseconds.
         expect(options.Healthcheck).toEqual({
           Test: ['CMD-SHELL', 'curl -skf https://127.0.0.1:443/health'],
-          Interval: 5e9,
+          Interval: 30e9,
           Timeout: 3e9,
           Retries: 3,
           StartPeriod: 2e9,
