@@ -113,7 +113,8 @@ interface ProgramFigures {
 }
 
 /** Resources a program registers under `gateways: engine`. */
-const registered = (r: ProgramResources) => r.firewalls.length + r.shards.length + r.gatewayShards.length;
+const registered = (r: ProgramResources) =>
+  r.firewalls.length + r.channels.length + r.shards.length + r.gatewayShards.length;
 
 async function programUnderMocks(count: number, contours: readonly ContourName[]): Promise<ProgramFigures> {
   // As in the program's entry point: the SDK records a stack trace on every promise.

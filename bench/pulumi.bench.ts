@@ -34,7 +34,12 @@ if (!process.env.PRICHAL_PULUMI_STACKS) Error.stackTraceLimit = 0;
 
 /** Resources a program registers: custom resources and the gateways' components. */
 const registered = (r: ProgramResources) =>
-  (r.network ? 1 : 0) + r.gateways.length * 2 + r.firewalls.length + r.shards.length + r.gatewayShards.length;
+  (r.network ? 1 : 0) +
+  r.gateways.length * 2 +
+  r.firewalls.length +
+  r.channels.length +
+  r.shards.length +
+  r.gatewayShards.length;
 
 const dir = await mkdtemp(path.join(tmpdir(), 'prichal-pulumibench-'));
 try {

@@ -29,6 +29,7 @@ const LAB_PACKAGES = [
   'nginx-light',
   'openssl',
   'libcap2-bin',
+  'libpam-cap',
   'rabbitmq-server',
   'procps',
   'ca-certificates',
@@ -52,11 +53,17 @@ export function sshdSetup(extra: readonly string[] = []): string {
   return `rm -f /etc/ssh/ssh_host_*\ncat > /etc/ssh/sshd_config.d/prichal.conf <<'CONF'\n${settings.join('\n')}\nCONF`;
 }
 
-// Runs inside the chroot. netops may run nft (and only nft) with CAP_NET_ADMIN: the container
-// grants the capability, setcap hands it to the binary, no sudo and no root login needed.
+// Runs inside the chroot. netops may run nft and ip (and only those) with CAP_NET_ADMIN: the
+// container grants the capability, setcap hands it to the binaries, no sudo and no root login
+// needed. ip drops every capability of a non-root user whose inheritable set lacks
+// CAP_NET_ADMIN, so netops gets it there at login (pam_cap: capability.conf) and ip's file
+// capability is inheritable.
 const LAB_PREPARE = `set -e
 useradd --create-home --shell /bin/bash netops
 setcap cap_net_admin+ep /usr/sbin/nft
+setcap cap_net_admin+ei /bin/ip
+echo 'cap_net_admin netops' > /etc/security/capability.conf
+grep -q pam_cap /etc/pam.d/common-auth || echo 'auth optional pam_cap.so' >> /etc/pam.d/common-auth
 mkdir -p /run/sshd /etc/prichal
 ${sshdSetup()}
 openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=prichal-lab -keyout /etc/prichal/tls.key -out /etc/prichal/tls.crt 2>/dev/null

@@ -31,7 +31,14 @@ import {
   removeCgroupLeftovers,
 } from './docker-host.js';
 import { ensureImage, ensureLabImage, LAB_LABEL } from './image.js';
-import { HOSTKEYS_DIR, LabDeclarationError, labTopology, type LabHost, type LabTopology } from './topology.js';
+import {
+  HOSTKEYS_DIR,
+  LabDeclarationError,
+  labTopology,
+  type LabHost,
+  type LabRouter,
+  type LabTopology,
+} from './topology.js';
 
 export interface LabStatus {
   containers: Array<{ name: string; state: string }>;
@@ -158,6 +165,7 @@ export async function labUp(
     topology.bus.container,
     topology.hub.container,
     ...topology.edges.map((e) => e.container),
+    ...topology.routers.map((r) => r.container),
     ...topology.hosts.map((h) => h.container),
     ...topology.dockerHosts.map((h) => h.container),
   ];
@@ -255,7 +263,7 @@ export async function labUp(
         for (const a of edge.attachments)
           await docker(['network', 'connect', '--ip', a.address, a.network, edge.container]);
         await docker(['start', edge.container]);
-        const routes = edge.routes.map((r) => `ip route replace ${r.destination} via ${r.via}`).join(' && ');
+        // No route to the gateway hosts: those are Prichal's to set (the edge's channel).
         await docker(
           [
             'exec',
@@ -263,12 +271,43 @@ export async function labUp(
             edge.container,
             'bash',
             '-c',
-            `set -e; ${routes || 'true'}; install -d -o netops -g netops -m 700 /home/netops/.ssh; cat > /home/netops/.ssh/authorized_keys; chown netops:netops /home/netops/.ssh/authorized_keys; chmod 600 /home/netops/.ssh/authorized_keys`,
+            'set -e; install -d -o netops -g netops -m 700 /home/netops/.ssh; cat > /home/netops/.ssh/authorized_keys; chown netops:netops /home/netops/.ssh/authorized_keys; chmod 600 /home/netops/.ssh/authorized_keys',
           ],
           { input: publicKey },
         );
       }),
     );
+  });
+
+  // Leased-line routers: on the participant's networks, forwarding; then the veth /31 to the edge.
+  await mapBounded(topology.routers, 4, async (router) => {
+    const [first, ...rest] = router.attachments;
+    count(
+      await ensureContainer(router.container, { image, router }, async (labels) => {
+        await docker([
+          'create',
+          '--name',
+          router.container,
+          '--hostname',
+          router.container,
+          ...labels,
+          '--network',
+          first!.network,
+          '--ip',
+          first!.address,
+          '--cap-add',
+          'NET_ADMIN',
+          '--sysctl',
+          'net.ipv4.ip_forward=1',
+          image,
+          'sleep',
+          'infinity',
+        ]);
+        for (const a of rest) await docker(['network', 'connect', '--ip', a.address, a.network, router.container]);
+        await docker(['start', router.container]);
+      }),
+    );
+    await ensureRouterLink(router);
   });
 
   // The hub: routes to the participant networks via their edges and to the gateways via their
@@ -364,6 +403,48 @@ export async function labUp(
     `lab up: ${names.length} containers (${created} created, ${names.length - created} kept), ${topology.networks.length} networks`,
   );
   return topology;
+}
+
+/** The PID of a running container's first process: where its network namespace is. */
+async function containerPid(container: string): Promise<string> {
+  return (await docker(['inspect', '-f', '{{.State.Pid}}', container])).trim();
+}
+
+/**
+ * The veth pair between a leased-line router and its edge, made again when either end is gone (a
+ * restarted container's namespace takes its end, and the kernel its peer with it). The edge's end
+ * gets the circuit's interface name and nothing else; the router's end, `link0`, the
+ * participant's /31 address and its default route.
+ */
+async function ensureRouterLink(router: LabRouter): Promise<void> {
+  const has = (container: string, name: string) =>
+    execa('docker', ['exec', container, 'ip', 'link', 'show', 'dev', name], { reject: false }).then(
+      (r) => r.exitCode === 0,
+    );
+  if ((await has(router.edgeContainer, router.interface)) && (await has(router.container, 'link0'))) return;
+  await execa('docker', ['exec', router.edgeContainer, 'ip', 'link', 'del', 'dev', router.interface], {
+    reject: false,
+  });
+  await execa('docker', ['exec', router.container, 'ip', 'link', 'del', 'dev', 'link0'], { reject: false });
+  const [edgePid, routerPid] = await Promise.all([containerPid(router.edgeContainer), containerPid(router.container)]);
+  const tag = randomBytes(4).toString('hex');
+  const [a, b] = [`pe${tag}`, `pr${tag}`];
+  await execa('ip', ['link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
+  try {
+    await execa('ip', ['link', 'set', a, 'netns', edgePid, 'name', router.interface]);
+    await execa('ip', ['link', 'set', b, 'netns', routerPid, 'name', 'link0']);
+  } catch (error) {
+    await execa('ip', ['link', 'del', a], { reject: false });
+    await execa('ip', ['link', 'del', b], { reject: false });
+    throw error;
+  }
+  await docker([
+    'exec',
+    router.container,
+    'bash',
+    '-c',
+    `set -e; ip address add ${router.address} dev link0; ip link set link0 up; ip route replace default via ${router.edgeAddress} dev link0`,
+  ]);
 }
 
 /**

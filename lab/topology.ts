@@ -1,14 +1,21 @@
 // The lab's layout, a pure function of the plan: which Docker networks and containers stand
 // for the transit network, the edges, the participants' networks and endpoint hosts.
 //
-//   hub (10.200.0.254 + every gateway address as /32)  ── transit ──  edge-N  ── participant nets ── endpoints, decoys
-//                                                                        └── mgmt (SSH on 127.0.0.1) ── bus (API on 127.0.0.1)
+//   hub (10.200.0.254)  ── transit ──  edge-N  ── participant nets ── endpoints, decoys
+//                                        │  └── veth /31 ── router-P ── P's nets ── endpoints, decoys   (leased lines)
+//                                        └── mgmt (SSH on 127.0.0.1) ── bus (API on 127.0.0.1)
 //
 // The gateway hosts operator.yaml declares on loopback (ssh://…@127.x) are the lab's Docker hosts:
 // containers running their own dockerd, standing on the transit network at their declared transit
 // address. Their gateway networks live inside them — the primary's spans each contour's pool, the
-// others' their slices — and the edges and the hub reach them by the plan's gateway routes, so a
-// probe through a gateway crosses its host and its edge exactly as the gateway's traffic does.
+// others' their slices — and the hub reaches them by the plan's gateway routes, the edges by the
+// same routes as Prichal sets them (the edge's channel), so a probe through a gateway crosses its
+// host and its edge exactly as the gateway's traffic does.
+// A leased-line participant whose edge declares its circuits stands behind a router of its own:
+// a veth pair joins the router to the edge (a point-to-point /31, both addresses usable, RFC 3021
+// — a Docker network cannot hold a /31, its bridge takes one of the two addresses). The edge's
+// end is left bare: Prichal's `up` gives it the address and the routes, and without them the
+// participant's probe fails.
 // Participant hosts route everything via their edge. The networks are not Docker `--internal`: with br_netfilter, Docker's isolation
 // rules for internal networks drop bridged frames whose source is outside the subnet, which is
 // exactly the routed traffic the lab must carry.
@@ -50,8 +57,26 @@ export interface LabEdge {
   transit: string;
   /** Participant networks attached to this edge, with the edge's (router) address in each. */
   attachments: Array<{ network: string; address: string }>;
-  /** Routes to the gateway hosts' ranges (the plan's gateway routes). */
-  routes: Array<{ destination: string; via: string }>;
+}
+
+/**
+ * A leased-line participant's router: joined to its edge by a veth pair carrying the /31 (the
+ * edge's end named as the plan's circuit interface, left for Prichal to configure; the router's
+ * end `link0` holding the participant's address), with the participant's networks behind it.
+ */
+export interface LabRouter {
+  container: string;
+  participant: string;
+  edge: string;
+  edgeContainer: string;
+  /** The circuit's interface on the edge. */
+  interface: string;
+  /** The edge's end of the /31 (the router's default route). */
+  edgeAddress: string;
+  /** The router's end, with its prefix. */
+  address: string;
+  /** The participant networks it stands on, with its address in each (the hosts' default route). */
+  attachments: Array<{ network: string; address: string }>;
 }
 
 export interface LabHost {
@@ -96,6 +121,7 @@ export interface LabTopology {
     routes: Array<{ destination: string; via: string }>;
   };
   edges: LabEdge[];
+  routers: LabRouter[];
   hosts: LabHost[];
   bus: { container: string; apiPort: number };
   /** The gateway hosts operator.yaml declares on loopback, in its order. */
@@ -163,6 +189,26 @@ export function labTopology(plan: Plan, operator: OperatorFile, options: Topolog
   const attachments = new Map<string, LabEdge['attachments']>();
   const hubRoutes: Array<{ destination: string; via: string }> = [];
   const transitOf = new Map(plan.edges.map((e) => [e.id, e.transit]));
+  // Leased lines whose edge declares its circuits: the participant's networks hang off a router
+  // of its own, behind its link, so that only the edge's route (Prichal's) reaches them.
+  const routers = new Map<string, LabRouter>();
+  for (const link of plan.links) {
+    if (!link.circuit) continue;
+    if (link.circuit.vlan)
+      throw new LabDeclarationError(
+        `edge ${link.edge} takes its circuits as 802.1Q sub-interfaces, which the lab's kernel cannot make: declare circuits: { mode: interface } for the lab`,
+      );
+    routers.set(link.participant, {
+      container: `${LAB_PREFIX}-router-${slug(link.participant)}`,
+      participant: link.participant,
+      edge: link.edge,
+      edgeContainer: `${LAB_PREFIX}-${slug(link.edge)}`,
+      interface: link.circuit.interface,
+      edgeAddress: link.edgeAddress,
+      address: `${link.participantAddress}/31`,
+      attachments: [],
+    });
+  }
 
   // One entry per participant (its networks and endpoints are the same in both contours).
   const seen = new Set<string>();
@@ -194,7 +240,9 @@ export function labTopology(plan: Plan, operator: OperatorFile, options: Topolog
       used.add(start + 1);
       used.add(addressValue(decoy));
       const router = formatAddress(free(end - 1));
-      attachments.set(edge, [...(attachments.get(edge) ?? []), { network: name, address: router }]);
+      const own = routers.get(r.participant);
+      if (own) own.attachments.push({ network: name, address: router });
+      else attachments.set(edge, [...(attachments.get(edge) ?? []), { network: name, address: router }]);
       for (const [address, ports] of endpointsByAddress) {
         const value = addressValue(address);
         if (value < start || value > end) continue;
@@ -240,8 +288,9 @@ export function labTopology(plan: Plan, operator: OperatorFile, options: Topolog
       sshPort: e.ssh.port,
       transit: e.transit,
       attachments: attachments.get(e.id) ?? [],
-      routes: gatewayRoutes,
     })),
+    // A router stands on its networks: without participant hosts (benchmarks) there is none.
+    routers: [...routers.values()].filter((r) => r.attachments.length > 0),
     hosts,
     bus: { container: `${LAB_PREFIX}-bus`, apiPort: 15672 },
     dockerHosts: labDockerHosts(operator, transitCidr, hubRoutes),

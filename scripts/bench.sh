@@ -23,3 +23,5 @@ BENCH_ENGINE_PARTICIPANTS=1000 node dist/bench/engine-scale.bench.js
 BENCH_ENGINE_PARTICIPANTS=10000 node dist/bench/engine-scale.bench.js
 echo "== gateways through the engine on the lab's two Docker hosts: 200 participants × 2 contours"
 node dist/bench/gateways.bench.js
+echo "== the channel: 5,000 leased lines on one lab edge"
+node dist/bench/channel.bench.js

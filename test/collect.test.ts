@@ -22,7 +22,7 @@ import {
   type EdgeSubject,
   type LiveContext,
 } from '../src/collect/index.js';
-import { edgeRoutes } from '../src/collect/edge-routes.js';
+import { compact, edgeRoutes } from '../src/collect/edge-routes.js';
 import { unreadable } from '../src/collect/source.js';
 import { BusClient, BusError } from '../src/infra/bus.js';
 import { runChecks, type DriftOptions } from '../src/drift/run.js';
@@ -142,6 +142,9 @@ describe('reading the table', () => {
       ...plan.gatewayHosts.map((h) => `gateway host ${h.id}`),
       'bus smev-test',
       'bus smev-prod',
+      // The channel's links and routes (edge-routes), read in the same edge session.
+      'edge-1',
+      'edge-2',
     ]);
     expect(result.findings).toEqual([]);
     expect(result.reads).toMatchObject({ sshCommandsPerEdge: {}, dockerCalls: 0, dockerRequests: {}, busRequests: {} });
@@ -208,9 +211,9 @@ describe('the table', () => {
 describe('the edge-routes source', () => {
   const recorded = (name: string) => readFile(path.join(PROJECT_ROOT, 'test/fixtures/edge-routes', name), 'utf8');
 
-  it("reads a lab edge's recorded `ip -j addr` and `ip -j route` into compact lines", async () => {
+  it("reads a lab edge's recorded `ip -j addr` and `ip -j route` and reports them in compact lines", async () => {
     const read = edgeRoutes.edge.parse([await recorded('ip-j-addr.json'), await recorded('ip-j-route.json')]);
-    expect(read.addresses).toEqual([
+    expect(compact(read).addresses).toEqual([
       '127.0.0.1/8 lo',
       '10.200.0.3/24 eth4',
       '10.34.3.254/24 eth1',
@@ -218,53 +221,61 @@ describe('the edge-routes source', () => {
       '10.32.1.254/24 eth3',
       '172.30.99.3/24 eth0',
     ]);
-    expect(read.routes).toEqual([
-      'default via 172.30.99.1 dev eth0',
-      '10.32.0.0/24 dev eth2 src 10.32.0.254',
-      '10.32.1.0/24 dev eth3 src 10.32.1.254',
-      '10.34.3.0/24 dev eth1 src 10.34.3.254',
-      '10.200.0.0/24 dev eth4 src 10.200.0.3',
-      '10.210.0.0/16 via 10.200.0.254 dev eth4',
-      '10.220.0.0/16 via 10.200.0.254 dev eth4',
-      '172.30.99.0/24 dev eth0 src 172.30.99.3',
+    // Recorded without -N: the protocol by name where ip knows one; a route added without one is boot (3).
+    expect(compact(read).routes).toEqual([
+      '0.0.0.0/0 via 172.30.99.1 dev eth0 proto 3',
+      '10.32.0.0/24 dev eth2 proto kernel',
+      '10.32.1.0/24 dev eth3 proto kernel',
+      '10.34.3.0/24 dev eth1 proto kernel',
+      '10.200.0.0/24 dev eth4 proto kernel',
+      '10.210.0.0/16 via 10.200.0.254 dev eth4 proto 3',
+      '10.220.0.0/16 via 10.200.0.254 dev eth4 proto 3',
+      '172.30.99.0/24 dev eth0 proto kernel',
     ]);
   });
 
-  it('keeps IPv6 addresses, route types other than unicast and metrics; refuses output that is not a listing', () => {
+  it('keeps IPv4 addresses, route types other than unicast and metrics; refuses output that is not a listing', () => {
     const addresses = JSON.stringify([
       { ifname: 'eth0', addr_info: [{ family: 'inet6', local: 'fd00::1', prefixlen: 64 }] },
-      { ifname: 'eth1' },
+      { ifname: 'eth1', addr_info: [{ family: 'inet', local: '10.250.0.0', prefixlen: 31 }] },
     ]);
     const routes = JSON.stringify([
       { type: 'blackhole', dst: '10.99.0.0/16', flags: [] },
-      { dst: '10.98.0.0/16', gateway: '10.200.0.254', dev: 'eth4', metric: 100, flags: [] },
+      { dst: '10.98.0.0/16', gateway: '10.200.0.254', dev: 'eth4', protocol: '245', metric: 100, flags: [] },
     ]);
-    expect(edgeRoutes.edge.parse([addresses, routes])).toEqual({
-      addresses: ['fd00::1/64 eth0'],
-      routes: ['blackhole 10.99.0.0/16', '10.98.0.0/16 via 10.200.0.254 dev eth4 metric 100'],
+    expect(compact(edgeRoutes.edge.parse([addresses, routes]))).toEqual({
+      addresses: ['10.250.0.0/31 eth1'],
+      routes: ['blackhole 10.99.0.0/16 proto 3', '10.98.0.0/16 via 10.200.0.254 dev eth4 proto 245 metric 100'],
     });
     expect(() => edgeRoutes.edge.parse(['{"error": 1}', '[]'])).toThrow('ip -j addr did not list an array');
     expect(() => edgeRoutes.edge.parse(['Object "addr" is unknown', '[]'])).toThrow();
   });
 
-  it('informs no requirement: an edge it cannot read is in its reads, not in unchecked; what it read is in the reports', async () => {
+  it('informs CH-4 and CH-5: an edge it cannot read leaves them unchecked; what it read is in the reports', async () => {
     const edge = plan.edges[0]!.id;
-    const routes = { addresses: ['10.200.0.2/24 eth7'], routes: ['10.210.0.0/16 via 10.200.0.254 dev eth7'] };
+    const live = edgeRoutes.edge.parse([
+      JSON.stringify([{ ifname: 'eth7', addr_info: [{ family: 'inet', local: '10.200.0.2', prefixlen: 24 }] }]),
+      JSON.stringify([{ dst: '10.210.0.0/16', gateway: '10.200.0.254', dev: 'eth7', flags: [] }]),
+    ]);
     const result = await drift({
       gateways: context.gateways,
       collectors: {
         ...offline,
         'edge-routes': async (subject: EdgeSubject) =>
-          subject.name === edge ? { ok: true as const, value: routes } : { ok: false as const, error: 'no ip' },
+          subject.name === edge ? { ok: true as const, value: live } : { ok: false as const, error: 'no ip' },
       },
     });
-    expect(result.reads?.edgeRoutes).toEqual({ [edge]: routes });
+    expect(result.reads?.edgeRoutes).toEqual({
+      [edge]: { addresses: ['10.200.0.2/24 eth7'], routes: ['10.210.0.0/16 via 10.200.0.254 dev eth7 proto 3'] },
+    });
     expect(result.reads?.sources?.['edge-routes']).toEqual({
       subjects: plan.edges.map((e) => e.id),
       unreadable: plan.edges.slice(1).map((e) => e.id),
       calls: 2,
     });
-    expect(result.unchecked.filter((u) => u.reason === 'no ip')).toEqual([]);
+    expect(result.unchecked.filter((u) => u.reason === 'no ip').map((u) => [u.subject, u.requirements])).toEqual(
+      plan.edges.slice(1).map((e) => [e.id, ['CH-4', 'CH-5']]),
+    );
     expect(renderMarkdown(result, { lang: 'en', timeZone: 'UTC' })).toContain(
       `## Edge addresses and routes\n\n| Edge | Addresses | Routes |\n|---|---|---|\n| ${edge} | 1 | 1 |`,
     );

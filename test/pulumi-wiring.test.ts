@@ -66,11 +66,13 @@ describe('Pulumi program under mocks', () => {
     for (const e of entries) expect(e.shard).toBe(shardOf(e.mnemonic));
     expect(new Set(shards.map((c) => c.inputs.shard)).size).toBe(shards.length);
     expect(count('prichal:index:EdgeFirewall')).toBe(plan.edges.length);
+    // One channel per edge: every sample edge routes to the gateway hosts, edge-2 holds the leased lines.
+    expect(count('prichal:index:EdgeChannel')).toBe(plan.edges.length);
     // The provider plugin's resources carry only their properties: no provider code, no checkout path.
     for (const c of created.filter((x) => x.type.startsWith('prichal:index:')))
       expect(JSON.stringify(c.inputs)).not.toContain(PROJECT_ROOT);
-    // 2 resources per participant per contour (its gateway), plus the shared network, firewalls and shards.
-    expect((created.length - 1 - plan.edges.length - shards.length) / n).toBe(2);
+    // 2 resources per participant per contour (its gateway), plus the shared network, firewalls, channels and shards.
+    expect((created.length - 1 - 2 * plan.edges.length - shards.length) / n).toBe(2);
   });
 
   it('emits @pulumi/docker containers with exactly the gateway specification, hardened', async () => {

@@ -174,6 +174,16 @@ const CASES: Case[] = [
     path: 'channel.leasedLine',
   },
   {
+    code: 'leased-line-circuit',
+    edits: [
+      { file: 'operator.yaml', from: 'circuits: { mode: interface }', to: 'circuits: { mode: vlan, uplink: eth1 }' },
+      { file: P('tmn-city-admin'), from: 'vlan: 120, ', to: '' },
+    ],
+    file: P('tmn-city-admin'),
+    marker: 'leasedLine:',
+    path: 'channel.leasedLine',
+  },
+  {
     code: 'schema-version',
     edits: [{ file: 'operator.yaml', from: 'version: 2\n', to: '' }],
     file: 'operator.yaml',

@@ -4,7 +4,7 @@
 // one command failing (a tool the host lacks) leaves only its own source unread.
 import { mapBounded } from '../concurrency.js';
 import { withEdge } from '../infra/edges.js';
-import { readAfterApplies } from '../infra/firewall.js';
+import { readAfterApplies } from '../infra/edge-lock.js';
 import type { PlannedEdge } from '../plan/index.js';
 import { unreadable, type Collected } from './source.js';
 

@@ -8,6 +8,8 @@ export type Requirement =
   | 'CH-1'
   | 'CH-2'
   | 'CH-3'
+  | 'CH-4'
+  | 'CH-5'
   | 'FW-1'
   | 'FW-2'
   | 'FW-3'

@@ -58,11 +58,12 @@ import {
   type SetName,
   type TableDifference,
 } from '../render/index.js';
+import { HOST_DIR, locked } from './edge-lock.js';
 import type { SshConnection } from './ssh.js';
 
 export { NFT };
 const TABLE = PRICHAL_TABLE_KEY;
-const DIR = '.prichal';
+const DIR = HOST_DIR;
 const BACKUP = `${DIR}/backup.json`;
 /** The transaction of the last full apply Prichal loaded and verified on this host, gzip-compressed. */
 const RECORD = `${DIR}/applied.nft.gz`;
@@ -75,7 +76,6 @@ const JOURNAL_LIMIT = 256 * 1024;
 /** The upload of the apply in progress; becomes the record once verified. */
 const NEXT = `${DIR}/next.nft.gz`;
 const LOAD_TIMEOUT_MS = 300_000;
-const LOCK_WAIT_S = 300;
 
 export class FirewallApplyError extends Error {
   override readonly name = 'FirewallApplyError';
@@ -136,32 +136,6 @@ export interface ApplyOptions {
 }
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-
-/**
- * Runs a command that reads or changes Prichal's state on the host under the host's lock
- * (~/.prichal/lock, flock). Every process the command starts inherits the lock, so a command
- * orphaned by a lost connection (sshd lets it finish) holds it until it ends: the next apply
- * waits, then sees what the orphan did, and two operators' applies never interleave.
- */
-function locked(conn: SshConnection, command: string, options: Parameters<SshConnection['exec']>[1] = {}) {
-  return conn.exec(
-    `mkdir -p ${DIR} && exec 9>>${DIR}/lock && { flock -w ${LOCK_WAIT_S} 9 || { echo "another apply has held ${DIR}/lock on this host for ${LOCK_WAIT_S} s" >&2; exit 75; }; } && { ${command}
-}`,
-    options,
-  );
-}
-
-/**
- * Runs a read-only command once no apply holds the host's lock (a shared hold of
- * ~/.prichal/lock, when Prichal has applied there), for drift. A listing taken while a large
- * table commits can fail, and a nightly drift run during an apply would report the edge as not
- * checked. The lock file is opened for reading: drift never writes on a host.
- */
-export function readAfterApplies(conn: SshConnection, command: string) {
-  return conn.exec(
-    `if [ -e ${DIR}/lock ]; then exec 9<${DIR}/lock && flock -s -w ${LOCK_WAIT_S} 9 || { echo "an apply has held ${DIR}/lock on this host for ${LOCK_WAIT_S} s" >&2; exit 75; }; fi; ${command}`,
-  );
-}
 
 export async function readTable(conn: SshConnection) {
   const result = await conn.exec(`${NFT} -j list table ${TABLE}`, { allowFailure: true });

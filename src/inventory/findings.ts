@@ -23,6 +23,7 @@ export const FINDING_CODES = [
   'coordinator-required',
   'agreement-missing',
   'leased-line-incomplete',
+  'leased-line-circuit',
   'pool-exhausted',
   'allocation-duplicate',
   'schema-version',

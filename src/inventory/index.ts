@@ -2,6 +2,7 @@
 // the validated model with located findings. First stage of the data flow: imports nothing
 // from the other stages.
 export * from './addresses.js';
+export * from './circuits.js';
 export * from './dates.js';
 export * from './findings.js';
 export * from './load.js';

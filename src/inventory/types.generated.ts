@@ -122,6 +122,7 @@ export interface Edge {
    * The edge's address towards the gateways.
    */
   transit: string;
+  circuits?: Circuits;
 }
 /**
  * How Prichal reaches the edge.
@@ -147,6 +148,19 @@ export interface SshTarget {
    * Name of the secret that holds the private key (never the key itself).
    */
   credentials: string;
+}
+/**
+ * How leased-line circuits arrive at this edge; with it Prichal configures each leased-line participant's link (the edge's /31 address from the plan, the interface up) and the routes to exactly its declared networks via the participant's end. Without it Prichal configures no link here and drift still checks the routes and link addresses.
+ */
+export interface Circuits {
+  /**
+   * 'vlan': each circuit is an 802.1Q sub-interface <uplink>.<vlan> Prichal creates (the participant's leasedLine.vlan is required); 'interface': one interface per circuit, named by the participant's leasedLine.interface or derived from the circuit id.
+   */
+  mode: 'vlan' | 'interface';
+  /**
+   * vlan mode: the interface carrying the tagged circuits.
+   */
+  uplink?: string;
 }
 export interface CryptoProduct {
   /**
@@ -592,6 +606,10 @@ export interface LeasedLine {
    */
   vlan?: number;
   /**
+   * The circuit's interface on the edge when the edge takes one interface per circuit (operator.yaml edges[].circuits.mode 'interface'); default: derived from the circuit id ('ll' and its letters and digits, shortened with a hash beyond 15 characters).
+   */
+  interface?: string;
+  /**
    * Bandwidth in Mbit/s.
    */
   bandwidthMbps?: number;
@@ -756,6 +774,8 @@ export interface Waiver {
     | 'CH-1'
     | 'CH-2'
     | 'CH-3'
+    | 'CH-4'
+    | 'CH-5'
     | 'FW-1'
     | 'FW-2'
     | 'FW-3'

@@ -11,7 +11,7 @@ import {
   endpointsInsideNetworks,
   subnetsDoNotOverlap,
 } from './rules/addresses.js';
-import { vipnetNodeInNetwork, vipnetNodesUnique } from './rules/channel.js';
+import { leasedLineCircuits, vipnetNodeInNetwork, vipnetNodesUnique } from './rules/channel.js';
 import { gatewayHostsConsistent } from './rules/gateway-hosts.js';
 import { idMatchesFileName, idsAreUnique } from './rules/identity.js';
 import { coordinationIsAcyclic, referencesResolve } from './rules/references.js';
@@ -43,6 +43,7 @@ export const RULES: Rules = {
     subnetsDoNotOverlap,
     gatewayHostsConsistent,
     vipnetNodesUnique,
+    leasedLineCircuits,
     mnemonicsUniquePerContour,
     versionedFieldsDeclared,
     textIsPresentable,

@@ -1,6 +1,7 @@
 // The plan's shape: what every later stage consumes. Types only, so the modules that build the
 // plan (plan.ts, firewall.ts, probe.ts) import them without importing each other.
 import type { ContourName } from '../inventory/model.js';
+import type { CircuitEnd } from '../inventory/circuits.js';
 import type { Edge, GatewayHost, Participant, Registration } from '../inventory/types.generated.js';
 
 export const PLAN_VERSION = 1;
@@ -70,6 +71,13 @@ export interface PlannedLink {
   /** Upper address of the /31: the participant's router. */
   participantAddress: string;
   newAllocation: boolean;
+  /** The participant's declared networks: routed on the edge via participantAddress, and nothing else through the link. */
+  networks: string[];
+  /**
+   * Where the circuit ends on the edge (operator.yaml `edges[].circuits`), Prichal configuring the
+   * link there; null when the edge declares no circuits (drift still checks address and routes).
+   */
+  circuit: CircuitEnd | null;
 }
 
 export interface Plan {

@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import type { Finding, Words } from '../inventory/findings.js';
 import { YamlEditError, YamlEditor } from '../inventory/edit.js';
 import { idOfFile, type LoadedFile } from '../inventory/load.js';
+import { circuitEnd } from '../inventory/circuits.js';
 import {
   CONTOURS,
   Findings,
@@ -336,13 +337,17 @@ export function materializePlan({
     const [address] = a.value.split('/');
     const octets = address!.split('.');
     const upper = [...octets.slice(0, 3), String(Number(octets[3]) + 1)].join('.');
+    const { channel, networks } = byId.get(a.owner)!.value;
+    const circuits = operator.value.edges.find((e) => e.id === channel.edge)?.circuits;
     return {
       participant: a.owner,
-      edge: byId.get(a.owner)!.value.channel.edge,
+      edge: channel.edge,
       link: a.value,
       edgeAddress: address!,
       participantAddress: upper,
       newAllocation: a.fresh,
+      networks: [...networks],
+      circuit: circuitEnd(circuits, channel.leasedLine) ?? null,
     };
   });
   const keptLinks = linkResult.kept.map((a) => ({ participant: a.owner, link: a.value }));

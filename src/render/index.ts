@@ -3,3 +3,5 @@
 export * from './nftables.js';
 export * from './nftables-model.js';
 export * from './gateway.js';
+export * from './channel-model.js';
+export * from './channel.js';

@@ -22,7 +22,16 @@ import { GATEWAY_LABELS, gatewaySpec, type GatewaySpec } from '../../src/render/
 import { checkInventory } from '../../src/requirements/index.js';
 import { prichal } from '../helpers/cli.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
-import { applyFirewalls, busClient, connectEdge, edge, onGatewayHost, startGateways, withEdge } from './lab.js';
+import {
+  applyChannels,
+  applyFirewalls,
+  busClient,
+  connectEdge,
+  edge,
+  onGatewayHost,
+  startGateways,
+  withEdge,
+} from './lab.js';
 
 let plan: Plan;
 let operator: OperatorFile;
@@ -56,6 +65,7 @@ async function replaceGateway(
 
 async function onboard(): Promise<void> {
   await applyFirewalls(plan.edges);
+  await applyChannels(plan);
   for (const c of ['test', 'prod'] as const) {
     await startGateways(plan, operator, c);
     const state = await buses[c]!.read();

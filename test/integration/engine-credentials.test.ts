@@ -21,7 +21,7 @@ import type { OperatorFile } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
 import { backendText, engineCli, engineRun } from './engine-state.js';
-import { applyFirewalls, busAdminFetch, loadSample } from './lab.js';
+import { applyChannels, applyFirewalls, busAdminFetch, loadSample } from './lab.js';
 
 const USER = 'prichal-rot';
 const EDGE = 'edge-1';
@@ -130,6 +130,7 @@ afterAll(async () => {
   await busAdmin('DELETE', `/users/${BUS_ADMIN}`);
   // The test's user applied the tables: the lab's own login puts them back (a full replace resets its record).
   await applyFirewalls(plan.edges);
+  await applyChannels(plan);
   if (inventory) await removeInventory(inventory);
   await rm(work, { recursive: true, force: true });
 });

@@ -18,7 +18,7 @@ import { readCredentials, secretsDir } from '../../src/infra/secrets.js';
 import { prichal } from '../helpers/cli.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
 import { copyProject } from './engine-state.js';
-import { applyFirewalls, loadSample } from './lab.js';
+import { applyChannels, applyFirewalls, loadSample } from './lab.js';
 
 const COUNT = 300;
 const VHOSTS = { test: 'prichal-interrupted-test', prod: 'prichal-interrupted-prod' };
@@ -87,7 +87,9 @@ afterAll(async () => {
     await busAdmin('DELETE', BUS_URL, `/vhosts/${VHOSTS[contour]}`, credentials);
   await deleteUsers(BUS_URL, mnemonics, 'busTest');
   // The edges carry the synthetic tables now: back to the sample's for the tests that follow.
-  await applyFirewalls((await loadSample()).plan.edges);
+  const sample = await loadSample();
+  await applyFirewalls(sample.plan.edges);
+  await applyChannels(sample.plan);
   await rm(work, { recursive: true, force: true });
 });
 

@@ -16,7 +16,7 @@ import { PASSPHRASE_SECRET } from '../../src/infra/secrets.js';
 import { PRICHAL } from '../helpers/cli.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
 import { engineCli, engineRun } from './engine-state.js';
-import { applyFirewalls, loadSample } from './lab.js';
+import { applyChannels, applyFirewalls, loadSample } from './lab.js';
 
 const SERVER = process.env.PRICHAL_PG_URL;
 const DB = `prichal_race_${randomBytes(4).toString('hex')}`;
@@ -82,7 +82,9 @@ beforeAll(async () => {
 afterAll(async () => {
   if (SERVER) await sql(`drop database if exists ${DB} with (force)`);
   for (const dir of scratch) await rm(dir, { recursive: true, force: true });
-  await applyFirewalls((await loadSample()).plan.edges);
+  const sample = await loadSample();
+  await applyFirewalls(sample.plan.edges);
+  await applyChannels(sample.plan);
 });
 
 describe('two first ups at the same instant', () => {

@@ -29,7 +29,7 @@ import { gatewaySpec } from '../../src/render/index.js';
 import { checkInventory } from '../../src/requirements/index.js';
 import { inventoryWith, removeInventory } from '../helpers/inventory.js';
 import { copyProject, engineCli, engineRun } from './engine-state.js';
-import { applyFirewalls, busClient, loadSample, removeUnplannedRegistrations } from './lab.js';
+import { applyChannels, applyFirewalls, busClient, loadSample, removeUnplannedRegistrations } from './lab.js';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'state-gateways-external');
 /** The throwaway passphrase the fixture's stacks were written with (they hold no secret). */
@@ -144,6 +144,7 @@ afterAll(async () => {
   try {
     const sample = await loadSample();
     await applyFirewalls(sample.plan.edges);
+    await applyChannels(sample.plan);
     for (const contour of CONTOURS) {
       const bus = await busClient(sample.operator, contour);
       for (const r of sample.plan.contours[contour].registrations) await bus.ensure(r);

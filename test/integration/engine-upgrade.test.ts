@@ -34,7 +34,15 @@ import type { Plan, PlannedEdge } from '../../src/plan/index.js';
 import { PROJECT_ROOT } from '../../src/project.js';
 import { compareTables, plannedTable } from '../../src/render/index.js';
 import { engineCli, engineRun } from './engine-state.js';
-import { applyFirewalls, busAdminFetch, busClient, loadSample, removeUnplannedRegistrations, withEdge } from './lab.js';
+import {
+  applyChannels,
+  applyFirewalls,
+  busAdminFetch,
+  busClient,
+  loadSample,
+  removeUnplannedRegistrations,
+  withEdge,
+} from './lab.js';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'state-before-97d848f');
 /** The throwaway passphrase the fixture's (scrubbed) secrets are encrypted with. */
@@ -143,6 +151,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // Back to the sample's estate for the tests that follow, whatever happened here.
   await applyFirewalls(plan.edges);
+  await applyChannels(plan);
   for (const contour of CONTOURS) {
     const client = await busClient(operator, contour);
     for (const r of plan.contours[contour].registrations) {

@@ -21,7 +21,16 @@ import { compareTables, plannedTable } from '../../src/render/index.js';
 import { prichal } from '../helpers/cli.js';
 import { copyProject } from './engine-state.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
-import { applyFirewalls, busAdminFetch, busClient, edge, loadSample, onEveryGatewayHost, withEdge } from './lab.js';
+import {
+  applyChannels,
+  applyFirewalls,
+  busAdminFetch,
+  busClient,
+  edge,
+  loadSample,
+  onEveryGatewayHost,
+  withEdge,
+} from './lab.js';
 
 let plan: Plan;
 let operator: OperatorFile;
@@ -115,6 +124,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // Leave the lab provisioned for the tests that follow, whatever happened here.
   await applyFirewalls(plan.edges);
+  await applyChannels(plan);
   for (const c of ['test', 'prod'] as const) for (const r of plan.contours[c].registrations) await buses[c].ensure(r);
   for (const dir of scratch) await rm(dir, { recursive: true, force: true });
 });
@@ -162,8 +172,10 @@ describe('the Pulumi engine against the lab', () => {
         .sort(),
     ).toEqual(plan.contours.test.registrations.map((x) => x.participant).sort());
     // Progress: one line per resource operation on stderr.
+    // Per edge its table and its channel.
+    expect(r.json!.byType['prichal:index:EdgeChannel']).toEqual({ create: plan.edges.length });
     expect(r.stderr.split('\n').filter((l) => /^\+ создание prichal:index:/.test(l))).toHaveLength(
-      plan.edges.length + shardsOf('test').size + gatewayShardsOf('test').size,
+      2 * plan.edges.length + shardsOf('test').size + gatewayShardsOf('test').size,
     );
     for (const e of plan.edges) expect(await liveDifferences(e.id)).toEqual([]);
     expect(await registeredMnemonics('test')).toEqual(mnemonics('test'));
@@ -369,6 +381,7 @@ describe('state shared between clones', () => {
     expect(destroy.code, destroy.stderr).toBe(0);
     expect(destroy.json!.byType).toEqual({
       'prichal:index:EdgeFirewall': { delete: plan.edges.length },
+      'prichal:index:EdgeChannel': { delete: plan.edges.length },
       'prichal:index:BusRegistrations': { delete: shardsOf('test').size },
       'prichal:index:GatewayShard': { delete: gatewayShardsOf('test').size },
     });

@@ -10,7 +10,8 @@ import { CONTOURS, type OperatorFile } from '../../src/inventory/index.js';
 import { type DockerHost, parseDockerEndpoint, withDockerHost } from '../../src/infra/docker-api.js';
 import { applyGatewayShard } from '../../src/infra/pulumi/gateway-provider.js';
 import { byParticipant, gatewayEntry } from '../../src/infra/pulumi/gateway-shard.js';
-import { gatewaySpec } from '../../src/render/index.js';
+import { gatewaySpec, plannedChannel } from '../../src/render/index.js';
+import { applyChannel } from '../../src/infra/channel.js';
 import { readCredentials } from '../../src/infra/secrets.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
@@ -56,6 +57,14 @@ export async function removeUnplannedRegistrations(plan: Plan, operator: Operato
 export const applyFirewalls = (edges: readonly PlannedEdge[]) => applyPlannedFirewalls(edges, { full: true });
 
 export { busClient, connectEdge, withEdge };
+
+/** Each edge's channel as planned (links, routes to the participants' networks and to the gateway hosts), as `up` sets it. */
+export async function applyChannels(plan: Plan): Promise<void> {
+  for (const e of plan.edges) {
+    const channel = plannedChannel(plan, e.id);
+    if (channel.links.length || channel.gatewayRoutes.length) await withEdge(e, (conn) => applyChannel(conn, channel));
+  }
+}
 
 /** A call to a contour's bus management API as its administrator (404 is an answer, not an error): for tests that change the bus behind Prichal's back. */
 export async function busAdminFetch(

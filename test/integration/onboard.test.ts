@@ -15,7 +15,7 @@ import { readSecret, PASSPHRASE_SECRET } from '../../src/infra/secrets.js';
 import { prichal as prichalIn, prichalLab } from '../helpers/cli.js';
 import { engineCli } from './engine-state.js';
 import { inventoryWith, removeInventory, SAMPLE_INVENTORY } from '../helpers/inventory.js';
-import { applyFirewalls, busClient, loadSample, onGatewayHost, startGateways } from './lab.js';
+import { applyChannels, applyFirewalls, busClient, loadSample, onGatewayHost, startGateways } from './lab.js';
 
 const FILE = 'participants/new-sp.yaml';
 let dir: string;
@@ -72,6 +72,7 @@ afterAll(async () => {
   const { plan, operator } = await loadSample();
   await labUp(plan, operator);
   await applyFirewalls(plan.edges);
+  await applyChannels(plan);
   for (const c of ['test', 'prod'] as const) {
     await startGateways(plan, operator, c);
     await (await busClient(operator, c)).remove('TMR_NEWSP');

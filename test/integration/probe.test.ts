@@ -10,7 +10,7 @@ import type { LiveContext } from '../../src/workflows/context.js';
 import { NFT } from '../../src/infra/firewall.js';
 import type { ContourName } from '../../src/inventory/index.js';
 import type { Plan } from '../../src/plan/index.js';
-import { applyFirewalls, edge, loadSample, onGatewayHost, startGateways, withEdge } from './lab.js';
+import { applyChannels, applyFirewalls, edge, loadSample, onGatewayHost, startGateways, withEdge } from './lab.js';
 
 let plan: Plan;
 let context: LiveContext;
@@ -21,6 +21,7 @@ beforeAll(async () => {
   context = await loadSample();
   plan = context.plan;
   await applyFirewalls(plan.edges);
+  await applyChannels(plan);
   for (const contour of ['test', 'prod'] as const) await startGateways(plan, context.operator, contour);
 });
 afterAll(async () => {

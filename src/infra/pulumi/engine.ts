@@ -34,13 +34,23 @@ import {
 } from '@pulumi/pulumi/automation/index.js';
 import type { ContourName, OperatorFile } from '../../inventory/index.js';
 import type { Plan, PlannedEdge } from '../../plan/index.js';
-import { flowElement } from '../../render/index.js';
+import { channelLink, flowElement } from '../../render/index.js';
+import {
+  EDGE_CHANNEL,
+  edgeChannelChanges,
+  packLink,
+  unpackChannel,
+  type EdgeChannelInputs,
+  type EdgeChannelState,
+  type PackedChannel,
+} from './channel-resource.js';
 import { PROJECT_ROOT } from '../../project.js';
 import { PASSPHRASE_SECRET, readSecret } from '../secrets.js';
 import {
   checkGatewayLimit,
   DEFAULT_GATEWAY_MODE,
   definePrichal,
+  channelName,
   firewallName,
   GATEWAY_MODES,
   gatewayShardName,
@@ -225,6 +235,7 @@ export function participantTargets(
   participant: string,
   recorded: ReadonlyMap<string, PlannedEdge> = new Map(),
   gateways: GatewayMode = DEFAULT_GATEWAY_MODE,
+  recordedLinks: ReadonlyMap<string, RecordedLink> = new Map(),
 ): string[] {
   const registration = plan.contours[contour].registrations.find((r) => r.participant === participant);
   if (!registration)
@@ -238,6 +249,31 @@ export function participantTargets(
       if (flowsOf(before, participant) !== flowsOf(e, participant))
         out.push(urnOf(contour, EDGE_FIREWALL, firewallName(e.id)));
     }
+    // Its link, where the edge's channel last applied differs from the plan (both edges when it moves).
+    const before = recordedLinks.get(participant);
+    const planned = plan.links.find((l) => l.participant === participant && l.circuit);
+    const now = planned ? packLink(channelLink(planned as Parameters<typeof channelLink>[0])) : undefined;
+    if (before?.edge !== planned?.edge || before?.link !== now) {
+      const edges = new Set([before?.edge, planned?.edge].filter((e): e is string => !!e));
+      for (const edge of [...edges].sort()) out.push(urnOf(contour, EDGE_CHANNEL, channelName(edge)));
+    }
+  }
+  return out;
+}
+
+/** A participant's link as an edge's channel last applied it: the edge and the packed link. */
+export interface RecordedLink {
+  edge: string;
+  link: string;
+}
+
+/** Every participant's link as the stack's state last applied it (the EdgeChannel resources' outputs). */
+function recordedLinks(deployment: Deployment | undefined): Map<string, RecordedLink> {
+  const out = new Map<string, RecordedLink>();
+  for (const r of deployment?.resources ?? []) {
+    if (r.type !== EDGE_CHANNEL || !r.outputs?.channel) continue;
+    const edge = String(r.outputs.edge);
+    for (const link of (r.outputs.channel as PackedChannel).links) out.set(link.split(' ')[0]!, { edge, link });
   }
   return out;
 }
@@ -562,6 +598,17 @@ function describe(
         participant,
         message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table`,
       }));
+  } else if (type === EDGE_CHANNEL) {
+    const edge = (news?.edge ?? olds?.edge) as string | undefined;
+    const channelOf = (props: EventProps | undefined) =>
+      props?.channel && edge
+        ? { ...(props as unknown as EdgeChannelState), channel: unpackChannel(edge, props.channel as PackedChannel) }
+        : undefined;
+    const before = channelOf(olds);
+    const after = channelOf(news);
+    if (op === 'delete' && before)
+      changes = edgeChannelChanges(before, { ...before, channel: { ...before.channel, links: [], gatewayRoutes: [] } });
+    else if (after) changes = edgeChannelChanges(op === 'update' ? before : undefined, after as EdgeChannelInputs);
   } else if (type === GATEWAY_SHARD) {
     changes = gatewayShardChanges(op, olds as GatewayShardState | undefined, news as GatewayShardInputs | undefined);
   } else if (type === BUS_REGISTRATIONS) {
@@ -695,6 +742,7 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
           request.participant,
           recordedEdges(upgraded.deployment),
           request.gateways,
+          recordedLinks(upgraded.deployment),
         )
       : undefined;
     const options = { onEvent, ...(target ? { target } : {}) };

@@ -18,7 +18,8 @@
 import * as docker from '@pulumi/docker';
 import { groupBy, type ContourName, type OperatorFile } from '../../inventory/index.js';
 import type { Plan } from '../../plan/index.js';
-import { gatewaySpec } from '../../render/index.js';
+import { gatewaySpec, plannedChannel } from '../../render/index.js';
+import { EdgeChannelResource } from './channel-resource.js';
 import { Gateway } from './gateway.js';
 import { byParticipant, GatewayShard, gatewayEntry, type GatewayHostRef } from './gateway-shard.js';
 import { BusRegistrations, EdgeFirewall, byMnemonic, shardOf, type ShardEntry } from './resources.js';
@@ -84,12 +85,15 @@ export interface ProgramResources {
   network?: docker.Network;
   gateways: Gateway[];
   firewalls: EdgeFirewall[];
+  /** Per edge with links or gateway routes to set: its channel (test stack). */
+  channels: EdgeChannelResource[];
   shards: BusRegistrations[];
   gatewayShards: GatewayShard[];
 }
 
 /** Resource names: stable, so URNs (and `--participant` targets) can be computed from the plan. */
 export const firewallName = (edge: string) => `firewall-${edge}`;
+export const channelName = (edge: string) => `channel-${edge}`;
 export const shardName = (contour: ContourName, shard: string) => `bus-${contour}-${shard}`;
 export const gatewayShardName = (contour: ContourName, host: string, shard: string) =>
   `gateways-${contour}-${host}-${shard}`;
@@ -139,7 +143,7 @@ function gatewayShards(args: ProgramArgs): GatewayShard[] {
 export function definePrichal(args: ProgramArgs): ProgramResources {
   const { contour, plan, operator } = args;
   const registrations = plan.contours[contour].registrations;
-  const out: ProgramResources = { gateways: [], firewalls: [], shards: [], gatewayShards: [] };
+  const out: ProgramResources = { gateways: [], firewalls: [], channels: [], shards: [], gatewayShards: [] };
 
   if (args.gateways === 'engine') out.gatewayShards = gatewayShards(args);
   if (args.gateways === 'pulumi') {
@@ -165,6 +169,19 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
       out.firewalls.push(
         new EdgeFirewall(firewallName(edge.id), { edge, ...(args.scope ? { scope: args.scope } : {}) }),
       );
+    // The channel: each edge's leased-line links and routes, and its routes to the gateway hosts.
+    for (const edge of plan.edges) {
+      const channel = plannedChannel(plan, edge.id);
+      if (channel.links.length === 0 && channel.gatewayRoutes.length === 0) continue;
+      out.channels.push(
+        new EdgeChannelResource(channelName(edge.id), {
+          edge: edge.id,
+          ssh: edge.ssh,
+          channel,
+          scope: args.scope ?? null,
+        }),
+      );
+    }
   }
 
   const bus = operator.contours[contour].bus;

@@ -20,10 +20,22 @@ import type * as pulumi from '@pulumi/pulumi';
 import type * as provider from '@pulumi/pulumi/provider/index.js';
 import { mapBounded } from '../../concurrency.js';
 import { BusClient, assertPromotable, registrationDifferences } from '../bus.js';
-import { withEdge } from '../edges.js';
+import { applyChannel, readChannel, removeEdgeChannel } from '../channel.js';
+import { withEdge, withHost } from '../edges.js';
 import { applyEdgeFirewall, readTable, removeEdgeFirewall } from '../firewall.js';
 import { readCredentials } from '../secrets.js';
 import { compareTables, plannedTable } from '../../render/index.js';
+import {
+  channelRefreshDifferences,
+  EDGE_CHANNEL,
+  edgeChannelChanges,
+  effectiveChannel,
+  packChannel,
+  unpackChannel,
+  type EdgeChannelInputs,
+  type EdgeChannelState,
+  type PackedChannel,
+} from './channel-resource.js';
 import { applyGatewayShard, deleteGatewayShard, readGatewayShard } from './gateway-provider.js';
 import { GATEWAY_SHARD, gatewayShardUpdate, type GatewayShardInputs, type GatewayShardState } from './gateway-shard.js';
 import {
@@ -61,7 +73,7 @@ function typeOf(urn: string): string {
   const parts = urn.split('::');
   const type = parts[parts.length - 2] ?? '';
   if (type === RETIRED_BUS_REGISTRATION) throw new Error(`prichal provider: ${retiredMessage()}`);
-  if (type !== EDGE_FIREWALL && type !== BUS_REGISTRATIONS && type !== GATEWAY_SHARD)
+  if (type !== EDGE_FIREWALL && type !== BUS_REGISTRATIONS && type !== GATEWAY_SHARD && type !== EDGE_CHANNEL)
     throw new Error(`prichal provider: unknown resource type '${type}'`);
   return type;
 }
@@ -104,6 +116,40 @@ async function readEdge(props: EdgeFirewallState): Promise<Wire<EdgeFirewallStat
     return { ...(participant ? { participant } : {}), message: d.message };
   });
   return toWire({ edge: props.edge, differences });
+}
+
+// ---- edge channel: links and routes ---------------------------------------------------------
+
+type ChannelWire<T extends { channel: unknown }> = Omit<T, 'channel'> & { channel: PackedChannel };
+const channelIn = <T extends EdgeChannelState | EdgeChannelInputs>(props: unknown): T => {
+  const wire = props as ChannelWire<T>;
+  return { ...wire, channel: unpackChannel(wire.edge, wire.channel) } as unknown as T;
+};
+const channelOut = (state: EdgeChannelState): ChannelWire<EdgeChannelState> => ({
+  ...state,
+  channel: packChannel(state.channel),
+});
+
+/** Sets the edge's links and routes as planned (in a targeted run, one participant's); an update that changes nothing does not touch the host. */
+async function applyEdgeChannel(
+  olds: EdgeChannelState | undefined,
+  inputs: EdgeChannelInputs,
+): Promise<ChannelWire<EdgeChannelState>> {
+  const channel = effectiveChannel(olds, inputs);
+  const state = { edge: inputs.edge, ssh: inputs.ssh, channel, differences: [] };
+  if (olds && edgeChannelChanges(olds, inputs).length === 0) return channelOut(state);
+  // Scoped only over a state that is the host's: a first apply, or one after refresh found hand
+  // edits, sets the whole channel (the state records it whole either way).
+  const scope = olds && !olds.differences?.length ? (inputs.scope ?? undefined) : undefined;
+  await withHost(inputs.ssh, (conn) =>
+    applyChannel(conn, channel, { ...(olds ? { previous: olds.channel } : {}), ...(scope ? { scope } : {}) }),
+  );
+  return channelOut(state);
+}
+
+async function readEdgeChannel(props: EdgeChannelState): Promise<ChannelWire<EdgeChannelState>> {
+  const live = await withHost(props.ssh, (conn) => readChannel(conn));
+  return channelOut({ ...props, differences: channelRefreshDifferences(props.channel, live) });
 }
 
 // ---- bus registrations, one shard ----------------------------------------------------------
@@ -184,8 +230,8 @@ async function readShard(props: BusShardState): Promise<BusShardState | undefine
 
 // ---- the provider --------------------------------------------------------------------------
 
-type Olds = Wire<EdgeFirewallState> | BusShardState | GatewayShardState;
-type News = Wire<EdgeFirewallInputs> | BusShardInputs | GatewayShardInputs;
+type Olds = Wire<EdgeFirewallState> | BusShardState | GatewayShardState | ChannelWire<EdgeChannelState>;
+type News = Wire<EdgeFirewallInputs> | BusShardInputs | GatewayShardInputs | ChannelWire<EdgeChannelInputs>;
 
 export function prichalProvider(version: string): provider.Provider {
   return {
@@ -197,6 +243,10 @@ export function prichalProvider(version: string): provider.Provider {
         // A state of an earlier shape is a change: the update writes today's (nothing changes on the host).
         return { changes: changes.length > 0 || before.upgraded.length > 0 };
       }
+      if (typeOf(urn) === EDGE_CHANNEL)
+        return {
+          changes: edgeChannelChanges(channelIn<EdgeChannelState>(olds), channelIn<EdgeChannelInputs>(news)).length > 0,
+        };
       if (typeOf(urn) === GATEWAY_SHARD)
         return {
           changes: gatewayShardUpdate(olds as GatewayShardState, news as GatewayShardInputs).changes.length > 0,
@@ -217,6 +267,10 @@ export function prichalProvider(version: string): provider.Provider {
         const edge = edgeIn<EdgeFirewallInputs>(inputs).value;
         return { id: edge.edge.id, outs: await applyEdge(undefined, edge) };
       }
+      if (type === EDGE_CHANNEL) {
+        const channel = channelIn<EdgeChannelInputs>(inputs);
+        return { id: `${channel.edge}/channel`, outs: await applyEdgeChannel(undefined, channel) };
+      }
       if (type === GATEWAY_SHARD) {
         const shard = inputs as GatewayShardInputs;
         return {
@@ -230,6 +284,10 @@ export function prichalProvider(version: string): provider.Provider {
     async update(_id: pulumi.ID, urn: pulumi.URN, olds: Olds, news: News) {
       if (typeOf(urn) === EDGE_FIREWALL)
         return { outs: await applyEdge(edgeIn<EdgeFirewallState>(olds).value, edgeIn<EdgeFirewallInputs>(news).value) };
+      if (typeOf(urn) === EDGE_CHANNEL)
+        return {
+          outs: await applyEdgeChannel(channelIn<EdgeChannelState>(olds), channelIn<EdgeChannelInputs>(news)),
+        };
       if (typeOf(urn) === GATEWAY_SHARD)
         return { outs: await applyGatewayShard(olds as GatewayShardState, news as GatewayShardInputs) };
       const after = news as BusShardInputs;
@@ -244,6 +302,7 @@ export function prichalProvider(version: string): provider.Provider {
         // An earlier shape read: its inputs are upgraded too, so no copy of a secret stays behind in them.
         return { id, props: live, ...(upgraded.length ? { inputs: { edge: live.edge, scope: null } } : {}) };
       }
+      if (typeOf(urn) === EDGE_CHANNEL) return { id, props: await readEdgeChannel(channelIn<EdgeChannelState>(props)) };
       if (typeOf(urn) === GATEWAY_SHARD) {
         return { id, props: await readGatewayShard(props as GatewayShardState) };
       }
@@ -256,6 +315,9 @@ export function prichalProvider(version: string): provider.Provider {
     async delete(_id: pulumi.ID, urn: pulumi.URN, props: Olds) {
       if (typeOf(urn) === EDGE_FIREWALL) {
         await withEdge(edgeIn<EdgeFirewallState>(props).value.edge, removeEdgeFirewall);
+      } else if (typeOf(urn) === EDGE_CHANNEL) {
+        const state = channelIn<EdgeChannelState>(props);
+        await withHost(state.ssh, (conn) => removeEdgeChannel(conn, state.channel));
       } else if (typeOf(urn) === GATEWAY_SHARD) {
         await deleteGatewayShard(props as GatewayShardState);
       } else {
