@@ -14,6 +14,7 @@ import {
   plannedChannel,
   removeChannel,
   renderChannel,
+  unsafeCircuits,
   type EdgeChannel,
   type LiveChannel,
   type LiveInterface,
@@ -143,6 +144,32 @@ describe('rendered batches', () => {
   it('a host already as planned needs nothing; its own routes stay', () => {
     const channel = plannedChannel(plan, 'edge-2');
     expect(convergeChannel(channel, asPlanned(channel))).toEqual({ apply: [], rollback: [] });
+  });
+});
+
+describe('interfaces that are not circuits', () => {
+  it("are refused before anything is applied: the edge's transit interface, one the default route leaves by, a vlan uplink", () => {
+    const channel = plannedChannel(plan, 'edge-2');
+    const live = asPlanned(channel);
+    expect(unsafeCircuits(channel, live)).toEqual([]);
+    const [first, second] = channel.links;
+    // A participant file naming the edge's transit interface as its circuit.
+    const onTransit = { ...channel, links: [{ ...first!, interface: 'eth4' }, second!] };
+    expect(unsafeCircuits(onTransit, live).map((u) => [u.link.participant, u.reason])).toEqual([
+      [first!.participant, "it holds 10.200.0.3/24, wider than a circuit's /30"],
+    ]);
+    // Out of scope, another participant's link is not judged.
+    expect(unsafeCircuits(onTransit, live, second!.participant)).toEqual([]);
+    live.routes.push(route('0.0.0.0/0', '10.250.0.3', second!.interface, '4'));
+    expect(unsafeCircuits(channel, live).map((u) => u.reason)).toEqual([
+      `the default route leaves through it (0.0.0.0/0 via 10.250.0.3 dev ${second!.interface} proto 4)`,
+    ]);
+    const vlanChannel = plannedChannel(vlanPlan, 'edge-2');
+    const [a, b] = vlanChannel.links;
+    const onUplink = { ...vlanChannel, links: [a!, { ...b!, interface: a!.vlan!.uplink, vlan: null }] };
+    expect(unsafeCircuits(onUplink, asPlanned(vlanChannel)).map((u) => u.reason)).toEqual([
+      'it is the uplink other circuits arrive on',
+    ]);
   });
 });
 

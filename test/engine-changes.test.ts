@@ -4,7 +4,14 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { lockHolders, participantTargets, redactUrl, StackLockedError } from '../src/infra/pulumi/engine.js';
+import { packLink } from '../src/infra/pulumi/channel-resource.js';
+import {
+  lockHolders,
+  participantTargets,
+  redactUrl,
+  StackLockedError,
+  type RecordedChannels,
+} from '../src/infra/pulumi/engine.js';
 import {
   BUS_SHARDS,
   busShardReplaces,
@@ -16,12 +23,22 @@ import {
   type ShardEntry,
 } from '../src/infra/pulumi/resources.js';
 import { type Plan } from '../src/plan/index.js';
+import { isEmptyChannel, plannedChannel } from '../src/render/index.js';
 import { checkInventory } from '../src/requirements/index.js';
 import { SAMPLE_INVENTORY } from './helpers/inventory.js';
 
 async function samplePlan(): Promise<Plan> {
   const checked = await checkInventory(SAMPLE_INVENTORY, '2026-11-23');
   return checked.plan!;
+}
+
+/** Every edge's channel as if the state had applied the plan. */
+function appliedChannels(plan: Plan): RecordedChannels {
+  const channels = plan.edges.map((e) => plannedChannel(plan, e.id)).filter((c) => !isEmptyChannel(c));
+  return {
+    edges: new Set(channels.map((c) => c.edge)),
+    links: new Map(channels.flatMap((c) => c.links.map((l) => [l.participant, { edge: c.edge, link: packLink(l) }]))),
+  };
 }
 
 describe('edgeFirewallChanges', () => {
@@ -195,11 +212,18 @@ describe('participantTargets', () => {
       `urn:pulumi:${contour}::prichal::prichal:index:BusRegistrations::bus-${contour}-${shardOf(mnemonic)}`;
     const registration = shard('test', r.mnemonic);
     const table = `urn:pulumi:test::prichal::prichal:index:EdgeFirewall::firewall-${r.edge}`;
-    // Nothing applied yet: its edge's table is created with its flows.
-    expect(participantTargets('test', plan, r.participant, new Map(), 'external')).toEqual([registration, table]);
+    const channel = `urn:pulumi:test::prichal::prichal:index:EdgeChannel::channel-${r.edge}`;
+    // Nothing applied yet: its edge's table is created with its flows, and its edge's channel with
+    // the routes to the gateway hosts its traffic takes.
+    expect(participantTargets('test', plan, r.participant, new Map(), 'external')).toEqual([
+      registration,
+      table,
+      channel,
+    ]);
     // Applied as planned: only the shard.
     const applied = new Map(plan.edges.map((e) => [e.id, e]));
-    expect(participantTargets('test', plan, r.participant, applied, 'external')).toEqual([registration]);
+    const channels = appliedChannels(plan);
+    expect(participantTargets('test', plan, r.participant, applied, 'external', channels)).toEqual([registration]);
     // Another participant's flows changed on the same edge: still only the shard.
     const edge = plan.edges.find((e) => e.id === r.edge)!;
     const other = edge.ingress.find((f) => f.participant !== r.participant)!.participant;
@@ -208,18 +232,38 @@ describe('participantTargets', () => {
       ingress: edge.ingress.filter((f) => f.participant !== other),
       egress: edge.egress.filter((f) => f.participant !== other),
     };
-    expect(
-      participantTargets('test', plan, r.participant, new Map([...applied, [edge.id, withoutOther]]), 'external'),
-    ).toEqual([registration]);
+    const otherRemoved = new Map([...applied, [edge.id, withoutOther]]);
+    expect(participantTargets('test', plan, r.participant, otherRemoved, 'external', channels)).toEqual([registration]);
     const otherMnemonic = plan.contours.test.registrations.find((x) => x.participant === other)!.mnemonic;
-    expect(participantTargets('test', plan, other, new Map([...applied, [edge.id, withoutOther]]), 'external')).toEqual(
-      [shard('test', otherMnemonic), table],
-    );
+    expect(participantTargets('test', plan, other, otherRemoved, 'external', channels)).toEqual([
+      shard('test', otherMnemonic),
+      table,
+    ]);
     const p = plan.contours.prod.registrations[0]!;
     expect(participantTargets('prod', plan, p.participant, new Map(), 'external')).toEqual([shard('prod', p.mnemonic)]);
     // By default the gateways are the engine's: the participant's gateway shard is targeted too, after its registration's.
     const gateways = `urn:pulumi:prod::prichal::prichal:index:GatewayShard::gateways-prod-${p.host}-${shardOf(p.participant)}`;
     expect(participantTargets('prod', plan, p.participant)).toEqual([shard('prod', p.mnemonic), gateways]);
+  });
+
+  it("targets its edge's channel when its link there changes, and only then", async () => {
+    const plan = await samplePlan();
+    const link = plan.links.find((l) => l.circuit)!;
+    const r = plan.contours.test.registrations.find((x) => x.participant === link.participant)!;
+    const applied = new Map(plan.edges.map((e) => [e.id, e]));
+    const channels = appliedChannels(plan);
+    const channel = `urn:pulumi:test::prichal::prichal:index:EdgeChannel::channel-${link.edge}`;
+    expect(participantTargets('test', plan, r.participant, applied, 'external', channels)).not.toContain(channel);
+    const changed = new Map(channels.links);
+    changed.set(link.participant, { edge: link.edge, link: `${channels.links.get(link.participant)!.link}x` });
+    expect(
+      participantTargets('test', plan, r.participant, applied, 'external', { ...channels, links: changed }),
+    ).toContain(channel);
+    // Another participant's link changed: not this one's business.
+    const other = plan.contours.test.registrations.find((x) => x.participant !== link.participant)!;
+    expect(
+      participantTargets('test', plan, other.participant, applied, 'external', { ...channels, links: changed }),
+    ).not.toContain(channel);
   });
 
   it('refuses a participant with nothing in the contour', async () => {

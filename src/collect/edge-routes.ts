@@ -87,6 +87,6 @@ function checkEdge(plan: Plan, edge: string, live: LiveChannel): LiveFinding[] {
     message: d.message,
     evidence: d.evidence,
     fix: FIX[d.kind].en,
-    ru: { message: d.message, fix: FIX[d.kind].ru },
+    ru: { message: d.ru, fix: FIX[d.kind].ru },
   }));
 }

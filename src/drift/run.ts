@@ -89,7 +89,25 @@ export async function collectAndCheck(
     });
   // The counts every result has, whichever sources ran; each source records its own over them.
   const reads = { sshCommandsPerEdge: read.sshCommandsPerEdge, dockerCalls: 0, busRequests: {}, ...recorded, sources };
-  return { findings, unchecked, reads: reads as NonNullable<CheckResult['reads']> };
+  return { findings, unchecked: bySubject(unchecked), reads: reads as NonNullable<CheckResult['reads']> };
+}
+
+/**
+ * One entry per subject: sources sharing a read (an edge's ruleset and routes come in one SSH
+ * command) fail together, and an edge is one subject not checked, with every requirement it informs.
+ */
+function bySubject(unchecked: readonly Unchecked[]): Unchecked[] {
+  const out = new Map<string, Unchecked>();
+  for (const u of unchecked) {
+    const seen = out.get(u.subject);
+    if (!seen) {
+      out.set(u.subject, { ...u, requirements: [...u.requirements] });
+      continue;
+    }
+    for (const r of u.requirements) if (!seen.requirements.includes(r)) seen.requirements.push(r);
+    if (!seen.reason.includes(u.reason)) seen.reason = `${seen.reason}; ${u.reason}`;
+  }
+  return [...out.values()];
 }
 
 /** Moves findings covered by a current waiver into `waived`; an expired waiver waives nothing. */

@@ -23,6 +23,7 @@ import {
   type ConvergeOptions,
   type EdgeChannel,
   type LiveChannel,
+  unsafeCircuits,
 } from '../render/index.js';
 
 const ROLLBACK_MARK = '#prichal-rollback';
@@ -111,6 +112,11 @@ export async function applyChannel(
   if (absent.length)
     throw new ChannelApplyError(
       `the circuits' interfaces are absent on ${channel.edge}: ${absent.map((l) => `${l.interface} (${l.participant})`).join(', ')} — the provider's hand-off; nothing was changed`,
+    );
+  const unsafe = unsafeCircuits(channel, live, options.scope);
+  if (unsafe.length)
+    throw new ChannelApplyError(
+      `refusing to take over interfaces on ${channel.edge} that are not circuits: ${unsafe.map((u) => `${u.link.interface} (${u.link.participant}): ${u.reason}`).join('; ')} — correct the participant's leasedLine.interface; nothing was changed`,
     );
   const batch = convergeChannel(channel, live, options);
   if (batch.apply.length === 0) return { applied: [], timings: { readMs, applyMs: 0 } };

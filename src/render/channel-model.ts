@@ -50,6 +50,10 @@ export const channelLink = (l: PlannedLink & { circuit: CircuitEnd }): ChannelLi
   networks: [...l.networks].sort(),
 });
 
+/** A channel with nothing to set on its edge (no link, no gateway route): the edge gets no channel resource. */
+export const isEmptyChannel = (channel: EdgeChannel): boolean =>
+  channel.links.length === 0 && channel.gatewayRoutes.length === 0;
+
 /** The edge's channel from the plan: its links whose edge declares `circuits`, and every gateway route. */
 export function plannedChannel(plan: Plan, edge: string): EdgeChannel {
   return {
@@ -175,6 +179,8 @@ export interface ChannelDifference {
     | 'route-leak'
     | 'gateway-route';
   message: string;
+  /** The message in Russian (reports' default language). */
+  ru: string;
   evidence: string;
 }
 
@@ -221,6 +227,7 @@ export function channelDifferences(
         participant,
         kind: 'link-missing',
         message: `link ${link.address}: interface ${link.interface} is absent`,
+        ru: `линк ${link.address}: интерфейса ${link.interface} нет`,
         evidence: `ip addr: no ${link.interface}`,
       });
     } else if (!named) {
@@ -228,15 +235,18 @@ export function channelDifferences(
         participant,
         kind: 'link-missing',
         message: `link ${link.address}: no interface holds the edge's address`,
+        ru: `линк ${link.address}: адрес пограничного узла не назначен ни одному интерфейсу`,
         evidence: `ip addr: ${link.address} on no interface`,
       });
     } else {
       const wrong = named.addresses.filter((a) => a !== link.address);
-      if (!named.addresses.includes(link.address) || (link.interface && wrong.length))
+      const besides = named.addresses.includes(link.address);
+      if (!besides || (link.interface && wrong.length))
         out.push({
           participant,
           kind: 'link-address',
-          message: `link on ${named.name}: ${named.addresses.includes(link.address) ? `besides ${link.address} it holds ${wrong.join(', ')}` : `address ${wrong.join(', ') || 'none'} instead of ${link.address}`}`,
+          message: `link on ${named.name}: ${besides ? `besides ${link.address} it holds ${wrong.join(', ')}` : `address ${wrong.join(', ') || 'none'} instead of ${link.address}`}`,
+          ru: `линк на ${named.name}: ${besides ? `кроме ${link.address} назначены ${wrong.join(', ')}` : `адрес ${wrong.join(', ') || 'не назначен'} вместо ${link.address}`}`,
           evidence: `ip addr ${named.name}: ${named.addresses.join(', ') || 'no IPv4 address'}`,
         });
       if (!isUp(named) || !hasCarrier(named))
@@ -244,6 +254,7 @@ export function channelDifferences(
           participant,
           kind: isUp(named) ? 'link-no-carrier' : 'link-down',
           message: `link ${link.address} on ${named.name} is down (${isUp(named) ? 'no carrier: the circuit or its other end' : 'administratively down'})`,
+          ru: `линк ${link.address} на ${named.name} не работает (${isUp(named) ? 'нет несущей: канал или его другой конец' : 'интерфейс выключен'})`,
           evidence: `ip link ${named.name}: <${named.flags.join(',')}> state ${named.operstate}`,
         });
     }
@@ -257,12 +268,14 @@ export function channelDifferences(
               participant,
               kind: 'route-next-hop',
               message: `route to ${network} goes ${routes.map((r) => (r.gateway ? `via ${r.gateway}` : `to ${r.dev}`)).join(', ')} instead of via ${link.peer}`,
+              ru: `маршрут к ${network} идёт ${routes.map((r) => (r.gateway ? `через ${r.gateway}` : `на ${r.dev}`)).join(', ')} вместо ${link.peer}`,
               evidence: routes.map(routeText).join('; '),
             }
           : {
               participant,
               kind: 'route-missing',
               message: `no route to ${network} via ${link.peer}`,
+              ru: `нет маршрута к ${network} через ${link.peer}`,
               evidence: `ip route: no ${network}`,
             },
       );
@@ -278,6 +291,7 @@ export function channelDifferences(
         participant,
         kind: 'route-leak',
         message: `route to undeclared ${r.dst} through the link`,
+        ru: `маршрут к незаявленной сети ${r.dst} через линк`,
         evidence: routeText(r),
       });
     }
@@ -288,6 +302,7 @@ export function channelDifferences(
       out.push({
         kind: 'gateway-route',
         message: `no route to the gateways' ${g.destination} via ${g.via}`,
+        ru: `нет маршрута к сети шлюзов ${g.destination} через ${g.via}`,
         evidence: routes.length ? routes.map(routeText).join('; ') : `ip route: no ${g.destination}`,
       });
   }

@@ -165,6 +165,30 @@ export function absentCircuits(channel: EdgeChannel, live: LiveChannel, scope?: 
   );
 }
 
+/**
+ * Links whose interface is not a circuit's to take over, in scope, each with why: an apply strips
+ * a link interface of every other address and route, which on the edge's uplink or transit
+ * interface would cut the edge off. A circuit's hand-off carries at most a point-to-point /30.
+ */
+export function unsafeCircuits(
+  channel: EdgeChannel,
+  live: LiveChannel,
+  scope?: string,
+): Array<{ link: ChannelLink; reason: string }> {
+  const uplinks = new Set(channel.links.flatMap((l) => (l.vlan ? [l.vlan.uplink] : [])));
+  const out: Array<{ link: ChannelLink; reason: string }> = [];
+  for (const l of channel.links) {
+    if (scope && l.participant !== scope) continue;
+    const wide = live.interfaces.get(l.interface)?.addresses.find((a) => Number(a.split('/')[1]) < 30);
+    const defaultRoute = live.routes.find((r) => r.dst === '0.0.0.0/0' && r.dev === l.interface);
+    if (uplinks.has(l.interface)) out.push({ link: l, reason: 'it is the uplink other circuits arrive on' });
+    else if (defaultRoute)
+      out.push({ link: l, reason: `the default route leaves through it (${routeText(defaultRoute)})` });
+    else if (wide) out.push({ link: l, reason: `it holds ${wide}, wider than a circuit's /30` });
+  }
+  return out;
+}
+
 /** The batch that removes what Prichal configured: its routes, its links' addresses, its sub-interfaces. */
 export function removeChannel(channel: EdgeChannel, live: LiveChannel): ChannelBatch {
   return convergeChannel({ edge: channel.edge, links: [], gatewayRoutes: [] }, live, { previous: channel });

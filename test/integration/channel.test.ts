@@ -6,7 +6,7 @@
 // (the provider's delete) leaves no Prichal route behind and no foreign one touched.
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readChannel, removeEdgeChannel } from '../../src/infra/channel.js';
+import { applyChannel, readChannel, removeEdgeChannel } from '../../src/infra/channel.js';
 import type { Plan } from '../../src/plan/index.js';
 import { plannedChannel, PRICHAL_ROUTE_PROTO } from '../../src/render/index.js';
 import type { LiveContext } from '../../src/workflows/context.js';
@@ -90,6 +90,24 @@ describe('the channel on the leased-line edge', () => {
     expect(await channelFindings()).toEqual([]);
     const clean = await prichal(['preview', '--contour', 'test', '--expect-no-changes']);
     expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+  });
+
+  it("refuses a circuit named after the edge's transit interface, changing nothing", async () => {
+    const planned = plannedChannel(plan, 'edge-2');
+    const before = await withEdge(edge(plan, 'edge-2'), (conn) => readChannel(conn));
+    const transit = [...before.interfaces.values()].find((i) =>
+      i.addresses.some((a) => a.startsWith(`${edge(plan, 'edge-2').transit}/`)),
+    )!;
+    const [first, ...rest] = planned.links;
+    const wrong = { ...planned, links: [{ ...first!, interface: transit.name }, ...rest] };
+    await expect(withEdge(edge(plan, 'edge-2'), (conn) => applyChannel(conn, wrong))).rejects.toThrow(
+      new RegExp(
+        `refusing to take over interfaces on edge-2 that are not circuits: ${transit.name} \\(${first!.participant}\\): it holds`,
+      ),
+    );
+    const after = await withEdge(edge(plan, 'edge-2'), (conn) => readChannel(conn));
+    expect(after.routes).toEqual(before.routes);
+    expect([...after.interfaces.values()]).toEqual([...before.interfaces.values()]);
   });
 
   it("destroy's removal leaves no Prichal route or link address behind and touches no foreign route", async () => {

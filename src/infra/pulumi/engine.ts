@@ -34,7 +34,7 @@ import {
 } from '@pulumi/pulumi/automation/index.js';
 import type { ContourName, OperatorFile } from '../../inventory/index.js';
 import type { Plan, PlannedEdge } from '../../plan/index.js';
-import { channelLink, flowElement } from '../../render/index.js';
+import { channelLink, flowElement, isEmptyChannel, plannedChannel } from '../../render/index.js';
 import {
   EDGE_CHANNEL,
   edgeChannelChanges,
@@ -235,7 +235,7 @@ export function participantTargets(
   participant: string,
   recorded: ReadonlyMap<string, PlannedEdge> = new Map(),
   gateways: GatewayMode = DEFAULT_GATEWAY_MODE,
-  recordedLinks: ReadonlyMap<string, RecordedLink> = new Map(),
+  recordedChannel: RecordedChannels = { edges: new Set(), links: new Map() },
 ): string[] {
   const registration = plan.contours[contour].registrations.find((r) => r.participant === participant);
   if (!registration)
@@ -249,14 +249,19 @@ export function participantTargets(
       if (flowsOf(before, participant) !== flowsOf(e, participant))
         out.push(urnOf(contour, EDGE_FIREWALL, firewallName(e.id)));
     }
-    // Its link, where the edge's channel last applied differs from the plan (both edges when it moves).
-    const before = recordedLinks.get(participant);
+    // Its link, where the edge's channel last applied differs from the plan (both edges when it moves);
+    // and the channel of an edge carrying its flows that the state does not have yet, created whole
+    // like a new table: without its routes to the gateway hosts the participant's traffic stops there.
+    const channels = new Set<string>();
+    const before = recordedChannel.links.get(participant);
     const planned = plan.links.find((l) => l.participant === participant && l.circuit);
     const now = planned ? packLink(channelLink(planned as Parameters<typeof channelLink>[0])) : undefined;
-    if (before?.edge !== planned?.edge || before?.link !== now) {
-      const edges = new Set([before?.edge, planned?.edge].filter((e): e is string => !!e));
-      for (const edge of [...edges].sort()) out.push(urnOf(contour, EDGE_CHANNEL, channelName(edge)));
-    }
+    if (before?.edge !== planned?.edge || before?.link !== now)
+      for (const edge of [before?.edge, planned?.edge]) if (edge) channels.add(edge);
+    for (const e of plan.edges)
+      if (!recordedChannel.edges.has(e.id) && flowsOf(e, participant) && !isEmptyChannel(plannedChannel(plan, e.id)))
+        channels.add(e.id);
+    for (const edge of [...channels].sort()) out.push(urnOf(contour, EDGE_CHANNEL, channelName(edge)));
   }
   return out;
 }
@@ -267,15 +272,22 @@ export interface RecordedLink {
   link: string;
 }
 
-/** Every participant's link as the stack's state last applied it (the EdgeChannel resources' outputs). */
-function recordedLinks(deployment: Deployment | undefined): Map<string, RecordedLink> {
-  const out = new Map<string, RecordedLink>();
+/** The edges' channels as the stack's state last applied them: which edges have one, and each participant's link. */
+export interface RecordedChannels {
+  edges: ReadonlySet<string>;
+  links: ReadonlyMap<string, RecordedLink>;
+}
+
+function recordedChannels(deployment: Deployment | undefined): RecordedChannels {
+  const edges = new Set<string>();
+  const links = new Map<string, RecordedLink>();
   for (const r of deployment?.resources ?? []) {
     if (r.type !== EDGE_CHANNEL || !r.outputs?.channel) continue;
     const edge = String(r.outputs.edge);
-    for (const link of (r.outputs.channel as PackedChannel).links) out.set(link.split(' ')[0]!, { edge, link });
+    edges.add(edge);
+    for (const link of (r.outputs.channel as PackedChannel).links) links.set(link.split(' ')[0]!, { edge, link });
   }
-  return out;
+  return { edges, links };
 }
 
 /** The edges as the stack's state last applied them (from the deployment the backend holds, whatever model wrote it). */
@@ -742,7 +754,7 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
           request.participant,
           recordedEdges(upgraded.deployment),
           request.gateways,
-          recordedLinks(upgraded.deployment),
+          recordedChannels(upgraded.deployment),
         )
       : undefined;
     const options = { onEvent, ...(target ? { target } : {}) };

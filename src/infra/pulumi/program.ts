@@ -18,7 +18,7 @@
 import * as docker from '@pulumi/docker';
 import { groupBy, type ContourName, type OperatorFile } from '../../inventory/index.js';
 import type { Plan } from '../../plan/index.js';
-import { gatewaySpec, plannedChannel } from '../../render/index.js';
+import { gatewaySpec, isEmptyChannel, plannedChannel } from '../../render/index.js';
 import { EdgeChannelResource } from './channel-resource.js';
 import { Gateway } from './gateway.js';
 import { byParticipant, GatewayShard, gatewayEntry, type GatewayHostRef } from './gateway-shard.js';
@@ -172,7 +172,7 @@ export function definePrichal(args: ProgramArgs): ProgramResources {
     // The channel: each edge's leased-line links and routes, and its routes to the gateway hosts.
     for (const edge of plan.edges) {
       const channel = plannedChannel(plan, edge.id);
-      if (channel.links.length === 0 && channel.gatewayRoutes.length === 0) continue;
+      if (isEmptyChannel(channel)) continue;
       out.channels.push(
         new EdgeChannelResource(channelName(edge.id), {
           edge: edge.id,

@@ -19,6 +19,7 @@ export const OPERATOR_V2_FIELDS = [
   'policy.channels',
   'policy.gostBrowsers',
   'policy.allowPublicAddresses',
+  'edges[].circuits',
 ] as const;
 /** A participant file's fields version 1 did not have (`[]`: every entry of a list). */
 export const PARTICIPANT_V2_FIELDS = [
@@ -31,6 +32,7 @@ export const PARTICIPANT_V2_FIELDS = [
   'services[].appointment',
   'services[].webService',
   'services[].tests',
+  'channel.leasedLine.interface',
   ...(['test', 'prod'] as const).flatMap((c) =>
     (['requested', 'approved', 'registered'] as const).map((f) => `registrations.${c}.${f}`),
   ),
