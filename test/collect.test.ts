@@ -128,23 +128,29 @@ describe('reading the table', () => {
 
   it('offline: every subject of every source unread, drift says not checked in the order of the table, exit 3', async () => {
     const result = await drift({ gateways: context.gateways, collectors: offline });
+    // One entry per subject, in the order of the table: an edge's session informs every edge
+    // source's requirements (its ruleset and its channel), unread together.
     const informing = SOURCES.filter((s) => s.informs.length);
-    expect(result.unchecked).toEqual(
-      informing.flatMap((s) => {
-        const subjects = isEdgeSource(s) ? plan.edges.map((e) => e.id) : s.subjects(context).map((x) => x.name);
-        const reason = isEdgeSource(s) ? 'offline' : s.name === 'gateways' ? 'docker offline' : 'bus offline';
-        return subjects.map((subject) => ({ subject, requirements: [...s.informs], reason }));
-      }),
-    );
+    const edgeRequirements = informing.filter(isEdgeSource).flatMap((s) => s.informs);
+    expect(result.unchecked).toEqual([
+      ...plan.edges.map((e) => ({ subject: e.id, requirements: edgeRequirements, reason: 'offline' })),
+      ...informing
+        .filter((s) => !isEdgeSource(s))
+        .flatMap((s) =>
+          s.subjects(context).map((x) => ({
+            subject: x.name,
+            requirements: [...s.informs],
+            reason: s.name === 'gateways' ? 'docker offline' : 'bus offline',
+          })),
+        ),
+    ]);
+    expect(edgeRequirements).toEqual(['FW-1', 'FW-2', 'FW-3', 'CH-4', 'CH-5']);
     expect(result.unchecked.map((u) => u.subject)).toEqual([
       'edge-1',
       'edge-2',
       ...plan.gatewayHosts.map((h) => `gateway host ${h.id}`),
       'bus smev-test',
       'bus smev-prod',
-      // The channel's links and routes (edge-routes), read in the same edge session.
-      'edge-1',
-      'edge-2',
     ]);
     expect(result.findings).toEqual([]);
     expect(result.reads).toMatchObject({ sshCommandsPerEdge: {}, dockerCalls: 0, dockerRequests: {}, busRequests: {} });
@@ -273,8 +279,12 @@ describe('the edge-routes source', () => {
       unreadable: plan.edges.slice(1).map((e) => e.id),
       calls: 2,
     });
-    expect(result.unchecked.filter((u) => u.reason === 'no ip').map((u) => [u.subject, u.requirements])).toEqual(
-      plan.edges.slice(1).map((e) => [e.id, ['CH-4', 'CH-5']]),
+    // The edge's ruleset is offline too: one subject, both reasons, every requirement.
+    expect(result.unchecked.filter((u) => u.reason.includes('no ip')).map((u) => [u.subject, u.reason])).toEqual(
+      plan.edges.slice(1).map((e) => [e.id, 'offline; no ip']),
+    );
+    expect(result.unchecked.find((u) => u.subject === plan.edges[1]!.id)!.requirements).toEqual(
+      expect.arrayContaining(['CH-4', 'CH-5']),
     );
     expect(renderMarkdown(result, { lang: 'en', timeZone: 'UTC' })).toContain(
       `## Edge addresses and routes\n\n| Edge | Addresses | Routes |\n|---|---|---|\n| ${edge} | 1 | 1 |`,

@@ -168,7 +168,7 @@ describe('drift on the lab', () => {
       expect(transit, JSON.stringify(read)).toBeDefined();
       // The kernel's route (protocol 2) to the transit network: over the interface holding the address.
       const device = transit!.split(' ')[1];
-      const kernel = read!.routes.filter((r) => r.includes(` dev ${device} proto 2`) && !r.startsWith('0.0.0.0/0'));
+      const kernel = read!.routes.filter((r) => new RegExp(`^\\S+ dev ${device} proto 2$`).test(r));
       expect(kernel, JSON.stringify(read!.routes)).toHaveLength(1);
     }
   });
