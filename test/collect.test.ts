@@ -20,6 +20,7 @@ import {
   type EdgeSession,
   type EdgeSource,
   type EdgeSubject,
+  type HostSource,
   type LiveContext,
 } from '../src/collect/index.js';
 import { compact, edgeRoutes } from '../src/collect/edge-routes.js';
@@ -137,7 +138,7 @@ describe('reading the table', () => {
       ...informing
         .filter((s) => !isEdgeSource(s))
         .flatMap((s) =>
-          s.subjects(context).map((x) => ({
+          (s as HostSource).subjects(context).map((x) => ({
             subject: x.name,
             requirements: [...s.informs],
             reason: s.name === 'gateways' ? 'docker offline' : 'bus offline',

@@ -23,6 +23,8 @@ import {
   type ConvergeOptions,
   type EdgeChannel,
   type LiveChannel,
+  type LiveRoute,
+  routeText,
   unsafeCircuits,
 } from '../render/index.js';
 
@@ -35,35 +37,76 @@ export class ChannelApplyError extends Error {
   override readonly name = 'ChannelApplyError';
 }
 
-/** The commands that read the channel: every interface, or only the named ones (an absent one lists nothing). */
-export function channelReadCommands(interfaces?: readonly string[]): string[] {
-  const addr = interfaces
-    ? `for i in ${interfaces.join(' ')}; do ${IP} -N -d -j addr show dev "$i" 2>/dev/null; done | sed 's/^\\[//; s/\\]$//' | paste -sd, | sed 's/^/[/; s/$/]/'`
+/**
+ * What a targeted run reads of an edge: the participant's interfaces (before and now), and the
+ * routes through them, via its ends, and to its networks — not the edge's whole table, which on
+ * an edge of thousands of leased lines is most of a targeted apply's time.
+ */
+export interface ReadScope {
+  interfaces: readonly string[];
+  via: readonly string[];
+  destinations: readonly string[];
+}
+
+/** One route listing and what its filter leaves out of each entry (ip omits the field it filtered on). */
+interface RouteListing {
+  command: string;
+  implied: { dev?: string; gateway?: string };
+}
+
+function routeListings(scope?: ReadScope): RouteListing[] {
+  const route = `${IP} -N -j route show table main`;
+  if (!scope) return [{ command: route, implied: {} }];
+  return [
+    ...scope.interfaces.map((dev) => ({ command: `${route} dev ${dev} 2>/dev/null || echo '[]'`, implied: { dev } })),
+    ...scope.via.map((gateway) => ({ command: `${route} via ${gateway}`, implied: { gateway } })),
+    ...scope.destinations.map((d) => ({ command: `${route} to exact ${d}`, implied: {} })),
+  ];
+}
+
+/** The commands that read the channel: every interface and route, or in a targeted run its scope's (an absent interface lists nothing). */
+export function channelReadCommands(scope?: ReadScope): string[] {
+  const addr = scope
+    ? `for i in ${scope.interfaces.join(' ')}; do ${IP} -N -d -j addr show dev "$i" 2>/dev/null; done | sed 's/^\\[//; s/\\]$//' | paste -sd, | sed 's/^/[/; s/$/]/'`
     : `${IP} -N -d -j addr`;
-  return [addr, `${IP} -N -j route show table main`];
+  return [addr, ...routeListings(scope).map((l) => l.command)];
 }
 
 /** The commands run one after another, each listing followed by its end mark. */
 const listing = (commands: readonly string[]) => commands.map((c, i) => `${c} && echo '${END(i)}'`).join(' && ');
 
-function parseListing(stdout: string): LiveChannel {
-  const [addr = '', route = ''] = stdout.split(new RegExp(`\\n?${SECTION} \\d+\\n?`));
-  return { interfaces: parseInterfaces(addr), routes: parseRouteList(route) };
+function parseListing(stdout: string, scope?: ReadScope): LiveChannel {
+  const [addr = '', ...routes] = stdout.split(new RegExp(`\\n?${SECTION} \\d+\\n?`));
+  const seen = new Map<string, LiveRoute>();
+  routeListings(scope).forEach((l, i) => {
+    for (const r of parseRouteList(routes[i] || '[]')) {
+      const route = {
+        ...r,
+        ...(l.implied.dev ? { dev: l.implied.dev } : {}),
+        ...(l.implied.gateway && !r.gateway ? { gateway: l.implied.gateway } : {}),
+      };
+      seen.set(routeText(route), route);
+    }
+  });
+  return { interfaces: parseInterfaces(addr), routes: [...seen.values()] };
 }
 
-/** What the host has of the channel (the named interfaces only, when given), read after any apply there. */
-export async function readChannel(conn: SshConnection, interfaces?: readonly string[]): Promise<LiveChannel> {
-  const out = await readAfterApplies(conn, listing(channelReadCommands(interfaces)));
-  return parseListing(out.stdout);
+/** What the host has of the channel (a targeted run's scope only, when given), read after any apply there. */
+export async function readChannel(conn: SshConnection, scope?: ReadScope): Promise<LiveChannel> {
+  const out = await readAfterApplies(conn, listing(channelReadCommands(scope)));
+  return parseListing(out.stdout, scope);
 }
 
-/** The interfaces a run reads: every one, or in a targeted run those of the participant (before and now). */
-function readScope(channel: EdgeChannel, options: ConvergeOptions): string[] | undefined {
+/** What a run reads: everything, or in a targeted run the participant's links (before and now), their ends and networks. */
+function readScope(channel: EdgeChannel, options: ConvergeOptions): ReadScope | undefined {
   if (!options.scope) return undefined;
-  const names = [...channel.links, ...(options.previous?.links ?? [])]
-    .filter((l) => l.participant === options.scope)
-    .map((l) => l.interface);
-  return [...new Set(names)];
+  const mine = [...channel.links, ...(options.previous?.links ?? [])].filter((l) => l.participant === options.scope);
+  const unique = (xs: string[]) => [...new Set(xs)].sort();
+  return {
+    interfaces: unique(mine.map((l) => l.interface)),
+    via: unique(mine.map((l) => l.peer)),
+    destinations: unique(mine.flatMap((l) => l.networks)),
+  };
 }
 
 export interface ChannelApplyResult {
@@ -73,11 +116,7 @@ export interface ChannelApplyResult {
 }
 
 /** Runs a batch under the lock; on a failing line, its inverse. Returns the host's channel after it. */
-async function runBatch(
-  conn: SshConnection,
-  batch: ChannelBatch,
-  interfaces?: readonly string[],
-): Promise<LiveChannel> {
+async function runBatch(conn: SshConnection, batch: ChannelBatch, scope?: ReadScope): Promise<LiveChannel> {
   const stdin = `${batch.apply.join('\n')}\n${ROLLBACK_MARK}\n${batch.rollback.join('\n')}\n`;
   const script = [
     'd=$(mktemp -d /tmp/prichal-channel.XXXXXX) || exit 1',
@@ -85,14 +124,14 @@ async function runBatch(
     `awk -v d="$d" '$0 == "${ROLLBACK_MARK}" { r = 1; next } { print > (d (r ? "/rollback" : "/apply")) }'`,
     'touch "$d/apply" "$d/rollback"',
     `if ! ${IP} -batch "$d/apply" >&2; then ${IP} -force -batch "$d/rollback" >/dev/null 2>&1; echo 'prichal: the batch failed and was rolled back' >&2; exit 65; fi`,
-    listing(channelReadCommands(interfaces)),
+    listing(channelReadCommands(scope)),
   ].join('\n');
   const out = await locked(conn, script, { stdin, allowFailure: true });
   const detail = out.stderr.trim().split('\n').slice(-3).join('; ') || `exit ${out.exitCode}`;
   if (out.exitCode === 65)
     throw new ChannelApplyError(`the channel's changes failed on the host and were undone: ${detail}`);
   if (out.exitCode !== 0) throw new ChannelApplyError(`the channel's apply did not finish on the host: ${detail}`);
-  return parseListing(out.stdout);
+  return parseListing(out.stdout, scope);
 }
 
 /**
@@ -104,9 +143,9 @@ export async function applyChannel(
   channel: EdgeChannel,
   options: ConvergeOptions = {},
 ): Promise<ChannelApplyResult> {
-  const interfaces = readScope(channel, options);
+  const scope = readScope(channel, options);
   const started = performance.now();
-  const live = await readChannel(conn, interfaces);
+  const live = await readChannel(conn, scope);
   const readMs = performance.now() - started;
   const absent = absentCircuits(channel, live, options.scope);
   if (absent.length)
@@ -120,7 +159,7 @@ export async function applyChannel(
     );
   const batch = convergeChannel(channel, live, options);
   if (batch.apply.length === 0) return { applied: [], timings: { readMs, applyMs: 0 } };
-  const after = await runBatch(conn, batch, interfaces);
+  const after = await runBatch(conn, batch, scope);
   const left = configuredDifferences(channel, after, options.scope);
   if (left.length) {
     await locked(conn, `${IP} -force -batch - >/dev/null 2>&1; true`, { stdin: `${batch.rollback.join('\n')}\n` });
@@ -135,6 +174,6 @@ export async function applyChannel(
 export async function removeEdgeChannel(conn: SshConnection, channel: EdgeChannel): Promise<string[]> {
   const live = await readChannel(conn);
   const batch = removeChannel(channel, live);
-  if (batch.apply.length) await runBatch(conn, batch, []);
+  if (batch.apply.length) await runBatch(conn, batch, { interfaces: [], via: [], destinations: [] });
   return batch.apply;
 }

@@ -92,6 +92,22 @@ describe('the channel on the leased-line edge', () => {
     expect(clean.code, clean.stdout + clean.stderr).toBe(0);
   });
 
+  it("a targeted apply reads and changes one participant's link and routes only", async () => {
+    const planned = plannedChannel(plan, 'edge-2');
+    // Hand edits: tmn-city-admin's route deleted, obl-hospital-3's too.
+    await onEdge('ip route del 10.32.1.0/24; ip route del 10.34.3.0/24');
+    const result = await withEdge(edge(plan, 'edge-2'), (conn) =>
+      applyChannel(conn, planned, { previous: planned, scope: 'tmn-city-admin' }),
+    );
+    expect(result.applied).toEqual(['route replace 10.32.1.0/24 via 10.250.0.3 dev lltmnl2004512 proto 245']);
+    const live = await withEdge(edge(plan, 'edge-2'), (conn) => readChannel(conn));
+    const routed = (dst: string) => live.routes.filter((r) => r.dst === dst).map((r) => r.gateway);
+    expect(routed('10.32.1.0/24')).toEqual(['10.250.0.3']);
+    // The other participant's missing route is not this run's business.
+    expect(routed('10.34.3.0/24')).toEqual([]);
+    await applyChannels(plan);
+  });
+
   it("refuses a circuit named after the edge's transit interface, changing nothing", async () => {
     const planned = plannedChannel(plan, 'edge-2');
     const before = await withEdge(edge(plan, 'edge-2'), (conn) => readChannel(conn));
