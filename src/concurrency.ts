@@ -17,3 +17,25 @@ export async function mapBounded<T, R>(
   );
   return results;
 }
+
+/**
+ * At most `limit` holders at a time; the others wait in order. For a shared service many callers
+ * of one process reach at once (the bus's management API from every shard of a provider).
+ */
+export class Gate {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}

@@ -4,6 +4,7 @@
 // exchange prichal.smev for each declared message type, and permissions confined to its own
 // queue. ensure() converges to the plan, read() returns everything carrying Prichal's naming
 // (planned or not), remove() undoes a registration.
+import { Gate } from '../concurrency.js';
 import type { ContourName } from '../inventory/index.js';
 import { cite, productionAllowed } from '../requirements/index.js';
 import {
@@ -58,8 +59,23 @@ export interface BusTarget {
   password: string;
 }
 
-/** Tries of a request whose connection fails before an answer. */
+/** Tries of a request whose connection fails before an answer, or that times out. */
 const CONNECT_ATTEMPTS = 3;
+/** How long one try may take, once it is sent. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Requests in flight per broker, for the whole process: every shard of a provider reaches the
+ * same management API at once, and 64 shards' requests together time out on a busy broker
+ * (measured on the lab with 400 gateways starting) where the same requests queued here do not.
+ */
+const PER_BROKER = 8;
+const gates = new Map<string, Gate>();
+const gateOf = (url: string) => {
+  const origin = new URL(url).origin;
+  let gate = gates.get(origin);
+  if (!gate) gates.set(origin, (gate = new Gate(PER_BROKER)));
+  return gate;
+};
 
 export class BusClient {
   requests = 0;
@@ -79,19 +95,22 @@ export class BusClient {
     for (let attempt = 1; ; attempt++) {
       this.requests++;
       try {
-        response = await fetch(new URL(`/api${path}`, this.target.url), {
-          method,
-          headers: { authorization: this.auth, 'content-type': 'application/json' },
-          signal: AbortSignal.timeout(15_000),
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        // The whole answer is read inside the gate: a slot is free only when the broker is done.
+        response = await gateOf(this.target.url).run(async () => {
+          const r = await fetch(new URL(`/api${path}`, this.target.url), {
+            method,
+            headers: { authorization: this.auth, 'content-type': 'application/json' },
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+          return new Response(await r.arrayBuffer(), { status: r.status, statusText: r.statusText });
         });
         break;
       } catch (error) {
-        // A connection that failed before any answer (a kept-alive connection the broker closed,
-        // a reset under load) is tried again: every request here is idempotent (GET, PUT, DELETE;
-        // a binding POSTed twice is one binding). A timeout is not: the broker may be working on it.
-        const timedOut = (error as Error).name === 'TimeoutError';
-        if (timedOut || attempt >= CONNECT_ATTEMPTS)
+        // A try that failed before an answer (a kept-alive connection the broker closed, a reset
+        // or a timeout under load) is made again: every request here is idempotent (GET, PUT,
+        // DELETE; a binding POSTed twice is one binding).
+        if (attempt >= CONNECT_ATTEMPTS)
           throw new BusError(method, path, undefined, `unreachable (${(error as Error).message})`, { cause: error });
         await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
       }
