@@ -91,7 +91,7 @@ export class BusClient {
   }
 
   private async call<T>(method: string, path: string, body?: unknown, okMissing = false): Promise<T | undefined> {
-    let response: Response;
+    let response: { status: number; ok: boolean; text: string };
     for (let attempt = 1; ; attempt++) {
       this.requests++;
       try {
@@ -103,7 +103,7 @@ export class BusClient {
             signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
             ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           });
-          return new Response(await r.arrayBuffer(), { status: r.status, statusText: r.statusText });
+          return { status: r.status, ok: r.ok, text: await r.text() };
         });
         break;
       } catch (error) {
@@ -116,9 +116,8 @@ export class BusClient {
       }
     }
     if (okMissing && response.status === 404) return undefined;
-    if (!response.ok) throw new BusError(method, path, response.status, (await response.text()).slice(0, 300));
-    const text = await response.text();
-    return text ? (JSON.parse(text) as T) : undefined;
+    if (!response.ok) throw new BusError(method, path, response.status, response.text.slice(0, 300));
+    return response.text ? (JSON.parse(response.text) as T) : undefined;
   }
 
   private v(): string {
