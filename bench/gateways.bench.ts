@@ -461,7 +461,7 @@ async function main() {
     const firstUp = first.test!.ms + first.prod!.ms;
     const engineCensus = await census(hosts);
     console.log(
-      `the machine with the ${2 * COUNT} gateways running, the bench idle: ${await cpuBusy(10_000)} (each gateway's health check is an exec every 5 s)`,
+      `the machine with the ${2 * COUNT} gateways running, the bench idle: ${await cpuBusy(10_000)} (each gateway's health check is an exec every 30 s)`,
     );
     console.log(
       `first up of both contours: ${s(firstUp)} — ratio to the direct path ${(firstUp / direct).toFixed(2)} (target ≤ 2 ${met(firstUp / direct <= 2)}); ` +
