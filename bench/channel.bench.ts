@@ -12,7 +12,7 @@
 import { execa } from 'execa';
 import { edgeRoutes } from '../src/collect/edge-routes.js';
 import { readEdges } from '../src/collect/edge-session.js';
-import { applyChannel, removeEdgeChannel } from '../src/infra/channel.js';
+import { applyChannel, channelReadCommands, removeEdgeChannel } from '../src/infra/channel.js';
 import { withEdge } from '../src/infra/edges.js';
 import { formatAddress } from '../src/inventory/index.js';
 import type { Plan, PlannedLink } from '../src/plan/index.js';
@@ -97,7 +97,7 @@ try {
   let findings = 0;
   for (let run = 0; run < RUNS; run++) {
     const [readMs, [read]] = await timed(() =>
-      readEdges([edge], { parts: [{ source: edgeRoutes.name, commands: edgeRoutes.edge.commands }] }),
+      readEdges([edge], { parts: [{ source: edgeRoutes.name, commands: channelReadCommands() }] }),
     );
     const [checkMs] = await timed(async () => {
       if (!read?.ok) throw new Error(`edge-2 unreadable: ${read && !read.ok ? read.error : ''}`);

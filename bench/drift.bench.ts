@@ -171,7 +171,8 @@ async function main() {
     // Unavoidable reads alone.
     const reads = { edges: 0, docker: 0, bus: 0 };
     t = performance.now();
-    await readEdges(plan.edges, { parts: edgeParts(SOURCES) });
+    const context = { plan, operator, gateways: operator.gateways };
+    await readEdges(plan.edges, { parts: (edge) => edgeParts(SOURCES, edge, context) });
     reads.edges = performance.now() - t;
     t = performance.now();
     await Promise.all(plan.gatewayHosts.map((host) => readGatewayHost(host)));

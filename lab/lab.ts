@@ -30,6 +30,7 @@ import {
   readyDockerHost,
   removeCgroupLeftovers,
 } from './docker-host.js';
+import { labCoordinatorConfig, writeLabCoordinatorConfig } from './coordinator.js';
 import { ensureImage, ensureLabImage, LAB_LABEL } from './image.js';
 import {
   HOSTKEYS_DIR,
@@ -278,6 +279,18 @@ export async function labUp(
       }),
     );
   });
+
+  // The hub's ViPNet coordinators: the configuration the audit reads, written from the inventory
+  // by the lab's own writer, again on every `up` (a test that edits it is undone by the next).
+  for (const coordinator of plan.coordinators) {
+    const edge = topology.edges.find((e) => e.id === coordinator.edge);
+    if (!edge || !coordinator.config || !coordinator.node) continue;
+    await writeLabCoordinatorConfig(
+      edge.container,
+      coordinator.config,
+      labCoordinatorConfig(coordinator, edge.transit),
+    );
+  }
 
   // Leased-line routers: on the participant's networks, forwarding; then the veth /31 to the edge.
   await mapBounded(topology.routers, 4, async (router) => {

@@ -25,3 +25,5 @@ echo "== gateways through the engine on the lab's two Docker hosts: 200 particip
 node dist/bench/gateways.bench.js
 echo "== the channel: 5,000 leased lines on one lab edge"
 node dist/bench/channel.bench.js
+echo "== the hub's ViPNet coordinator: 10,000 participant nodes read, parsed and checked"
+node dist/bench/vipnet.bench.js

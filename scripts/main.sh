@@ -34,14 +34,16 @@ for contour in test prod; do
     node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).passed ? 0 : 1)' "$out/probes/$contour-$participant.json" || failed=$((failed + 1))
   done
 done
-step "documents and coverage statistics"
-bin/prichal docs --all --inventory "$inv" --out "$out/documents" --probes "$out/probes" --pdf | tail -n 3
-bin/prichal coverage --inventory "$inv" --out "$out"
+# Drift before the documents: the connection acts state the channel from its result (п. 9).
 step "drift and audit report (nightly mode)"
 set +e
 bin/prichal drift --all --inventory "$inv" --out "$out/reports"
 report=$?
 set -e
+step "documents, the ViPNet administrator's tunnels and coverage statistics"
+bin/prichal docs --all --inventory "$inv" --out "$out/documents" --probes "$out/probes" --pdf | tail -n 3
+bin/prichal coordinator --inventory "$inv" --out "$out/documents" | tail -n 3
+bin/prichal coverage --inventory "$inv" --out "$out"
 step "the engine agrees: nothing left to change"
 bin/prichal preview --contour test --expect-no-changes --inventory "$inv"
 bin/prichal preview --contour prod --expect-no-changes --inventory "$inv"

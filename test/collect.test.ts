@@ -10,8 +10,10 @@ import * as ajvFormats from 'ajv-formats';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  commandsOn,
   edgeCommand,
   isEdgeSource,
+  partsOn,
   readSources,
   SOURCES,
   splitEdgeOutput,
@@ -106,7 +108,7 @@ describe('reading the table', () => {
     const sessions: string[][] = [];
     const session: EdgeSession = async (edges, { parts, onDone }) =>
       edges.map((e) => {
-        sessions.push(parts.map((p) => p.source));
+        sessions.push(partsOn(parts, e).map((p) => p.source));
         onDone?.();
         return {
           edge: e.id,
@@ -132,9 +134,14 @@ describe('reading the table', () => {
     // One entry per subject, in the order of the table: an edge's session informs every edge
     // source's requirements (its ruleset and its channel), unread together.
     const informing = SOURCES.filter((s) => s.informs.length);
-    const edgeRequirements = informing.filter(isEdgeSource).flatMap((s) => s.informs);
+    // A source with nothing to read on an edge (the coordinator's audit on an edge that is none) informs nothing there.
+    const edgeRequirements = (edge: (typeof plan.edges)[number]) =>
+      informing
+        .filter(isEdgeSource)
+        .filter((s) => commandsOn(s.edge.commands, edge, context).length)
+        .flatMap((s) => s.informs);
     expect(result.unchecked).toEqual([
-      ...plan.edges.map((e) => ({ subject: e.id, requirements: edgeRequirements, reason: 'offline' })),
+      ...plan.edges.map((e) => ({ subject: e.id, requirements: edgeRequirements(e), reason: 'offline' })),
       ...informing
         .filter((s) => !isEdgeSource(s))
         .flatMap((s) =>
@@ -145,7 +152,18 @@ describe('reading the table', () => {
           })),
         ),
     ]);
-    expect(edgeRequirements).toEqual(['FW-1', 'FW-2', 'FW-3', 'CH-4', 'CH-5']);
+    expect(edgeRequirements(plan.edges[0]!)).toEqual([
+      'FW-1',
+      'FW-2',
+      'FW-3',
+      'CH-4',
+      'CH-5',
+      'CH-6',
+      'CH-7',
+      'CH-8',
+      'CH-9',
+    ]);
+    expect(edgeRequirements(plan.edges[1]!)).toEqual(['FW-1', 'FW-2', 'FW-3', 'CH-4', 'CH-5']);
     expect(result.unchecked.map((u) => u.subject)).toEqual([
       'edge-1',
       'edge-2',

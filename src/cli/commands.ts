@@ -14,6 +14,7 @@ import { busText } from '../workflows/bus.render.js';
 import { type CertificateImport, importCertificate, showCertificate } from '../workflows/certificate.js';
 import { certificateImportText, certificateShowText } from '../workflows/certificate.render.js';
 import { parseContour } from '../workflows/context.js';
+import { type CoordinatorResult, coordinatorCommand, coordinatorText } from '../workflows/coordinator.js';
 import { type CoverageResult, coverageCommand } from '../workflows/coverage.js';
 import { coverageJson, coverageText } from '../workflows/coverage.render.js';
 import { type DocsOptions, type DocsResult, docs } from '../workflows/docs.js';
@@ -385,6 +386,11 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
       },
       { flags: '--out <dir>', description: 'output folder', default: 'out/documents' },
       {
+        flags: '--history <file>',
+        description:
+          "drift's history (drift --all): the act states the channel from its latest run (default .state/history.jsonl)",
+      },
+      {
         flags: '--probes <dir>',
         description: 'probe protocols <contour>-<id>.json for the test protocol (default: <out>/../probes)',
       },
@@ -401,6 +407,7 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
         ...(o.kind ? { kind: o.kind } : {}),
         ...(o.probes ? { probes: o.probes } : {}),
         ...(o.register ? { register: o.register } : {}),
+        ...(o.history ? { history: o.history } : {}),
       });
     },
     text: docsText,
@@ -435,6 +442,26 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
       return incidentCommand(o);
     },
     text: incidentText,
+  }),
+  command<Common & { edge?: string; out?: string }, CoordinatorResult>({
+    name: 'coordinator',
+    description: {
+      en: "what the ViPNet administrator configures on the hub's coordinator: per approved ViPNet participant its network, node and tunnel ranges (exactly its networks), and the [id] sections to compare with iplir.conf; Prichal never writes it (drift checks it, CH-6 to CH-9)",
+      ru: 'что администратор сети ViPNet настраивает на координаторе хаба: для каждого согласованного участника с каналом ViPNet — сеть, узел и туннелируемые адреса (ровно его сети), и разделы [id] для сверки с iplir.conf; Prichal его не изменяет (проверяет drift, CH-6–CH-9)',
+    },
+    options: [
+      { flags: '--edge <id>', description: 'one coordinator edge (default: every edge of kind vipnet-coordinator)' },
+      { flags: '--out <dir>', description: 'also write coordinator-<edge>.md, .html and .iplir-sections.conf here' },
+    ],
+    run: (o) => {
+      outFolder(o.out);
+      return coordinatorCommand({
+        inventory: o.inventory,
+        ...(o.edge ? { edge: o.edge } : {}),
+        ...(o.out ? { out: o.out } : {}),
+      });
+    },
+    text: coordinatorText,
   }),
   command<Common & { out?: string; at?: string }, CoverageResult>({
     name: 'coverage',

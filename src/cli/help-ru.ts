@@ -37,6 +37,12 @@ const PHRASES: Readonly<Record<string, string>> = {
   'ensure | read': 'ensure (привести к плану) | read (прочитать)',
   "evaluate date-dependent warnings at YYYY-MM-DD (default: today in the operator's time zone)":
     'оценить зависящие от даты предупреждения на ГГГГ-ММ-ДД (по умолчанию — сегодня в часовом поясе оператора)',
+  "drift's history (drift --all): the act states the channel from its latest run (default .state/history.jsonl)":
+    'история проверок (drift --all): акт говорит о канале по последней проверке (по умолчанию .state/history.jsonl)',
+  'one coordinator edge (default: every edge of kind vipnet-coordinator)':
+    'один координатор (по умолчанию — все узлы вида vipnet-coordinator)',
+  'also write coordinator-<edge>.md, .html and .iplir-sections.conf here':
+    'также записать сюда coordinator-<узел>.md, .html и .iplir-sections.conf',
   'every participant, every document that applies to it': 'все участники, все применимые к ним документы',
   'full: the service does not work at all (Высокий); partial: some functions fail (Средний/«Обыкновенный»)':
     'full: услуга не работает совсем (Высокий); partial: часть функций работает некорректно (Средний/«Обыкновенный»)',

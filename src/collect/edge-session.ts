@@ -20,9 +20,15 @@ export interface EdgeRead {
   sshCommands: number;
 }
 
+/** The parts every edge runs, or each edge its own (a source whose commands differ per edge). */
+export type EdgeParts = readonly EdgePart[] | ((edge: PlannedEdge) => readonly EdgePart[]);
+
+export const partsOn = (parts: EdgeParts, edge: PlannedEdge): readonly EdgePart[] =>
+  typeof parts === 'function' ? parts(edge) : parts;
+
 export type EdgeSession = (
   edges: readonly PlannedEdge[],
-  options: { parts: readonly EdgePart[]; concurrency?: number; onDone?: () => void },
+  options: { parts: EdgeParts; concurrency?: number; onDone?: () => void },
 ) => Promise<Array<Collected<EdgeRead> & { edge: string }>>;
 
 const MARK = '#prichal';
@@ -84,14 +90,15 @@ export function splitEdgeOutput(
 }
 
 export const readEdges: EdgeSession = (edges, { parts, concurrency = 8, onDone }) => {
-  const command = edgeCommand(parts);
   return mapBounded(edges, concurrency, async (edge) => {
     try {
+      const own = partsOn(parts, edge);
+      const command = edgeCommand(own);
       const out = await withEdge(edge, (conn) => readAfterApplies(conn, command), { connectTimeoutMs: 5_000 });
       return {
         edge: edge.id,
         ok: true as const,
-        value: { parts: splitEdgeOutput(out.stdout, out.stderr, parts), sshCommands: 1 },
+        value: { parts: splitEdgeOutput(out.stdout, out.stderr, own), sshCommands: 1 },
       };
     } catch (error) {
       return { edge: edge.id, ok: false as const, error: unreadable(error) };

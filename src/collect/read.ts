@@ -3,7 +3,9 @@
 // cannot be read is a reading that says why.
 import { mapBounded } from '../concurrency.js';
 import { readEdges, type EdgePart, type EdgeRead, type EdgeSession } from './edge-session.js';
+import type { PlannedEdge } from '../plan/index.js';
 import {
+  commandsOn,
   isEdgeSource,
   unreadable,
   type Collected,
@@ -64,7 +66,7 @@ export async function readSources(
   const [edgeReads, ...ownReadings] = await Promise.all([
     shared.length
       ? session(edges, {
-          parts: edgeParts(shared),
+          parts: (edge: PlannedEdge) => edgeParts(shared, edge, context),
           concurrency,
           onDone: () => tick('edge'),
         })
@@ -86,7 +88,7 @@ export async function readSources(
       if (i >= 0) return { source, readings: ownReadings[i]! };
       return {
         source,
-        readings: edgeSubjects.map((s) => edgePartReading(source as SharedSource, s, byEdge.get(s.name))),
+        readings: edgeSubjects.map((s) => edgePartReading(source as SharedSource, s, context, byEdge.get(s.name))),
       };
     }),
     sshCommandsPerEdge,
@@ -105,36 +107,44 @@ async function readOne(
       ? await (replaced as (s: Subject, c: LiveContext) => Promise<Collected<unknown>>)(subject, context)
       : await (source as HostSource).read(subject, context);
     if (!read.ok) return { subject, ok: false, error: read.error };
-    const calls = isEdgeSource(source) ? source.edge.commands.length : source.calls(read.value);
+    const calls = isEdgeSource(source)
+      ? commandsOn(source.edge.commands, (subject as EdgeSubject).edge, context).length
+      : source.calls(read.value);
     return { subject, ok: true, value: read.value, calls };
   } catch (error) {
     return { subject, ok: false, error: unreadable(error) };
   }
 }
 
-/** What the edge sources run on each edge, in the order of the table. */
-export function edgeParts(sources: readonly LiveSource[]): EdgePart[] {
-  return sources.flatMap((s) => (isEdgeSource(s) ? [{ source: s.name, commands: s.edge.commands }] : []));
+/** What the edge sources run on an edge, in the order of the table. */
+export function edgeParts(sources: readonly LiveSource[], edge: PlannedEdge, context: LiveContext): EdgePart[] {
+  return sources.flatMap((s) =>
+    isEdgeSource(s) ? [{ source: s.name, commands: commandsOn(s.edge.commands, edge, context) }] : [],
+  );
 }
 
 /** An edge source's reading of one edge, from what the edge's session gave. */
 function edgePartReading(
   source: SharedSource,
   subject: EdgeSubject,
+  context: LiveContext,
   read: (Collected<EdgeRead> & { edge: string }) | undefined,
 ): Reading {
+  const commands = commandsOn(source.edge.commands, subject.edge, context);
+  // Nothing to read on this edge (no coordinator there, say): whether the edge answered is not its business.
+  if (commands.length === 0) return { subject, ok: true, value: source.edge.parse([]), calls: 0 };
   if (!read) return { subject, ok: false, error: 'the edge was not read' };
   if (!read.ok) return { subject, ok: false, error: read.error };
   const part = read.value.parts[source.name];
   if (!part) return { subject, ok: false, error: `the edge's command gave nothing for ${source.name}` };
   if (!part.ok) return { subject, ok: false, error: part.error };
   try {
-    return { subject, ok: true, value: source.edge.parse(part.value), calls: source.edge.commands.length };
+    return { subject, ok: true, value: source.edge.parse(part.value), calls: commands.length };
   } catch (error) {
     return {
       subject,
       ok: false,
-      error: `${source.edge.commands.join('; ')}: output not understood (${unreadable(error)})`,
+      error: `${commands.join('; ')}: output not understood (${unreadable(error)})`,
     };
   }
 }

@@ -82,12 +82,21 @@ interface SourceBase<S extends Subject, T> {
 /** A source reading every planned edge, in the edge's one session and command. */
 export interface EdgeSource<T = unknown> extends SourceBase<EdgeSubject, T> {
   readonly edge: {
-    /** Read-only shell commands, run in this order; each output goes to `parse`. */
-    commands: readonly string[];
+    /**
+     * Read-only shell commands, run in this order; each output goes to `parse`. The same on every
+     * edge, or per edge (a file whose path operator.yaml gives for that edge; none: nothing to read there).
+     */
+    commands: EdgeCommands;
     /** May throw: output it cannot parse leaves the edge unread for this source only. */
     parse(outputs: readonly string[]): T;
   };
 }
+
+export type EdgeCommands = readonly string[] | ((edge: PlannedEdge, context: LiveContext) => readonly string[]);
+
+/** The commands a source runs on one edge. */
+export const commandsOn = (commands: EdgeCommands, edge: PlannedEdge, context: LiveContext): readonly string[] =>
+  typeof commands === 'function' ? commands(edge, context) : commands;
 
 /** A source reading its own subjects, one read per subject. */
 export interface HostSource<S extends Subject = Subject, T = unknown> extends SourceBase<S, T> {

@@ -3,7 +3,8 @@
 import { bus } from './bus.js';
 import { edgeRoutes } from './edge-routes.js';
 import { edgeRuleset } from './edge-ruleset.js';
+import { edgeVipnet } from './edge-vipnet.js';
 import { gateways } from './gateways.js';
 import type { LiveSource } from './source.js';
 
-export const SOURCES: readonly LiveSource[] = [edgeRuleset, gateways, bus, edgeRoutes];
+export const SOURCES: readonly LiveSource[] = [edgeRuleset, gateways, bus, edgeRoutes, edgeVipnet];

@@ -9,6 +9,8 @@ import Mustache from 'mustache';
 import { markdownText } from '../escape.js';
 import { auditInventory } from '../drift/audit.js';
 import type { RequirementFinding } from '../drift/model.js';
+import { channelEvidence, DEFAULT_CHANNEL_EVIDENCE_DAYS } from '../drift/evidence.js';
+import type { HistoryEntry } from '../drift/history.js';
 import { DEFAULT_TIME_ZONE, hasChannel, russianDate, type Inventory, type Participant } from '../inventory/index.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
@@ -118,6 +120,8 @@ export interface DocumentContext {
   findings?: readonly RequirementFinding[];
   /** Probe protocols by contour, for the test protocol. */
   probes?: Partial<Record<'test' | 'prod', ProbeProtocol>>;
+  /** The drift history (drift --all): the act states the channel from its latest run, or says it was not checked. */
+  history?: readonly HistoryEntry[];
 }
 
 export interface RenderedDocument {
@@ -215,6 +219,19 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         (f) => f.participant === p.id && f.severity === 'error',
       );
       if (errors.length) throw new DocumentRefusedError(title, p.id, errors);
+      // п. 9: the channel as the latest recent drift run saw it, never on the inventory's word.
+      const evidence = channelEvidence(
+        context.history ?? [],
+        p.id,
+        p.channel.edge,
+        context.at,
+        operator.policy.channelEvidenceDays ?? DEFAULT_CHANNEL_EVIDENCE_DAYS,
+      );
+      if (evidence.state === 'failed')
+        throw new MissingDataError(title, p.id, ['a channel that passes drift'], {
+          en: `${title} for ${p.id} is refused: the channel check of ${evidence.checkedAt.slice(0, 10)} failed (prichal drift: CH-4 to CH-9); fix the channel and check again`,
+          ru: `${title} для ${p.id} не формируется: проверка канала ${russianDate(evidence.checkedAt.slice(0, 10))} не пройдена (prichal drift: CH-4–CH-9); устраните нарушения и проверьте снова`,
+        });
       const test = plan.contours.test.registrations.find((r) => r.participant === p.id);
       const prod = plan.contours.prod.registrations.find((r) => r.participant === p.id);
       const product = p.channel.vipnet
@@ -237,6 +254,10 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         inn: p.inn,
         head: p.head,
         mnemonic: prod!.mnemonic,
+        channelStatement:
+          evidence.state === 'passed'
+            ? `Подключение выполнено в соответствии с требованиями раздела 9 Регламента: канал связи защищён (VPN/выделенная сеть) — проверено ${localDateTime(evidence.checkedAt, operator.timeZone ?? DEFAULT_TIME_ZONE)} (конфигурация канала на пограничном узле сверена с реестром), применяются только СКЗИ, прошедшие оценку соответствия.`
+            : `Соответствие канала связи требованиям раздела 9 Регламента: канал не проверен — ${evidence.reason.ru}. Применяются только СКЗИ, прошедшие оценку соответствия (по сведениям реестра).`,
         channel: CHANNEL_NAMES[p.channel.type],
         channelDetails: product
           ? `${product.name}, сертификат ${product.certificate} до ${fmtDate(product.validUntil)}; сеть ${p.channel.vipnet!.network}, узел ${p.channel.vipnet!.node}`

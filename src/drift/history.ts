@@ -2,6 +2,7 @@
 // which findings are new, fixed or persisting since the previous run.
 import path from 'node:path';
 import { findingKey, type CheckResult } from './model.js';
+import { LIVE_CHANNEL_REQUIREMENTS } from '../requirements/index.js';
 import { FileError, makeFolder, maxFileBytes, readTextOutcome, writeAtomic } from '../files.js';
 
 export interface HistoryEntry {
@@ -11,6 +12,13 @@ export interface HistoryEntry {
   warnings: number;
   unchecked: number;
   keys: string[];
+  /**
+   * The subjects left unchecked (edges, hosts), and the participants with an error in a live
+   * channel requirement: what a connection act states the channel from. Absent in runs recorded
+   * before they were (such a run is no evidence of the channel either way).
+   */
+  uncheckedSubjects?: string[];
+  channelErrors?: string[];
 }
 
 /** Runs the trend covers: a year of nightly runs. */
@@ -49,6 +57,10 @@ function entryOf(line: string): HistoryEntry | undefined {
   )
     return undefined;
   if (!Array.isArray(e.keys) || !e.keys.every((k) => typeof k === 'string')) return undefined;
+  const strings = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  const uncheckedSubjects = strings(e.uncheckedSubjects);
+  const channelErrors = strings(e.channelErrors);
   return {
     generatedAt: e.generatedAt as string,
     kind: e.kind as HistoryEntry['kind'],
@@ -56,6 +68,8 @@ function entryOf(line: string): HistoryEntry | undefined {
     warnings: e.warnings as number,
     unchecked: e.unchecked as number,
     keys: e.keys as string[],
+    // Both or neither: half of the evidence is none.
+    ...(uncheckedSubjects && channelErrors ? { uncheckedSubjects, channelErrors } : {}),
   };
 }
 
@@ -91,6 +105,15 @@ export async function recordRun(file: string, result: CheckResult, read?: Histor
     warnings: result.findings.filter((f) => f.severity === 'warning').length,
     unchecked: result.unchecked.length,
     keys,
+    uncheckedSubjects: [...new Set(result.unchecked.map((u) => u.subject))].sort(),
+    channelErrors: [
+      ...new Set(
+        // A waived channel error is an accepted risk, not a checked channel: the act does not state it.
+        [...result.findings, ...result.waived]
+          .filter((f) => f.severity === 'error' && f.participant && LIVE_CHANNEL_REQUIREMENTS.includes(f.requirement))
+          .map((f) => f.participant!),
+      ),
+    ].sort(),
   };
   // Per run: what changed since the run before it (the chart shows new and fixed for each).
   const runs = [...history, entry].slice(-(HISTORY_RUNS + 1));

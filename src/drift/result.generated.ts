@@ -10,6 +10,10 @@ export type Requirement =
   | 'CH-3'
   | 'CH-4'
   | 'CH-5'
+  | 'CH-6'
+  | 'CH-7'
+  | 'CH-8'
+  | 'CH-9'
   | 'FW-1'
   | 'FW-2'
   | 'FW-3'
@@ -134,6 +138,25 @@ export interface CheckResult {
          * As ip prints them, shortened: '10.210.0.0/16 via 10.200.0.254 dev eth7'.
          */
         routes: string[];
+      };
+    };
+    /**
+     * Per ViPNet coordinator edge read (edge-vipnet source): its configuration file and what it holds.
+     */
+    coordinators?: {
+      [k: string]: {
+        /**
+         * [id] sections of nodes (the filter pseudo-nodes not counted).
+         */
+        nodes: number;
+        /**
+         * Tunnel lines over every node.
+         */
+        tunnels: number;
+        /**
+         * Lines the parser could not read, with their numbers (kept out of the checks).
+         */
+        problems: string[];
       };
     };
   };

@@ -123,6 +123,7 @@ export interface Edge {
    */
   transit: string;
   circuits?: Circuits;
+  vipnet?: CoordinatorConfig;
 }
 /**
  * How Prichal reaches the edge.
@@ -162,6 +163,23 @@ export interface Circuits {
    */
   uplink?: string;
 }
+/**
+ * The hub's ViPNet coordinator on this edge (kind vipnet-coordinator), for the read-only audit of its tunnels (CH-6 to CH-9). Prichal never writes the coordinator's configuration: it reads the file over the edge's SSH session and renders what the ViPNet administrator must configure.
+ */
+export interface CoordinatorConfig {
+  /**
+   * Absolute path of the coordinator's iplir.conf on the edge, readable by the edge's SSH user.
+   */
+  config: string;
+  /**
+   * The coordinator's own ViPNet node id (32-bit hex such as 0x1A0E0001): its section is the coordinator's, not a participant's.
+   */
+  node: string;
+  /**
+   * The lowest ViPNet software version policy accepts in a node's section (such as 4.5.3); an older one is a warning (CH-9).
+   */
+  minVersion?: string;
+}
 export interface CryptoProduct {
   /**
    * Product id, referenced by channel.vipnet.product.
@@ -190,6 +208,10 @@ export interface Policy {
    * @minItems 1
    */
   allowedPorts: [number, ...number[]];
+  /**
+   * How old, in days, the latest drift result may be for the connection act to state the channel from it (п. 9); older, the act says the channel was not checked. Default 7.
+   */
+  channelEvidenceDays?: number;
   /**
    * Days before a signer certificate expires when audit starts warning: a number (30) or a list of reminders ([30, 14, 7]; the largest starts the warning, each one reached is named).
    */
@@ -776,6 +798,10 @@ export interface Waiver {
     | 'CH-3'
     | 'CH-4'
     | 'CH-5'
+    | 'CH-6'
+    | 'CH-7'
+    | 'CH-8'
+    | 'CH-9'
     | 'FW-1'
     | 'FW-2'
     | 'FW-3'

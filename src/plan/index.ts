@@ -6,6 +6,7 @@ export * from './gateway-hosts.js';
 export * from './model.js';
 export * from './plan.js';
 export * from './firewall.js';
+export * from './coordinators.js';
 export * from './probe.js';
 export * from './bus.js';
 export * from './lifecycle.js';

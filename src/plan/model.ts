@@ -94,6 +94,30 @@ export interface Plan {
   gatewayRoutes: PlannedGatewayRoute[];
   /** Hosts recorded for participants still in the inventory that plan no gateway now: kept by `plan --save`. */
   keptGatewayHosts: Array<{ participant: string; host: string }>;
+  /** The hub's ViPNet coordinators (edges of kind vipnet-coordinator) and the tunnels each must have. */
+  coordinators: PlannedCoordinator[];
+}
+
+/** A ViPNet participant of a coordinator: its node, and the networks its tunnel must cover exactly. */
+export interface PlannedTunnel {
+  participant: string;
+  name: string;
+  /** The ViPNet network number the participant declares. */
+  network: number;
+  /** Its node id, normalised: "0x" and 8 lowercase hex digits. */
+  node: string;
+  networks: string[];
+  /** Provisioned in a contour (approved or later): its tunnel must be there; otherwise there must be none. */
+  approved: boolean;
+}
+
+/** A coordinator edge: where its configuration is read (null: operator.yaml does not say), its own node, the version policy. */
+export interface PlannedCoordinator {
+  edge: string;
+  config: string | null;
+  node: string | null;
+  minVersion: string | null;
+  tunnels: PlannedTunnel[];
 }
 
 export interface Flow {

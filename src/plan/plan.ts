@@ -17,6 +17,7 @@ import {
 } from '../inventory/model.js';
 import { allocateLinks, type AllocationRequest, type AllocationResult, type RecordedAllocations } from './allocate.js';
 import { planEdges } from './firewall.js';
+import { planCoordinators } from './coordinators.js';
 import { placeGatewayHosts, type GatewayHostsPlaced } from './gateway-hosts.js';
 import { notProvisionedReason } from './lifecycle.js';
 import { PLAN_VERSION, type Plan, type PlannedContour, type PlannedEndpoint, type PlannedLink } from './model.js';
@@ -360,6 +361,7 @@ export function materializePlan({
     gatewayHosts: gatewayHosts.hosts,
     gatewayRoutes: gatewayHosts.routes,
     keptGatewayHosts: gatewayHosts.keptHosts,
+    coordinators: planCoordinators(inventory, participants, contours),
   };
 }
 

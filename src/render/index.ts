@@ -4,4 +4,6 @@ export * from './nftables.js';
 export * from './nftables-model.js';
 export * from './gateway.js';
 export * from './channel-model.js';
+export * from './iplir-conf.js';
+export * from './vipnet-model.js';
 export * from './channel.js';

@@ -90,6 +90,42 @@ const DEFINITIONS = {
     severity: 'error',
     judgedBy: 'edge-routes',
   },
+  'CH-6': {
+    title: "ViPNet participant's node linked with the hub's coordinator",
+    titleRu: 'Узел ViPNet участника связан с координатором хаба',
+    source: `${cite('portal', '3.1.6.1')}, ${cite('portal', '9.1')}`,
+    reads: 'live',
+    field: 'channel',
+    severity: 'error',
+    judgedBy: 'edge-vipnet',
+  },
+  'CH-7': {
+    title: "Coordinator's tunnel for the participant: exactly its declared networks",
+    titleRu: 'Туннель координатора для участника — ровно его заявленные сети',
+    source: `${cite('portal', '3.1.6.1')}, ${cite('portal', '9.1')}`,
+    reads: 'live',
+    field: 'networks',
+    severity: 'error',
+    judgedBy: 'edge-vipnet',
+  },
+  'CH-8': {
+    title: 'No coordinator tunnel for a node not approved',
+    titleRu: 'Нет туннелей координатора для несогласованных узлов',
+    source: `${cite('portal', '3.1.6.1')}, ${cite('portal', '9.1')}`,
+    reads: 'live',
+    field: 'channel',
+    severity: 'error',
+    judgedBy: 'edge-vipnet',
+  },
+  'CH-9': {
+    title: 'Coordinator filters by default-deny; ViPNet versions meet the policy',
+    titleRu: 'Координатор фильтрует по принципу «запрещено всё, что не разрешено»; версии ViPNet не ниже требуемой',
+    source: cite('portal', '9.1'),
+    reads: 'live',
+    field: 'channel',
+    severity: 'error',
+    judgedBy: 'edge-vipnet',
+  },
   'FW-1': {
     title: 'Edge filters by default-deny',
     titleRu: 'Пограничный узел фильтрует по принципу «запрещено всё, что не разрешено»',
@@ -215,6 +251,15 @@ export const LIVE_REQUIREMENTS = REQUIREMENT_IDS.filter((id) => REQUIREMENTS[id]
 /** The requirements a live source judges (its rows' judgedBy), in the catalogue's order. */
 export const judgedBy = (source: string): RequirementId[] =>
   REQUIREMENT_IDS.filter((id) => REQUIREMENTS[id].judgedBy === source);
+
+/**
+ * The channel as the live sources see it (п. 3.1.6.1, 9.1): the leased lines' links and routes
+ * and the coordinator's tunnels. A connection act states the channel only from these.
+ */
+export const LIVE_CHANNEL_REQUIREMENTS: readonly RequirementId[] = [
+  ...judgedBy('edge-routes'),
+  ...judgedBy('edge-vipnet'),
+];
 
 /** The requirement every validation finding without a requirement of its own is reported under. */
 export const INVENTORY_VALIDITY: RequirementId = 'INV-1';

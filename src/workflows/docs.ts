@@ -19,6 +19,8 @@ import {
   type RenderedDocument,
 } from '../docs/index.js';
 import { auditInventory } from '../drift/audit.js';
+import { readHistory, type HistoryEntry } from '../drift/history.js';
+import { HISTORY_FILE } from './drift.js';
 import { FileError, makeFolder, readTextOutcome, writeAtomic } from '../files.js';
 import { probeProblem, type ProbeProtocol } from '../infra/probe.js';
 import type { ContourName, Inventory, Words } from '../inventory/index.js';
@@ -86,7 +88,14 @@ export async function writeDocuments(
   context: LiveContext & { inventory: Inventory; at: string },
   ids: string[],
   kinds: DocumentKind[] | undefined,
-  options: { out: string; probes: string | Map<string, ProbeProtocol>; pdf: boolean; register?: string },
+  options: {
+    out: string;
+    probes: string | Map<string, ProbeProtocol>;
+    pdf: boolean;
+    register?: string;
+    /** The drift history the act states the channel from (default: drift's, .state/history.jsonl). */
+    history?: string;
+  },
 ): Promise<DocsResult> {
   const registerFile = options.register ?? path.join(context.inventory.root, REGISTER_FILE);
   // A malformed register (or a file that is none) is refused before anything is rendered or written.
@@ -97,6 +106,9 @@ export async function writeDocuments(
       en: `--pdf: ${CHROMIUM} is not installed (Debian's chromium; scripts/setup-lab.sh installs it); nothing was written`,
       ru: `--pdf: не установлен ${CHROMIUM} (пакет chromium Debian; его ставит scripts/setup-lab.sh); ничего не записано`,
     });
+  // Read once, only when an act may be written (a FIFO or a huge file is refused by the file rule).
+  const history =
+    !kinds || kinds.includes('act') ? await readHistory(options.history ?? HISTORY_FILE) : ([] as HistoryEntry[]);
   const participants = ids.map((id) => {
     const p = context.inventory.participants.find((x) => x.value.id === id);
     if (!p)
@@ -122,7 +134,7 @@ export async function writeDocuments(
           inventory: context.inventory,
           plan: context.plan,
           at: context.at,
-          ...(kind === 'act' ? { findings: audit() } : {}),
+          ...(kind === 'act' ? { findings: audit(), history } : {}),
           probes: { ...(probes.test ? { test: probes.test } : {}), ...(probes.prod ? { prod: probes.prod } : {}) },
         });
         pending.push({ participant: id, name: p.value.name, kind, rendered });
@@ -165,6 +177,7 @@ export interface DocsOptions {
   probes?: string;
   pdf: boolean;
   register?: string;
+  history?: string;
 }
 
 export async function docs(options: DocsOptions): Promise<DocsResult> {
@@ -195,6 +208,7 @@ export async function docs(options: DocsOptions): Promise<DocsResult> {
       probes: options.probes ?? path.join(path.dirname(options.out), 'probes'),
       pdf: options.pdf,
       ...(options.register ? { register: options.register } : {}),
+      ...(options.history ? { history: options.history } : {}),
     },
   );
 }

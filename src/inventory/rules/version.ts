@@ -20,6 +20,8 @@ export const OPERATOR_V2_FIELDS = [
   'policy.gostBrowsers',
   'policy.allowPublicAddresses',
   'edges[].circuits',
+  'edges[].vipnet',
+  'policy.channelEvidenceDays',
 ] as const;
 /** A participant file's fields version 1 did not have (`[]`: every entry of a list). */
 export const PARTICIPANT_V2_FIELDS = [
