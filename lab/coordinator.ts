@@ -63,7 +63,10 @@ export function labCoordinatorConfig(coordinator: PlannedCoordinator, transit: s
   return out.join('\r\n');
 }
 
-/** Writes the text as the coordinator's file on the edge container, KOI8-R, readable by netops only. */
+/**
+ * Writes the text as the coordinator's file on the edge container, KOI8-R (what it cannot hold,
+ * such as «№», transliterated), readable by netops only.
+ */
 export async function writeLabCoordinatorConfig(container: string, file: string, text: string): Promise<void> {
   const dir = file.slice(0, file.lastIndexOf('/')) || '/';
   await docker(
@@ -73,7 +76,7 @@ export async function writeLabCoordinatorConfig(container: string, file: string,
       container,
       'bash',
       '-c',
-      `set -e; install -d -m 755 '${dir}'; iconv -f UTF-8 -t KOI8-R > '${file}.tmp'; chown root:netops '${file}.tmp'; chmod 640 '${file}.tmp'; mv '${file}.tmp' '${file}'`,
+      `set -e; install -d -m 755 '${dir}'; iconv -f UTF-8 -t KOI8-R//TRANSLIT > '${file}.tmp'; chown root:netops '${file}.tmp'; chmod 640 '${file}.tmp'; mv '${file}.tmp' '${file}'`,
     ],
     { input: text },
   );
