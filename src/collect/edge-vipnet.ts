@@ -84,16 +84,16 @@ export const edgeVipnet: EdgeSource<CoordinatorRead> = {
 
 const FIX: Record<VipnetDifference['kind'], { en: string; ru: string }> = {
   'node-missing': {
-    en: "have the ViPNet administrator link the participant's node with the hub's coordinator ('prichal docs vipnet' says what to configure)",
-    ru: "попросите администратора сети ViPNet связать узел участника с координатором (что настроить — 'prichal docs vipnet')",
+    en: "have the ViPNet administrator link the participant's node with the hub's coordinator ('prichal coordinator' says what to configure)",
+    ru: "попросите администратора сети ViPNet связать узел участника с координатором (что настроить — 'prichal coordinator')",
   },
   'tunnel-wider': {
     en: "have the ViPNet administrator narrow the tunnel to the declared networks; if more are needed, declare them in the participant's file and have them approved",
     ru: 'попросите администратора сети ViPNet сузить туннель до заявленных сетей; если нужны другие сети — внесите их в файл участника и согласуйте',
   },
   'tunnel-narrower': {
-    en: "have the ViPNet administrator tunnel the declared networks in full ('prichal docs vipnet')",
-    ru: "попросите администратора сети ViPNet туннелировать заявленные сети полностью ('prichal docs vipnet')",
+    en: "have the ViPNet administrator tunnel the declared networks in full ('prichal coordinator')",
+    ru: "попросите администратора сети ViPNet туннелировать заявленные сети полностью ('prichal coordinator')",
   },
   'tunnel-unapproved': {
     en: "have the ViPNet administrator remove the tunnel until the participant's connection is approved",
