@@ -18,7 +18,8 @@ import { readCredentials, secretsDir } from '../../src/infra/secrets.js';
 import { prichal } from '../helpers/cli.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
 import { copyProject } from './engine-state.js';
-import { applyChannels, applyFirewalls, loadSample } from './lab.js';
+import { applyChannels, applyFirewalls, loadSample, writeLabCoordinators } from './lab.js';
+import { checkInventory } from '../../src/requirements/index.js';
 
 const COUNT = 300;
 const VHOSTS = { test: 'prichal-interrupted-test', prod: 'prichal-interrupted-prod' };
@@ -90,6 +91,7 @@ afterAll(async () => {
   const sample = await loadSample();
   await applyFirewalls(sample.plan.edges);
   await applyChannels(sample.plan);
+  await writeLabCoordinators(sample.plan);
   await rm(work, { recursive: true, force: true });
 });
 
@@ -149,6 +151,8 @@ describe('an up killed midway through a large first apply', () => {
     expect(preview.code, preview.stderr).toBe(0);
     expect(preview.json!.changed).toBe(false);
 
+    // The coordinator as the ViPNet administrator would have it for this inventory.
+    await writeLabCoordinators((await checkInventory(inventory)).plan!);
     const drift = await run(['drift', '--format', 'json']);
     // The broker is shared with the lab's sample estate: its users are orphans to this inventory
     // (BUS-1 names every tagged user in no plan). Everything else must be clean.

@@ -30,7 +30,9 @@ import {
   loadSample,
   onEveryGatewayHost,
   withEdge,
+  writeLabCoordinators,
 } from './lab.js';
+import { checkInventory } from '../../src/requirements/index.js';
 
 let plan: Plan;
 let operator: OperatorFile;
@@ -309,6 +311,8 @@ describe('the Pulumi engine against the lab', () => {
         const up = await run(['up', '--contour', contour, '--yes'], inventory);
         expect(up.code, up.stderr).toBe(0);
       }
+      // The ViPNet administrator links (or unlinks) the participant's node on the hub's coordinator.
+      await writeLabCoordinators((await checkInventory(inventory, '2026-11-23')).plan!);
       const drift = await prichal(['drift', '--inventory', inventory, '--at', '2026-11-23', '--format', 'json']);
       expect(drift.code, drift.stdout.slice(0, 2000)).toBe(0);
     };

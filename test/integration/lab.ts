@@ -14,6 +14,8 @@ import { gatewaySpec, plannedChannel } from '../../src/render/index.js';
 import { applyChannel } from '../../src/infra/channel.js';
 import { readCredentials } from '../../src/infra/secrets.js';
 import type { Plan, PlannedEdge } from '../../src/plan/index.js';
+import { labCoordinatorConfig, writeLabCoordinatorConfig } from '../../lab/coordinator.js';
+import { LAB_PREFIX } from '../../lab/topology.js';
 import { SAMPLE_INVENTORY } from '../helpers/inventory.js';
 
 export async function loadSample(): Promise<{ plan: Plan; operator: OperatorFile }> {
@@ -21,6 +23,20 @@ export async function loadSample(): Promise<{ plan: Plan; operator: OperatorFile
   if (!checked.ok || !checked.plan || !checked.validation.inventory.operator)
     throw new Error('the sample inventory does not validate');
   return { plan: checked.plan, operator: checked.validation.inventory.operator.value };
+}
+
+/**
+ * What the ViPNet administrator does when the approved participants change (Prichal never writes
+ * the coordinator's configuration): the lab's writer puts each coordinator's file as `plan` wants it.
+ */
+export async function writeLabCoordinators(plan: Plan): Promise<void> {
+  for (const c of plan.coordinators)
+    if (c.config && c.node)
+      await writeLabCoordinatorConfig(
+        `${LAB_PREFIX}-${c.edge}`,
+        c.config,
+        labCoordinatorConfig(c, edge(plan, c.edge).transit),
+      );
 }
 
 export function edge(plan: Plan, id: string): PlannedEdge {
