@@ -20,19 +20,12 @@ import { PROJECT_ROOT } from '../src/project.js';
 import { IP, type ChannelLink, type EdgeChannel } from '../src/render/index.js';
 import { checkInventory } from '../src/requirements/index.js';
 import path from 'node:path';
+import { median, met, timed } from './measure.js';
 
 const LINES = Number(process.argv[2] ?? 5_000);
 const EDGE_CONTAINER = 'prichal-lab-edge-2';
 const RUNS = 5;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
-
-async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
-  const started = performance.now();
-  const value = await work();
-  return [performance.now() - started, value];
-}
 
 /** Link i: interface lbNNNNN, 10.251.0.0/16 onwards by /31, network 10.64.0.0/24 onwards by /24. */
 function link(i: number): ChannelLink {

@@ -12,10 +12,10 @@ import { bus } from '../src/workflows/bus.js';
 import { firewall } from '../src/workflows/firewall.js';
 import type { EngineAction } from '../src/infra/pulumi/engine.js';
 import { PROJECT_ROOT } from '../src/project.js';
+import { median } from './measure.js';
 
 const INVENTORY = path.join(PROJECT_ROOT, 'inventory');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const quiet = () => {};
 

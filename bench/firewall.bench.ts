@@ -23,9 +23,9 @@ import type { PlannedEdge } from '../src/plan/index.js';
 import { PROJECT_ROOT } from '../src/project.js';
 import { renderEdgeRuleset, replaceTableTransaction } from '../src/render/index.js';
 import { writeSyntheticInventory } from './synthetic.js';
+import { median } from './measure.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function edgeFor(count: number, dir: string): Promise<PlannedEdge> {
   await writeSyntheticInventory(dir, count);

@@ -56,6 +56,7 @@ import { firewall } from '../src/workflows/firewall.js';
 import { checks, type ChecksTimings } from '../src/workflows/run-checks.js';
 import { busAdmin, deleteUsers } from './bus-admin.js';
 import { writeSyntheticInventory } from './synthetic.js';
+import { met } from './measure.js';
 
 const COUNT = Number(process.env.BENCH_GATEWAY_PARTICIPANTS ?? 200);
 const PROGRAM_COUNT = Number(process.env.BENCH_GATEWAY_PROGRAM_PARTICIPANTS ?? 10_000);
@@ -76,7 +77,6 @@ const SYNTHETIC = /^prichal-gw-org-\d{5}-(test|prod)$/;
 const quiet = () => {};
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const mb = (bytes: number) => (bytes < 1e6 ? `${(bytes / 1e3).toFixed(0)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
-const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 /** How busy the machine's CPUs are over `ms` (/proc/stat: everything but idle and I/O wait). */
 async function cpuBusy(ms: number): Promise<string> {

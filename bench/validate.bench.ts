@@ -18,6 +18,7 @@ import { cidrInterval, findOverlaps, formatAddress, listParticipantFiles } from 
 import { parseSource } from '../src/inventory/load.js';
 import { checkInventory, type CheckInventoryTimings } from '../src/requirements/index.js';
 import { writeSyntheticInventory } from './synthetic.js';
+import { median } from './measure.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const COUNT = Number(process.env.BENCH_PARTICIPANTS ?? 10_000);
@@ -57,8 +58,6 @@ function runChild(name: string, dir: string, env: Record<string, string> = {}): 
   });
   return JSON.parse(out) as PhaseResult;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function overlapBench(count: number) {
   // Random aligned prefixes /20–/30 in 10.0.0.0/8 (a fixed LCG, so every run checks the same set).

@@ -15,19 +15,12 @@ import { formatAddress } from '../src/inventory/index.js';
 import type { Plan, PlannedCoordinator } from '../src/plan/index.js';
 import { PROJECT_ROOT } from '../src/project.js';
 import { checkInventory } from '../src/requirements/index.js';
+import { median, met, timed } from './measure.js';
 
 const NODES = Number(process.argv[2] ?? 10_000);
 const EDGE_CONTAINER = 'prichal-lab-edge-1';
 const RUNS = 5;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
-
-async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
-  const started = performance.now();
-  const value = await work();
-  return [performance.now() - started, value];
-}
 
 const { plan } = await checkInventory(path.join(PROJECT_ROOT, 'inventory'));
 const sample = plan!.coordinators.find((c) => c.edge === 'edge-1')!;
