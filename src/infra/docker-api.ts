@@ -303,9 +303,29 @@ export class DockerHost {
 
   /** Creates the gateway's container from its specification and starts it; returns the container id. */
   async createGateway(spec: GatewaySpec, extraLabels: Record<string, string> = {}): Promise<string> {
-    const container = await this.call(`create container ${spec.name}`, () =>
-      this.api.createContainer(gatewayCreateOptions(spec, extraLabels)),
-    );
+    const id = await this.createGatewayUnlessNamed(spec, extraLabels);
+    if (id === undefined)
+      throw new DockerApiError(this.label, `create container ${spec.name}`, 409, 'a container of that name exists');
+    return id;
+  }
+
+  /**
+   * Like createGateway, but when a container already has the name (the engine's 409) nothing is
+   * created and the answer is undefined: the caller decides what to make of the one there.
+   */
+  async createGatewayUnlessNamed(
+    spec: GatewaySpec,
+    extraLabels: Record<string, string> = {},
+  ): Promise<string | undefined> {
+    let container: Docker.Container;
+    try {
+      container = await this.call(`create container ${spec.name}`, () =>
+        this.api.createContainer(gatewayCreateOptions(spec, extraLabels)),
+      );
+    } catch (error) {
+      if (error instanceof DockerApiError && error.statusCode === 409) return undefined;
+      throw error;
+    }
     await this.call(`start container ${spec.name}`, () => container.start());
     return container.id;
   }
