@@ -147,6 +147,52 @@ describe('document HTML in headless Chromium', () => {
   });
 });
 
+/**
+ * In the page: every word of a table cell (a run of non-spaces: a word, a date, a number; an
+ * address's part up to its next slash, where it may break) whose letters lie on more than one
+ * line, i.e. broken inside. A string, run by Chromium (no DOM types here).
+ */
+const WORDS_BROKEN_INSIDE = `(() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest('td, th')) continue;
+    for (const m of node.data.matchAll(/[^\\s/]+\\/*|\\/+/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.bottom)));
+      if (lines.size > 1) broken.push(m[0]);
+    }
+  }
+  return broken;
+})()`;
+
+/** A4's width less the 20 mm margins (170 mm at 96 px per inch): the width the PDF lays a page out at. */
+const A4_CONTENT = { width: 642, height: 971 };
+
+describe('documents printed on A4 (Chromium, print media)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => browser?.close());
+
+  it('break no word, date or address inside a table cell of the act or the protocol', async () => {
+    const page = await browser.newPage({ viewport: A4_CONTENT });
+    await page.emulateMedia({ media: 'print' });
+    for (const doc of [
+      render('act', 'tmn-city-admin'),
+      render('protocol', 'tmn-sosh-12'),
+      render('protocol', 'tmn-city-admin'),
+    ]) {
+      await page.setContent(documentHtml(doc.title, doc.markdown));
+      expect(await page.evaluate<string[]>(WORDS_BROKEN_INSIDE), `${doc.participant} ${doc.kind}`).toEqual([]);
+    }
+    await page.close();
+  });
+});
+
 describe('coverage', () => {
   it('matches the hand-computed table of the sample inventory', () => {
     // By hand, at 2026-11-23, connected to ЭДО = the СЭД's last stage or ГИС «ТОР СЭД»:

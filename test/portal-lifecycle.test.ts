@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applicableDocuments,
   DocumentRefusedError,
+  MissingDataError,
   incidentNote,
   renderDocument,
   type DocumentKind,
@@ -364,5 +365,193 @@ describe('the incident note (п. 8.2–8.6)', () => {
     ]);
     expect(cli.code, cli.stderr).toBe(0);
     expect(JSON.parse(cli.stdout)).toMatchObject({ participant: 'tmn-sosh-12', reactionBy: '2026-11-21T11:30' });
+  });
+});
+
+describe('the act and the protocol say only what happened, in the documents’ own words', () => {
+  const context = async (dir: string, at = AT) => {
+    const checked = await checkInventory(dir, at);
+    return { inventory: checked.validation.inventory, plan: checked.plan!, at };
+  };
+  const refusal = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      return e as MissingDataError;
+    }
+    throw new Error('expected the document to be refused');
+  };
+
+  it('under a policy that admits the open internet, the act never calls the channel protected (п. 9.1)', async () => {
+    const dir = await edited([
+      { file: 'participants/tmn-sosh-12.yaml', from: 'type: vipnet', to: 'type: internet' },
+      { file: 'operator.yaml', from: 'internet: false }', to: 'internet: true }' },
+    ]);
+    const c = await context(dir);
+    const act = renderDocument('act', 'tmn-sosh-12', c).markdown;
+    expect(act).not.toContain('защищён');
+    expect(act).toContain('сеть Интернет без средства криптографической защиты информации');
+    expect(act).toContain('не соответствует');
+  });
+
+  it('no act for a production registration only approved, nor before its switch date; the main job does not attempt one', async () => {
+    const approved = await edited([
+      { file: 'participants/tmn-sosh-12.yaml', from: '    status: registered\n', to: '    status: approved\n' },
+    ]);
+    const c = await context(approved);
+    const early = refusal(() => renderDocument('act', 'tmn-sosh-12', c));
+    expect(early.fields).toEqual(['registrations.prod.status']);
+    expect(early.ru).toContain("в статусе 'approved'");
+    const p = c.inventory.participants.find((x) => x.value.id === 'tmn-sosh-12')!.value;
+    expect(applicableDocuments(p, AT)).not.toContain('act');
+
+    const future = await edited([
+      { file: 'participants/tmn-sosh-12.yaml', from: 'switchDate: 2024-04-01', to: 'switchDate: 2026-12-01' },
+    ]);
+    const f = await context(future);
+    const scheduled = refusal(() => renderDocument('act', 'tmn-sosh-12', f));
+    expect(scheduled.fields).toEqual(['registrations.prod.switchDate']);
+    expect(scheduled.ru).toContain('01.12.2026');
+    // On the switch date itself the act is written.
+    expect(renderDocument('act', 'tmn-sosh-12', await context(future, '2026-12-01')).markdown).toContain('01.12.2026');
+  });
+
+  it('writes «промышленный», the Russian purpose, the time zone by its Russian name, and dates inside references as dates', async () => {
+    const c = await context(SAMPLE_INVENTORY);
+    const probe = JSON.parse(
+      await readFile(path.join(import.meta.dirname, 'fixtures', 'probe-test-tmn-city-admin.json'), 'utf8'),
+    );
+    const act = renderDocument('act', 'tmn-city-admin', c).markdown;
+    const protocol = renderDocument('protocol', 'tmn-city-admin', { ...c, probes: { test: probe } }).markdown;
+    for (const doc of [act, protocol]) {
+      expect(doc).not.toMatch(/продуктивн/i);
+      expect(doc).not.toMatch(/portal-intake|sed-connector/);
+      expect(doc).not.toMatch(/\b\d{4}-\d\d-\d\d\b/);
+    }
+    expect(act).toContain('| Шлюз в промышленном контуре |');
+    expect(act).toContain('приём заявлений с Портала услуг');
+    expect(act).toContain('коннектор СЭД');
+    expect(act).toContain('Прил. 10 № 45 от 10.10.2023');
+    expect(protocol).toContain('екатеринбургское время, UTC+5');
+    expect(protocol).not.toContain('Asia/');
+  });
+
+  it('an endpoint whose purpose the documents cannot name in Russian needs its title', async () => {
+    const untitled = await edited([
+      { file: 'participants/tmn-city-admin.yaml', from: 'purpose: portal-intake', to: 'purpose: child-benefits' },
+    ]);
+    const c = await context(untitled);
+    const error = refusal(() => renderDocument('act', 'tmn-city-admin', c));
+    expect(error.fields).toEqual(["endpoints[1].title (the Russian name of purpose 'child-benefits')"]);
+    const titled = await edited([
+      {
+        file: 'participants/tmn-city-admin.yaml',
+        from: 'purpose: portal-intake',
+        to: 'purpose: child-benefits, title: приём заявлений о пособиях',
+      },
+    ]);
+    expect(renderDocument('act', 'tmn-city-admin', await context(titled)).markdown).toContain(
+      '| приём заявлений о пособиях |',
+    );
+  });
+
+  it('a protocol is not dated before the test it records', async () => {
+    const c = await context(SAMPLE_INVENTORY);
+    const probe = JSON.parse(
+      await readFile(path.join(import.meta.dirname, 'fixtures', 'probe-test-tmn-city-admin.json'), 'utf8'),
+    ) as { finishedAt: string };
+    const day = probe.finishedAt.slice(0, 10);
+    const before = new Date(Date.parse(`${day}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10);
+    const early = refusal(() =>
+      renderDocument('protocol', 'tmn-city-admin', { ...c, at: before, probes: { test: probe as never } }),
+    );
+    expect(early.message).toContain(`cannot be dated ${before}`);
+  });
+});
+
+describe('the portal lifecycle as recorded', () => {
+  const service = (tests: object[]) => ({
+    code: '7200000000161234567',
+    name: 'Услуга',
+    options: [],
+    tests,
+  });
+  const passed = (date: string) => [
+    { step: 'form', date, result: 'passed', tester: 'Сидоров С. С.' },
+    { step: 'statuses', date, result: 'passed', tester: 'Сидоров С. С.' },
+  ];
+
+  it('a test-contour step dated after the production switch, or after the test’s date, is an error (BUS-2)', async () => {
+    const tests = passed('2026-01-09');
+    const late = participant('org-late', { services: [service(tests)] });
+    Object.assign(late.registrations.prod, { switchDate: '2026-01-12' });
+    expect(codes(check({ participants: [late] }))).toEqual([]);
+    tests[1]!.date = '2026-01-15';
+    const afterSwitch = check({ participants: [late] });
+    expect(afterSwitch.map((f) => [f.code, f.path])).toEqual([['contour-order', 'services[0].tests[1].date']]);
+    expect(afterSwitch[0]!.message).toContain('after registrations.prod.switchDate (2026-01-12)');
+    tests[1]!.date = '2026-01-11';
+    const afterTest = check({ participants: [late] });
+    expect(afterTest.map((f) => f.code)).toEqual(['contour-order']);
+    expect(afterTest[0]!.message).toContain('after registrations.test.tested (2026-01-10)');
+  });
+
+  it('a test registration recorded tested with a failed step and no production registration is an error', () => {
+    const failing = participant('org-failed', {
+      services: [
+        service([
+          ...passed('2026-01-09').slice(0, 1),
+          { step: 'statuses', date: '2026-01-09', result: 'failed', tester: 'Сидоров С. С.' },
+        ]),
+      ],
+    });
+    delete (failing.registrations as Record<string, unknown>).prod;
+    const findings = check({ participants: [failing] });
+    expect(findings.map((f) => [f.code, f.path])).toEqual([['contour-order', 'registrations.test.status']]);
+    expect(findings[0]!.message).toContain('statuses failed');
+  });
+
+  it('a stage dated after today is an error, and is not provisioned', async () => {
+    const future = participant('org-future');
+    delete (future.registrations as Record<string, unknown>).prod;
+    Object.assign(future.registrations.test, { status: 'approved', approved: '2026-12-20' });
+    delete (future.registrations.test as { tested?: string }).tested;
+    const findings = check({ participants: [future] }, '2026-12-07');
+    expect(findings.map((f) => [f.code, f.path])).toEqual([['registration-dates', 'registrations.test.approved']]);
+    expect(findings[0]!.message).toContain('after today (2026-12-07)');
+    expect(codes(check({ participants: [future] }, '2026-12-20'))).toEqual([]);
+    // Through the sample: the live commands refuse the inventory rather than provision it.
+    const dir = await edited([
+      {
+        file: 'participants/onokhino-sp.yaml',
+        from: '    status: requested\n',
+        to: '    status: approved\n    approved: 2026-11-30\n',
+      },
+    ]);
+    const checked = await checkInventory(dir, AT);
+    expect(checked.ok).toBe(false);
+    expect(checked.findings.map((f) => f.code)).toContain('registration-dates');
+  });
+
+  it('a request without its date is a REG-1 finding; a deadline across a year the calendar lacks says so', async () => {
+    const undated = await edited([
+      { file: 'participants/onokhino-sp.yaml', from: '    requested: 2026-11-16', to: '    # requested: 2026-11-16' },
+    ]);
+    const reg = (await checks({ kind: 'audit', inventory: undated, at: AT })).result.findings.filter(
+      (f) => f.requirement === 'REG-1',
+    );
+    expect(reg.map((f) => [f.participant, f.severity])).toEqual([['onokhino-sp', 'warning']]);
+    expect(reg[0]!.message).toContain('has no date');
+    expect(reg[0]!.ru?.message).toContain('нет даты');
+
+    // A request of 2027-12-24: its deadline falls in 2028, which the sample's calendar does not list.
+    const late = await edited([
+      { file: 'participants/onokhino-sp.yaml', from: '    requested: 2026-11-16', to: '    requested: 2027-12-24' },
+    ]);
+    const uncovered = (await checks({ kind: 'audit', inventory: late, at: '2027-12-27' })).result.findings.filter(
+      (f) => f.requirement === 'REG-1',
+    );
+    expect(uncovered.map((f) => f.message)).toEqual([expect.stringContaining('does not cover 2028')]);
+    expect(uncovered[0]!.ru?.message).toContain('не охватывает 2028 г.');
   });
 });

@@ -11,7 +11,17 @@ import { auditInventory } from '../drift/audit.js';
 import type { RequirementFinding } from '../drift/model.js';
 import { channelEvidence, DEFAULT_CHANNEL_EVIDENCE_DAYS } from '../drift/evidence.js';
 import type { HistoryEntry } from '../drift/history.js';
-import { DEFAULT_TIME_ZONE, hasChannel, russianDate, type Inventory, type Participant } from '../inventory/index.js';
+import {
+  daysBetween,
+  DEFAULT_TIME_ZONE,
+  hasChannel,
+  russianDate,
+  russianDatesIn,
+  russianTimeZone,
+  todayIn,
+  type Inventory,
+  type Participant,
+} from '../inventory/index.js';
 import type { ProbeProtocol } from '../infra/probe.js';
 import type { Plan } from '../plan/index.js';
 import {
@@ -19,6 +29,7 @@ import {
   cite,
   provisioned,
   latestResults,
+  reached,
   missingFields,
   needsCoordinator,
   requestFields,
@@ -84,8 +95,11 @@ function basisLine(kind: DocumentKind): string {
 
 const template = (name: string) => readFileSync(path.join(TEMPLATES_DIR, 'docs', `${name}.md.mustache`), 'utf8');
 
-/** Values go into Markdown table cells: no pipes, no line breaks, no markup. */
-const cell = markdownText;
+/**
+ * Values go into Markdown table cells: no pipes, no line breaks, no markup; an ISO date inside a
+ * free-text value (a reference «№ 12 от 2026-03-01») written as the document writes dates.
+ */
+const cell = (value: unknown) => markdownText(russianDatesIn(String(value)));
 
 /**
  * A document that would state what the audit contradicts: the connection act certifies the
@@ -137,6 +151,37 @@ function requireFields(document: string, participant: string, fields: Record<str
 }
 
 const CHANNEL_NAMES = { vipnet: 'ViPNet (VPN)', 'leased-line': 'выделенная сеть', internet: 'сеть Интернет' } as const;
+/**
+ * What an endpoint is for, in a Russian document: the purposes the contract's examples use have
+ * their Russian names here; any other is named by the endpoint's `title`. The id itself
+ * (`portal-intake`) is a configuration value, never printed.
+ */
+const PURPOSES_RU: Record<string, string> = {
+  'portal-intake': 'приём заявлений с Портала услуг',
+  'portal-status': 'передача статусов заявлений',
+  'portal-appointment': 'запись на приём',
+  'portal-payment': 'оплата',
+  'portal-rating': 'приём результатов оценки качества',
+  'sed-connector': 'коннектор СЭД',
+};
+type Endpoint = NonNullable<Participant['endpoints']>[number];
+const purposeOf = (e: Endpoint): string | undefined => e.title ?? PURPOSES_RU[e.purpose];
+/** The Russian purpose of the participant's endpoint `id` (the plan's endpoints carry no title). */
+const purposeRu = (p: Participant, id: string): string | undefined => {
+  const e = p.endpoints?.find((x) => x.id === id);
+  return e && purposeOf(e);
+};
+
+/** The endpoints a document names whose purpose has no Russian name: each a field to fill. */
+const untitled = (p: Participant, ids: readonly string[]): Record<string, undefined> =>
+  Object.fromEntries(
+    (p.endpoints ?? []).flatMap((e, i) =>
+      ids.includes(e.id) && !purposeOf(e)
+        ? [[`endpoints[${i}].title (the Russian name of purpose '${e.purpose}')`, undefined]]
+        : [],
+    ),
+  );
+
 const SED_MODES = {
   operator: 'СЭД, предоставляемая Оператором ИС СЭД (раздел 1 регламента)',
   connector: 'собственная СЭД через коннектор (раздел 2 регламента)',
@@ -147,6 +192,8 @@ const DENIED_KINDS: Record<ProbeProtocol['denied'][number]['kind'], (d: ProbePro
   'foreign-gateway': (d) => `обращение со шлюза другого участника (${d.source})`,
 };
 const fmtDate = (iso: string | undefined) => (iso ? russianDate(iso) : undefined);
+/** The calendar day an instant is in the operator's time zone (YYYY-MM-DD). */
+const localDay = (iso: string, timeZone: string) => todayIn(timeZone, new Date(iso));
 /** An instant as people in the region read it: ДД.ММ.ГГГГ ЧЧ:ММ in the operator's time zone. */
 const localDateTime = (iso: string, timeZone: string) =>
   new Intl.DateTimeFormat('ru-RU', {
@@ -215,6 +262,8 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
     }
     case 'act': {
       if (!hasChannel(p)) throw new MissingDataError(title, p.id, [NO_CHANNEL]);
+      const early = actNotYet(p, context.at);
+      if (early) throw new MissingDataError(title, p.id, [early.field], early.words);
       const errors = (context.findings ?? auditInventory(inventory, context.at, p.id)).filter(
         (f) => f.participant === p.id && f.severity === 'error',
       );
@@ -247,6 +296,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         ...(p.channel.type === 'leased-line'
           ? { 'channel.leasedLine.provider': line?.provider, 'channel.leasedLine.circuit': line?.circuit }
           : {}),
+        ...untitled(p, prod?.endpoints.map((e) => e.id) ?? []),
       });
       view = {
         operatorName: operator.operator.name,
@@ -255,15 +305,19 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         head: p.head,
         mnemonic: prod!.mnemonic,
         channelStatement:
-          evidence.state === 'passed'
-            ? `Подключение выполнено в соответствии с требованиями раздела 9 Регламента: канал связи защищён (VPN/выделенная сеть) — проверено ${localDateTime(evidence.checkedAt, operator.timeZone ?? DEFAULT_TIME_ZONE)} (конфигурация канала на пограничном узле сверена с реестром), применяются только СКЗИ, прошедшие оценку соответствия.`
-            : `Соответствие канала связи требованиям раздела 9 Регламента: канал не проверен — ${evidence.reason.ru}. Применяются только СКЗИ, прошедшие оценку соответствия (по сведениям реестра).`,
+          // п. 9.1: on a public network only a VPN with certified crypto protects the channel; an
+          // operator's policy may admit an open one, but the act never calls it protected.
+          p.channel.type === 'internet'
+            ? `Канал связи — сеть Интернет без средства криптографической защиты информации: требованию ${cite('portal', '9.1')} (VPN с сертифицированными СКЗИ в сетях общего пользования) не соответствует; подключение допущено решением Оператора ПУ ТО.`
+            : evidence.state === 'passed'
+              ? `Подключение выполнено в соответствии с требованиями раздела 9 Регламента: канал связи защищён (VPN/выделенная сеть) — проверено ${localDateTime(evidence.checkedAt, operator.timeZone ?? DEFAULT_TIME_ZONE)} (конфигурация канала на пограничном узле сверена с реестром), применяются только СКЗИ, прошедшие оценку соответствия.`
+              : `Соответствие канала связи требованиям раздела 9 Регламента: канал не проверен — ${evidence.reason.ru}. Применяются только СКЗИ, прошедшие оценку соответствия (по сведениям реестра).`,
         channel: CHANNEL_NAMES[p.channel.type],
         channelDetails: product
           ? `${product.name}, сертификат ${product.certificate} до ${fmtDate(product.validUntil)}; сеть ${p.channel.vipnet!.network}, узел ${p.channel.vipnet!.node}`
           : line
             ? `${line.provider}, канал ${line.circuit}${line.application ? `, ${line.application}` : ''}`
-            : 'нет',
+            : 'нет (сеть Интернет без СКЗИ)',
         networks: p.networks.join(', '),
         testGateway: test?.gateway ?? 'нет регистрации',
         prodGateway: prod!.gateway,
@@ -272,7 +326,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         endpoints: prod!.endpoints.map((e, i) => ({
           n: i + 1,
           id: e.id,
-          purpose: e.purpose,
+          purpose: purposeRu(p, e.id),
           url: `${e.protocol}://${e.address}:${e.port}${e.path}`,
           messageTypes: prod!.messageTypes.join('; ') || '—',
         })),
@@ -309,19 +363,26 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       // The protocol judges what it records: the service steps (if any) and the probe.
       const servicesPassed = serviceStepGaps(p.services ?? []).length === 0;
       const timeZone = operator.timeZone ?? DEFAULT_TIME_ZONE;
+      // The protocol is dated (the register's date, `at`) on or after the last test it records.
+      const recorded = [localDay(probe!.finishedAt, timeZone), ...serviceRows.map(({ t }) => t.date)].sort().at(-1)!;
+      if (daysBetween(context.at, recorded) > 0)
+        throw new MissingDataError(title, p.id, ['a date on or after the tests it records'], {
+          en: `${title} for ${p.id} cannot be dated ${context.at}: it records a test of ${recorded}; write it on or after that day`,
+          ru: `${title} для ${p.id} не может быть датирован ${russianDate(context.at)}: в нём записано испытание ${russianDate(recorded)}; сформируйте его в этот день или позже`,
+        });
       view = {
         name: p.name,
-        timeZone,
+        timeZone: russianTimeZone(timeZone, new Date(probe!.startedAt)),
         services: serviceRows.map(({ s, t }, i) => ({
           n: i + 1,
           service: `${s.name} (${s.code})`,
-          step: `${steps[t.step]}${(t.contour ?? 'test') === 'prod' ? ', продуктивный контур' : ''}`,
+          step: `${steps[t.step]}${(t.contour ?? 'test') === 'prod' ? ', промышленный контур' : ''}`,
           date: fmtDate(t.date),
           result: t.result === 'passed' ? 'успешно' : 'НЕ ПРОЙДЕНО',
           tester: t.tester,
         })),
         mnemonic: probe!.mnemonic,
-        contourName: probe!.contour === 'test' ? 'тестовый' : 'продуктивный',
+        contourName: probe!.contour === 'test' ? 'тестовый' : 'промышленный',
         edge: probe!.edge,
         gateway: probe!.gateway,
         startedAt: localDateTime(probe!.startedAt, timeZone),
@@ -393,6 +454,33 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
 const NO_CHANNEL = 'channel (this participant uses the hosted СЭД and has no network channel)';
 
 /**
+ * Why the connection act cannot be written at `at`, though the fields it needs may be there: it
+ * records a connection made (п. 3.1.6, after the test of п. 4.6), so the production registration is
+ * registered in its contour (п. 4.3) and its switch date has come. Undefined: the act may be written.
+ */
+export function actNotYet(p: Participant, at: string): { field: string; words: Words } | undefined {
+  const prod = p.registrations?.prod;
+  const title = TITLES.act;
+  if (prod && !reached(prod.status, 'registered'))
+    return {
+      field: 'registrations.prod.status',
+      words: {
+        en: `${title} for ${p.id} is not written yet: the production registration is '${prod.status}'; the act records a connection made, after the registration in the production contour (${cite('portal', '4.3')}) and the switch`,
+        ru: `${title} для ${p.id} пока не формируется: промышленная регистрация в статусе '${prod.status}'; акт составляется о выполненном подключении — после регистрации в промышленном контуре (${cite('portal', '4.3')}) и перевода`,
+      },
+    };
+  if (prod?.switchDate && daysBetween(at, prod.switchDate) > 0)
+    return {
+      field: 'registrations.prod.switchDate',
+      words: {
+        en: `${title} for ${p.id} is not written yet: the switch to production is dated ${prod.switchDate}, after ${at}; the act records a switch made`,
+        ru: `${title} для ${p.id} пока не формируется: перевод в промышленную эксплуатацию назначен на ${russianDate(prod.switchDate)}, позже ${russianDate(at)}; акт составляется о выполненном переводе`,
+      },
+    };
+  return undefined;
+}
+
+/**
  * Documents that apply to a participant in its current state (what the main job writes): the
  * support request of its СЭД path and stage, and the portal documents when it has a channel.
  */
@@ -401,7 +489,7 @@ export function applicableDocuments(p: Participant, at: string): DocumentKind[] 
   if (!hasChannel(p)) return kinds;
   // Only a provisioned registration (approved or later) can have been probed and tested.
   if (p.registrations.test && provisioned(p.registrations.test.status)) kinds.push('protocol');
-  if (p.registrations.prod && provisioned(p.registrations.prod.status)) kinds.push('act');
+  if (p.registrations.prod && provisioned(p.registrations.prod.status) && !actNotYet(p, at)) kinds.push('act');
   if (p.channel.type === 'leased-line') kinds.push('leased-line');
   return kinds;
 }

@@ -11,10 +11,30 @@ import { htmlText } from '../escape.js';
 import { readRegular, writeAtomic } from '../files.js';
 import { WordedError } from '../words.js';
 
-const PRINT_CSS = `@page{size:A4;margin:20mm}body{font:12pt/1.45 "DejaVu Serif","Times New Roman",serif;color:#000;max-width:180mm;margin:0 auto}table{border-collapse:collapse;width:100%;margin:8pt 0}th,td{border:1px solid #000;padding:3pt 5pt;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#eee}p{margin:6pt 0}`;
+/**
+ * A4 print. A table cell breaks only between words (overflow-wrap: break-word — `anywhere` lets
+ * the table shrink each column to a letter and broke words and dates mid-word); dates, times and
+ * numbers are kept whole (.nw), and an address breaks only after its slashes.
+ */
+const PRINT_CSS = `@page{size:A4;margin:20mm}body{font:12pt/1.45 "DejaVu Serif","Times New Roman",serif;color:#000;max-width:180mm;margin:0 auto}table{border-collapse:collapse;width:100%;margin:8pt 0;font-size:10.5pt}th,td{border:1px solid #000;padding:3pt 5pt;text-align:left;vertical-align:top;overflow-wrap:break-word;hyphens:manual}th{background:#eee}p{margin:6pt 0}.nw{white-space:nowrap}`;
+
+/** A date (ДД.ММ.ГГГГ, with its time), or a number with its unit or sign, kept on one line. */
+const WHOLE = /\d{2}\.\d{2}\.\d{4}(?: \d{2}:\d{2})?|UTC[+−-]\d+(?::\d{2})?|№ ?[\w/-]+/g;
+/** An address (a URL, a message type's URN): a break allowed after each of its slashes, nowhere else. */
+const ADDRESS = /\b(?:https?|amqps?|urn):\/\/[^\s<]+/g;
+const unbroken = (text: string) => `<span class="nw">${text}</span>`;
+
+/** The text between tags, with its dates kept whole and its addresses breakable after slashes. */
+function printable(html: string): string {
+  return html.replace(
+    />([^<]+)</g,
+    (_, text: string) =>
+      `>${text.replace(WHOLE, unbroken).replace(ADDRESS, (m) => (m.match(/[^/]+\/*|\/+/g) ?? []).map(unbroken).join('<wbr>'))}<`,
+  );
+}
 
 export function documentHtml(title: string, markdown: string): string {
-  return `<!doctype html>\n<html lang="ru"><head><meta charset="utf-8"><title>${htmlText(title)}</title><style>${PRINT_CSS}</style></head>\n<body>\n${marked.parse(markdown, { async: false })}</body></html>\n`;
+  return `<!doctype html>\n<html lang="ru"><head><meta charset="utf-8"><title>${htmlText(title)}</title><style>${PRINT_CSS}</style></head>\n<body>\n${printable(marked.parse(markdown, { async: false }))}</body></html>\n`;
 }
 
 export const CHROMIUM = '/usr/bin/chromium';

@@ -54,3 +54,68 @@ export function russianDate(iso: string): string {
 export function daysBetween(from: string, to: string): number {
   return Math.floor((Date.parse(to) - Date.parse(from)) / DAY_MS);
 }
+
+/**
+ * ISO dates (YYYY-MM-DD) inside free text — a reference such as «заявка № 12 от 2026-03-01» —
+ * written as the rest of a Russian document writes dates. Only a whole date: digits around it
+ * (an id, a longer number) leave it alone.
+ */
+export function russianDatesIn(text: string): string {
+  return text.replace(
+    /(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])/g,
+    (_, y: string, m: string, d: string) => `${d}.${m}.${y}`,
+  );
+}
+
+/**
+ * Russia's time zones by their Russian names (the law's: Федеральный закон «Об исчислении
+ * времени», ст. 5), keyed by the IANA zone that operator.yaml's timeZone names.
+ */
+const RUSSIAN_ZONE_NAMES: Record<string, string> = {
+  'Europe/Kaliningrad': 'калининградское',
+  'Europe/Moscow': 'московское',
+  'Europe/Simferopol': 'московское',
+  'Europe/Kirov': 'московское',
+  'Europe/Volgograd': 'московское',
+  'Europe/Samara': 'самарское',
+  'Europe/Ulyanovsk': 'самарское',
+  'Europe/Saratov': 'самарское',
+  'Europe/Astrakhan': 'самарское',
+  'Asia/Yekaterinburg': 'екатеринбургское',
+  'Asia/Omsk': 'омское',
+  'Asia/Novosibirsk': 'красноярское',
+  'Asia/Barnaul': 'красноярское',
+  'Asia/Tomsk': 'красноярское',
+  'Asia/Novokuznetsk': 'красноярское',
+  'Asia/Krasnoyarsk': 'красноярское',
+  'Asia/Irkutsk': 'иркутское',
+  'Asia/Chita': 'якутское',
+  'Asia/Yakutsk': 'якутское',
+  'Asia/Khandyga': 'якутское',
+  'Asia/Vladivostok': 'владивостокское',
+  'Asia/Ust-Nera': 'владивостокское',
+  'Asia/Magadan': 'магаданское',
+  'Asia/Sakhalin': 'магаданское',
+  'Asia/Srednekolymsk': 'магаданское',
+  'Asia/Kamchatka': 'камчатское',
+  'Asia/Anadyr': 'камчатское',
+};
+
+/** The zone's offset from UTC at `at` as `UTC+5`, `UTC−3:30`, `UTC`. */
+export function utcOffset(timeZone: string, at: Date = new Date()): string {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'shortOffset' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  // 'GMT+5', 'GMT-3:30', or 'GMT' for UTC itself.
+  return (name ?? 'GMT').replace('GMT', 'UTC').replace('-', '−');
+}
+
+/**
+ * The time zone as a Russian document names it: «екатеринбургское время, UTC+5»; a zone outside
+ * Russia by its offset alone («время UTC+3»). Never the IANA id, which is a configuration value.
+ */
+export function russianTimeZone(timeZone: string, at: Date = new Date()): string {
+  const offset = utcOffset(timeZone, at);
+  const name = RUSSIAN_ZONE_NAMES[timeZone];
+  return name ? `${name} время, ${offset}` : `время ${offset}`;
+}

@@ -650,9 +650,13 @@ export interface Endpoint {
    */
   id: string;
   /**
-   * What the endpoint is for, e.g. portal-intake, sed-connector.
+   * What the endpoint is for, e.g. portal-intake, sed-connector. Documents name portal-intake, portal-status, portal-appointment, portal-payment, portal-rating and sed-connector in Russian; any other purpose needs a title.
    */
   purpose: string;
+  /**
+   * What the endpoint is for, in Russian, as documents print it (e.g. «приём заявлений о выдаче справок»); required by the documents when the purpose is not one they name themselves.
+   */
+  title?: string;
   /**
    * IPv4 address inside one of the participant's networks.
    */

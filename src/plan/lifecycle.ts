@@ -20,6 +20,12 @@ export const REGISTRATION_LIFECYCLE = [
   { status: 'tested', date: 'tested', clause: '4.6' },
 ] as const satisfies ReadonlyArray<{ status: RegistrationStatus; date: keyof Registration; clause: string }>;
 
+/** Whether a registration with `status` has reached `stage` of the lifecycle (that stage or a later one). */
+export function reached(status: RegistrationStatus, stage: RegistrationStatus): boolean {
+  const rank = (s: RegistrationStatus) => REGISTRATION_LIFECYCLE.findIndex((l) => l.status === s);
+  return rank(status) >= rank(stage);
+}
+
 /** Only an approved registration (or a later one) is provisioned: flows, gateway, bus user. */
 export function provisioned(status: RegistrationStatus): boolean {
   return status !== 'requested';

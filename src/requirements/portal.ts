@@ -6,7 +6,7 @@ import { cite } from '../regulations.js';
 
 import { REGISTRATION_LIFECYCLE, type Registration } from '../plan/lifecycle.js';
 
-export { notProvisionedReason, provisioned, REGISTRATION_LIFECYCLE } from '../plan/lifecycle.js';
+export { notProvisionedReason, provisioned, reached, REGISTRATION_LIFECYCLE } from '../plan/lifecycle.js';
 
 const rank = (status: Registration['status']) => REGISTRATION_LIFECYCLE.findIndex((s) => s.status === status);
 /**
@@ -42,6 +42,29 @@ export function registrationOrderGaps(
     previous = { field: stage.date, date };
   });
   return gaps;
+}
+
+/**
+ * Stages recorded with a date after `at` (today): a status says what has happened, so an
+ * `approved` dated next week is not approved yet — and would be provisioned if it were believed.
+ */
+export function stagesAfter(
+  registration: Registration,
+  at: string,
+): Array<{ field: keyof Registration; message: Words }> {
+  return REGISTRATION_LIFECYCLE.flatMap((stage) => {
+    const date = registration[stage.date];
+    if (date === undefined || daysBetween(at, date) <= 0) return [];
+    return [
+      {
+        field: stage.date,
+        message: {
+          en: `${stage.date}: ${date} is after today (${at}); a stage is recorded once it has happened — until then the status is the one before it`,
+          ru: `${stage.date}: дата ${russianDate(date)} позже сегодняшней (${russianDate(at)}); этап записывают, когда он состоялся, — до тех пор статус остаётся прежним`,
+        },
+      },
+    ];
+  });
 }
 
 /** The production switch date (the act's) is not before the test that allows production (п. 4.6). */
@@ -146,6 +169,55 @@ export function serviceStepGaps(services: readonly Service[]): Words[] {
     }
   }
   return gaps;
+}
+
+/**
+ * Test-contour service steps dated after what they lead to: the production switch (п. 4.6:
+ * production follows the test) or the test's own date (registrations.test.tested, which the act
+ * prints while the protocol prints the steps' dates). Each with the step's path.
+ */
+export function serviceStepsAfterTest(p: Participant): Array<{ path: Array<string | number>; message: Words }> {
+  const bounds = [
+    {
+      field: 'registrations.prod.switchDate',
+      date: p.registrations?.prod?.switchDate,
+      ru: 'перевода в промышленную эксплуатацию',
+    },
+    { field: 'registrations.test.tested', date: p.registrations?.test?.tested, ru: 'испытаний' },
+  ];
+  return (p.services ?? []).flatMap((service, i) =>
+    (service.tests ?? []).flatMap((t, j) => {
+      if ((t.contour ?? 'test') !== 'test') return [];
+      const bound = bounds.find((b) => b.date !== undefined && daysBetween(b.date, t.date) > 0);
+      if (!bound) return [];
+      return [
+        {
+          path: ['services', i, 'tests', j, 'date'],
+          message: {
+            en: `service ${service.code}: the test-contour step '${t.step}' is dated ${t.date}, after ${bound.field} (${bound.date}); the act and the protocol would give different test dates (${cite('portal', '4.6')})`,
+            ru: `услуга ${service.code}: шаг '${t.step}' в тестовом контуре датирован ${russianDate(t.date)}, позже даты ${bound.ru} (${bound.field}: ${russianDate(bound.date!)}); акт и протокол называли бы разные даты испытаний (${cite('portal', '4.6')})`,
+          },
+        },
+      ];
+    }),
+  );
+}
+
+/** The years a production calendar lists days of (holidays or transferred workdays): the years it covers. */
+export function calendarYears(calendar: Calendar): Set<string> {
+  return new Set([...(calendar?.holidays ?? []), ...(calendar?.workdays ?? [])].map((d) => d.slice(0, 4)));
+}
+
+/**
+ * The years from `from` to `to` (YYYY-MM-DD…) the calendar does not cover: a deadline counted
+ * across one of them knows only its weekends, not its holidays.
+ */
+export function uncoveredYears(from: string, to: string, calendar: Calendar): string[] {
+  const covered = calendarYears(calendar);
+  const years: string[] = [];
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++)
+    if (!covered.has(String(y))) years.push(String(y));
+  return years;
 }
 
 /**

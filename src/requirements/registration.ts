@@ -2,19 +2,66 @@
 // REG-1 a connection request is answered in time, BUS-2 production only after a tested test
 // registration — worded here, for audit (the checks) and validation (contour-order). What they
 // decide with (the lifecycle, the calendar, productionAllowed, the service test) is portal.ts.
-import { CONTOURS, daysBetween, hasChannel, joinWords, russianDate, type Rule } from '../inventory/index.js';
-import { productionAllowed, replyDeadline, serviceTestGaps } from './portal.js';
+import {
+  CONTOURS,
+  daysBetween,
+  hasChannel,
+  joinWords,
+  russianDate,
+  type Participant,
+  type Rule,
+  type Words,
+} from '../inventory/index.js';
+import {
+  calendarYears,
+  productionAllowed,
+  replyDeadline,
+  serviceStepGaps,
+  serviceStepsAfterTest,
+  serviceTestGaps,
+  uncoveredYears,
+} from './portal.js';
 import { cite } from './regulations.js';
 import type { InventoryCheck } from './requirement-check.js';
 import { contractVersion } from './versions.js';
 
-/** REG-1: a request still 'requested' after its 10 working days. */
+/**
+ * REG-1: a request still 'requested' after its 10 working days; one with no date, whose deadline
+ * cannot be counted; and a deadline counted across a year the production calendar does not cover
+ * (its holidays unknown, so the date may be early).
+ */
 export const checkRequestsAnswered: InventoryCheck = function* (p, { operator, at }) {
   if (!hasChannel(p)) return;
   for (const contour of CONTOURS) {
     const r = p.registrations[contour];
-    if (r?.status !== 'requested' || !r.requested) continue;
+    if (r?.status !== 'requested') continue;
+    const contourRu = contour === 'test' ? 'тестовый' : 'промышленный';
+    if (!r.requested) {
+      yield {
+        path: ['registrations', contour, 'status'],
+        message: `the ${contour} request has no date (registrations.${contour}.requested): its deadline of 10 working days cannot be counted`,
+        evidence: `registrations.${contour}: status requested, no requested date`,
+        fix: `record the date the request letter was sent (${cite('portal', '3.1.3')}) as registrations.${contour}.requested`,
+        ru: {
+          message: `у заявки на ${contourRu} контур нет даты (registrations.${contour}.requested): срок ответа в 10 рабочих дней не отсчитать`,
+          fix: `запишите дату отправки письма-заявки (${cite('portal', '3.1.3')}) в registrations.${contour}.requested`,
+        },
+      };
+      continue;
+    }
     const deadline = replyDeadline(r.requested, operator?.calendar);
+    const uncovered = uncoveredYears(r.requested, deadline, operator?.calendar);
+    if (uncovered.length)
+      yield {
+        path: ['registrations', contour, 'requested'],
+        message: `the deadline ${deadline} of the ${contour} request of ${r.requested} is counted without holidays: the production calendar (operator.yaml calendar) does not cover ${uncovered.join(', ')}`,
+        evidence: `calendar years: ${[...calendarYears(operator?.calendar)].sort().join(', ') || 'none'}`,
+        fix: `add the non-working days of ${uncovered.join(', ')} to operator.yaml calendar.holidays (and transferred workdays to calendar.workdays)`,
+        ru: {
+          message: `срок ${russianDate(deadline)} ответа на заявку на ${contourRu} контур от ${russianDate(r.requested)} рассчитан без праздников: производственный календарь (calendar в operator.yaml) не охватывает ${uncovered.join(', ')} г.`,
+          fix: `внесите нерабочие дни ${uncovered.join(', ')} г. в calendar.holidays в operator.yaml (перенесённые рабочие дни — в calendar.workdays)`,
+        },
+      };
     if (daysBetween(at, deadline) < 0)
       yield {
         path: ['registrations', contour, 'requested'],
@@ -22,16 +69,53 @@ export const checkRequestsAnswered: InventoryCheck = function* (p, { operator, a
         evidence: `registrations.${contour}: status requested, requested ${r.requested}`,
         fix: `answer the request (approve it, or name the gaps: ${cite('portal', '3.3')}) and record status and date`,
         ru: {
-          message: `заявка на ${contour === 'test' ? 'тестовый' : 'промышленный'} контур от ${russianDate(r.requested)} без ответа после срока ${russianDate(deadline)} (10 рабочих дней)`,
+          message: `заявка на ${contourRu} контур от ${russianDate(r.requested)} без ответа после срока ${russianDate(deadline)} (10 рабочих дней)`,
           fix: `ответьте на заявку (согласуйте или назовите недостатки: ${cite('portal', '3.3')}) и запишите статус и дату`,
         },
       };
   }
 };
 
+/**
+ * What the service test of п. 4.6 contradicts beside production (BUS-2, in validation and audit):
+ * a test-contour step dated after the test or the switch, and a test registration recorded
+ * 'tested' while a service step is failed or untested, before any production registration.
+ */
+function testRecordGaps(p: Participant): Array<{ path: Array<string | number>; message: Words }> {
+  const gaps = serviceStepsAfterTest(p);
+  const test = p.registrations?.test;
+  // With a production registration, the production finding below names the open steps already.
+  if (test?.status === 'tested' && !p.registrations?.prod && p.services?.length) {
+    const open = serviceStepGaps(p.services);
+    if (open.length) {
+      const listed = joinWords(open, '; ');
+      gaps.push({
+        path: ['registrations', 'test', 'status'],
+        message: {
+          en: `the test registration is recorded 'tested' while the service test has not passed (${cite('portal', '4.6')}): ${listed.en}`,
+          ru: `тестовая регистрация записана как 'tested', а испытания услуги не пройдены (${cite('portal', '4.6')}): ${listed.ru}`,
+        },
+      });
+    }
+  }
+  return gaps;
+}
+
 /** BUS-2 in the inventory: a production registration needs the tested test registration and a passed service test. */
 export const checkProductionAfterTest: InventoryCheck = function* (p) {
-  if (!hasChannel(p) || !p.registrations.prod) return;
+  if (!hasChannel(p)) return;
+  for (const gap of testRecordGaps(p))
+    yield {
+      path: gap.path,
+      message: gap.message.en,
+      evidence: `registrations.test: ${p.registrations.test?.status ?? 'absent'}${p.registrations.test?.tested ? `, tested ${p.registrations.test.tested}` : ''}${p.registrations.prod?.switchDate ? `; prod switchDate ${p.registrations.prod.switchDate}` : ''}`,
+      fix: `record the service test as it was: each step with its date and result, and the test's date and status after the last step (${cite('portal', '4.6')})`,
+      ru: {
+        message: gap.message.ru,
+        fix: `запишите испытания как они прошли: каждый шаг с датой и результатом, дату и статус испытаний — после последнего шага (${cite('portal', '4.6')})`,
+      },
+    };
+  if (!p.registrations.prod) return;
   if (!productionAllowed(p.registrations.test?.status)) {
     yield {
       path: ['registrations', 'prod'],
@@ -67,6 +151,7 @@ export const checkProductionAfterTest: InventoryCheck = function* (p) {
 export const productionAfterTest: Rule = (inventory, findings) => {
   const versionOne = contractVersion(inventory.operator?.value) < 2;
   for (const { value: p, source } of inventory.participants) {
+    if (!versionOne) for (const gap of testRecordGaps(p)) findings.at(source, gap.path, 'contour-order', gap.message);
     if (!p.registrations?.prod) continue;
     const test = p.registrations.test;
     if (!productionAllowed(test?.status)) {

@@ -5,7 +5,7 @@
 import { CONTOURS, type Rule, type Rules } from '../inventory/index.js';
 import { leasedLineDocumented } from './channel.js';
 import { agreementsPresent, coordinatorPresent } from './organisation.js';
-import { registrationOrderGaps, switchBeforeTest } from './portal.js';
+import { registrationOrderGaps, stagesAfter, switchBeforeTest } from './portal.js';
 import { cite } from './regulations.js';
 import { productionAfterTest } from './registration.js';
 import { coordinatorKinds, foreignStageFields } from './sed.js';
@@ -86,13 +86,13 @@ export const sedPathFields: Rule = (inventory, findings) => {
   }
 };
 
-/** The registration lifecycle's dates agree with its status and with each other (`registration-dates`). */
-export const registrationDatesConsistent: Rule = (inventory, findings) => {
+/** The registration lifecycle's dates agree with its status, with each other and with today (`registration-dates`). */
+export const registrationDatesConsistent: Rule = (inventory, findings, { at }) => {
   for (const { value: p, source } of inventory.participants) {
     for (const contour of CONTOURS) {
       const registration = p.registrations?.[contour];
       if (!registration) continue;
-      for (const gap of registrationOrderGaps(registration))
+      for (const gap of [...registrationOrderGaps(registration), ...stagesAfter(registration, at)])
         findings.at(source, ['registrations', contour, gap.field], 'registration-dates', gap.message);
     }
     const early = p.registrations && switchBeforeTest(p.registrations);

@@ -35,6 +35,7 @@ export const PARTICIPANT_V2_FIELDS = [
   'services[].webService',
   'services[].tests',
   'channel.leasedLine.interface',
+  'endpoints[].title',
   ...(['test', 'prod'] as const).flatMap((c) =>
     (['requested', 'approved', 'registered'] as const).map((f) => `registrations.${c}.${f}`),
   ),
