@@ -4,11 +4,10 @@
 import { daysBetween, russianDate, type OperatorFile, type Participant, type Words } from '../inventory/index.js';
 import { cite } from '../regulations.js';
 
-import { REGISTRATION_LIFECYCLE, type Registration } from '../plan/lifecycle.js';
+import { reached, REGISTRATION_LIFECYCLE, type Registration } from '../plan/lifecycle.js';
 
 export { notProvisionedReason, provisioned, reached, REGISTRATION_LIFECYCLE } from '../plan/lifecycle.js';
 
-const rank = (status: Registration['status']) => REGISTRATION_LIFECYCLE.findIndex((s) => s.status === status);
 /**
  * Dated stages that contradict the lifecycle: a date of a stage beyond the status, or a later
  * stage dated before an earlier one. Each with the field to point at.
@@ -17,12 +16,11 @@ export function registrationOrderGaps(
   registration: Registration,
 ): Array<{ field: keyof Registration; message: Words }> {
   const gaps: Array<{ field: keyof Registration; message: Words }> = [];
-  const reached = rank(registration.status);
   let previous: { field: keyof Registration; date: string } | undefined;
-  REGISTRATION_LIFECYCLE.forEach((stage, i) => {
+  for (const stage of REGISTRATION_LIFECYCLE) {
     const date = registration[stage.date];
-    if (date === undefined) return;
-    if (i > reached) {
+    if (date === undefined) continue;
+    if (!reached(registration.status, stage.status)) {
       gaps.push({
         field: stage.date,
         message: {
@@ -40,7 +38,7 @@ export function registrationOrderGaps(
       });
     }
     previous = { field: stage.date, date };
-  });
+  }
   return gaps;
 }
 
