@@ -54,3 +54,12 @@ export function russianDate(iso: string): string {
 export function daysBetween(from: string, to: string): number {
   return Math.floor((Date.parse(to) - Date.parse(from)) / DAY_MS);
 }
+
+/**
+ * Whether a validity whose last day is `lastDay` (a certificate's notAfter, a product's
+ * validUntil, a CA's accreditedUntil) is over at `at`: the last day itself is still valid. One
+ * rule for every "valid until" date, so no check is a day early or late.
+ */
+export function lastDayPassed(lastDay: string, at: string): boolean {
+  return daysBetween(at, lastDay) < 0;
+}
