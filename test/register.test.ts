@@ -233,13 +233,19 @@ describe('comments and hand edits are kept byte for byte (defect 6)', () => {
       );
     expect(handEdited).toContain('# дата исправлена');
     expect(handEdited).toContain('date: 2026-11-26 # перенесено');
-    // The head of one participant changes: its request and act need new numbers.
+    // The head of one participant changes: its request and act need new numbers. The head's
+    // certificate changes with her name (one held by someone else is an audit error, refusing the act).
     const dir = await edited([
       { file: 'documents.yaml', to: handEdited },
       {
         file: 'participants/tmn-sosh-12.yaml',
         from: 'head: Петрова Анна Сергеевна',
         to: 'head: Петрова Анна Сергеевна-Иванова',
+      },
+      {
+        file: 'participants/tmn-sosh-12.yaml',
+        from: '- name: Петрова Анна Сергеевна',
+        to: '- name: Петрова Анна Сергеевна-Иванова',
       },
     ]);
     const first = await docs(dir);

@@ -266,7 +266,7 @@ describe('signers (п. 1.2, 2.3)', () => {
     expect(reminder[0]!.message).toContain('expires in 10 days (reminder at 14 days)');
   });
 
-  it('reads serial, thumbprint, issuer, key identifier and validity from GOST certificate files, DER and PEM alike', async () => {
+  it('reads serial, thumbprint, issuer, key identifier, validity and holder from GOST certificate files, DER and PEM alike', async () => {
     const der = await readFile(path.join(CERTS, 'head.der'));
     const fromDer = await readCertificate(path.join(CERTS, 'head.der'));
     const fromPem = await readCertificate(path.join(CERTS, 'head.pem'));
@@ -278,7 +278,7 @@ describe('signers (п. 1.2, 2.3)', () => {
       notBefore: '2026-02-01',
       notAfter: '2027-05-01',
     });
-    expect(fromDer.subject).toBe('Петрова Анна Сергеевна');
+    expect(fromDer.certificate.holder).toBe('Петрова Анна Сергеевна');
     // The serial as OpenSSL prints it (the fixture script made it with OpenSSL's GOST engine).
     expect(fromDer.certificate.serial).toMatch(/^[0-9A-F]{20}$/);
   });

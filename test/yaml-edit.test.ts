@@ -550,7 +550,7 @@ describe('prichal certificate import edits in place', () => {
       old: [line, line],
       added: [
         expect.stringMatching(
-          /^ {4}certificate: \{ serial: "3DBF61EC0C809799AE34", thumbprint: "[0-9a-f]{40}", issuer: Федеральное казначейство, authorityKeyId: "[0-9A-F]+", notBefore: 2026-01-15, notAfter: 2026-12-15 \}$/,
+          /^ {4}certificate: \{ serial: "3DBF61EC0C809799AE34", thumbprint: "[0-9a-f]{40}", issuer: Федеральное казначейство, authorityKeyId: "[0-9A-F]+", notBefore: 2026-01-15, notAfter: 2026-12-15, holder: Сидорова Елена Викторовна \}$/,
         ),
       ],
     });

@@ -490,8 +490,8 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
       command<{ file: string }, ReadCertificate>({
         name: 'show',
         description: {
-          en: 'print the certificate as the signers entry of a participant file: serial, thumbprint, issuer, authority key id, validity',
-          ru: 'показать сертификат как запись signers файла участника: серийный номер, отпечаток, издатель, идентификатор ключа издателя, срок действия',
+          en: 'print the certificate as the signers entry of a participant file: serial, thumbprint, issuer, authority key id, validity, holder',
+          ru: 'показать сертификат как запись signers файла участника: серийный номер, отпечаток, издатель, идентификатор ключа издателя, срок действия, владелец',
         },
         arguments: [{ name: '<file>', description: 'certificate file (.cer/.crt/.der/.pem)' }],
         shared: 'output',
@@ -501,14 +501,14 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
       command<Common & { file: string; participant: string; role: string; name?: string }, CertificateImport>({
         name: 'import',
         description: {
-          en: "write the certificate into a participant's signers (the signer with that role and name gets it, or is added); the file keeps its comments and must still validate",
-          ru: 'записать сертификат в signers участника (его получает подписант с этой ролью и именем, или он добавляется); комментарии файла сохраняются, файл должен проходить проверку',
+          en: "write the certificate into a participant's signers (the signer with that role and name gets it, or is added); a certification authority's own certificate is refused; the file keeps its comments and must still validate",
+          ru: 'записать сертификат в signers участника (его получает подписант с этой ролью и именем, или он добавляется); сертификат самого удостоверяющего центра не принимается; комментарии файла сохраняются, файл должен проходить проверку',
         },
         arguments: [{ name: '<file>', description: 'certificate file (.cer/.crt/.der/.pem)' }],
         options: [
           { flags: '--participant <id>', description: 'participant id', required: true },
           { flags: '--role <role>', description: 'head, clerk, deputy or other', required: true },
-          { flags: '--name <name>', description: "signer's full name (default: the certificate's subject)" },
+          { flags: '--name <name>', description: "signer's full name (default: the certificate's holder)" },
         ],
         run: (o) =>
           importCertificate({

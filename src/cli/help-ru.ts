@@ -77,7 +77,7 @@ const PHRASES: Readonly<Record<string, string>> = {
     'заменить таблицу целиком, даже если хватило бы изменений: исправляет ручные правки, найденные контролем соответствия',
   'request-new | request-update | request-connector | act | protocol | leased-line (default: all that apply)':
     'request-new | request-update | request-connector | act | protocol | leased-line (по умолчанию — все применимые)',
-  "signer's full name (default: the certificate's subject)": 'ФИО подписанта (по умолчанию — владелец из сертификата)',
+  "signer's full name (default: the certificate's holder)": 'ФИО подписанта (по умолчанию — владелец из сертификата)',
   'test | prod': 'test (тестовый) | prod (промышленный)',
   'test | prod (the stack)': 'test (тестовый) | prod (промышленный) — стек',
   'the document register (default: <inventory>/documents.yaml): a number per participant, kind and content':

@@ -1,12 +1,24 @@
 // Signer certificates read from their files (DER or PEM, GOST R 34.10-2012 included) instead of
-// typed in: serial, SHA-1 thumbprint, issuer CN, validity and the authority key identifier, the
-// facts SIG-1 checks. Parsed with @peculiar/asn1-x509 (a maintained ASN.1 schema of RFC 5280):
-// Node's own X509Certificate goes through OpenSSL, which cannot load GOST keys without its
-// engine. Nothing here verifies a signature — GOST is not in Node's crypto — so the CA is
+// typed in: serial, SHA-1 thumbprint, issuer CN, validity, the authority key identifier and the
+// holder, the facts SIG-1 checks. Parsed with @peculiar/asn1-x509 (a maintained ASN.1 schema of
+// RFC 5280): Node's own X509Certificate goes through OpenSSL, which cannot load GOST keys without
+// its engine. Nothing here verifies a signature — GOST is not in Node's crypto — so the CA is
 // identified by name and key identifier only (requirements/signers.ts says so to the user).
 import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { AuthorityKeyIdentifier, Certificate, id_ce_authorityKeyIdentifier, Name, Time } from '@peculiar/asn1-x509';
+import {
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  Certificate,
+  id_ce_authorityKeyIdentifier,
+  id_ce_basicConstraints,
+  id_ce_keyUsage,
+  KeyUsage,
+  KeyUsageFlags,
+  Name,
+  type TBSCertificate as TbsCertificate,
+  Time,
+} from '@peculiar/asn1-x509';
 import type { Participant } from './types.generated.js';
 import { WordedError } from '../words.js';
 import { readRegular } from '../files.js';
@@ -24,6 +36,8 @@ const hex = (bytes: ArrayBuffer | Uint8Array) =>
     .toUpperCase();
 const OID_CN = '2.5.4.3';
 const OID_O = '2.5.4.10';
+const OID_SN = '2.5.4.4';
+const OID_G = '2.5.4.42';
 
 /** The PEM block's bytes, or the file itself when it is DER. */
 function derOf(file: string, bytes: Buffer): Buffer {
@@ -38,16 +52,47 @@ function derOf(file: string, bytes: Buffer): Buffer {
 }
 
 function attribute(name: Name, oid: string): string | undefined {
-  for (const rdn of name) for (const a of rdn) if (a.type === oid) return a.value.toString();
+  for (const rdn of name) for (const a of rdn) if (a.type === oid) return a.value.toString().trim() || undefined;
   return undefined;
+}
+
+/**
+ * The person a certificate is issued to. A Russian qualified certificate of an official names the
+ * organisation in CN and the person in SN (surname) and G (given name and patronymic), so those
+ * come first; a certificate without them names its holder in CN.
+ */
+function holderOf(subject: Name): string | undefined {
+  const surname = attribute(subject, OID_SN);
+  const given = attribute(subject, OID_G);
+  return surname && given ? `${surname} ${given}` : attribute(subject, OID_CN);
+}
+
+/**
+ * Why the certificate is a certification authority's own (basicConstraints cA, or a key that signs
+ * certificates), or undefined for an end entity's: a CA's certificate identifies the CA, never a
+ * person who signs in the СЭД.
+ */
+function authorityMark(tbs: TbsCertificate): string | undefined {
+  const constraints = extension(tbs, id_ce_basicConstraints, BasicConstraints);
+  if (constraints?.cA) return 'basicConstraints cA: TRUE';
+  const usage = extension(tbs, id_ce_keyUsage, KeyUsage);
+  if (usage && usage.toNumber() & KeyUsageFlags.keyCertSign) return 'keyUsage keyCertSign';
+  return undefined;
+}
+
+/** The certificate's extension `id` decoded, or undefined when the certificate has none. */
+function extension<T>(tbs: TbsCertificate, id: string, type: new () => T): T | undefined {
+  const value = tbs.extensions?.find((e) => e.extnID === id)?.extnValue;
+  return value ? AsnConvert.parse(value, type) : undefined;
 }
 
 const day = (t: Time) => t.getTime().toISOString().slice(0, 10);
 
 export interface ReadCertificate {
+  /** With `holder` when the subject names one (SN and G, or CN). */
   certificate: SignerCertificate;
-  /** The subject's common name: the signer's name on a qualified certificate. */
-  subject: string | undefined;
+  /** Set on a certification authority's own certificate: what marks it as one. */
+  authority?: string;
 }
 
 export function parseCertificate(file: string, bytes: Buffer): ReadCertificate {
@@ -68,8 +113,9 @@ export function parseCertificate(file: string, bytes: Buffer): ReadCertificate {
 function certificateOf(file: string, der: Buffer): ReadCertificate {
   const cert = AsnConvert.parse(der, Certificate);
   const tbs = cert.tbsCertificate;
-  const akiExtension = tbs.extensions?.find((e) => e.extnID === id_ce_authorityKeyIdentifier);
-  const aki = akiExtension ? AsnConvert.parse(akiExtension.extnValue, AuthorityKeyIdentifier).keyIdentifier : undefined;
+  const aki = extension(tbs, id_ce_authorityKeyIdentifier, AuthorityKeyIdentifier)?.keyIdentifier;
+  const holder = holderOf(tbs.subject);
+  const authority = authorityMark(tbs);
   const issuer = attribute(tbs.issuer, OID_CN) ?? attribute(tbs.issuer, OID_O);
   if (!issuer)
     throw new CertificateFileError({
@@ -84,8 +130,9 @@ function certificateOf(file: string, der: Buffer): ReadCertificate {
       ...(aki ? { authorityKeyId: hex(aki.buffer) } : {}),
       notBefore: day(tbs.validity.notBefore),
       notAfter: day(tbs.validity.notAfter),
+      ...(holder ? { holder } : {}),
     },
-    subject: attribute(tbs.subject, OID_CN),
+    ...(authority ? { authority } : {}),
   };
 }
 

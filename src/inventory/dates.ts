@@ -119,3 +119,12 @@ export function russianTimeZone(timeZone: string, at: Date = new Date()): string
   const name = RUSSIAN_ZONE_NAMES[timeZone];
   return name ? `${name} время, ${offset}` : `время ${offset}`;
 }
+
+/**
+ * Whether a validity whose last day is `lastDay` (a certificate's notAfter, a product's
+ * validUntil, a CA's accreditedUntil) is over at `at`: the last day itself is still valid. One
+ * rule for every "valid until" date, so no check is a day early or late.
+ */
+export function lastDayPassed(lastDay: string, at: string): boolean {
+  return daysBetween(at, lastDay) < 0;
+}

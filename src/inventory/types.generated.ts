@@ -593,6 +593,10 @@ export interface Certificate {
    * Authority key identifier of the issuing CA's key (hex); checked against the CA's keyIds.
    */
   authorityKeyId?: string;
+  /**
+   * The person the certificate is issued to, as its subject names them (SN and G, else CN); `prichal certificate import` writes it. SIG-1: a head's certificate must be held by the participant's head, a clerk's by clerk.name (compared ignoring case, ё/е, spaces and quotes). Without it, the signer's name stands for the holder.
+   */
+  holder?: string;
 }
 /**
  * ViPNet details; required when type is vipnet.

@@ -2,8 +2,8 @@
 // operator accepts, CH-2 its ViPNet product is certified, CH-3 a leased line is documented —
 // decided and worded here, for audit (the checks) and for validation (leased-line-incomplete).
 import {
-  daysBetween,
   hasChannel,
+  lastDayPassed,
   russianDate,
   type OperatorFile,
   type Participant,
@@ -71,7 +71,7 @@ export const checkChannelProductCertified: InventoryCheck = function* (p, { oper
         fix: 'используйте продукт из cryptoProducts в operator.yaml (только сертифицированные СКЗИ)',
       },
     };
-  else if (daysBetween(at, product.validUntil) < 0)
+  else if (lastDayPassed(product.validUntil, at))
     yield {
       path,
       message: `the conformity certificate ${product.certificate} of ${product.name} expired on ${product.validUntil}`,

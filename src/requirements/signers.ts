@@ -1,9 +1,16 @@
 // SIG-1 (Регламент подключения к СЭД, п. 1.2 and 2.3; 63-ФЗ, ст. 6): the head and the clerk hold
-// qualified certificates from an accredited CA, valid at the date — decided and worded here, for
-// audit (the check) and validation (certificate-expiry, the early warning).
-import { daysBetween, russianDate, type OperatorFile, type Participant, type Rule } from '../inventory/index.js';
+// qualified certificates of their own from an accredited CA, valid at the date — decided and
+// worded here, for audit (the check) and validation (certificate-expiry, the early warning).
+import {
+  daysBetween,
+  lastDayPassed,
+  russianDate,
+  type OperatorFile,
+  type Participant,
+  type Rule,
+} from '../inventory/index.js';
 import { cite } from './regulations.js';
-import type { InventoryCheck } from './requirement-check.js';
+import type { CheckFinding, InventoryCheck } from './requirement-check.js';
 
 /** Where a certificate stands at a date; `reminder`: the warning threshold reached (days). */
 export type CertificateState =
@@ -13,8 +20,18 @@ export type CertificateState =
   | { state: 'valid'; days: number };
 
 /**
+ * Reminders when operator.yaml gives none: the policy requires the field, so this serves only an
+ * operator file that does not validate — audit and validation then still warn alike.
+ */
+export const DEFAULT_CERTIFICATE_WARNING_DAYS = 30;
+export const certificateWarningDays = (operator: OperatorFile | undefined): number | readonly number[] =>
+  operator?.policy.certificateWarningDays ?? DEFAULT_CERTIFICATE_WARNING_DAYS;
+
+/**
  * `warningDays`: policy.certificateWarningDays — one number, or reminders such as [30, 14, 7]: the
- * largest starts the warning, and the finding names the nearest reminder reached.
+ * largest starts the warning, and the finding names the nearest reminder reached. A reminder of
+ * 30 days is reached with 30 days left (notAfter is the last valid day, so on it 0 days are left):
+ * the boundary is inclusive, as «за 30 дней» is read.
  */
 export function certificateState(
   certificate: { notBefore: string; notAfter: string },
@@ -22,25 +39,62 @@ export function certificateState(
   warningDays: number | readonly number[],
 ): CertificateState {
   if (daysBetween(at, certificate.notBefore) > 0) return { state: 'not-yet-valid' };
+  if (lastDayPassed(certificate.notAfter, at)) return { state: 'expired' };
   const days = daysBetween(at, certificate.notAfter);
-  if (days < 0) return { state: 'expired' };
-  const reached = (typeof warningDays === 'number' ? [warningDays] : warningDays).filter((r) => days < r);
+  const reached = (typeof warningDays === 'number' ? [warningDays] : warningDays).filter((r) => days <= r);
   return reached.length ? { state: 'expiring', days, reminder: Math.min(...reached) } : { state: 'valid', days };
 }
 
-/** The roles that must sign in the СЭД (п. 1.2, 2.3: «руководитель, делопроизводитель»). */
-export const REQUIRED_SIGNERS = ['head', 'clerk'] as const;
+/**
+ * The roles that must sign in the СЭД (п. 1.2, 2.3: «руководитель, делопроизводитель»), each with
+ * the person of the participant file who must hold its certificate and how the findings name it.
+ */
+const REQUIRED_ROLES = {
+  head: { person: (p: Participant) => p.head, field: 'head', ru: 'руководитель', ruOf: 'руководителя' },
+  clerk: {
+    person: (p: Participant) => p.clerk.name,
+    field: 'clerk.name',
+    ru: 'делопроизводитель',
+    ruOf: 'делопроизводителя',
+  },
+} as const;
+export const REQUIRED_SIGNERS = Object.keys(REQUIRED_ROLES) as Array<keyof typeof REQUIRED_ROLES>;
 export function missingSigners(p: Participant): Array<(typeof REQUIRED_SIGNERS)[number]> {
   return REQUIRED_SIGNERS.filter((role) => !p.signers.some((s) => s.role === role));
 }
 
-type Authority = NonNullable<OperatorFile['certificateAuthorities']>[number];
+type Signer = Participant['signers'][number];
+
+/** A name as people compare names: case, ё/е, runs of spaces and quotes make no difference. */
 const normalName = (s: string) =>
   s
-    .replace(/[«»"']/g, '')
+    .replace(/[«»„“”‘’"'`]/g, '')
     .replace(/\s+/g, ' ')
     .trim()
-    .toLowerCase();
+    .toLowerCase()
+    .replace(/ё/g, 'е');
+export const sameName = (a: string, b: string): boolean => normalName(a) === normalName(b);
+
+/**
+ * Whose certificate a signer's is, when it is not the person it must be: the head's certificate
+ * is the participant's head's, the clerk's the clerk's (п. 1.2, 2.3: they sign in person), and
+ * every signer's its own. The holder is the certificate's subject as `certificate import` wrote
+ * it; a certificate typed in without one is taken to be the named signer's.
+ */
+export type HolderMismatch =
+  | { of: 'role'; holder: string; expected: string; role: keyof typeof REQUIRED_ROLES }
+  | { of: 'signer'; holder: string };
+
+export function holderMismatch(p: Participant, signer: Signer): HolderMismatch | undefined {
+  const holder = signer.certificate.holder ?? signer.name;
+  if (signer.role === 'head' || signer.role === 'clerk') {
+    const expected = REQUIRED_ROLES[signer.role].person(p);
+    if (!sameName(holder, expected)) return { of: 'role', holder, expected, role: signer.role };
+  }
+  return sameName(holder, signer.name) ? undefined : { of: 'signer', holder };
+}
+
+type Authority = NonNullable<OperatorFile['certificateAuthorities']>[number];
 
 /**
  * Does the certificate come from an accredited CA of the operator's list? Matched by the issuer's
@@ -59,9 +113,9 @@ export function issuerState(
   authorities: readonly Authority[],
   at: string,
 ): IssuerState {
-  const authority = authorities.find((a) => normalName(a.name) === normalName(certificate.issuer));
+  const authority = authorities.find((a) => sameName(a.name, certificate.issuer));
   if (!authority) return { state: 'unknown-issuer' };
-  if (authority.accreditedUntil && daysBetween(at, authority.accreditedUntil) < 0)
+  if (authority.accreditedUntil && lastDayPassed(authority.accreditedUntil, at))
     return { state: 'accreditation-ended', authority };
   if (authority.keyIds?.length) {
     if (!certificate.authorityKeyId) return { state: 'key-not-recorded', authority };
@@ -71,7 +125,39 @@ export function issuerState(
   return { state: 'accepted', authority };
 }
 
-/** SIG-1 in audit: the signers present, each certificate valid at the date and from an accredited CA. */
+/** SIG-1's finding for a certificate held by someone else, naming the role, the holder and who must hold it. */
+function holderFinding(s: Signer, i: number, mismatch: HolderMismatch): CheckFinding {
+  // Where the holder is written: the certificate's own field, else the signer's name standing for it.
+  const path = s.certificate.holder === undefined ? ['signers', i, 'name'] : ['signers', i, 'certificate', 'holder'];
+  const evidence = `signers[${i}]: ${s.role} ${s.name}, certificate ${s.certificate.serial}, holder ${s.certificate.holder ?? "not recorded (the signer's name stands for it)"}`;
+  if (mismatch.of === 'signer')
+    return {
+      path,
+      message: `the certificate recorded for ${s.name} (${s.role}) is held by ${mismatch.holder}`,
+      evidence,
+      fix: `import ${s.name}'s own certificate (prichal certificate import), or name the signer as the certificate does`,
+      ru: {
+        message: `владелец сертификата, записанного для подписанта ${s.name}, — ${mismatch.holder}`,
+        fix: 'импортируйте собственный сертификат подписанта (prichal certificate import) или назовите подписанта так, как он назван в сертификате',
+      },
+    };
+  const role = REQUIRED_ROLES[mismatch.role];
+  return {
+    path,
+    message: `the ${mismatch.role}'s certificate is held by ${mismatch.holder}, not by the ${mismatch.role} ${mismatch.expected} (${role.field})`,
+    evidence: `${evidence}; ${role.field}: ${mismatch.expected}`,
+    fix: `import the ${mismatch.role}'s own certificate (prichal certificate import <file> --role ${mismatch.role}; ${cite('sed', '1.2')}, ${cite('sed', '2.3')}), or correct ${role.field} if the ${mismatch.role} has changed`,
+    ru: {
+      message: `владелец сертификата ${role.ruOf} — ${mismatch.holder}, а ${role.ru} участника — ${mismatch.expected} (${role.field})`,
+      fix: `импортируйте собственный сертификат ${role.ruOf} (prichal certificate import <файл> --role ${mismatch.role}; ${cite('sed', '1.2')}, ${cite('sed', '2.3')}) или исправьте ${role.field}, если ${role.ru} сменился`,
+    },
+  };
+}
+
+/**
+ * SIG-1 in audit: the signers present, each certificate its signer's own (the head's and the
+ * clerk's held by the participant's head and clerk), valid at the date and from an accredited CA.
+ */
 export const checkSignerCertificates: InventoryCheck = function* (p, { operator, at }) {
   const missing = missingSigners(p);
   if (missing.length)
@@ -81,15 +167,18 @@ export const checkSignerCertificates: InventoryCheck = function* (p, { operator,
       evidence: `signers: ${p.signers.map((s) => s.role).join(', ') || 'none'}`,
       fix: `obtain certificates for the head and the clerk (${cite('sed', '1.2')}, ${cite('sed', '2.3')}) and import them with prichal certificate import`,
       ru: {
-        message: `нет квалифицированного сертификата: ${missing.map((m) => (m === 'head' ? 'руководитель' : m === 'clerk' ? 'делопроизводитель' : m)).join(', ')}`,
+        message: `нет квалифицированного сертификата: ${missing.map((m) => REQUIRED_ROLES[m].ru).join(', ')}`,
         fix: `получите сертификаты руководителя и делопроизводителя (${cite('sed', '1.2')}, ${cite('sed', '2.3')}) и импортируйте их: prichal certificate import`,
       },
     };
   const authorities = operator?.certificateAuthorities;
+  const warningDays = certificateWarningDays(operator);
   for (const [i, s] of p.signers.entries()) {
+    const mismatch = holderMismatch(p, s);
+    if (mismatch) yield holderFinding(s, i, mismatch);
     const path = ['signers', i, 'certificate', 'notAfter'];
     const evidence = `certificate ${s.certificate.serial} of ${s.name}, ${s.certificate.issuer}: ${s.certificate.notBefore} … ${s.certificate.notAfter}`;
-    const state = certificateState(s.certificate, at, operator?.policy.certificateWarningDays ?? 0);
+    const state = certificateState(s.certificate, at, warningDays);
     if (state.state === 'not-yet-valid')
       yield {
         path: ['signers', i, 'certificate', 'notBefore'],
@@ -186,7 +275,7 @@ export const checkSignerCertificates: InventoryCheck = function* (p, { operator,
  * the inventory invalid (audit's check enforces SIG-1); they tell the engineer early.
  */
 export const certificatesCurrent: Rule = (inventory, findings, { at }) => {
-  const warnDays = inventory.operator?.value.policy.certificateWarningDays ?? 30;
+  const warnDays = certificateWarningDays(inventory.operator?.value);
   const days = typeof warnDays === 'number' ? `${warnDays}` : warnDays.join(', ');
   for (const { value: p, source } of inventory.participants) {
     p.signers.forEach((signer, i) => {

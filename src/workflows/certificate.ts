@@ -2,6 +2,7 @@
 // the participant file, so serial, thumbprint, issuer, key identifier and dates are never typed.
 import path from 'node:path';
 import {
+  CertificateFileError,
   formatFinding,
   readCertificate,
   SourceFile,
@@ -11,6 +12,7 @@ import {
 import { checkParticipantShape } from '../inventory/schema-check.js';
 import { UsageError } from './errors.js';
 import { FileError, readTextOutcome, writeAtomic } from '../files.js';
+import { terminalText } from '../escape.js';
 
 const ROLES = ['head', 'clerk', 'deputy', 'other'] as const;
 type Role = (typeof ROLES)[number];
@@ -21,7 +23,8 @@ export async function showCertificate(file: string): Promise<ReadCertificate> {
 
 /**
  * Writes the certificate into the participant's signers (by role and name; the name defaults to
- * the certificate's subject). The new file must still pass its schema, and is replaced atomically.
+ * the certificate's holder). The new file must still pass its schema, and is replaced atomically.
+ * A certification authority's own certificate is refused: it is nobody's signature.
  */
 export interface CertificateImport {
   participant: string;
@@ -48,10 +51,19 @@ export async function importCertificate(options: {
       ru: `--participant: идентификатор участника (строчные латинские буквы, цифры и '-'), а не ${JSON.stringify(options.participant)}`,
     });
   const read = await readCertificate(options.file);
-  const name = options.name ?? read.subject;
+  // Refused before the participant file is read: nothing is written for a CA's certificate.
+  if (read.authority) {
+    // The CA's name comes from the file: shown escaped, never as terminal control sequences.
+    const ca = terminalText(read.certificate.holder ?? read.certificate.issuer);
+    throw new CertificateFileError({
+      en: `${options.file}: the certificate of the certification authority ${ca} itself (${read.authority}), not a signer's: import the certificate the CA issued to the signer; nothing written`,
+      ru: `${options.file}: сертификат самого удостоверяющего центра ${ca} (${read.authority}), а не подписанта: импортируйте сертификат, выданный УЦ подписанту; ничего не записано`,
+    });
+  }
+  const name = options.name ?? read.certificate.holder;
   if (!name)
     throw new UsageError({
-      en: `${options.file}: the certificate names no subject; give the signer's name with --name`,
+      en: `${options.file}: the certificate names no holder; give the signer's name with --name`,
       ru: `${options.file}: в сертификате не указан владелец; задайте имя подписанта через --name`,
     });
   const target = path.join(options.inventory, 'participants', `${options.participant}.yaml`);

@@ -31,6 +31,7 @@ export const PARTICIPANT_V2_FIELDS = [
   'workstations.rootCertificates',
   'workstations.crl',
   'signers[].certificate.authorityKeyId',
+  'signers[].certificate.holder',
   'services[].appointment',
   'services[].webService',
   'services[].tests',
