@@ -353,8 +353,11 @@ describe('the incident note (п. 8.2–8.6)', () => {
     expect(note.markdown).toContain('Иванов Павел Петрович, технический специалист');
     expect(note.markdown).toContain('21.11.2026 15:30');
     expect(note.markdown).toMatch(/«Средний», п\. 8\.4 — «Обыкновенный»; это один уровень/);
+    // A copy: the note is numbered from its inventory's register.
     const cli = await prichal([
       'incident',
+      '--inventory',
+      await edited([]),
       '--participant',
       'tmn-sosh-12',
       '--scope',

@@ -80,6 +80,11 @@ const EVALUATE_AT = AT_DATE(
 );
 const CONTOUR: OptionSpec = { flags: '--contour <contour>', description: 'test | prod', required: true };
 const STACK: OptionSpec = { flags: '--contour <contour>', description: 'test | prod (the stack)', required: true };
+const REGISTER_OPTION: OptionSpec = {
+  flags: '--register <file>',
+  description:
+    'the document register (default: <inventory>/documents.yaml): a number per participant, kind and content',
+};
 
 type EngineOptions = Common & {
   contour: string;
@@ -379,11 +384,7 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
         description:
           'request-new | request-update | request-connector | act | protocol | leased-line (default: all that apply)',
       },
-      {
-        flags: '--register <file>',
-        description:
-          'the document register (default: <inventory>/documents.yaml): a number per participant, kind and content',
-      },
+      REGISTER_OPTION,
       { flags: '--out <dir>', description: 'output folder', default: 'out/documents' },
       {
         flags: '--history <file>',
@@ -416,8 +417,8 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
   command<Common & IncidentOptions, IncidentResult>({
     name: 'incident',
     description: {
-      en: "the incident note of Регламент ПУ ТО, п. 8.2 for the portal operator's desk: priority (п. 8.3), reaction time in working hours (п. 8.4, 8.6, the production calendar), the technical specialist as contact (п. 8.1)",
-      ru: 'обращение об инциденте по Регламенту ПУ ТО, п. 8.2, в службу поддержки оператора портала: приоритет (п. 8.3), время реакции в рабочих часах (п. 8.4, 8.6, производственный календарь), технический специалист как контакт (п. 8.1)',
+      en: "the incident note of Регламент ПУ ТО, п. 8.2 for the portal's support desk (operator.yaml support.portal), numbered from the document register: priority (п. 8.3), reaction time in the desk's working hours (п. 8.4, 8.6, the production calendar), the technical specialist with position as contact (п. 8.1); refused for a participant without a connection to the portal",
+      ru: 'обращение об инциденте по Регламенту ПУ ТО, п. 8.2, в службу поддержки портала (support.portal в operator.yaml), с номером из журнала документов: приоритет (п. 8.3), время реакции в часы работы службы (п. 8.4, 8.6, производственный календарь), технический специалист с должностью как контакт (п. 8.1); для участника без подключения к порталу не формируется',
     },
     options: [
       { flags: '--participant <id>', description: 'participant id', required: true },
@@ -435,6 +436,7 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
       },
       { flags: '--screenshot <file>', description: 'a screenshot to name in the note' },
       { flags: '--materials <text>', description: 'further materials' },
+      REGISTER_OPTION,
       { flags: '--out <dir>', description: 'also write the note as Markdown and HTML here' },
     ],
     run: (o) => {

@@ -34,6 +34,7 @@ import {
   needsCoordinator,
   requestFields,
   serviceStepGaps,
+  supportDesk,
 } from '../requirements/index.js';
 import { TEMPLATES_DIR } from '../project.js';
 import { WordedError, type Words } from '../words.js';
@@ -227,7 +228,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       requireFields(title, p.id, requestFields(kind, p));
       view = {
         operatorName: operator.operator.name,
-        supportEmail: operator.operator.support.email,
+        supportEmail: supportDesk(operator, 'sed').email,
         phrase: isNew ? 'регистрации нового' : 'актуализации данных',
         isNew,
         name: p.name,
@@ -248,7 +249,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       requireFields(title, p.id, requestFields(kind, p));
       view = {
         operatorName: operator.operator.name,
-        supportEmail: operator.operator.support.email,
+        supportEmail: supportDesk(operator, 'sed').email,
         clause: cite('sed', '2.4'),
         name: p.name,
         head: p.head,

@@ -128,3 +128,9 @@ export function russianTimeZone(timeZone: string, at: Date = new Date()): string
 export function lastDayPassed(lastDay: string, at: string): boolean {
   return daysBetween(at, lastDay) < 0;
 }
+
+/** Hours of a day as operator.yaml writes them, HH:MM-HH:MM (the schema holds the form), as minutes of the day [from, to]; 24:00 is 1440. */
+export function hoursRange(text: string): readonly [number, number] {
+  const minute = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  return [minute(text.slice(0, 5)), minute(text.slice(6, 11))];
+}

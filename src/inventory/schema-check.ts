@@ -119,11 +119,15 @@ function describe(error: ErrorObject): Words {
   const parent = error.parentSchema as Annotated;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'required':
+    case 'required': {
+      // A conditional branch (if/then, no properties of its own) says why the field is required
+      // there: its description, and its x-ru in Russian.
+      const why = parent && !parent.properties ? parent : undefined;
       return {
-        en: `missing required field '${String(params.missingProperty)}'`,
-        ru: `нет обязательного поля '${String(params.missingProperty)}'`,
+        en: `missing required field '${String(params.missingProperty)}'${why?.description ? ` (${why.description})` : ''}`,
+        ru: `нет обязательного поля '${String(params.missingProperty)}'${why?.['x-ru'] ? ` (${why['x-ru']})` : ''}`,
       };
+    }
     case 'additionalProperties': {
       const allowed = Object.keys(parent?.properties ?? {}).join(', ');
       // The key is the file's own text (a 10 KB key, a key of invisible characters): quoted, at most 40 characters.

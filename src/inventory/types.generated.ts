@@ -5,7 +5,7 @@
  */
 export interface OperatorFile {
   /**
-   * Version of the inventory contract. 1 (the default) or 2, which adds gateways, hub, timeZone, certificateAuthorities, edoTargets, calendar, policy.gostBrowsers, and in participant files the СЭД stages, the registration status 'approved' with its dates, the new organisation kinds and participants without a channel; a version-1 inventory keeps validating.
+   * Version of the inventory contract. 1 (the default) or 2, which adds gateways, hub, timeZone, certificateAuthorities, edoTargets, calendar, policy.gostBrowsers, the support desks per connection (operator.support.sed, portal, hours), and in participant files the СЭД stages, the registration status 'approved' with its dates, the new organisation kinds and participants without a channel and a contact's position; a version-1 inventory keeps validating.
    */
   version?: 1 | 2;
   operator: Operator;
@@ -62,17 +62,51 @@ export interface Operator {
   support: Support;
 }
 /**
- * Support desk that receives the requests (Регламент подключения к СЭД).
+ * The operator's support desks, one per connection: sed, the СЭД's desk (Регламент подключения к СЭД: the support requests are sent to it), and portal, the portal's own desk (Регламент ПУ ТО, п. 8.2: incident notes; its hours count the reaction time of п. 8.4). Each is a complete desk of its own (email, phone, hours). The email, phone and hours written directly under support are the desk of every connection that has none of its own: a file written before the desks were split keeps one desk for both. Without hours, the portal's desk keeps those of п. 8.6 (Monday–Friday 08:00–20:00, Saturday 09:00–17:00).
  */
 export interface Support {
   /**
-   * Support e-mail.
+   * Support e-mail of the desk both connections share unless sed or portal gives its own; required unless both do.
+   */
+  email?: string;
+  /**
+   * Support phone of the shared desk.
+   */
+  phone?: string;
+  hours?: DeskHours;
+  sed?: SupportDesk;
+  portal?: SupportDesk;
+}
+/**
+ * When a desk takes requests, in the operator's time zone, per kind of day: HH:MM-HH:MM, from before to (24:00 allowed). A kind of day left out is closed (at least one must be open); a calendar holiday is closed whatever the weekday, a weekend day the calendar makes a working day has the weekdays' hours. Default for the portal's desk: п. 8.6 of Регламент ПУ ТО, weekdays 08:00-20:00, saturday 09:00-17:00.
+ */
+export interface DeskHours {
+  /**
+   * Hours Monday to Friday (and on a transferred working day), e.g. 08:00-20:00.
+   */
+  weekdays?: string;
+  /**
+   * Hours on a Saturday that is no holiday, e.g. 09:00-17:00.
+   */
+  saturday?: string;
+  /**
+   * Hours on a Sunday that is no holiday.
+   */
+  sunday?: string;
+}
+/**
+ * One connection's support desk (operator.support.sed or operator.support.portal): where its requests go and when it takes them.
+ */
+export interface SupportDesk {
+  /**
+   * The desk's e-mail (the СЭД's: the support requests name it; the portal's: the incident note is addressed to it, Регламент ПУ ТО, п. 8.2).
    */
   email: string;
   /**
-   * Support phone.
+   * The desk's phone.
    */
   phone?: string;
+  hours?: DeskHours;
 }
 /**
  * Exactly the two contours of the bus: test and prod.
@@ -325,11 +359,11 @@ export interface Hub {
   ssh: SshTarget;
 }
 /**
- * The production calendar for working-day deadlines (Регламент ПУ ТО, п. 3.3, 8.4): Monday to Friday are working days except the holidays listed; a weekend day listed in workdays is a working day (a transferred one).
+ * The production calendar for working-day deadlines (Регламент ПУ ТО, п. 3.3, 8.4) and the support desks' hours: Monday to Friday are working days except the holidays listed; a weekend day listed in workdays is a working day (a transferred one). A listed holiday closes the desks whatever day of the week it falls on, so a desk open on Saturdays (п. 8.6) does not count a Saturday public holiday.
  */
 export interface Calendar {
   /**
-   * Non-working days that fall on Monday–Friday: public holidays and the days off moved to them.
+   * Every non-working day the desks observe, whatever day of the week: the public holidays (Трудовой кодекс РФ, ст. 112: 1–8 January, 23 February, 8 March, 1 and 9 May, 12 June, 4 November), those on a Saturday or Sunday too, and the days off moved onto Monday–Friday.
    */
   holidays?: string[];
   /**
@@ -445,7 +479,7 @@ export interface Participant {
   waivers?: Waiver[];
 }
 /**
- * A person: the clerk who registers documents (form field 3) or the technical contact for the channel and tests.
+ * A person: the clerk who registers documents (form field 3) or the technical contact for the channel and tests (the technical specialist of Регламент ПУ ТО, п. 8.1).
  */
 export interface Contact {
   /**
@@ -460,6 +494,10 @@ export interface Contact {
    * E-mail address.
    */
   email?: string;
+  /**
+   * Position (должность), e.g. инженер-программист. The incident note names the technical contact's (Регламент ПУ ТО, п. 8.2: «контактные данные, включая должность»), and is refused without it.
+   */
+  position?: string;
 }
 /**
  * Dates of the signed agreements (Регламент подключения к СЭД, п. 1.1, 2.2), the first stage of the СЭД connection; not signed by executive bodies, state unitary enterprises, state institutions and non-profits coordinated by an executive body (сноска).

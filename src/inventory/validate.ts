@@ -17,6 +17,7 @@ import { idMatchesFileName, idsAreUnique } from './rules/identity.js';
 import { coordinationIsAcyclic, referencesResolve } from './rules/references.js';
 import { versionedFieldsDeclared } from './rules/version.js';
 import { mnemonicsUniquePerContour } from './rules/registrations.js';
+import { supportDeskHours } from './rules/support.js';
 import { textIsPresentable } from './rules/text.js';
 import { DEFAULT_TIME_ZONE, todayIn } from './dates.js';
 import { checkOperatorData, checkParticipantData } from './file-check.js';
@@ -45,6 +46,7 @@ export const RULES: Rules = {
     vipnetNodesUnique,
     leasedLineCircuits,
     mnemonicsUniquePerContour,
+    supportDeskHours,
     versionedFieldsDeclared,
     textIsPresentable,
   ],

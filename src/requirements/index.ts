@@ -11,6 +11,7 @@ export * from './regulations.js';
 export * from './requirement-check.js';
 export * from './sed.js';
 export * from './signers.js';
+export * from './support.js';
 export * from './validate-and-plan.js';
 export * from './validation.js';
 export * from './versions.js';

@@ -232,27 +232,40 @@ export const INCIDENT_PRIORITIES = {
 } as const;
 export type IncidentScope = keyof typeof INCIDENT_PRIORITIES;
 
-/** п. 8.6: the desk's hours, minutes of the day: Monday–Friday 08:00–20:00, Saturday 09:00–17:00. */
-const DESK_HOURS = { weekday: [8 * 60, 20 * 60], saturday: [9 * 60, 17 * 60] } as const;
+// The desk's hours (п. 8.6, or the portal desk's own: support.ts) on the production calendar.
+import { hoursRange, type DeskHours } from '../inventory/index.js';
+import { WordedError } from '../words.js';
+import { PORTAL_DESK_HOURS } from './support.js';
 
-/** The desk's hours on a local date: a calendar holiday has none, a transferred working day has a weekday's. */
-function deskHours(date: string, calendar: Calendar): readonly [number, number] | undefined {
-  if (isWorkingDay(date, calendar)) return DESK_HOURS.weekday;
-  const saturday = new Date(`${date}T00:00:00Z`).getUTCDay() === 6;
-  return saturday && !calendar?.holidays?.includes(date) ? DESK_HOURS.saturday : undefined;
+/**
+ * The desk's hours on a local date, minutes of the day: a calendar holiday has none whatever the
+ * weekday (a Saturday public holiday closes a desk open on Saturdays), a transferred working day
+ * has the weekdays'.
+ */
+function deskWindow(date: string, calendar: Calendar, hours: DeskHours): readonly [number, number] | undefined {
+  if (isWorkingDay(date, calendar)) return hours.weekdays ? hoursRange(hours.weekdays) : undefined;
+  if (calendar?.holidays?.includes(date)) return undefined;
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  const day = weekday === 6 ? hours.saturday : weekday === 0 ? hours.sunday : undefined;
+  return day ? hoursRange(day) : undefined;
 }
 
 /**
  * The local date and time (YYYY-MM-DDTHH:MM) by which the desk reacts to a request registered at
- * `registered` (local): `hours` working hours counted only within the desk's hours of п. 8.6 on
- * the production calendar.
+ * `registered` (local): `hours` working hours counted only within the desk's hours (default
+ * п. 8.6's) on the production calendar.
  */
-export function reactionDeadline(registered: string, hours: number, calendar: Calendar): string {
+export function reactionDeadline(
+  registered: string,
+  hours: number,
+  calendar: Calendar,
+  deskHours: DeskHours = PORTAL_DESK_HOURS,
+): string {
   let date = registered.slice(0, 10);
   let minute = Number(registered.slice(11, 13)) * 60 + Number(registered.slice(14, 16));
   let left = hours * 60;
   for (let guard = 0; guard < 3660; guard++) {
-    const window = deskHours(date, calendar);
+    const window = deskWindow(date, calendar, deskHours);
     if (window) {
       const start = Math.max(minute, window[0]);
       if (start < window[1]) {
@@ -267,5 +280,8 @@ export function reactionDeadline(registered: string, hours: number, calendar: Ca
     date = nextDay(date);
     minute = 0;
   }
-  throw new Error(`no desk hours within ten years of ${registered}: check the calendar`);
+  throw new WordedError({
+    en: `the desk has no hours within ten years of ${registered}: check operator.yaml's calendar and the desk's hours`,
+    ru: `у службы поддержки нет часов приёма в течение десяти лет от ${russianDate(registered)}: проверьте calendar и часы службы в operator.yaml`,
+  });
 }

@@ -1,14 +1,32 @@
-// prichal incident: the incident note of the portal's regulations (п. 8.2) for the portal
-// operator's desk: priority, reaction time in working hours, the technical specialist as contact.
+// prichal incident: the incident note of the portal's regulations (п. 8.2) for the portal's own
+// support desk: priority, reaction time in working hours, the technical specialist as contact.
+// Numbered from the document register like every document `docs` writes (kind `incident`): the
+// note is rendered first, its number recorded under the register's lock, then it is printed and
+// written — so no note carries a number the register does not hold, and the same note again
+// (same participant, time, description…) keeps its number.
 import path from 'node:path';
-import { documentHtml, incidentNote, type IncidentNote } from '../docs/index.js';
+import {
+  documentHtml,
+  DocumentRegister,
+  INCIDENT_KIND,
+  incidentNote,
+  REGISTER_FILE,
+  registerLine,
+  type IncidentNote,
+  type RegisterEntry,
+} from '../docs/index.js';
 import { makeFolder, writeAtomic } from '../files.js';
 import { DEFAULT_TIME_ZONE, nowIn } from '../inventory/index.js';
 import { checkInventory, INCIDENT_PRIORITIES, type IncidentScope } from '../requirements/index.js';
 import { InvalidInventoryError, UsageError } from './errors.js';
 
-/** The note, when it was sent (local time) and the files written with --out. */
-export type IncidentResult = IncidentNote & { registered: string; files: string[] };
+/** The note (its Markdown starting with its number), its number and date from the register, when it was sent (local time) and the files written with --out. */
+export type IncidentResult = IncidentNote & {
+  number: RegisterEntry['number'];
+  registered: string;
+  register: string;
+  files: string[];
+};
 
 export interface IncidentOptions {
   inventory: string;
@@ -20,9 +38,11 @@ export interface IncidentOptions {
   screenshot?: string;
   materials?: string;
   out?: string;
+  /** The document register (default: documents.yaml in the inventory). */
+  register?: string;
 }
 
-/** prichal incident: the п. 8.2 note for the portal operator's desk, printed and, with --out, written as Markdown and HTML. */
+/** prichal incident: the п. 8.2 note for the portal's support desk, numbered from the register, printed and, with --out, written as Markdown and HTML. */
 export async function incidentCommand(options: IncidentOptions): Promise<IncidentResult> {
   if (!(options.scope in INCIDENT_PRIORITIES))
     throw new UsageError({
@@ -51,16 +71,22 @@ export async function incidentCommand(options: IncidentOptions): Promise<Inciden
     ...(options.screenshot ? { screenshot: options.screenshot } : {}),
     ...(options.materials ? { materials: options.materials } : {}),
   });
+  // A folder that cannot be made refuses before anything is numbered.
+  if (options.out) await makeFolder(options.out);
+  const register = options.register ?? path.join(checked.validation.inventory.root, REGISTER_FILE);
+  const entry = await DocumentRegister.transaction(register, (r) =>
+    r.assign(note.participant, INCIDENT_KIND, note.markdown, registered),
+  );
+  const markdown = `${registerLine(entry)}\n\n${note.markdown}`;
   const files: string[] = [];
   if (options.out) {
-    await makeFolder(options.out);
     const base = path.join(
       options.out,
       `${note.participant}.incident-${registered.replace(/[-:]/g, '').replace('T', '-')}`,
     );
-    await writeAtomic(`${base}.md`, note.markdown);
-    await writeAtomic(`${base}.html`, documentHtml(`Сообщение об инциденте: ${note.participant}`, note.markdown));
+    await writeAtomic(`${base}.md`, markdown);
+    await writeAtomic(`${base}.html`, documentHtml(`Сообщение об инциденте: ${note.participant}`, markdown));
     files.push(`${base}.md`, `${base}.html`);
   }
-  return { ...note, registered, files };
+  return { ...note, markdown, number: entry.number, registered, register, files };
 }

@@ -22,12 +22,17 @@ export const OPERATOR_V2_FIELDS = [
   'edges[].circuits',
   'edges[].vipnet',
   'policy.channelEvidenceDays',
+  'operator.support.hours',
+  'operator.support.sed',
+  'operator.support.portal',
 ] as const;
 /** A participant file's fields version 1 did not have (`[]`: every entry of a list). */
 export const PARTICIPANT_V2_FIELDS = [
   ...(
     ['requestSent', 'credentialsIssued', 'connectorReady', 'switchDate', 'commissioned', 'torSed', 'medo'] as const
   ).map((f) => `sed.${f}`),
+  'clerk.position',
+  'technical.position',
   'workstations.rootCertificates',
   'workstations.crl',
   'signers[].certificate.authorityKeyId',
