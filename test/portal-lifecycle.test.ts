@@ -353,6 +353,18 @@ describe('the incident note (п. 8.2–8.6)', () => {
     expect(note.markdown).toContain('Иванов Павел Петрович, технический специалист');
     expect(note.markdown).toContain('21.11.2026 15:30');
     expect(note.markdown).toMatch(/«Средний», п\. 8\.4 — «Обыкновенный»; это один уровень/);
+    expect(note.markdown).toContain('(екатеринбургское время, UTC+5)');
+    expect(note.markdown).not.toContain('Asia/');
+    expect(note.markdown).not.toContain('календарь не охватывает');
+    // Past the calendar's years (the sample lists 2026–2027): the deadline says it knows no holidays there.
+    const late = incidentNote(checked.validation.inventory, {
+      participant: 'tmn-sosh-12',
+      scope: 'partial',
+      description: 'ошибка в заявлении от 2028-03-01',
+      registered: '2028-03-06T10:00',
+    });
+    expect(late.markdown).toContain('календарь не охватывает 2028 г.');
+    expect(late.markdown).toContain('ошибка в заявлении от 01.03.2028');
     // A copy: the note is numbered from its inventory's register.
     const cli = await prichal([
       'incident',

@@ -8,8 +8,11 @@ import { markdownText } from '../escape.js';
 import {
   CONTOURS,
   hasChannel,
+  DEFAULT_TIME_ZONE,
   locate,
   russianDate,
+  russianDatesIn,
+  russianTimeZone,
   type Inventory,
   type Located,
   type Participant,
@@ -22,6 +25,7 @@ import {
   reactionDeadline,
   REGISTRATION_LIFECYCLE,
   supportDesk,
+  uncoveredYears,
   type IncidentScope,
 } from '../requirements/index.js';
 import type { Words } from '../words.js';
@@ -119,8 +123,12 @@ export function incidentNote(inventory: Inventory, input: IncidentInput): Incide
   const hours = desk.hours ?? PORTAL_DESK_HOURS;
   const priority = INCIDENT_PRIORITIES[input.scope];
   const reactionBy = reactionDeadline(input.registered, priority.reactionHours, operator.calendar, hours);
-  const cell = markdownText;
+  // Free text as the document writes it: an ISO date inside it printed as a date.
+  const cell = (value: string) => markdownText(russianDatesIn(value));
   const technical = p.technical;
+  const timeZone = operator.timeZone ?? DEFAULT_TIME_ZONE;
+  // A deadline counted across a year the calendar lists no day of knows that year's weekends only.
+  const uncovered = uncoveredYears(input.registered, reactionBy, operator.calendar);
   const rows: Array<[string, string]> = [
     ['Организация', cell(p.name)],
     ['Услуга', service ? `${cell(service.name)} (${service.code})` : 'подключение информационной системы в целом'],
@@ -132,10 +140,13 @@ export function incidentNote(inventory: Inventory, input: IncidentInput): Incide
       `${cell(technical.position!)} ${cell(technical.name)}, технический специалист (${cite('portal', '8.1')}); ${cell(technical.phone!)}; ${cell(technical.email!)}`,
     ],
     ['Дополнительные материалы', input.materials ? cell(input.materials) : 'нет'],
-    ['Время направления', `${russianDate(input.registered)} (${operator.timeZone ?? 'Asia/Yekaterinburg'})`],
+    [
+      'Время направления',
+      `${russianDate(input.registered)} (${russianTimeZone(timeZone, new Date(`${input.registered}:00Z`))})`,
+    ],
     [
       'Реакция не позднее',
-      `${russianDate(reactionBy)}: ${priority.reactionHours} раб. ч (${cite('portal', '8.4')}), в часы приёма заявок (${desk.regulationHours ? `${cite('portal', '8.6')}: ` : 'службы поддержки портала: '}${deskHoursRu(hours)}) по производственному календарю`,
+      `${russianDate(reactionBy)}: ${priority.reactionHours} раб. ч (${cite('portal', '8.4')}), в часы приёма заявок (${desk.regulationHours ? `${cite('portal', '8.6')}: ` : 'службы поддержки портала: '}${deskHoursRu(hours)}) по производственному календарю${uncovered.length ? ` (календарь не охватывает ${uncovered.join(', ')} г.: срок рассчитан без праздников этого года — уточните его)` : ''}`,
     ],
     ['Время решения', `по согласованию сторон (${cite('portal', '8.4')})`],
   ];
