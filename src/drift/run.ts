@@ -10,7 +10,7 @@ import {
   type GatewayOptions,
   type LiveSource,
 } from '../collect/index.js';
-import type { Finding, Inventory, OperatorFile } from '../inventory/index.js';
+import { participantOfFile, type Finding, type Inventory, type OperatorFile } from '../inventory/index.js';
 import type { Plan } from '../plan/index.js';
 import { auditInventory } from './audit.js';
 import { inventoryFindings } from './inventory.js';
@@ -129,6 +129,16 @@ export function applyWaivers(
   return { findings: kept, waived };
 }
 
+/**
+ * The participants a run covers: every valid one, and every one whose file failed to read, parse
+ * or pass its schema — reported failing (its validity findings), never missing from the list.
+ */
+function covered(inventory: Inventory, findings: readonly RequirementFinding[]): string[] {
+  const ids = new Set(inventory.participants.map((p) => p.value.id));
+  for (const f of findings) if (f.requirement === INVENTORY_VALIDITY && f.participant) ids.add(f.participant);
+  return [...ids].sort();
+}
+
 export interface RunOptions {
   kind: CheckResult['kind'];
   at: string;
@@ -146,7 +156,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult> {
   let unchecked: Unchecked[] = [];
   let reads: CheckResult['reads'];
   const requirements = new Set<RequirementId>([INVENTORY_VALIDITY]);
-  append(findings, inventoryFindings(options.validation));
+  append(findings, inventoryFindings(options.validation, participantOfFile(inventory)));
   if (kind !== 'drift') {
     const auditStart = performance.now();
     append(findings, auditInventory(inventory, at));
@@ -168,7 +178,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult> {
     kind,
     generatedAt: new Date().toISOString(),
     at,
-    participants: inventory.participants.map((p) => p.value.id).sort(),
+    participants: covered(inventory, findings),
     requirements: [...requirements].sort(),
     findings: sortRequirementFindings(findings),
     waived: sortRequirementFindings(split.waived),

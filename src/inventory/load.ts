@@ -7,6 +7,7 @@ import { lstatSync, readdirSync, realpathSync, type Stats } from 'node:fs';
 import { envSetting, isInside, maxFileBytes, readTextOutcome, type TextOutcome } from '../files.js';
 import path from 'node:path';
 import type { Finding, Words } from './findings.js';
+import type { Inventory } from './model.js';
 import { fileDigest, ParseCache } from './parse-cache.js';
 import { WordedError } from '../words.js';
 import { parseAll, type Parsed } from './parse-pool.js';
@@ -17,6 +18,20 @@ export { ALLOCATIONS_FILE, OPERATOR_FILE, PARTICIPANTS_DIR, parseSource, type Lo
 
 /** The participant id a file stands for: its name without the extension (the id rule holds them equal). */
 export const idOfFile = (file: string): string => path.posix.basename(file).replace(/\.ya?ml$/, '');
+
+/**
+ * The participant a file of the inventory is about, so that what is wrong in the file is reported
+ * as that participant's: the id a file that passed its schema declares (even one its file name
+ * contradicts), else the file's name — a participant file that cannot be read, parsed or shaped
+ * is still the file of the participant it is named after. None for operator.yaml, the allocations
+ * and the participants folder itself.
+ */
+export function participantOfFile(inventory: Pick<Inventory, 'participants'>): (file: string) => string | undefined {
+  const declared = new Map(inventory.participants.map((p) => [p.source.file, p.value.id]));
+  return (file) =>
+    declared.get(file) ??
+    (file.startsWith(`${PARTICIPANTS_DIR}/`) && /\.ya?ml$/.test(file) ? idOfFile(file) : undefined);
+}
 
 export interface LoadedInventory {
   root: string;

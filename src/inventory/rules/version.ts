@@ -22,6 +22,7 @@ export const OPERATOR_V2_FIELDS = [
   'edges[].circuits',
   'edges[].vipnet',
   'policy.channelEvidenceDays',
+  'reports',
 ] as const;
 /** A participant file's fields version 1 did not have (`[]`: every entry of a list). */
 export const PARTICIPANT_V2_FIELDS = [
