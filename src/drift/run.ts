@@ -12,6 +12,7 @@ import {
 } from '../collect/index.js';
 import { participantOfFile, type Finding, type Inventory, type OperatorFile } from '../inventory/index.js';
 import type { Plan } from '../plan/index.js';
+import type { Progress } from '../progress.js';
 import { auditInventory } from './audit.js';
 import { inventoryFindings } from './inventory.js';
 import {
@@ -147,6 +148,8 @@ export interface RunOptions {
   /** The inventory's validation findings (reported as INV-1 in every run). */
   validation: readonly Finding[];
   drift?: DriftOptions;
+  /** Told the participants audited so far. */
+  progress?: Progress;
 }
 
 export async function runChecks(options: RunOptions): Promise<CheckResult> {
@@ -159,7 +162,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult> {
   append(findings, inventoryFindings(options.validation, participantOfFile(inventory)));
   if (kind !== 'drift') {
     const auditStart = performance.now();
-    append(findings, auditInventory(inventory, at));
+    append(findings, auditInventory(inventory, at, undefined, options.progress));
     if (options.drift?.timings) options.drift.timings.auditMs = performance.now() - auditStart;
     INVENTORY_REQUIREMENTS.forEach((r) => requirements.add(r));
   }

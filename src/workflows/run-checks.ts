@@ -19,6 +19,11 @@ import {
 } from '../report/index.js';
 import { checkInventory, type CheckInventoryTimings } from '../requirements/index.js';
 import { InvalidInventoryError } from './errors.js';
+import type { Progress } from '../progress.js';
+import type { Words } from '../words.js';
+
+/** The step of the live reads (edges, gateway hosts, the bus), one item a host or system. */
+const READING: Words = { en: 'live reads', ru: 'чтение систем' };
 
 /** Phases of one audit/drift run, for the benchmark: validation, planning, audit, reads, evaluation, reports. */
 export type ChecksTimings = CheckInventoryTimings & CheckTimings & { reportMs?: number };
@@ -40,10 +45,11 @@ export async function checks(options: {
   lang?: Lang;
   collectors?: Collectors;
   timings?: ChecksTimings;
-  progress?: (done: number, total: number, what: string) => void;
+  /** Told how far the run is: the files, the rules, the audit, the live reads. */
+  progress?: Progress;
 }): Promise<ChecksRun> {
   const started = performance.now();
-  const checked = await checkInventory(options.inventory, options.at, options.timings);
+  const checked = await checkInventory(options.inventory, options.at, options.timings, options.progress);
   const operator = checked.validation.inventory.operator;
   const plan = checked.plan;
   if (!operator || !plan)
@@ -61,6 +67,7 @@ export async function checks(options: {
     inventory: checked.validation.inventory,
     plan,
     validation: checked.findings,
+    ...(progress ? { progress } : {}),
     ...(options.kind === 'audit'
       ? {}
       : {
@@ -68,7 +75,7 @@ export async function checks(options: {
             gateways: operator.value.gateways,
             ...(options.collectors ? { collectors: options.collectors } : {}),
             ...(options.timings ? { timings: options.timings } : {}),
-            ...(progress ? { progress } : {}),
+            ...(progress ? { progress: (done: number, total: number) => progress(READING, done, total) } : {}),
           },
         }),
   });
