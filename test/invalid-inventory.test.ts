@@ -36,7 +36,8 @@ describe.each(Object.entries(BROKEN))('an inventory with %s in one participant f
     const text = await prichal(['audit', '--inventory', dir, '--at', '2026-11-23', '--lang', 'en']);
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/^Inventory audit: FINDINGS/);
-    expect(text.stdout).toMatch(/ERROR INV-1 participants\/tmn-sosh-12\.yaml:\d+/);
+    // The participant's, with its file and line.
+    expect(text.stdout).toMatch(/ERROR INV-1 tmn-sosh-12 .*\(participants\/tmn-sosh-12\.yaml:\d+\)$/m);
 
     const reports = path.join(out, path.basename(dir));
     const json = await prichal([

@@ -45,7 +45,7 @@ import type { Words } from '../words.js';
 import { command, type CommandGroup, type CommandRow, type OptionSpec } from './command-spec.js';
 import { EXIT, UsageError } from './errors.js';
 import { atOption, type Common, outFolder } from './options.js';
-import { askYes, progress, progressBar } from './terminal.js';
+import { askYes, progress, withProgress } from './terminal.js';
 
 export const PROGRAM_DESCRIPTION: Words = {
   en: 'Connects participant organisations to the regional hub: inventory, plan, provisioning, drift and documents.',
@@ -177,7 +177,10 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
       ru: 'проверить весь реестр: YAML, схему и правила между файлами (код 0 — корректен, 1 — некорректен, 2 — ошибка вызова)',
     },
     options: [EVALUATE_AT],
-    run: (o) => validate({ inventory: o.inventory, ...atOption(o.at) }),
+    run: (o, lang) =>
+      withProgress(lang, o.format, (progress) =>
+        validate({ inventory: o.inventory, ...atOption(o.at), ...(progress ? { progress } : {}) }),
+      ),
     text: validateText,
     exitCode: (r) => (r.ok ? EXIT.ok : EXIT.findings),
   }),
@@ -301,8 +304,13 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
       AT_DATE("audit date YYYY-MM-DD (default: today in the operator's time zone)"),
       { flags: '--out <dir>', description: 'also write JSON, JUnit XML, Markdown and HTML reports here' },
     ],
-    run: (o, lang) =>
-      audit({ inventory: o.inventory, lang, ...atOption(o.at), ...(o.out ? { out: outFolder(o.out)! } : {}) }),
+    run: (o, lang) => {
+      const at = atOption(o.at);
+      const out = o.out ? { out: outFolder(o.out)! } : {};
+      return withProgress(lang, o.format, (progress) =>
+        audit({ inventory: o.inventory, lang, ...at, ...out, ...(progress ? { progress } : {}) }),
+      );
+    },
     text: checksText,
     json: checksJson,
     exitCode: (r) => checksExitCode(r.result),
@@ -355,16 +363,18 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
     ],
     run: (o, lang) => {
       outFolder(o.out);
-      const bar = progressBar();
-      return drift({
-        inventory: o.inventory,
-        all: o.all,
-        lang,
-        ...atOption(o.at),
-        ...(o.out ? { out: o.out } : {}),
-        ...(o.history !== undefined ? { history: o.history } : {}),
-        ...(bar ? { progress: bar } : {}),
-      });
+      const at = atOption(o.at);
+      return withProgress(lang, o.format, (progress) =>
+        drift({
+          inventory: o.inventory,
+          all: o.all,
+          lang,
+          ...at,
+          ...(o.out ? { out: o.out } : {}),
+          ...(o.history !== undefined ? { history: o.history } : {}),
+          ...(progress ? { progress } : {}),
+        }),
+      );
     },
     text: checksText,
     json: checksJson,
@@ -397,19 +407,22 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
       },
       { flags: '--pdf', description: 'also print PDF through headless Chromium', default: false },
     ],
-    run: (o) => {
+    run: (o, lang) => {
       outFolder(o.out);
-      return docs({
-        inventory: o.inventory,
-        all: o.all,
-        out: o.out,
-        pdf: o.pdf,
-        ...(o.participant ? { participant: o.participant } : {}),
-        ...(o.kind ? { kind: o.kind } : {}),
-        ...(o.probes ? { probes: o.probes } : {}),
-        ...(o.register ? { register: o.register } : {}),
-        ...(o.history ? { history: o.history } : {}),
-      });
+      return withProgress(lang, o.format, (progress) =>
+        docs({
+          inventory: o.inventory,
+          all: o.all,
+          out: o.out,
+          pdf: o.pdf,
+          ...(o.participant ? { participant: o.participant } : {}),
+          ...(o.kind ? { kind: o.kind } : {}),
+          ...(o.probes ? { probes: o.probes } : {}),
+          ...(o.register ? { register: o.register } : {}),
+          ...(o.history ? { history: o.history } : {}),
+          ...(progress ? { progress } : {}),
+        }),
+      );
     },
     text: docsText,
     exitCode: (r) => (r.errors.length ? EXIT.findings : EXIT.ok),

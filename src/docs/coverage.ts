@@ -70,7 +70,7 @@ export interface Coverage {
   target: { year: number; percent: number; gap: number } | null;
 }
 
-const UNKNOWN_DISTRICT = 'район не указан';
+export const UNKNOWN_DISTRICT = 'район не указан';
 
 /** Percent of c in t in hundredths (integer), so that means round like the source document's. */
 const hundredths = (c: number, t: number) => Math.round((c * 10000) / t);

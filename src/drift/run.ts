@@ -10,8 +10,9 @@ import {
   type GatewayOptions,
   type LiveSource,
 } from '../collect/index.js';
-import type { Finding, Inventory, OperatorFile } from '../inventory/index.js';
+import { participantOfFile, type Finding, type Inventory, type OperatorFile } from '../inventory/index.js';
 import type { Plan } from '../plan/index.js';
+import type { Progress } from '../progress.js';
 import { auditInventory } from './audit.js';
 import { inventoryFindings } from './inventory.js';
 import {
@@ -129,6 +130,16 @@ export function applyWaivers(
   return { findings: kept, waived };
 }
 
+/**
+ * The participants a run covers: every valid one, and every one whose file failed to read, parse
+ * or pass its schema — reported failing (its validity findings), never missing from the list.
+ */
+function covered(inventory: Inventory, findings: readonly RequirementFinding[]): string[] {
+  const ids = new Set(inventory.participants.map((p) => p.value.id));
+  for (const f of findings) if (f.requirement === INVENTORY_VALIDITY && f.participant) ids.add(f.participant);
+  return [...ids].sort();
+}
+
 export interface RunOptions {
   kind: CheckResult['kind'];
   at: string;
@@ -137,6 +148,8 @@ export interface RunOptions {
   /** The inventory's validation findings (reported as INV-1 in every run). */
   validation: readonly Finding[];
   drift?: DriftOptions;
+  /** Told the participants audited so far. */
+  progress?: Progress;
 }
 
 export async function runChecks(options: RunOptions): Promise<CheckResult> {
@@ -146,10 +159,10 @@ export async function runChecks(options: RunOptions): Promise<CheckResult> {
   let unchecked: Unchecked[] = [];
   let reads: CheckResult['reads'];
   const requirements = new Set<RequirementId>([INVENTORY_VALIDITY]);
-  append(findings, inventoryFindings(options.validation));
+  append(findings, inventoryFindings(options.validation, participantOfFile(inventory)));
   if (kind !== 'drift') {
     const auditStart = performance.now();
-    append(findings, auditInventory(inventory, at));
+    append(findings, auditInventory(inventory, at, undefined, options.progress));
     if (options.drift?.timings) options.drift.timings.auditMs = performance.now() - auditStart;
     INVENTORY_REQUIREMENTS.forEach((r) => requirements.add(r));
   }
@@ -168,7 +181,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult> {
     kind,
     generatedAt: new Date().toISOString(),
     at,
-    participants: inventory.participants.map((p) => p.value.id).sort(),
+    participants: covered(inventory, findings),
     requirements: [...requirements].sort(),
     findings: sortRequirementFindings(findings),
     waived: sortRequirementFindings(split.waived),

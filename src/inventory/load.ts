@@ -7,8 +7,10 @@ import { lstatSync, readdirSync, realpathSync, type Stats } from 'node:fs';
 import { envSetting, isInside, maxFileBytes, readTextOutcome, type TextOutcome } from '../files.js';
 import path from 'node:path';
 import type { Finding, Words } from './findings.js';
+import type { Inventory } from './model.js';
 import { fileDigest, ParseCache } from './parse-cache.js';
 import { WordedError } from '../words.js';
+import type { Progress } from '../progress.js';
 import { parseAll, type Parsed } from './parse-pool.js';
 import { ALLOCATIONS_FILE, fileError, OPERATOR_FILE, PARTICIPANTS_DIR, type LoadedFile } from './parse.js';
 import { SourceFile } from './source.js';
@@ -17,6 +19,20 @@ export { ALLOCATIONS_FILE, OPERATOR_FILE, PARTICIPANTS_DIR, parseSource, type Lo
 
 /** The participant id a file stands for: its name without the extension (the id rule holds them equal). */
 export const idOfFile = (file: string): string => path.posix.basename(file).replace(/\.ya?ml$/, '');
+
+/**
+ * The participant a file of the inventory is about, so that what is wrong in the file is reported
+ * as that participant's: the id a file that passed its schema declares (even one its file name
+ * contradicts), else the file's name — a participant file that cannot be read, parsed or shaped
+ * is still the file of the participant it is named after. None for operator.yaml, the allocations
+ * and the participants folder itself.
+ */
+export function participantOfFile(inventory: Pick<Inventory, 'participants'>): (file: string) => string | undefined {
+  const declared = new Map(inventory.participants.map((p) => [p.source.file, p.value.id]));
+  return (file) =>
+    declared.get(file) ??
+    (file.startsWith(`${PARTICIPANTS_DIR}/`) && /\.ya?ml$/.test(file) ? idOfFile(file) : undefined);
+}
 
 export interface LoadedInventory {
   root: string;
@@ -83,7 +99,12 @@ export interface LoadOptions {
   cache?: boolean;
   /** Parse every file as if there were no cache yet, and write the cache anew (validate.ts, after a cached parse broke a rule). */
   rewriteCache?: boolean;
+  /** Told the files read and parsed so far (10,000 participants take seconds). */
+  progress?: Progress;
 }
+
+const READING: Words = { en: 'reading files', ru: 'чтение файлов' };
+const PARSING: Words = { en: 'parsing files', ru: 'разбор файлов' };
 
 /** A file changed between the check of its stamp and the read a finding's position needed. */
 export class FileChangedError extends WordedError {
@@ -151,7 +172,8 @@ export async function loadInventory(
   });
   // A participant file listed but not there: a dangling symbolic link (or removed while being read).
   const participantTexts: Array<Item | undefined> = [];
-  for (const file of files)
+  for (const [i, file] of files.entries()) {
+    options.progress?.(READING, i + 1, files.length);
     participantTexts.push(
       read(file, () =>
         unreadable(file, {
@@ -160,9 +182,11 @@ export async function loadInventory(
         }),
       ),
     );
+  }
 
   const items = [operatorText, allocationsText, ...participantTexts].filter((t) => t !== undefined);
-  const { results: parsed, counts, digests } = await parseCached(items, cache);
+  const parsing = options.progress && ((done: number) => options.progress!(PARSING, done, items.length));
+  const { results: parsed, counts, digests } = await parseCached(items, cache, parsing);
   const loaded = new Map<string, LoadedFile>();
   items.forEach((item, i) => {
     for (const f of parsed[i]!.findings) findings.push(f);
@@ -220,27 +244,37 @@ export interface ParseCounts {
 }
 
 /** Parses the files, reusing the cached parse of each unchanged one and caching the others. */
+/** `parsed`: told how many of the files are parsed so far, those the cache had counted as done. */
 async function parseCached(
   items: Item[],
   cache: ParseCache | undefined,
+  parsed?: (done: number) => void,
 ): Promise<{ results: Parsed[]; counts: ParseCounts; digests?: string[] }> {
   const text = (i: number) => items[i] as Extract<Item, { text: string }>;
   const job = (i: number) => ({ file: text(i).file, text: text(i).text });
   if (!cache)
-    return { results: await parseAll(items.map((_, i) => job(i))), counts: { parsed: items.length, cached: 0 } };
+    return {
+      results: await parseAll(
+        items.map((_, i) => job(i)),
+        undefined,
+        parsed,
+      ),
+      counts: { parsed: items.length, cached: 0 },
+    };
   const digests = items.map((item) => ('digest' in item ? item.digest : fileDigest(item.file, item.text)));
   const results: Array<Parsed | undefined> = digests.map((d, i) => cache.get(d, items[i]!.file));
   items.forEach((item, i) => 'stat' in item && cache.stamped(item.file, item.stat, digests[i]!));
   // A vouched-for file is always a hit (unchanged() found its entry whole), so every miss was read.
   const misses = items.flatMap((_, i) => (results[i] ? [] : [i]));
-  const fresh = await parseAll(misses.map(job));
+  const cached = items.length - misses.length;
+  const fresh = await parseAll(misses.map(job), undefined, parsed && ((done) => parsed(cached + done)));
   misses.forEach((i, k) => {
     results[i] = fresh[k]!;
     cache.set(items[i]!.file, digests[i]!, fresh[k]!);
   });
   return {
     results: results as Parsed[],
-    counts: { parsed: misses.length, cached: items.length - misses.length },
+    counts: { parsed: misses.length, cached },
     digests,
   };
 }

@@ -36,8 +36,19 @@ export function parseWorkers(): number {
  * The main thread takes batches too, beside `workers - 1` worker threads: one core's worth of
  * parsing without a second V8 heap (a worker costs ~70 MB before it parses anything).
  */
-export async function parseAll(jobs: readonly ParseJob[], workers = parseWorkers()): Promise<Parsed[]> {
-  if (jobs.length < PARALLEL_FROM || workers < 1 || !workerBuilt()) return jobs.map(inline);
+/** `onParsed`: told how many files are parsed so far, after each batch (progress on a terminal). */
+export async function parseAll(
+  jobs: readonly ParseJob[],
+  workers = parseWorkers(),
+  onParsed?: (done: number) => void,
+): Promise<Parsed[]> {
+  if (jobs.length < PARALLEL_FROM || workers < 1 || !workerBuilt()) {
+    const results = jobs.map(inline);
+    onParsed?.(jobs.length);
+    return results;
+  }
+  let done = 0;
+  const batchDone = (size: number) => onParsed?.((done += size));
   const results = new Array<Parsed>(jobs.length);
   let next = 0;
   const take = () => {
@@ -62,6 +73,7 @@ export async function parseAll(jobs: readonly ParseJob[], workers = parseWorkers
           worker.on('message', (parsed: Parsed[]) => {
             const from = inflight.shift()!;
             parsed.forEach((p, i) => (results[from + i] = p));
+            batchDone(parsed.length);
             send();
             if (!inflight.length) resolve();
           });
@@ -76,6 +88,7 @@ export async function parseAll(jobs: readonly ParseJob[], workers = parseWorkers
       const from = take();
       const to = next;
       for (let i = from; i < to; i++) results[i] = inline(jobs[i]!);
+      batchDone(to - from);
       await new Promise((resolve) => setImmediate(resolve));
     }
     await Promise.all(helpers);

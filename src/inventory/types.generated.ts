@@ -31,6 +31,7 @@ export interface OperatorFile {
    * Language of the reports, the CLI's human output and the status screen: ru (default) or en; --lang overrides it per command. JSON, JUnit and metrics are language-neutral.
    */
   language?: 'ru' | 'en';
+  reports?: Reports;
   /**
    * IANA time zone of the operator: 'today' for date checks and dates in reports. Default Asia/Yekaterinburg (Tyumen).
    */
@@ -357,6 +358,15 @@ export interface GatewayHostSlices {
  */
 export interface Hub {
   ssh: SshTarget;
+}
+/**
+ * How the reports point at the inventory's files.
+ */
+export interface Reports {
+  /**
+   * The web address of the inventory folder in its repository, ending in /, such as https://git.example/ops/inventory/blob/main/inventory/: the HTML report links each finding's file there (the file's path and #L with its line appended). Without it a link leads to the file relative to the report's own folder, which opens where the reports sit beside the inventory they were made from.
+   */
+  repository?: string;
 }
 /**
  * The production calendar for working-day deadlines (Регламент ПУ ТО, п. 3.3, 8.4) and the support desks' hours: Monday to Friday are working days except the holidays listed; a weekend day listed in workdays is a working day (a transferred one). A listed holiday closes the desks whatever day of the week it falls on, so a desk open on Saturdays (п. 8.6) does not count a Saturday public holiday.

@@ -1,7 +1,7 @@
 // The three phases of inventory validation: YAML (load.ts) → shape (schema-check.ts) →
 // semantic rules over the whole inventory (rules/). Every finding is collected; nothing stops
 // at the first problem.
-import { sortFindings, type Finding } from './findings.js';
+import { sortFindings, type Finding, type Words } from './findings.js';
 import { FileChangedError, loadInventory, type LoadedInventory, type ParseCounts } from './load.js';
 import { Findings, groupBy, type Inventory, type Located, type Rule, type RuleOptions } from './model.js';
 import { fileRulesContext } from './parse-cache.js';
@@ -22,6 +22,12 @@ import { textIsPresentable } from './rules/text.js';
 import { DEFAULT_TIME_ZONE, todayIn } from './dates.js';
 import { checkOperatorData, checkParticipantData } from './file-check.js';
 import type { OperatorFile, Participant } from './types.generated.js';
+import type { Progress } from '../progress.js';
+
+/** What validation is told beside the date: further rules, and whom to tell how far it is. */
+export type ValidateOptions = Partial<RuleOptions> & { rules?: Rules; progress?: Progress };
+
+const RULING: Words = { en: 'rules', ru: 'правила' };
 
 /**
  * The inventory's rules in two kinds. A file rule's findings for a participant come from its own
@@ -91,7 +97,7 @@ function capped(findings: readonly Finding[]): readonly Finding[] {
 export function validateLoaded(
   loaded: LoadedInventory,
   loadFindings: Finding[],
-  options: Partial<RuleOptions> & { rules?: Rules },
+  options: ValidateOptions,
 ): ValidationResult {
   const findings = new Findings();
   findings.add(loadFindings);
@@ -119,7 +125,13 @@ export function validateLoaded(
   const at = options.at ?? todayIn(operator?.value.timeZone ?? DEFAULT_TIME_ZONE);
   const fileRules = fileRuled(inventory, loaded, digests, [...RULES.file, ...(options.rules?.file ?? [])], at);
   findings.add(fileRules.findings);
-  for (const rule of [...RULES.inventory, ...(options.rules?.inventory ?? [])]) rule(inventory, findings, { at });
+  // The file rules as one step (cached per file), then each rule over the whole inventory.
+  const inventoryRules = [...RULES.inventory, ...(options.rules?.inventory ?? [])];
+  options.progress?.(RULING, 1, inventoryRules.length + 1);
+  for (const [i, rule] of inventoryRules.entries()) {
+    rule(inventory, findings, { at });
+    options.progress?.(RULING, i + 2, inventoryRules.length + 1);
+  }
   return { inventory, loaded, findings: findings.items, at, fileRules: fileRules.counts };
 }
 
@@ -160,20 +172,16 @@ function fileRuled(
   return { findings: found, counts: { run: unruled.length, cached: inventory.participants.length - unruled.length } };
 }
 
-export async function validateInventory(
-  root: string,
-  options: Partial<RuleOptions> & { rules?: Rules } = {},
-): Promise<ValidationResult> {
+export async function validateInventory(root: string, options: ValidateOptions = {}): Promise<ValidationResult> {
   return validateFrom(root, options, false);
 }
 
-async function validateFrom(
-  root: string,
-  options: Partial<RuleOptions> & { rules?: Rules },
-  rewrite: boolean,
-): Promise<ValidationResult> {
+async function validateFrom(root: string, options: ValidateOptions, rewrite: boolean): Promise<ValidationResult> {
   const started = performance.now();
-  const { inventory, findings, parsed } = await loadInventory(root, rewrite ? { rewriteCache: true } : {});
+  const { inventory, findings, parsed } = await loadInventory(root, {
+    ...(rewrite ? { rewriteCache: true } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
   const loadMs = performance.now() - started;
   let validated: ValidationResult;
   try {

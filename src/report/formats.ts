@@ -4,7 +4,7 @@ import { DEFAULT_TIME_ZONE } from '../inventory/dates.js';
 import { REQUIREMENTS } from '../requirements/index.js';
 import { markdownText } from '../escape.js';
 import { makeFolder, writeAtomic } from '../files.js';
-import { renderHtmlReport, type ReportContext } from './html.js';
+import { findingPlace, placeText, renderHtmlReport, type ReportContext } from './html.js';
 import { summary } from './summary.js';
 import {
   DEFAULT_LANG,
@@ -12,10 +12,10 @@ import {
   labels,
   localDay,
   localTime,
+  requirementSource,
   requirementTitle,
   statusText,
   wording,
-  type Lang,
 } from './i18n.js';
 
 const md = markdownText;
@@ -84,15 +84,19 @@ export function renderJunit(result: CheckResult): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="prichal ${xa(result.kind)}" timestamp="${xa(result.generatedAt)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-function findingLine(f: RequirementFinding, lang: Lang): string {
-  const l = labels(lang);
-  const said = wording(f, lang);
-  return `| ${f.requirement} | ${md(f.participant || '—')} | ${f.contour ? l.contours[f.contour] : ''} | ${l.severities[f.severity]} | ${md(said.message)} | ${md(f.evidence)} | ${md(said.fix)} |`;
+function findingLine(f: RequirementFinding, ctx: MarkdownContext): string {
+  const l = labels(ctx.lang);
+  const said = wording(f, ctx.lang);
+  const place = findingPlace(f, { participants: ctx.participants ?? {} });
+  return `| ${f.requirement} | ${md(f.participant || '—')} | ${f.contour ? l.contours[f.contour] : ''} | ${l.severities[f.severity]} | ${md(said.message)} | ${md(f.evidence)} | ${md(said.fix)} | ${place ? md(placeText(place)) : '—'} |`;
 }
+
+/** What the Markdown report needs: the language and time zone, and the participants' files for live findings. */
+type MarkdownContext = Pick<ReportContext, 'lang' | 'timeZone'> & Partial<Pick<ReportContext, 'participants'>>;
 
 export function renderMarkdown(
   result: CheckResult,
-  ctx: Pick<ReportContext, 'lang' | 'timeZone'> = { lang: DEFAULT_LANG, timeZone: DEFAULT_TIME_ZONE },
+  ctx: MarkdownContext = { lang: DEFAULT_LANG, timeZone: DEFAULT_TIME_ZONE },
 ): string {
   const { lang } = ctx;
   const l = labels(lang);
@@ -104,9 +108,12 @@ export function renderMarkdown(
     `${l.generated} ${localTime(result.generatedAt, ctx.timeZone, lang)}; ${l.evaluatedAt} ${localDay(result.at, lang)}. **${statusText(s.status, lang)}**: ${l.errors.toLowerCase()} ${n(s.errors)}, ${l.warnings.toLowerCase()} ${n(s.warnings)}, ${l.waived.toLowerCase()} ${n(s.waived)}, ${l.unchecked.toLowerCase()} ${n(s.unchecked)} (${l.exitCode} ${s.exitCode}).`,
     '',
   ];
+  // A first run has nothing to compare with: all its findings are not "new".
   if (result.trend)
     lines.push(
-      `${l.sincePrevious}${result.trend.previous ? ` (${localTime(result.trend.previous, ctx.timeZone, lang)})` : ''}: ${l.newFindings} ${n(result.trend.new)}, ${l.fixed} ${n(result.trend.fixed)}, ${l.persisting} ${n(result.trend.persisting)}.`,
+      result.trend.previous
+        ? `${l.sincePrevious} (${localTime(result.trend.previous, ctx.timeZone, lang)}): ${l.newFindings} ${n(result.trend.new)}, ${l.fixed} ${n(result.trend.fixed)}, ${l.persisting} ${n(result.trend.persisting)}.`
+        : `${l.sincePrevious}: ${l.firstRun}.`,
       '',
     );
   if (result.unchecked.length) {
@@ -124,15 +131,15 @@ export function renderMarkdown(
   for (const req of result.requirements) {
     const f = result.findings.filter((x) => x.requirement === req);
     lines.push(
-      `| ${req} | ${requirementTitle(req, lang)} | ${REQUIREMENTS[req].source} | ${n(f.filter((x) => x.severity === 'error').length)} | ${n(f.filter((x) => x.severity === 'warning').length)} |`,
+      `| ${req} | ${requirementTitle(req, lang)} | ${requirementSource(req, lang)} | ${n(f.filter((x) => x.severity === 'error').length)} | ${n(f.filter((x) => x.severity === 'warning').length)} |`,
     );
   }
   lines.push('', `## ${l.findings}`, '');
   if (result.findings.length)
     lines.push(
-      `| | ${l.participant} | ${l.contour} | ${l.severity} | ${l.finding} | ${l.evidence} | ${l.fix} |`,
-      '|---|---|---|---|---|---|---|',
-      ...result.findings.map((f) => findingLine(f, lang)),
+      `| | ${l.participant} | ${l.contour} | ${l.severity} | ${l.finding} | ${l.evidence} | ${l.fix} | ${l.file} |`,
+      '|---|---|---|---|---|---|---|---|',
+      ...result.findings.map((f) => findingLine(f, ctx)),
     );
   else lines.push(l.noFindings);
   if (result.waived.length) {
@@ -168,6 +175,8 @@ export async function writeReports(
   ctx: ReportContext = { lang: DEFAULT_LANG, timeZone: DEFAULT_TIME_ZONE, participants: {} },
 ): Promise<string[]> {
   await makeFolder(dir);
+  // The HTML report's links to inventory files are made relative to where it is written.
+  ctx = { ...ctx, reportDir: path.resolve(dir) };
   const base = `${result.kind}`;
   const files: Array<[string, string]> = [
     [`${base}.json`, renderJson(result)],

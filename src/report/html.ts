@@ -1,18 +1,21 @@
 // The HTML report: a security officer's tool in one self-contained file that works offline.
 // Summary first; filters by district, coordinating body, requirement, severity and contour (kept
 // in the address's #fragment, so a filtered view can be bookmarked or sent); each finding opens
-// to its evidence, its fix and the participant's file and line; waived findings with owner and
-// expiry; a trend over the recorded runs that reads from 1 to 365 runs; prints to PDF with the
-// filters hidden and every finding open. Every value goes through htmlText.
+// to its evidence, its fix and the participant's file and line (linked where the officer can open
+// it: the operator's repository, else relative to the report); waived findings with owner and
+// expiry; a trend over the recorded runs that reads from 1 to 365 runs, with a legend and a
+// scale; prints to PDF with the filters hidden and every finding open. Every value goes through
+// htmlText.
+import path from 'node:path';
 import type { CheckResult, RequirementFinding } from '../drift/model.js';
 import { htmlText as esc } from '../escape.js';
-import { REQUIREMENTS } from '../requirements/index.js';
 import { summary } from './summary.js';
 import {
   formatNumber,
   labels,
   localDay,
   localTime,
+  requirementSource,
   requirementTitle,
   runsCount,
   statusText,
@@ -26,15 +29,47 @@ export interface ParticipantInfo {
   district: string;
   /** The coordinating body's name; the participant's own for those coordinated by no one. */
   coordinator: string;
-  /** The participant file, absolute, and the line of the field a requirement concerns (looked up only for a finding shown). */
-  file: string;
-  lineOf: (requirement: RequirementFinding['requirement']) => number | undefined;
+  /** The participant's file, relative to the inventory root: where a live finding (which has no line of its own) points. */
+  file?: string;
 }
 
 export interface ReportContext {
   lang: Lang;
   timeZone: string;
   participants: Record<string, ParticipantInfo>;
+  /** The inventory folder, absolute: without `repository`, links lead to its files relative to `reportDir`. */
+  inventory?: string;
+  /** operator.yaml `reports.repository`: the inventory folder's address in the repository's web view (ends in /). */
+  repository?: string;
+  /** The folder the report is written to (writeReports says it). */
+  reportDir?: string;
+}
+
+/** Where a finding is written: its own file and line, as the JSON has them; else its participant's file (a live finding). */
+export function findingPlace(
+  f: RequirementFinding,
+  ctx: Pick<ReportContext, 'participants'>,
+): { file: string; line?: number } | undefined {
+  if (f.file) return { file: f.file, ...(f.line ? { line: f.line } : {}) };
+  const file = f.participant ? ctx.participants[f.participant]?.file : undefined;
+  return file ? { file } : undefined;
+}
+
+/** `participants/x.yaml:12`: the same text in the HTML, Markdown and text reports. */
+export const placeText = (place: { file: string; line?: number }): string =>
+  place.line ? `${place.file}:${place.line}` : place.file;
+
+/**
+ * The address a file's link leads to: never the absolute path of the machine that wrote the report
+ * (dead on the officer's PC) — the repository's web view at the line, else the file relative to
+ * the report's folder (it opens where the reports sit beside the inventory, a copy of both
+ * included); none when neither is known.
+ */
+function fileHref(place: { file: string; line?: number }, ctx: ReportContext): string | undefined {
+  const encoded = (parts: string[]) => parts.map(encodeURIComponent).join('/');
+  if (ctx.repository) return `${ctx.repository}${encoded(place.file.split('/'))}${place.line ? `#L${place.line}` : ''}`;
+  if (!ctx.inventory || !ctx.reportDir) return undefined;
+  return encoded(path.relative(ctx.reportDir, path.join(ctx.inventory, ...place.file.split('/'))).split(path.sep));
 }
 
 type HistoryRun = NonNullable<CheckResult['trend']>['history'][number];
@@ -48,35 +83,76 @@ function trendSvg(history: readonly HistoryRun[], ctx: ReportContext): string {
     return `<p class="muted">${esc(l.noHistory)}${only ? ` ${esc(l.errors)}: ${only.errors}, ${esc(l.warnings).toLowerCase()}: ${only.warnings}.` : ''}</p>`;
   }
   // Bars per run, errors stacked under warnings, scaled to the run with most findings; below,
-  // new (up) and fixed (down) per run. A bar is at least one pixel: 365 runs fit in 730 px.
+  // new (up) and fixed (down) per run. A bar is at least one pixel: 365 runs fit in 700 px. The
+  // numbers of the scale sit in a margin of their own left of the bars, and the series are named
+  // in a legend above them: a label beside the bars is covered by them (it read «+новы»).
   const width = 760;
-  const top = 150;
+  const left = 64;
+  const right = 8;
+  const top = 36;
+  const upper = 120;
+  const base = top + upper;
   const lower = 70;
+  const mid = base + 16 + lower / 2;
+  const reach = lower / 2 - 4;
   const n = history.length;
-  const step = (width - 50) / n;
+  const step = (width - left - right) / n;
   const bar = Math.max(1, step * 0.8);
   const max = Math.max(1, ...history.map((r) => r.errors + r.warnings));
   const maxChange = Math.max(1, ...history.map((r) => Math.max(r.new ?? 0, r.fixed ?? 0)));
-  const x = (i: number) => 40 + i * step;
+  const x = (i: number) => left + i * step;
+  const num = (v: number) => formatNumber(v, ctx.lang);
   const bars = history
     .map((r, i) => {
-      const eh = (r.errors / max) * (top - 20);
-      const wh = (r.warnings / max) * (top - 20);
-      const nh = ((r.new ?? 0) / maxChange) * (lower / 2 - 4);
-      const fh = ((r.fixed ?? 0) / maxChange) * (lower / 2 - 4);
-      const mid = top + lower / 2;
-      const tip = `${localTime(r.generatedAt, ctx.timeZone, ctx.lang)}: ${l.errors} ${r.errors}, ${l.warnings.toLowerCase()} ${r.warnings}, ${l.newFindings} ${r.new ?? 0}, ${l.fixed} ${r.fixed ?? 0}, ${l.persisting} ${r.persisting ?? 0}`;
-      return `<g><title>${esc(tip)}</title><rect x="${x(i)}" y="${top - eh}" width="${bar}" height="${eh}" class="e"/><rect x="${x(i)}" y="${top - eh - wh}" width="${bar}" height="${wh}" class="w"/><rect x="${x(i)}" y="${mid - nh}" width="${bar}" height="${nh}" class="n"/><rect x="${x(i)}" y="${mid}" width="${bar}" height="${fh}" class="f"/></g>`;
+      const eh = (r.errors / max) * upper;
+      const wh = (r.warnings / max) * upper;
+      const nh = ((r.new ?? 0) / maxChange) * reach;
+      const fh = ((r.fixed ?? 0) / maxChange) * reach;
+      const tip = `${localTime(r.generatedAt, ctx.timeZone, ctx.lang)}: ${l.errors.toLowerCase()} ${r.errors}, ${l.warnings.toLowerCase()} ${r.warnings}, ${l.newFindings} ${r.new ?? 0}, ${l.fixed} ${r.fixed ?? 0}, ${l.persisting} ${r.persisting ?? 0}`;
+      return `<g class="run"><title>${esc(tip)}</title><rect x="${x(i)}" y="${base - eh}" width="${bar}" height="${eh}" class="e"/><rect x="${x(i)}" y="${base - eh - wh}" width="${bar}" height="${wh}" class="w"/><rect x="${x(i)}" y="${mid - nh}" width="${bar}" height="${nh}" class="n"/><rect x="${x(i)}" y="${mid}" width="${bar}" height="${fh}" class="f"/></g>`;
+    })
+    .join('');
+  // The scale: zero, the middle (when it is a whole number of findings) and the largest run, each with its grid line.
+  const ticks = [0, ...(max >= 2 && max % 2 === 0 ? [max / 2] : []), max]
+    .map((v) => {
+      const y = base - (v / max) * upper;
+      return `<line x1="${left - 3}" y1="${y}" x2="${width - right}" y2="${y}" class="${v ? 'grid' : 'axis'}"/><text x="${left - 6}" y="${y + 4}" text-anchor="end" class="scale">${esc(num(v))}</text>`;
+    })
+    .join('');
+  const changeTicks = (
+    [
+      [mid - reach, `+${num(maxChange)}`],
+      [mid, '0'],
+      [mid + reach, `−${num(maxChange)}`],
+    ] as const
+  )
+    .map(([y, text]) => `<text x="${left - 6}" y="${y + 4}" text-anchor="end" class="scale">${esc(text)}</text>`)
+    .join('');
+  // The legend's entries side by side, each as wide as its words (about 7 px a letter at 11 px).
+  let at = left;
+  const legend = (
+    [
+      ['e', l.legend.errors],
+      ['w', l.legend.warnings],
+      ['n', l.legend.newFindings],
+      ['f', l.legend.fixed],
+    ] as const
+  )
+    .map(([cls, label]) => {
+      const entry = `<rect x="${at}" y="8" width="12" height="12" class="${cls} key"/><text x="${at + 17}" y="18" class="legend">${esc(label)}</text>`;
+      at += 17 + label.length * 7 + 18;
+      return entry;
     })
     .join('');
   const first = localTime(history[0]!.generatedAt, ctx.timeZone, ctx.lang);
   const last = localTime(history[n - 1]!.generatedAt, ctx.timeZone, ctx.lang);
-  return `<svg class="trend" role="img" aria-label="${esc(l.trend)}" viewBox="0 0 ${width} ${top + lower + 20}" width="100%">
-<text x="40" y="12">${esc(`${l.errors} / ${l.warnings.toLowerCase()} ${l.perRun} (${l.trend.toLowerCase()}: ${runsCount(n, ctx.lang)}, max ${max})`)}</text>
-<line x1="38" y1="${top}" x2="${width - 8}" y2="${top}" class="axis"/><line x1="38" y1="${top + lower / 2}" x2="${width - 8}" y2="${top + lower / 2}" class="axis"/>
-<text x="2" y="${top + lower / 2 - 6}">+${esc(l.newFindings)}</text><text x="2" y="${top + lower / 2 + 14}">−${esc(l.fixed)}</text>
+  const height = mid + reach + 26;
+  return `<p class="muted">${esc(`${l.trendCaption} (${runsCount(n, ctx.lang)})`)}</p>
+<svg class="trend" role="img" aria-label="${esc(l.trend)}" viewBox="0 0 ${width} ${height}" width="100%">
+${legend}
+${ticks}<line x1="${left - 3}" y1="${mid}" x2="${width - right}" y2="${mid}" class="axis"/>${changeTicks}
 ${bars}
-<text x="40" y="${top + lower + 16}">${esc(first)}</text><text x="${width - 8}" y="${top + lower + 16}" text-anchor="end">${esc(last)}</text></svg>`;
+<text x="${left}" y="${height - 4}" class="scale">${esc(first)}</text><text x="${width - right}" y="${height - 4}" text-anchor="end" class="scale">${esc(last)}</text></svg>`;
 }
 
 const CSS = `
@@ -96,7 +172,7 @@ details.finding{border:1px solid #ddd;border-left:5px solid var(--warn);border-r
 details.finding.error{border-left-color:var(--bad)}details.finding summary{cursor:pointer}
 .sev{display:inline-block;font-size:12px;padding:0 .4em;border-radius:3px;color:#fff;background:var(--warn)}.error .sev{background:var(--bad)}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em .8em;margin:.5em 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
-code{font-size:12px;overflow-wrap:anywhere}.trend .e{fill:var(--bad)}.trend .w{fill:#f9a825}.trend .n{fill:#6a1b9a}.trend .f{fill:#2e7d32}.trend .axis{stroke:#999}.trend text{font-size:11px;fill:#333}
+code{font-size:12px;overflow-wrap:anywhere}.trend .e{fill:var(--bad)}.trend .w{fill:#f9a825}.trend .n{fill:#6a1b9a}.trend .f{fill:#2e7d32}.trend .axis{stroke:#999}.trend .grid{stroke:#e0e0e0}.trend text{font-size:11px;fill:#333}
 [hidden]{display:none!important}
 @media print{.filters,.noprint{display:none}body{margin:0;max-width:none;font-size:11pt}details.finding{break-inside:avoid}h2{break-after:avoid}a{color:inherit;text-decoration:none}}
 @page{size:A4;margin:15mm}`;
@@ -149,12 +225,11 @@ export function renderHtmlReport(result: CheckResult, ctx: ReportContext): strin
   const findingHtml = (f: RequirementFinding) => {
     const p = info(f.participant);
     const said = wording(f, ctx.lang);
-    const line = p?.lineOf(f.requirement);
-    const where = p
-      ? `<a href="file://${esc(encodeURI(p.file))}">${esc(p.file.split('/').slice(-2).join('/'))}${line ? `:${line}` : ''}</a>`
-      : '—';
+    const place = findingPlace(f, ctx);
+    const href = place && fileHref(place, ctx);
+    const where = place ? (href ? `<a href="${esc(href)}">${esc(placeText(place))}</a>` : esc(placeText(place))) : '—';
     return `<details class="finding ${f.severity}" ${attr(f)}><summary><span class="sev">${esc(l.severities[f.severity])}</span> <b>${f.requirement}</b> ${esc(p?.name ?? f.participant ?? f.subject)}${f.contour ? ` · ${esc(l.contours[f.contour])}` : ''} — ${esc(said.message)}</summary>
-<dl><dt>${esc(l.requirement)}</dt><dd>${f.requirement} ${esc(requirementTitle(f.requirement, ctx.lang))} (${esc(REQUIREMENTS[f.requirement].source)})</dd>
+<dl><dt>${esc(l.requirement)}</dt><dd>${f.requirement} ${esc(requirementTitle(f.requirement, ctx.lang))} (${esc(requirementSource(f.requirement, ctx.lang))})</dd>
 <dt>${esc(l.subject)}</dt><dd>${esc(f.subject)}</dd>${p ? `<dt>${esc(l.district)}</dt><dd>${esc(p.district)}</dd><dt>${esc(l.coordinator)}</dt><dd>${esc(p.coordinator)}</dd>` : ''}
 <dt>${esc(l.evidence)}</dt><dd><code>${esc(f.evidence)}</code></dd><dt>${esc(l.fix)}</dt><dd>${esc(said.fix)}</dd><dt>${esc(l.file)}</dt><dd>${where}</dd></dl></details>`;
   };
@@ -168,7 +243,7 @@ export function renderHtmlReport(result: CheckResult, ctx: ReportContext): strin
   const requirementRows = result.requirements.map((req) => {
     const f = result.findings.filter((x) => x.requirement === req);
     const unchecked = result.unchecked.some((u) => u.requirements.includes(req));
-    return `<tr class="${f.some((x) => x.severity === 'error') ? 'bad' : unchecked ? 'warn' : f.length ? 'warn' : 'ok'}"><td>${req}</td><td>${esc(requirementTitle(req, ctx.lang))}</td><td>${esc(REQUIREMENTS[req].source)}</td><td>${formatNumber(f.length, ctx.lang)}</td><td>${esc(unchecked ? l.partlyUnchecked : l.checked)}</td></tr>`;
+    return `<tr class="${f.some((x) => x.severity === 'error') ? 'bad' : unchecked ? 'warn' : f.length ? 'warn' : 'ok'}"><td>${req}</td><td>${esc(requirementTitle(req, ctx.lang))}</td><td>${esc(requirementSource(req, ctx.lang))}</td><td>${formatNumber(f.length, ctx.lang)}</td><td>${esc(unchecked ? l.partlyUnchecked : l.checked)}</td></tr>`;
   });
   const table = (head: string[], rows: string[], empty: string) =>
     rows.length
@@ -196,7 +271,7 @@ export function renderHtmlReport(result: CheckResult, ctx: ReportContext): strin
 <p class="muted">${esc(l.generated)} ${esc(localTime(result.generatedAt, ctx.timeZone, ctx.lang))}; ${esc(l.evaluatedAt)} ${esc(localDay(result.at, ctx.lang))}.</p>
 <h2>${esc(l.summary)}</h2>
 <p><span id="status" class="status ${tone}">${esc(statusText(s.status, ctx.lang))}</span> <span class="muted">(${esc(l.exitCode)} ${s.exitCode})</span></p>
-<div class="cards" id="summary"><div class="card ${s.errors ? 'bad' : ''}">${esc(l.errors)}<b>${formatNumber(s.errors, ctx.lang)}</b></div><div class="card ${s.warnings ? 'warn' : ''}">${esc(l.warnings)}<b>${formatNumber(s.warnings, ctx.lang)}</b></div><div class="card">${esc(l.waived)}<b>${formatNumber(s.waived, ctx.lang)}</b></div><div class="card ${s.unchecked ? 'warn' : ''}">${esc(l.unchecked)}<b>${formatNumber(s.unchecked, ctx.lang)}</b></div>${trend ? `<div class="card">${esc(l.sincePrevious)}<b>+${formatNumber(trend.new, ctx.lang)} / −${formatNumber(trend.fixed, ctx.lang)}</b><span class="muted">${esc(l.persisting)}: ${formatNumber(trend.persisting, ctx.lang)}</span></div>` : ''}</div>
+<div class="cards" id="summary"><div class="card ${s.errors ? 'bad' : ''}">${esc(l.errors)}<b>${formatNumber(s.errors, ctx.lang)}</b></div><div class="card ${s.warnings ? 'warn' : ''}">${esc(l.warnings)}<b>${formatNumber(s.warnings, ctx.lang)}</b></div><div class="card">${esc(l.waived)}<b>${formatNumber(s.waived, ctx.lang)}</b></div><div class="card ${s.unchecked ? 'warn' : ''}">${esc(l.unchecked)}<b>${formatNumber(s.unchecked, ctx.lang)}</b></div>${trend ? `<div class="card" id="since">${esc(l.sincePrevious)}${trend.previous ? `<b>+${formatNumber(trend.new, ctx.lang)} / −${formatNumber(trend.fixed, ctx.lang)}</b><span class="muted">${esc(l.persisting)}: ${formatNumber(trend.persisting, ctx.lang)}</span>` : `<b>—</b><span class="muted">${esc(l.firstRun)}</span>`}</div>` : ''}</div>
 ${result.unchecked.length ? `<h2>${esc(l.notChecked)}</h2>${table([l.subject, l.requirements, l.reason], uncheckedRows, '')}` : ''}
 <h2>${esc(l.findings)}</h2>
 <div class="filters" role="search"><b>${esc(l.filters)}</b>

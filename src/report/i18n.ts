@@ -44,6 +44,10 @@ const LABELS = {
     shown: 'Показано нарушений',
     trend: 'Динамика',
     noHistory: 'История запусков пока пуста: динамика появится со второго ночного запуска.',
+    firstRun: 'первый запуск: сравнивать не с чем',
+    trendCaption:
+      'Ошибки и предупреждения каждого запуска; ниже — новые (вверх) и устранённые (вниз) по сравнению с предыдущим запуском',
+    legend: { errors: 'ошибки', warnings: 'предупреждения', newFindings: 'новые', fixed: 'устранённые' },
     notChecked: 'Не проверено',
     subject: 'Объект',
     requirements: 'Требования',
@@ -66,7 +70,6 @@ const LABELS = {
     expires: 'Действует до',
     noWaived: 'Исключений нет.',
     none: 'Нет.',
-    perRun: 'за запуск',
     print: 'Печать',
     edgeRoutes: 'Адреса и маршруты пограничных узлов',
     edge: 'Узел',
@@ -100,6 +103,9 @@ const LABELS = {
     shown: 'Findings shown',
     trend: 'Trend',
     noHistory: 'No run history yet: the trend appears from the second nightly run.',
+    firstRun: 'the first run: nothing to compare with',
+    trendCaption: 'Errors and warnings of each run; below, new (up) and fixed (down) since the run before',
+    legend: { errors: 'errors', warnings: 'warnings', newFindings: 'new', fixed: 'fixed' },
     notChecked: 'Not checked',
     subject: 'Subject',
     requirements: 'Requirements',
@@ -122,7 +128,6 @@ const LABELS = {
     expires: 'Expires',
     noWaived: 'No waived findings.',
     none: 'None.',
-    perRun: 'per run',
     print: 'Print',
     edgeRoutes: 'Edge addresses and routes',
     edge: 'Edge',
@@ -137,6 +142,22 @@ export const labels = (lang: Lang): Labels => LABELS[lang];
 
 export const requirementTitle = (id: RequirementId, lang: Lang): string =>
   lang === 'ru' ? REQUIREMENTS[id].titleRu : REQUIREMENTS[id].title;
+
+/**
+ * Prichal's own requirements by name, in the language: the catalogue cites them by the step that
+ * judges them ('validation', 'drift'), which a security officer would read as untranslated jargon.
+ */
+const OWN_SOURCES: Record<string, Record<Lang, string>> = {
+  validation: { ru: 'Prichal: проверка реестра', en: 'Prichal: inventory validation' },
+  drift: { ru: 'Prichal: сверка действующих систем с планом', en: 'Prichal: live systems against the plan' },
+};
+
+/** Where a requirement comes from: the regulations as cited, Prichal's own requirements by name. */
+export const requirementSource = (id: RequirementId, lang: Lang): string =>
+  REQUIREMENTS[id].source
+    .split('; ')
+    .map((part) => OWN_SOURCES[part]?.[lang] ?? part)
+    .join('; ');
 
 /** The verdict of a summary's status in the language. */
 export function statusText(status: string, lang: Lang): string {

@@ -9,6 +9,7 @@ import { hasErrors, sortFindings, validateInventory, type Finding, type Validati
 import { allocatePlan, materializePlan, type Plan } from '../plan/index.js';
 import { REQUIREMENT_RULES } from './validation.js';
 import { WordedError } from '../words.js';
+import type { Progress } from '../progress.js';
 
 /** The inventory folder does not exist: a usage error (exit 2), not an invalid inventory. */
 export class InventoryNotFoundError extends WordedError {
@@ -38,11 +39,15 @@ export interface CheckInventoryTimings {
   planMs?: number;
 }
 
-/** `at`: the date for date-dependent rules, YYYY-MM-DD; omitted, today in the operator's time zone (returned as `at`). */
+/**
+ * `at`: the date for date-dependent rules, YYYY-MM-DD; omitted, today in the operator's time zone
+ * (returned as `at`). `progress`: told the files read and parsed and the rules run so far.
+ */
 export async function checkInventory(
   root: string,
   at?: string,
   timings?: CheckInventoryTimings,
+  progress?: Progress,
 ): Promise<CheckedInventory> {
   // A folder that cannot be examined (no permission, a loop of links) keeps why as the cause.
   const info = await stat(root).catch((error: unknown) => error);
@@ -55,7 +60,11 @@ export async function checkInventory(
       info instanceof Stats ? {} : { cause: info },
     );
   const started = performance.now();
-  const validation = await validateInventory(root, { ...(at ? { at } : {}), rules: REQUIREMENT_RULES });
+  const validation = await validateInventory(root, {
+    ...(at ? { at } : {}),
+    rules: REQUIREMENT_RULES,
+    ...(progress ? { progress } : {}),
+  });
   const planStart = performance.now();
   const { allocated, findings: planFindings } = allocatePlan(
     validation.inventory,

@@ -25,8 +25,12 @@ import { FileError, makeFolder, readTextOutcome, writeAtomic } from '../files.js
 import { probeProblem, type ProbeProtocol } from '../infra/probe.js';
 import type { ContourName, Inventory, Words } from '../inventory/index.js';
 import { checkInventory } from '../requirements/index.js';
+import type { Progress } from '../progress.js';
 import type { LiveContext } from './context.js';
 import { InvalidInventoryError, UsageError } from './errors.js';
+
+/** The step a terminal shows while the documents are written: «документы: 12/40». */
+const DOCUMENTS: Words = { en: 'documents', ru: 'документы' };
 
 /** A recorded probe protocol (`--probes DIR`): read only when it is one, for this participant and contour; otherwise a usage error naming the file. */
 function readProbe(dir: string, contour: ContourName, id: string): ProbeProtocol | undefined {
@@ -95,6 +99,8 @@ export async function writeDocuments(
     register?: string;
     /** The drift history the act states the channel from (default: drift's, .state/history.jsonl). */
     history?: string;
+    /** Told the documents written so far (a PDF takes a browser a second). */
+    progress?: Progress;
   },
 ): Promise<DocsResult> {
   const registerFile = options.register ?? path.join(context.inventory.root, REGISTER_FILE);
@@ -153,6 +159,7 @@ export async function writeDocuments(
     : [];
   const written: WrittenDocument[] = [];
   for (const [i, d] of pending.entries()) {
+    options.progress?.(DOCUMENTS, i, pending.length);
     const markdown = `${registerLine(entries[i]!)}\n\n${d.rendered.markdown}`;
     const base = path.join(options.out, `${d.participant}.${d.kind}`);
     await writeAtomic(`${base}.md`, markdown);
@@ -163,6 +170,7 @@ export async function writeDocuments(
       files.push(`${base}.pdf`);
     }
     written.push({ participant: d.participant, kind: d.kind, files });
+    options.progress?.(DOCUMENTS, i + 1, pending.length);
   }
   // `errors` in English (the JSON), `errorsRu` what the Russian CLI prints.
   return { written, errors: errors.map((e) => e.en), errorsRu: errors.map((e) => e.ru), register: registerFile };
@@ -178,6 +186,7 @@ export interface DocsOptions {
   pdf: boolean;
   register?: string;
   history?: string;
+  progress?: Progress;
 }
 
 export async function docs(options: DocsOptions): Promise<DocsResult> {
@@ -191,7 +200,7 @@ export async function docs(options: DocsOptions): Promise<DocsResult> {
       en: `--kind must be one of ${DOCUMENT_KINDS.join(', ')}`,
       ru: `--kind: одно из ${DOCUMENT_KINDS.join(', ')}`,
     });
-  const checked = await checkInventory(options.inventory);
+  const checked = await checkInventory(options.inventory, undefined, undefined, options.progress);
   if (!checked.ok || !checked.plan)
     throw new InvalidInventoryError(checked.findings, {
       en: 'no document is written, none could be backed by it',
@@ -209,6 +218,7 @@ export async function docs(options: DocsOptions): Promise<DocsResult> {
       pdf: options.pdf,
       ...(options.register ? { register: options.register } : {}),
       ...(options.history ? { history: options.history } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
     },
   );
 }

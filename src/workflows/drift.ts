@@ -2,6 +2,7 @@
 // audit, writes every report format, the metrics and the history with its trend.
 import path from 'node:path';
 import { PROJECT_ROOT } from '../project.js';
+import type { Progress } from '../progress.js';
 import type { Lang } from '../report/index.js';
 import { checks, type ChecksRun } from './run-checks.js';
 
@@ -15,7 +16,7 @@ export function drift(options: {
   out?: string;
   history?: string;
   lang?: Lang;
-  progress?: (done: number, total: number, what: string) => void;
+  progress?: Progress;
 }): Promise<ChecksRun> {
   const { all, history = all ? HISTORY_FILE : undefined, ...rest } = options;
   return checks({ kind: all ? 'all' : 'drift', ...rest, ...(history ? { history } : {}) });

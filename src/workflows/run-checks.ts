@@ -3,9 +3,9 @@
 import path from 'node:path';
 import { readHistory, recordRun } from '../drift/history.js';
 import { readTextOutcome, writeAtomic } from '../files.js';
-import { districtResolver } from '../docs/coverage.js';
-import type { CheckResult, RequirementFinding } from '../drift/model.js';
-import { DEFAULT_TIME_ZONE, locate, type Inventory } from '../inventory/index.js';
+import { districtResolver, UNKNOWN_DISTRICT } from '../docs/coverage.js';
+import type { CheckResult } from '../drift/model.js';
+import { DEFAULT_TIME_ZONE, idOfFile, type Inventory, type LoadedFile } from '../inventory/index.js';
 import { runChecks, type CheckTimings, type Collectors } from '../drift/run.js';
 import {
   DEFAULT_LANG,
@@ -17,8 +17,13 @@ import {
   type ParticipantInfo,
   type ReportContext,
 } from '../report/index.js';
-import { checkInventory, REQUIREMENTS, type CheckInventoryTimings } from '../requirements/index.js';
+import { checkInventory, type CheckInventoryTimings } from '../requirements/index.js';
 import { InvalidInventoryError } from './errors.js';
+import type { Progress } from '../progress.js';
+import type { Words } from '../words.js';
+
+/** The step of the live reads (edges, gateway hosts, the bus), one item a host or system. */
+const READING: Words = { en: 'live reads', ru: 'чтение систем' };
 
 /** Phases of one audit/drift run, for the benchmark: validation, planning, audit, reads, evaluation, reports. */
 export type ChecksTimings = CheckInventoryTimings & CheckTimings & { reportMs?: number };
@@ -40,10 +45,11 @@ export async function checks(options: {
   lang?: Lang;
   collectors?: Collectors;
   timings?: ChecksTimings;
-  progress?: (done: number, total: number, what: string) => void;
+  /** Told how far the run is: the files, the rules, the audit, the live reads. */
+  progress?: Progress;
 }): Promise<ChecksRun> {
   const started = performance.now();
-  const checked = await checkInventory(options.inventory, options.at, options.timings);
+  const checked = await checkInventory(options.inventory, options.at, options.timings, options.progress);
   const operator = checked.validation.inventory.operator;
   const plan = checked.plan;
   if (!operator || !plan)
@@ -61,6 +67,7 @@ export async function checks(options: {
     inventory: checked.validation.inventory,
     plan,
     validation: checked.findings,
+    ...(progress ? { progress } : {}),
     ...(options.kind === 'audit'
       ? {}
       : {
@@ -68,13 +75,16 @@ export async function checks(options: {
             gateways: operator.value.gateways,
             ...(options.collectors ? { collectors: options.collectors } : {}),
             ...(options.timings ? { timings: options.timings } : {}),
-            ...(progress ? { progress } : {}),
+            ...(progress ? { progress: (done: number, total: number) => progress(READING, done, total) } : {}),
           },
         }),
   });
   const reportStart = performance.now();
   if (options.history) await recordRun(options.history, result, history);
-  const context = reportContext(checked.validation.inventory, options.lang);
+  const context = reportContext(checked.validation.inventory, options.lang, {
+    covered: result.participants,
+    files: checked.validation.loaded.participants,
+  });
   const files = options.out ? await writeReports(options.out, result, context) : [];
   if (options.out && options.kind === 'all')
     files.push(await writeMetrics(options.out, result, (performance.now() - started) / 1000));
@@ -102,30 +112,51 @@ async function writeMetrics(dir: string, result: CheckResult, durationSeconds: n
 
 export const METRICS_FILE = 'prichal.prom';
 
-/** The language (option, else operator.yaml, else Russian) and what the HTML report needs of each participant. */
-export function reportContext(inventory: Inventory, lang?: Lang): ReportContext {
+/**
+ * The language (option, else operator.yaml, else Russian), what the HTML report needs of each
+ * participant, and where its links to inventory files lead (operator.yaml `reports.repository`,
+ * else the inventory folder as seen from the report's). `broken`: the participants the result
+ * covers whose file did not pass its schema, with the files read — what can still be read of one
+ * (its name, its district) places its findings in the report's filters.
+ */
+export function reportContext(
+  inventory: Inventory,
+  lang?: Lang,
+  broken?: { covered: readonly string[]; files: readonly LoadedFile[] },
+): ReportContext {
   const operator = inventory.operator?.value;
   const participants = inventory.participants.map((p) => p.value);
   const districtOf = districtResolver(participants);
   const byId = new Map(participants.map((p) => [p.id, p]));
   const info: Record<string, ParticipantInfo> = {};
-  for (const { value: p, source } of inventory.participants) {
-    // Locating a field parses the file again: done for the findings a report shows, never for every participant.
-    const lineOf = (requirement: RequirementFinding['requirement']) => {
-      const field = REQUIREMENTS[requirement].field;
-      return field && field in p ? locate(source, [field]).line : undefined;
-    };
+  for (const { value: p, source } of inventory.participants)
     info[p.id] = {
       name: p.name,
       district: districtOf(p),
       coordinator: byId.get(p.coordinatedBy ?? '')?.name ?? p.name,
-      file: path.resolve(inventory.root, source.file),
-      lineOf,
+      file: source.file,
+    };
+  const fileOf = new Map(broken?.files.map((f) => [idOfFile(f.source.file), f]));
+  for (const id of broken?.covered ?? []) {
+    if (info[id]) continue;
+    const file = fileOf.get(id);
+    // A file that failed its schema is read for plain text fields only; nothing else of it is trusted.
+    const data = typeof file?.data === 'object' && file.data !== null ? (file.data as Record<string, unknown>) : {};
+    const text = (key: string) => (typeof data[key] === 'string' && data[key] ? (data[key] as string) : undefined);
+    const coordinator = byId.get(text('coordinatedBy') ?? '');
+    info[id] = {
+      name: text('name') ?? id,
+      district: text('district') ?? (coordinator ? districtOf(coordinator) : UNKNOWN_DISTRICT),
+      coordinator: coordinator?.name ?? text('name') ?? id,
+      ...(file ? { file: file.source.file } : {}),
     };
   }
+  const repository = operator?.reports?.repository;
   return {
     lang: lang ?? (isLang(operator?.language) ? operator.language : DEFAULT_LANG),
     timeZone: operator?.timeZone ?? DEFAULT_TIME_ZONE,
     participants: info,
+    inventory: path.resolve(inventory.root),
+    ...(repository ? { repository } : {}),
   };
 }

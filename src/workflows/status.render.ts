@@ -74,7 +74,7 @@ export function statusText(r: StatusResult, single: boolean): string {
   const unreadable = r.unreadable.map(
     (u) => `${ru ? 'не читается' : 'unreadable'}: ${t(u.file)}: ${t(ru ? u.reasonRu : u.reason)}`,
   );
-  const findings = (p: ParticipantStatus) =>
+  const findings = (p: Pick<ParticipantStatus, 'findings'>) =>
     p.findings.errors + p.findings.warnings
       ? `${p.findings.errors}/${p.findings.warnings} ${p.findings.requirements.join(',')}`
       : ru
@@ -88,6 +88,21 @@ export function statusText(r: StatusResult, single: boolean): string {
     : ru
       ? `нарушения: аудит на ${day(r.at)} (ночного отчёта нет)`
       : `findings: audit at ${day(r.at)} (no nightly report)`;
+  // A participant whose file does not validate: its findings, and nothing else its file could say.
+  const invalidFile = ru ? 'файл не проходит проверку' : 'file does not validate';
+  const invalid = r.invalid.map(
+    (p) => `${invalidFile}: ${t(p.id)} (${t(p.file)}; ${ru ? 'все замечания' : 'every finding'}: prichal validate)`,
+  );
+  if (single && r.invalid.length === 1 && !r.participants.length) {
+    const p = r.invalid[0]!;
+    const rows: Array<[string, string]> = [
+      [l.participant, t(p.id)],
+      [ru ? 'Файл' : 'File', `${t(p.file)}: ${invalidFile}`],
+      [ru ? 'Открытые нарушения (ошибки/предупр.)' : 'Open findings (errors/warnings)', findings(p)],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    return [...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`), '', source].join('\n');
+  }
   if (single && r.participants.length === 1) {
     const p = r.participants[0]!;
     const rows: Array<[string, string]> = [
@@ -115,20 +130,32 @@ export function statusText(r: StatusResult, single: boolean): string {
     ru ? 'проба' : 'probe',
     ru ? 'нарушения' : 'findings',
   ];
-  const body = r.participants.map((p) => [
-    t(p.id),
-    sed(p),
-    portal(p, 'test'),
-    portal(p, 'prod'),
-    channel(p),
-    probe(p),
-    findings(p),
-  ]);
+  const body = [
+    ...r.participants.map((p) => [
+      t(p.id),
+      sed(p),
+      portal(p, 'test'),
+      portal(p, 'prod'),
+      channel(p),
+      probe(p),
+      findings(p),
+    ]),
+    // Last, where a broken file stands out.
+    ...r.invalid.map((p) => [t(p.id), invalidFile, '—', '—', '—', '—', findings(p)]),
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...body.map(line), '', source, ...unreadable].join('\n');
+  return [
+    line(head),
+    line(widths.map((w) => '─'.repeat(w))),
+    ...body.map(line),
+    '',
+    source,
+    ...invalid,
+    ...unreadable,
+  ].join('\n');
 }

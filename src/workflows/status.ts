@@ -43,7 +43,19 @@ export interface StatusResult {
   participants: ParticipantStatus[];
   /** Probe protocols that could not be read (not a regular file, not JSON, not a protocol's shape): named, never taken as "no probe". */
   unreadable: Array<{ file: string; reason: string; reasonRu: string }>;
+  /**
+   * Participants whose file does not pass its schema (or cannot be read or parsed): only their
+   * findings are known — listed with them, never left out of the screen as if they had none.
+   */
+  invalid: Array<{ id: string; file: string; findings: ParticipantStatus['findings'] }>;
 }
+
+/** Errors, warnings and the requirements they are of. */
+const counted = (findings: ReadonlyArray<Pick<CheckResult['findings'][number], 'severity' | 'requirement'>>) => ({
+  errors: findings.filter((f) => f.severity === 'error').length,
+  warnings: findings.filter((f) => f.severity === 'warning').length,
+  requirements: [...new Set(findings.map((f) => f.requirement))].sort(),
+});
 
 /** The last stage of the participant's СЭД path done at `at`. */
 function sedStage(p: Participant, at: string): { stage: string | null; date: string | null } {
@@ -210,14 +222,24 @@ export async function status(options: {
     ...(options.lang ? { lang: options.lang } : {}),
   });
   const all = inventory.participants.map((p) => p.value);
-  if (options.participant && !all.some((p) => p.id === options.participant))
+  const valid = new Set(all.map((p) => p.id));
+  const invalid: StatusResult['invalid'] = result.participants
+    .filter((id) => !valid.has(id) && (!options.participant || id === options.participant))
+    .map((id) => {
+      const own = result.findings.filter((f) => f.participant === id);
+      return { id, file: own.find((f) => f.file)?.file ?? '', findings: counted(own) };
+    });
+  if (options.participant && !valid.has(options.participant) && !invalid.length)
     throw new UsageError({
       en: `no participant '${options.participant}' in ${options.inventory}`,
       ru: `в ${options.inventory} нет участника '${options.participant}'`,
     });
   const districtOf = districtResolver(all);
   const unreadable: StatusResult['unreadable'] = [];
-  const liveFindings = (report?.findings ?? []).filter((f) => REQUIREMENTS[f.requirement]?.reads !== 'inventory');
+  // The inventory's own requirements, its validity included, are checked now; the report adds the live ones.
+  const liveFindings = (report?.findings ?? []).filter(
+    (f) => REQUIREMENTS[f.requirement]?.reads !== 'inventory' && REQUIREMENTS[f.requirement]?.reads !== 'every run',
+  );
 
   const participants: ParticipantStatus[] = [];
   for (const p of all.filter((x) => !options.participant || x.id === options.participant)) {
@@ -267,11 +289,7 @@ export async function status(options: {
       portal,
       channel: p.channel ? p.channel.type : null,
       probes: probe,
-      findings: {
-        errors: findings.filter((f) => f.severity === 'error').length,
-        warnings: findings.filter((f) => f.severity === 'warning').length,
-        requirements: [...new Set(findings.map((f) => f.requirement))].sort(),
-      },
+      findings: counted(findings),
     });
   }
   const operator = inventory.operator?.value;
@@ -282,5 +300,6 @@ export async function status(options: {
     liveReport: report ? { file: reportFile, generatedAt: report.generatedAt } : null,
     participants,
     unreadable,
+    invalid,
   };
 }

@@ -25,6 +25,7 @@ export const OPERATOR_V2_FIELDS = [
   'operator.support.hours',
   'operator.support.sed',
   'operator.support.portal',
+  'reports',
 ] as const;
 /** A participant file's fields version 1 did not have (`[]`: every entry of a list). */
 export const PARTICIPANT_V2_FIELDS = [
