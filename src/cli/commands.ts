@@ -44,7 +44,7 @@ import { validateText } from '../workflows/validate.render.js';
 import type { Words } from '../words.js';
 import { command, type CommandGroup, type CommandRow, type OptionSpec } from './command-spec.js';
 import { EXIT, UsageError } from './errors.js';
-import { atOption, type Common, outFolder } from './options.js';
+import { atOption, type Common, outFile, outFolder } from './options.js';
 import { askYes, progress, progressBar } from './terminal.js';
 
 export const PROGRAM_DESCRIPTION: Words = {
@@ -329,7 +329,7 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
       }),
     text: (r, _lang, o) => statusText(r, o.participant !== undefined),
   }),
-  command<Common & { all: boolean; at?: string; out?: string; history?: string }, ChecksRun>({
+  command<Common & { all: boolean; at?: string; out?: string; history?: string; metrics?: string }, ChecksRun>({
     name: 'drift',
     description: {
       en: `live state against the plan (${requirementList(LIVE_REQUIREMENTS)}); --all adds the audit, writes every report format and the history (exit 0 met, 1 findings, 3 not everything checked, 2 usage)`,
@@ -347,9 +347,15 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
         flags: '--history <file>',
         description: 'history store for the trend (default .state/history.jsonl with --all)',
       },
+      {
+        flags: '--metrics <file>',
+        description:
+          "with --all: the metrics file for node_exporter's textfile collector, one path every night, replaced atomically (default <out>/prichal.prom)",
+      },
     ],
     run: (o, lang) => {
       outFolder(o.out);
+      outFile(o.metrics, '--metrics');
       const bar = progressBar();
       return drift({
         inventory: o.inventory,
@@ -358,6 +364,7 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
         ...atOption(o.at),
         ...(o.out ? { out: o.out } : {}),
         ...(o.history !== undefined ? { history: o.history } : {}),
+        ...(o.metrics !== undefined ? { metrics: o.metrics } : {}),
         ...(bar ? { progress: bar } : {}),
       });
     },

@@ -93,6 +93,8 @@ const PHRASES: Readonly<Record<string, string>> = {
   "when the note is sent, local YYYY-MM-DDTHH:MM (default: now in the operator's time zone)":
     'когда направлено обращение, местное ГГГГ-ММ-ДДTЧЧ:ММ (по умолчанию — сейчас в часовом поясе оператора)',
   'write JSON, JUnit XML, Markdown and HTML reports here': 'записать сюда отчёты JSON, JUnit XML, Markdown и HTML',
+  "with --all: the metrics file for node_exporter's textfile collector, one path every night, replaced atomically (default <out>/prichal.prom)":
+    'с --all: файл метрик для textfile collector из node_exporter — один и тот же путь каждую ночь, заменяется атомарно (по умолчанию <out>/prichal.prom)',
   'display help for command': 'справка по команде',
 };
 

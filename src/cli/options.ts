@@ -52,6 +52,21 @@ export function parseDate(value: string): string {
 export const atOption = (at: string | undefined): { at?: string } => (at ? { at: parseDate(at) } : {});
 
 /**
+ * A file option (drift's --metrics): refused as a usage error, before anything runs, when it names
+ * an existing folder or a path through a file — never after a whole night's run.
+ */
+export function outFile(file: string | undefined, option: string): string | undefined {
+  if (file === undefined) return undefined;
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError({
+      en: `${option} ${file}: an existing folder; give the file to write`,
+      ru: `${option} ${file}: это существующий каталог; укажите файл для записи`,
+    });
+  outFolder(path.dirname(file), option);
+  return file;
+}
+
+/**
  * A folder option (--out of audit, drift, coverage, incident, docs, onboard): refused as a usage
  * error, before anything runs, when it names an existing file or a path through one — never a
  * crash half-way through writing the reports.
