@@ -20,6 +20,7 @@ import { coverageJson, coverageText } from '../workflows/coverage.render.js';
 import { type DocsOptions, type DocsResult, docs } from '../workflows/docs.js';
 import { docsText } from '../workflows/docs.render.js';
 import { drift } from '../workflows/drift.js';
+import { engineMarkdown, fullListCommand } from '../workflows/engine.markdown.js';
 import { engineText, lockWaitText, stepText, unlockText } from '../workflows/engine.render.js';
 import { type FirewallResult, firewall } from '../workflows/firewall.js';
 import { firewallText } from '../workflows/firewall.render.js';
@@ -135,7 +136,8 @@ async function runEngine(action: EngineAction, options: EngineOptions, lang: Lan
   });
 }
 
-const engineRow = (action: EngineAction, description: Words): CommandRow =>
+/** An engine command's row; `markdown`: it also renders a change summary for a pull request (preview). */
+const engineRow = (action: EngineAction, description: Words, markdown = false): CommandRow =>
   command<EngineOptions, EngineResult>({
     name: action,
     description,
@@ -161,6 +163,9 @@ const engineRow = (action: EngineAction, description: Words): CommandRow =>
     ],
     run: (o, lang) => runEngine(action, o, lang),
     text: engineText,
+    ...(markdown
+      ? { markdown: (r: EngineResult, lang: Lang, o: EngineOptions) => engineMarkdown(r, lang, fullListCommand(o)) }
+      : {}),
     exitCode: (r, o) => (o.expectNoChanges && r.changed ? EXIT.findings : EXIT.ok),
   });
 
@@ -579,10 +584,14 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
     text: probeText,
     exitCode: (r) => (r.passed ? EXIT.ok : EXIT.findings),
   }),
-  engineRow('preview', {
-    en: 'what the engine would change in a contour (exit 1 with --expect-no-changes when anything would)',
-    ru: 'что движок изменил бы в контуре (код 1 с --expect-no-changes, если что-либо изменилось бы)',
-  }),
+  engineRow(
+    'preview',
+    {
+      en: 'what the engine would change in a contour (exit 1 with --expect-no-changes when anything would)',
+      ru: 'что движок изменил бы в контуре (код 1 с --expect-no-changes, если что-либо изменилось бы)',
+    },
+    true,
+  ),
   engineRow('up', {
     en: 'provision a contour through the Pulumi engine: edge firewalls (test stack), bus registrations; refused for an invalid inventory',
     ru: 'развернуть контур через движок Pulumi: межсетевые экраны пограничных узлов (тестовый стек), регистрации в шине; отказ при некорректном реестре',

@@ -60,6 +60,8 @@ const PHRASES: Readonly<Record<string, string>> = {
     'только ресурсы этого участника: его регистрация в шине и, в тестовом контуре, таблица его пограничного узла (один атомарный объект), когда его потоки там меняются',
   'output folder': 'каталог для результатов',
   'output format': 'формат вывода',
+  'output format; markdown: a change summary for a pull request, access changes first, at most 10,000 characters':
+    'формат вывода; markdown — сводка изменений для запроса на слияние: сначала изменения доступа, не длиннее десяти тысяч символов',
   'overwrite an existing file': 'перезаписать существующий файл',
   'participant id': 'идентификатор участника',
   'participant id (lower-case letters, digits, -)': 'идентификатор участника (строчные латинские буквы, цифры, -)',

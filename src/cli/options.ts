@@ -3,17 +3,27 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { LANGS } from '../report/index.js';
-import type { OptionSpec } from './command-spec.js';
+import type { Format, OptionSpec } from './command-spec.js';
 import { UsageError } from './errors.js';
 
-export type Format = 'text' | 'json';
-
-export const FORMAT_OPTION: OptionSpec = {
+const FORMAT_OPTION: OptionSpec = {
   flags: '--format <format>',
   description: 'output format',
   choices: ['text', 'json'],
   default: 'text',
 };
+
+/** --format of a command: text and json, and markdown where the command renders it (preview's summary for a pull request). */
+export const formatOption = (formats: readonly Format[]): OptionSpec =>
+  formats.includes('markdown')
+    ? {
+        ...FORMAT_OPTION,
+        description:
+          'output format; markdown: a change summary for a pull request, access changes first, at most 10,000 characters',
+        choices: formats,
+      }
+    : FORMAT_OPTION;
+
 // Read before the command runs (cliLanguage); declared on every command so that each accepts it.
 export const LANG_OPTION: OptionSpec = {
   flags: '--lang <lang>',
