@@ -5,6 +5,9 @@ import type { Lang } from '../report/index.js';
 import type { Words } from '../words.js';
 import { EXIT } from './errors.js';
 
+/** What --format takes: text and json everywhere, markdown where a command renders it. */
+export type Format = 'text' | 'json' | 'markdown';
+
 /** An option; its description is English, its Russian in help-ru.ts. */
 export interface OptionSpec {
   /** commander's flags: '--at <date>', '--save'. */
@@ -35,6 +38,8 @@ export interface CommandSpec<O, R> {
   text(result: R, lang: Lang, options: O): string;
   /** The result as --format json prints it; the result itself unless given. */
   json?(result: R): unknown;
+  /** The result as --format markdown prints it; a command without it offers text and json only. */
+  markdown?(result: R, lang: Lang, options: O): string;
   /** The exit code of a result (EXIT.ok unless given); a failure's comes from errors.ts. */
   exitCode?(result: R, options: O): number;
 }
@@ -46,11 +51,9 @@ export interface CommandRow {
   arguments: readonly ArgumentSpec[];
   shared: 'all' | 'output';
   options: readonly OptionSpec[];
-  execute(
-    options: Record<string, unknown>,
-    lang: Lang,
-    format: 'text' | 'json',
-  ): Promise<{ output: string; exitCode: number }>;
+  /** The values --format takes. */
+  formats: readonly Format[];
+  execute(options: Record<string, unknown>, lang: Lang, format: Format): Promise<{ output: string; exitCode: number }>;
 }
 
 /** Commands under one name (certificate show | import). */
@@ -68,6 +71,7 @@ export function command<O, R>(spec: CommandSpec<O, R>): CommandRow {
     arguments: spec.arguments ?? [],
     shared: spec.shared ?? 'all',
     options: spec.options ?? [],
+    formats: spec.markdown ? ['text', 'json', 'markdown'] : ['text', 'json'],
     async execute(parsed, lang, format) {
       // commander's values are what the row declares: its options, defaults and arguments by name.
       const options = parsed as O;
@@ -75,7 +79,9 @@ export function command<O, R>(spec: CommandSpec<O, R>): CommandRow {
       const output =
         format === 'json'
           ? JSON.stringify(spec.json ? spec.json(result) : result, null, 2)
-          : spec.text(result, lang, options);
+          : format === 'markdown' && spec.markdown
+            ? spec.markdown(result, lang, options)
+            : spec.text(result, lang, options);
       return { output, exitCode: spec.exitCode?.(result, options) ?? EXIT.ok };
     },
   };

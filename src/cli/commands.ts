@@ -20,6 +20,7 @@ import { coverageJson, coverageText } from '../workflows/coverage.render.js';
 import { type DocsOptions, type DocsResult, docs } from '../workflows/docs.js';
 import { docsText } from '../workflows/docs.render.js';
 import { drift } from '../workflows/drift.js';
+import { engineMarkdown, fullListCommand } from '../workflows/engine.markdown.js';
 import { engineText, lockWaitText, stepText, unlockText } from '../workflows/engine.render.js';
 import { type FirewallResult, firewall } from '../workflows/firewall.js';
 import { firewallText } from '../workflows/firewall.render.js';
@@ -44,7 +45,7 @@ import { validateText } from '../workflows/validate.render.js';
 import type { Words } from '../words.js';
 import { command, type CommandGroup, type CommandRow, type OptionSpec } from './command-spec.js';
 import { EXIT, UsageError } from './errors.js';
-import { atOption, type Common, outFolder } from './options.js';
+import { atOption, type Common, outFile, outFolder } from './options.js';
 import { askYes, progress, withProgress } from './terminal.js';
 
 export const PROGRAM_DESCRIPTION: Words = {
@@ -140,7 +141,8 @@ async function runEngine(action: EngineAction, options: EngineOptions, lang: Lan
   });
 }
 
-const engineRow = (action: EngineAction, description: Words): CommandRow =>
+/** An engine command's row; `markdown`: it also renders a change summary for a pull request (preview). */
+const engineRow = (action: EngineAction, description: Words, markdown = false): CommandRow =>
   command<EngineOptions, EngineResult>({
     name: action,
     description,
@@ -166,6 +168,9 @@ const engineRow = (action: EngineAction, description: Words): CommandRow =>
     ],
     run: (o, lang) => runEngine(action, o, lang),
     text: engineText,
+    ...(markdown
+      ? { markdown: (r: EngineResult, lang: Lang, o: EngineOptions) => engineMarkdown(r, lang, fullListCommand(o)) }
+      : {}),
     exitCode: (r, o) => (o.expectNoChanges && r.changed ? EXIT.findings : EXIT.ok),
   });
 
@@ -342,7 +347,7 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
       }),
     text: (r, _lang, o) => statusText(r, o.participant !== undefined),
   }),
-  command<Common & { all: boolean; at?: string; out?: string; history?: string }, ChecksRun>({
+  command<Common & { all: boolean; at?: string; out?: string; history?: string; metrics?: string }, ChecksRun>({
     name: 'drift',
     description: {
       en: `live state against the plan (${requirementList(LIVE_REQUIREMENTS)}); --all adds the audit, writes every report format and the history (exit 0 met, 1 findings, 3 not everything checked, 2 usage)`,
@@ -360,9 +365,15 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
         flags: '--history <file>',
         description: 'history store for the trend (default .state/history.jsonl with --all)',
       },
+      {
+        flags: '--metrics <file>',
+        description:
+          "with --all: the metrics file for node_exporter's textfile collector, one path every night, replaced atomically (default <out>/prichal.prom)",
+      },
     ],
     run: (o, lang) => {
       outFolder(o.out);
+      outFile(o.metrics, '--metrics');
       const at = atOption(o.at);
       return withProgress(lang, o.format, (progress) =>
         drift({
@@ -372,6 +383,7 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
           ...at,
           ...(o.out ? { out: o.out } : {}),
           ...(o.history !== undefined ? { history: o.history } : {}),
+          ...(o.metrics !== undefined ? { metrics: o.metrics } : {}),
           ...(progress ? { progress } : {}),
         }),
       );
@@ -587,10 +599,14 @@ export const COMMANDS: ReadonlyArray<CommandRow | CommandGroup> = [
     text: probeText,
     exitCode: (r) => (r.passed ? EXIT.ok : EXIT.findings),
   }),
-  engineRow('preview', {
-    en: 'what the engine would change in a contour (exit 1 with --expect-no-changes when anything would)',
-    ru: 'что движок изменил бы в контуре (код 1 с --expect-no-changes, если что-либо изменилось бы)',
-  }),
+  engineRow(
+    'preview',
+    {
+      en: 'what the engine would change in a contour (exit 1 with --expect-no-changes when anything would)',
+      ru: 'что движок изменил бы в контуре (код 1 с --expect-no-changes, если что-либо изменилось бы)',
+    },
+    true,
+  ),
   engineRow('up', {
     en: 'provision a contour through the Pulumi engine: edge firewalls (test stack), bus registrations; refused for an invalid inventory',
     ru: 'развернуть контур через движок Pulumi: межсетевые экраны пограничных узлов (тестовый стек), регистрации в шине; отказ при некорректном реестре',

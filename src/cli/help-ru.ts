@@ -60,6 +60,8 @@ const PHRASES: Readonly<Record<string, string>> = {
     'только ресурсы этого участника: его регистрация в шине и, в тестовом контуре, таблица его пограничного узла (один атомарный объект), когда его потоки там меняются',
   'output folder': 'каталог для результатов',
   'output format': 'формат вывода',
+  'output format; markdown: a change summary for a pull request, access changes first, at most 10,000 characters':
+    'формат вывода; markdown — сводка изменений для запроса на слияние: сначала изменения доступа, не длиннее десяти тысяч символов',
   'overwrite an existing file': 'перезаписать существующий файл',
   'participant id': 'идентификатор участника',
   'participant id (lower-case letters, digits, -)': 'идентификатор участника (строчные латинские буквы, цифры, -)',
@@ -93,6 +95,8 @@ const PHRASES: Readonly<Record<string, string>> = {
   "when the note is sent, local YYYY-MM-DDTHH:MM (default: now in the operator's time zone)":
     'когда направлено обращение, местное ГГГГ-ММ-ДДTЧЧ:ММ (по умолчанию — сейчас в часовом поясе оператора)',
   'write JSON, JUnit XML, Markdown and HTML reports here': 'записать сюда отчёты JSON, JUnit XML, Markdown и HTML',
+  "with --all: the metrics file for node_exporter's textfile collector, one path every night, replaced atomically (default <out>/prichal.prom)":
+    'с --all: файл метрик для textfile collector из node_exporter — один и тот же путь каждую ночь, заменяется атомарно (по умолчанию <out>/prichal.prom)',
   'display help for command': 'справка по команде',
 };
 

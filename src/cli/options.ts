@@ -3,17 +3,27 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { LANGS } from '../report/index.js';
-import type { OptionSpec } from './command-spec.js';
+import type { Format, OptionSpec } from './command-spec.js';
 import { UsageError } from './errors.js';
 
-export type Format = 'text' | 'json';
-
-export const FORMAT_OPTION: OptionSpec = {
+const FORMAT_OPTION: OptionSpec = {
   flags: '--format <format>',
   description: 'output format',
   choices: ['text', 'json'],
   default: 'text',
 };
+
+/** --format of a command: text and json, and markdown where the command renders it (preview's summary for a pull request). */
+export const formatOption = (formats: readonly Format[]): OptionSpec =>
+  formats.includes('markdown')
+    ? {
+        ...FORMAT_OPTION,
+        description:
+          'output format; markdown: a change summary for a pull request, access changes first, at most 10,000 characters',
+        choices: formats,
+      }
+    : FORMAT_OPTION;
+
 // Read before the command runs (cliLanguage); declared on every command so that each accepts it.
 export const LANG_OPTION: OptionSpec = {
   flags: '--lang <lang>',
@@ -50,6 +60,21 @@ export function parseDate(value: string): string {
 
 /** `{ at }` for a workflow's options when --at was given (checked), else nothing. */
 export const atOption = (at: string | undefined): { at?: string } => (at ? { at: parseDate(at) } : {});
+
+/**
+ * A file option (drift's --metrics): refused as a usage error, before anything runs, when it names
+ * an existing folder or a path through a file — never after a whole night's run.
+ */
+export function outFile(file: string | undefined, option: string): string | undefined {
+  if (file === undefined) return undefined;
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError({
+      en: `${option} ${file}: an existing folder; give the file to write`,
+      ru: `${option} ${file}: это существующий каталог; укажите файл для записи`,
+    });
+  outFolder(path.dirname(file), option);
+  return file;
+}
 
 /**
  * A folder option (--out of audit, drift, coverage, incident, docs, onboard): refused as a usage

@@ -3,11 +3,11 @@
 // and, in Russian, the help translated (help-ru.ts).
 import { Command, Option } from 'commander';
 import { DEFAULT_LANG, type Lang } from '../report/index.js';
-import type { CommandGroup, CommandRow, OptionSpec } from './command-spec.js';
+import type { CommandGroup, CommandRow, Format, OptionSpec } from './command-spec.js';
 import { COMMANDS, PROGRAM_DESCRIPTION } from './commands.js';
 import { russianHelp } from './help-ru.js';
 import { commanderText } from './language.js';
-import { FORMAT_OPTION, type Format, INVENTORY_OPTION, LANG_OPTION } from './options.js';
+import { formatOption, INVENTORY_OPTION, LANG_OPTION } from './options.js';
 
 function option(spec: OptionSpec): Option {
   const made = new Option(spec.flags, spec.description);
@@ -20,7 +20,8 @@ function option(spec: OptionSpec): Option {
 /** A row as a command under `parent`: its shared options first, then its own; its action prints and sets the exit code. */
 function addCommand(parent: Command, row: CommandRow, lang: Lang): void {
   const command = parent.command(row.name).description(row.description.en);
-  const shared = row.shared === 'all' ? [INVENTORY_OPTION, FORMAT_OPTION, LANG_OPTION] : [FORMAT_OPTION, LANG_OPTION];
+  const format = formatOption(row.formats);
+  const shared = row.shared === 'all' ? [INVENTORY_OPTION, format, LANG_OPTION] : [format, LANG_OPTION];
   for (const spec of [...shared, ...row.options]) command.addOption(option(spec));
   for (const argument of row.arguments) command.argument(argument.name, argument.description);
   command.action(async (...params: unknown[]) => {

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Progress } from '../progress.js';
 import type { Lang } from '../report/index.js';
-import type { Format } from './options.js';
+import type { Format } from './command-spec.js';
 
 /** One line of progress, on stderr. */
 export function progress(line: string): void {

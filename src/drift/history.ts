@@ -1,7 +1,7 @@
 // Run history for nightly reports: one JSON line per run in the state folder; the trend says
 // which findings are new, fixed or persisting since the previous run.
 import path from 'node:path';
-import { findingKey, type CheckResult } from './model.js';
+import { findingKey, type CheckResult, type RequirementFinding } from './model.js';
 import { LIVE_CHANNEL_REQUIREMENTS } from '../requirements/index.js';
 import { FileError, makeFolder, maxFileBytes, readTextOutcome, writeAtomic } from '../files.js';
 
@@ -87,6 +87,28 @@ export async function readHistory(file: string): Promise<HistoryEntry[]> {
     const entry = line.trim() ? entryOf(line) : undefined;
     return entry ? [entry] : [];
   });
+}
+
+/**
+ * The findings of `result` the history has not seen: absent from the previous run of its kind
+ * and, when that run could not check everything, also from the last run that could (an edge
+ * unreachable last night is no evidence that its findings went away, so they are not news when
+ * it answers again). Identified by findingKey, as the trend counts them. Without an earlier run
+ * nothing is new: there is nothing to compare with.
+ */
+export function newFindings(result: CheckResult, history: readonly HistoryEntry[]): RequirementFinding[] {
+  const runs = history.filter((h) => h.kind === result.kind);
+  const previous = runs.at(-1);
+  if (!previous) return [];
+  const known = new Set(previous.keys);
+  if (previous.unchecked > 0) for (const key of runs.findLast((h) => h.unchecked === 0)?.keys ?? []) known.add(key);
+  return result.findings.filter((f) => !known.has(findingKey(f)));
+}
+
+/** When the last run of `kind` that checked everything was made (seconds since the epoch), as the history recorded it. */
+export function lastSuccess(history: readonly HistoryEntry[], kind: CheckResult['kind']): number | undefined {
+  const run = history.findLast((h) => h.kind === kind && h.unchecked === 0);
+  return run ? Date.parse(run.generatedAt) / 1000 : undefined;
 }
 
 /** Adds the trend to `result` from the history, then appends this run to it. */

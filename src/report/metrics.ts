@@ -1,9 +1,10 @@
-// A run's metrics in the Prometheus text format, for node_exporter's textfile collector (point
-// --collector.textfile.directory at the report folder, or copy prichal.prom there): findings by
-// requirement, severity and contour, new errors since the previous run, unchecked subjects,
-// the run's duration, and when the last run and the last successful run (everything checked)
-// finished. Language-neutral; checked by promtool in the tests.
-import type { CheckResult } from '../drift/model.js';
+// A run's metrics in the Prometheus text format, for node_exporter's textfile collector (one
+// stable file, `drift --all --metrics FILE`, that every night replaces): findings by requirement,
+// severity and contour, the findings new since the history's last run, the errors of each
+// failing participant, unchecked subjects, the run's duration, and when the last run and the
+// last successful run (everything checked) finished. Language-neutral; checked by promtool in the
+// tests, as are the alert rules written for it (monitoring/prichal.rules.yml).
+import type { CheckResult, RequirementFinding } from '../drift/model.js';
 import { REQUIREMENT_IDS } from '../requirements/index.js';
 
 /** The label value escaped as the text format wants it (backslash, quote, newline). */
@@ -13,8 +14,10 @@ export interface RunMetrics {
   durationSeconds: number;
   /** When the run finished, seconds since the epoch. */
   finishedAt: number;
-  /** The previous file's last success, kept when this run did not check everything. */
+  /** The last success before this run (the earlier file's, or the history's), kept when this run did not check everything. */
   previousSuccess?: number;
+  /** This run's findings the history had not seen (newFindings); none without a history. */
+  newFindings?: readonly RequirementFinding[];
 }
 
 /** A run succeeded when it checked everything (findings are what it is for; exit 3 is not). */
@@ -56,18 +59,31 @@ export function renderPrometheus(result: CheckResult, run: RunMetrics): string {
   metric('prichal_waived_findings', 'Findings of the last run covered by a waiver.', 'gauge', [
     [{ kind }, result.waived.length],
   ]);
-  const newErrors = result.trend
-    ? result.findings.filter((f) => f.severity === 'error').length - (result.trend.history.at(-2)?.errors ?? 0)
-    : 0;
-  metric('prichal_new_findings', 'Findings not in the previous run (with the history: drift --all).', 'gauge', [
-    [{ kind }, result.trend?.new ?? 0],
-  ]);
+  // New findings by identity, not a difference of counts: one error fixed and another appearing
+  // leave the count as it was, and are still news.
+  const fresh = run.newFindings ?? [];
   metric(
-    'prichal_error_increase',
-    'Errors of the last run minus errors of the previous run (positive: new errors).',
+    'prichal_new_findings',
+    "Findings of the last run not in the history's previous run (nor, after a partial run, in the last complete one).",
     'gauge',
-    [[{ kind }, newErrors]],
+    (['error', 'warning'] as const).map((severity) => [
+      { kind, severity },
+      fresh.filter((f) => f.severity === severity).length,
+    ]),
   );
+  // Only participants with errors get a series: one per participant would be thousands, almost
+  // all zero, each kept by Prometheus; these are bounded by what needs fixing, and a participant
+  // fixed leaves the file (its series ends).
+  const failing = new Map<string, number>();
+  for (const f of result.findings)
+    if (f.severity === 'error' && f.participant) failing.set(f.participant, (failing.get(f.participant) ?? 0) + 1);
+  if (failing.size)
+    metric(
+      'prichal_participant_errors',
+      'Unwaived errors of the last run, per participant that has any.',
+      'gauge',
+      [...failing].sort(([a], [b]) => (a < b ? -1 : 1)).map(([participant, n]) => [{ kind, participant }, n]),
+    );
   metric('prichal_unchecked_subjects', 'Hosts or systems the last run could not check.', 'gauge', [
     [{ kind }, result.unchecked.length],
   ]);

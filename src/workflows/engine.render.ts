@@ -6,7 +6,7 @@ import type { EngineResult, LockHolder, StepReport } from '../infra/pulumi/engin
 import { durationText } from '../infra/pulumi/errors.js';
 import { formatNumber, labels, type Lang } from '../report/index.js';
 
-const SYMBOL: Record<string, string> = {
+export const SYMBOL: Record<string, string> = {
   create: '+',
   update: '~',
   delete: '-',
@@ -18,7 +18,7 @@ const SYMBOL: Record<string, string> = {
   same: ' ',
   upgrade: '^',
 };
-const OP_RU: Record<string, string> = {
+export const OP_RU: Record<string, string> = {
   create: 'создание',
   update: 'изменение',
   delete: 'удаление',

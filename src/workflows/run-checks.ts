@@ -1,8 +1,8 @@
 // What prichal audit and prichal drift share: one run of the requirement catalogue over the
 // inventory (and, for drift, the live estate), its history, reports and metrics written.
 import path from 'node:path';
-import { readHistory, recordRun } from '../drift/history.js';
-import { readTextOutcome, writeAtomic } from '../files.js';
+import { lastSuccess, newFindings, readHistory, recordRun, type HistoryEntry } from '../drift/history.js';
+import { makeFolder, readTextOutcome, writeAtomic } from '../files.js';
 import { districtResolver, UNKNOWN_DISTRICT } from '../docs/coverage.js';
 import type { CheckResult } from '../drift/model.js';
 import { DEFAULT_TIME_ZONE, idOfFile, type Inventory, type LoadedFile } from '../inventory/index.js';
@@ -42,6 +42,8 @@ export async function checks(options: {
   at?: string;
   out?: string;
   history?: string;
+  /** The metrics file (drift --all --metrics); a nightly run with --out writes <out>/prichal.prom without it. */
+  metrics?: string;
   lang?: Lang;
   collectors?: Collectors;
   timings?: ChecksTimings;
@@ -86,25 +88,40 @@ export async function checks(options: {
     files: checked.validation.loaded.participants,
   });
   const files = options.out ? await writeReports(options.out, result, context) : [];
-  if (options.out && options.kind === 'all')
-    files.push(await writeMetrics(options.out, result, (performance.now() - started) / 1000));
+  const metrics =
+    options.metrics ?? (options.out && options.kind === 'all' ? path.join(options.out, METRICS_FILE) : undefined);
+  if (metrics) files.push(await writeMetrics(metrics, result, (performance.now() - started) / 1000, history ?? []));
   if (options.timings) options.timings.reportMs = performance.now() - reportStart;
   return { result, files, lang: context.lang, inventory: checked.validation.inventory };
 }
 
-/** The metrics file of a nightly run, beside its reports (prichal.prom); the last success survives a run that could not check everything. */
-async function writeMetrics(dir: string, result: CheckResult, durationSeconds: number): Promise<string> {
-  const file = path.join(dir, METRICS_FILE);
-  // The earlier file by the file rule; one that cannot be read (not a regular file, too large) only loses the last success.
+/**
+ * The metrics file of a nightly run: the new findings and the last success come from the history
+ * read before the run, so a run writing into a folder of its own (a dated one) still carries the
+ * last success of the runs before it; the earlier file's value counts too (a history started
+ * afresh).
+ */
+async function writeMetrics(
+  file: string,
+  result: CheckResult,
+  durationSeconds: number,
+  history: readonly HistoryEntry[],
+): Promise<string> {
+  // The earlier file by the file rule; one that cannot be read (not a regular file, too large) only loses its value.
   const before = readTextOutcome(file);
-  const previous = 'text' in before ? previousSuccess(before.text, result.kind) : undefined;
+  const previous = [
+    'text' in before ? previousSuccess(before.text, result.kind) : undefined,
+    lastSuccess(history, result.kind),
+  ].filter((t) => t !== undefined);
+  await makeFolder(path.dirname(file));
   // Written by the file rule (a temporary file renamed into place): the textfile collector never reads half a file.
   await writeAtomic(
     file,
     renderPrometheus(result, {
       durationSeconds,
       finishedAt: Date.now() / 1000,
-      ...(previous !== undefined ? { previousSuccess: previous } : {}),
+      ...(previous.length ? { previousSuccess: Math.max(...previous) } : {}),
+      newFindings: newFindings(result, history),
     }),
   );
   return file;
