@@ -5,7 +5,7 @@
 import { markdownText } from '../escape.js';
 import { russianDate, type Inventory } from '../inventory/index.js';
 import { cite, INCIDENT_PRIORITIES, reactionDeadline, type IncidentScope } from '../requirements/index.js';
-import { MissingDataError } from './documents.js';
+import { MissingDataError, PARTICIPANT_FILE } from './documents.js';
 
 export interface IncidentInput {
   participant: string;
@@ -28,13 +28,18 @@ export interface IncidentNote {
 
 export function incidentNote(inventory: Inventory, input: IncidentInput): IncidentNote {
   const p = inventory.participants.find((x) => x.value.id === input.participant)?.value;
-  if (!p) throw new MissingDataError('Сообщение об инциденте', input.participant, ['participant file']);
+  if (!p) throw new MissingDataError('Сообщение об инциденте', input.participant, [PARTICIPANT_FILE]);
   const service = input.service === undefined ? undefined : p.services?.find((s) => s.code === input.service);
   if (input.service !== undefined && !service)
     throw new MissingDataError('Сообщение об инциденте', p.id, [
-      `services: no service ${input.service} (${(p.services ?? []).map((s) => s.code).join(', ') || 'none declared'})`,
+      {
+        en: `services: no service ${input.service} (${(p.services ?? []).map((s) => s.code).join(', ') || 'none declared'})`,
+        ru: `services: нет услуги ${input.service} (${(p.services ?? []).map((s) => s.code).join(', ') || 'не объявлено ни одной'})`,
+      },
     ]);
-  const missing = (['name', 'phone', 'email'] as const).filter((k) => !p.technical[k]).map((k) => `technical.${k}`);
+  const missing = (['name', 'phone', 'email'] as const)
+    .filter((k) => !p.technical[k])
+    .map((k) => ({ en: `technical.${k}`, ru: `technical.${k}` }));
   if (missing.length) throw new MissingDataError('Сообщение об инциденте', p.id, missing);
   const operator = inventory.operator!.value;
   const priority = INCIDENT_PRIORITIES[input.scope];

@@ -87,7 +87,7 @@ export function renderJunit(result: CheckResult): string {
 function findingLine(f: RequirementFinding, lang: Lang): string {
   const l = labels(lang);
   const said = wording(f, lang);
-  return `| ${f.requirement} | ${md(f.participant || '—')} | ${f.contour ? l.contours[f.contour] : ''} | ${l.severities[f.severity]} | ${md(said.message)} | ${md(f.evidence)} | ${md(said.fix)} |`;
+  return `| ${f.requirement} | ${md(f.participant || '—')} | ${f.contour ? l.contours[f.contour] : ''} | ${l.severities[f.severity]} | ${md(said.message)} | ${md(said.evidence)} | ${md(said.fix)} |`;
 }
 
 export function renderMarkdown(
