@@ -21,8 +21,11 @@ interface Common {
   inventory: string;
 }
 
-/** Progress goes to stderr so that stdout stays clean for --format json. */
-const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+/** Progress in the CLI's language, on stderr so that stdout stays clean for --format json. */
+const progress =
+  (lang: Lang) =>
+  (words: Words): void =>
+    void process.stderr.write(`${lang === 'ru' ? words.ru : words.en}\n`);
 
 const DESCRIPTION: Words = {
   en: 'the local lab: real edges, hub, bus, endpoint hosts and decoys in Docker, for the demo, the integration tests and the benchmarks',
@@ -61,7 +64,7 @@ const LAB_COMMANDS: readonly CommandRow[] = [
       ru: 'запустить лабораторию, нужную реестру, или привести её в соответствие (идемпотентно: работающее без изменений остаётся)',
     },
     options: [{ flags: '--no-hosts', description: 'up without participant endpoint hosts (edges, hub and bus only)' }],
-    run: async (o: Common & { hosts: boolean }) => {
+    run: async (o: Common & { hosts: boolean }, lang) => {
       const checked = await checkInventory(o.inventory);
       if (!checked.ok || !checked.plan || !checked.validation.inventory.operator) {
         throw new UsageError({
@@ -70,7 +73,7 @@ const LAB_COMMANDS: readonly CommandRow[] = [
         });
       }
       const topology = await labUp(checked.plan, checked.validation.inventory.operator.value, {
-        log: progress,
+        log: progress(lang),
         withHosts: o.hosts,
       });
       return { action: 'up', status: await labStatus(), topology };
@@ -83,7 +86,9 @@ const LAB_COMMANDS: readonly CommandRow[] = [
       en: 'remove what carries the lab label, and whatever runs on its networks (the cached image stays)',
       ru: 'удалить всё с меткой лаборатории и всё, что работает в её сетях (образ в кэше остаётся)',
     },
-    run: async () => ({ action: 'down', removed: await labDown(progress) }),
+    // It removes what Docker says is the lab's: no inventory is read.
+    shared: 'output',
+    run: async (_o, lang) => ({ action: 'down', removed: await labDown(progress(lang)) }),
     text: (r, lang) =>
       lang === 'ru'
         ? `удалено контейнеров: ${r.removed.containers}, сетей: ${r.removed.networks}`
@@ -95,6 +100,7 @@ const LAB_COMMANDS: readonly CommandRow[] = [
       en: "the lab's containers with their state, and its networks",
       ru: 'контейнеры лаборатории и их состояние, её сети',
     },
+    shared: 'output',
     run: async () => ({ action: 'status', status: await labStatus() }),
     text: (r, lang) => statusText(r.status, lang),
   }),
@@ -116,7 +122,7 @@ export function buildLabProgram(lang: Lang): Command {
   const program = new Command('prichal-lab')
     .description(DESCRIPTION.en)
     .showHelpAfterError(lang === 'ru' ? '(справка: --help)' : '(run with --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(commanderText(text, lang)) })
+    .configureOutput({ outputError: (text, write) => write(commanderText(text, lang, 'prichal-lab')) })
     .exitOverride();
   addCommands(program, LAB_COMMANDS, lang);
   if (lang === 'ru') russianLabHelp(program);

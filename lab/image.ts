@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { docker } from '../src/infra/index.js';
+import type { Words } from '../src/words.js';
 
 export const LAB_LABEL = 'prichal.lab';
 /** The cached image carries its own label, so that `lab down` (which removes LAB_LABEL) keeps it. */
@@ -99,7 +100,7 @@ async function debianMirror(): Promise<string> {
 }
 
 /** The recipe's image, built unless an image with its tag exists already; returns the tag. */
-export async function ensureImage(recipe: ImageRecipe, log: (line: string) => void = () => {}): Promise<string> {
+export async function ensureImage(recipe: ImageRecipe, log: (words: Words) => void = () => {}): Promise<string> {
   const tag = imageTag(recipe);
   const exists = await docker(['image', 'inspect', '--format', '{{.Id}}', tag]).then(
     () => true,
@@ -109,7 +110,10 @@ export async function ensureImage(recipe: ImageRecipe, log: (line: string) => vo
   const root = await mkdtemp(path.join(tmpdir(), 'prichal-rootfs-'));
   try {
     const mirror = await debianMirror();
-    log(`building ${tag}: debootstrap bookworm from ${mirror} (a minute or two)`);
+    log({
+      en: `building ${tag}: debootstrap bookworm from ${mirror} (a minute or two)`,
+      ru: `сборка образа ${tag}: debootstrap bookworm из ${mirror} (минуту-две)`,
+    });
     await execa(
       'debootstrap',
       ['--variant=minbase', `--include=${recipe.packages.join(',')}`, 'bookworm', root, mirror],
@@ -119,7 +123,7 @@ export async function ensureImage(recipe: ImageRecipe, log: (line: string) => vo
     );
     // Daemons must not start inside the chroot while packages are configured.
     await execa('chroot', [root, 'sh', '-c', recipe.prepare], { timeout: 300_000 });
-    log(`importing ${tag}`);
+    log({ en: `importing ${tag}`, ru: `импорт образа ${tag}` });
     await execa(
       'bash',
       [
@@ -140,4 +144,4 @@ export async function ensureImage(recipe: ImageRecipe, log: (line: string) => vo
   }
 }
 
-export const ensureLabImage = (log?: (line: string) => void): Promise<string> => ensureImage(LAB_IMAGE, log);
+export const ensureLabImage = (log?: (words: Words) => void): Promise<string> => ensureImage(LAB_IMAGE, log);

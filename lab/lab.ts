@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { mapBounded } from '../src/concurrency.js';
 import type { Plan } from '../src/plan/index.js';
 import type { OperatorFile } from '../src/inventory/index.js';
+import type { Words } from '../src/words.js';
 import {
   docker,
   ensureContainer as ensureSpecContainer,
@@ -48,7 +49,8 @@ export interface LabStatus {
   dockerHosts: DockerHostStatus[];
 }
 
-type Log = (line: string) => void;
+/** What the lab says while it works, in both languages: the caller prints the one it speaks. */
+type Log = (words: Words) => void;
 
 /** The lab only ever talks to loopback: an inventory pointing elsewhere is refused, not probed. */
 export function assertLoopbackOnly(operator: OperatorFile): void {
@@ -410,11 +412,15 @@ export async function labUp(
     Promise.all(topology.dockerHosts.map((host) => readyDockerHost(host))),
   ]);
   topology.dockerHosts.forEach((host, i) =>
-    log(`docker host ${host.id} (${host.container}): ${dockerHostResults[i]}, dockerd ${dockerVersions[i]} ready`),
+    log({
+      en: `docker host ${host.id} (${host.container}): ${dockerHostResults[i]}, dockerd ${dockerVersions[i]} ready`,
+      ru: `Docker-узел ${host.id} (${host.container}): ${dockerHostResults[i] === 'created' ? 'создан' : 'оставлен как был'}, dockerd ${dockerVersions[i]} готов`,
+    }),
   );
-  log(
-    `lab up: ${names.length} containers (${created} created, ${names.length - created} kept), ${topology.networks.length} networks`,
-  );
+  log({
+    en: `lab up: ${names.length} containers (${created} created, ${names.length - created} kept), ${topology.networks.length} networks`,
+    ru: `лаборатория запущена: контейнеров ${names.length} (создано ${created}, оставлено ${names.length - created}), сетей ${topology.networks.length}`,
+  });
   return topology;
 }
 
@@ -513,7 +519,7 @@ async function waitForBus(topology: LabTopology, operator: OperatorFile, log: Lo
       '.*',
     ]);
   }
-  log('bus ready');
+  log({ en: 'bus ready', ru: 'шина готова' });
 }
 
 export async function labDown(log: Log = () => {}): Promise<{ containers: number; networks: number }> {
@@ -525,7 +531,10 @@ export async function labDown(log: Log = () => {}): Promise<{ containers: number
   if (containers.length) await docker(['rm', '-f', ...containers]);
   for (const host of dockerHosts) await removeCgroupLeftovers(host.container);
   for (const n of networks) await docker(['network', 'rm', n]);
-  log(`lab down: removed ${containers.length} containers and ${networks.length} networks`);
+  log({
+    en: `lab down: removed ${containers.length} containers and ${networks.length} networks`,
+    ru: `лаборатория остановлена: удалено контейнеров ${containers.length}, сетей ${networks.length}`,
+  });
   return { containers: containers.length, networks: networks.length };
 }
 

@@ -298,6 +298,7 @@ describe('the EdgeChannel resource', () => {
         participant: 'tmn-city-admin',
         message:
           'link 10.250.0.2/31 on lltmnl2004512, routes to 10.32.0.0/24, 10.32.1.0/24 via 10.250.0.3 → 10.250.0.2/31 on lltmnl2004512, routes to 10.32.0.0/24 via 10.250.0.3',
+        ru: 'линк 10.250.0.2/31 на lltmnl2004512, маршруты к 10.32.0.0/24, 10.32.1.0/24 через 10.250.0.3 → 10.250.0.2/31 на lltmnl2004512, маршруты к 10.32.0.0/24 через 10.250.0.3',
       },
     ]);
     const withoutHospital = { ...moved, links: moved.links.filter((l) => l.participant !== 'obl-hospital-3') };

@@ -123,8 +123,8 @@ describe('busShardUpdate', () => {
     const u = busShardUpdate(undefined, base);
     expect(u.ensure.map((e) => e.mnemonic)).toEqual(['P', 'Q']);
     expect(u.changes).toEqual([
-      { participant: 'p', message: 'register P' },
-      { participant: 'q', message: 'register Q' },
+      { participant: 'p', message: 'register P', ru: 'зарегистрировать P' },
+      { participant: 'q', message: 'register Q', ru: 'зарегистрировать Q' },
     ]);
     expect(u.entries).toEqual(base.entries);
   });
@@ -138,14 +138,20 @@ describe('busShardUpdate', () => {
     const news = { ...base, entries: [entry('p', 'P', ['b', 'c'], 'tested'), entry('q', 'Q')] };
     const u = busShardUpdate(olds, news);
     expect(u.changes).toEqual([
-      { participant: 'p', message: 'bind message type c' },
-      { participant: 'p', message: 'unbind message type a' },
-      { participant: 'p', message: 'test status registered → tested' },
+      { participant: 'p', message: 'bind message type c', ru: 'привязать вид сведений c' },
+      { participant: 'p', message: 'unbind message type a', ru: 'отвязать вид сведений a' },
+      {
+        participant: 'p',
+        message: 'test status registered → tested',
+        ru: 'статус тестовой регистрации registered → tested',
+      },
       {
         participant: 'q',
         message: 'on the bus: permission of Q is not confined to its own queue; corrected to the plan',
+        // A difference recorded without its Russian (an earlier state) is quoted as it is.
+        ru: 'в шине: permission of Q is not confined to its own queue; исправляется по плану',
       },
-      { participant: 'r', message: 'remove registration R' },
+      { participant: 'r', message: 'remove registration R', ru: 'удалить регистрацию R' },
     ]);
     expect(u.ensure.map((e) => e.mnemonic)).toEqual(['P', 'Q']);
     expect(u.remove.map((e) => e.mnemonic)).toEqual(['R']);
@@ -189,7 +195,12 @@ describe('busShardUpdate', () => {
       { ...base, differences: [] },
       { ...base, bus: { ...base.bus, credentials: 'busTestRotated' } },
     );
-    expect(u.changes).toEqual([{ message: 'bus credentials now read from the secret busTestRotated (was busTest)' }]);
+    expect(u.changes).toEqual([
+      {
+        message: 'bus credentials now read from the secret busTestRotated (was busTest)',
+        ru: 'учётные данные шины теперь читаются из секрета busTestRotated (были busTest)',
+      },
+    ]);
     expect(u.ensure).toEqual([]);
     expect(u.remove).toEqual([]);
   });

@@ -282,10 +282,12 @@ describe('upgradeDeployment: @pulumi/docker gateways released when the stack no 
         {
           message:
             'state: gateway network prichal-gw-test (@pulumi/docker) released from the state; it stays on the host',
+          ru: 'состояние: сеть шлюзов prichal-gw-test (@pulumi/docker) исключена из состояния; на хосте она остаётся',
         },
         ...participants.map((p) => ({
           participant: p,
           message: `state: gateway container prichal-gw-${p}-test (@pulumi/docker) released from the state, still running: its gateway shard adopts it as it runs`,
+          ru: `состояние: контейнер шлюза prichal-gw-${p}-test (@pulumi/docker) исключён из состояния и продолжает работать: его принимает сегмент шлюзов как есть`,
         })),
       ]);
       // Once released, nothing more to do.
@@ -344,7 +346,7 @@ describe("the provider's upgrade of a resource's properties", () => {
       testBus: null,
     };
     expect(() => upgradeBusShard(old)).toThrow(
-      /predates credentials by reference.*prichal refresh --contour <contour> --yes/,
+      /predates credentials by reference.*prichal refresh --contour <contour>/,
     );
     const { props, upgraded } = upgradeBusShard(old, { bus: 'busTest' });
     expect(props).toEqual({
@@ -356,7 +358,7 @@ describe("the provider's upgrade of a resource's properties", () => {
     });
     expect(upgraded.length).toBeGreaterThan(0);
     expect(upgradeBusShard(props)).toEqual({ props, upgraded: [] });
-    expect(() => upgradeProps(RETIRED_BUS_REGISTRATION, {})).toThrow(/prichal refresh --contour <contour> --yes/);
+    expect(() => upgradeProps(RETIRED_BUS_REGISTRATION, {})).toThrow(/prichal refresh --contour <contour>/);
   });
 
   it("diff reports an earlier shape as a change (the next up writes today's), and today's same edge as none", async () => {
@@ -407,7 +409,7 @@ describe("the provider's upgrade of a resource's properties", () => {
   it('names the retired type in every method, with what to run', async () => {
     const retired = ofType(await fixture('test'), RETIRED_BUS_REGISTRATION)[0]!;
     await expect(prichalProvider('test').read!(retired.id!, retired.urn, retired.outputs)).rejects.toThrow(
-      /BusRegistration resources .* run 'prichal refresh --contour <contour> --yes'/,
+      /BusRegistration resources .* run 'prichal refresh --contour <contour>'/,
     );
     await expect(prichalProvider('test').delete!(retired.id!, retired.urn, retired.outputs)).rejects.toThrow(
       /upgrades the state with nothing changed on the bus/,

@@ -185,6 +185,7 @@ describe('gatewayShardUpdate', () => {
       {
         participant: first!.participant,
         message: `gateway prichal-gw-${first!.participant}-test: replace (configuration ${first!.configHash} → c0ffee0000000000)`,
+        ru: `шлюз prichal-gw-${first!.participant}-test: заменить (конфигурация ${first!.configHash} → c0ffee0000000000)`,
       },
     ]);
   });
@@ -223,7 +224,7 @@ describe('gatewayShardUpdate', () => {
   });
 });
 
-describe('the preview of gateway shards (engine.ts describe)', () => {
+describe('the preview of gateway shards (engine.ts describeOperation)', () => {
   it('lists per participant the gateways added, replaced with the changed fields, and removed', async () => {
     const shard = await sampleShard();
     const [a] = shard.gateways;
@@ -235,9 +236,14 @@ describe('the preview of gateway shards (engine.ts describe)', () => {
     expect(gatewayShardChanges('update', shard, { ...shard, gateways: [moved] })).toContainEqual({
       participant: a!.participant,
       message: `${name}: replace (address ${a!.address} → 10.210.255.254)`,
+      ru: `шлюз prichal-gw-${a!.participant}-test: заменить (адрес ${a!.address} → 10.210.255.254)`,
     });
     const deleted = gatewayShardChanges('delete', shard, undefined);
-    expect(deleted[0]).toEqual({ participant: a!.participant, message: `${name}: remove from host local` });
+    expect(deleted[0]).toEqual({
+      participant: a!.participant,
+      message: `${name}: remove from host local`,
+      ru: `шлюз prichal-gw-${a!.participant}-test: удалить с хоста local`,
+    });
     expect(deleted).toHaveLength(shard.gateways.length);
   });
 });
@@ -263,7 +269,7 @@ describe('containerDifferences', () => {
     const spec = entrySpec(shard, shard.gateways[0]!);
     const live = inspected(shard);
     expect(containerDifferences(spec, live)).toEqual([]);
-    expect(containerDifferences(spec, undefined)).toEqual(['missing']);
+    expect(containerDifferences(spec, undefined)).toEqual([{ en: 'missing', ru: 'контейнера нет' }]);
     const edited = structuredClone(live) as unknown as Record<string, Record<string, unknown>>;
     edited.State = { Running: false, Status: 'exited', Health: { Status: 'unhealthy' } };
     edited.Config = { ...edited.Config, Image: 'nginx:latest', User: '', Env: ['GATEWAY_CONF=other'] };
@@ -274,7 +280,7 @@ describe('containerDifferences', () => {
       RestartPolicy: { Name: 'no' },
     };
     edited.NetworkSettings = { Networks: { bridge: { IPAddress: '172.17.0.5' } } };
-    const found = containerDifferences(spec, edited as unknown as ContainerDetails);
+    const found = containerDifferences(spec, edited as unknown as ContainerDetails).map((d) => d.en);
     expect(found).toEqual([
       'not running (exited)',
       `image nginx:latest, planned ${spec.image}`,
@@ -287,7 +293,7 @@ describe('containerDifferences', () => {
     ]);
     // Running but failing its health check is a difference of its own (a stopped one is not also unhealthy).
     edited.State = { Running: true, Status: 'running', Health: { Status: 'unhealthy' } };
-    expect(containerDifferences(spec, edited as unknown as ContainerDetails)).toContain('unhealthy');
+    expect(containerDifferences(spec, edited as unknown as ContainerDetails).map((d) => d.en)).toContain('unhealthy');
   });
 });
 

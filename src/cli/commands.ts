@@ -95,6 +95,9 @@ type EngineOptions = Common & {
   expectNoChanges: boolean;
   waitLock?: string;
 };
+/** The engine options as commander gives them: those an action does not declare are absent. */
+type EngineFlags = Omit<EngineOptions, 'refresh' | 'yes' | 'expectNoChanges'> &
+  Partial<Pick<EngineOptions, 'refresh' | 'yes' | 'expectNoChanges'>>;
 
 // The engine loads @pulumi/pulumi (about a second before anything runs): it is imported when one
 // of its commands runs, so that validate — a pre-commit hook — and every other command start in
@@ -141,32 +144,57 @@ async function runEngine(action: EngineAction, options: EngineOptions, lang: Lan
   });
 }
 
+// The engine commands' options, each declared only on the actions it applies to (one listed
+// where it does nothing misleads): --refresh reads the live state before a preview or an up (the
+// refresh command is that reading; destroy always reads first), --yes answers the question only up
+// and destroy ask, --expect-no-changes judges a preview.
+const ENGINE_OPTIONS: ReadonlyArray<OptionSpec & { actions: readonly EngineAction[] }> = [
+  { ...STACK, actions: ['preview', 'up', 'refresh', 'destroy'] },
+  {
+    flags: '--participant <id>',
+    description:
+      "only this participant's resources: its bus registration and, in test, its edge's table (one atomic object) when its flows there change",
+    actions: ['preview', 'up', 'refresh', 'destroy'],
+  },
+  {
+    flags: '--refresh',
+    description: 'read the live state first (preview and up; preview never refreshes otherwise)',
+    default: false,
+    actions: ['preview', 'up'],
+  },
+  {
+    flags: '--yes',
+    description: 'apply without asking (needed when not on a terminal)',
+    default: false,
+    actions: ['up', 'destroy'],
+  },
+  {
+    flags: '--expect-no-changes',
+    description: 'preview: exit 1 when anything would change',
+    default: false,
+    actions: ['preview'],
+  },
+  {
+    flags: '--wait-lock <duration>',
+    description:
+      'when another run holds the stack, wait for it up to this long (90s, 10m, 1h) instead of being refused',
+    actions: ['preview', 'up', 'refresh', 'destroy'],
+  },
+];
+
 /** An engine command's row; `markdown`: it also renders a change summary for a pull request (preview). */
 const engineRow = (action: EngineAction, description: Words, markdown = false): CommandRow =>
-  command<EngineOptions, EngineResult>({
+  command<EngineFlags, EngineResult>({
     name: action,
     description,
-    options: [
-      STACK,
-      {
-        flags: '--participant <id>',
-        description:
-          "only this participant's resources: its bus registration and, in test, its edge's table (one atomic object) when its flows there change",
-      },
-      {
-        flags: '--refresh',
-        description: 'read the live state first (preview and up; preview never refreshes otherwise)',
-        default: false,
-      },
-      { flags: '--yes', description: 'apply without asking (needed when not on a terminal)', default: false },
-      { flags: '--expect-no-changes', description: 'preview: exit 1 when anything would change', default: false },
-      {
-        flags: '--wait-lock <duration>',
-        description:
-          'when another run holds the stack, wait for it up to this long (90s, 10m, 1h) instead of being refused',
-      },
-    ],
-    run: (o, lang) => runEngine(action, o, lang),
+    options: ENGINE_OPTIONS.filter((o) => o.actions.includes(action)).map(({ actions: _, ...spec }) => spec),
+    // An option the action does not declare is absent: false, as its default would be.
+    run: (o, lang) =>
+      runEngine(
+        action,
+        { ...o, refresh: o.refresh ?? false, yes: o.yes ?? false, expectNoChanges: o.expectNoChanges ?? false },
+        lang,
+      ),
     text: engineText,
     ...(markdown
       ? { markdown: (r: EngineResult, lang: Lang, o: EngineOptions) => engineMarkdown(r, lang, fullListCommand(o)) }

@@ -111,17 +111,29 @@ export const HELP_RU: Readonly<Record<string, string>> = {
   ),
 };
 
-// commander's own words in the help it lays out.
-const HELP_CHROME_RU: Array<[RegExp, string]> = [
+// commander's own headings in the help it lays out (each on a line of its own, never wrapped).
+const HELP_HEADINGS_RU: Array<[RegExp, string]> = [
   [/^Usage:/gm, 'Использование:'],
   [/^Options:/gm, 'Параметры:'],
   [/^Commands:/gm, 'Команды:'],
   [/^Arguments:/gm, 'Аргументы:'],
+];
+
+// What commander appends to a description: "(choices: …, default: …)". Translated with the
+// description, before commander wraps the line — after it, a break inside "(default: x)" would
+// leave it English.
+const HELP_EXTRA_RU: Array<[RegExp, string]> = [
   [/\(default: /g, '(по умолчанию: '],
   [/\(choices: /g, '(варианты: '],
   [/, default: /g, ', по умолчанию: '],
-  [/display help for command/g, 'справка по команде'],
 ];
+
+/** commander's own help, whose descriptions (with their extras) the Russian help translates. */
+const COMMANDER_HELP = new Help();
+
+/** A description as the Russian help shows it: its phrase (commander's own, such as the help option's), its extras in Russian. */
+const russianDescription = (text: string): string =>
+  HELP_EXTRA_RU.reduce((out, [pattern, words]) => out.replace(pattern, words), HELP_RU[text] ?? text);
 
 /** Every description a command tree declares (commands, arguments, options), for the completeness test. */
 export function helpDescriptions(command: Command): string[] {
@@ -133,15 +145,18 @@ export function helpDescriptions(command: Command): string[] {
   ].filter((d) => d !== '');
 }
 
-/** Puts the Russian descriptions on the tree and renders commander's headings in Russian. */
+/** Puts the Russian descriptions on the tree and renders commander's own words in Russian. */
 export function russianHelp(command: Command): void {
   const ru = (text: string) => HELP_RU[text] ?? text;
   command.description(ru(command.description()));
   for (const a of command.registeredArguments) a.description = ru(a.description);
   for (const o of command.options) o.description = ru(o.description);
   command.configureHelp({
+    optionDescription: (option) => russianDescription(COMMANDER_HELP.optionDescription(option)),
+    argumentDescription: (argument) => russianDescription(COMMANDER_HELP.argumentDescription(argument)),
+    subcommandDescription: (sub) => russianDescription(COMMANDER_HELP.subcommandDescription(sub)),
     formatHelp: (cmd, helper) =>
-      HELP_CHROME_RU.reduce(
+      HELP_HEADINGS_RU.reduce(
         (text, [pattern, words]) => text.replace(pattern, words),
         Help.prototype.formatHelp.call(helper, cmd, helper),
       ),

@@ -30,27 +30,31 @@ export async function cliLanguage(argv: readonly string[]): Promise<Lang> {
   }
 }
 
-// commander words its own usage errors in English; these are the ones a user meets, in Russian.
+// commander words its own usage errors in English; these are the ones a user meets, in Russian
+// (the leading "error: " stays for commanderText to replace).
 const COMMANDER_RU: Array<[RegExp, string]> = [
-  [/^error: unknown option '([^']*)'/m, "ошибка: неизвестный параметр '$1'"],
-  [/^error: unknown command '([^']*)'/m, "ошибка: неизвестная команда '$1'"],
-  [/^error: required option '([^']*)' not specified/m, "ошибка: не указан обязательный параметр '$1'"],
-  [/^error: option '([^']*)' argument missing/m, "ошибка: у параметра '$1' нет значения"],
+  [/^error: unknown option '([^']*)'/m, "error: неизвестный параметр '$1'"],
+  [/^error: unknown command '([^']*)'/m, "error: неизвестная команда '$1'"],
+  [/^error: required option '([^']*)' not specified/m, "error: не указан обязательный параметр '$1'"],
+  [/^error: option '([^']*)' argument missing/m, "error: у параметра '$1' нет значения"],
   [
     /^error: option '([^']*)' argument '([^']*)' is invalid\. Allowed choices are ([^\n]*)\./m,
-    "ошибка: недопустимое значение '$2' параметра '$1'; допустимы: $3",
+    "error: недопустимое значение '$2' параметра '$1'; допустимы: $3",
   ],
-  [/^error: missing required argument '([^']*)'/m, "ошибка: не указан обязательный аргумент '$1'"],
+  [/^error: missing required argument '([^']*)'/m, "error: не указан обязательный аргумент '$1'"],
   [
     /^error: too many arguments for '([^']*)'\. Expected (\d+) arguments? but got (\d+): ([^\n]*)\./m,
-    "ошибка: лишние аргументы команды '$1': ожидается $2, получено $3: $4",
+    "error: лишние аргументы команды '$1': ожидается $2, получено $3: $4",
   ],
   [/^\(Did you mean one of ([^\n]*)\?\)/m, '(возможно, имелось в виду одно из: $1)'],
   [/^\(Did you mean ([^\n]*)\?\)/m, '(возможно, имелось в виду $1)'],
 ];
 
-/** commander's error text in the language (help text itself stays as declared). */
-export function commanderText(text: string, lang: Lang): string {
-  if (lang !== 'ru') return text;
-  return COMMANDER_RU.reduce((out, [pattern, ru]) => out.replace(pattern, ru), text);
+/**
+ * commander's error text in the language (help text itself stays as declared), prefixed like
+ * every other failure the program prints: `prichal: …` in place of commander's "error: ".
+ */
+export function commanderText(text: string, lang: Lang, program: string): string {
+  const said = lang === 'ru' ? COMMANDER_RU.reduce((out, [pattern, ru]) => out.replace(pattern, ru), text) : text;
+  return said.replace(/^error: /m, `${program}: `);
 }

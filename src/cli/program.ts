@@ -51,7 +51,7 @@ export function buildProgram(lang: Lang = DEFAULT_LANG): Command {
   const program = new Command('prichal')
     .description(PROGRAM_DESCRIPTION.en)
     .showHelpAfterError(lang === 'ru' ? '(справка: --help)' : '(run with --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(commanderText(text, lang)) })
+    .configureOutput({ outputError: (text, write) => write(commanderText(text, lang, 'prichal')) })
     .exitOverride();
   addCommands(program, COMMANDS, lang);
   if (lang === 'ru') russianHelp(program);

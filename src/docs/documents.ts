@@ -27,6 +27,7 @@ import type { Plan } from '../plan/index.js';
 import {
   applicableRequest,
   cite,
+  formField,
   provisioned,
   latestResults,
   reached,
@@ -35,6 +36,7 @@ import {
   requestFields,
   serviceStepGaps,
   supportDesk,
+  type FormField,
 } from '../requirements/index.js';
 import { TEMPLATES_DIR } from '../project.js';
 import { WordedError, type Words } from '../words.js';
@@ -51,20 +53,29 @@ export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export class MissingDataError extends WordedError {
   override readonly name = 'MissingDataError';
+  /** What is missing, in English (the JSON); `fieldsRu` says it in Russian. */
+  readonly fields: string[];
+  readonly fieldsRu: string[];
   constructor(
     readonly document: string,
     readonly participant: string,
-    readonly fields: string[],
+    missing: readonly Words[],
     words: Words = {
-      en: `${document} for ${participant} cannot be written; missing: ${fields.join(', ')}`,
-      ru: `${document} для ${participant} не формируется; не хватает: ${fields.join(', ')}`,
+      en: `${document} for ${participant} cannot be written; missing: ${missing.map((f) => f.en).join(', ')}`,
+      ru: `${document} для ${participant} не формируется; не хватает: ${missing.map((f) => f.ru).join(', ')}`,
     },
   ) {
     super(words);
+    this.fields = missing.map((f) => f.en);
+    this.fieldsRu = missing.map((f) => f.ru);
   }
 }
 
-const TITLES: Record<DocumentKind, string> = {
+/** What a refusal names when the participant file itself is missing. */
+export const PARTICIPANT_FILE: Words = { en: 'participant file', ru: 'файл участника' };
+
+/** Each kind's title, as the document heads itself and the Russian output names it. */
+export const DOCUMENT_TITLES: Record<DocumentKind, string> = {
   'request-new': 'Заявка в техническую поддержку СЭД (регистрация нового абонента)',
   'request-update': 'Заявка в техническую поддержку СЭД (актуализация данных)',
   'request-connector': 'Заявка в техническую поддержку СЭД о завершении работ по коннектору',
@@ -117,7 +128,10 @@ export class DocumentRefusedError extends MissingDataError {
     super(
       document,
       participant,
-      findings.map((f) => `${f.requirement} ${f.message}`),
+      findings.map((f) => ({
+        en: `${f.requirement} ${f.message}`,
+        ru: `${f.requirement} ${f.ru ? f.ru.message : f.message}`,
+      })),
       {
         en: `${document} for ${participant} is refused while the audit finds errors (fix them first): ${listed('en')}`,
         ru: `${document} для ${participant} не формируется, пока аудит находит ошибки (сначала устраните их): ${listed('ru')}`,
@@ -146,7 +160,7 @@ export interface RenderedDocument {
   markdown: string;
 }
 
-function requireFields(document: string, participant: string, fields: Record<string, unknown>): void {
+function requireFields(document: string, participant: string, fields: readonly FormField[]): void {
   const missing = missingFields(fields);
   if (missing.length) throw new MissingDataError(document, participant, missing);
 }
@@ -174,13 +188,18 @@ const purposeRu = (p: Participant, id: string): string | undefined => {
 };
 
 /** The endpoints a document names whose purpose has no Russian name: each a field to fill. */
-const untitled = (p: Participant, ids: readonly string[]): Record<string, undefined> =>
-  Object.fromEntries(
-    (p.endpoints ?? []).flatMap((e, i) =>
-      ids.includes(e.id) && !purposeOf(e)
-        ? [[`endpoints[${i}].title (the Russian name of purpose '${e.purpose}')`, undefined]]
-        : [],
-    ),
+const untitled = (p: Participant, ids: readonly string[]): FormField[] =>
+  (p.endpoints ?? []).flatMap((e, i) =>
+    ids.includes(e.id) && !purposeOf(e)
+      ? [
+          formField(
+            `endpoints[${i}].title`,
+            undefined,
+            `the Russian name of purpose '${e.purpose}'`,
+            `русское название назначения '${e.purpose}'`,
+          ),
+        ]
+      : [],
   );
 
 const SED_MODES = {
@@ -211,12 +230,12 @@ const localDateTime = (iso: string, timeZone: string) =>
 export function renderDocument(kind: DocumentKind, participantId: string, context: DocumentContext): RenderedDocument {
   const { inventory, plan } = context;
   const found = inventory.participants.find((p) => p.value.id === participantId);
-  if (!found) throw new MissingDataError(TITLES[kind], participantId, ['participant file']);
+  if (!found) throw new MissingDataError(DOCUMENT_TITLES[kind], participantId, [PARTICIPANT_FILE]);
   const p = found.value;
   const operator = inventory.operator!.value;
   const name = (id: string | undefined) =>
     id ? (inventory.participants.find((x) => x.value.id === id)?.value.name ?? id) : undefined;
-  const title = TITLES[kind];
+  const title = DOCUMENT_TITLES[kind];
   let view: Record<string, unknown>;
   let file: string;
 
@@ -264,7 +283,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
     case 'act': {
       if (!hasChannel(p)) throw new MissingDataError(title, p.id, [NO_CHANNEL]);
       const early = actNotYet(p, context.at);
-      if (early) throw new MissingDataError(title, p.id, [early.field], early.words);
+      if (early) throw new MissingDataError(title, p.id, [{ en: early.field, ru: early.field }], early.words);
       const errors = (context.findings ?? auditInventory(inventory, context.at, p.id)).filter(
         (f) => f.participant === p.id && f.severity === 'error',
       );
@@ -278,27 +297,42 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
         operator.policy.channelEvidenceDays ?? DEFAULT_CHANNEL_EVIDENCE_DAYS,
       );
       if (evidence.state === 'failed')
-        throw new MissingDataError(title, p.id, ['a channel that passes drift'], {
-          en: `${title} for ${p.id} is refused: the channel check of ${evidence.checkedAt.slice(0, 10)} failed (prichal drift: CH-4 to CH-9); fix the channel and check again`,
-          ru: `${title} для ${p.id} не формируется: проверка канала ${russianDate(evidence.checkedAt.slice(0, 10))} не пройдена (prichal drift: CH-4–CH-9); устраните нарушения и проверьте снова`,
-        });
+        throw new MissingDataError(
+          title,
+          p.id,
+          [{ en: 'a channel that passes drift', ru: 'канал, прошедший проверку drift' }],
+          {
+            en: `${title} for ${p.id} is refused: the channel check of ${evidence.checkedAt.slice(0, 10)} failed (prichal drift: CH-4 to CH-9); fix the channel and check again`,
+            ru: `${title} для ${p.id} не формируется: проверка канала ${russianDate(evidence.checkedAt.slice(0, 10))} не пройдена (prichal drift: CH-4–CH-9); устраните нарушения и проверьте снова`,
+          },
+        );
       const test = plan.contours.test.registrations.find((r) => r.participant === p.id);
       const prod = plan.contours.prod.registrations.find((r) => r.participant === p.id);
       const product = p.channel.vipnet
         ? operator.cryptoProducts.find((c) => c.id === p.channel.vipnet!.product)
         : undefined;
       const line = p.channel.leasedLine;
-      requireFields(title, p.id, {
-        inn: p.inn,
-        'registrations.prod': prod,
-        'registrations.test.tested (date of the test protocol)': p.registrations.test?.tested,
-        'registrations.prod.switchDate': p.registrations.prod?.switchDate,
-        ...(p.channel.type === 'vipnet' ? { 'channel.vipnet.product (certified)': product } : {}),
+      requireFields(title, p.id, [
+        formField('inn', p.inn),
+        formField('registrations.prod', prod),
+        formField(
+          'registrations.test.tested',
+          p.registrations.test?.tested,
+          'date of the test protocol',
+          'дата протокола тестирования',
+        ),
+        formField('registrations.prod.switchDate', p.registrations.prod?.switchDate),
+        ...(p.channel.type === 'vipnet'
+          ? [formField('channel.vipnet.product', product, 'certified', 'сертифицированный')]
+          : []),
         ...(p.channel.type === 'leased-line'
-          ? { 'channel.leasedLine.provider': line?.provider, 'channel.leasedLine.circuit': line?.circuit }
-          : {}),
+          ? [
+              formField('channel.leasedLine.provider', line?.provider),
+              formField('channel.leasedLine.circuit', line?.circuit),
+            ]
+          : []),
         ...untitled(p, prod?.endpoints.map((e) => e.id) ?? []),
-      });
+      ]);
       view = {
         operatorName: operator.operator.name,
         name: p.name,
@@ -338,10 +372,16 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
     case 'protocol': {
       if (!hasChannel(p)) throw new MissingDataError(title, p.id, [NO_CHANNEL]);
       const probe = context.probes?.test ?? context.probes?.prod;
-      requireFields(title, p.id, {
-        'connectivity probe results (prichal probe)': probe,
-        'technical.name': p.technical.name,
-      });
+      requireFields(title, p.id, [
+        {
+          label: {
+            en: 'connectivity probe results (prichal probe)',
+            ru: 'результаты проверки связности (prichal probe)',
+          },
+          value: probe,
+        },
+        formField('technical.name', p.technical.name),
+      ]);
       const results = {
         answered: 'ответ получен',
         'no-answer': 'НЕТ ОТВЕТА',
@@ -367,10 +407,15 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       // The protocol is dated (the register's date, `at`) on or after the last test it records.
       const recorded = [localDay(probe!.finishedAt, timeZone), ...serviceRows.map(({ t }) => t.date)].sort().at(-1)!;
       if (daysBetween(context.at, recorded) > 0)
-        throw new MissingDataError(title, p.id, ['a date on or after the tests it records'], {
-          en: `${title} for ${p.id} cannot be dated ${context.at}: it records a test of ${recorded}; write it on or after that day`,
-          ru: `${title} для ${p.id} не может быть датирован ${russianDate(context.at)}: в нём записано испытание ${russianDate(recorded)}; сформируйте его в этот день или позже`,
-        });
+        throw new MissingDataError(
+          title,
+          p.id,
+          [{ en: 'a date on or after the tests it records', ru: 'дата не раньше записанных в нём испытаний' }],
+          {
+            en: `${title} for ${p.id} cannot be dated ${context.at}: it records a test of ${recorded}; write it on or after that day`,
+            ru: `${title} для ${p.id} не может быть датирован ${russianDate(context.at)}: в нём записано испытание ${russianDate(recorded)}; сформируйте его в этот день или позже`,
+          },
+        );
       view = {
         name: p.name,
         timeZone: russianTimeZone(timeZone, new Date(probe!.startedAt)),
@@ -415,16 +460,22 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       if (!hasChannel(p)) throw new MissingDataError(title, p.id, [NO_CHANNEL]);
       const line = p.channel.leasedLine;
       const link = plan.links.find((l) => l.participant === p.id);
-      requireFields(title, p.id, {
-        'channel.type leased-line': p.channel.type === 'leased-line' ? line : undefined,
-        inn: p.inn,
-        'channel.leasedLine.provider': line?.provider,
+      requireFields(title, p.id, [
+        {
+          label: { en: 'channel.type leased-line', ru: 'channel.type leased-line (канал — выделенная линия)' },
+          value: p.channel.type === 'leased-line' ? line : undefined,
+        },
+        formField('inn', p.inn),
+        formField('channel.leasedLine.provider', line?.provider),
         // Not the circuit id nor the application's own number: the application is written while the
         // line is being ordered; the provider gives the circuit, the operator registers the application.
-        'channel.leasedLine.vlan': line?.vlan,
-        'channel.leasedLine.bandwidthMbps': line?.bandwidthMbps,
-        'link allocation (prichal plan --save)': link,
-      });
+        formField('channel.leasedLine.vlan', line?.vlan),
+        formField('channel.leasedLine.bandwidthMbps', line?.bandwidthMbps),
+        {
+          label: { en: 'link allocation (prichal plan --save)', ru: 'адреса линка (prichal plan --save)' },
+          value: link,
+        },
+      ]);
       view = {
         name: p.name,
         inn: p.inn,
@@ -452,7 +503,10 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
   };
 }
 
-const NO_CHANNEL = 'channel (this participant uses the hosted СЭД and has no network channel)';
+const NO_CHANNEL: Words = {
+  en: 'channel (this participant uses the hosted СЭД and has no network channel)',
+  ru: 'channel (участник работает в СЭД оператора, сетевого канала у него нет)',
+};
 
 /**
  * Why the connection act cannot be written at `at`, though the fields it needs may be there: it
@@ -461,7 +515,7 @@ const NO_CHANNEL = 'channel (this participant uses the hosted СЭД and has no 
  */
 export function actNotYet(p: Participant, at: string): { field: string; words: Words } | undefined {
   const prod = p.registrations?.prod;
-  const title = TITLES.act;
+  const title = DOCUMENT_TITLES.act;
   if (prod && !reached(prod.status, 'registered'))
     return {
       field: 'registrations.prod.status',

@@ -29,7 +29,7 @@ import {
   type IncidentScope,
 } from '../requirements/index.js';
 import type { Words } from '../words.js';
-import { MissingDataError } from './documents.js';
+import { MissingDataError, PARTICIPANT_FILE } from './documents.js';
 
 const TITLE = 'Сообщение об инциденте';
 /** An incident note's kind in the document register. */
@@ -93,13 +93,13 @@ const CONTACT_FIELDS = ['position', 'name', 'phone', 'email'] as const;
 
 export function incidentNote(inventory: Inventory, input: IncidentInput): IncidentNote {
   const found: Located<Participant> | undefined = inventory.participants.find((x) => x.value.id === input.participant);
-  if (!found) throw new MissingDataError(TITLE, input.participant, ['participant file']);
+  if (!found) throw new MissingDataError(TITLE, input.participant, [PARTICIPANT_FILE]);
   const p = found.value;
   const operator = inventory.operator!.value;
   const unconnected = noPortalConnection(p);
   if (unconnected) {
     const sed = supportDesk(operator, 'sed').email;
-    throw new MissingDataError(TITLE, p.id, ['a connection to the portal'], {
+    throw new MissingDataError(TITLE, p.id, [{ en: 'a connection to the portal', ru: 'подключение к порталу' }], {
       en: `${TITLE} for ${p.id} (${p.name}) is refused: the participant has no connection to the portal to report an incident on — ${unconnected.en}. The note of ${cite('portal', '8.2')} is about a service on the portal; report a problem with the СЭД to the СЭД's support desk (${sed})`,
       ru: `${TITLE} для ${p.id} (${p.name}) не формируется: у участника нет подключения к порталу, об инциденте которого можно сообщить — ${unconnected.ru}. Сообщение по ${cite('portal', '8.2')} — об услуге на портале; о неполадках СЭД сообщайте в службу технической поддержки СЭД (${sed})`,
     });
@@ -107,17 +107,25 @@ export function incidentNote(inventory: Inventory, input: IncidentInput): Incide
   const service = input.service === undefined ? undefined : p.services?.find((s) => s.code === input.service);
   if (input.service !== undefined && !service)
     throw new MissingDataError(TITLE, p.id, [
-      `services: no service ${input.service} (${(p.services ?? []).map((s) => s.code).join(', ') || 'none declared'})`,
+      {
+        en: `services: no service ${input.service} (${(p.services ?? []).map((s) => s.code).join(', ') || 'none declared'})`,
+        ru: `services: нет услуги ${input.service} (${(p.services ?? []).map((s) => s.code).join(', ') || 'не объявлено ни одной'})`,
+      },
     ]);
   const missing = CONTACT_FIELDS.filter((k) => !p.technical[k]).map((k) => `technical.${k}`);
   if (missing.length) {
     const where = `${found.source.file}:${locate(found.source, ['technical']).line}`;
     // A version-1 inventory has no position field: the way to one is version 2.
     const v1 = !p.technical.position && (operator.version ?? 1) < 2;
-    throw new MissingDataError(TITLE, p.id, missing, {
-      en: `${TITLE} for ${p.id} cannot be written: ${where}: the technical specialist (${cite('portal', '8.1')}) has no ${missing.join(', ')}; ${cite('portal', '8.2')} asks for the contact's position, full name, phone and e-mail${v1 ? " (position is a version-2 field: run 'prichal migrate' or write 'version: 2' as the first line of operator.yaml first)" : ''}`,
-      ru: `${TITLE} для ${p.id} не формируется: ${where}: у технического специалиста (${cite('portal', '8.1')}) не указано: ${missing.join(', ')}; ${cite('portal', '8.2')} требует должность, ФИО, телефон и e-mail контактного лица${v1 ? " (position — поле версии 2: сначала выполните 'prichal migrate' или напишите 'version: 2' первой строкой operator.yaml)" : ''}`,
-    });
+    throw new MissingDataError(
+      TITLE,
+      p.id,
+      missing.map((f) => ({ en: f, ru: f })),
+      {
+        en: `${TITLE} for ${p.id} cannot be written: ${where}: the technical specialist (${cite('portal', '8.1')}) has no ${missing.join(', ')}; ${cite('portal', '8.2')} asks for the contact's position, full name, phone and e-mail${v1 ? " (position is a version-2 field: run 'prichal migrate' or write 'version: 2' as the first line of operator.yaml first)" : ''}`,
+        ru: `${TITLE} для ${p.id} не формируется: ${where}: у технического специалиста (${cite('portal', '8.1')}) не указано: ${missing.join(', ')}; ${cite('portal', '8.2')} требует должность, ФИО, телефон и e-mail контактного лица${v1 ? " (position — поле версии 2: сначала выполните 'prichal migrate' или напишите 'version: 2' первой строкой operator.yaml)" : ''}`,
+      },
+    );
   }
   const desk = supportDesk(operator, 'portal');
   const hours = desk.hours ?? PORTAL_DESK_HOURS;

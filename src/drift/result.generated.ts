@@ -254,11 +254,15 @@ export interface Finding {
    */
   participant?: string;
   /**
-   * The message and the fix in Russian, where the check words them, for reports in that language; every other field is the same in every language.
+   * The message and the fix in Russian, where the check words them, for reports in that language; the evidence too where the check composes it in words of its own (dates as ДД.ММ.ГГГГ). Every other field is the same in every language.
    */
   ru?: {
     message: string;
     fix: string;
+    /**
+     * The evidence in Russian; absent where the evidence quotes what was read as it is (rule text, an API object, a field's value).
+     */
+    evidence?: string;
   };
   /**
    * Contour concerned, for live findings.

@@ -285,6 +285,8 @@ export class BusClient {
 export interface RegistrationDifference {
   kind: 'user' | 'permission' | 'queue' | 'binding';
   message: string;
+  /** The message in Russian (the engine's refresh prints it). */
+  ru: string;
   evidence: string;
 }
 
@@ -317,30 +319,43 @@ export function registrationDifferences(
   const out: RegistrationDifference[] = [];
   const queue = queueName(r.mnemonic);
   if (!index.users.has(r.mnemonic))
-    out.push({ kind: 'user', message: `user ${r.mnemonic} is missing`, evidence: 'GET /api/users' });
+    out.push({
+      kind: 'user',
+      message: `user ${r.mnemonic} is missing`,
+      ru: `пользователя ${r.mnemonic} нет`,
+      evidence: 'GET /api/users',
+    });
   const want = plannedPermission(r.mnemonic);
   const have = index.permissions.get(r.mnemonic);
   if (!have)
     out.push({
       kind: 'permission',
       message: `${r.mnemonic} has no permission in ${state.vhost}`,
+      ru: `у ${r.mnemonic} нет прав в ${state.vhost}`,
       evidence: `GET /api/vhosts/${state.vhost}/permissions`,
     });
   else if (have.configure !== want.configure || have.write !== want.write || have.read !== want.read) {
     out.push({
       kind: 'permission',
       message: `permission of ${r.mnemonic} is not confined to its own queue`,
+      ru: `права ${r.mnemonic} не ограничены его собственной очередью`,
       evidence: `configure ${have.configure}, write ${have.write}, read ${have.read}; planned configure ${want.configure}, write ${want.write}, read ${want.read}`,
     });
   }
   if (!index.queues.has(queue))
-    out.push({ kind: 'queue', message: `queue ${queue} is missing`, evidence: `GET /api/queues/${state.vhost}` });
+    out.push({
+      kind: 'queue',
+      message: `queue ${queue} is missing`,
+      ru: `очереди ${queue} нет`,
+      evidence: `GET /api/queues/${state.vhost}`,
+    });
   const keys = index.routingKeys.get(queue) ?? new Set<string>();
   for (const t of r.messageTypes)
     if (!keys.has(t))
       out.push({
         kind: 'binding',
         message: `binding for ${t} is missing`,
+        ru: `нет привязки для ${t}`,
         evidence: `bindings of ${queue}: ${[...keys].join(', ') || 'none'}`,
       });
   for (const k of keys)
@@ -348,6 +363,7 @@ export function registrationDifferences(
       out.push({
         kind: 'binding',
         message: `binding for undeclared message type ${k}`,
+        ru: `привязка незаявленного вида сведений ${k}`,
         evidence: `binding ${EXCHANGE} → ${queue} ${k}`,
       });
   return out;

@@ -173,13 +173,18 @@ function describe(error: ErrorObject): Words {
     case 'minItems':
     case 'maxItems': {
       const limit = Number(params.limit);
+      // At least one: the value is empty, and that is what to say (not "fewer than 1 characters").
+      if (limit === 1 && error.keyword === 'minLength')
+        return { en: withDescription('must not be empty', parent), ru: 'не должно быть пустым' };
+      if (limit === 1 && error.keyword === 'minItems')
+        return { en: withDescription('must not be an empty list', parent), ru: 'список не должен быть пустым' };
       const ru: Record<string, string> = {
         minimum: `должно быть не меньше ${limit}`,
         maximum: `должно быть не больше ${limit}`,
-        minLength: `должно быть не короче ${limit} символов`,
-        maxLength: `должно быть не длиннее ${limit} символов`,
-        minItems: `в списке должно быть не меньше ${limit} элементов`,
-        maxItems: `в списке должно быть не больше ${limit} элементов`,
+        minLength: `должно быть не короче ${countRu(limit, 'символа', 'символов')}`,
+        maxLength: `должно быть не длиннее ${countRu(limit, 'символа', 'символов')}`,
+        minItems: `в списке должно быть не меньше ${countRu(limit, 'элемента', 'элементов')}`,
+        maxItems: `в списке должно быть не больше ${countRu(limit, 'элемента', 'элементов')}`,
       };
       return { en: withDescription(error.message ?? 'is invalid', parent), ru: ru[error.keyword]! };
     }
@@ -196,6 +201,13 @@ function describe(error: ErrorObject): Words {
       };
   }
 }
+
+/**
+ * A count after «не короче», «не больше» (the genitive): «1 символа», «21 символа», but «2
+ * символов», «11 символов» — the singular after a number ending in 1 other than 11, else the plural.
+ */
+export const countRu = (n: number, one: string, many: string): string =>
+  `${n} ${n % 10 === 1 && n % 100 !== 11 ? one : many}`;
 
 const withDescription = (message: string, parent: Annotated) =>
   `${message}${parent?.description ? ` (${parent.description})` : ''}`;

@@ -20,6 +20,14 @@ export const REGISTRATION_LIFECYCLE = [
   { status: 'tested', date: 'tested', clause: '4.6' },
 ] as const satisfies ReadonlyArray<{ status: RegistrationStatus; date: keyof Registration; clause: string }>;
 
+/** Each status as people read it in Russian (the plan, the status screen); in English it is the status itself. */
+export const REGISTRATION_STATUS_RU: Readonly<Record<RegistrationStatus, string>> = {
+  requested: 'заявка',
+  approved: 'согласовано',
+  registered: 'зарегистрирован',
+  tested: 'испытан',
+};
+
 /** Whether a registration with `status` has reached `stage` of the lifecycle (that stage or a later one). */
 export function reached(status: RegistrationStatus, stage: RegistrationStatus): boolean {
   const rank = (s: RegistrationStatus) => REGISTRATION_LIFECYCLE.findIndex((l) => l.status === s);

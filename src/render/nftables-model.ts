@@ -188,6 +188,8 @@ export interface TableDifference {
   /** For missing-/extra-element: the canonical element. */
   element?: string;
   message: string;
+  /** The message in Russian (the engine's refresh prints it). */
+  ru: string;
 }
 
 /**
@@ -206,13 +208,14 @@ export function compareTables(
         kind: 'missing-table',
         object: `${planned.family} ${planned.name}`,
         message: `table ${planned.family} ${planned.name} is missing`,
+        ru: `таблицы ${planned.family} ${planned.name} нет`,
       },
     ];
   const out: TableDifference[] = [];
   for (const [name, want] of Object.entries(planned.chains)) {
     const have = live.chains[name];
     if (!have) {
-      out.push({ kind: 'chain', object: name, message: `chain ${name} is missing` });
+      out.push({ kind: 'chain', object: name, message: `chain ${name} is missing`, ru: `цепочки ${name} нет` });
       continue;
     }
     for (const field of ['type', 'hook', 'prio', 'policy'] as const) {
@@ -221,40 +224,62 @@ export function compareTables(
           kind: 'chain',
           object: name,
           message: `chain ${name}: ${field} is ${String(have[field])}, planned ${String(want[field])}`,
+          ru: `цепочка ${name}: ${field} ${String(have[field])}, по плану ${String(want[field])}`,
         });
     }
     if (scope === 'all' && want.rules.join('\n') !== have.rules.join('\n')) {
       const extra = have.rules.filter((r) => !want.rules.includes(r));
       const missing = want.rules.filter((r) => !have.rules.includes(r));
       const detail = [...extra.map((r) => `extra rule: ${r}`), ...missing.map((r) => `missing rule: ${r}`)];
+      const detailRu = [...extra.map((r) => `лишнее правило: ${r}`), ...missing.map((r) => `нет правила: ${r}`)];
       out.push({
         kind: 'rules',
         object: name,
         message: `chain ${name}: ${detail.length ? detail.join('; ') : 'rules are in another order'}`,
+        ru: `цепочка ${name}: ${detailRu.length ? detailRu.join('; ') : 'правила в другом порядке'}`,
       });
     }
   }
   for (const name of Object.keys(live.chains))
-    if (!planned.chains[name]) out.push({ kind: 'chain', object: name, message: `extra chain ${name}` });
+    if (!planned.chains[name])
+      out.push({ kind: 'chain', object: name, message: `extra chain ${name}`, ru: `лишняя цепочка ${name}` });
   for (const [name, want] of Object.entries(planned.sets)) {
     const have = live.sets[name];
     if (!have) {
-      out.push({ kind: 'set', object: name, message: `set ${name} is missing` });
+      out.push({ kind: 'set', object: name, message: `set ${name} is missing`, ru: `множества ${name} нет` });
       continue;
     }
     if (want.type.join() !== have.type.join() || want.flags.join() !== have.flags.join())
-      out.push({ kind: 'set', object: name, message: `set ${name}: type or flags differ` });
+      out.push({
+        kind: 'set',
+        object: name,
+        message: `set ${name}: type or flags differ`,
+        ru: `множество ${name}: другой тип или флаги`,
+      });
     if (scope === 'layout') continue;
     const haveSet = new Set(have.elements);
     const wantSet = new Set(want.elements);
     for (const e of want.elements)
       if (!haveSet.has(e))
-        out.push({ kind: 'missing-element', object: name, element: e, message: `set ${name}: missing element ${e}` });
+        out.push({
+          kind: 'missing-element',
+          object: name,
+          element: e,
+          message: `set ${name}: missing element ${e}`,
+          ru: `множество ${name}: нет элемента ${e}`,
+        });
     for (const e of have.elements)
       if (!wantSet.has(e))
-        out.push({ kind: 'extra-element', object: name, element: e, message: `set ${name}: extra element ${e}` });
+        out.push({
+          kind: 'extra-element',
+          object: name,
+          element: e,
+          message: `set ${name}: extra element ${e}`,
+          ru: `множество ${name}: лишний элемент ${e}`,
+        });
   }
   for (const name of Object.keys(live.sets))
-    if (!planned.sets[name]) out.push({ kind: 'set', object: name, message: `extra set ${name}` });
+    if (!planned.sets[name])
+      out.push({ kind: 'set', object: name, message: `extra set ${name}`, ru: `лишнее множество ${name}` });
   return out;
 }

@@ -88,7 +88,7 @@ function findingLine(f: RequirementFinding, ctx: MarkdownContext): string {
   const l = labels(ctx.lang);
   const said = wording(f, ctx.lang);
   const place = findingPlace(f, { participants: ctx.participants ?? {} });
-  return `| ${f.requirement} | ${md(f.participant || '—')} | ${f.contour ? l.contours[f.contour] : ''} | ${l.severities[f.severity]} | ${md(said.message)} | ${md(f.evidence)} | ${md(said.fix)} | ${place ? md(placeText(place)) : '—'} |`;
+  return `| ${f.requirement} | ${md(f.participant || '—')} | ${f.contour ? l.contours[f.contour] : ''} | ${l.severities[f.severity]} | ${md(said.message)} | ${md(said.evidence)} | ${md(said.fix)} | ${place ? md(placeText(place)) : '—'} |`;
 }
 
 /** What the Markdown report needs: the language and time zone, and the participants' files for live findings. */

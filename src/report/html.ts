@@ -231,7 +231,7 @@ export function renderHtmlReport(result: CheckResult, ctx: ReportContext): strin
     return `<details class="finding ${f.severity}" ${attr(f)}><summary><span class="sev">${esc(l.severities[f.severity])}</span> <b>${f.requirement}</b> ${esc(p?.name ?? f.participant ?? f.subject)}${f.contour ? ` · ${esc(l.contours[f.contour])}` : ''} — ${esc(said.message)}</summary>
 <dl><dt>${esc(l.requirement)}</dt><dd>${f.requirement} ${esc(requirementTitle(f.requirement, ctx.lang))} (${esc(requirementSource(f.requirement, ctx.lang))})</dd>
 <dt>${esc(l.subject)}</dt><dd>${esc(f.subject)}</dd>${p ? `<dt>${esc(l.district)}</dt><dd>${esc(p.district)}</dd><dt>${esc(l.coordinator)}</dt><dd>${esc(p.coordinator)}</dd>` : ''}
-<dt>${esc(l.evidence)}</dt><dd><code>${esc(f.evidence)}</code></dd><dt>${esc(l.fix)}</dt><dd>${esc(said.fix)}</dd><dt>${esc(l.file)}</dt><dd>${where}</dd></dl></details>`;
+<dt>${esc(l.evidence)}</dt><dd><code>${esc(said.evidence)}</code></dd><dt>${esc(l.fix)}</dt><dd>${esc(said.fix)}</dd><dt>${esc(l.file)}</dt><dd>${where}</dd></dl></details>`;
   };
 
   const participantRows = result.participants.map((id) => {

@@ -189,10 +189,14 @@ export function runsCount(n: number, lang: Lang): string {
   return `${formatNumber(n, lang)} ${RU_RUNS[new Intl.PluralRules('ru-RU').select(n)]}`;
 }
 
-/** A finding's message and fix in the language, where the check words them in it (else as written). */
+/**
+ * A finding's message, evidence and fix in the language, where the check words them in it (else
+ * as written): the evidence is the check's own Russian when it composes one, else what was read.
+ */
 export function wording(
-  f: { message: string; fix: string; ru?: { message: string; fix: string } },
+  f: { message: string; evidence: string; fix: string; ru?: { message: string; fix: string; evidence?: string } },
   lang: Lang,
-): { message: string; fix: string } {
-  return lang === 'ru' && f.ru ? f.ru : { message: f.message, fix: f.fix };
+): { message: string; evidence: string; fix: string } {
+  if (lang !== 'ru' || !f.ru) return { message: f.message, evidence: f.evidence, fix: f.fix };
+  return { message: f.ru.message, evidence: f.ru.evidence ?? f.evidence, fix: f.ru.fix };
 }

@@ -8,6 +8,7 @@ import {
   type OperatorFile,
   type Participant,
   type Rule,
+  type Words,
 } from '../inventory/index.js';
 import { provisioned } from '../plan/lifecycle.js';
 import { cite } from './regulations.js';
@@ -20,22 +21,31 @@ import type { InventoryCheck } from './requirement-check.js';
 export function channelRefusal(
   channel: NonNullable<Participant['channel']>,
   operator: OperatorFile,
-): string | undefined {
+): Words | undefined {
   const policy = operator.policy.channels ?? {};
   switch (channel.type) {
     case 'internet':
       return policy.internet === true
         ? undefined
-        : `${cite('portal', '9.1')} requires a VPN; an open internet channel is refused by the operator's policy (policy.channels.internet: false, the default)`;
+        : {
+            en: `${cite('portal', '9.1')} requires a VPN; an open internet channel is refused by the operator's policy (policy.channels.internet: false, the default)`,
+            ru: `${cite('portal', '9.1')} требует VPN; открытый канал через Интернет политика оператора не допускает (policy.channels.internet: false, по умолчанию)`,
+          };
     case 'leased-line':
       return policy.leasedLine === false
-        ? `the operator's policy does not accept dedicated leased lines (policy.channels.leasedLine: false)`
+        ? {
+            en: `the operator's policy does not accept dedicated leased lines (policy.channels.leasedLine: false)`,
+            ru: 'политика оператора не допускает выделенные линии (policy.channels.leasedLine: false)',
+          }
         : undefined;
     case 'vipnet': {
       const accepted = policy.vipnetProducts ?? operator.cryptoProducts.map((c) => c.id);
       const product = channel.vipnet?.product;
       return product && !accepted.includes(product)
-        ? `ViPNet product ${product} is not accepted for the channel: ${cite('portal', '3.1.6.1')} connects through the ПАК ViPNet Coordinator (policy.channels.vipnetProducts: ${accepted.join(', ') || 'none'})`
+        ? {
+            en: `ViPNet product ${product} is not accepted for the channel: ${cite('portal', '3.1.6.1')} connects through the ПАК ViPNet Coordinator (policy.channels.vipnetProducts: ${accepted.join(', ') || 'none'})`,
+            ru: `продукт ViPNet ${product} не допускается для канала: по ${cite('portal', '3.1.6.1')} подключение идёт через ПАК ViPNet Coordinator (policy.channels.vipnetProducts: ${accepted.join(', ') || 'пусто'})`,
+          }
         : undefined;
     }
   }
@@ -46,11 +56,18 @@ export const checkChannelAccepted: InventoryCheck = function* (p, { operator }) 
   if (!hasChannel(p) || !operator || !(p.registrations.test || p.registrations.prod)) return;
   const refusal = channelRefusal(p.channel, operator);
   if (!refusal) return;
+  const product = p.channel.vipnet?.product;
+  const registrations = Object.keys(p.registrations).join(', ');
   yield {
     path: p.channel.type === 'vipnet' ? ['channel', 'vipnet', 'product'] : ['channel', 'type'],
-    message: refusal,
-    evidence: `channel.type: ${p.channel.type}${p.channel.vipnet ? `, product ${p.channel.vipnet.product}` : ''}; registrations: ${Object.keys(p.registrations).join(', ')}`,
+    message: refusal.en,
+    evidence: `channel.type: ${p.channel.type}${product ? `, product ${product}` : ''}; registrations: ${registrations}`,
     fix: `connect through the ViPNet Coordinator or a dedicated leased line (${cite('portal', '9.1')}, ${cite('portal', '3.1.6.1')}) and record it`,
+    ru: {
+      message: refusal.ru,
+      evidence: `channel.type: ${p.channel.type}${product ? `, продукт ${product}` : ''}; регистрации: ${registrations}`,
+      fix: `подключитесь через ViPNet Coordinator или выделенную линию (${cite('portal', '9.1')}, ${cite('portal', '3.1.6.1')}) и запишите это в файл участника`,
+    },
   };
 };
 

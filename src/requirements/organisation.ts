@@ -2,7 +2,7 @@
 // ORG-1 the joining and personal-data agreements, ORG-2 the support request that applies and its
 // coordinating body — worded here, for audit (the checks) and validation (agreement-missing,
 // coordinator-required). Who signs and which request applies are decided in sed.ts.
-import type { Rule } from '../inventory/index.js';
+import type { Rule, Words } from '../inventory/index.js';
 import { cite } from './regulations.js';
 import type { InventoryCheck } from './requirement-check.js';
 import {
@@ -49,10 +49,19 @@ export const agreementsPresent: Rule = (inventory, findings) => {
   }
 };
 
-export const REQUEST_NAMES: Record<RequestKind, string> = {
-  'request-new': 'support request «регистрации нового» абонента',
-  'request-update': 'support request «актуализации данных»',
-  'request-connector': `connector request (${cite('sed', '2.4')})`,
+export const REQUEST_NAMES: Record<RequestKind, Words> = {
+  'request-new': {
+    en: 'support request «регистрации нового» абонента',
+    ru: 'заявку в техническую поддержку о регистрации нового абонента',
+  },
+  'request-update': {
+    en: 'support request «актуализации данных»',
+    ru: 'заявку в техническую поддержку об актуализации данных',
+  },
+  'request-connector': {
+    en: `connector request (${cite('sed', '2.4')})`,
+    ru: `заявку о завершении работ по коннектору (${cite('sed', '2.4')})`,
+  },
 };
 
 /** ORG-2 in audit: the request that applies at the date can be filled in from the file. */
@@ -60,11 +69,17 @@ export const checkSupportRequest: InventoryCheck = function* (p, { at }) {
   const request = applicableRequest(p, at);
   const gaps = missingFields(requestFields(request, p));
   if (!gaps.length) return;
+  const connected = sedConnected(p, at);
   yield {
     path: ['sed'],
-    message: `the ${REQUEST_NAMES[request]} cannot be filled in: ${gaps.join(', ')}`,
-    evidence: `sed.mode: ${p.sed.mode}; connected to the СЭД: ${sedConnected(p, at) ? 'yes' : 'no'}`,
+    message: `the ${REQUEST_NAMES[request].en} cannot be filled in: ${gaps.map((g) => g.en).join(', ')}`,
+    evidence: `sed.mode: ${p.sed.mode}; connected to the СЭД: ${connected ? 'yes' : 'no'}`,
     fix: 'record the missing fields in the participant file',
+    ru: {
+      message: `не заполнить ${REQUEST_NAMES[request].ru}: не указано ${gaps.map((g) => g.ru).join(', ')}`,
+      evidence: `sed.mode: ${p.sed.mode}; подключён к СЭД: ${connected ? 'да' : 'нет'}`,
+      fix: 'укажите недостающие поля в файле участника',
+    },
   };
 };
 

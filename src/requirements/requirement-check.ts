@@ -14,8 +14,8 @@ export interface CheckFinding {
   message: string;
   evidence: string;
   fix: string;
-  /** The message and the fix in Russian, where the check words them. */
-  ru?: { message: string; fix: string };
+  /** The message and the fix in Russian, where the check words them; the evidence too where it composes words of its own. */
+  ru?: { message: string; fix: string; evidence?: string };
 }
 
 /** What a check may read beyond its participant. */

@@ -2,7 +2,7 @@
 // coordinates whom, the agreements' exemptions, the dated stages of each path, the system per
 // kind, which support request applies and which fields it needs; and SED-1's check, worded here.
 // Validation, audit, the documents and the coverage statistics all read these; none re-states them.
-import { daysBetween, type Participant } from '../inventory/index.js';
+import { daysBetween, russianDate, type Participant, type Words } from '../inventory/index.js';
 import { cite } from './regulations.js';
 import type { InventoryCheck } from './requirement-check.js';
 
@@ -117,8 +117,8 @@ export function edoConnected(p: Participant, at: string): boolean {
  * Stage dates that contradict the order of the path: a stage done before the one it follows, or
  * recorded while a stage it requires is not. Each with the field to point at.
  */
-export function stageOrderGaps(sed: Sed): Array<{ field: keyof Sed; message: string }> {
-  const gaps: Array<{ field: keyof Sed; message: string }> = [];
+export function stageOrderGaps(sed: Sed): Array<{ field: keyof Sed; message: Words }> {
+  const gaps: Array<{ field: keyof Sed; message: Words }> = [];
   const clauseOf = new Map<string, string>(SED_STAGES[sed.mode].map((s) => [s.field, s.clause]));
   for (const stage of SED_STAGES[sed.mode]) {
     const date = sed[stage.field];
@@ -129,10 +129,19 @@ export function stageOrderGaps(sed: Sed): Array<{ field: keyof Sed; message: str
       if ('requires' in stage)
         gaps.push({
           field: stage.field,
-          message: `sed.${stage.field} is recorded but the earlier stage ${earlier} is not`,
+          message: {
+            en: `sed.${stage.field} is recorded but the earlier stage ${earlier} is not`,
+            ru: `sed.${stage.field} записан, а предшествующий этап ${earlier} — нет`,
+          },
         });
     } else if (daysBetween(before, date) < 0) {
-      gaps.push({ field: stage.field, message: `sed.${stage.field} (${date}) is before ${earlier}: ${before}` });
+      gaps.push({
+        field: stage.field,
+        message: {
+          en: `sed.${stage.field} (${date}) is before ${earlier}: ${before}`,
+          ru: `sed.${stage.field} (${russianDate(date)}) раньше этапа ${earlier}: ${russianDate(before)}`,
+        },
+      });
     }
   }
   return gaps;
@@ -141,11 +150,17 @@ export function stageOrderGaps(sed: Sed): Array<{ field: keyof Sed; message: str
 /** The two operator-hosted systems (Требования к АРМ пользователя СЭД) and the kinds each serves. */
 export const HOSTED_SYSTEMS = {
   'Directum RX': {
-    serves: 'executive and other state bodies (СЭД ПТО)',
+    serves: {
+      en: 'executive and other state bodies (СЭД ПТО)',
+      ru: 'органы исполнительной власти и другие государственные органы (СЭД ПТО)',
+    },
     kinds: new Set<Kind>(['executive-body', 'state-body']),
   },
   Бюрократ: {
-    serves: 'municipalities, schools and hospitals (СЭД МО/ОУ)',
+    serves: {
+      en: 'municipalities, schools and hospitals (СЭД МО/ОУ)',
+      ru: 'муниципалитеты, школы и больницы (СЭД МО/ОУ)',
+    },
     kinds: new Set<Kind>([...LOCAL_GOVERNMENTS, ...MUNICIPAL_SUBORDINATE, 'state-institution']),
   },
 } as const;
@@ -162,16 +177,26 @@ export function hostedSystem(name: string | undefined): HostedSystem | undefined
  * regulation assigns to neither (unitary enterprises, non-profits, others) may use either.
  * Undefined when consistent.
  */
-export function systemMismatch(p: Participant): string | undefined {
+export function systemMismatch(p: Participant): Words | undefined {
   if (p.sed.mode !== 'operator') return undefined;
   const system = hostedSystem(p.sed.system);
   const expected = (Object.keys(HOSTED_SYSTEMS) as HostedSystem[]).find((s) => HOSTED_SYSTEMS[s].kinds.has(p.kind));
   if (p.sed.system === undefined)
-    return `sed.system is not recorded: operator mode uses ${expected ? `'${expected}'` : "'Directum RX' or 'Бюрократ'"}`;
+    return {
+      en: `sed.system is not recorded: operator mode uses ${expected ? `'${expected}'` : "'Directum RX' or 'Бюрократ'"}`,
+      ru: `не указана sed.system: в режиме operator используется ${expected ? `'${expected}'` : "'Directum RX' или 'Бюрократ'"}`,
+    };
+  const { 'Directum RX': directum, Бюрократ: bureaucrat } = HOSTED_SYSTEMS;
   if (!system)
-    return `'${p.sed.system}' is not a system of the operator: operator mode uses 'Directum RX' (${HOSTED_SYSTEMS['Directum RX'].serves}) or 'Бюрократ' (${HOSTED_SYSTEMS.Бюрократ.serves}); a participant with its own СЭД uses mode: connector`;
+    return {
+      en: `'${p.sed.system}' is not a system of the operator: operator mode uses 'Directum RX' (${directum.serves.en}) or 'Бюрократ' (${bureaucrat.serves.en}); a participant with its own СЭД uses mode: connector`,
+      ru: `'${p.sed.system}' — не система оператора: в режиме operator используется 'Directum RX' (${directum.serves.ru}) или 'Бюрократ' (${bureaucrat.serves.ru}); участник с собственной СЭД указывает mode: connector`,
+    };
   if (expected && system !== expected)
-    return `a ${p.kind} works in '${expected}' (${HOSTED_SYSTEMS[expected].serves}), not '${system}' (${cite('workstation')})`;
+    return {
+      en: `a ${p.kind} works in '${expected}' (${HOSTED_SYSTEMS[expected].serves.en}), not '${system}' (${cite('workstation')})`,
+      ru: `участник вида ${p.kind} работает в '${expected}' (${HOSTED_SYSTEMS[expected].serves.ru}), а не в '${system}' (${cite('workstation')})`,
+    };
   return undefined;
 }
 
@@ -189,42 +214,65 @@ export function applicableRequest(p: Participant, at: string): RequestKind {
 }
 
 /**
+ * A field a document needs and its value. The label names the field of the participant file (or
+ * what else the document rests on) and, after it, what the form calls it, in both languages: the
+ * refusal that lists it is read in either.
+ */
+export interface FormField {
+  label: Words;
+  value: unknown;
+}
+
+/** A field by its key in the participant file, with what the form calls it in each language (if anything). */
+export const formField = (key: string, value: unknown, en?: string, ru?: string): FormField => ({
+  label: { en: en ? `${key} (${en})` : key, ru: ru ? `${key} (${ru})` : key },
+  value,
+});
+
+/**
  * The fields a support request needs, labelled as the form numbers them: the documents refuse
  * to print while any is empty, and ORG-2 reports exactly these — one list, so audit and `docs`
  * cannot disagree.
  */
-export function requestFields(kind: RequestKind, p: Participant): Record<string, unknown> {
-  const organisation = {
-    'name (1)': p.name,
-    'head (2)': p.head,
-  };
+export function requestFields(kind: RequestKind, p: Participant): FormField[] {
+  const organisation = [formField('name', p.name, '1', 'поле 1'), formField('head', p.head, '2', 'поле 2')];
   if (kind === 'request-connector') {
-    return {
+    return [
       ...organisation,
-      'sed.system (own СЭД)': p.sed.system,
-      'sed.connectorReady (technical works finished)': p.sed.connectorReady,
-      'sed.switchDate (test → working mode)': p.sed.switchDate,
-      'technical.name': p.technical.name,
-      'technical.phone': p.technical.phone,
-      'technical.email': p.technical.email,
-    };
+      formField('sed.system', p.sed.system, 'own СЭД', 'собственная СЭД'),
+      formField(
+        'sed.connectorReady',
+        p.sed.connectorReady,
+        'technical works finished',
+        'работы по коннектору завершены',
+      ),
+      formField('sed.switchDate', p.sed.switchDate, 'test → working mode', 'перевод из тестового режима в рабочий'),
+      formField('technical.name', p.technical.name),
+      formField('technical.phone', p.technical.phone),
+      formField('technical.email', p.technical.email),
+    ];
   }
-  return {
+  return [
     ...organisation,
-    'clerk.name (3)': p.clerk.name,
-    'clerk.phone (3)': p.clerk.phone,
-    'clerk.email (3)': p.clerk.email,
-    ...(needsCoordinator(p.kind) ? { 'coordinatedBy (4)': p.coordinatedBy } : {}),
+    formField('clerk.name', p.clerk.name, '3', 'поле 3'),
+    formField('clerk.phone', p.clerk.phone, '3', 'поле 3'),
+    formField('clerk.email', p.clerk.email, '3', 'поле 3'),
+    ...(needsCoordinator(p.kind) ? [formField('coordinatedBy', p.coordinatedBy, '4', 'поле 4')] : []),
     // «В случае актуализации данных поля 5, 6 и 7 в таблице заявки не направляются».
-    ...(kind === 'request-new' ? { 'sed.journals (5, 6)': p.sed.journals, 'sed.training (7)': p.sed.training } : {}),
-  };
+    ...(kind === 'request-new'
+      ? [
+          formField('sed.journals', p.sed.journals, '5, 6', 'поля 5, 6'),
+          formField('sed.training', p.sed.training, '7', 'поле 7'),
+        ]
+      : []),
+  ];
 }
 
-/** The labels of `requestFields` whose value is empty. */
-export function missingFields(fields: Record<string, unknown>): string[] {
-  return Object.entries(fields)
-    .filter(([, v]) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0))
-    .map(([k]) => k);
+/** The labels of the fields whose value is empty. */
+export function missingFields(fields: readonly FormField[]): Words[] {
+  return fields
+    .filter(({ value: v }) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0))
+    .map((f) => f.label);
 }
 
 /** SED-1 in audit: the system the kind works in, and the stages in the order of the path. */
@@ -233,15 +281,21 @@ export const checkSedPath: InventoryCheck = function* (p) {
   if (system)
     yield {
       path: p.sed.system === undefined ? ['sed'] : ['sed', 'system'],
-      message: system,
+      message: system.en,
       evidence: `kind: ${p.kind}; sed.system: ${p.sed.system ?? 'absent'}`,
       fix: 'record the system the participant works in, or correct its kind',
+      ru: {
+        message: system.ru,
+        evidence: `kind: ${p.kind}; sed.system: ${p.sed.system ?? 'не указана'}`,
+        fix: 'укажите систему, в которой работает участник, или исправьте его вид (kind)',
+      },
     };
   for (const gap of stageOrderGaps(p.sed))
     yield {
       path: ['sed', gap.field],
-      message: gap.message,
+      message: gap.message.en,
       evidence: `sed.mode: ${p.sed.mode}`,
       fix: 'correct the stage dates',
+      ru: { message: gap.message.ru, fix: 'исправьте даты этапов' },
     };
 };

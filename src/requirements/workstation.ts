@@ -1,7 +1,7 @@
 // WS-1 (Требования к АРМ пользователя СЭД): the workstation baseline — CryptoPro CSP at least the
 // policy's minimum (5.0 recommended), a browser with GOST TLS, the root certificates and the CRL —
 // decided and worded here for audit.
-import type { Participant } from '../inventory/index.js';
+import type { Participant, Words } from '../inventory/index.js';
 import { cite } from './regulations.js';
 import type { InventoryCheck } from './requirement-check.js';
 
@@ -12,32 +12,59 @@ export const DEFAULT_GOST_BROWSERS = ['chromium-gost', 'yandex'] as const;
 export function workstationGaps(
   ws: Participant['workstations'],
   browsers: readonly string[],
-): Array<{ field: keyof Participant['workstations']; severity: 'error' | 'warning'; message: string }> {
-  const gaps: Array<{ field: keyof Participant['workstations']; severity: 'error' | 'warning'; message: string }> = [];
+): Array<{ field: keyof Participant['workstations']; severity: 'error' | 'warning'; message: Words; fix: Words }> {
+  const gaps: ReturnType<typeof workstationGaps> = [];
+  const accepted = browsers.join(', ');
+  const browserFix: Words = {
+    en: `install a browser with GOST TLS (${accepted}; ${cite('workstation')}) and record it as workstations.browser`,
+    ru: `установите браузер с поддержкой ГОСТ TLS (${accepted}; ${cite('workstation')}) и укажите его в workstations.browser`,
+  };
   if (!ws.browser)
     gaps.push({
       field: 'browser',
       severity: 'error',
-      message: `no browser with GOST TLS declared (accepted: ${browsers.join(', ')})`,
+      message: {
+        en: `no browser with GOST TLS declared (accepted: ${accepted})`,
+        ru: `не указан браузер с поддержкой ГОСТ TLS (допустимы: ${accepted})`,
+      },
+      fix: browserFix,
     });
   else if (!browsers.some((b) => b.toLowerCase() === ws.browser!.toLowerCase()))
     gaps.push({
       field: 'browser',
       severity: 'error',
-      message: `browser ${ws.browser} is not one with GOST TLS the operator accepts (${browsers.join(', ')})`,
+      message: {
+        en: `browser ${ws.browser} is not one with GOST TLS the operator accepts (${accepted})`,
+        ru: `браузер ${ws.browser} не входит в принимаемые оператором браузеры с ГОСТ TLS (${accepted})`,
+      },
+      fix: browserFix,
     });
   if (ws.rootCertificates !== true)
     gaps.push({
       field: 'rootCertificates',
       severity: 'error',
-      message: "the root certificates (the CA's and the Russian roots for sites) are not recorded as installed",
+      message: {
+        en: "the root certificates (the CA's and the Russian roots for sites) are not recorded as installed",
+        ru: 'не отмечена установка корневых сертификатов (удостоверяющего центра и российских корневых для сайтов)',
+      },
+      fix: {
+        en: `install the root certificates (${cite('workstation')}), then record workstations.rootCertificates: true`,
+        ru: `установите корневые сертификаты (${cite('workstation')}) и укажите workstations.rootCertificates: true`,
+      },
     });
   // The revocation list is installed "при ошибке «Подключение не защищено»": a warning, not a blocker.
   if (ws.crl !== true)
     gaps.push({
       field: 'crl',
       severity: 'warning',
-      message: 'the certificate revocation list (CRL) is not recorded as installed',
+      message: {
+        en: 'the certificate revocation list (CRL) is not recorded as installed',
+        ru: 'не отмечена установка списка отозванных сертификатов (СОС)',
+      },
+      fix: {
+        en: `install the certificate revocation list (${cite('workstation')}), then record workstations.crl: true`,
+        ru: `установите список отозванных сертификатов (${cite('workstation')}) и укажите workstations.crl: true`,
+      },
     });
   return gaps;
 }
@@ -85,8 +112,9 @@ export const checkWorkstation: InventoryCheck = function* (p, { operator }) {
     yield {
       path: p.workstations[gap.field] !== undefined ? ['workstations', gap.field] : ['workstations'],
       severity: gap.severity,
-      message: gap.message,
+      message: gap.message.en,
       evidence: `workstations: ${JSON.stringify(p.workstations)}`,
-      fix: `set up the workstation (${cite('workstation')}) and record it`,
+      fix: gap.fix.en,
+      ru: { message: gap.message.ru, fix: gap.fix.ru },
     };
 };

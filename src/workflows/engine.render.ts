@@ -41,7 +41,7 @@ export function stepText(step: StepReport, lang: Lang): string {
   const head = `${SYMBOL[step.op] ?? '?'} ${ru ? (OP_RU[step.op] ?? step.op) : step.op} ${step.type} ${step.name}${failed}${time}`;
   const shown = step.changes
     .slice(0, MAX_CHANGES_SHOWN)
-    .map((c) => `    ${c.participant ? `${t(c.participant)}: ` : ''}${t(c.message)}`);
+    .map((c) => `    ${c.participant ? `${t(c.participant)}: ` : ''}${t(ru ? (c.ru ?? c.message) : c.message)}`);
   const more = step.changes.length - MAX_CHANGES_SHOWN;
   if (more > 0)
     shown.push(

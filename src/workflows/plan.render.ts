@@ -1,11 +1,14 @@
 // prichal plan as people read it: the findings, the gateway hosts (when operator.yaml declares
 // them) with the routes to their slices and any gateway moves, then per contour its registrations
-// and pending participants, the leased-line links, and what is not yet recorded.
+// and pending participants, the leased-line links, and what is not yet recorded. Each list is a
+// table under its column headings; a status reads in the language (in Russian its word, in
+// English the status itself).
 import { ALLOCATIONS_FILE, CONTOURS, formatFinding } from '../inventory/index.js';
 import { labels, type Lang } from '../report/index.js';
 import { inContourRu } from '../words.js';
-import type { Plan } from '../plan/index.js';
+import { REGISTRATION_STATUS_RU, type Plan, type RegistrationStatus } from '../plan/index.js';
 import type { PlanCommandResult } from './plan.js';
+import { textTable } from './text-table.js';
 
 export function planText(result: PlanCommandResult, lang: Lang): string {
   const ru = lang === 'ru';
@@ -15,6 +18,8 @@ export function planText(result: PlanCommandResult, lang: Lang): string {
     // With no hosts declared every gateway is on the one local host: nothing to say about hosts.
     const hosts = !plan.gatewayHosts.some((h) => h.implicit);
     if (hosts) lines.push(...gatewayHostLines(plan, ru));
+    const status = (s: string) => (ru ? (REGISTRATION_STATUS_RU[s as RegistrationStatus] ?? s) : s);
+    const marked = (isNew: boolean | undefined) => (isNew ? (ru ? ' (новый)' : ' (new)') : '');
     for (const contour of CONTOURS) {
       const c = plan.contours[contour];
       const name = ru ? labels(lang).contours[contour] : contour;
@@ -23,29 +28,59 @@ export function planText(result: PlanCommandResult, lang: Lang): string {
           ? `контур ${name} (vhost ${c.vhost}, шлюзы из ${c.gatewayPool}): зарегистрировано ${c.registrations.length}`
           : `contour ${contour} (vhost ${c.vhost}, gateways from ${c.gatewayPool}): ${c.registrations.length} registered`,
       );
-      for (const r of c.registrations) {
-        const endpoints = r.endpoints.map((e) => `${e.address}:${e.port}`).join(', ');
-        const fresh = (r.newAllocation ? (ru ? ' (новый)' : ' (new)') : '').padEnd(ru ? 8 : 6);
-        const host = hosts ? ` ${ru ? 'хост' : 'host'} ${r.host}` : '';
+      if (c.registrations.length)
         lines.push(
-          `  ${r.participant.padEnd(24)} ${r.mnemonic.padEnd(14)} ${r.status.padEnd(10)} ${ru ? 'шлюз' : 'gw'} ${r.gateway.padEnd(13)}${fresh}${host} ${r.edge}  ${r.networks.join(',')} -> ${endpoints}`,
+          ...textTable(
+            ru
+              ? ['участник', 'мнемоника', 'статус', 'шлюз', ...(hosts ? ['хост'] : []), 'узел', 'сети -> точки']
+              : [
+                  'participant',
+                  'mnemonic',
+                  'status',
+                  'gateway',
+                  ...(hosts ? ['host'] : []),
+                  'edge',
+                  'networks -> endpoints',
+                ],
+            c.registrations.map((r) => [
+              r.participant,
+              r.mnemonic,
+              status(r.status),
+              `${r.gateway}${marked(r.newAllocation)}`,
+              ...(hosts ? [r.host] : []),
+              r.edge,
+              `${r.networks.join(',')} -> ${r.endpoints.map((e) => `${e.address}:${e.port}`).join(', ')}`,
+            ]),
+            '  ',
+          ),
         );
-      }
       if (c.pending.length)
         lines.push(
           ru
             ? `  не развёрнуты ${inContourRu(contour)}: ${c.pending.length}`
             : `  not provisioned in ${contour}: ${c.pending.length}`,
-        );
-      for (const p of c.pending)
-        lines.push(
-          `  ${p.participant.padEnd(24)} ${p.mnemonic.padEnd(14)} ${p.status.padEnd(10)} ${ru ? p.reasonRu : p.reason}`,
+          ...textTable(
+            ru ? ['участник', 'мнемоника', 'статус', 'почему'] : ['participant', 'mnemonic', 'status', 'why'],
+            c.pending.map((p) => [p.participant, p.mnemonic, status(p.status), ru ? p.reasonRu : p.reason]),
+            '  ',
+          ),
         );
     }
     lines.push(ru ? `линки выделенных линий: ${plan.links.length}` : `leased-line links: ${plan.links.length}`);
-    for (const l of plan.links)
+    if (plan.links.length)
       lines.push(
-        `  ${l.participant.padEnd(24)} ${l.link.padEnd(16)} ${l.edge} ${l.edgeAddress} <-> ${l.participantAddress}${l.newAllocation ? (ru ? ' (новый)' : ' (new)') : ''}`,
+        ...textTable(
+          ru
+            ? ['участник', 'линк', 'узел', 'адрес узла <-> адрес участника']
+            : ['participant', 'link', 'edge', 'edge address <-> participant address'],
+          plan.links.map((l) => [
+            l.participant,
+            l.link,
+            l.edge,
+            `${l.edgeAddress} <-> ${l.participantAddress}${marked(l.newAllocation)}`,
+          ]),
+          '  ',
+        ),
       );
     const fresh =
       CONTOURS.flatMap((c) => plan.contours[c].registrations).filter((r) => r.newAllocation).length +
@@ -77,14 +112,24 @@ function gatewayHostLines(plan: Plan, ru: boolean): string[] {
   ])
     holds.set(host, (holds.get(host) ?? new Set()).add(participant));
   const lines = [ru ? `хосты шлюзов: ${plan.gatewayHosts.length}` : `gateway hosts: ${plan.gatewayHosts.length}`];
-  plan.gatewayHosts.forEach((h, i) => {
-    const count = holds.get(h.id)?.size ?? 0;
-    const capacity = h.capacity === undefined ? '' : `/${h.capacity}`;
-    const role = i === 0 ? (ru ? 'основной' : 'primary') : `${ru ? 'через' : 'via'} ${h.transit ?? '?'}`;
-    lines.push(`  ${h.id.padEnd(24)} ${h.docker}  ${ru ? 'участников' : 'participants'} ${count}${capacity}  ${role}`);
-  });
+  lines.push(
+    ...textTable(
+      ru ? ['хост', 'Docker', 'участников', 'роль'] : ['host', 'Docker', 'participants', 'role'],
+      plan.gatewayHosts.map((h, i) => [
+        h.id,
+        h.docker,
+        `${holds.get(h.id)?.size ?? 0}${h.capacity === undefined ? '' : `/${h.capacity}`}`,
+        i === 0 ? (ru ? 'основной' : 'primary') : `${ru ? 'через' : 'via'} ${h.transit ?? '?'}`,
+      ]),
+      '  ',
+    ),
+  );
   for (const r of plan.gatewayRoutes)
-    lines.push(`  ${ru ? 'маршрут' : 'route'} ${r.contour} ${r.slice} ${ru ? 'через' : 'via'} ${r.via} (${r.host})`);
+    lines.push(
+      ru
+        ? `  маршрут, ${labels('ru').contours[r.contour]} контур: ${r.slice} через ${r.via} (${r.host})`
+        : `  route ${r.contour} ${r.slice} via ${r.via} (${r.host})`,
+    );
   const moved = new Map(registrations.flatMap((r) => (r.hostMovedFrom ? [[r.participant, r]] : [])));
   for (const r of moved.values())
     lines.push(

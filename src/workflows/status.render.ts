@@ -1,8 +1,10 @@
 // prichal status as people read it: a table of every participant, or one participant's screen
 // with --participant, then where the findings come from and the protocols that could not be read.
 import { terminalText as t } from '../escape.js';
+import { REGISTRATION_STATUS_RU } from '../plan/index.js';
 import { labels, localDay, localTime, type Lang } from '../report/index.js';
 import type { ParticipantStatus, StatusResult } from './status.js';
+import { textTable } from './text-table.js';
 
 const SED_STAGE_WORDS: Record<Lang, Record<string, string>> = {
   ru: {
@@ -23,13 +25,7 @@ const SED_STAGE_WORDS: Record<Lang, Record<string, string>> = {
   },
 };
 const PORTAL_WORDS: Record<Lang, Record<string, string>> = {
-  ru: {
-    requested: 'заявка',
-    approved: 'согласовано',
-    registered: 'зарегистрирован',
-    tested: 'испытан',
-    production: 'в эксплуатации',
-  },
+  ru: { ...REGISTRATION_STATUS_RU, production: 'в эксплуатации' },
   en: {
     requested: 'requested',
     approved: 'approved',
@@ -143,19 +139,5 @@ export function statusText(r: StatusResult, single: boolean): string {
     // Last, where a broken file stands out.
     ...r.invalid.map((p) => [t(p.id), invalidFile, '—', '—', '—', '—', findings(p)]),
   ];
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [
-    line(head),
-    line(widths.map((w) => '─'.repeat(w))),
-    ...body.map(line),
-    '',
-    source,
-    ...invalid,
-    ...unreadable,
-  ].join('\n');
+  return [...textTable(head, body), '', source, ...invalid, ...unreadable].join('\n');
 }

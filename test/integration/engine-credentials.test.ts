@@ -176,7 +176,7 @@ describe('credentials by reference', () => {
     await setPassword(passwords.second);
     await putSecret(BUS_SECRET, `${BUS_ADMIN}:${passwords.second}`);
     for (const contour of CONTOURS) {
-      const refresh = await run(['refresh', '--contour', contour, '--yes'], inventory);
+      const refresh = await run(['refresh', '--contour', contour], inventory);
       expect(refresh.code, refresh.stderr).toBe(0);
       expect(refresh.json!.steps).toEqual([]);
       const preview = await run(['preview', '--contour', contour, '--expect-no-changes'], inventory);
@@ -184,12 +184,12 @@ describe('credentials by reference', () => {
     }
     // The state has no copy to fall back on: with the old key or password in the store, refresh fails, naming neither.
     await putSecret(KEY_SECRET, keys.a.private);
-    const oldKey = await run(['refresh', '--contour', 'test', '--yes'], inventory);
+    const oldKey = await run(['refresh', '--contour', 'test'], inventory);
     expect(oldKey.code).toBe(4);
     expect(oldKey.stderr).toMatch(/edge-1|127\.0\.0\.1:2201/);
     await putSecret(KEY_SECRET, keys.b.private);
     await putSecret(BUS_SECRET, `${BUS_ADMIN}:${passwords.first}`);
-    const oldPassword = await run(['refresh', '--contour', 'prod', '--yes'], inventory);
+    const oldPassword = await run(['refresh', '--contour', 'prod'], inventory);
     expect(oldPassword.code).toBe(4);
     expect(oldPassword.stderr).toMatch(/401/);
     await putSecret(BUS_SECRET, `${BUS_ADMIN}:${passwords.second}`);

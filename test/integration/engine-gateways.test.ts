@@ -95,7 +95,7 @@ describe('gateways provisioned by the engine (gateways: engine)', () => {
     expect(findings.filter((f) => f.requirement === 'GW-1' && f.contour === CONTOUR)).toEqual([
       expect.objectContaining({ subject: name, message: 'missing' }),
     ]);
-    const refresh = await run(['refresh', '--contour', CONTOUR, '--yes']);
+    const refresh = await run(['refresh', '--contour', CONTOUR]);
     expect(refresh.code, refresh.stderr).toBe(0);
     expect(refresh.json!.byParticipant[victim]).toEqual([{ participant: victim, message: 'missing' }]);
 
@@ -110,7 +110,7 @@ describe('gateways provisioned by the engine (gateways: engine)', () => {
     // Only the removed one is new.
     for (const [n, id] of before) if (n !== name) expect(after.get(n)).toBe(id);
     expect((await onGatewayHost(plan, victim, (host) => host.inspectContainer(name)))?.State.Running).toBe(true);
-    const again = await run(['refresh', '--contour', CONTOUR, '--yes']);
+    const again = await run(['refresh', '--contour', CONTOUR]);
     expect(again.json!.steps).toEqual([]);
 
     // A third host declared (even one that cannot be reached: nothing connects to it) moves no gateway.

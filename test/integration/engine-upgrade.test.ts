@@ -177,7 +177,7 @@ describe('a state written before 97d848f, under today’s code', () => {
   it('refresh upgrades it: registrations merged into shards, no secret left in any resource, nothing changed on a live system', async () => {
     for (const contour of CONTOURS) {
       const liveBefore = await registered(contour, await busClient(operator, contour));
-      const r = await state.run(['refresh', '--contour', contour, '--yes']);
+      const r = await state.run(['refresh', '--contour', contour]);
       expect(r.code, r.stderr).toBe(0);
       const upgrade = r.json!.steps.find((s) => s.op === 'upgrade')!;
       expect(upgrade.changes).toHaveLength(recorded[contour].length);

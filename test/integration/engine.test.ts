@@ -216,7 +216,7 @@ describe('the Pulumi engine against the lab', () => {
     );
     await widen('test', mnemonic);
 
-    const refreshed = await run(['refresh', '--contour', 'test', '--yes']);
+    const refreshed = await run(['refresh', '--contour', 'test']);
     expect(refreshed.code, refreshed.stderr).toBe(0);
     const firewall = refreshed.json!.steps.find((s) => s.name === 'firewall-edge-1')!;
     expect(firewall.changes.map((c) => c.message).join('\n')).toMatch(
@@ -378,7 +378,7 @@ describe('state shared between clones', () => {
     const inventory = path.join(second, 'inventory');
     const preview = await fromSecond(['preview', '--contour', 'test', '--expect-no-changes'], inventory);
     expect(preview.code, preview.stderr).toBe(0);
-    const refresh = await fromSecond(['refresh', '--contour', 'test', '--yes'], inventory);
+    const refresh = await fromSecond(['refresh', '--contour', 'test'], inventory);
     expect(refresh.code, refresh.stderr).toBe(0);
     expect(refresh.json!.steps).toEqual([]);
     const destroy = await fromSecond(['destroy', '--contour', 'test', '--yes'], inventory);

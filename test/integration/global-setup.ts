@@ -7,7 +7,7 @@ import { applyChannels, loadSample, removeUnplannedRegistrations } from './lab.j
 export default async function setup(): Promise<void> {
   const { plan, operator } = await loadSample();
   const started = performance.now();
-  await labUp(plan, operator, { log: (line) => process.stderr.write(`[lab] ${line}\n`) });
+  await labUp(plan, operator, { log: (words) => process.stderr.write(`[lab] ${words.en}\n`) });
   // The channel as `up` sets it (the lab leaves the edges' links and routes to Prichal): the tests
   // that probe or read drift start from a provisioned channel.
   await applyChannels(plan);

@@ -16,7 +16,15 @@ import {
   type GatewayRoute,
   type LiveChannel,
 } from '../../render/index.js';
-import type { LiveDifferences, ResourceChange } from './resources.js';
+import type { Words } from '../../words.js';
+import {
+  change,
+  correction,
+  sshKeyMoved,
+  sshTargetChanges,
+  type LiveDifferences,
+  type ResourceChange,
+} from './resources.js';
 
 export const EDGE_CHANNEL = 'prichal:index:EdgeChannel';
 
@@ -96,8 +104,10 @@ export function effectiveChannel(olds: EdgeChannelState | undefined, news: EdgeC
   return { ...olds.channel, edge: news.edge, links };
 }
 
-const linkText = (l: ChannelLink) =>
-  `${l.address} on ${l.interface}${l.vlan ? ` (vlan ${l.vlan.id} on ${l.vlan.uplink})` : ''}, routes to ${l.networks.join(', ') || 'nothing'} via ${l.peer}`;
+const linkText = (l: ChannelLink): Words => ({
+  en: `${l.address} on ${l.interface}${l.vlan ? ` (vlan ${l.vlan.id} on ${l.vlan.uplink})` : ''}, routes to ${l.networks.join(', ') || 'nothing'} via ${l.peer}`,
+  ru: `${l.address} на ${l.interface}${l.vlan ? ` (vlan ${l.vlan.id} на ${l.vlan.uplink})` : ''}, маршруты к ${l.networks.join(', ') || 'никуда'} через ${l.peer}`,
+});
 
 /** What an update changes, by participant: links added, removed or changed; gateway routes; hand edits refresh found. */
 export function edgeChannelChanges(olds: EdgeChannelState | undefined, news: EdgeChannelInputs): ResourceChange[] {
@@ -107,37 +117,55 @@ export function edgeChannelChanges(olds: EdgeChannelState | undefined, news: Edg
   const after = new Map(target.links.map((l) => [l.participant, l]));
   for (const [participant, l] of after) {
     const was = before.get(participant);
-    if (!was) out.push({ participant, message: `link ${linkText(l)}` });
+    if (!was) out.push(change({ en: `link ${linkText(l).en}`, ru: `линк ${linkText(l).ru}` }, participant));
     else if (packLink(was) !== packLink(l))
-      out.push({ participant, message: `link ${linkText(was)} → ${linkText(l)}` });
+      out.push(
+        change(
+          {
+            en: `link ${linkText(was).en} → ${linkText(l).en}`,
+            ru: `линк ${linkText(was).ru} → ${linkText(l).ru}`,
+          },
+          participant,
+        ),
+      );
   }
   for (const [participant, l] of before)
-    if (!after.has(participant)) out.push({ participant, message: `link removed: ${linkText(l)}` });
-  const routesBefore = new Set((olds?.channel.gatewayRoutes ?? []).map((r) => `${r.destination} via ${r.via}`));
-  const routesAfter = new Set(target.gatewayRoutes.map((r) => `${r.destination} via ${r.via}`));
-  for (const r of routesAfter) if (!routesBefore.has(r)) out.push({ message: `gateway route ${r}` });
-  for (const r of routesBefore) if (!routesAfter.has(r)) out.push({ message: `gateway route removed: ${r}` });
+    if (!after.has(participant))
+      out.push(change({ en: `link removed: ${linkText(l).en}`, ru: `линк удалён: ${linkText(l).ru}` }, participant));
+  // "destination via" as a key: the Russian says it with «через».
+  const routesBefore = new Set((olds?.channel.gatewayRoutes ?? []).map((r) => `${r.destination} ${r.via}`));
+  const routesAfter = new Set(target.gatewayRoutes.map((r) => `${r.destination} ${r.via}`));
+  const route = (r: string, en: string, ru: string) => {
+    const [destination, via] = r.split(' ');
+    return change({ en: `${en} ${destination} via ${via}`, ru: `${ru} ${destination} через ${via}` });
+  };
+  for (const r of routesAfter) if (!routesBefore.has(r)) out.push(route(r, 'gateway route', 'маршрут к шлюзам'));
+  for (const r of routesBefore)
+    if (!routesAfter.has(r)) out.push(route(r, 'gateway route removed:', 'маршрут к шлюзам удалён:'));
   if (olds) {
     const a = olds.ssh;
     const b = news.ssh;
     if (a.host !== b.host || a.port !== b.port || a.user !== b.user || a.hostKey !== b.hostKey)
-      out.push({ message: `edge ${news.edge}: SSH target or pinned host key changes` });
+      out.push(change(sshTargetChanges(`edge ${news.edge}`, `узел ${news.edge}`)));
     if (a.credentials !== b.credentials)
-      out.push({
-        message: `edge ${news.edge}: SSH key now read from the secret '${b.credentials}' (was '${a.credentials}')`,
-      });
+      out.push(change(sshKeyMoved(`edge ${news.edge}`, `узел ${news.edge}`, b.credentials, a.credentials)));
   }
   for (const d of olds?.differences ?? [])
-    out.push({ ...d, message: `on the host: ${d.message}; the channel is set as planned` });
+    out.push(
+      correction(
+        d,
+        (found) => `on the host: ${found}; the channel is set as planned`,
+        (found) => `на узле: ${found}; канал настраивается по плану`,
+      ),
+    );
   return out;
 }
 
 /** What refresh records: how the host differs from the applied channel (render's configuredDifferences). */
 export function channelRefreshDifferences(channel: EdgeChannel, live: LiveChannel): ResourceChange[] {
-  return configuredDifferences(channel, live).map((d) => ({
-    ...(d.participant ? { participant: d.participant } : {}),
-    message: `${d.message} (${d.evidence})`,
-  }));
+  return configuredDifferences(channel, live).map((d) =>
+    change({ en: `${d.message} (${d.evidence})`, ru: `${d.ru} (${d.evidence})` }, d.participant),
+  );
 }
 
 export class EdgeChannelResource extends pulumi.CustomResource {

@@ -45,6 +45,7 @@ import {
   type PackedChannel,
 } from './channel-resource.js';
 import { PROJECT_ROOT } from '../../project.js';
+import type { Words } from '../../words.js';
 import { PASSPHRASE_SECRET, readSecret } from '../secrets.js';
 import {
   checkGatewayLimit,
@@ -70,6 +71,7 @@ import {
   type EdgeFirewallInputs,
   type PackedEdge,
   type ResourceChange,
+  change,
 } from './resources.js';
 import { EngineError, StackLockedError, isStale, type LockHolder } from './errors.js';
 import {
@@ -576,11 +578,14 @@ async function upgradeState(
   }
 }
 
+/** A line of what an upgrade of the state's shape changed, resource by resource (upgrade.ts). */
+const stateUpgraded = (note: Words): ResourceChange => change({ en: `state: ${note.en}`, ru: `состояние: ${note.ru}` });
+
 /** A resource's properties in an engine event: untyped JSON, narrowed below by the resource's type. */
 type EventProps = Record<string, unknown>;
 
 /** What one resource operation changes, and for which participants (the provider's diff functions, on today's shape of the state). */
-function describe(
+export function describeOperation(
   type: string,
   name: string,
   op: OpType,
@@ -593,7 +598,7 @@ function describe(
     // What refresh found on the live system; an object that is gone reads as such.
     changes = news
       ? ((news.differences ?? []) as ResourceChange[])
-      : [{ message: `${name} is gone from the live system` }];
+      : [change({ en: `${name} is gone from the live system`, ru: `${name} больше нет в действующей системе` })];
   } else if (type === EDGE_FIREWALL) {
     const edge = plan.edges.find((e) => firewallName(e.id) === name);
     if (op === 'update' && olds?.edge && news?.edge) {
@@ -603,13 +608,17 @@ function describe(
           { ...before.props, edge: unpackEdge(before.props.edge) },
           { ...(news as unknown as EdgeFirewallInputs), edge: unpackEdge(news.edge as PackedEdge) },
         ),
-        ...before.upgraded.map((u) => ({ message: `state: ${u}` })),
+        ...before.upgraded.map(stateUpgraded),
       ];
     } else if (edge)
-      changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) => ({
-        participant,
-        message: `flows ${op === 'delete' ? 'removed with' : 'in'} the table`,
-      }));
+      changes = [...new Set([...edge.ingress, ...edge.egress].map((f) => f.participant))].map((participant) =>
+        change(
+          op === 'delete'
+            ? { en: 'flows removed with the table', ru: 'потоки удаляются вместе с таблицей' }
+            : { en: 'flows in the table', ru: 'потоки в таблице' },
+          participant,
+        ),
+      );
   } else if (type === EDGE_CHANNEL) {
     const edge = (news?.edge ?? olds?.edge) as string | undefined;
     const channelOf = (props: EventProps | undefined) =>
@@ -638,7 +647,7 @@ function describe(
     else if (shard?.entries)
       changes = [
         ...busShardUpdate(op === 'update' ? (before?.props as unknown as BusShardState) : undefined, shard).changes,
-        ...(op === 'update' ? (before?.upgraded ?? []).map((u) => ({ message: `state: ${u}` })) : []),
+        ...(op === 'update' ? (before?.upgraded ?? []).map(stateUpgraded) : []),
       ];
   }
   return {
@@ -703,7 +712,7 @@ export async function runEngine(request: EngineRequest): Promise<EngineResult> {
           ? undefined
           : meta.new?.outputs
         : (meta.new?.inputs ?? meta.new?.outputs);
-    const { participants, changes } = describe(meta.type, name, op, meta.old?.outputs, news, request.plan);
+    const { participants, changes } = describeOperation(meta.type, name, op, meta.old?.outputs, news, request.plan);
     if (op === 'refresh' && changes.length === 0) return;
     const step: StepReport = {
       op,

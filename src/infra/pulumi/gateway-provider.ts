@@ -24,7 +24,7 @@ import {
   type GatewayShardInputs,
   type GatewayShardState,
 } from './gateway-shard.js';
-import { shardOf, type ResourceChange } from './resources.js';
+import { change, shardOf, type ResourceChange } from './resources.js';
 
 /**
  * Containers created, inspected or removed at once on one host, across all the shards this
@@ -164,9 +164,7 @@ export async function readGatewayShard(props: GatewayShardState): Promise<Gatewa
       return { entry, differences: containerDifferences(spec, await host.inspectContainer(spec.name)) };
     }),
   );
-  const differences = found.flatMap((f) =>
-    f.differences.map((message) => ({ participant: f.entry.participant, message })),
-  );
+  const differences = found.flatMap((f) => f.differences.map((words) => change(words, f.entry.participant)));
   const { contour, host, shard, image, network, gateways } = props;
   return { contour, host, shard, image, network, gateways, differences };
 }

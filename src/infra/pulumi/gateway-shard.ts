@@ -9,7 +9,7 @@
 // endpoints) and the hash of that specification; the host by endpoint, pinned host key and the
 // NAME of its SSH key's secret (the provider reads the secret when it connects).
 // The pure change function below is the one computation of "what changes": the provider's diff
-// and update call it, and so does the preview report (engine.ts describe()).
+// and update call it, and so does the preview report (engine.ts describeOperation()).
 import * as pulumi from '@pulumi/pulumi';
 import { shortHash } from '../../hash.js';
 import type { ContourName } from '../../inventory/index.js';
@@ -17,7 +17,8 @@ import type { PlannedEndpoint, PlannedRegistration } from '../../plan/index.js';
 import { gatewayName, gatewaySpec, type GatewaySpec } from '../../render/index.js';
 import { gatewayCreateOptions, type ContainerDetails } from '../docker-api.js';
 import { gatewayDifferences, liveGateway } from '../gateway-differences.js';
-import type { LiveDifferences, ResourceChange } from './resources.js';
+import type { Words } from '../../words.js';
+import { change, sshKeyMoved, type LiveDifferences, type ResourceChange } from './resources.js';
 
 export const GATEWAY_SHARD = 'prichal:index:GatewayShard';
 
@@ -99,14 +100,17 @@ function changedFields(
   old: GatewayEntry,
   news: GatewayShardInputs,
   entry: GatewayEntry,
-): string[] {
-  const out: string[] = [];
-  if (olds.image !== news.image) out.push(`image ${olds.image} → ${news.image}`);
-  if (olds.network !== news.network) out.push(`network ${olds.network} → ${news.network}`);
-  if (old.address !== entry.address) out.push(`address ${old.address} → ${entry.address}`);
-  if (old.configHash !== entry.configHash) out.push(`configuration ${old.configHash} → ${entry.configHash}`);
+): Words[] {
+  const out: Words[] = [];
+  const field = (en: string, ru: string, was: string, now: string) =>
+    out.push({ en: `${en} ${was} → ${now}`, ru: `${ru} ${was} → ${now}` });
+  if (olds.image !== news.image) field('image', 'образ', olds.image, news.image);
+  if (olds.network !== news.network) field('network', 'сеть', olds.network, news.network);
+  if (old.address !== entry.address) field('address', 'адрес', old.address, entry.address);
+  if (old.configHash !== entry.configHash) field('configuration', 'конфигурация', old.configHash, entry.configHash);
   // Nothing above: the hardening or the start-up the specification carries changed.
-  return out.length ? out : [`specification ${old.specHash} → ${entry.specHash}`];
+  if (!out.length) field('specification', 'спецификация', old.specHash, entry.specHash);
+  return out;
 }
 
 /**
@@ -121,9 +125,9 @@ export function gatewayShardUpdate(olds: GatewayShardState | undefined, news: Ga
   const name = (participant: string) => gatewayName(participant, news.contour);
   const before = new Map((olds?.gateways ?? []).map((g) => [g.participant, g]));
   const after = new Set(news.gateways.map((g) => g.participant));
-  const live = new Map<string, string[]>();
+  const live = new Map<string, ResourceChange[]>();
   for (const d of olds?.differences ?? [])
-    if (d.participant) live.set(d.participant, [...(live.get(d.participant) ?? []), d.message]);
+    if (d.participant) live.set(d.participant, [...(live.get(d.participant) ?? []), d]);
   const out: GatewayShardUpdate = { create: [], replace: [], remove: [], changes: [], gateways: [], differences: [] };
   const kept = new Map(before);
   const host = news.host.id;
@@ -131,54 +135,88 @@ export function gatewayShardUpdate(olds: GatewayShardState | undefined, news: Ga
   for (const entry of news.gateways) {
     if (!inScope(entry.participant)) continue;
     const old = before.get(entry.participant);
-    const gateway = `gateway ${name(entry.participant)}`;
+    const gateway = name(entry.participant);
     if (!old) {
       out.create.push(entry);
-      out.changes.push({
-        participant: entry.participant,
-        message: `${gateway}: add on host ${host} at ${entry.address}`,
-      });
+      out.changes.push(
+        change(
+          {
+            en: `gateway ${gateway}: add on host ${host} at ${entry.address}`,
+            ru: `шлюз ${gateway}: создать на хосте ${host} с адресом ${entry.address}`,
+          },
+          entry.participant,
+        ),
+      );
     } else if (old.specHash !== entry.specHash) {
       out.replace.push(entry);
-      out.changes.push({
-        participant: entry.participant,
-        message: `${gateway}: replace (${changedFields(olds!, old, news, entry).join(', ')})`,
-      });
+      const fields = changedFields(olds!, old, news, entry);
+      out.changes.push(
+        change(
+          {
+            en: `gateway ${gateway}: replace (${fields.map((f) => f.en).join(', ')})`,
+            ru: `шлюз ${gateway}: заменить (${fields.map((f) => f.ru).join(', ')})`,
+          },
+          entry.participant,
+        ),
+      );
     } else if (live.has(entry.participant)) {
       out.replace.push(entry);
-      out.changes.push({
-        participant: entry.participant,
-        message: `${gateway}: on host ${host}: ${live.get(entry.participant)!.join('; ')}; recreated from its specification`,
-      });
+      const found = live.get(entry.participant)!;
+      out.changes.push(
+        change(
+          {
+            en: `gateway ${gateway}: on host ${host}: ${found.map((d) => d.message).join('; ')}; recreated from its specification`,
+            ru: `шлюз ${gateway}: на хосте ${host}: ${found.map((d) => d.ru ?? d.message).join('; ')}; создаётся заново по спецификации`,
+          },
+          entry.participant,
+        ),
+      );
     }
     kept.set(entry.participant, entry);
   }
   for (const old of olds?.gateways ?? []) {
     if (after.has(old.participant) || !inScope(old.participant)) continue;
     out.remove.push(old);
-    out.changes.push({
-      participant: old.participant,
-      message: `gateway ${name(old.participant)}: remove from host ${host}`,
-    });
+    out.changes.push(
+      change(
+        {
+          en: `gateway ${name(old.participant)}: remove from host ${host}`,
+          ru: `шлюз ${name(old.participant)}: удалить с хоста ${host}`,
+        },
+        old.participant,
+      ),
+    );
     kept.delete(old.participant);
   }
   if (olds && olds.host.credentials !== news.host.credentials)
-    out.changes.push({
-      message: `gateway host ${host}: SSH key now read from the secret '${news.host.credentials ?? 'none'}' (was '${olds.host.credentials ?? 'none'}')`,
-    });
+    out.changes.push(
+      change(
+        sshKeyMoved(
+          `gateway host ${host}`,
+          `хост шлюзов ${host}`,
+          news.host.credentials ?? 'none',
+          olds.host.credentials ?? 'none',
+        ),
+      ),
+    );
   if (olds && (olds.host.docker !== news.host.docker || olds.host.hostKey !== news.host.hostKey))
-    out.changes.push({ message: `gateway host ${host}: Docker endpoint or pinned host key changes` });
+    out.changes.push(
+      change({
+        en: `gateway host ${host}: Docker endpoint or pinned host key changes`,
+        ru: `хост шлюзов ${host}: меняется адрес Docker или закреплённый ключ узла`,
+      }),
+    );
   out.gateways = [...kept.values()].sort(byParticipant);
   out.differences = (olds?.differences ?? []).filter((d) => d.participant && !inScope(d.participant));
   return out;
 }
 
 /**
- * How a live container differs from its specification, one phrase each (empty: as planned) —
- * the rule drift applies too (infra/gateway-differences.ts), in the engine's English.
+ * How a live container differs from its specification, one phrase each in both languages (empty:
+ * as planned) — the rule drift applies too (infra/gateway-differences.ts).
  */
-export function containerDifferences(spec: GatewaySpec, live: ContainerDetails | undefined): string[] {
-  return gatewayDifferences(spec, live && liveGateway(live)).map((d) => d.en);
+export function containerDifferences(spec: GatewaySpec, live: ContainerDetails | undefined): Words[] {
+  return gatewayDifferences(spec, live && liveGateway(live)).map(({ en, ru }) => ({ en, ru }));
 }
 
 export class GatewayShard extends pulumi.CustomResource {

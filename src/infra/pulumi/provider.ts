@@ -25,6 +25,7 @@ import { withEdge, withHost } from '../edges.js';
 import { applyEdgeFirewall, readTable, removeEdgeFirewall } from '../firewall.js';
 import { readCredentials } from '../secrets.js';
 import { compareTables, plannedTable } from '../../render/index.js';
+import type { Words } from '../../words.js';
 import {
   channelRefreshDifferences,
   EDGE_CHANNEL,
@@ -42,6 +43,7 @@ import {
   BUS_REGISTRATIONS,
   EDGE_FIREWALL,
   busShardReplaces,
+  change,
   busShardUpdate,
   edgeFirewallChanges,
   effectiveEdge,
@@ -85,7 +87,7 @@ type Wire<T extends { edge: unknown }> = Omit<T, 'edge'> & { edge: PackedEdge };
 const toWire = (state: EdgeFirewallState): Wire<EdgeFirewallState> => ({ ...state, edge: packEdge(state.edge) });
 
 /** An edge table's properties from the engine, unpacked, in today's shape whatever model wrote them (upgrade.ts). */
-function edgeIn<T extends EdgeFirewallState | EdgeFirewallInputs>(props: unknown): { value: T; upgraded: string[] } {
+function edgeIn<T extends EdgeFirewallState | EdgeFirewallInputs>(props: unknown): { value: T; upgraded: Words[] } {
   const { props: upgraded, upgraded: notes } = upgradeEdgeFirewall(props as Record<string, unknown>);
   return { value: { ...upgraded, edge: unpackEdge(upgraded.edge) } as unknown as T, upgraded: notes };
 }
@@ -111,10 +113,9 @@ async function readEdge(props: EdgeFirewallState): Promise<Wire<EdgeFirewallStat
   const live = await withEdge(props.edge, readTable);
   if (!live) return undefined;
   const owners = elementOwners(props.edge);
-  const differences: ResourceChange[] = compareTables(plannedTable(props.edge), live).map((d) => {
-    const participant = d.element ? owners.get(d.element) : undefined;
-    return { ...(participant ? { participant } : {}), message: d.message };
-  });
+  const differences: ResourceChange[] = compareTables(plannedTable(props.edge), live).map((d) =>
+    change({ en: d.message, ru: d.ru }, d.element ? owners.get(d.element) : undefined),
+  );
   return toWire({ edge: props.edge, differences });
 }
 
@@ -164,7 +165,7 @@ async function busClient(bus: BusEndpoint): Promise<BusClient> {
 function shardIn<T extends BusShardState | BusShardInputs>(
   props: unknown,
   names?: Partial<BusSecretNames>,
-): { value: T; upgraded: string[] } {
+): { value: T; upgraded: Words[] } {
   const { props: upgraded, upgraded: notes } = upgradeBusShard(props as Record<string, unknown>, names);
   return { value: upgraded as unknown as T, upgraded: notes };
 }
@@ -220,7 +221,7 @@ async function readShard(props: BusShardState): Promise<BusShardState | undefine
       !state.permissions.some((p) => p.user === entry.mnemonic)
     )
       gone++;
-    return differences.map((d) => ({ participant: entry.participant, message: d.message }));
+    return differences.map((d) => change({ en: d.message, ru: d.ru }, entry.participant));
   });
   // Nothing of any of its registrations left: the shard is gone (refresh drops it; up creates it again).
   if (props.entries.length > 0 && gone === props.entries.length) return undefined;

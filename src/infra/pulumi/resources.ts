@@ -36,6 +36,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { shortHash } from '../../hash.js';
 import { sortFlows, type Flow, type PlannedEdge, type PlannedRegistration } from '../../plan/index.js';
 import { flowElement, plannedTable } from '../../render/index.js';
+import type { Words } from '../../words.js';
 
 export const EDGE_FIREWALL = 'prichal:index:EdgeFirewall';
 export const BUS_REGISTRATIONS = 'prichal:index:BusRegistrations';
@@ -51,8 +52,25 @@ export function shardOf(mnemonic: string): string {
 /** One change a resource update makes, for a reviewer: who it concerns and what it does. */
 export interface ResourceChange {
   participant?: string;
+  /** In English: the JSON result, and the state's record of what refresh found. */
   message: string;
+  /** In Russian, what the CLI prints in that language; a state written before it has none (the English is shown). */
+  ru?: string;
 }
+
+/** A change worded in both languages, for a participant when it concerns one. */
+export const change = (words: Words, participant?: string): ResourceChange => ({
+  ...(participant ? { participant } : {}),
+  message: words.en,
+  ru: words.ru,
+});
+
+/**
+ * What refresh found on a live system, as the change that corrects it: `en` and `ru` wrap the
+ * difference's words (its Russian when it has one) — "on the host: …; the table is reloaded".
+ */
+export const correction = (d: ResourceChange, en: (found: string) => string, ru: (found: string) => string) =>
+  change({ en: en(d.message), ru: ru(d.ru ?? d.message) }, d.participant);
 
 /** What `read` found on the host, relative to the plan the state holds (empty: as planned). */
 export interface LiveDifferences {
@@ -138,6 +156,18 @@ function sshChanged(a: PlannedEdge['ssh'], b: PlannedEdge['ssh']): boolean {
   return a.host !== b.host || a.port !== b.port || a.user !== b.user || a.hostKey !== b.hostKey;
 }
 
+/** "edge e1: SSH target or pinned host key changes", of an edge or a gateway host. */
+export const sshTargetChanges = (en: string, ru: string): Words => ({
+  en: `${en}: SSH target or pinned host key changes`,
+  ru: `${ru}: меняется адрес SSH или закреплённый ключ узла`,
+});
+
+/** "edge e1: SSH key now read from the secret 'b' (was 'a')", of an edge or a gateway host. */
+export const sshKeyMoved = (en: string, ru: string, now: string, was: string): Words => ({
+  en: `${en}: SSH key now read from the secret '${now}' (was '${was}')`,
+  ru: `${ru}: ключ SSH теперь читается из секрета '${now}' (был '${was}')`,
+});
+
 /**
  * What an update of an edge's table changes: set elements added and removed by the plan (named
  * by participant; in a targeted run, the scoped participant's only), and whatever refresh found
@@ -146,11 +176,18 @@ function sshChanged(a: PlannedEdge['ssh'], b: PlannedEdge['ssh']): boolean {
 export function edgeFirewallChanges(olds: EdgeFirewallState, news: EdgeFirewallInputs): ResourceChange[] {
   const out: ResourceChange[] = [];
   if (sshChanged(olds.edge.ssh, news.edge.ssh))
-    out.push({ message: `edge ${news.edge.id}: SSH target or pinned host key changes` });
+    out.push(change(sshTargetChanges(`edge ${news.edge.id}`, `узел ${news.edge.id}`)));
   if (olds.edge.ssh.credentials !== news.edge.ssh.credentials)
-    out.push({
-      message: `edge ${news.edge.id}: SSH key now read from the secret '${news.edge.ssh.credentials}' (was '${olds.edge.ssh.credentials}')`,
-    });
+    out.push(
+      change(
+        sshKeyMoved(
+          `edge ${news.edge.id}`,
+          `узел ${news.edge.id}`,
+          news.edge.ssh.credentials,
+          olds.edge.ssh.credentials,
+        ),
+      ),
+    );
   const target = effectiveEdge(olds, news);
   const before = plannedTable(olds.edge);
   const after = plannedTable(target);
@@ -160,12 +197,22 @@ export function edgeFirewallChanges(olds: EdgeFirewallState, news: EdgeFirewallI
     const had = new Set(before.sets[name]?.elements ?? []);
     const has = new Set(set.elements);
     for (const e of set.elements)
-      if (!had.has(e)) out.push({ participant: ownersAfter.get(e)!, message: `set ${name}: add ${e}` });
+      if (!had.has(e))
+        out.push(change({ en: `set ${name}: add ${e}`, ru: `множество ${name}: добавить ${e}` }, ownersAfter.get(e)));
     for (const e of had)
-      if (!has.has(e)) out.push({ participant: ownersBefore.get(e)!, message: `set ${name}: remove ${e}` });
+      if (!has.has(e))
+        out.push(
+          change({ en: `set ${name}: remove ${e}`, ru: `множество ${name}: удалить ${e}` }, ownersBefore.get(e)),
+        );
   }
   for (const d of olds.differences ?? [])
-    out.push({ ...d, message: `on the host: ${d.message}; the table is reloaded from the plan` });
+    out.push(
+      correction(
+        d,
+        (found) => `on the host: ${found}; the table is reloaded from the plan`,
+        (found) => `на узле: ${found}; таблица загружается заново по плану`,
+      ),
+    );
   return out;
 }
 
@@ -225,9 +272,10 @@ export function busShardUpdate(olds: BusShardState | undefined, news: BusShardIn
   ) {
     const was = [olds.bus.credentials, olds.testBus?.credentials].filter(Boolean).join(', ');
     const now = [news.bus.credentials, news.testBus?.credentials].filter(Boolean).join(', ');
-    credentialsRenamed = {
-      message: `bus credentials now read from the secret${now.includes(',') ? 's' : ''} ${now} (was ${was})`,
-    };
+    credentialsRenamed = change({
+      en: `bus credentials now read from the secret${now.includes(',') ? 's' : ''} ${now} (was ${was})`,
+      ru: `учётные данные шины теперь читаются из ${now.includes(',') ? 'секретов' : 'секрета'} ${now} (были ${was})`,
+    });
   }
   const liveDiffs = new Map<string, ResourceChange[]>();
   for (const d of olds?.differences ?? [])
@@ -238,29 +286,43 @@ export function busShardUpdate(olds: BusShardState | undefined, news: BusShardIn
   for (const entry of news.entries) {
     if (!inScope(entry.participant)) continue;
     const old = before.get(entry.mnemonic);
-    const messages: string[] = [];
-    if (!old) messages.push(`register ${entry.mnemonic}`);
+    const messages: Words[] = [];
+    if (!old) messages.push({ en: `register ${entry.mnemonic}`, ru: `зарегистрировать ${entry.mnemonic}` });
     else {
       const had = new Set(old.messageTypes);
       const has = new Set(entry.messageTypes);
-      for (const t of entry.messageTypes) if (!had.has(t)) messages.push(`bind message type ${t}`);
-      for (const t of old.messageTypes) if (!has.has(t)) messages.push(`unbind message type ${t}`);
+      for (const t of entry.messageTypes)
+        if (!had.has(t)) messages.push({ en: `bind message type ${t}`, ru: `привязать вид сведений ${t}` });
+      for (const t of old.messageTypes)
+        if (!has.has(t)) messages.push({ en: `unbind message type ${t}`, ru: `отвязать вид сведений ${t}` });
       if ((old.testStatus ?? null) !== (entry.testStatus ?? null))
-        messages.push(`test status ${old.testStatus ?? 'none'} → ${entry.testStatus ?? 'none'}`);
+        messages.push({
+          en: `test status ${old.testStatus ?? 'none'} → ${entry.testStatus ?? 'none'}`,
+          ru: `статус тестовой регистрации ${old.testStatus ?? 'нет'} → ${entry.testStatus ?? 'нет'}`,
+        });
       if (old.participant !== entry.participant)
-        messages.push(`now held by ${entry.participant} (was ${old.participant})`);
-      if (busMoved) messages.push(`bus URL changes to ${news.bus.url}`);
+        messages.push({
+          en: `now held by ${entry.participant} (was ${old.participant})`,
+          ru: `теперь принадлежит ${entry.participant} (был ${old.participant})`,
+        });
+      if (busMoved)
+        messages.push({ en: `bus URL changes to ${news.bus.url}`, ru: `адрес шины меняется на ${news.bus.url}` });
       for (const d of liveDiffs.get(old.participant) ?? [])
-        messages.push(`on the bus: ${d.message}; corrected to the plan`);
+        messages.push({
+          en: `on the bus: ${d.message}; corrected to the plan`,
+          ru: `в шине: ${d.ru ?? d.message}; исправляется по плану`,
+        });
     }
     if (messages.length) out.ensure.push(entry);
-    for (const message of messages) out.changes.push({ participant: entry.participant, message });
+    for (const words of messages) out.changes.push(change(words, entry.participant));
     kept.set(entry.mnemonic, entry);
   }
   for (const old of olds?.entries ?? []) {
     if (after.has(old.mnemonic) || !inScope(old.participant)) continue;
     out.remove.push(old);
-    out.changes.push({ participant: old.participant, message: `remove registration ${old.mnemonic}` });
+    out.changes.push(
+      change({ en: `remove registration ${old.mnemonic}`, ru: `удалить регистрацию ${old.mnemonic}` }, old.participant),
+    );
     kept.delete(old.mnemonic);
   }
   if (credentialsRenamed) out.changes.push(credentialsRenamed);

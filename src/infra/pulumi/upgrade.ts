@@ -38,6 +38,7 @@ import {
   BUS_REGISTRATIONS,
   EDGE_FIREWALL,
   byMnemonic,
+  change,
   packEdge,
   shardOf,
   type BusEndpoint,
@@ -51,6 +52,7 @@ import { GATEWAY_LABELS } from '../../render/index.js';
 import type { GatewayMode } from './program.js';
 import { secretVariable } from '../secrets.js';
 import type { Flow } from '../../plan/index.js';
+import type { Words } from '../../words.js';
 
 /** Model 1's resource type: one resource per registration (merged into shards by 97d848f). */
 export const RETIRED_BUS_REGISTRATION = 'prichal:index:BusRegistration';
@@ -79,8 +81,10 @@ export class StateUpgradeError extends Error {
   override readonly name = 'StateUpgradeError';
 }
 
-const NOTE_KEY =
-  'the SSH key copied into the state is dropped: the provider reads it from the secret store by its name';
+const keyNote = (name: string): Words => ({
+  en: `the SSH key copied into the state is dropped: the provider reads it from the secret store by its name '${name}'`,
+  ru: `копия ключа SSH в состоянии удалена: провайдер читает его из хранилища секретов по имени '${name}'`,
+});
 
 type AnyProps = Record<string, unknown>;
 
@@ -91,8 +95,8 @@ type AnyProps = Record<string, unknown>;
  */
 export function upgradeEdgeFirewall<T extends AnyProps>(
   props: T,
-): { props: T & { edge: PackedEdge }; upgraded: string[] } {
-  const upgraded: string[] = [];
+): { props: T & { edge: PackedEdge }; upgraded: Words[] } {
+  const upgraded: Words[] = [];
   const out: AnyProps = { ...props };
   const edge = props.edge as
     | (Omit<PackedEdge, 'ingress' | 'egress'> & { ingress: Array<string | Flow>; egress: Array<string | Flow> })
@@ -102,11 +106,14 @@ export function upgradeEdgeFirewall<T extends AnyProps>(
     if ([...edge.ingress, ...edge.egress].some((f) => typeof f === 'string'))
       throw new StateUpgradeError(`edge ${edge.id}: flows recorded half packed, half as objects`);
     out.edge = packEdge({ ...edge, ingress: objects(edge.ingress), egress: objects(edge.egress) });
-    upgraded.push('flows recorded as objects are packed (one string each)');
+    upgraded.push({
+      en: 'flows recorded as objects are packed (one string each)',
+      ru: 'потоки, записанные объектами, упакованы (по строке на поток)',
+    });
   }
   if ('privateKey' in out) {
     delete out.privateKey;
-    upgraded.push(`${NOTE_KEY} '${edge?.ssh?.credentials ?? '?'}'`);
+    upgraded.push(keyNote(edge?.ssh?.credentials ?? '?'));
   }
   return { props: out as T & { edge: PackedEdge }, upgraded };
 }
@@ -134,38 +141,43 @@ export function busSecretNames(operator: OperatorFile, contour: ContourName): Bu
 export function upgradeBusShard<T extends AnyProps>(
   props: T,
   names?: Partial<BusSecretNames>,
-): { props: T & Pick<BusShardState, 'bus' | 'testBus'>; upgraded: string[] } {
-  const upgraded: string[] = [];
+): { props: T & Pick<BusShardState, 'bus' | 'testBus'>; upgraded: Words[] } {
+  const upgraded: Words[] = [];
   const out: AnyProps = { ...props };
   const name = (
     endpoint: AnyProps | null | undefined,
     fallback: string | undefined,
-    what: string,
+    what: Words,
   ): BusEndpoint | null => {
     if (!endpoint) return null;
     const recorded = endpoint.credentials;
     if (typeof recorded === 'string' && !isSecretValue(recorded)) return endpoint as unknown as BusEndpoint;
     if (!fallback) {
       throw new StateUpgradeError(
-        `${String(props.contour ?? '')} shard ${String(props.shard ?? '')}: the state predates credentials by reference and does not name the ${what}'s secret; ` +
-          "run 'prichal refresh --contour <contour> --yes' (or any prichal engine command) once: it names the secrets from operator.yaml, with nothing changed on the bus",
+        `${String(props.contour ?? '')} shard ${String(props.shard ?? '')}: the state predates credentials by reference and does not name the ${what.en}'s secret; ` +
+          "run 'prichal refresh --contour <contour>' (or any prichal engine command) once: it names the secrets from operator.yaml, with nothing changed on the bus",
       );
     }
-    upgraded.push(
-      `the ${what}'s credentials are read from the secret store by their name '${fallback}'${recorded === undefined ? '' : ' (the copy in the state is dropped)'}`,
-    );
+    upgraded.push({
+      en: `the ${what.en}'s credentials are read from the secret store by their name '${fallback}'${recorded === undefined ? '' : ' (the copy in the state is dropped)'}`,
+      ru: `учётные данные ${what.ru} читаются из хранилища секретов по имени '${fallback}'${recorded === undefined ? '' : ' (копия в состоянии удалена)'}`,
+    });
     return { url: String(endpoint.url), vhost: String(endpoint.vhost), credentials: fallback };
   };
   if ('credentials' in out) {
     delete out.credentials;
     if (!upgraded.length)
-      upgraded.push(
-        'the bus credentials copied into the state are dropped: the provider reads them from the secret store by name',
-      );
+      upgraded.push({
+        en: 'the bus credentials copied into the state are dropped: the provider reads them from the secret store by name',
+        ru: 'копия учётных данных шины в состоянии удалена: провайдер читает их из хранилища секретов по имени',
+      });
   }
-  if (props.bus !== undefined) out.bus = name(props.bus as AnyProps, names?.bus, 'bus');
-  if (props.testBus !== undefined) out.testBus = name(props.testBus as AnyProps | null, names?.testBus, 'test bus');
-  return { props: out as T & Pick<BusShardState, 'bus' | 'testBus'>, upgraded: [...new Set(upgraded)] };
+  if (props.bus !== undefined) out.bus = name(props.bus as AnyProps, names?.bus, { en: 'bus', ru: 'шины' });
+  if (props.testBus !== undefined)
+    out.testBus = name(props.testBus as AnyProps | null, names?.testBus, { en: 'test bus', ru: 'тестовой шины' });
+  // The same note twice (the bus and the test bus by one name) is said once.
+  const notes = new Map(upgraded.map((u) => [u.en, u]));
+  return { props: out as T & Pick<BusShardState, 'bus' | 'testBus'>, upgraded: [...notes.values()] };
 }
 
 /** Today's shape of any of the provider's resources; the retired type is named, not guessed at. */
@@ -173,7 +185,7 @@ export function upgradeProps<T extends AnyProps>(
   type: string,
   props: T,
   names?: Partial<BusSecretNames>,
-): { props: T; upgraded: string[] } {
+): { props: T; upgraded: Words[] } {
   if (type === EDGE_FIREWALL) return upgradeEdgeFirewall(props);
   if (type === BUS_REGISTRATIONS) return upgradeBusShard(props, names);
   if (type === RETIRED_BUS_REGISTRATION) throw new StateUpgradeError(retiredMessage());
@@ -183,7 +195,7 @@ export function upgradeProps<T extends AnyProps>(
 export function retiredMessage(): string {
   return (
     `the state holds ${RETIRED_BUS_REGISTRATION} resources (one per registration, a model before 97d848f) that today's registration shards replace; ` +
-    "run 'prichal refresh --contour <contour> --yes' (or any prichal engine command) once: it upgrades the state with nothing changed on the bus"
+    "run 'prichal refresh --contour <contour>' (or any prichal engine command) once: it upgrades the state with nothing changed on the bus"
   );
 }
 
@@ -259,9 +271,13 @@ export function upgradeDeployment(
       };
       out.push(upgraded);
       if (typeof r.outputs?.shard === 'string') merged.set(String(r.outputs.shard), upgraded);
-      changes.push({
-        message: `state: ${nameOf(r.urn)} names its bus secrets (${[names.bus, names.testBus].filter(Boolean).join(', ')}); nothing changes on the bus`,
-      });
+      const secrets = [names.bus, names.testBus].filter(Boolean).join(', ');
+      changes.push(
+        change({
+          en: `state: ${nameOf(r.urn)} names its bus secrets (${secrets}); nothing changes on the bus`,
+          ru: `состояние: ${nameOf(r.urn)} называет секреты шины (${secrets}); в шине ничего не меняется`,
+        }),
+      );
       continue;
     }
     if (r.type !== RETIRED_BUS_REGISTRATION) {
@@ -283,6 +299,7 @@ export function upgradeDeployment(
     const differences = ((props.differences as ResourceChange[] | undefined) ?? []).map((d) => ({
       participant: d.participant ?? entry.participant,
       message: d.message,
+      ...(d.ru ? { ru: d.ru } : {}),
     }));
     let target = merged.get(shard);
     if (!target) {
@@ -329,10 +346,15 @@ export function upgradeDeployment(
         ...((target.outputs!.differences as ResourceChange[] | undefined) ?? []),
         ...differences,
       ];
-    changes.push({
-      participant: entry.participant,
-      message: `state: ${nameOf(r.urn)} (one resource per registration, an earlier model) is now held by the shard ${nameOf(target.urn)}; nothing changes on the bus`,
-    });
+    changes.push(
+      change(
+        {
+          en: `state: ${nameOf(r.urn)} (one resource per registration, an earlier model) is now held by the shard ${nameOf(target.urn)}; nothing changes on the bus`,
+          ru: `состояние: ${nameOf(r.urn)} (ресурс на каждую регистрацию, прежняя модель) теперь в сегменте ${nameOf(target.urn)}; в шине ничего не меняется`,
+        },
+        entry.participant,
+      ),
+    );
   }
   return { deployment: { ...deployment, resources: out }, changes };
 }
@@ -364,20 +386,27 @@ function releasedChange(r: DeploymentResource, gateways: GatewayMode): ResourceC
     const labels = (props.labels as Array<{ label: string; value: string }> | undefined) ?? [];
     const participant = labels.find((l) => l.label === GATEWAY_LABELS.participant)?.value;
     const container = typeof props.name === 'string' ? props.name : name;
+    const engine = gateways === 'engine';
     return [
-      {
-        ...(participant ? { participant } : {}),
-        message: `state: gateway container ${container} (@pulumi/docker) released from the state, still running: ${
-          gateways === 'engine'
-            ? 'its gateway shard adopts it as it runs'
-            : 'another party runs it from here (gateways: external)'
-        }`,
-      },
+      change(
+        {
+          en: `state: gateway container ${container} (@pulumi/docker) released from the state, still running: ${
+            engine ? 'its gateway shard adopts it as it runs' : 'another party runs it from here (gateways: external)'
+          }`,
+          ru: `состояние: контейнер шлюза ${container} (@pulumi/docker) исключён из состояния и продолжает работать: ${
+            engine ? 'его принимает сегмент шлюзов как есть' : 'дальше им управляет другая сторона (gateways: external)'
+          }`,
+        },
+        participant,
+      ),
     ];
   }
   if (r.type === PULUMI_GATEWAY_TYPES.network)
     return [
-      { message: `state: gateway network ${name} (@pulumi/docker) released from the state; it stays on the host` },
+      change({
+        en: `state: gateway network ${name} (@pulumi/docker) released from the state; it stays on the host`,
+        ru: `состояние: сеть шлюзов ${name} (@pulumi/docker) исключена из состояния; на хосте она остаётся`,
+      }),
     ];
   // The components and the provider are bookkeeping: their containers' lines say it all.
   return [];
