@@ -355,6 +355,29 @@ describe('changes under an exclusive lock (defect 3)', () => {
   });
 });
 
+describe('a protocol is never dated before the test it records', () => {
+  it('the same protocol from a probe re-run on a later day gets a new number dated that day; the same day keeps it', async () => {
+    const dir = await scratchDir();
+    const file = path.join(dir, 'documents.yaml');
+    const first = await DocumentRegister.transaction(file, (r) =>
+      r.assign('p', 'protocol', 'same text', '2026-12-01', '2026-12-01'),
+    );
+    const sameDay = await DocumentRegister.transaction(file, (r) =>
+      r.assign('p', 'protocol', 'same text', '2026-12-01', '2026-12-01'),
+    );
+    expect(sameDay).toEqual(first);
+    const later = await DocumentRegister.transaction(file, (r) =>
+      r.assign('p', 'protocol', 'same text', '2026-12-05', '2026-12-05'),
+    );
+    expect(later).toMatchObject({ number: '2026/0002', date: '2026-12-05' });
+    // A document that records no day (an act, a request) keeps its number whatever the day.
+    const act = await DocumentRegister.transaction(file, (r) => r.assign('p', 'act', 'act text', '2026-12-01'));
+    expect(await DocumentRegister.transaction(file, (r) => r.assign('p', 'act', 'act text', '2026-12-05'))).toEqual(
+      act,
+    );
+  });
+});
+
 describe('the line reader agrees with the YAML parser', () => {
   // Values as a hand or a merge may leave them: mostly right for their field, sometimes YAML's
   // non-strings or odd characters; quoted either way or plain.

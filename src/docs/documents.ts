@@ -158,6 +158,8 @@ export interface RenderedDocument {
   title: string;
   participant: string;
   markdown: string;
+  /** The latest day the document records (the protocol's last test): its register date is not earlier. */
+  records?: string;
 }
 
 function requireFields(document: string, participant: string, fields: readonly FormField[]): void {
@@ -238,6 +240,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
   const title = DOCUMENT_TITLES[kind];
   let view: Record<string, unknown>;
   let file: string;
+  let records: string | undefined;
 
   switch (kind) {
     case 'request-new':
@@ -406,6 +409,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
       const timeZone = operator.timeZone ?? DEFAULT_TIME_ZONE;
       // The protocol is dated (the register's date, `at`) on or after the last test it records.
       const recorded = [localDay(probe!.finishedAt, timeZone), ...serviceRows.map(({ t }) => t.date)].sort().at(-1)!;
+      records = recorded;
       if (daysBetween(context.at, recorded) > 0)
         throw new MissingDataError(
           title,
@@ -500,6 +504,7 @@ export function renderDocument(kind: DocumentKind, participantId: string, contex
     title,
     participant: p.id,
     markdown: Mustache.render(template(file), { ...view, basis: basisLine(kind) }, {}, { escape: cell }),
+    ...(records ? { records } : {}),
   };
 }
 

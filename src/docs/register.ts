@@ -441,11 +441,22 @@ export class DocumentRegister {
     return [...this.source.entries, ...this.added];
   }
 
-  /** The entry for this document: the earlier one when its content is unchanged, else a new number dated `at`. */
-  assign(participant: string, kind: string, markdown: string, at: string): RegisterEntry {
+  /**
+   * The entry for this document: the earlier one when its content is unchanged, else a new number
+   * dated `at`. `records`: the latest day the document records (a protocol's last test): an earlier
+   * entry dated before it is not reused — a protocol is never dated before the test it records,
+   * though the probe's time is no part of its content.
+   */
+  assign(participant: string, kind: string, markdown: string, at: string, records?: string): RegisterEntry {
     const digest = contentDigest(markdown);
     const all = this.entries;
-    const same = all.find((e) => e.participant === participant && e.kind === kind && e.digest === digest);
+    const same = all.find(
+      (e) =>
+        e.participant === participant &&
+        e.kind === kind &&
+        e.digest === digest &&
+        (records === undefined || e.date >= records),
+    );
     if (same) return same;
     const year = at.slice(0, 4);
     const last = Math.max(

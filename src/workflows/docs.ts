@@ -154,7 +154,7 @@ export async function writeDocuments(
   // Numbers given and recorded, under the lock, before any document is written.
   const entries = pending.length
     ? await DocumentRegister.transaction(registerFile, (register) =>
-        pending.map((d) => register.assign(d.participant, d.kind, d.rendered.markdown, context.at)),
+        pending.map((d) => register.assign(d.participant, d.kind, d.rendered.markdown, context.at, d.rendered.records)),
       )
     : [];
   const written: WrittenDocument[] = [];
