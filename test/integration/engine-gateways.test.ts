@@ -97,7 +97,9 @@ describe('gateways provisioned by the engine (gateways: engine)', () => {
     ]);
     const refresh = await run(['refresh', '--contour', CONTOUR]);
     expect(refresh.code, refresh.stderr).toBe(0);
-    expect(refresh.json!.byParticipant[victim]).toEqual([{ participant: victim, message: 'missing' }]);
+    expect(refresh.json!.byParticipant[victim]).toEqual([
+      { participant: victim, message: 'missing', ru: 'контейнера нет' },
+    ]);
 
     const restore = await run(['up', '--contour', CONTOUR, '--yes']);
     expect(restore.code, restore.stderr).toBe(0);

@@ -265,7 +265,7 @@ describe('a state written before 97d848f, previewed first', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.json!.steps[0]!.op).toBe('upgrade');
       expect(r.stderr).toMatch(
-        /^\^ обновление формы состояния pulumi:pulumi:Stack prichal-test\n {4}\S+: state: bus-test-\S+ \(one resource per registration, an earlier model\) is now held by the shard bus-test-\d\d; nothing changes on the bus$/m,
+        /^\^ обновление формы состояния pulumi:pulumi:Stack prichal-test\n {4}\S+: состояние: bus-test-\S+ \(ресурс на каждую регистрацию, прежняя модель\) теперь в сегменте bus-test-\d\d; в шине ничего не меняется$/m,
       );
       // Removals planned are the inventory's only (a shard whose every registration it dropped goes with them).
       const removed = r.json!.steps.flatMap((s) =>

@@ -122,7 +122,7 @@ describe('prichal onboard', () => {
       expect(run.stderr).toContain(`✓ ${step}`);
     // The engine's own progress: the participant's shard (and its edge's table) under the stack's lock, recorded in the state.
     expect(run.stderr).toMatch(/^[+~] (создание|изменение) prichal:index:BusRegistrations bus-test-\d\d/m);
-    expect(run.stderr).toMatch(/^ {4}new-sp: register TMR_NEWSP$/m);
+    expect(run.stderr).toMatch(/^ {4}new-sp: зарегистрировать TMR_NEWSP$/m);
     // Its gateway too, on the host the plan places it on, and the probe went through it.
     expect(run.stderr).toMatch(/^[+~] (создание|изменение) prichal:index:GatewayShard gateways-test-docker-\d-\d\d/m);
     expect(await inState('test')).toContain('TMR_NEWSP');
