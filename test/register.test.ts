@@ -370,6 +370,17 @@ describe('a protocol is never dated before the test it records', () => {
       r.assign('p', 'protocol', 'same text', '2026-12-05', '2026-12-05'),
     );
     expect(later).toMatchObject({ number: '2026/0002', date: '2026-12-05' });
+    // The probe's time in the annex (with the zone's Russian name) is no part of the content.
+    const annex = (time: string) =>
+      `| 1 | x |\n\n**Техническое приложение** (07.12.2026 ${time} — 07.12.2026 ${time}, екатеринбургское время, UTC+5)\n`;
+    const morning = await DocumentRegister.transaction(file, (r) =>
+      r.assign('q', 'protocol', annex('09:00'), '2026-12-07', '2026-12-07'),
+    );
+    expect(
+      await DocumentRegister.transaction(file, (r) =>
+        r.assign('q', 'protocol', annex('18:25'), '2026-12-07', '2026-12-07'),
+      ),
+    ).toEqual(morning);
     // A document that records no day (an act, a request) keeps its number whatever the day.
     const act = await DocumentRegister.transaction(file, (r) => r.assign('p', 'act', 'act text', '2026-12-01'));
     expect(await DocumentRegister.transaction(file, (r) => r.assign('p', 'act', 'act text', '2026-12-05'))).toEqual(

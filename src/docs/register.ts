@@ -53,7 +53,7 @@ export const LOCK_STALE_MS = 10_000;
  * The time of a probe run says when the annex was measured, not what the protocol states: it is
  * left out of the digest, so a protocol whose results did not change keeps its number.
  */
-const VOLATILE = /\(\d\d\.\d\d\.\d{4} \d\d:\d\d — \d\d\.\d\d\.\d{4} \d\d:\d\d, время [^)]*\)/g;
+const VOLATILE = /\(\d\d\.\d\d\.\d{4} \d\d:\d\d — \d\d\.\d\d\.\d{4} \d\d:\d\d, [^)]*время[^)]*\)/g;
 /**
  * The act's п. 9 line says what the latest drift run found of the channel, and when: it changes
  * with every nightly run, the act it belongs to does not, so it is left out of the digest too (an
