@@ -111,7 +111,7 @@ const template = (name: string) => readFileSync(path.join(TEMPLATES_DIR, 'docs',
  * Values go into Markdown table cells: no pipes, no line breaks, no markup; an ISO date inside a
  * free-text value (a reference «№ 12 от 2026-03-01») written as the document writes dates.
  */
-const cell = (value: unknown) => markdownText(russianDatesIn(String(value)));
+export const cell = (value: unknown) => markdownText(russianDatesIn(String(value)));
 
 /**
  * A document that would state what the audit contradicts: the connection act certifies the

@@ -4,14 +4,12 @@
 // priority of п. 8.3 and the reaction time of п. 8.4 counted in the desk's working hours (its
 // own, else п. 8.6's) on the production calendar. Numbered from the document register like every
 // document (workflows/incident.ts).
-import { markdownText } from '../escape.js';
 import {
   CONTOURS,
   hasChannel,
   DEFAULT_TIME_ZONE,
   locate,
   russianDate,
-  russianDatesIn,
   russianTimeZone,
   type Inventory,
   type Located,
@@ -29,7 +27,7 @@ import {
   type IncidentScope,
 } from '../requirements/index.js';
 import type { Words } from '../words.js';
-import { MissingDataError, PARTICIPANT_FILE } from './documents.js';
+import { cell, MissingDataError, PARTICIPANT_FILE } from './documents.js';
 
 const TITLE = 'Сообщение об инциденте';
 /** An incident note's kind in the document register. */
@@ -131,8 +129,6 @@ export function incidentNote(inventory: Inventory, input: IncidentInput): Incide
   const hours = desk.hours ?? PORTAL_DESK_HOURS;
   const priority = INCIDENT_PRIORITIES[input.scope];
   const reactionBy = reactionDeadline(input.registered, priority.reactionHours, operator.calendar, hours);
-  // Free text as the document writes it: an ISO date inside it printed as a date.
-  const cell = (value: string) => markdownText(russianDatesIn(value));
   const technical = p.technical;
   const timeZone = operator.timeZone ?? DEFAULT_TIME_ZONE;
   // A deadline counted across a year the calendar lists no day of knows that year's weekends only.
